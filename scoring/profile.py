@@ -1,0 +1,29 @@
+"""What the rules need to know about a person under attestation (pure data, no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from scoring.categories import AttestationKind, Category, Education, OrgType, Role
+
+
+@dataclass(frozen=True)
+class Profile:
+    role: Role
+    org_type: OrgType
+    current_category: Category | None
+    category_valid_until: date | None
+    experience_years: int
+    education: Education
+    claimed: Category
+    kind: AttestationKind = AttestationKind.REGULAR
+    iin: str | None = None
+    # Date of the last regular attestation (early attestation needs >= 2 years since it, §42).
+    last_attestation: date | None = None
+    # Ids of the §42 requirements the person says they meet (see scoring.eligibility.EARLY_REQUIREMENTS).
+    early_requirements: frozenset[str] = field(default_factory=frozenset)
+    # Language certificates (§8, §9), ids from scoring.eligibility.CERTIFICATES.
+    certificates: frozenset[str] = field(default_factory=frozenset)
+    # TVET special-subject teachers / production masters: years of production experience by profile (§6).
+    production_experience_years: int | None = None
