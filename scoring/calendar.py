@@ -6,6 +6,7 @@ package, never from a hand-written list: the government moves days off by decree
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -76,6 +77,21 @@ def registration_date(moment: datetime, rules: Rules) -> date:
     if is_working_day(day) and local.time() < rules.working_end:
         return day
     return next_working_day(day)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` moved by whole months, clamped to the month's end (31 August - 6 months = 28/29 February)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month = month_index + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def add_years(day: date, years: int) -> date:
+    """`day` moved by whole years; 29 February becomes 1 March in a common year, as age_on counts."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return date(day.year + years, 3, 1)
 
 
 def academic_year(day: date) -> int:

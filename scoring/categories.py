@@ -152,3 +152,41 @@ COMMISSION_LEVEL_LABELS: dict[CommissionLevel, str] = {
     CommissionLevel.REGION: N_("the regional commission"),
     CommissionLevel.MINISTRY: N_("the ministry's commission"),
 }
+
+
+class OldCategory(StrEnum):
+    """Categories of the former system; not equivalent to the new ladder (§32)."""
+
+    SECOND = "second"
+    FIRST = "first"
+    HIGHEST = "highest"
+
+    @property
+    def label(self) -> str:
+        return OLD_CATEGORY_LABELS[self]
+
+
+OLD_CATEGORY_LABELS: dict[OldCategory, str] = {
+    OldCategory.SECOND: N_("second category (old system)"),
+    OldCategory.FIRST: N_("first category (old system)"),
+    OldCategory.HIGHEST: N_("highest category (old system)"),
+}
+
+
+class Subordination(StrEnum):
+    """Whose organisation it is; §13 sends some claims of subordinate organisations one level up."""
+
+    LOCAL = "local"  # an ordinary organisation of a district or city
+    REGIONAL = "regional"  # subordinate to a regional (or Astana, Almaty, Shymkent) education department
+    REPUBLICAN = "republican"  # subordinate to the ministry, or an organisation of a sectoral state body
+
+    @property
+    def label(self) -> str:
+        return SUBORDINATION_LABELS[self]
+
+
+SUBORDINATION_LABELS: dict[Subordination, str] = {
+    Subordination.LOCAL: N_("a district or city organisation"),
+    Subordination.REGIONAL: N_("subordinate to the regional education department"),
+    Subordination.REPUBLICAN: N_("subordinate to the ministry or another state body"),
+}

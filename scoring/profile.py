@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from scoring.categories import AttestationKind, Category, Education, OrgType, Role
+from scoring.categories import (
+    AttestationKind,
+    Category,
+    Education,
+    OldCategory,
+    OrgType,
+    Role,
+    Subordination,
+)
 
 
 @dataclass(frozen=True)
@@ -27,3 +35,7 @@ class Profile:
     certificates: frozenset[str] = field(default_factory=frozenset)
     # TVET special-subject teachers / production masters: years of production experience by profile (§6).
     production_experience_years: int | None = None
+    # A category of the former system held instead of a new one (§32): opens moderator/expert/researcher.
+    old_category: OldCategory | None = None
+    # Who the organisation is subordinate to: decides some commission levels (§13).
+    subordination: Subordination = Subordination.LOCAL

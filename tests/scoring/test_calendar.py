@@ -142,5 +142,6 @@ def test_default_window(rules: Rules) -> None:
 
 def test_window_across_new_year() -> None:
     rules = load_rules()
-    custom = Rules({**rules.raw, "window": {"start_month": 10, "start_day": 15, "end_month": 2, "end_day": 28}})
+    window = {"start_month": 10, "start_day": 15, "end_month": 2, "end_day": 28}
+    custom = Rules({**rules.raw, "window": window})
     assert default_window(2025, custom) == (date(2025, 10, 15), date(2026, 2, 28))

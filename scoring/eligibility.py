@@ -1,0 +1,1009 @@
+"""Who may claim which category, and what the bot should tell them before they apply (spec §1, §2, §7, §8).
+
+`assess` turns a profile into findings, each tied to its clause, so the bot can explain every "no"
+and every "yes, but". The data the bot shows as choices (early-attestation requirements, language
+certificates, postponement grounds) lives here too, next to the rules that read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from scoring.calendar import add_months, add_years
+from scoring.categories import (
+    DEPUTY_LADDER,
+    HEAD_LADDER,
+    TEACHER_LADDER,
+    AttestationKind,
+    Category,
+    CommissionLevel,
+    Education,
+    OldCategory,
+    OrgType,
+    Role,
+    Subordination,
+)
+from scoring.config import Rules
+from scoring.i18n import N_, Message
+from scoring.iin import InvalidIin, Sex, validate_iin
+from scoring.profile import Profile
+
+# --- vocabulary of the report ---------------------------------------------------------------------
+
+
+class FindingKind(StrEnum):
+    OK = "ok"
+    WARNING = "warning"  # the teacher should act, but may still apply
+    BLOCKER = "blocker"  # the claim cannot be made as it stands
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: FindingKind
+    clause: str
+    message: Message
+
+
+class Channel(StrEnum):
+    """Where the application is filed (Rules §15)."""
+
+    PLATFORM = "platform"
+    EGOV = "egov"
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.PLATFORM: N_("the National platform for teachers' professional development (Ustaz)"),
+    Channel.EGOV: N_("the egov.kz portal"),
+}
+
+
+@dataclass(frozen=True)
+class EligibilityReport:
+    allowed: bool
+    findings: list[Finding]
+    commission: CommissionLevel | None = None
+    channel: Channel | None = None
+    # §35: fewer than the configured years to retirement age; attestation is optional for them.
+    exempt: bool = False
+    # §8/§9: a held certificate replaces the national qualification test for the claimed category.
+    test_exempt: bool = False
+    category_expires: date | None = None
+    # §43: heads and deputies apply this many months before expiry.
+    apply_by: date | None = None
+
+    @property
+    def blockers(self) -> list[Finding]:
+        return [f for f in self.findings if f.kind is FindingKind.BLOCKER]
+
+
+# --- data the bot shows as choices -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    label: Message
+
+
+# §42, transcribed in the text's order. Ids are unique within a category's list; the same id in two
+# lists means the same requirement (the text repeats it word for word).
+def _req(requirement_id: str, text: str) -> Requirement:
+    return Requirement(requirement_id, Message(text))
+
+
+EARLY_REQUIREMENTS: dict[Category, list[Requirement]] = {
+    Category.EXPERT: [
+        _req("prof_contest_region", N_("Winner or prize-winner of a regional or national skills contest")),
+        _req("students_region", N_("Trained a winner of a regional or national olympiad or contest")),
+        _req("best_teacher_district", N_('"Best teacher" title at district or city level')),
+        _req("experience_region", N_("Your experience summarised at regional or national level")),
+        _req("events_region", N_("Took part in running regional or national events for teachers")),
+        _req("english_c1", N_("English at C1 (CEFR) and you teach your subject in English")),
+        _req("sport_master", N_("Candidate master or international master of sport in your subject")),
+        _req("production_grade", N_("Production-training master with the highest skill grade")),
+    ],
+    Category.RESEARCHER: [
+        _req(
+            "prof_contest_republic",
+            N_("Winner or prize-winner of a national or international skills contest"),
+        ),
+        _req("students_republic", N_("Trained a winner of a national or international olympiad or contest")),
+        _req(
+            "textbook_author", N_("Author or co-author of a textbook or teaching aid on the ministry's list")
+        ),
+        _req(
+            "methodical_author",
+            N_("Author of a kit, programme or materials recommended by the Republican council"),
+        ),
+        _req(
+            "experience_region_council", N_("Your experience summarised by the regional methodical council")
+        ),
+        _req("best_teacher_region", N_('"Best teacher" title at regional level')),
+        _req("degree_3y", N_("Candidate, doctor of science or PhD, and at least 3 years of teaching")),
+    ],
+    Category.MASTER: [
+        _req("students_international", N_("Trained a winner of an international olympiad or contest")),
+        _req("prof_contest_international", N_("Winner or prize-winner of an international skills contest")),
+        _req(
+            "methodical_author",
+            N_("Author of a kit, programme or materials recommended by the Republican council"),
+        ),
+        _req(
+            "textbook_author", N_("Author or co-author of a textbook or teaching aid on the ministry's list")
+        ),
+        _req("experience_republic", N_("Your experience disseminated by the ministry's methodical council")),
+        _req("degree_5y", N_("Candidate, doctor of science or PhD, and at least 5 years of teaching")),
+        _req("best_teacher_republic", N_('"Best teacher of the Republic of Kazakhstan" title')),
+    ],
+}
+
+
+class CertificateEffect(StrEnum):
+    NO_TEST = "no_test"  # §8, §9: the category without the national test; the portfolio is still assessed
+    NO_ATTESTATION = "no_attestation"  # §7: the category on appointment, without attestation at all
+
+
+@dataclass(frozen=True)
+class Certificate:
+    id: str
+    label: Message
+    clause: str
+    effect: CertificateEffect
+    opens: frozenset[Category]
+
+
+def _no_test(certificate_id: str, text: str, clause: str, *opens: Category) -> Certificate:
+    return Certificate(certificate_id, Message(text), clause, CertificateEffect.NO_TEST, frozenset(opens))
+
+
+def _on_appointment(certificate_id: str, text: str, opens: Category) -> Certificate:
+    return Certificate(
+        certificate_id, Message(text), "§7", CertificateEffect.NO_ATTESTATION, frozenset({opens})
+    )
+
+
+_MOD, _EXP, _RES, _MAS = Category.MODERATOR, Category.EXPERT, Category.RESEARCHER, Category.MASTER
+
+# §7, §8, §9. *Interpretation* (spec §7): a certificate printed under two categories opens both, and
+# the sequence rule (§31) with experience decides which one the teacher may claim. *Interpretation*
+# (ours): a higher result of the same test also opens the categories of its lower results (IELTS 7.5
+# covers what IELTS 7 and 6.5 cover; a TOEFL above the printed ranges counts as the top range), since
+# reading the printed ranges as upper limits would refuse better-qualified teachers.
+CERTIFICATES: tuple[Certificate, ...] = (
+    _no_test("ielts_6_5", N_("IELTS 6.5"), "§8", _MOD, _EXP),
+    _no_test("ielts_7", N_("IELTS 7"), "§8", _MOD, _EXP, _RES),
+    _no_test("ielts_7_5", N_("IELTS 7.5 or higher"), "§8", _MOD, _EXP, _RES, _MAS),
+    _no_test("toefl_79_84", N_("TOEFL iBT 79–84"), "§8", _MOD),
+    _no_test("toefl_85_93", N_("TOEFL iBT 85–93"), "§8", _MOD, _EXP),
+    _no_test("toefl_94_101", N_("TOEFL iBT 94–101"), "§8", _MOD, _EXP, _RES),
+    _no_test("toefl_102", N_("TOEFL iBT 102 or higher"), "§8", _MOD, _EXP, _RES, _MAS),
+    _no_test("tkt_band_3_4", N_("TKT Modules 1–3, band 3–4"), "§8", _RES, _MAS),
+    _no_test("tkt_clil", N_("TKT CLIL"), "§8", _RES, _MAS),
+    _no_test("tkt_yl", N_("TKT Young Learners"), "§8", _RES, _MAS),
+    _no_test("delf_b2", N_("DELF B2 (French)"), "§8", _MOD, _EXP),
+    _no_test("delf_c1", N_("DELF/DALF C1 (French)"), "§8", _MOD, _EXP, _RES, _MAS),
+    _no_test("goethe_b2", N_("Goethe-Zertifikat B2 (German)"), "§8", _MOD, _EXP),
+    _no_test("goethe_c1", N_("Goethe-Zertifikat C1 (German)"), "§8", _MOD, _EXP, _RES, _MAS),
+    _no_test("native_b2", N_("Other language: B2 from a country where it is a first language"), "§9", _MOD),
+    _no_test(
+        "native_c1", N_("Other language: C1/C2 from a country where it is a first language"), "§9", _MOD, _EXP
+    ),
+    _on_appointment("celta", N_("CELTA (Pass and above)"), _MOD),
+    _on_appointment("delta", N_("DELTA (Pass and above)"), _EXP),
+)
+CERTIFICATES_BY_ID: dict[str, Certificate] = {c.id: c for c in CERTIFICATES}
+
+
+@dataclass(frozen=True)
+class PostponementGround:
+    id: str
+    label: Message
+
+
+# §34: attestation postponed up to POSTPONEMENT_MAX_YEARS on application, keeping the category.
+POSTPONEMENT_MAX_YEARS = 2
+POSTPONEMENT_GROUNDS: tuple[PostponementGround, ...] = (
+    PostponementGround("illness", Message(N_("Sick leave with a socially significant or dangerous illness"))),
+    PostponementGround(
+        "childcare_leave", Message(N_("Back from maternity or childcare leave (child under 3)"))
+    ),
+    PostponementGround(
+        "from_authority",
+        Message(
+            N_("Moved to a school from an education authority, methodical cabinet or training institute")
+        ),
+    ),
+    PostponementGround("from_abroad", Message(N_("Arrived from abroad, where you taught"))),
+    PostponementGround(
+        "one_year_left_moved",
+        Message(N_("One year left on your category and you moved to another organisation in Kazakhstan")),
+    ),
+)
+
+# --- rules printed in the texts ------------------------------------------------------------------------
+
+# Spec §1 table (§31): minimum pedagogical experience, in years, and the education that qualifies.
+MIN_EXPERIENCE: dict[Category, int] = {
+    Category.TEACHER: 1,
+    Category.MODERATOR: 2,
+    Category.EXPERT: 3,
+    Category.RESEARCHER: 5,
+    Category.MASTER: 6,
+}
+_ANY_PROFESSIONAL = frozenset(Education)
+_HIGHER = frozenset(
+    {
+        Education.HIGHER_PEDAGOGICAL,
+        Education.HIGHER_OTHER,
+        Education.POSTGRADUATE_PEDAGOGICAL,
+        Education.POSTGRADUATE_OTHER,
+    }
+)
+_HIGHER_PEDAGOGICAL = frozenset({Education.HIGHER_PEDAGOGICAL, Education.POSTGRADUATE_PEDAGOGICAL})
+REQUIRED_EDUCATION: dict[Category, frozenset[Education]] = {
+    Category.TEACHER: _ANY_PROFESSIONAL,
+    Category.MODERATOR: _ANY_PROFESSIONAL,
+    Category.EXPERT: _ANY_PROFESSIONAL,
+    Category.RESEARCHER: _HIGHER,
+    Category.MASTER: _HIGHER_PEDAGOGICAL,
+}
+_NON_PEDAGOGICAL = frozenset({Education.HIGHER_OTHER, Education.POSTGRADUATE_OTHER})
+
+# §3, §43: years a category stays valid; §43: months before expiry a head or deputy applies.
+VALIDITY_YEARS_TEACHER = 5
+VALIDITY_YEARS_DEPUTY = 5
+VALIDITY_YEARS_HEAD = 3
+LEADER_APPLY_MONTHS_BEFORE = 6
+
+# §32: an old category opens the matching new one without first passing the steps below it.
+OLD_CATEGORY_OPENS: dict[OldCategory, Category] = {
+    OldCategory.SECOND: Category.MODERATOR,
+    OldCategory.FIRST: Category.EXPERT,
+    OldCategory.HIGHEST: Category.RESEARCHER,
+}
+
+# §31 "other routes": without any category a teacher starts at pedagogue, or at moderator when the
+# moderator requirements (education, 2 years) are met.
+_ENTRY_CATEGORIES = frozenset({Category.TEACHER, Category.MODERATOR})
+
+# §6: years of production experience by profile for TVET special-subject teachers and production masters.
+TVET_MODERATOR_MIN_YEARS = 5  # "not less than the last 5 years"
+TVET_EXPERT_MORE_THAN_YEARS = 10  # "more than the last 10 years"
+
+# §13: the commission level by claimed category. Rows for ordinary organisations; the subordinate
+# organisations' rows move the district-level claims up (regional subordination or a methodical
+# cabinet) or everything but moderator to the ministry (republican subordination).
+_LOCAL_LEVELS: dict[Category, CommissionLevel] = {
+    Category.MODERATOR: CommissionLevel.ORGANISATION,
+    Category.EXPERT: CommissionLevel.DISTRICT,
+    Category.DEPUTY_3: CommissionLevel.DISTRICT,
+    Category.DEPUTY_2: CommissionLevel.DISTRICT,
+    Category.HEAD_3: CommissionLevel.DISTRICT,
+    Category.HEAD_2: CommissionLevel.DISTRICT,
+    Category.RESEARCHER: CommissionLevel.REGION,
+    Category.DEPUTY_1: CommissionLevel.REGION,
+    Category.HEAD_1: CommissionLevel.REGION,
+    Category.MASTER: CommissionLevel.MINISTRY,
+}
+_REGIONAL_SUBORDINATE_LEVELS: dict[Category, CommissionLevel] = {
+    **_LOCAL_LEVELS,
+    Category.EXPERT: CommissionLevel.REGION,
+    Category.DEPUTY_3: CommissionLevel.REGION,
+    Category.DEPUTY_2: CommissionLevel.REGION,
+    Category.HEAD_3: CommissionLevel.REGION,
+    Category.HEAD_2: CommissionLevel.REGION,
+}
+_REPUBLICAN_SUBORDINATE_LEVELS: dict[Category, CommissionLevel] = {
+    category: (CommissionLevel.ORGANISATION if category is Category.MODERATOR else CommissionLevel.MINISTRY)
+    for category in _LOCAL_LEVELS
+}
+COMMISSION_LEVELS: dict[Subordination, dict[Category, CommissionLevel]] = {
+    Subordination.LOCAL: _LOCAL_LEVELS,
+    Subordination.REGIONAL: _REGIONAL_SUBORDINATE_LEVELS,
+    Subordination.REPUBLICAN: _REPUBLICAN_SUBORDINATE_LEVELS,
+}
+_CABINET_ROLES = frozenset({Role.CABINET_METHODIST, Role.CABINET_HEAD, Role.CABINET_DEPUTY})
+
+
+def commission_level(
+    claimed: Category, role: Role, subordination: Subordination = Subordination.LOCAL
+) -> CommissionLevel:
+    """The level of the commission that handles this claim (§13).
+
+    "Pedagogue" is not in §13's table; *interpretation*: the organisation's commission, the lowest
+    level. Methodical-cabinet staff are on §13's regional-subordinate row (*interpretation*: all
+    cabinets), and methodical-cabinet methodists claiming master go to the region, not the ministry.
+    """
+    if claimed is Category.TRAINEE:
+        raise ValueError("pedagogue-trainee is not a category one applies for")
+    if claimed is Category.TEACHER:
+        return CommissionLevel.ORGANISATION
+    if role in _CABINET_ROLES and subordination is Subordination.LOCAL:
+        subordination = Subordination.REGIONAL
+    if (
+        claimed is Category.MASTER
+        and role is Role.CABINET_METHODIST
+        and subordination is not Subordination.REPUBLICAN
+    ):
+        return CommissionLevel.REGION
+    return COMMISSION_LEVELS[subordination][claimed]
+
+
+def application_channel(claimed: Category) -> Channel:
+    """Where the claim is filed (Rules §15): moderator and expert on the platform, the rest on egov.
+
+    "Pedagogue" is not named in Rules §15; *interpretation*: the platform, with the lower categories.
+    """
+    if claimed in (Category.TEACHER, Category.MODERATOR, Category.EXPERT):
+        return Channel.PLATFORM
+    return Channel.EGOV
+
+
+def ladder_for(role: Role) -> tuple[Category, ...]:
+    """The categories a person in this role can hold (§13, §43)."""
+    if role in (Role.HEAD, Role.CABINET_HEAD):
+        return HEAD_LADDER
+    if role in (Role.DEPUTY, Role.CABINET_DEPUTY):
+        return DEPUTY_LADDER
+    return TEACHER_LADDER
+
+
+def validity_years(category: Category) -> int:
+    """How long a category stays valid (§3, §43): heads 3 years, deputies and teachers 5."""
+    if category in HEAD_LADDER:
+        return VALIDITY_YEARS_HEAD
+    if category in DEPUTY_LADDER:
+        return VALIDITY_YEARS_DEPUTY
+    return VALIDITY_YEARS_TEACHER
+
+
+def category_expiry(category: Category, awarded: date) -> date:
+    return add_years(awarded, validity_years(category))
+
+
+def retirement_date(birth: date, sex: Sex | str, rules: Rules) -> date:
+    age = rules.retirement["age_men"] if Sex(sex) is Sex.MALE else rules.retirement["age_women"]
+    return add_years(birth, int(age))
+
+
+def relevant_questions(profile: Profile) -> set[str]:
+    """The optional profile questions that matter for this profile.
+
+    - "last_attestation", "early_requirements": early attestation only (§42, §47); the requirements
+      list exists for expert, researcher and master claims on the teacher ladder.
+    - "production_experience": TVET teachers (special-subject teachers, production masters, §6).
+    - "certificates": every teacher-ladder teacher claiming moderator and above (§7–§9); the profile
+      has no subject, so the question says it is for language teachers and "none" is one tap.
+    - "old_category": teacher-ladder people without a new category, who may hold an old one (§32).
+    """
+    questions: set[str] = set()
+    if profile.kind is AttestationKind.EARLY:
+        questions.add("last_attestation")
+        if profile.claimed in EARLY_REQUIREMENTS and not profile.role.is_leader:
+            questions.add("early_requirements")
+    if profile.org_type is OrgType.TVET and profile.role is Role.TEACHER:
+        questions.add("production_experience")
+    if (
+        profile.role is Role.TEACHER
+        and profile.claimed in MIN_EXPERIENCE
+        and profile.claimed is not Category.TEACHER
+    ):
+        questions.add("certificates")
+    if not profile.role.is_leader and profile.current_category is None:
+        questions.add("old_category")
+    return questions
+
+
+# --- assessment ------------------------------------------------------------------------------------------
+
+
+def _cat(category: Category) -> Message:
+    # Nested Message so the bot translates the category name along with the sentence.
+    return Message(category.label)
+
+
+# One template per length keeps every sentence a fixed, translatable string.
+_EITHER_TEMPLATES: tuple[str, ...] = (
+    N_("{a}"),
+    N_("{a} or {b}"),
+    N_("{a}, {b} or {c}"),
+    N_("{a}, {b}, {c} or {d}"),
+)
+
+
+def _either(categories: list[Category]) -> Message:
+    """ "A, B or C" with each category name translated."""
+    keys = "abcd"
+    if not 1 <= len(categories) <= len(keys):
+        raise ValueError("between one and four categories")
+    return Message(
+        _EITHER_TEMPLATES[len(categories) - 1], {k: _cat(c) for k, c in zip(keys, categories, strict=False)}
+    )
+
+
+def _day(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+@dataclass
+class _Assessment:
+    profile: Profile
+    today: date
+    rules: Rules
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, kind: FindingKind, clause: str, text: str, **params: object) -> None:
+        self.findings.append(Finding(kind, clause, Message(text, dict(params))))
+
+
+def assess(
+    profile: Profile,
+    today: date,
+    rules: Rules,
+    birth_date: date | None = None,
+    sex: str | None = None,
+) -> EligibilityReport:
+    """Check a claim against the rules; `allowed` is False exactly when a finding is a blocker.
+
+    Birth date and sex come from the IIN; when not given they are read from `profile.iin` if valid.
+    """
+    if birth_date is None and profile.iin:
+        try:
+            parsed = validate_iin(profile.iin)
+        except InvalidIin:
+            parsed = None
+        if parsed is not None:
+            birth_date, sex = parsed.birth_date, sex or parsed.sex.value
+
+    a = _Assessment(profile, today, rules)
+    on_ladder = _check_ladder(a)
+    if on_ladder:
+        _check_sequence(a)
+        _check_experience_and_education(a)
+        _check_early(a)
+    expires, apply_by = _check_expiry(a)
+    exempt = _check_exemption(a, birth_date, sex)
+    test_exempt = _check_certificates(a)
+    _check_no_attestation_routes(a)
+
+    commission: CommissionLevel | None = None
+    channel: Channel | None = None
+    if on_ladder:
+        commission = commission_level(profile.claimed, profile.role, profile.subordination)
+        channel = application_channel(profile.claimed)
+        a.add(
+            FindingKind.INFO,
+            "§13",
+            N_("Your claim is decided by {commission}."),
+            commission=Message(commission.label),
+        )
+        a.add(
+            FindingKind.INFO, "Rules §15", N_("You apply through {channel}."), channel=Message(channel.label)
+        )
+    allowed = not any(f.kind is FindingKind.BLOCKER for f in a.findings)
+    return EligibilityReport(
+        allowed=allowed,
+        findings=a.findings,
+        commission=commission,
+        channel=channel,
+        exempt=exempt,
+        test_exempt=test_exempt,
+        category_expires=expires,
+        apply_by=apply_by,
+    )
+
+
+def _check_ladder(a: _Assessment) -> bool:
+    p = a.profile
+    if p.claimed is Category.TRAINEE:
+        a.add(
+            FindingKind.BLOCKER, "§31", N_("Pedagogue-trainee is the starting level: it is not applied for.")
+        )
+        return False
+    ladder = ladder_for(p.role)
+    if p.claimed not in ladder:
+        a.add(
+            FindingKind.BLOCKER,
+            "§43" if p.role.is_leader else "§31",
+            N_("As {role}, you can claim only {first} to {last}, not {claimed}."),
+            role=Message(p.role.label),
+            first=_cat(ladder[1] if ladder is TEACHER_LADDER else ladder[0]),
+            last=_cat(ladder[-1]),
+            claimed=_cat(p.claimed),
+        )
+        return False
+    if p.role in (Role.CABINET_HEAD, Role.CABINET_DEPUTY):
+        a.add(
+            FindingKind.INFO,
+            "§5",
+            N_("If your methodical cabinet is not a legal entity, you are attested as a methodist instead."),
+        )
+    return True
+
+
+def _current_on_ladder(p: Profile) -> Category | None:
+    current = p.current_category
+    return current if current in ladder_for(p.role) else None
+
+
+def _check_sequence(a: _Assessment) -> None:
+    p = a.profile
+    ladder = ladder_for(p.role)
+    current = _current_on_ladder(p)
+    if p.current_category is not None and current is None:
+        a.add(
+            FindingKind.INFO,
+            "§31",
+            N_(
+                "Your current category {current} belongs to another position, so this "
+                "is your first attestation in this one."
+            ),
+            current=_cat(p.current_category),
+        )
+    if p.role.is_leader:
+        _check_leader_sequence(a, ladder, current)
+        return
+    if current is None:
+        _check_entry(a)
+        return
+    step = ladder.index(p.claimed) - ladder.index(current)
+    if step == 1:
+        a.add(
+            FindingKind.OK,
+            "§31",
+            N_("After {current}, {claimed} is the next step."),
+            claimed=_cat(p.claimed),
+            current=_cat(current),
+        )
+    elif step == 0:
+        a.add(
+            FindingKind.OK,
+            "§31",
+            N_("You are confirming your current category {current}."),
+            current=_cat(current),
+        )
+    elif step < 0:
+        a.add(
+            FindingKind.BLOCKER,
+            "§31",
+            N_("You already hold {current}, which is above {claimed}."),
+            current=_cat(current),
+            claimed=_cat(p.claimed),
+        )
+    else:
+        a.add(
+            FindingKind.BLOCKER,
+            "§31",
+            N_("Categories go one step at a time: after {current} you can claim {next}, not {claimed}."),
+            current=_cat(current),
+            next=_cat(ladder[ladder.index(current) + 1]),
+            claimed=_cat(p.claimed),
+        )
+
+
+def _check_entry(a: _Assessment) -> None:
+    """Teacher ladder without a current category: §31 entry routes, or an old category (§32)."""
+    p = a.profile
+    if p.old_category is not None:
+        opened = OLD_CATEGORY_OPENS[p.old_category]
+        if p.claimed is opened or p.claimed in _ENTRY_CATEGORIES:
+            a.add(
+                FindingKind.OK,
+                "§32",
+                N_(
+                    "With the old {old} you may claim {opened}; the full procedure applies "
+                    "(assessment, test, portfolio)."
+                ),
+                old=Message(p.old_category.label),
+                opened=_cat(opened),
+            )
+        else:
+            a.add(
+                FindingKind.BLOCKER,
+                "§32",
+                N_("With the old {old} you may claim {opened}, not {claimed}."),
+                old=Message(p.old_category.label),
+                opened=_cat(opened),
+                claimed=_cat(p.claimed),
+            )
+        return
+    if p.claimed in _ENTRY_CATEGORIES:
+        a.add(
+            FindingKind.OK,
+            "§31",
+            N_("Without a category you can start with {claimed}."),
+            claimed=_cat(p.claimed),
+        )
+        if p.claimed is Category.TEACHER:
+            a.add(
+                FindingKind.INFO,
+                "§31",
+                N_(
+                    "Pedagogue is also given to a trainee who passed the test, and to those returning within "
+                    "5 years, transferred, back from abroad, hired since 1 January 2022 or with 5+ years in "
+                    "additional education."
+                ),
+            )
+    else:
+        a.add(
+            FindingKind.BLOCKER,
+            "§31",
+            N_("Without a category you can claim pedagogue or pedagogue-moderator, not {claimed}."),
+            claimed=_cat(p.claimed),
+        )
+    a.add(
+        FindingKind.INFO,
+        "§32",
+        N_(
+            "Old categories (second, first, highest) are not the same as the new ones: "
+            "they open moderator, expert and researcher, with the full procedure."
+        ),
+    )
+
+
+def _check_leader_sequence(a: _Assessment, ladder: tuple[Category, ...], current: Category | None) -> None:
+    p = a.profile
+    if current is None:
+        a.add(
+            FindingKind.OK,
+            "§44",
+            N_(
+                "At your first attestation as a leader you may claim any level; the test "
+                "result and portfolio decide. Later ones go step by step."
+            ),
+        )
+        return
+    step = ladder.index(p.claimed) - ladder.index(current)
+    if step == 1:
+        a.add(
+            FindingKind.OK,
+            "§44",
+            N_("After {current}, {claimed} is the next step."),
+            claimed=_cat(p.claimed),
+            current=_cat(current),
+        )
+    elif step == 0:
+        a.add(
+            FindingKind.OK,
+            "§44",
+            N_("You are confirming your current category {current}."),
+            current=_cat(current),
+        )
+    elif step < 0:
+        a.add(
+            FindingKind.BLOCKER,
+            "§44",
+            N_("You already hold {current}, which is above {claimed}."),
+            current=_cat(current),
+            claimed=_cat(p.claimed),
+        )
+    else:
+        a.add(
+            FindingKind.BLOCKER,
+            "§44",
+            N_(
+                "Only the first attestation may skip a level: after {current} you can claim {next}, "
+                "not {claimed}."
+            ),
+            current=_cat(current),
+            next=_cat(ladder[ladder.index(current) + 1]),
+            claimed=_cat(p.claimed),
+        )
+
+
+def _check_experience_and_education(a: _Assessment) -> None:
+    p = a.profile
+    if p.claimed not in MIN_EXPERIENCE:
+        return  # leader categories: the texts set no experience or education minimum
+    needed = MIN_EXPERIENCE[p.claimed]
+    if p.experience_years >= needed:
+        a.add(
+            FindingKind.OK,
+            "§31",
+            N_("Experience: {years} years, {needed} needed for {claimed}."),
+            years=p.experience_years,
+            needed=needed,
+            claimed=_cat(p.claimed),
+        )
+    else:
+        a.add(
+            FindingKind.BLOCKER,
+            "§31",
+            N_("For {claimed} you need at least {needed} years of teaching experience; you have {years}."),
+            claimed=_cat(p.claimed),
+            needed=needed,
+            years=p.experience_years,
+        )
+    if p.education in REQUIRED_EDUCATION[p.claimed]:
+        a.add(FindingKind.OK, "§31", N_("Your education fits {claimed}."), claimed=_cat(p.claimed))
+    else:
+        text = (
+            N_("For {claimed} you need higher or postgraduate pedagogical education.")
+            if p.claimed is Category.MASTER
+            else N_("For {claimed} you need higher or postgraduate education.")
+        )
+        a.add(FindingKind.BLOCKER, "§31", text, claimed=_cat(p.claimed))
+    if p.education in _NON_PEDAGOGICAL:
+        a.add(
+            FindingKind.WARNING,
+            "§31",
+            N_("With non-pedagogical education you also need a pedagogical retraining document."),
+        )
+
+
+def _check_early(a: _Assessment) -> None:
+    p = a.profile
+    if p.kind is not AttestationKind.EARLY:
+        return
+    clause = "§47" if p.role.is_leader else "§42"
+    current = _current_on_ladder(p)
+    if current is None or p.claimed is current:
+        a.add(
+            FindingKind.BLOCKER,
+            clause,
+            N_("Early attestation is for the next category above the one you hold."),
+        )
+        return
+    if not p.role.is_leader and p.claimed not in EARLY_REQUIREMENTS:
+        a.add(
+            FindingKind.BLOCKER,
+            clause,
+            N_("Early attestation is possible only for expert, researcher and master."),
+        )
+        return
+    min_years = int(a.rules.early["min_years_since_last"])
+    if p.last_attestation is None:
+        a.add(
+            FindingKind.WARNING,
+            clause,
+            N_("Tell us the date of your last attestation: early attestation needs {years} years since it."),
+            years=min_years,
+        )
+    else:
+        possible_from = add_years(p.last_attestation, min_years)
+        if a.today < possible_from:
+            a.add(
+                FindingKind.BLOCKER,
+                clause,
+                N_("Early attestation is possible {years} years after the last one, from {date}."),
+                years=min_years,
+                date=_day(possible_from),
+            )
+        else:
+            a.add(
+                FindingKind.OK,
+                clause,
+                N_("At least {years} years have passed since your last attestation."),
+                years=min_years,
+            )
+    if p.role.is_leader:
+        a.add(
+            FindingKind.INFO,
+            "§47",
+            N_("Leaders may apply early after two years of continuous results at the claimed level."),
+        )
+    else:
+        _check_early_requirements(a)
+    a.add(
+        FindingKind.INFO,
+        clause,
+        N_("If an early attestation does not succeed, you keep your current category until it expires."),
+    )
+
+
+def _check_early_requirements(a: _Assessment) -> None:
+    p = a.profile
+    listed = EARLY_REQUIREMENTS[p.claimed]
+    met = sum(1 for requirement in listed if requirement.id in p.early_requirements)
+    required = int(a.rules.early["required"][p.claimed.value])
+    params = {"met": met, "total": len(listed), "required": required, "claimed": _cat(p.claimed)}
+    if met >= required:
+        a.add(
+            FindingKind.OK,
+            "§42",
+            N_("You meet {met} of the {total} requirements; {required} are needed for {claimed}."),
+            **params,
+        )
+    else:
+        a.add(
+            FindingKind.BLOCKER,
+            "§42",
+            N_("You meet {met} of the {total} requirements; {required} are needed for {claimed} early."),
+            **params,
+        )
+
+
+def _check_expiry(a: _Assessment) -> tuple[date | None, date | None]:
+    p = a.profile
+    current = p.current_category
+    if current is None:
+        return None, None
+    expires = p.category_valid_until
+    if expires is None and p.last_attestation is not None:
+        expires = category_expiry(current, p.last_attestation)
+    if expires is None:
+        return None, None
+    is_leader_category = current in HEAD_LADDER or current in DEPUTY_LADDER
+    clause = "§43" if is_leader_category else "§3"
+    if expires < a.today:
+        a.add(
+            FindingKind.WARNING,
+            clause,
+            N_("Your category {current} expired on {date}: attest this year to keep a category."),
+            current=_cat(current),
+            date=_day(expires),
+        )
+        return expires, None
+    if not is_leader_category:
+        a.add(
+            FindingKind.INFO,
+            clause,
+            N_("Your category {current} is valid until {date}."),
+            current=_cat(current),
+            date=_day(expires),
+        )
+        if p.kind is AttestationKind.REGULAR and expires <= add_years(a.today, 1):
+            a.add(
+                FindingKind.INFO,
+                "§34",
+                N_(
+                    "If one of the postponement grounds applies to you, attestation can be "
+                    "postponed for up to {years} years, keeping your category."
+                ),
+                years=POSTPONEMENT_MAX_YEARS,
+            )
+        return expires, None
+    apply_by = add_months(expires, -LEADER_APPLY_MONTHS_BEFORE)
+    if a.today > apply_by:
+        a.add(
+            FindingKind.WARNING,
+            "§43",
+            N_(
+                "Your category {current} expires on {date}; heads and deputies apply "
+                "{months} months before, by {apply_by}. Apply as soon as you can."
+            ),
+            current=_cat(current),
+            date=_day(expires),
+            months=LEADER_APPLY_MONTHS_BEFORE,
+            apply_by=_day(apply_by),
+        )
+    else:
+        a.add(
+            FindingKind.INFO,
+            "§43",
+            N_(
+                "Your category {current} is valid until {date}; apply by {apply_by}, {months} months "
+                "before it expires."
+            ),
+            current=_cat(current),
+            date=_day(expires),
+            months=LEADER_APPLY_MONTHS_BEFORE,
+            apply_by=_day(apply_by),
+        )
+    return expires, apply_by
+
+
+def _check_exemption(a: _Assessment, birth: date | None, sex: str | None) -> bool:
+    if birth is None or sex is None or a.profile.current_category is None:
+        return False
+    retires = retirement_date(birth, sex, a.rules)
+    years = int(a.rules.retirement["exemption_years"])
+    if a.today >= retires:
+        a.add(FindingKind.INFO, "§35", N_("Working pensioners are attested like everyone else."))
+        return False
+    if a.today > add_years(retires, -years):
+        a.add(
+            FindingKind.INFO,
+            "§35",
+            N_(
+                "You are exempt from attestation: fewer than {years} years to retirement "
+                "age. On your application, your category is kept until {date}."
+            ),
+            years=years,
+            date=_day(retires),
+        )
+        return True
+    return False
+
+
+def _check_certificates(a: _Assessment) -> bool:
+    p = a.profile
+    test_exempt = False
+    for certificate_id in sorted(p.certificates):
+        certificate = CERTIFICATES_BY_ID.get(certificate_id)
+        if certificate is None:
+            continue  # an id from an older list: nothing to say about it
+        opens = [c for c in TEACHER_LADDER if c in certificate.opens]
+        names = _either(opens)
+        if certificate.effect is CertificateEffect.NO_ATTESTATION:
+            a.add(
+                FindingKind.INFO,
+                certificate.clause,
+                N_(
+                    "With {certificate}, {categories} is given on appointment "
+                    "without attestation, on your organisation's application."
+                ),
+                certificate=certificate.label,
+                categories=names,
+            )
+        elif p.claimed in certificate.opens:
+            test_exempt = True
+            a.add(
+                FindingKind.OK,
+                certificate.clause,
+                N_(
+                    "With {certificate} you skip the national test for {claimed}; your portfolio is "
+                    "still assessed."
+                ),
+                certificate=certificate.label,
+                claimed=_cat(p.claimed),
+            )
+            if len(opens) > 1:
+                a.add(
+                    FindingKind.INFO,
+                    certificate.clause,
+                    N_(
+                        "{certificate} opens {categories}: the one-step rule "
+                        "and your experience decide which you claim."
+                    ),
+                    certificate=certificate.label,
+                    categories=names,
+                )
+        else:
+            a.add(
+                FindingKind.INFO,
+                certificate.clause,
+                N_("{certificate} replaces the test only for {categories}."),
+                certificate=certificate.label,
+                categories=names,
+            )
+    return test_exempt
+
+
+def _check_no_attestation_routes(a: _Assessment) -> None:
+    p = a.profile
+    if p.org_type is OrgType.TVET and p.role is Role.TEACHER and p.production_experience_years is not None:
+        years = p.production_experience_years
+        route: Category | None = None
+        if years > TVET_EXPERT_MORE_THAN_YEARS:
+            route = Category.EXPERT
+        elif years >= TVET_MODERATOR_MIN_YEARS:
+            route = Category.MODERATOR
+        if route is not None:
+            a.add(
+                FindingKind.INFO,
+                "§6",
+                N_(
+                    "With {years} years in production by your profile, special-subject "
+                    "teachers and production masters get {category} on hiring without "
+                    "attestation, on the college's application."
+                ),
+                years=years,
+                category=_cat(route),
+            )
+    if p.current_category is None and not p.role.is_leader:
+        a.add(
+            FindingKind.INFO,
+            "§7",
+            N_(
+                "Nazarbayev University and Bolashak graduates (within 5 years) and the "
+                "Presidential reserve get pedagogue-moderator on appointment without "
+                "attestation."
+            ),
+        )
+    if p.current_category is None and p.role is Role.HEAD:
+        a.add(
+            FindingKind.INFO,
+            "§11",
+            N_(
+                "Graduates of the leaders-of-change programme in the personnel reserve get "
+                "head, 1st category on appointment without attestation."
+            ),
+        )
