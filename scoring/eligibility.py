@@ -410,22 +410,19 @@ def _cat(category: Category) -> Message:
 
 
 # One template per length keeps every sentence a fixed, translatable string.
-_EITHER_TEMPLATES: tuple[str, ...] = (
-    N_("{a}"),
-    N_("{a} or {b}"),
-    N_("{a}, {b} or {c}"),
-    N_("{a}, {b}, {c} or {d}"),
-)
+_EITHER_TEMPLATES: dict[int, str] = {
+    2: N_("{a} or {b}"),
+    3: N_("{a}, {b} or {c}"),
+    4: N_("{a}, {b}, {c} or {d}"),
+}
 
 
 def _either(categories: list[Category]) -> Message:
     """ "A, B or C" with each category name translated."""
-    keys = "abcd"
-    if not 1 <= len(categories) <= len(keys):
-        raise ValueError("between one and four categories")
-    return Message(
-        _EITHER_TEMPLATES[len(categories) - 1], {k: _cat(c) for k, c in zip(keys, categories, strict=False)}
-    )
+    if len(categories) == 1:
+        return _cat(categories[0])
+    template = _EITHER_TEMPLATES[len(categories)]
+    return Message(template, {k: _cat(c) for k, c in zip("abcd", categories, strict=False)})
 
 
 def _day(day: date) -> str:

@@ -6,7 +6,9 @@ import pytest
 from scoring.calendar import (
     KZ_TZ,
     academic_year,
+    add_months,
     add_working_days,
+    add_years,
     default_window,
     is_working_day,
     next_working_day,
@@ -145,3 +147,21 @@ def test_window_across_new_year() -> None:
     window = {"start_month": 10, "start_day": 15, "end_month": 2, "end_day": 28}
     custom = Rules({**rules.raw, "window": window})
     assert default_window(2025, custom) == (date(2025, 10, 15), date(2026, 2, 28))
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 8, 31), -6, date(2026, 2, 28)),
+        (date(2024, 8, 31), -6, date(2024, 2, 29)),
+        (date(2025, 11, 15), 3, date(2026, 2, 15)),
+        (date(2026, 1, 10), -1, date(2025, 12, 10)),
+    ],
+)
+def test_add_months(day: date, months: int, expected: date) -> None:
+    assert add_months(day, months) == expected
+
+
+def test_add_years_from_leap_day() -> None:
+    assert add_years(date(2000, 2, 29), 4) == date(2004, 2, 29)
+    assert add_years(date(2000, 2, 29), 1) == date(2001, 3, 1)

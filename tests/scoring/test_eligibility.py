@@ -612,3 +612,11 @@ def test_every_message_renders(rules: Rules) -> None:
         for finding in assess(profile, TODAY, rules, birth_date=date(1965, 10, 2), sex="female").findings:
             rendered = finding.message.render()
             assert "{" not in rendered and rendered.strip()
+
+
+def test_certificate_with_several_categories_names_them_all(rules: Rules) -> None:
+    report = assess(teacher(certificates=frozenset({"ielts_7"})), TODAY, rules)
+    assert (
+        "IELTS 7 opens pedagogue-moderator, pedagogue-expert or pedagogue-researcher: the one-step rule "
+        "and your experience decide which you claim."
+    ) in texts(report)
