@@ -1,0 +1,119 @@
+"""Command line: ``python -m scoring evaluate SHEET FILE|-``, ``sheets [SHEET]``, ``essay FILE|-``.
+
+Output is JSON on stdout (format in docs/scoring-format.md). Bad input gives one line on stderr and
+exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from scoring.config import Rules, load_rules
+from scoring.essay import EssayFileError, count_words, essay_verdict, read_essay_bytes
+from scoring.sheets import SHEETS, get_sheet
+from scoring.sheets.describe import describe_sheet
+from scoring.sheets.evaluate import AnswerError, evaluate_answers
+
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """A user error: printed as one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{message} (see: {self.prog} --help)")
+
+
+def _read_bytes(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {name}: {exc.strerror or exc}") from exc
+
+
+def _sheet(sheet_id: str) -> Any:
+    sheet = get_sheet(sheet_id)
+    if sheet is None:
+        raise CliError(f"unknown sheet '{sheet_id}'; expected one of: {', '.join(SHEETS)}")
+    return sheet
+
+
+def _print(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_evaluate(args: argparse.Namespace, rules: Rules) -> None:
+    sheet = _sheet(args.sheet)
+    raw = _read_bytes(args.file)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise CliError("the answers are not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise CliError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+    try:
+        evaluation = evaluate_answers(sheet, data, rules)
+    except AnswerError as exc:
+        raise CliError(exc.message.render()) from exc
+    _print(evaluation.to_json())
+
+
+def cmd_sheets(args: argparse.Namespace, rules: Rules) -> None:
+    if args.sheet:
+        _print(describe_sheet(_sheet(args.sheet), rules))
+    else:
+        _print([describe_sheet(sheet, rules) for sheet in SHEETS.values()])
+
+
+def cmd_essay(args: argparse.Namespace, rules: Rules) -> None:
+    try:
+        text = read_essay_bytes(_read_bytes(args.file))
+    except EssayFileError as exc:
+        raise CliError(f"cannot read the essay: {exc}") from exc
+    verdict = essay_verdict(count_words(text), rules)
+    _print({"words": verdict.words, "min": verdict.min, "max": verdict.max, "ok": verdict.ok})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m scoring", description="Attestation scoring sheets, essay length check.")
+    parser.add_argument("--rules", help="a rules.toml overriding the defaults (or set RULES_FILE)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    evaluate = sub.add_parser("evaluate", help="score answers (JSON) against a sheet")
+    evaluate.add_argument("sheet", help=f"sheet id: {', '.join(SHEETS)}")
+    evaluate.add_argument("file", help="answers JSON file, or - for stdin")
+    evaluate.set_defaults(handler=cmd_evaluate)
+    sheets = sub.add_parser("sheets", help="list the sheets, their criteria and answer formats")
+    sheets.add_argument("sheet", nargs="?", help="only this sheet")
+    sheets.set_defaults(handler=cmd_sheets)
+    essay = sub.add_parser("essay", help="count the words of an essay (text or .docx)")
+    essay.add_argument("file", help="essay file (UTF-8 text or .docx), or - for stdin")
+    essay.set_defaults(handler=cmd_essay)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        try:
+            rules = load_rules(args.rules)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot read the rules file: {exc}") from exc
+        args.handler(args, rules)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

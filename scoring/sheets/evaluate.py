@@ -1,0 +1,571 @@
+"""Scoring one answers dict against a sheet (spec §5; input/output format in docs/scoring-format.md).
+
+Aggregation rules (explanatory note to App 8):
+- the same kind of work at several levels counts once, at its highest level (``"levels": [...]``);
+  different kinds of work add up (``"kinds": [...]``);
+- "+1 if winner/prize-winner" once per criterion, however many winners;
+- co-authored publication: a flat 2 points; co-authored methodical material: 2 at republic level,
+  1 at region or district level (the sheet data carries these points);
+- PD hours add up across courses (``"hours": [72, 36]``) and map to points by the sheet's steps
+  (preschool and methodical-cabinet steps when the sheet or ``"preschool": true`` says so);
+- observation criterion: the mean of at least ``[observation] min_sheets`` sheets, else not scorable.
+
+Interpretation: the same aggregation applies to the by-level criteria of the leader sheets (App 11).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
+from typing import Any
+
+from scoring.categories import Category
+from scoring.config import Rules, default_rules
+from scoring.i18n import N_, Message
+from scoring.sheets.model import (
+    BONUS_LABELS,
+    QUANTITY_UNITS,
+    Criterion,
+    LevelOption,
+    Quantity,
+    ScaleKind,
+    ScoringSheet,
+    Step,
+)
+from scoring.sheets.observation import ObservationError, format_points, observation_mean
+
+TOP_LEVEL_KEYS = frozenset({"claimed", "criteria", "preschool"})
+
+
+class AnswerError(ValueError):
+    """The answers do not fit the sheet (unknown criterion, level, key or a bad value)."""
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.render())
+        self.message = message
+
+
+# Parsed answers --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Work:
+    """One kind of work: its highest level, how many items (COUNT scales), co-authored or not."""
+
+    level: LevelOption
+    levels_given: int = 1
+    count: int = 1
+    coauthored: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    works: tuple[Work, ...] = ()
+    bonus: bool = False
+    value: Fraction | None = None
+    met: bool = False
+    observations: tuple[Fraction, ...] | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.works and self.value is None and not self.met and self.observations is None
+
+
+@dataclass(frozen=True)
+class Answers:
+    claimed: Category | None
+    criteria: dict[str, Answer]
+    preschool: bool = False
+
+
+def _err(text: str, **params: Any) -> AnswerError:
+    return AnswerError(Message(text, params))
+
+
+def _number(criterion: Criterion, key: str, raw: object) -> Fraction:
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
+        raise _err(
+            N_("Criterion {criterion}: '{key}' must be a non-negative number."), criterion=criterion.id, key=key
+        )
+    return Fraction(raw)
+
+
+def _bool(criterion: Criterion, key: str, raw: object) -> bool:
+    if not isinstance(raw, bool):
+        raise _err(N_("Criterion {criterion}: '{key}' must be true or false."), criterion=criterion.id, key=key)
+    return raw
+
+
+def _level(criterion: Criterion, raw: object) -> LevelOption:
+    option = criterion.scale.level(raw) if isinstance(raw, str) else None
+    if option is None:
+        raise _err(
+            N_("Criterion {criterion}: unknown level '{level}'; expected one of: {allowed}."),
+            criterion=criterion.id,
+            level=raw,
+            allowed=", ".join(o.name for o in criterion.scale.levels),
+        )
+    return option
+
+
+def allowed_keys(criterion: Criterion) -> tuple[str, ...]:
+    scale = criterion.scale
+    keys: list[str] = []
+    if scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
+        keys += ["level", "levels"]
+        if scale.kind is ScaleKind.COUNT:
+            keys.append("count")
+        if scale.kinds_add_up:
+            keys.append("kinds")
+        if scale.coauthored_allowed:
+            keys.append("coauthored")
+    elif scale.kind is ScaleKind.THRESHOLD:
+        assert scale.quantity is not None
+        keys.append(scale.quantity.value)
+    elif scale.kind is ScaleKind.FLAG:
+        keys.append("met")
+    else:
+        keys.append("observations")
+    if scale.bonus is not None:
+        keys.append(scale.bonus.value)
+    return tuple(keys)
+
+
+def _check_keys(criterion: Criterion, data: Mapping[str, Any], allowed: Sequence[str]) -> None:
+    for key in data:
+        if key not in allowed:
+            raise _err(
+                N_("Criterion {criterion} does not take '{key}'; expected: {allowed}."),
+                criterion=criterion.id,
+                key=key,
+                allowed=", ".join(allowed),
+            )
+
+
+def _work(criterion: Criterion, data: Mapping[str, Any]) -> Work | None:
+    scale = criterion.scale
+    if "level" in data and "levels" in data:
+        raise _err(N_("Criterion {criterion}: give 'level' or 'levels', not both."), criterion=criterion.id)
+    if "levels" in data:
+        raw_levels = data["levels"]
+        if not isinstance(raw_levels, list):
+            raise _err(N_("Criterion {criterion}: 'levels' must be a list."), criterion=criterion.id)
+        options = [_level(criterion, item) for item in raw_levels]
+    elif "level" in data:
+        options = [_level(criterion, data["level"])]
+    else:
+        options = []
+    count = 1
+    if "count" in data:
+        raw_count = data["count"]
+        if isinstance(raw_count, bool) or not isinstance(raw_count, int) or raw_count < 1:
+            raise _err(N_("Criterion {criterion}: 'count' must be a whole number, at least 1."),
+                       criterion=criterion.id)
+        count = raw_count
+    coauthored = _bool(criterion, "coauthored", data["coauthored"]) if "coauthored" in data else False
+    if not options:
+        if "count" in data or coauthored:
+            raise _err(N_("Criterion {criterion}: a level is needed."), criterion=criterion.id)
+        return None
+    best = max(options, key=lambda o: _work_points(o, 1, coauthored))
+    if coauthored and best.coauthored_points is None:
+        raise _err(
+            N_("Criterion {criterion}: level {level} cannot be co-authored."), criterion=criterion.id, level=best.name
+        )
+    if scale.kind is ScaleKind.COUNT and best.max_count is None:
+        raise _err(N_("Criterion {criterion}: unknown level."), criterion=criterion.id)
+    return Work(level=best, levels_given=len(options), count=count, coauthored=coauthored)
+
+
+def parse_answer(criterion: Criterion, raw: object) -> Answer:
+    """One criterion's answer (a JSON object) -> Answer; raises AnswerError."""
+    if raw is None:
+        return Answer()
+    if not isinstance(raw, Mapping):
+        raise _err(N_("Criterion {criterion}: the answer must be a JSON object."), criterion=criterion.id)
+    scale = criterion.scale
+    _check_keys(criterion, raw, allowed_keys(criterion))
+    bonus = False
+    if scale.bonus is not None and scale.bonus.value in raw:
+        bonus = _bool(criterion, scale.bonus.value, raw[scale.bonus.value])
+    if scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
+        works: list[Work] = []
+        if "kinds" in raw:
+            if any(k in raw for k in ("level", "levels", "count", "coauthored")):
+                raise _err(N_("Criterion {criterion}: give 'kinds' or a single level, not both."),
+                           criterion=criterion.id)
+            kinds = raw["kinds"]
+            if not isinstance(kinds, list) or not all(isinstance(k, Mapping) for k in kinds):
+                raise _err(N_("Criterion {criterion}: 'kinds' must be a list of objects."), criterion=criterion.id)
+            inner = tuple(k for k in allowed_keys(criterion) if k not in ("kinds", scale.bonus))
+            for kind in kinds:
+                _check_keys(criterion, kind, inner)
+                work = _work(criterion, kind)
+                if work is not None:
+                    works.append(work)
+        else:
+            work = _work(criterion, raw)
+            if work is not None:
+                works.append(work)
+        if bonus and not works:
+            raise _err(N_("Criterion {criterion}: a winner needs a level."), criterion=criterion.id)
+        return Answer(works=tuple(works), bonus=bonus)
+    if scale.kind is ScaleKind.THRESHOLD:
+        assert scale.quantity is not None
+        key = scale.quantity.value
+        if key not in raw:
+            return Answer()
+        value = raw[key]
+        if isinstance(value, list):
+            if not scale.summed:
+                raise _err(N_("Criterion {criterion}: '{key}' must be one number."), criterion=criterion.id, key=key)
+            total = sum((_number(criterion, key, v) for v in value), Fraction(0))
+        else:
+            total = _number(criterion, key, value)
+        if scale.quantity is Quantity.PERCENT and total > 100:
+            raise _err(N_("Criterion {criterion}: a percentage is at most 100."), criterion=criterion.id)
+        return Answer(value=total)
+    if scale.kind is ScaleKind.FLAG:
+        met = _bool(criterion, "met", raw["met"]) if "met" in raw else False
+        if bonus and not met:
+            raise _err(N_("Criterion {criterion}: the extra point needs the criterion met."),
+                       criterion=criterion.id)
+        return Answer(met=met, bonus=bonus)
+    if "observations" not in raw:
+        return Answer()
+    raw_obs = raw["observations"]
+    if not isinstance(raw_obs, list):
+        raise _err(N_("Criterion {criterion}: 'observations' must be a list of sheet totals."),
+                   criterion=criterion.id)
+    return Answer(observations=tuple(_number(criterion, "observations", v) for v in raw_obs))
+
+
+def parse_answers(sheet: ScoringSheet, data: object) -> Answers:
+    """The whole input object -> Answers; raises AnswerError."""
+    if not isinstance(data, Mapping):
+        raise _err(N_("The answers must be a JSON object."))
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            raise _err(N_("Unknown key '{key}'; expected: {allowed}."), key=key,
+                       allowed=", ".join(sorted(TOP_LEVEL_KEYS)))
+    claimed: Category | None = None
+    if data.get("claimed") is not None:
+        raw_claimed = data["claimed"]
+        if raw_claimed not in [c.value for c in sheet.thresholds]:
+            raise _err(
+                N_("Sheet {sheet}: unknown claimed category '{claimed}'; expected one of: {allowed}."),
+                sheet=sheet.id,
+                claimed=raw_claimed,
+                allowed=", ".join(c.value for c in sheet.thresholds),
+            )
+        claimed = Category(raw_claimed)
+    raw_criteria = data.get("criteria") or {}
+    if not isinstance(raw_criteria, Mapping):
+        raise _err(N_("'criteria' must be a JSON object."))
+    criteria: dict[str, Answer] = {}
+    for criterion_id, raw in raw_criteria.items():
+        criterion = sheet.criterion(str(criterion_id))
+        if criterion is None:
+            raise _err(
+                N_("Sheet {sheet} has no criterion {criterion}; it has: {allowed}."),
+                sheet=sheet.id,
+                criterion=criterion_id,
+                allowed=", ".join(c.id for c in sheet.criteria),
+            )
+        criteria[criterion.id] = parse_answer(criterion, raw)
+    preschool = data.get("preschool", False)
+    if not isinstance(preschool, bool):
+        raise _err(N_("'preschool' must be true or false."))
+    return Answers(claimed=claimed, criteria=criteria, preschool=preschool)
+
+
+# Scoring ---------------------------------------------------------------------------------------------
+
+
+def _work_points(level: LevelOption, count: int, coauthored: bool) -> int:
+    if coauthored and level.coauthored_points is not None:
+        return level.coauthored_points
+    return level.points * count
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion: Criterion
+    points: Fraction
+    why: tuple[Message, ...]
+    scorable: bool = True
+
+    def why_text(self, translate: Callable[[str], str] | None = None) -> str:
+        return " ".join(m.render(translate) for m in self.why)
+
+
+def _reduced(sheet: ScoringSheet, answers: Answers) -> bool:
+    return sheet.reduced_hours or answers.preschool
+
+
+def _step_points(steps: Sequence[Step], value: Fraction) -> int:
+    return max((s.points for s in steps if s.reached(value)), default=0)
+
+
+def score_criterion(
+    sheet: ScoringSheet, criterion: Criterion, answer: Answer, answers: Answers, rules: Rules
+) -> CriterionResult:
+    scale = criterion.scale
+    if scale.kind is ScaleKind.OBSERVATION:
+        try:
+            mean = observation_mean(answer.observations or (), rules)
+        except ObservationError as exc:
+            raise AnswerError(exc.message) from exc
+        if answer.observations is None:
+            return CriterionResult(criterion, Fraction(0), (Message(N_("Not answered: 0 points.")),), False)
+        points = mean.mean if mean.mean is not None else Fraction(0)
+        return CriterionResult(criterion, points, (mean.why,), mean.scorable)
+    if answer.empty:
+        return CriterionResult(criterion, Fraction(0), (Message(N_("Not answered: 0 points.")),))
+    why: list[Message] = []
+    if scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
+        parts = []
+        for work in answer.works:
+            pts = _work_points(work.level, work.count, work.coauthored)
+            parts.append(pts)
+            if work.coauthored:
+                why.append(Message(N_("{level}, co-authored: {points}."),
+                                   {"level": Message(work.level.label), "points": pts}))
+            elif scale.kind is ScaleKind.COUNT:
+                why.append(Message(N_("{level}: {count} x {per_item} = {points}."),
+                                   {"level": Message(work.level.label), "count": work.count,
+                                    "per_item": work.level.points, "points": pts}))
+            else:
+                why.append(Message(N_("{level}: {points}."), {"level": Message(work.level.label), "points": pts}))
+            if work.levels_given > 1:
+                why.append(Message(N_("The same work at {n} levels counts once, at its highest level."),
+                                   {"n": work.levels_given}))
+        total = sum(parts) if scale.kinds_add_up else max(parts)
+        if len(parts) > 1:
+            why.append(Message(N_("{n} different kinds of work add up."), {"n": len(parts)}))
+        if answer.bonus and scale.bonus is not None:
+            total += 1
+            why.append(Message(BONUS_LABELS[scale.bonus]))
+        return CriterionResult(criterion, Fraction(total), tuple(why))
+    if scale.kind is ScaleKind.THRESHOLD:
+        assert answer.value is not None and scale.quantity is not None
+        steps = scale.steps_for(_reduced(sheet, answers))
+        step_points = _step_points(steps, answer.value)
+        why.append(Message(N_("{value}: {points} points."),
+                           {"value": Message(QUANTITY_UNITS[scale.quantity],
+                                             {"value": format_points(answer.value)}),
+                            "points": step_points}))
+        if step_points == 0:
+            why.append(Message(N_("Below the lowest step ({minimum})."), {"minimum": steps[0].minimum}))
+        return CriterionResult(criterion, Fraction(step_points), tuple(why))
+    flag_points = scale.points if answer.met else 0
+    why.append(Message(N_("Met: {points} points."), {"points": flag_points}) if answer.met
+               else Message(N_("Not met: 0 points.")))
+    if answer.bonus and scale.bonus is not None:
+        flag_points += 1
+        why.append(Message(BONUS_LABELS[scale.bonus]))
+    return CriterionResult(criterion, Fraction(flag_points), tuple(why))
+
+
+# Advice ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Improvement:
+    """Raise one criterion to `points` by the answer `change` (e.g. {"level": "region"})."""
+
+    criterion_id: str
+    change: dict[str, Any]
+    points: Fraction
+    gain: Fraction
+    text: Message
+
+
+def _improvements(
+    sheet: ScoringSheet, result: CriterionResult, answer: Answer, answers: Answers, rules: Rules
+) -> list[Improvement]:
+    criterion, scale, current = result.criterion, result.criterion.scale, result.points
+    found: dict[Fraction, Improvement] = {}
+
+    def add(points: Fraction, change: dict[str, Any], text: Message) -> None:
+        if points > current and points not in found:
+            found[points] = Improvement(criterion.id, change, points, points - current, text)
+
+    if scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
+        pts = [_work_points(w.level, w.count, w.coauthored) for w in answer.works]
+        best = max(pts, default=0)
+        base = current - best  # the best work is replaced; other kinds and the bonus stay
+        for option in scale.levels:
+            counts = range(1, (option.max_count or 1) + 1) if scale.kind is ScaleKind.COUNT else (1,)
+            for n in counts:
+                change: dict[str, Any] = {"level": option.name}
+                if scale.kind is ScaleKind.COUNT:
+                    change["count"] = n
+                    text = Message(N_("{criterion}: reach {level}, {count} event(s)."),
+                                   {"criterion": criterion.id, "level": Message(option.label), "count": n})
+                else:
+                    text = Message(N_("{criterion}: reach {level}."),
+                                   {"criterion": criterion.id, "level": Message(option.label)})
+                add(base + option.points * n, change, text)
+    elif scale.kind is ScaleKind.THRESHOLD:
+        assert scale.quantity is not None
+        for step in scale.steps_for(_reduced(sheet, answers)):
+            value = step.minimum + 1 if step.strict else step.minimum
+            add(Fraction(step.points), {scale.quantity.value: value},
+                Message(N_("{criterion}: reach {value}."),
+                        {"criterion": criterion.id,
+                         "value": Message(QUANTITY_UNITS[scale.quantity], {"value": value})}))
+    elif scale.kind is ScaleKind.FLAG:
+        add(Fraction(scale.points), {"met": True},
+            Message(N_("{criterion}: meet the criterion."), {"criterion": criterion.id}))
+    else:
+        cap = int(rules.observation["total_cap"])
+        required = int(rules.observation["min_sheets"])
+        targets = {Fraction(t) for t in (61, 71, 81, 91, cap)}
+        for target in sorted(t for t in targets if t <= cap):
+            if result.scorable:
+                text = Message(N_("{criterion}: raise the mean of the observation sheets to {mean}."),
+                               {"criterion": criterion.id, "mean": format_points(target)})
+            else:
+                text = Message(
+                    N_("{criterion}: provide at least {required} observation sheets with a mean of {mean}."),
+                    {"criterion": criterion.id, "required": required, "mean": format_points(target)},
+                )
+            add(target, {"mean": target}, text)
+    return sorted(found.values(), key=lambda i: i.points)
+
+
+def _with_exact_observation(options: list[Improvement], current: Fraction, gap: Fraction,
+                            cap: int, template: Improvement | None) -> list[Improvement]:
+    """Add the observation mean that closes the gap exactly (if within the cap)."""
+    if template is None:
+        return options
+    target = current + gap
+    if target > cap or any(o.points == target for o in options):
+        return options
+    mean = Fraction(-(-target.numerator // target.denominator))  # round up to a whole mean
+    if mean > cap or mean <= current:
+        return options
+    text = Message(template.text.text, {**template.text.params, "mean": format_points(mean)})
+    exact = Improvement(template.criterion_id, {"mean": mean}, mean, mean - current, text)
+    return sorted([*options, exact], key=lambda i: i.points)
+
+
+def smallest_improvements(
+    options: Sequence[Sequence[Improvement]], gap: Fraction
+) -> tuple[Improvement, ...] | None:
+    """The fewest criteria (one improvement each) whose gains reach `gap`; among those the smallest
+    overshoot, then the earliest criteria. None if even every best improvement falls short."""
+    groups = [list(g) for g in options if g]
+    if gap <= 0:
+        return ()
+    max_gain = [max(i.gain for i in g) for g in groups]
+    ranked = sorted(max_gain, reverse=True)
+    for k in range(1, len(groups) + 1):
+        if sum(ranked[:k]) < gap:
+            continue
+        best: tuple[Fraction, tuple[int, ...], tuple[Improvement, ...]] | None = None
+        for combo in combinations(range(len(groups)), k):
+            if sum(max_gain[i] for i in combo) < gap:
+                continue
+            sums: dict[Fraction, tuple[Improvement, ...]] = {Fraction(0): ()}
+            for index in combo:
+                nxt: dict[Fraction, tuple[Improvement, ...]] = {}
+                for total, chosen in sums.items():
+                    for improvement in groups[index]:
+                        nxt.setdefault(total + improvement.gain, (*chosen, improvement))
+                sums = nxt
+            reached = min(t for t in sums if t >= gap)
+            candidate = (reached, combo, sums[reached])
+            if best is None or candidate[:2] < best[:2]:
+                best = candidate
+        if best is not None:
+            return best[2]
+    return None
+
+
+# Evaluation ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    sheet: ScoringSheet
+    claimed: Category | None
+    results: tuple[CriterionResult, ...]
+    total: Fraction
+    category: Category | None
+    gap: Fraction | None
+    advice: tuple[Improvement, ...]
+    reachable: bool
+
+    @property
+    def meets_claimed(self) -> bool:
+        return self.gap is not None and self.gap == 0
+
+    def to_json(self, translate: Callable[[str], str] | None = None) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet.id,
+            "total": json_number(self.total),
+            "threshold": {c.value: points for c, points in self.sheet.thresholds.items()},
+            "category": self.category.value if self.category else None,
+            "claimed": self.claimed.value if self.claimed else None,
+            "gap": None if self.gap is None else json_number(self.gap),
+            "criteria": {
+                r.criterion.id: {"points": json_number(r.points), "why": r.why_text(translate)}
+                for r in self.results
+            },
+            "advice": [
+                {
+                    "criterion": i.criterion_id,
+                    **{k: json_number(v) if isinstance(v, Fraction) else v for k, v in i.change.items()},
+                    "points": json_number(i.points),
+                    "gain": json_number(i.gain),
+                    "text": i.text.render(translate),
+                }
+                for i in self.advice
+            ],
+            "reachable": self.reachable,
+        }
+
+
+def json_number(value: Fraction) -> int | float:
+    return value.numerator if value.denominator == 1 else round(float(value), 2)
+
+
+def reached_category(sheet: ScoringSheet, total: Fraction) -> Category | None:
+    reached = [c for c, points in sheet.thresholds.items() if total >= points]
+    return reached[-1] if reached else None
+
+
+def evaluate(sheet: ScoringSheet, answers: Answers, rules: Rules | None = None) -> Evaluation:
+    rules = rules or default_rules()
+    results = tuple(
+        score_criterion(sheet, c, answers.criteria.get(c.id, Answer()), answers, rules) for c in sheet.criteria
+    )
+    total = sum((r.points for r in results), Fraction(0))
+    category = reached_category(sheet, total)
+    gap: Fraction | None = None
+    advice: tuple[Improvement, ...] = ()
+    reachable = True
+    if answers.claimed is not None:
+        gap = max(Fraction(0), sheet.thresholds[answers.claimed] - total)
+        if gap > 0:
+            cap = int(rules.observation["total_cap"])
+            options = []
+            for result in results:
+                answer = answers.criteria.get(result.criterion.id, Answer())
+                found = _improvements(sheet, result, answer, answers, rules)
+                if result.criterion.scale.kind is ScaleKind.OBSERVATION:
+                    found = _with_exact_observation(found, result.points, gap, cap, found[0] if found else None)
+                options.append(found)
+            chosen = smallest_improvements(options, gap)
+            reachable = chosen is not None
+            advice = chosen if chosen is not None else tuple(o[-1] for o in options if o)
+    return Evaluation(sheet, answers.claimed, results, total, category, gap, advice, reachable)
+
+
+def evaluate_answers(sheet: ScoringSheet, data: object, rules: Rules | None = None) -> Evaluation:
+    """Parse an answers dict (the JSON input format) and evaluate it; raises AnswerError."""
+    return evaluate(sheet, parse_answers(sheet, data), rules)
