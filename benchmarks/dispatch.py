@@ -1,0 +1,142 @@
+"""Dispatch throughput: the real bot (middlewares, services, SQLite) against a bare echo dispatcher.
+
+    .venv/bin/python benchmarks/dispatch.py [--updates 20000]
+
+Feeds N updates of simulated teachers going through onboarding (valid and invalid answers mixed)
+through the real Dispatcher with a recording bot session (no network), then N updates through a bare
+aiogram Dispatcher with one echo handler, in the same run. The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.types import CallbackQuery, Chat, Contact, Message, MessageEntity, Update, User
+
+from bot.app import create_application
+from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot.settings import Settings
+from storage.migrate import upgrade
+from tests.fakes import RecordingSession
+
+VALID_IIN = "850315300019"
+ids = itertools.count(1)
+
+
+def message(user: User, text: str | None = None, **extra: Any) -> Update:
+    entities = [MessageEntity(type="bot_command", offset=0, length=len(text))] if text and text[0] == "/" else None
+    msg = Message(message_id=next(ids), date=datetime.now(UTC), chat=Chat(id=user.id, type="private"),
+                  from_user=user, text=text, entities=entities, **extra)
+    return Update(update_id=next(ids), message=msg)
+
+
+def press(user: User, data: str) -> Update:
+    msg = Message(message_id=next(ids), date=datetime.now(UTC), chat=Chat(id=user.id, type="private"), text="…")
+    return Update(update_id=next(ids), callback_query=CallbackQuery(
+        id=str(next(ids)), from_user=user, chat_instance="b", message=msg, data=data))
+
+
+def teacher_script(user: User) -> Iterator[Update]:
+    lang = "kk" if user.id % 2 else "ru"
+    yield message(user, "/start")
+    yield press(user, LanguageCallback(code=lang).pack())
+    yield press(user, ConsentCallback(agree=True).pack())
+    yield message(user, "x")  # invalid name
+    yield message(user, "Ахметова Айгуль")
+    yield message(user, "12345")  # invalid IIN
+    yield message(user, VALID_IIN)
+    yield message(user, "teacher")  # text where a button is expected
+    yield press(user, ChoiceCallback(field="role", value="teacher").pack())
+    yield press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
+    yield message(user, "School No. 7")
+    yield press(user, ChoiceCallback(field="region", value="karaganda").pack())
+    yield message(user, "Karaganda")
+    yield press(user, ChoiceCallback(field="current_category", value="moderator").pack())
+    yield message(user, "32.13.2026")  # invalid date
+    yield message(user, "31.12.2026")
+    yield message(user, "8")
+    yield press(user, ChoiceCallback(field="education", value="higher_pedagogical").pack())
+    yield press(user, ChoiceCallback(field="claimed_category", value="expert").pack())
+    yield press(user, ChoiceCallback(field="attestation_kind", value="regular").pack())
+    yield press(user, ToggleCallback(field="certificates", value=".").pack())
+    yield message(user, "not-an-email")
+    yield message(user, "t@mail.kz")
+    yield message(user, contact=Contact(phone_number="77011234567", first_name="A", user_id=user.id))
+    yield message(user, "/profile")
+
+
+def workload(n: int) -> list[Update]:
+    updates: list[Update] = []
+    for uid in itertools.count(100_000):
+        updates.extend(teacher_script(User(id=uid, is_bot=False, first_name="T")))
+        if len(updates) >= n:
+            return updates[:n]
+    raise AssertionError
+
+
+async def timed(dp: Dispatcher, bot: Bot, updates: list[Update]) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    started = time.perf_counter()
+    for update in updates:
+        t0 = time.perf_counter()
+        await dp.feed_update(bot, update)
+        latencies.append(time.perf_counter() - t0)
+    return time.perf_counter() - started, latencies
+
+
+async def main(n: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(_env_file=None, bot_token="42:BENCH",  # type: ignore[call-arg]
+                            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db")
+        await upgrade(settings.database_url)
+        app = create_application(settings)
+        bot = Bot(settings.token, session=RecordingSession())
+        updates = workload(n)
+        elapsed, latencies = await timed(app.dispatcher, bot, updates)
+        await app.close()
+
+        bare = Dispatcher()
+        router = Router()
+
+        @router.message()
+        async def echo(msg: Message) -> None:
+            await msg.answer(msg.text or "…")
+
+        bare.include_router(router)
+        plain = [message(User(id=7, is_bot=False, first_name="E"), f"echo {i}") for i in range(n)]
+        bare_elapsed, _ = await timed(bare, Bot(settings.token, session=RecordingSession()), plain)
+
+    latencies.sort()
+    per_s = n / elapsed
+    bare_per_s = n / bare_elapsed
+    return {
+        "updates": n,
+        "per_s": round(per_s, 1),
+        "bare_per_s": round(bare_per_s, 1),
+        "ratio": round(per_s / bare_per_s, 3),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
+        "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--updates", type=int, default=20_000)
+    args = parser.parse_args()
+    result = asyncio.run(main(args.updates))
+    print(f"real bot: {result['per_s']} updates/s, bare echo: {result['bare_per_s']} updates/s")
+    print(json.dumps(result))

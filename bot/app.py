@@ -1,0 +1,73 @@
+"""App factory: the Bot, the Dispatcher with its routers and middlewares, storage and database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.fsm_storage import SqlStorage
+from bot.i18n import UserLocaleMiddleware, create_i18n
+from bot.middlewares import DatabaseMiddleware
+from bot.settings import Settings
+from handlers import common, onboarding, profile
+from storage.db import create_engine, create_session_factory
+
+
+def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
+    api = TelegramAPIServer.from_base(settings.bot_api_url.rstrip("/"))
+    return Bot(token=settings.token, session=session or AiohttpSession(api=api))
+
+
+def create_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+    return SqlStorage(sessions)
+
+
+def create_dispatcher(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], storage: BaseStorage, i18n: I18n,
+) -> Dispatcher:
+    dp = Dispatcher(storage=storage, fsm_storage=storage)
+    if settings.redis_url:
+        # Several workers on one Redis: serialise the updates of one chat across processes.
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        assert isinstance(storage, RedisStorage)
+        dp = Dispatcher(storage=storage, events_isolation=RedisEventIsolation(storage.redis), fsm_storage=storage)
+    dp.update.outer_middleware(DatabaseMiddleware(sessions, settings))
+    UserLocaleMiddleware(i18n).setup(dp)
+    dp.include_routers(
+        common.create_router(), onboarding.create_router(), profile.create_router(), common.create_fallback_router()
+    )
+    return dp
+
+
+@dataclass
+class Application:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    storage: BaseStorage
+    i18n: I18n
+    dispatcher: Dispatcher
+
+    async def close(self) -> None:
+        await self.storage.close()
+        await self.engine.dispose()
+
+
+def create_application(settings: Settings) -> Application:
+    engine = create_engine(settings.database_url)
+    sessions = create_session_factory(engine)
+    storage = create_storage(settings, sessions)
+    i18n = create_i18n(settings.default_locale)
+    dispatcher = create_dispatcher(settings, sessions, storage, i18n)
+    return Application(settings, engine, sessions, storage, i18n, dispatcher)

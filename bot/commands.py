@@ -1,0 +1,38 @@
+"""The command menu shown by Telegram, per language (set_my_commands)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import SUPPORTED_LOCALES
+from scoring.i18n import N_
+
+log = logging.getLogger(__name__)
+
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Begin or continue")),
+    ("profile", N_("My profile")),
+    ("lang", N_("Change language")),
+    ("cancel", N_("Stop the current step")),
+    ("delete_me", N_("Withdraw consent and erase my data")),
+    ("help", N_("Help")),
+)
+
+
+def commands_for(i18n: I18n, locale: str) -> list[BotCommand]:
+    return [BotCommand(command=name, description=i18n.gettext(text, locale=locale)) for name, text in COMMANDS]
+
+
+async def register_commands(bot: Bot, i18n: I18n) -> None:
+    """Best effort: a Bot API server that refuses must not stop the bot from starting."""
+    scope = BotCommandScopeAllPrivateChats()
+    try:
+        await bot.set_my_commands(commands_for(i18n, i18n.default_locale), scope=scope)
+        for locale in SUPPORTED_LOCALES:
+            await bot.set_my_commands(commands_for(i18n, locale), scope=scope, language_code=locale)
+    except Exception:
+        log.exception("set_my_commands failed; continuing without the command menu")

@@ -1,0 +1,77 @@
+"""aiogram FSM storage on the project's own database, so a conversation survives a restart.
+
+aiogram ships Memory (lost on restart), Redis and Mongo storages; SQL is third-party only, and the
+embedded default must need nothing but the database the bot already has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from aiogram.fsm.state import State
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.models import FsmRecord
+
+# The session of the update being handled (set by DatabaseMiddleware). FSM writes join its
+# transaction: one commit per update, and no second writer fighting SQLite's single write lock.
+current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
+
+
+class SqlStorage(BaseStorage):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], key_builder: KeyBuilder | None = None):
+        self.sessions = sessions
+        self.key_builder = key_builder or DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
+
+    def _key(self, key: StorageKey) -> str:
+        return self.key_builder.build(key)
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        shared = current_session.get()
+        if shared is not None:
+            yield shared
+            return
+        async with self.sessions() as own:
+            yield own
+            await own.commit()
+
+    async def _upsert(self, key: str, values: dict[str, Any]) -> None:
+        async with self._session() as session:
+            dialect = session.bind.dialect.name if session.bind else "sqlite"
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            stmt = insert(FsmRecord).values(key=key, **values)
+            stmt = stmt.on_conflict_do_update(index_elements=[FsmRecord.key], set_=values)
+            await session.execute(stmt)
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        value = state.state if isinstance(state, State) else state
+        await self._upsert(self._key(key), {"state": value})
+
+    async def get_state(self, key: StorageKey) -> str | None:
+        async with self._session() as session:
+            return await session.scalar(select(FsmRecord.state).where(FsmRecord.key == self._key(key)))
+
+    async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        await self._upsert(self._key(key), {"data": dict(data)})
+
+    async def get_data(self, key: StorageKey) -> dict[str, Any]:
+        async with self._session() as session:
+            data = await session.scalar(select(FsmRecord.data).where(FsmRecord.key == self._key(key)))
+        return dict(data or {})
+
+    async def forget(self, user_id: int) -> None:
+        """Erase the FSM records of a user's private chat (used by /delete_me)."""
+        pattern = f"fsm:%:{user_id}:{user_id}:%"
+        async with self._session() as session:
+            await session.execute(delete(FsmRecord).where(FsmRecord.key.like(pattern)))
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,76 @@
+"""Keyboards. Labels go through gettext at build time, in the locale of the current update."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import (
+    ChoiceCallback,
+    ConsentCallback,
+    DeleteMeCallback,
+    EditFieldCallback,
+    LanguageCallback,
+    ToggleCallback,
+)
+
+# Language names are shown in their own language, so they are not translated.
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code, name in LANGUAGE_NAMES.items():
+        builder.button(text=name, callback_data=LanguageCallback(code=code))
+    return builder.as_markup()
+
+
+def consent_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ I agree"), callback_data=ConsentCallback(agree=True))
+    builder.button(text=_("❌ I decline"), callback_data=ConsentCallback(agree=False))
+    return builder.as_markup()
+
+
+def choice_keyboard(field: str, options: Iterable[tuple[str, str]], columns: int = 1) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for value, label in options:
+        builder.button(text=_(label), callback_data=ChoiceCallback(field=field, value=value))
+    builder.adjust(columns)
+    return builder.as_markup()
+
+
+def multi_keyboard(field: str, options: Iterable[tuple[str, str]], ticked: set[str]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for value, label in options:
+        mark = "☑️" if value in ticked else "⬜"
+        builder.button(text=f"{mark} {_(label)}", callback_data=ToggleCallback(field=field, value=value))
+    builder.button(text=_("Done"), callback_data=ToggleCallback(field=field, value="."))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def contact_keyboard() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=_("📱 Share my phone number"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+def profile_edit_keyboard(fields: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for field, label in fields:
+        builder.button(text=f"✏️ {_(label)}", callback_data=EditFieldCallback(field=field))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def delete_me_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, erase my data"), callback_data=DeleteMeCallback(confirm=True))
+    builder.button(text=_("No, keep it"), callback_data=DeleteMeCallback(confirm=False))
+    return builder.as_markup()

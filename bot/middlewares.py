@@ -1,0 +1,42 @@
+"""Per-update plumbing: one database session (and transaction) per update, the user row, settings."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.fsm_storage import current_session
+from bot.settings import Settings
+from storage.repositories import UserRepository
+
+
+class DatabaseMiddleware(BaseMiddleware):
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings):
+        self.sessions = sessions
+        self.settings = settings
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        tg_user: User | None = data.get("event_from_user")
+        async with self.sessions() as session:
+            token = current_session.set(session)
+            data["session"] = session
+            data["settings"] = self.settings
+            if tg_user is not None and not tg_user.is_bot:
+                db_user = await UserRepository(session).get_or_create(tg_user.id)
+                data["db_user"] = db_user
+                data["is_admin"] = tg_user.id in self.settings.admin_ids
+            try:
+                result = await handler(event, data)
+                await session.commit()
+            finally:
+                current_session.reset(token)
+            return result

@@ -1,0 +1,325 @@
+"""The profile questionnaire as data: order, kind, options, parsing and what depends on what.
+
+One generic set of handlers (handlers/onboarding.py) walks this list, so onboarding and /profile
+editing share every validation and message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from aiogram.fsm.state import State, StatesGroup
+
+from scoring import eligibility, regions
+from scoring.categories import (
+    DEPUTY_LADDER,
+    HEAD_LADDER,
+    TEACHER_LADDER,
+    AttestationKind,
+    Category,
+    Education,
+    OrgType,
+    Role,
+)
+from scoring.i18n import N_, Message
+from scoring.iin import InvalidIin, validate_iin
+from scoring.profile import Profile
+from storage.models import TeacherProfile
+
+NONE_VALUE = "none"
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    MULTI = "multi"
+    CONTACT = "contact"
+
+
+class InvalidAnswer(Exception):
+    def __init__(self, message: Message):
+        super().__init__(message.text)
+        self.message = message
+
+
+Options = Callable[[TeacherProfile], list[tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Question:
+    field: str
+    label: str
+    prompt: str
+    kind: Kind
+    parse: Callable[[str], Any] | None = None
+    options: Options | None = None
+    applies: Callable[[TeacherProfile], bool] = lambda _p: True
+    columns: int = 1
+
+    def is_answered(self, profile: TeacherProfile) -> bool:
+        return getattr(profile, self.field) is not None
+
+
+# --- parsers -------------------------------------------------------------------------------------
+
+_NAME_RE = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
+_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+
+
+def parse_full_name(text: str) -> str:
+    words = text.split()
+    if len(words) < 2 or len(text) > 200 or not all(_NAME_RE.match(w) for w in words):
+        raise InvalidAnswer(Message(N_(
+            "Please send your full name as in your identity document: surname and first name "
+            "(and patronymic, if you have one), letters only."
+        )))
+    return " ".join(w[:1].upper() + w[1:] for w in words)
+
+
+def parse_iin(text: str) -> str:
+    try:
+        return validate_iin(text).iin
+    except InvalidIin as error:
+        raise InvalidAnswer(error.message) from None
+
+
+def parse_free_text(text: str) -> str:
+    value = " ".join(text.split())
+    if not 2 <= len(value) <= 300:
+        raise InvalidAnswer(Message(N_("Please send a name between 2 and 300 characters long.")))
+    return value
+
+
+def parse_date(text: str) -> date:
+    match = _DATE_RE.match(text.strip())
+    try:
+        if not match:
+            raise ValueError
+        day, month, year = (int(g) for g in match.groups())
+        value = date(year, month, day)
+    except ValueError:
+        raise InvalidAnswer(Message(N_("Please send a date as DD.MM.YYYY, for example 31.12.2027."))) from None
+    if not 1990 <= value.year <= 2100:
+        raise InvalidAnswer(Message(N_("That date looks wrong: please check the year.")))
+    return value
+
+
+def parse_past_date(text: str) -> date:
+    value = parse_date(text)
+    if value > date.today():
+        raise InvalidAnswer(Message(N_("This date cannot be in the future.")))
+    return value
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = text.strip()
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise InvalidAnswer(Message(
+                N_("Please send a whole number of years from {low} to {high}."), {"low": low, "high": high}
+            ))
+        return int(value)
+
+    return parse
+
+
+def parse_email(text: str) -> str:
+    value = text.strip()
+    if len(value) > 254 or not _EMAIL_RE.match(value):
+        raise InvalidAnswer(Message(N_("That does not look like an e-mail address, e.g. name@mail.kz.")))
+    return value.lower()
+
+
+# --- options -------------------------------------------------------------------------------------
+
+
+def _enum_options(enum: Any) -> Options:
+    return lambda _p: [(member.value, member.label) for member in enum]
+
+
+def ladder_for(role: str | None) -> tuple[Category, ...]:
+    if role in (Role.HEAD, Role.CABINET_HEAD):
+        return HEAD_LADDER
+    if role in (Role.DEPUTY, Role.CABINET_DEPUTY):
+        return DEPUTY_LADDER
+    return TEACHER_LADDER
+
+
+def _current_options(p: TeacherProfile) -> list[tuple[str, str]]:
+    ladder = [c for c in ladder_for(p.role) if c is not Category.TRAINEE]
+    return [(NONE_VALUE, N_("no category yet")), *((c.value, c.label) for c in ladder)]
+
+
+def _claimed_options(p: TeacherProfile) -> list[tuple[str, str]]:
+    return [(c.value, c.label) for c in ladder_for(p.role) if c is not Category.TRAINEE]
+
+
+def _region_options(_p: TeacherProfile) -> list[tuple[str, str]]:
+    return [(r.id, r.label) for r in regions.REGIONS]
+
+
+def _kind_options(_p: TeacherProfile) -> list[tuple[str, str]]:
+    return [(AttestationKind.REGULAR.value, N_("regular")), (AttestationKind.EARLY.value, N_("early (§42)"))]
+
+
+def _early_options(p: TeacherProfile) -> list[tuple[str, str]]:
+    claimed = Category(p.claimed_category) if p.claimed_category else None
+    reqs = eligibility.EARLY_REQUIREMENTS.get(claimed, []) if claimed else []
+    return [(r.id, r.label.text) for r in reqs]
+
+
+def _certificate_options(_p: TeacherProfile) -> list[tuple[str, str]]:
+    return [(c.id, c.label.text) for c in eligibility.CERTIFICATES]
+
+
+def _relevant(question: str) -> Callable[[TeacherProfile], bool]:
+    def applies(p: TeacherProfile) -> bool:
+        partial = to_rules_profile(p)
+        return partial is not None and question in eligibility.relevant_questions(partial)
+
+    return applies
+
+
+def _holds_category(p: TeacherProfile) -> bool:
+    return p.current_category not in (None, NONE_VALUE)
+
+
+QUESTIONS: tuple[Question, ...] = (
+    Question("full_name", N_("Full name"), N_("What is your full name (surname, first name, patronymic)?"),
+             Kind.TEXT, parse_full_name),
+    Question("iin", N_("IIN"), N_("Your IIN (12 digits, as in your identity document):"), Kind.TEXT, parse_iin),
+    Question("role", N_("Position"), N_("What is your position?"), Kind.CHOICE, options=_enum_options(Role)),
+    Question("org_type", N_("Type of organisation"), N_("What type of organisation do you work in?"),
+             Kind.CHOICE, options=_enum_options(OrgType)),
+    Question("org_name", N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT, parse_free_text),
+    Question("region", N_("Region"), N_("Your region or city of republican significance:"), Kind.CHOICE,
+             options=_region_options, columns=2),
+    Question("district", N_("District"), N_("Your district or city:"), Kind.TEXT, parse_free_text),
+    Question("current_category", N_("Current category"), N_("Your current qualification category:"),
+             Kind.CHOICE, options=_current_options),
+    Question("category_valid_until", N_("Category valid until"),
+             N_("Until what date is your current category valid? (DD.MM.YYYY)"), Kind.TEXT, parse_date,
+             applies=_holds_category),
+    Question("experience_years", N_("Pedagogical experience, years"),
+             N_("How many full years of pedagogical experience do you have?"), Kind.TEXT, _int_between(0, 60)),
+    Question("education", N_("Education"), N_("Your education:"), Kind.CHOICE, options=_enum_options(Education)),
+    Question("claimed_category", N_("Claimed category"), N_("Which category are you applying for?"),
+             Kind.CHOICE, options=_claimed_options),
+    Question("attestation_kind", N_("Attestation"), N_("Regular or early attestation?"), Kind.CHOICE,
+             options=_kind_options),
+    Question("last_attestation", N_("Last attestation"),
+             N_("When was your last attestation? (DD.MM.YYYY)"), Kind.TEXT, parse_past_date,
+             applies=_relevant("last_attestation")),
+    Question("early_requirements", N_("Early attestation requirements met"),
+             N_("Early attestation (§42): tick every requirement you meet, then press Done."), Kind.MULTI,
+             options=_early_options, applies=_relevant("early_requirements")),
+    Question("production_experience_years", N_("Production experience, years"),
+             N_("How many of the last years have you worked in production by your profile?"), Kind.TEXT,
+             _int_between(0, 60), applies=_relevant("production_experience")),
+    Question("certificates", N_("Certificates"),
+             N_("Do you hold any of these certificates? Tick them, then press Done (or Done with none)."),
+             Kind.MULTI, options=_certificate_options, applies=_relevant("certificates")),
+    Question("email", N_("E-mail"), N_("Your e-mail address:"), Kind.TEXT, parse_email),
+    Question("phone", N_("Phone"), N_("Share your phone number with the button below."), Kind.CONTACT),
+)
+BY_FIELD: dict[str, Question] = {q.field: q for q in QUESTIONS}
+
+# When an answer changes, the answers that were only valid for the old one are asked again.
+DEPENDENTS: dict[str, tuple[str, ...]] = {
+    "role": ("current_category", "category_valid_until", "claimed_category", "early_requirements"),
+    "current_category": ("category_valid_until",),
+    "claimed_category": ("early_requirements",),
+    "attestation_kind": ("last_attestation", "early_requirements"),
+    "org_type": ("production_experience_years",),
+}
+
+
+class ProfileForm(StatesGroup):
+    full_name = State()
+    iin = State()
+    role = State()
+    org_type = State()
+    org_name = State()
+    region = State()
+    district = State()
+    current_category = State()
+    category_valid_until = State()
+    experience_years = State()
+    education = State()
+    claimed_category = State()
+    attestation_kind = State()
+    last_attestation = State()
+    early_requirements = State()
+    production_experience_years = State()
+    certificates = State()
+    email = State()
+    phone = State()
+
+
+def state_for(field: str) -> State:
+    state = getattr(ProfileForm, field)
+    assert isinstance(state, State)
+    return state
+
+
+def field_of(state: str | None) -> str | None:
+    if state and state.startswith("ProfileForm:"):
+        field = state.split(":", 1)[1]
+        return field if field in BY_FIELD else None
+    return None
+
+
+def next_question(profile: TeacherProfile) -> Question | None:
+    for question in QUESTIONS:
+        if question.applies(profile) and not question.is_answered(profile):
+            return question
+    return None
+
+
+def option_label(question: Question, profile: TeacherProfile, value: str) -> str | None:
+    assert question.options is not None
+    return dict(question.options(profile)).get(value)
+
+
+def to_rules_profile(p: TeacherProfile) -> Profile | None:
+    """The rules' view of a (possibly partial) profile; None until the core answers are in."""
+    if not (p.role and p.org_type and p.claimed_category and p.education and p.experience_years is not None):
+        return None
+    current = p.current_category if p.current_category not in (None, NONE_VALUE) else None
+    return Profile(
+        role=Role(p.role),
+        org_type=OrgType(p.org_type),
+        current_category=Category(current) if current else None,
+        category_valid_until=p.category_valid_until,
+        experience_years=p.experience_years,
+        education=Education(p.education),
+        claimed=Category(p.claimed_category),
+        kind=AttestationKind(p.attestation_kind or AttestationKind.REGULAR),
+        iin=p.iin,
+        last_attestation=p.last_attestation,
+        early_requirements=frozenset(p.early_requirements or ()),
+        certificates=frozenset(p.certificates or ()),
+        production_experience_years=p.production_experience_years,
+    )
+
+
+def display_value(question: Question, profile: TeacherProfile, translate: Callable[[str], str]) -> str | None:
+    """The stored answer as the user should read it, in their language."""
+    value = getattr(profile, question.field)
+    if value is None:
+        return None
+    if question.kind is Kind.CHOICE:
+        label = option_label(question, profile, value)
+        return translate(label) if label else str(value)
+    if question.kind is Kind.MULTI:
+        labels = dict(question.options(profile)) if question.options else {}
+        return "; ".join(translate(labels.get(v, v)) for v in value) if value else translate(N_("none"))
+    if isinstance(value, date | datetime):
+        return value.strftime("%d.%m.%Y")
+    return str(value)

@@ -1,0 +1,56 @@
+"""Renderers shared by several routers: the profile card and the eligibility verdict."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.utils.i18n import gettext as _
+from scoring.eligibility import EligibilityReport
+
+from bot import keyboards
+from bot.i18n import render
+from bot.profile_form import QUESTIONS, display_value
+from bot.services.profile import assess
+from bot.settings import Settings
+from scoring.config import default_rules
+from storage.models import TeacherProfile
+
+FINDING_ICONS = {"ok": "✅", "warning": "⚠️", "blocker": "⛔", "info": "ℹ️"}
+
+
+def eligibility_text(report: EligibilityReport) -> str:
+    if report.allowed:
+        header = _("✅ You can apply for the claimed category.")
+    else:
+        header = _("⛔ The claimed category cannot be applied for yet:")
+    lines = [header, ""]
+    for finding in report.findings:
+        icon = FINDING_ICONS.get(str(finding.kind), "•")
+        lines.append(f"{icon} {render(finding.message)} ({finding.clause})")
+    return "\n".join(lines)
+
+
+async def send_eligibility(bot: Bot, chat_id: int, profile: TeacherProfile, settings: Settings) -> None:
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    report = assess(profile, today, default_rules())
+    if report is not None:
+        await bot.send_message(chat_id, eligibility_text(report))
+    await bot.send_message(chat_id, _("What next: /profile to review or edit your answers, /help for all commands."))
+
+
+def profile_text(profile: TeacherProfile) -> str:
+    lines = [_("Your profile:"), ""]
+    for question in QUESTIONS:
+        if not question.applies(profile):
+            continue
+        value = display_value(question, profile, _)
+        lines.append(f"• {_(question.label)}: {value if value is not None else '—'}")
+    lines += ["", _("Tap a field to change it.")]
+    return "\n".join(lines)
+
+
+async def send_profile(bot: Bot, chat_id: int, profile: TeacherProfile) -> None:
+    fields = [(q.field, q.label) for q in QUESTIONS if q.applies(profile)]
+    await bot.send_message(chat_id, profile_text(profile), reply_markup=keyboards.profile_edit_keyboard(fields))

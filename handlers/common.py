@@ -1,0 +1,83 @@
+"""/help, /lang, /cancel, the fallback for anything unexpected, and the error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.filters import Command, ExceptionTypeFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, ErrorEvent, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import gettext as _
+
+from bot import keyboards
+
+log = logging.getLogger(__name__)
+
+
+async def help_command(message: Message) -> None:
+    await message.answer(_(
+        "This bot walks you through the qualification-category attestation of teachers.\n\n"
+        "/start — begin or continue\n"
+        "/profile — see and edit your profile\n"
+        "/lang — change the language\n"
+        "/cancel — stop the current step (what you saved is kept)\n"
+        "/delete_me — withdraw consent and erase your data\n"
+        "/help — this message"
+    ))
+
+
+async def lang_command(message: Message) -> None:
+    await message.answer(_("Choose your language:"), reply_markup=keyboards.language_keyboard())
+
+
+async def cancel_command(message: Message, state: FSMContext) -> None:
+    if await state.get_state() is None:
+        await message.answer(_("There is nothing to cancel."), reply_markup=ReplyKeyboardRemove())
+        return
+    await state.clear()
+    await message.answer(
+        _("Stopped. Everything you saved is kept: /start continues, /profile shows your answers."),
+        reply_markup=ReplyKeyboardRemove(),
+    )
+
+
+async def unknown_message(message: Message) -> None:
+    await message.answer(_("I did not understand that. Send /help to see what I can do."))
+
+
+async def unknown_callback(callback: CallbackQuery) -> None:
+    # Stale keyboards from old messages, or forged data: never silence, never a traceback.
+    await callback.answer(_("This button is no longer active."), show_alert=True)
+
+
+async def on_error(event: ErrorEvent) -> bool:
+    log.exception("Update %s failed", event.update.update_id, exc_info=event.exception)
+    text = _("Sorry, something went wrong on our side. What you saved is kept; please try again.")
+    update = event.update
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.message is not None:
+            await update.message.answer(text)
+    except Exception:  # the error reply itself failing must not hide the original error
+        log.exception("Could not tell the user about the error")
+    return True
+
+
+def create_router() -> Router:
+    """A fresh router per Dispatcher (a router can belong to one parent only)."""
+    router = Router(name="common")
+    router.message.register(help_command, Command("help"))
+    router.message.register(lang_command, Command("lang"))
+    router.message.register(cancel_command, Command("cancel"))
+    router.errors.register(on_error, ExceptionTypeFilter(Exception))
+    return router
+
+
+def create_fallback_router() -> Router:
+    """A fresh router per Dispatcher (a router can belong to one parent only)."""
+    router = Router(name="fallback")
+    router.message.register(unknown_message)
+    router.callback_query.register(unknown_callback)
+    return router

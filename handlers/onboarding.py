@@ -1,0 +1,297 @@
+"""Teacher onboarding: /start, language, consent, and the profile questions one at a time."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards
+from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot.i18n import SUPPORTED_LOCALES, render
+from bot.profile_form import (
+    BY_FIELD,
+    InvalidAnswer,
+    Kind,
+    ProfileForm,
+    Question,
+    field_of,
+    next_question,
+    option_label,
+    state_for,
+)
+from bot.services.profile import ProfileService
+from bot.settings import Settings
+from bot.views import send_eligibility, send_profile
+from storage.models import TeacherProfile, User
+from storage.repositories import UserRepository
+
+
+async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfile, state: FSMContext) -> None:
+    """Send a question with the keyboard its kind needs, and make it the open one."""
+    await state.set_state(state_for(question.field))
+    text = _(question.prompt)
+    if question.kind is Kind.CHOICE:
+        assert question.options is not None
+        markup = keyboards.choice_keyboard(question.field, question.options(profile), question.columns)
+        await bot.send_message(chat_id, text, reply_markup=markup)
+    elif question.kind is Kind.MULTI:
+        assert question.options is not None
+        ticked = set(getattr(profile, question.field) or [])
+        await state.update_data(ticked=sorted(ticked))
+        markup = keyboards.multi_keyboard(question.field, question.options(profile), ticked)
+        await bot.send_message(chat_id, text, reply_markup=markup)
+    elif question.kind is Kind.CONTACT:
+        await bot.send_message(chat_id, text, reply_markup=keyboards.contact_keyboard())
+    else:
+        await bot.send_message(chat_id, text)
+
+
+async def advance(
+    bot: Bot, chat_id: int, profile: TeacherProfile, upcoming: Question | None, state: FSMContext,
+    settings: Settings,
+) -> None:
+    """After an answer: the next question; when editing, back to the profile; at the end, the verdict."""
+    data = await state.get_data()
+    if upcoming is not None and (not data.get("editing") or upcoming.field != data.get("edited")):
+        await ask(bot, chat_id, upcoming, profile, state)
+        return
+    await state.clear()
+    if data.get("editing"):
+        await send_profile(bot, chat_id, profile)
+        return
+    await bot.send_message(chat_id, _("Your profile is complete. Thank you!"), reply_markup=ReplyKeyboardRemove())
+    await send_eligibility(bot, chat_id, profile, settings)
+
+
+async def start(message: Message, state: FSMContext, session: AsyncSession, db_user: User, settings: Settings) -> None:
+    assert message.bot is not None and message.from_user is not None
+    chat_id = message.chat.id
+    if db_user.locale is None:
+        await message.answer(_("Welcome! Choose your language:") + "\nТілді таңдаңыз / Выберите язык:",
+                             reply_markup=keyboards.language_keyboard())
+        return
+    profile = await ProfileService(session).get(message.from_user.id)
+    if profile is None:
+        await send_consent(message.bot, chat_id)
+        return
+    open_field = field_of(await state.get_state())
+    upcoming = next_question(profile)
+    if open_field is not None or upcoming is not None:
+        await message.answer(_("Welcome back! Let's continue where you left off."))
+        await ask(message.bot, chat_id, BY_FIELD[open_field] if open_field else upcoming, profile, state)  # type: ignore[arg-type]
+        return
+    await message.answer(_("Welcome back, {name}!").format(name=profile.full_name))
+    await send_eligibility(message.bot, chat_id, profile, settings)
+
+
+async def send_consent(bot: Bot, chat_id: int) -> None:
+    await bot.send_message(
+        chat_id,
+        _(
+            "Consent to the collection and processing of personal data (Appendix 5).\n\n"
+            "To prepare your attestation application the bot collects: your full name, IIN, e-mail and "
+            "phone number, and the details of your work and qualification. They are used only for "
+            "attestation and passed only to the attestation body (the commission and the education "
+            "department). They are not transferred across the border of the Republic of Kazakhstan "
+            "and not published. You can withdraw your consent at any time with /delete_me, and your "
+            "data will be erased.\n\nDo you agree?"
+        ),
+        reply_markup=keyboards.consent_keyboard(),
+    )
+
+
+async def choose_language(
+    callback: CallbackQuery, callback_data: LanguageCallback, state: FSMContext, session: AsyncSession,
+    db_user: User, i18n: I18n,
+) -> None:
+    assert callback.bot is not None
+    if callback_data.code not in SUPPORTED_LOCALES:
+        await callback.answer(_("This button is no longer valid."), show_alert=True)
+        return
+    await UserRepository(session).set_locale(db_user, callback_data.code)
+    i18n.current_locale = callback_data.code
+    await callback.answer(_("Language: {name}").format(name=keyboards.LANGUAGE_NAMES[callback_data.code]))
+    chat_id = callback.from_user.id
+    if callback.message is not None:
+        await callback.bot.edit_message_text(
+            _("Language: {name}").format(name=keyboards.LANGUAGE_NAMES[callback_data.code]),
+            chat_id=chat_id, message_id=callback.message.message_id,
+        )
+    profile = await ProfileService(session).get(callback.from_user.id)
+    if profile is None:
+        await send_consent(callback.bot, chat_id)
+        return
+    open_field = field_of(await state.get_state())
+    if open_field is not None:
+        await ask(callback.bot, chat_id, BY_FIELD[open_field], profile, state)
+
+
+async def consent(
+    callback: CallbackQuery, callback_data: ConsentCallback, state: FSMContext, session: AsyncSession,
+) -> None:
+    assert callback.bot is not None
+    service = ProfileService(session)
+    chat_id = callback.from_user.id
+    existing = await service.get(callback.from_user.id)
+    await callback.answer()
+    if callback.message is not None:
+        await callback.bot.edit_message_reply_markup(chat_id=chat_id, message_id=callback.message.message_id)
+    if not callback_data.agree:
+        if existing is not None:
+            await service.erase(callback.from_user.id)
+        await state.clear()
+        await callback.bot.send_message(chat_id, _(
+            "Without your consent the attestation application cannot be accepted: the lack of consent "
+            "to the processing of personal data is a ground for refusal (Appendix 4, item 9, ground 3). "
+            "Nothing personal has been stored. If you change your mind, send /start."
+        ))
+        return
+    if existing is not None:
+        await callback.bot.send_message(chat_id, _("Your consent is already recorded."))
+        upcoming = next_question(existing)
+        if upcoming is not None:
+            await ask(callback.bot, chat_id, upcoming, existing, state)
+        return
+    profile = await service.give_consent(callback.from_user.id)
+    await callback.bot.send_message(chat_id, _("Thank you, your consent is recorded. A few questions now."))
+    first = next_question(profile)
+    assert first is not None
+    await ask(callback.bot, chat_id, first, profile, state)
+
+
+async def _open_profile(session: AsyncSession, user_id: int) -> tuple[ProfileService, TeacherProfile | None]:
+    service = ProfileService(session)
+    return service, await service.get(user_id)
+
+
+async def text_answer(
+    message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+) -> None:
+    assert message.bot is not None and message.from_user is not None and message.text is not None
+    field = field_of(await state.get_state())
+    service, profile = await _open_profile(session, message.from_user.id)
+    if field is None or profile is None:
+        await state.clear()
+        await message.answer(_("Please start with /start."))
+        return
+    question = BY_FIELD[field]
+    if question.kind is Kind.CHOICE or question.kind is Kind.MULTI:
+        await message.answer(_("Please choose one of the buttons above."))
+        return
+    if question.kind is Kind.CONTACT:
+        await message.answer(_("Please use the button below to share your own phone number."),
+                             reply_markup=keyboards.contact_keyboard())
+        return
+    assert question.parse is not None
+    try:
+        value = question.parse(message.text)
+    except InvalidAnswer as error:
+        await message.answer(render(error.message))
+        return
+    upcoming = await service.save_answer(profile, field, value)
+    await advance(message.bot, message.chat.id, profile, upcoming, state, settings)
+
+
+async def contact_answer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+    assert message.bot is not None and message.from_user is not None and message.contact is not None
+    if message.contact.user_id != message.from_user.id:
+        await message.answer(_("Please share your own phone number with the button below, not someone else's."),
+                             reply_markup=keyboards.contact_keyboard())
+        return
+    service, profile = await _open_profile(session, message.from_user.id)
+    if profile is None:
+        await state.clear()
+        return
+    phone = "+" + message.contact.phone_number.lstrip("+")
+    upcoming = await service.save_answer(profile, "phone", phone)
+    await message.answer(_("Phone number saved."), reply_markup=ReplyKeyboardRemove())
+    await advance(message.bot, message.chat.id, profile, upcoming, state, settings)
+
+
+async def unexpected_content(message: Message, state: FSMContext) -> None:
+    field = field_of(await state.get_state())
+    if field == "phone":
+        await message.answer(_("Please use the button below to share your own phone number."),
+                             reply_markup=keyboards.contact_keyboard())
+        return
+    await message.answer(_("I expected a text answer to the question above. Please type it, or /cancel."))
+
+
+async def choice_answer(
+    callback: CallbackQuery, callback_data: ChoiceCallback, state: FSMContext, session: AsyncSession,
+    settings: Settings,
+) -> None:
+    assert callback.bot is not None
+    field = field_of(await state.get_state())
+    service, profile = await _open_profile(session, callback.from_user.id)
+    if profile is None or field != callback_data.field:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    question = BY_FIELD[field]
+    label = option_label(question, profile, callback_data.value)
+    if label is None:
+        await callback.answer(_("This option is not available."), show_alert=True)
+        return
+    await callback.answer()
+    if callback.message is not None:
+        await callback.bot.edit_message_text(
+            f"{_(question.prompt)}\n→ {_(label)}", chat_id=callback.from_user.id,
+            message_id=callback.message.message_id,
+        )
+    upcoming = await service.save_answer(profile, field, callback_data.value)
+    await advance(callback.bot, callback.from_user.id, profile, upcoming, state, settings)
+
+
+async def toggle_answer(
+    callback: CallbackQuery, callback_data: ToggleCallback, state: FSMContext, session: AsyncSession,
+    settings: Settings,
+) -> None:
+    assert callback.bot is not None
+    field = field_of(await state.get_state())
+    service, profile = await _open_profile(session, callback.from_user.id)
+    if profile is None or field != callback_data.field:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    question = BY_FIELD[field]
+    assert question.options is not None
+    options = question.options(profile)
+    ticked = set((await state.get_data()).get("ticked", []))
+    chat_id = callback.from_user.id
+    if callback_data.value == ".":
+        await callback.answer()
+        if callback.message is not None:
+            await callback.bot.edit_message_reply_markup(chat_id=chat_id, message_id=callback.message.message_id)
+        chosen = [value for value, _label in options if value in ticked]
+        upcoming = await service.save_answer(profile, field, chosen)
+        await advance(callback.bot, chat_id, profile, upcoming, state, settings)
+        return
+    if callback_data.value not in dict(options):
+        await callback.answer(_("This option is not available."), show_alert=True)
+        return
+    ticked ^= {callback_data.value}
+    await state.update_data(ticked=sorted(ticked))
+    await callback.answer()
+    if callback.message is not None:
+        await callback.bot.edit_message_reply_markup(
+            chat_id=chat_id, message_id=callback.message.message_id,
+            reply_markup=keyboards.multi_keyboard(field, options, ticked),
+        )
+
+
+def create_router() -> Router:
+    """A fresh router per Dispatcher (a router can belong to one parent only)."""
+    router = Router(name="onboarding")
+    router.message.register(start, CommandStart())
+    router.callback_query.register(choose_language, LanguageCallback.filter())
+    router.callback_query.register(consent, ConsentCallback.filter())
+    router.message.register(text_answer, StateFilter(ProfileForm), F.text, ~F.text.startswith("/"))
+    router.message.register(contact_answer, StateFilter(ProfileForm.phone), F.contact)
+    router.message.register(unexpected_content, StateFilter(ProfileForm), ~F.text.startswith("/"))
+    router.callback_query.register(choice_answer, ChoiceCallback.filter())
+    router.callback_query.register(toggle_answer, ToggleCallback.filter())
+    return router

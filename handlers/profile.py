@@ -1,0 +1,90 @@
+"""/profile (view and edit any field) and /delete_me (withdraw consent, erase personal data)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.storage.base import BaseStorage
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import keyboards
+from bot.callbacks import DeleteMeCallback, EditFieldCallback
+from bot.fsm_storage import SqlStorage
+from bot.profile_form import BY_FIELD
+from bot.services.profile import ProfileService
+from bot.views import send_profile
+from handlers.onboarding import ask
+
+
+async def show_profile(message: Message, state: FSMContext, session: AsyncSession) -> None:
+    assert message.bot is not None and message.from_user is not None
+    profile = await ProfileService(session).get(message.from_user.id)
+    if profile is None:
+        await message.answer(_("You have no profile yet. Send /start to begin."))
+        return
+    await state.clear()
+    await send_profile(message.bot, message.chat.id, profile)
+
+
+async def edit_field(
+    callback: CallbackQuery, callback_data: EditFieldCallback, state: FSMContext, session: AsyncSession,
+) -> None:
+    assert callback.bot is not None
+    profile = await ProfileService(session).get(callback.from_user.id)
+    question = BY_FIELD.get(callback_data.field)
+    if profile is None or question is None or not question.applies(profile):
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    await state.clear()
+    await state.update_data(editing=True, edited=question.field)
+    await ask(callback.bot, callback.from_user.id, question, profile, state)
+
+
+async def delete_me(message: Message, session: AsyncSession) -> None:
+    assert message.from_user is not None
+    if await ProfileService(session).get(message.from_user.id) is None:
+        await message.answer(_("There is no personal data of yours to erase."))
+        return
+    await message.answer(
+        _("This withdraws your consent and erases your profile and everything you have entered. "
+          "It cannot be undone. Erase?"),
+        reply_markup=keyboards.delete_me_keyboard(),
+    )
+
+
+async def delete_me_confirm(
+    callback: CallbackQuery, callback_data: DeleteMeCallback, state: FSMContext, session: AsyncSession,
+    fsm_storage: BaseStorage,
+) -> None:
+    assert callback.bot is not None
+    await callback.answer()
+    chat_id = callback.from_user.id
+    if callback.message is not None:
+        await callback.bot.edit_message_reply_markup(chat_id=chat_id, message_id=callback.message.message_id)
+    if not callback_data.confirm:
+        await callback.bot.send_message(chat_id, _("Nothing was erased."))
+        return
+    erased = await ProfileService(session).erase(callback.from_user.id)
+    await state.clear()
+    if isinstance(fsm_storage, SqlStorage):
+        await fsm_storage.forget(callback.from_user.id)
+    if erased:
+        await callback.bot.send_message(
+            chat_id, _("Your consent is withdrawn and your personal data is erased. Send /start to begin again.")
+        )
+    else:
+        await callback.bot.send_message(chat_id, _("There is no personal data of yours to erase."))
+
+
+def create_router() -> Router:
+    """A fresh router per Dispatcher (a router can belong to one parent only)."""
+    router = Router(name="profile")
+    router.message.register(show_profile, Command("profile"))
+    router.callback_query.register(edit_field, EditFieldCallback.filter())
+    router.message.register(delete_me, Command("delete_me"))
+    router.callback_query.register(delete_me_confirm, DeleteMeCallback.filter())
+    return router

@@ -1,0 +1,90 @@
+"""Entry point: `python main.py` runs the bot (long polling, or webhook when WEBHOOK_URL is set)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from aiogram import Bot
+from aiohttp import web
+
+from bot.app import Application, create_application, create_bot
+from bot.commands import register_commands
+from bot.settings import Settings, get_settings
+from storage.migrate import upgrade
+
+log = logging.getLogger("attestation-bot")
+
+NO_TOKEN_HELP = """\
+BOT_TOKEN is not set, so the bot cannot start.
+
+To run it against Telegram:
+  1. Ask @BotFather in Telegram for a token (/newbot).
+  2. Put it in a file named .env next to main.py:   BOT_TOKEN=123456:ABC-your-token
+     (or export BOT_TOKEN=... in the shell), then run `make run` again.
+
+To run it against a local Bot API server instead, also set BOT_API_URL (see README.md).
+"""
+
+
+async def prepare(settings: Settings) -> tuple[Application, Bot]:
+    await upgrade(settings.database_url)
+    app = create_application(settings)
+    bot = create_bot(settings)
+    return app, bot
+
+
+async def run_polling(settings: Settings) -> None:
+    app, bot = await prepare(settings)
+    try:
+        await register_commands(bot, app.i18n)
+        await bot.delete_webhook(drop_pending_updates=False)
+        log.info("Long polling %s", settings.bot_api_url)
+        # aiogram stops polling cleanly on SIGINT/SIGTERM (handle_signals=True).
+        await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+    finally:
+        await app.close()
+
+
+def run_webhook(settings: Settings) -> None:
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+    app, bot = asyncio.run(prepare(settings))
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+
+    async def on_startup(_: web.Application) -> None:
+        await register_commands(bot, app.i18n)
+        assert settings.webhook_url is not None
+        await bot.set_webhook(settings.webhook_url, secret_token=secret, drop_pending_updates=False)
+
+    async def on_shutdown(_: web.Application) -> None:
+        await app.close()
+
+    web_app = web.Application()
+    # SimpleRequestHandler answers 401 when X-Telegram-Bot-Api-Secret-Token does not match.
+    SimpleRequestHandler(dispatcher=app.dispatcher, bot=bot, secret_token=secret).register(
+        web_app, path=settings.webhook_path
+    )
+    setup_application(web_app, app.dispatcher, bot=bot)
+    web_app.on_startup.append(on_startup)
+    web_app.on_shutdown.append(on_shutdown)
+    # run_app turns SIGINT/SIGTERM into a graceful shutdown.
+    web.run_app(web_app, host=settings.webhook_host, port=settings.webhook_port)
+
+
+def main() -> int:
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not settings.token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return 2
+    if settings.use_webhook:
+        run_webhook(settings)
+    else:
+        asyncio.run(run_polling(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

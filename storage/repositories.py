@@ -1,0 +1,59 @@
+"""Repositories: the only place that issues queries. Handlers and services never build SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import TeacherProfile, User
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get_or_create(self, user_id: int) -> User:
+        user = await self.session.get(User, user_id)
+        if user is None:
+            user = User(id=user_id, is_active=True)
+            self.session.add(user)
+            await self.session.flush()
+        return user
+
+    async def set_locale(self, user: User, locale: str) -> None:
+        user.locale = locale
+        await self.session.flush()
+
+
+class ProfileRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get(self, user_id: int) -> TeacherProfile | None:
+        return await self.session.get(TeacherProfile, user_id)
+
+    async def give_consent(self, user_id: int, when: datetime) -> TeacherProfile:
+        profile = await self.get(user_id)
+        if profile is None:
+            profile = TeacherProfile(user_id=user_id, consent_at=when)
+            self.session.add(profile)
+        else:
+            profile.consent_at = when
+        await self.session.flush()
+        return profile
+
+    async def set_field(self, profile: TeacherProfile, field: str, value: Any) -> None:
+        setattr(profile, field, value)
+        await self.session.flush()
+
+    async def erase(self, user_id: int) -> bool:
+        """Remove every personal datum of the user (consent withdrawn, /delete_me)."""
+        result = await self.session.execute(delete(TeacherProfile).where(TeacherProfile.user_id == user_id))
+        await self.session.flush()
+        return bool(getattr(result, "rowcount", 0))
+
+    async def by_iin(self, iin: str) -> TeacherProfile | None:
+        return await self.session.scalar(select(TeacherProfile).where(TeacherProfile.iin == iin))

@@ -1,0 +1,68 @@
+"""A recording Bot API session for handler tests: no network, every request kept for assertions."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendDocument,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import Chat, InlineKeyboardMarkup, Message, User
+
+BOT_USER = User(id=42, is_bot=True, first_name="Attestation", username="attestation_test_bot")
+
+
+class RecordingSession(BaseSession):
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self._ids = itertools.count(1000)
+
+    def _message(self, chat_id: int | str, **fields: Any) -> Message:
+        markup = fields.pop("reply_markup", None)
+        return Message(
+            message_id=fields.pop("message_id", None) or next(self._ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=int(chat_id), type="private"),
+            from_user=BOT_USER,
+            reply_markup=markup if isinstance(markup, InlineKeyboardMarkup) else None,
+            **fields,
+        )
+
+    async def make_request(self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None) -> Any:
+        self.requests.append(method)
+        if isinstance(method, GetMe):
+            return BOT_USER
+        if isinstance(method, SendMessage):
+            return self._message(method.chat_id, text=method.text, reply_markup=method.reply_markup)
+        if isinstance(method, SendDocument):
+            return self._message(method.chat_id, caption=method.caption)
+        if isinstance(method, EditMessageText):
+            assert method.chat_id is not None
+            return self._message(method.chat_id, message_id=method.message_id, text=method.text,
+                                 reply_markup=method.reply_markup)
+        if isinstance(method, EditMessageReplyMarkup):
+            assert method.chat_id is not None
+            return self._message(method.chat_id, message_id=method.message_id, text="…",
+                                 reply_markup=method.reply_markup)
+        return True
+
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(
+        self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30, chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""

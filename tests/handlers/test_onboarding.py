@@ -1,0 +1,211 @@
+"""Onboarding through the real Dispatcher: language, consent, profile questions, bad input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.methods import EditMessageText, SendMessage, SetMyCommands
+from sqlalchemy import select
+
+from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from storage.models import FsmRecord, TeacherProfile, User
+from tests.conftest import Harness, alerts, last_markup_data, texts
+
+# A valid IIN: born 1985-03-15, male (century digit 3); check digit computed by the §9 algorithm.
+VALID_IIN = "850315300019"
+
+
+async def profile_of(h: Harness, user_id: int) -> TeacherProfile | None:
+    async with h.app.sessions() as session:
+        return await session.get(TeacherProfile, user_id)
+
+
+async def start_and_consent(h: Harness, user: Any, lang: str = "ru") -> None:
+    sent = await h.text(user, "/start")
+    assert last_markup_data(sent) == [LanguageCallback(code="kk").pack(), LanguageCallback(code="ru").pack()]
+    sent = await h.press(user, LanguageCallback(code=lang).pack())
+    assert ConsentCallback(agree=True).pack() in last_markup_data(sent)
+    sent = await h.press(user, ConsentCallback(agree=True).pack())
+    assert any("?" in t for t in texts(sent))
+
+
+async def answer_core(h: Harness, user: Any) -> None:
+    await h.text(user, "Ахметова Айгуль Серикқызы")
+    await h.text(user, VALID_IIN)
+    await h.press(user, ChoiceCallback(field="role", value="teacher").pack())
+    await h.press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
+    await h.text(user, "School-lyceum No. 7")
+    await h.press(user, ChoiceCallback(field="region", value="karaganda").pack())
+    await h.text(user, "Karaganda city")
+    await h.press(user, ChoiceCallback(field="current_category", value="moderator").pack())
+    await h.text(user, "31.12.2026")
+    await h.text(user, "8")
+    await h.press(user, ChoiceCallback(field="education", value="higher_pedagogical").pack())
+    await h.press(user, ChoiceCallback(field="claimed_category", value="expert").pack())
+    await h.press(user, ChoiceCallback(field="attestation_kind", value="regular").pack())
+    await h.press(user, ToggleCallback(field="certificates", value=".").pack())
+
+
+async def test_start_offers_both_languages(harness: Harness) -> None:
+    sent = await harness.text(harness.user(10), "/start")
+    assert isinstance(sent[-1], SendMessage)
+    assert "Қазақша" in str(sent[-1].reply_markup) and "Русский" in str(sent[-1].reply_markup)
+
+
+async def test_decline_consent_stores_nothing_personal(harness: Harness) -> None:
+    user = harness.user(11)
+    await harness.text(user, "/start")
+    await harness.press(user, LanguageCallback(code="kk").pack())
+    sent = await harness.press(user, ConsentCallback(agree=False).pack())
+    assert any("3" in t for t in texts(sent))  # refusal ground 3 named
+    assert await profile_of(harness, 11) is None
+
+
+async def test_full_onboarding_records_profile_and_verdict(harness: Harness) -> None:
+    user = harness.user(12)
+    await start_and_consent(harness, user, "ru")
+    profile = await profile_of(harness, 12)
+    assert profile is not None and profile.consent_at is not None
+    await answer_core(harness, user)
+    sent = await harness.text(user, "teacher@mail.kz")
+    assert isinstance(sent[-1], SendMessage) and sent[-1].reply_markup is not None  # contact button
+    sent = await harness.contact(user, "77011234567")
+    profile = await profile_of(harness, 12)
+    assert profile is not None
+    assert profile.full_name == "Ахметова Айгуль Серикқызы"
+    assert profile.iin == VALID_IIN and profile.phone == "+77011234567" and profile.completed_at is not None
+    assert profile.claimed_category == "expert" and profile.region == "karaganda"
+    # The verdict names the clause of each rule.
+    assert any("§" in t for t in texts(sent))
+
+
+async def test_wrong_iin_is_rejected_with_reason(harness: Harness) -> None:
+    user = harness.user(13)
+    await start_and_consent(harness, user)
+    await harness.text(user, "Иванов Иван")
+    for bad in ("85031530001", "8503153000191", "85031530001X", "850315300011", "851315300016"):
+        sent = await harness.text(user, bad)
+        assert len(texts(sent)) == 1, bad
+        profile = await profile_of(harness, 13)
+        assert profile is not None and profile.iin is None, bad
+    await harness.text(user, VALID_IIN)
+    profile = await profile_of(harness, 13)
+    assert profile is not None and profile.iin == VALID_IIN
+
+
+async def test_text_where_button_expected_and_stale_button(harness: Harness) -> None:
+    user = harness.user(14)
+    await start_and_consent(harness, user)
+    await harness.text(user, "Иванов Иван")
+    await harness.text(user, VALID_IIN)
+    sent = await harness.text(user, "teacher")  # the role question wants a button
+    assert len(texts(sent)) == 1
+    profile = await profile_of(harness, 14)
+    assert profile is not None and profile.role is None
+    # A button of another question (stale) and a forged value are refused with an alert.
+    sent = await harness.press(user, ChoiceCallback(field="education", value="higher_pedagogical").pack())
+    assert alerts(sent) and alerts(sent)[0]
+    sent = await harness.press(user, ChoiceCallback(field="role", value="president").pack())
+    assert alerts(sent) and alerts(sent)[0]
+    sent = await harness.press(user, "garbage:data")
+    assert alerts(sent) and alerts(sent)[0]
+    profile = await profile_of(harness, 14)
+    assert profile is not None and profile.role is None and profile.education is None
+
+
+async def test_cancel_midway_keeps_answers_and_start_resumes(harness: Harness) -> None:
+    user = harness.user(15)
+    await start_and_consent(harness, user)
+    await harness.text(user, "Иванов Иван")
+    sent = await harness.text(user, "/cancel")
+    assert len(texts(sent)) == 1
+    async with harness.app.sessions() as session:
+        record = await session.scalar(select(FsmRecord).where(FsmRecord.key.like("%:15:15:%")))
+        assert record is None or record.state is None
+    profile = await profile_of(harness, 15)
+    assert profile is not None and profile.full_name == "Иванов Иван"
+    sent = await harness.text(user, "/start")
+    assert any("IIN" in t or "ИИН" in t or "ЖСН" in t for t in texts(sent))
+
+
+async def test_contact_of_someone_else_is_refused(harness: Harness) -> None:
+    user = harness.user(16)
+    await start_and_consent(harness, user)
+    await answer_core(harness, user)
+    await harness.text(user, "x@mail.kz")
+    sent = await harness.contact(user, "77010000000", owner_id=999)
+    assert len(texts(sent)) == 1
+    profile = await profile_of(harness, 16)
+    assert profile is not None and profile.phone is None
+
+
+async def test_photo_instead_of_text_answer(harness: Harness) -> None:
+    from aiogram.types import PhotoSize
+
+    user = harness.user(17)
+    await start_and_consent(harness, user)
+    sent = await harness.send(user, photo=[PhotoSize(file_id="p", file_unique_id="u", width=1, height=1)])
+    assert len(texts(sent)) == 1
+
+
+async def test_language_is_stored_and_changeable(harness: Harness) -> None:
+    user = harness.user(18)
+    await harness.text(user, "/start")
+    await harness.press(user, LanguageCallback(code="kk").pack())
+    await harness.text(user, "/lang")
+    await harness.press(user, LanguageCallback(code="ru").pack())
+    async with harness.app.sessions() as session:
+        row = await session.get(User, 18)
+        assert row is not None and row.locale == "ru"
+    sent = await harness.press(user, LanguageCallback(code="en").pack())
+    assert alerts(sent) and alerts(sent)[0]
+
+
+async def test_delete_me_erases_everything(harness: Harness) -> None:
+    from bot.callbacks import DeleteMeCallback
+
+    user = harness.user(19)
+    await start_and_consent(harness, user)
+    await harness.text(user, "Иванов Иван")
+    await harness.text(user, "/delete_me")
+    await harness.press(user, DeleteMeCallback(confirm=True).pack())
+    assert await profile_of(harness, 19) is None
+
+
+async def test_early_attestation_multiselect(harness: Harness) -> None:
+    user = harness.user(20)
+    await start_and_consent(harness, user)
+    await answer_core(harness, user)
+    await harness.text(user, "/profile")
+    from bot.callbacks import EditFieldCallback
+
+    await harness.press(user, EditFieldCallback(field="attestation_kind").pack())
+    await harness.press(user, ChoiceCallback(field="attestation_kind", value="early").pack())
+    sent = await harness.text(user, "01.06.2022")
+    options = [d for d in last_markup_data(sent) if d.startswith("tick:")]
+    assert len(options) >= 2
+    first = options[0]
+    sent = await harness.press(user, first)
+    assert any(isinstance(r, type(sent[-1])) for r in sent)
+    await harness.press(user, ToggleCallback(field="early_requirements", value=".").pack())
+    profile = await profile_of(harness, 20)
+    assert profile is not None and profile.attestation_kind == "early"
+    assert profile.early_requirements == [ToggleCallback.unpack(first).value]
+
+
+async def test_edit_message_used_for_choice(harness: Harness) -> None:
+    user = harness.user(21)
+    await start_and_consent(harness, user)
+    await harness.text(user, "Иванов Иван")
+    await harness.text(user, VALID_IIN)
+    sent = await harness.press(user, ChoiceCallback(field="role", value="teacher").pack())
+    assert any(isinstance(r, EditMessageText) for r in sent)
+
+
+async def test_commands_registered_per_language(harness: Harness) -> None:
+    from bot.commands import register_commands
+
+    await register_commands(harness.bot, harness.app.i18n)
+    calls = [r for r in harness.session.requests if isinstance(r, SetMyCommands)]
+    assert {c.language_code for c in calls} == {None, "kk", "ru"}
+    assert {c.command for c in calls[0].commands} >= {"start", "help", "profile", "lang", "cancel", "delete_me"}
