@@ -218,6 +218,8 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
         bot.pending = bot.pending[offset:]
     bot.poll_generation += 1
     generation = bot.poll_generation
+    # An older long poll still waiting must end now with 409, as on Telegram.
+    bot.updates_signal.fire()
     deadline = time.monotonic() + timeout
     while True:
         if bot.webhook is not None:
