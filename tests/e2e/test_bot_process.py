@@ -1,0 +1,170 @@
+"""End to end: the bot runs as a separate process (`python main.py`, as a user runs it) against the
+project's Bot API server on 127.0.0.1, over real HTTP, and completes onboarding; a restart midway
+continues at the same question."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from sandbox.botapi import BotAPIServer
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "424242:E2E-test-token"
+VALID_IIN = "850315300019"
+UID = 5001
+
+
+@pytest.fixture
+async def server(tmp_path: Path) -> AsyncIterator[BotAPIServer]:
+    server = BotAPIServer(tmp_path / "botapi", default_token=TOKEN)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
+@contextmanager
+def bot_process(server: BotAPIServer, db: Path) -> Iterator[subprocess.Popen[bytes]]:
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "BOT_API_URL": server.url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
+        "DEFAULT_LOCALE": "ru",
+        "LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+async def wait_for(server: BotAPIServer, predicate: Callable[[dict[str, Any]], bool],
+                   timeout: float = 20.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for item in reversed(server.history(UID)):
+            if item["from"] == "bot" and predicate(item):
+                return item
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no such bot message; history: {[m.get('text') for m in server.history(UID)][-5:]}")
+
+
+def buttons(item: dict[str, Any]) -> list[str]:
+    markup = item.get("reply_markup") or {}
+    return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def has_button(data: str) -> Callable[[dict[str, Any]], bool]:
+    return lambda item: data in buttons(item)
+
+
+def snapshot(server: BotAPIServer) -> list[tuple[Any, ...]]:
+    return [(m["message_id"], m.get("text"), str(m.get("reply_markup")), len(m["callback_answers"]))
+            for m in server.history(UID)]
+
+
+async def settle(server: BotAPIServer, before: list[tuple[Any, ...]], timeout: float = 20.0) -> None:
+    """Wait until the bot has reacted and then stayed quiet for a moment (it handles updates concurrently)."""
+    deadline = time.monotonic() + timeout
+    last, quiet_since = before, time.monotonic()
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        now = snapshot(server)
+        if now != last:
+            last, quiet_since = now, time.monotonic()
+        elif now != before and time.monotonic() - quiet_since > 0.3:
+            return
+    raise AssertionError("the bot did not answer")
+
+
+async def press(server: BotAPIServer, data: str) -> None:
+    message = await wait_for(server, has_button(data))
+    before = snapshot(server)
+    await server.press_button(UID, message["message_id"], data)
+    await settle(server, before)
+
+
+async def reply(server: BotAPIServer, text: str) -> None:
+    before = snapshot(server)
+    await server.send_text(UID, text)
+    await settle(server, before)
+
+
+def stored(db: Path, column: str) -> Any:
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(f"select {column} from teacher_profiles where user_id = ?", (UID,)).fetchone()
+    return row[0] if row else None
+
+
+def choice(field: str, value: str) -> str:
+    return ChoiceCallback(field=field, value=value).pack()
+
+
+async def test_onboarding_over_http_with_restart(server: BotAPIServer, tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    server.create_user("Айгуль", user_id=UID, language_code="kk")
+    with bot_process(server, db):
+        await server.wait_request("getUpdates", timeout=60)
+        commands = server.requests("setMyCommands")
+        assert {r.params.get("language_code") for r in commands} >= {"kk", "ru"}
+        await reply(server, "/start")
+        await press(server, LanguageCallback(code="kk").pack())
+        await press(server, ConsentCallback(agree=True).pack())
+        await reply(server, "Ахметова Айгуль")
+        await reply(server, "123")  # wrong IIN: a reason, and the question stays open
+        assert stored(db, "iin") is None
+        await reply(server, VALID_IIN)
+        await wait_for(server, has_button(choice("role", "teacher")))
+    # Killed between questions: the next process continues at the same question.
+    with bot_process(server, db):
+        await press(server, choice("role", "teacher"))
+        await press(server, choice("org_type", "general_secondary"))
+        assert stored(db, "role") == "teacher"
+        await reply(server, "Школа-лицей №7")
+        await press(server, choice("region", "karaganda"))
+        await reply(server, "Қарағанды қаласы")
+        await press(server, choice("current_category", "moderator"))
+        await reply(server, "31.12.2026")
+        await reply(server, "8")
+        await press(server, choice("education", "higher_pedagogical"))
+        await press(server, choice("claimed_category", "expert"))
+        await press(server, choice("attestation_kind", "regular"))
+        await press(server, ToggleCallback(field="certificates", value=".").pack())
+        await reply(server, "aigul@mail.kz")
+        keyboard = server.reply_keyboard(UID)
+        assert keyboard is not None and "request_contact" in str(keyboard)
+        await server.send_contact(UID, "+77011234567")
+        await wait_for(server, lambda item: "§13" in (item.get("text") or ""))
+        assert stored(db, "completed_at") is not None
+        assert stored(db, "phone") == "+77011234567"
+
+
+def test_no_token_explains_how_to_set_one(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
+    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, env={**env, "BOT_TOKEN": ""},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "BOT_TOKEN" in result.stderr and ".env" in result.stderr
