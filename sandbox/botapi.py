@@ -31,7 +31,7 @@ async def _serve(host: str, port: int, data_dir: Path | None, rate_limit: RateLi
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m sandbox.botapi", description=__doc__.splitlines()[1])
+    parser = argparse.ArgumentParser(prog="python -m sandbox.botapi", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--data", type=Path, default=None, help="directory for uploaded files (default: temp)")

@@ -7,8 +7,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramBadRequest, TelegramConflictError
+from aiogram.methods import SendMessage
+from aiogram.types import Message
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from sandbox.botapi import BotAPIServer
@@ -109,3 +112,28 @@ async def test_set_webhook_validation(bot: Bot) -> None:
     with pytest.raises(TelegramBadRequest, match="HTTPS URL must be provided"):
         await bot.set_webhook("ftp://example.invalid/hook")
 
+
+
+async def test_aiogram_webhook_handler_with_reply_in_response(server: BotAPIServer, bot: Bot) -> None:
+    dp = Dispatcher()
+
+    @dp.message()
+    async def echo(message: Message) -> SendMessage:
+        # Returning the method makes aiogram answer in the webhook response body (multipart).
+        return message.answer(f"echo: {message.text}")
+
+    app = web.Application()
+    SimpleRequestHandler(dp, bot, handle_in_background=False, secret_token="abc").register(app, path="/wh")
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        await bot.set_webhook(f"http://{host}:{port}/wh", secret_token="abc")
+        user = server.create_user()
+        await server.send_text(user.id, "ping")
+        reply = await server.wait_bot_message(user.id, timeout=3)
+        assert reply["text"] == "echo: ping"
+    finally:
+        await runner.cleanup()
