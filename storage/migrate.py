@@ -1,4 +1,4 @@
-"""Applies Alembic migrations up to head; called by the bot on start."""
+"""Applies Alembic migrations up to every head; called by the bot on start."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_sync(url: str) -> None:
-    command.upgrade(alembic_config(url), "head")
+    # "heads": feature areas add migrations as branches off a common base; all of them apply.
+    command.upgrade(alembic_config(url), "heads")
 
 
 async def upgrade(url: str) -> None:
