@@ -38,7 +38,8 @@ async def server(tmp_path: Path) -> AsyncIterator[BotAPIServer]:
 
 
 @contextmanager
-def bot_process(server: BotAPIServer, db: Path) -> Iterator[subprocess.Popen[bytes]]:
+def bot_process(server: BotAPIServer, db: Path, extra: dict[str, str] | None = None,
+                ) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,
         "BOT_TOKEN": TOKEN,
@@ -46,6 +47,7 @@ def bot_process(server: BotAPIServer, db: Path) -> Iterator[subprocess.Popen[byt
         "DATABASE_URL": f"sqlite+aiosqlite:///{db}",
         "DEFAULT_LOCALE": "ru",
         "LOG_LEVEL": "WARNING",
+        **(extra or {}),
     }
     proc = subprocess.Popen([sys.executable, "main.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
@@ -126,7 +128,7 @@ def choice(field: str, value: str) -> str:
 async def test_onboarding_over_http_with_restart(server: BotAPIServer, tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
     server.create_user("Айгуль", user_id=UID, language_code="kk")
-    with bot_process(server, db):
+    with bot_process(server, db) as first:
         await server.wait_request("getUpdates", timeout=60)
         commands = server.requests("setMyCommands")
         assert {r.params.get("language_code") for r in commands} >= {"kk", "ru"}
@@ -138,7 +140,8 @@ async def test_onboarding_over_http_with_restart(server: BotAPIServer, tmp_path:
         assert stored(db, "iin") is None
         await reply(server, VALID_IIN)
         await wait_for(server, has_button(choice("role", "teacher")))
-    # Killed between questions: the next process continues at the same question.
+    assert first.returncode == 0  # SIGTERM: a graceful stop, not a crash
+    # Stopped between questions: the next process continues at the same question.
     with bot_process(server, db):
         await press(server, choice("role", "teacher"))
         await press(server, choice("org_type", "general_secondary"))
@@ -168,3 +171,54 @@ def test_no_token_explains_how_to_set_one(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "BOT_TOKEN" in result.stderr and ".env" in result.stderr
+
+
+async def test_bot_starts_when_set_my_commands_fails(
+    server: BotAPIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sandbox import methods
+    from sandbox.errors import ApiError
+
+    async def refuse(_call: Any) -> Any:
+        raise ApiError(500, "Internal Server Error: commands are down")
+
+    monkeypatch.setitem(methods.METHODS, "setMyCommands", refuse)
+    server.create_user("Test", user_id=UID)
+    with bot_process(server, tmp_path / "bot.db") as proc:
+        await server.wait_request("getUpdates", timeout=60)
+        assert server.requests("setMyCommands") and not server.requests("setMyCommands")[0].ok
+        await reply(server, "/start")
+        await wait_for(server, has_button(LanguageCallback(code="ru").pack()))
+        assert proc.poll() is None
+
+
+async def test_webhook_mode_checks_the_secret_token(server: BotAPIServer, tmp_path: Path) -> None:
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server.create_user("Web", user_id=UID)
+    extra = {"WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "WEBHOOK_SECRET": "s3cret", "WEBHOOK_PATH": "/hook",
+             "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port)}
+    with bot_process(server, tmp_path / "bot.db", extra):
+        registered = await server.wait_request("setWebhook", timeout=60)
+        assert registered[0].params.get("secret_token") == "s3cret"
+        async with aiohttp.ClientSession() as http:
+            forged = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": UID, "type": "private"},
+                                                  "from": {"id": UID, "is_bot": False, "first_name": "X"},
+                                                  "text": "/start"}}
+            for _ in range(100):
+                try:
+                    async with http.post(f"http://127.0.0.1:{port}/hook", json=forged,
+                                         headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as response:
+                        assert response.status == 401
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+        assert not [m for m in server.history(UID) if m["from"] == "bot"]
+        # Updates the server delivers with the right secret are handled.
+        await reply(server, "/start")
+        await wait_for(server, has_button(LanguageCallback(code="kk").pack()))
