@@ -2,4 +2,5 @@
 # Runs every test; pytest's exit code 5 ("no tests collected") counts as a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-services.sh
 .venv/bin/pytest "$@"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the real PostgreSQL and Redis servers the backend tests start (throwaway instances on
+# loopback). Idempotent; needs root (as on CI). Debian packages: postgresql, redis-server.
+set -euo pipefail
+need=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != "0" ]; then
+  echo "install-services: ${need[*]} missing and not root; install them with apt-get to run the backend tests" >&2
+  exit 0
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

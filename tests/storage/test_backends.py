@@ -1,0 +1,83 @@
+"""The production back ends for real: migrations and onboarding on PostgreSQL (asyncpg), FSM in Redis."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from aiogram import Bot
+from aiogram.fsm.storage.redis import RedisStorage
+
+from bot.app import create_application
+from bot.callbacks import ConsentCallback, LanguageCallback
+from bot.settings import Settings
+from storage.migrate import upgrade
+from storage.models import TeacherProfile
+from tests.conftest import Harness
+from tests.fakes import RecordingSession
+from tests.services import postgres_server, redis_server
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        yield url
+
+
+async def make_harness(settings: Settings) -> Harness:
+    await upgrade(settings.database_url)
+    app = create_application(settings)
+    session = RecordingSession()
+    return Harness(app, Bot(settings.token, session=session), session)
+
+
+@pytest.fixture
+async def pg_harness(pg_url: str, redis_url: str) -> AsyncIterator[Harness]:
+    settings = Settings(_env_file=None, bot_token="42:PG", database_url=pg_url,  # type: ignore[call-arg]
+                        redis_url=redis_url)
+    harness = await make_harness(settings)
+    yield harness
+    await harness.app.close()
+
+
+async def test_onboarding_on_postgresql_with_redis_fsm(pg_harness: Harness) -> None:
+    assert isinstance(pg_harness.app.storage, RedisStorage)
+    assert pg_harness.app.engine.dialect.name == "postgresql"
+    user = pg_harness.user(77)
+    await pg_harness.text(user, "/start")
+    await pg_harness.press(user, LanguageCallback(code="ru").pack())
+    await pg_harness.press(user, ConsentCallback(agree=True).pack())
+    await pg_harness.text(user, "Иванов Иван")
+    async with pg_harness.app.sessions() as session:
+        profile = await session.get(TeacherProfile, 77)
+        assert profile is not None and profile.full_name == "Иванов Иван"
+    state = await pg_harness.app.storage.get_state(_key(pg_harness, 77))
+    assert state == "ProfileForm:iin"
+
+
+async def test_sql_fsm_storage_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, bot_token="42:PG", database_url=pg_url)  # type: ignore[call-arg]
+    harness = await make_harness(settings)
+    try:
+        user = harness.user(78)
+        await harness.text(user, "/start")
+        await harness.press(user, LanguageCallback(code="kk").pack())
+        await harness.press(user, ConsentCallback(agree=True).pack())
+        assert await harness.app.storage.get_state(_key(harness, 78)) == "ProfileForm:full_name"
+        await harness.text(user, "Иванов Иван")
+        assert await harness.app.storage.get_state(_key(harness, 78)) == "ProfileForm:iin"
+    finally:
+        await harness.app.close()
+
+
+def _key(harness: Harness, user_id: int):  # type: ignore[no-untyped-def]
+    from aiogram.fsm.storage.base import StorageKey
+
+    return StorageKey(bot_id=harness.bot.id, chat_id=user_id, user_id=user_id)
