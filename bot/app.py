@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -35,14 +36,19 @@ def create_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession
 def create_dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], storage: BaseStorage, i18n: I18n,
 ) -> Dispatcher:
-    dp = Dispatcher(storage=storage, fsm_storage=storage)
+    # One chat's updates are handled one at a time (a double tap must not race itself).
+    isolation: BaseEventIsolation = SimpleEventIsolation()
     if settings.redis_url:
         # Several workers on one Redis: serialise the updates of one chat across processes.
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 
         assert isinstance(storage, RedisStorage)
-        dp = Dispatcher(storage=storage, events_isolation=RedisEventIsolation(storage.redis), fsm_storage=storage)
+        isolation = RedisEventIsolation(storage.redis)
+    # FSM is registered by hand so that it runs inside the update's database session: its reads and
+    # writes then share the update's single transaction instead of opening their own.
+    dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True, fsm_storage=storage)
     dp.update.outer_middleware(DatabaseMiddleware(sessions, settings))
+    dp.update.outer_middleware(dp.fsm)
     UserLocaleMiddleware(i18n).setup(dp)
     dp.include_routers(
         common.create_router(), onboarding.create_router(), profile.create_router(), common.create_fallback_router()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aiogram.types import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -35,22 +35,26 @@ def consent_keyboard() -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def grid(buttons: list[InlineKeyboardButton], columns: int = 1) -> InlineKeyboardMarkup:
+    """Rows of `columns` buttons. (InlineKeyboardBuilder deep-copies every button: costly on hot paths.)"""
+    return InlineKeyboardMarkup(inline_keyboard=[buttons[i:i + columns] for i in range(0, len(buttons), columns)])
+
+
 def choice_keyboard(field: str, options: Iterable[tuple[str, str]], columns: int = 1) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for value, label in options:
-        builder.button(text=_(label), callback_data=ChoiceCallback(field=field, value=value))
-    builder.adjust(columns)
-    return builder.as_markup()
+    return grid([
+        InlineKeyboardButton(text=_(label), callback_data=ChoiceCallback(field=field, value=value).pack())
+        for value, label in options
+    ], columns)
 
 
 def multi_keyboard(field: str, options: Iterable[tuple[str, str]], ticked: set[str]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for value, label in options:
-        mark = "☑️" if value in ticked else "⬜"
-        builder.button(text=f"{mark} {_(label)}", callback_data=ToggleCallback(field=field, value=value))
-    builder.button(text=_("Done"), callback_data=ToggleCallback(field=field, value="."))
-    builder.adjust(1)
-    return builder.as_markup()
+    buttons = [
+        InlineKeyboardButton(text=f"{'☑️' if value in ticked else '⬜'} {_(label)}",
+                             callback_data=ToggleCallback(field=field, value=value).pack())
+        for value, label in options
+    ]
+    buttons.append(InlineKeyboardButton(text=_("Done"), callback_data=ToggleCallback(field=field, value=".").pack()))
+    return grid(buttons)
 
 
 def contact_keyboard() -> ReplyKeyboardMarkup:
