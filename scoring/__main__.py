@@ -47,6 +47,11 @@ def _sheet(sheet_id: str) -> Any:
     return sheet
 
 
+def _reject_constant(name: str) -> NoReturn:
+    # Python's json accepts NaN and Infinity, which are not JSON and not answers.
+    raise CliError(f"invalid JSON: {name} is not a number")
+
+
 def _print(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -56,11 +61,13 @@ def cmd_evaluate(args: argparse.Namespace, rules: Rules) -> None:
     sheet = _sheet(args.sheet)
     raw = _read_bytes(args.file)
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
     except UnicodeDecodeError as exc:
         raise CliError("the answers are not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
         raise CliError(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
+    except RecursionError as exc:
+        raise CliError("invalid JSON: nested too deeply") from exc
     try:
         evaluation = evaluate_answers(sheet, data, rules)
     except AnswerError as exc:
@@ -110,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise CliError(f"cannot read the rules file: {exc}") from exc
         args.handler(args, rules)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # One line, whatever a quoted value contains: other tools read the first line.
+        print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return EXIT_BAD_INPUT
     return 0
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from scoring.config import Rules, default_rules
-from scoring.sheets.evaluate import allowed_keys
+from scoring.sheets.evaluate import allowed_keys, category_json
 from scoring.sheets.model import Criterion, ScaleKind, ScoringSheet, Step
 
 
@@ -72,7 +72,7 @@ def describe_sheet(
         "id": sheet.id,
         "title": tr(sheet.title),
         "ref": sheet.ref,
-        "threshold": {c.value: p for c, p in sheet.thresholds.items()},
+        "threshold": {category_json(c): p for c, p in sheet.thresholds.items()},
         "printed_max": sheet.printed_max,
         "reduced_hours": sheet.reduced_hours,
         "notes": [tr(n) for n in sheet.notes],

@@ -15,6 +15,7 @@ Interpretation: the same aggregation applies to the by-level criteria of the lea
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -80,12 +81,26 @@ class Answers:
     preschool: bool = False
 
 
+def category_json(category: Category) -> str:
+    """A category as the JSON format spells it: `head-3`, `deputy-1` (the enum keeps `head_3`, which
+    profiles store)."""
+    return category.value.replace("_", "-")
+
+
+def category_from_json(sheet: ScoringSheet, raw: object) -> Category | None:
+    """The sheet's category named `raw` (`head-3`; `head_3` is accepted too), or None."""
+    if not isinstance(raw, str):
+        return None
+    return next((c for c in sheet.thresholds if raw in (c.value, category_json(c))), None)
+
+
 def _err(text: str, **params: Any) -> AnswerError:
     return AnswerError(Message(text, params))
 
 
 def _number(criterion: Criterion, key: str, raw: object) -> Fraction:
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
+    # NaN and infinities (1e999 parses as inf) are not numbers an answer can have.
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw) or raw < 0:
         raise _err(
             N_("Criterion {criterion}: '{key}' must be a non-negative number."), criterion=criterion.id, key=key
         )
@@ -253,14 +268,14 @@ def parse_answers(sheet: ScoringSheet, data: object) -> Answers:
     claimed: Category | None = None
     if data.get("claimed") is not None:
         raw_claimed = data["claimed"]
-        if raw_claimed not in [c.value for c in sheet.thresholds]:
+        claimed = category_from_json(sheet, raw_claimed)
+        if claimed is None:
             raise _err(
                 N_("Sheet {sheet}: unknown claimed category '{claimed}'; expected one of: {allowed}."),
                 sheet=sheet.id,
                 claimed=raw_claimed,
-                allowed=", ".join(c.value for c in sheet.thresholds),
+                allowed=", ".join(category_json(c) for c in sheet.thresholds),
             )
-        claimed = Category(raw_claimed)
     raw_criteria = data.get("criteria") or {}
     if not isinstance(raw_criteria, Mapping):
         raise _err(N_("'criteria' must be a JSON object."))
@@ -508,9 +523,9 @@ class Evaluation:
         return {
             "sheet": self.sheet.id,
             "total": json_number(self.total),
-            "threshold": {c.value: points for c, points in self.sheet.thresholds.items()},
-            "category": self.category.value if self.category else None,
-            "claimed": self.claimed.value if self.claimed else None,
+            "threshold": {category_json(c): points for c, points in self.sheet.thresholds.items()},
+            "category": category_json(self.category) if self.category else None,
+            "claimed": category_json(self.claimed) if self.claimed else None,
             "gap": None if self.gap is None else json_number(self.gap),
             "criteria": {
                 r.criterion.id: {"points": json_number(r.points), "why": r.why_text(translate)}

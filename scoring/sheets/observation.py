@@ -388,7 +388,7 @@ def observation_mean(totals: Sequence[Fraction | int], rules: Rules | None = Non
             raise ObservationError(
                 Message(
                     N_("An observation sheet total must be from 0 to {cap}, got {total}."),
-                    {"cap": cap, "total": total},
+                    {"cap": cap, "total": format_points(Fraction(total))},
                 )
             )
     if len(totals) < required:

@@ -65,7 +65,29 @@ def test_sheets_lists_every_sheet_with_answer_formats() -> None:
     assert by_id["3.1"]["answer"]["example"] == {"level": "republic", "count": 3}
     assert by_id["4.1"]["answer"]["quantity"] == "hours"
     one = json.loads(run("sheets", "deputy").stdout)
-    assert one["threshold"] == {"deputy_3": 30, "deputy_2": 47, "deputy_1": 62}
+    assert one["threshold"] == {"deputy-3": 30, "deputy-2": 47, "deputy-1": 62}
+
+
+@pytest.mark.parametrize("claimed", ["head-2", "head_2"])
+def test_leader_categories_use_the_hyphenated_spelling(claimed: str) -> None:
+    answers = {"claimed": claimed, "criteria": {"1.1": {"met": True}}}
+    result = run("evaluate", "head", "-", stdin=json.dumps(answers).encode())
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["threshold"] == {"head-3": 38, "head-2": 49, "head-1": 62}
+    assert out["claimed"] == "head-2"
+    assert out["gap"] == 49 - out["total"]
+    reached = json.loads(run("evaluate", "cabinet-deputy", "-", stdin=json.dumps({
+        "criteria": {c["id"]: c["answer"]["example"]
+                     for c in json.loads(run("sheets", "cabinet-deputy").stdout)["criteria"]},
+    }).encode()).stdout)
+    assert reached["category"] == "deputy-1"
+
+
+def test_a_criterion_left_out_scores_zero() -> None:
+    out = json.loads(run("evaluate", "teacher", "-", stdin=b'{"criteria": {"4.1": {"hours": 96}}}').stdout)
+    assert out["total"] == 3
+    assert out["criteria"]["2.1"]["points"] == 0 and out["category"] is None and out["gap"] is None
 
 
 def _docx(text: str) -> bytes:
@@ -99,6 +121,13 @@ def test_essay_text_and_docx(tmp_path: Path) -> None:
         (("essay", "/nonexistent/essay.docx"), b"", "cannot read"),
         (("essay", "-"), b"PK\x03\x04broken", "cannot read the essay"),
         (("sheets", "nope"), b"", "unknown sheet"),
+        (("evaluate", "teacher", "-"), b'{"criteria": {"4.1": {"hours": NaN}}}', "NaN is not a number"),
+        (("evaluate", "teacher", "-"), b'{"criteria": {"4.1": {"hours": 1e999}}}', "non-negative number"),
+        (("evaluate", "teacher", "-"), b'{"criteria": {"4.1": {"hours": -1}}}', "non-negative number"),
+        (("evaluate", "teacher", "-"), b'{"criteria": {"2.1": {"level": "a\\nb"}}}', "unknown level"),
+        (("evaluate", "teacher", "-"), b"[" * 100_000, "nested too deeply"),
+        (("evaluate", "head", "-"), b'{"claimed": "expert"}', "unknown claimed category"),
+        (("evaluate", "teacher", "-"), b'{"criteria": {"1.2": {"observations": [102.5, 1, 1, 1, 1]}}}', "got 102.5"),
         (("frobnicate",), b"", "invalid choice"),
     ],
 )
