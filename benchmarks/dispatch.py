@@ -100,7 +100,7 @@ async def timed(dp: Dispatcher, bot: Bot, updates: list[Update]) -> tuple[float,
 
 async def main(n: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(_env_file=None, bot_token="42:BENCH",  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, bot_token="42:BENCH",  # type: ignore[call-arg,arg-type]
                             database_url=f"sqlite+aiosqlite:///{tmp}/bench.db")
         await upgrade(settings.database_url)
         app = create_application(settings)
