@@ -1,0 +1,218 @@
+"""/checklist through the real Dispatcher: board, item cards, files, marks and every bad input."""
+
+from __future__ import annotations
+
+import pytest
+from aiogram import Bot
+from aiogram.methods import EditMessageText, SendMessage
+from aiogram.types import Sticker, Voice
+from sqlalchemy import select
+
+from bot.app import create_application
+from bot.attestation_callbacks import ChecklistCallback
+from storage.checklist_models import ItemMark, UploadedFile
+from tests.conftest import Harness, alerts, last_markup_data, texts
+from tests.fakes import RecordingSession
+from tests.handlers.attestation_helpers import NOW, at, make_teacher, pdf, photo
+
+
+def ck(action: str, item: str = "", arg: str = "") -> str:
+    return ChecklistCallback(action=action, item=item, arg=arg).pack()
+
+
+async def files_of(h: Harness, user_id: int, item: str | None = None) -> list[UploadedFile]:
+    async with h.app.sessions() as session:
+        query = select(UploadedFile).where(UploadedFile.user_id == user_id)
+        if item:
+            query = query.where(UploadedFile.item_id == item)
+        return list(await session.scalars(query.order_by(UploadedFile.id)))
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(harness: Harness) -> None:
+    harness.app.dispatcher["clock"] = at(NOW)
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_board_lists_every_item_with_progress(harness: Harness, locale: str) -> None:
+    user = harness.user(100)
+    await make_teacher(harness, 100, locale)
+    sent = await harness.text(user, "/checklist")
+    assert len(sent) == 1 and isinstance(sent[0], SendMessage)
+    board = sent[0].text
+    assert "1" in board and "9" in board  # application done: 1 of 9 required
+    buttons = last_markup_data(sent)
+    items = [ChecklistCallback.unpack(b).item for b in buttons]
+    assert items[:3] == ["application", "identity", "courses"]
+    assert "knowledge_quality" in items and "preschool_skills" not in items and "methodist_materials" not in items
+
+
+async def test_checklist_needs_a_profile(harness: Harness) -> None:
+    sent = await harness.text(harness.user(101), "/checklist")
+    assert len(texts(sent)) == 1 and "/start" in texts(sent)[0]
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_open_item_send_files_done(harness: Harness, locale: str) -> None:
+    user = harness.user(102)
+    await make_teacher(harness, 102, locale)
+    await harness.text(user, "/checklist")
+    sent = await harness.press(user, ck("open", "courses"), message_id=77)
+    # The board is edited in place into the item's card: what it is, why, the clause.
+    assert len(sent) == 2 and isinstance(sent[1], EditMessageText) and sent[1].message_id == 77
+    assert "App 4" in sent[1].text
+    sent = await harness.send(user, document=pdf("c1", "courses.pdf"))
+    assert len(texts(sent)) == 1 and "courses.pdf" in texts(sent)[0]
+    sent = await harness.send(user, photo=photo("c2"))
+    assert len(texts(sent)) == 1
+    rows = await files_of(harness, 102, "courses")
+    assert [(r.file_unique_id, r.kind, r.file_name) for r in rows] == [("c1", "document", "courses.pdf"),
+                                                                      ("c2", "photo", None)]
+    assert rows[0].file_id == "F-c1" and rows[0].file_size == 200_000 and rows[0].mime_type == "application/pdf"
+    assert rows[1].file_id == "P-c2"  # the largest photo size
+    sent = await harness.press(user, ck("back"), message_id=78)
+    assert isinstance(sent[-1], EditMessageText) and "✅" in sent[-1].text
+    # Closed: a file now is not attached to anything.
+    sent = await harness.send(user, document=pdf("c3"))
+    assert len(texts(sent)) == 1 and "/checklist" in texts(sent)[0]
+    assert len(await files_of(harness, 102)) == 2
+
+
+async def test_same_file_twice_is_stored_once(harness: Harness) -> None:
+    user = harness.user(103)
+    await make_teacher(harness, 103)
+    await harness.press(user, ck("open", "student_achievements"))
+    await harness.send(user, document=pdf("dup"))
+    sent = await harness.send(user, document=pdf("dup"))
+    assert len(texts(sent)) == 1
+    assert len(await files_of(harness, 103)) == 1
+
+
+async def test_album_of_many_files_all_stored(harness: Harness) -> None:
+    user = harness.user(104)
+    await make_teacher(harness, 104)
+    await harness.press(user, ck("open", "observation_sheets"))
+    replies = []
+    for n in range(7):
+        if n % 2:
+            sent = await harness.send(user, photo=photo(f"a{n}"), media_group_id="album-1")
+        else:
+            sent = await harness.send(user, document=pdf(f"a{n}", f"sheet{n}.pdf"), media_group_id="album-1")
+        replies += texts(sent)
+    assert len(replies) == 7
+    assert len(await files_of(harness, 104, "observation_sheets")) == 7
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_bad_input_while_an_item_is_open(harness: Harness, locale: str) -> None:
+    user = harness.user(105)
+    await make_teacher(harness, 105, locale)
+    await harness.press(user, ck("open", "courses"))
+    bad = [
+        {"sticker": Sticker(file_id="st", file_unique_id="st", type="regular", width=512, height=512,
+                            is_animated=False, is_video=False)},
+        {"voice": Voice(file_id="vo", file_unique_id="vo", duration=3)},
+        {"document": pdf("exe", "setup.exe", mime="application/x-msdownload")},
+        {"document": pdf("big", "huge.pdf", size=20 * 1024 * 1024 + 1)},
+        {"text": "here it is"},
+    ]
+    answers = []
+    for fields in bad:
+        sent = await harness.send(user, **fields)
+        assert len(texts(sent)) == 1, fields
+        answers.append(texts(sent)[0])
+    assert "PDF" in answers[2] and "20" in answers[3]
+    assert len(set(answers)) == len(answers)
+    assert await files_of(harness, 105) == []
+    # Nothing lost: the item is still open and takes a good file.
+    await harness.send(user, document=pdf("ok"))
+    assert len(await files_of(harness, 105, "courses")) == 1
+
+
+async def test_one_file_item_refuses_a_second_and_replace_all(harness: Harness) -> None:
+    user = harness.user(106)
+    await make_teacher(harness, 106)
+    await harness.press(user, ck("open", "knowledge_quality"))
+    await harness.send(user, document=pdf("k1", "quality.pdf"))
+    sent = await harness.send(user, document=pdf("k2", "quality2.pdf"))
+    assert "quality.pdf" in texts(sent)[0]
+    assert [f.file_unique_id for f in await files_of(harness, 106)] == ["k1"]
+    await harness.press(user, ck("clear", "knowledge_quality"))
+    await harness.send(user, document=pdf("k2", "quality2.pdf"))
+    assert [f.file_unique_id for f in await files_of(harness, 106)] == ["k2"]
+
+
+async def test_remove_one_file(harness: Harness) -> None:
+    user = harness.user(107)
+    await make_teacher(harness, 107)
+    await harness.press(user, ck("open", "courses"))
+    await harness.send(user, document=pdf("r1"))
+    await harness.send(user, document=pdf("r2"))
+    first = (await files_of(harness, 107))[0]
+    sent = await harness.press(user, ck("open", "courses"))
+    assert ck("rm", "courses", str(first.id)) in last_markup_data(sent)
+    await harness.press(user, ck("rm", "courses", str(first.id)))
+    assert [f.file_unique_id for f in await files_of(harness, 107)] == ["r2"]
+    # Someone else's file id, or a stale one, is refused.
+    sent = await harness.press(user, ck("rm", "courses", str(first.id)))
+    assert alerts(sent) and alerts(sent)[0]
+
+
+async def test_not_applicable_only_for_optional_items(harness: Harness) -> None:
+    user = harness.user(108)
+    await make_teacher(harness, 108)
+    sent = await harness.press(user, ck("open", "retraining"))
+    assert ck("na", "retraining", "1") in last_markup_data(sent)
+    await harness.press(user, ck("na", "retraining", "1"))
+    sent = await harness.press(user, ck("open", "courses"))
+    assert ck("na", "courses", "1") not in last_markup_data(sent)
+    sent = await harness.press(user, ck("na", "courses", "1"))  # forged
+    assert alerts(sent) and alerts(sent)[0]
+    async with harness.app.sessions() as session:
+        marks = {m.item_id: m for m in await session.scalars(select(ItemMark).where(ItemMark.user_id == 108))}
+    assert marks["retraining"].not_applicable and "courses" not in marks
+    sent = await harness.text(user, "/checklist")
+    assert "🚫" in texts(sent)[0]
+
+
+async def test_state_systems_question_asked_once(harness: Harness) -> None:
+    user = harness.user(109)
+    await make_teacher(harness, 109)
+    sent = await harness.text(user, "/checklist")
+    assert "❓" in texts(sent)[0]
+    sent = await harness.press(user, ck("open", "diploma"))
+    assert ck("ss", "diploma", "1") in last_markup_data(sent)
+    await harness.press(user, ck("ss", "diploma", "1"))
+    await harness.press(user, ck("ss", "employment_record", "0"))
+    sent = await harness.text(user, "/checklist")
+    board = texts(sent)[0]
+    diploma_line = next(line for line in board.splitlines() if "diploma" in line.lower() or "диплом" in line.lower())
+    assert diploma_line.startswith("✅")
+    assert "❓" not in board  # both answered; employment record now missing (❌)
+
+
+async def test_restart_between_two_files_loses_nothing(harness: Harness) -> None:
+    user = harness.user(110)
+    await make_teacher(harness, 110)
+    await harness.press(user, ck("open", "courses"))
+    await harness.send(user, document=pdf("before"))
+    # The process restarts: a new application (dispatcher, storage, engine) on the same database.
+    await harness.app.close()
+    harness.app = create_application(harness.app.settings)
+    harness.app.dispatcher["clock"] = at(NOW)
+    harness.session = RecordingSession()
+    harness.bot = Bot(token=harness.app.settings.token, session=harness.session)
+    sent = await harness.send(user, document=pdf("after"))
+    assert "/checklist" not in texts(sent)[0]  # the open item survived the restart
+    assert [f.file_unique_id for f in await files_of(harness, 110, "courses")] == ["before", "after"]
+
+
+async def test_stale_and_forged_buttons(harness: Harness) -> None:
+    user = harness.user(111)
+    await make_teacher(harness, 111)
+    sent = await harness.press(user, ck("open", "no_such_item"))
+    assert alerts(sent) and alerts(sent)[0]
+    sent = await harness.press(user, ck("open", "methodist_materials"))  # not on a teacher's checklist
+    assert alerts(sent) and alerts(sent)[0]
+    sent = await harness.press(user, ck("explode", "courses"))
+    assert alerts(sent) and alerts(sent)[0]
