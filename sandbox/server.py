@@ -18,6 +18,7 @@ from aiohttp import web
 from sandbox.errors import ApiError, not_found
 from sandbox.files import FileStore
 from sandbox.methods import METHODS, Call, canonical_name
+from sandbox.page import add_page_routes
 from sandbox.params import Params, Upload, normalize
 from sandbox.state import BotState, RateLimit, RecordedRequest, SimUser, World
 from sandbox.webhook import Webhooks
@@ -271,6 +272,17 @@ class BotAPIServer:
         """A forged callback query: no check that such a button exists (for tampering tests)."""
         return self.world.user_callback(self.bot(token), user_id, message_id, callback_data, forged=True).id
 
+    def commands_for(self, user_id: int, language_code: str | None = None, *,
+                     token: str | None = None) -> list[dict[str, Any]]:
+        """The command menu a user sees in the private chat, resolved by scope and language as Telegram does."""
+        bot = self.bot(token)
+        for scope in (f"chat:{user_id}", "all_private_chats", "default"):
+            for language in (language_code or "", ""):
+                commands = bot.commands.get((scope, language))
+                if commands:
+                    return list(commands)
+        return []
+
     def history(self, user_id: int, *, token: str | None = None) -> list[dict[str, Any]]:
         """The chat as the user sees it: current text, markup, files and callback answers."""
         return self.world.history(self.bot(token), user_id)
@@ -341,6 +353,7 @@ class BotAPIServer:
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._download)
         api = "/sandbox/api"
         app.router.add_get(f"{api}/bots", self._h_bots)
+        app.router.add_get(f"{api}/commands", self._h_commands)
         app.router.add_get(f"{api}/users", self._h_users)
         app.router.add_post(f"{api}/users", self._h_create_user)
         app.router.add_post(f"{api}/users/{{user_id}}/block", self._h_block)
@@ -354,6 +367,7 @@ class BotAPIServer:
         app.router.add_get(f"{api}/files/{{file_id}}", self._h_file)
         app.router.add_get(f"{api}/requests", self._h_requests)
         app.router.add_delete(f"{api}/requests", self._h_clear_requests)
+        add_page_routes(app)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         return app
 
@@ -406,6 +420,14 @@ class BotAPIServer:
 
     async def _h_bots(self, request: web.Request) -> web.Response:
         return self._ok([bot.to_json() for bot in self.world.bots.values()])
+
+    async def _h_commands(self, request: web.Request) -> web.Response:
+        try:
+            user_id = int(request.query["user_id"])
+        except (KeyError, ValueError):
+            raise ControlError("user_id must be an integer") from None
+        return self._ok(self.commands_for(user_id, request.query.get("language_code"),
+                                          token=self._http_bot(request, {})))
 
     async def _h_users(self, request: web.Request) -> web.Response:
         return self._ok([user.to_json() for user in self.users()])
