@@ -10,6 +10,7 @@ from aiogram import Bot
 from aiohttp import web
 
 from bot.app import Application, create_application, create_bot
+from bot.background import start_background
 from bot.commands import register_commands
 from bot.settings import Settings, get_settings
 from storage.migrate import upgrade
@@ -37,6 +38,7 @@ async def prepare(settings: Settings) -> tuple[Application, Bot]:
 
 async def run_polling(settings: Settings) -> None:
     app, bot = await prepare(settings)
+    background = start_background(app, bot)
     try:
         await register_commands(bot, app.i18n)
         await bot.delete_webhook(drop_pending_updates=False)
@@ -44,6 +46,7 @@ async def run_polling(settings: Settings) -> None:
         # aiogram stops polling cleanly on SIGINT/SIGTERM (handle_signals=True).
         await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
+        await background.stop()
         await app.close()
 
 
@@ -53,12 +56,18 @@ def run_webhook(settings: Settings) -> None:
     app, bot = asyncio.run(prepare(settings))
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
 
+    background = None
+
     async def on_startup(_: web.Application) -> None:
+        nonlocal background
+        background = start_background(app, bot)
         await register_commands(bot, app.i18n)
         assert settings.webhook_url is not None
         await bot.set_webhook(settings.webhook_url, secret_token=secret, drop_pending_updates=False)
 
     async def on_shutdown(_: web.Application) -> None:
+        if background is not None:
+            await background.stop()
         await app.close()
 
     web_app = web.Application()

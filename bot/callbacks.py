@@ -33,3 +33,32 @@ class EditFieldCallback(CallbackData, prefix="edit"):
 
 class DeleteMeCallback(CallbackData, prefix="erase"):
     confirm: bool
+
+
+class BroadcastControlCallback(CallbackData, prefix="bc"):
+    """Pause, resume, cancel or refresh broadcast `id` (admins only, re-checked)."""
+
+    action: str
+    id: int
+
+
+class BroadcastSegmentCallback(CallbackData, prefix="bcseg"):
+    """While composing: a segment kind, then (for region/category) its value; value '' = not chosen yet."""
+
+    kind: str
+    value: str = ""
+
+
+class BroadcastConfirmCallback(CallbackData, prefix="bcok"):
+    confirm: bool
+
+
+class ReminderMuteCallback(CallbackData, prefix="rm"):
+    mute: bool
+
+
+class WindowCallback(CallbackData, prefix="win"):
+    """Reset the application window of academic year `year` to the default."""
+
+    action: str
+    year: int

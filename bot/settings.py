@@ -33,6 +33,21 @@ class Settings(BaseSettings):
     # Optional override of scoring/rules.toml (assumed numbers and interpretations).
     rules_file: Path | None = None
     log_level: str = "INFO"
+    # Broadcasts (issue 6): messages per second overall; Telegram allows about 30/s for a free bot,
+    # and the default leaves room for the bot's other replies and the progress edits.
+    broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    # Network or server errors on one recipient: this many retries, waiting backoff × 2^n seconds.
+    broadcast_max_retries: int = Field(default=3, ge=0)
+    broadcast_retry_backoff: float = Field(default=1.0, ge=0)
+    # A process delivering a broadcast holds it this long and renews it; after a crash another
+    # (or the restarted) process takes the broadcast over once the lease has run out.
+    broadcast_lease_seconds: float = Field(default=30.0, gt=0)
+    # How often the admin's progress message is edited.
+    broadcast_progress_seconds: float = Field(default=3.0, gt=0)
+    # Reminders (issue 6): run the APScheduler job in this process (turn off on extra workers), and
+    # how often it looks for due reminders.
+    scheduler_enabled: bool = True
+    reminder_check_minutes: int = Field(default=5, ge=1, le=60)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

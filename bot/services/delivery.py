@@ -1,0 +1,109 @@
+"""Sending one message within Telegram's limits: pacing, 429 waits, blocked users, bounded retries.
+
+Shared by the broadcast sender and the reminders, so the two never exceed the limits together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+
+Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], float]
+
+# Telegram: at most one message per second to one private chat.
+PER_CHAT_INTERVAL = 1.0
+# 429s are Telegram telling us to wait, not failures; still, never loop forever on one message.
+MAX_RETRY_AFTER_WAITS = 20
+
+
+class RateLimiter:
+    """Paces sends at `per_second` overall and one per `PER_CHAT_INTERVAL` per chat.
+
+    Sends are scheduled on a fixed grid (next = previous slot + 1/rate) so the work done between two
+    sends does not lower the rate; a late send never earns a burst, so the rate is never exceeded.
+    """
+
+    def __init__(self, per_second: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep):
+        self.interval = 1.0 / per_second
+        self.clock = clock
+        self.sleep = sleep
+        self._next = 0.0
+        self._last_by_chat: dict[int, float] = {}
+        self._lock = asyncio.Lock()
+
+    async def wait(self, chat_id: int) -> None:
+        async with self._lock:
+            now = self.clock()
+            slot = max(self._next, now, self._last_by_chat.get(chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL)
+            self._next = slot + self.interval
+            self._last_by_chat[chat_id] = slot
+            if len(self._last_by_chat) > 10_000:
+                # Only the last second matters; forget older chats so the map stays small.
+                self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if t > now - PER_CHAT_INTERVAL}
+        if slot > now:
+            await self.sleep(slot - now)
+
+    def hold(self, seconds: float) -> None:
+        """Telegram said 429: nothing goes out before `seconds` from now."""
+        self._next = max(self._next, self.clock() + seconds)
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 3
+    backoff: float = 1.0
+
+
+async def deliver(
+    bot: Bot, chat_id: int, text: str, limiter: RateLimiter, policy: RetryPolicy, sleep: Sleep = asyncio.sleep,
+) -> Result:
+    """Send `text`; the caller has already recorded the claim, so this decides only the outcome."""
+    failures = 0
+    waits = 0
+    while True:
+        await limiter.wait(chat_id)
+        try:
+            await bot.send_message(chat_id, text)
+            return Result(Outcome.SENT)
+        except TelegramRetryAfter as error:
+            # Not delivered: Telegram refused before sending. Wait exactly what it asks.
+            waits += 1
+            if waits > MAX_RETRY_AFTER_WAITS:
+                return Result(Outcome.FAILED, f"rate limited {waits} times: {error.message}")
+            limiter.hold(error.retry_after)
+            await sleep(error.retry_after)
+        except TelegramForbiddenError as error:
+            return Result(Outcome.BLOCKED, error.message)
+        except (TelegramNetworkError, TelegramServerError) as error:
+            failures += 1
+            if failures > policy.max_retries:
+                return Result(Outcome.FAILED, f"{type(error).__name__}: {error.message}")
+            await sleep(policy.backoff * 2 ** (failures - 1))
+        except TelegramBadRequest as error:
+            # e.g. "chat not found": retrying cannot help.
+            return Result(Outcome.FAILED, error.message)

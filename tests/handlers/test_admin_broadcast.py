@@ -1,0 +1,152 @@
+"""/broadcast and /broadcast_status through the real Dispatcher: admins compose, others are refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
+from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus
+from storage.models import TeacherProfile, User
+from tests.conftest import Harness, alerts, last_markup_data, texts
+
+ADMIN = 1
+REFUSAL = "This command is for administrators only."
+
+
+async def add_teachers(harness: Harness, *rows: tuple[int, str, str | None, str | None]) -> None:
+    """(user id, locale, region, district)"""
+    async with harness.app.sessions() as session:
+        for user_id, locale, region, district in rows:
+            session.add(User(id=user_id, locale=locale, is_active=True))
+            session.add(TeacherProfile(user_id=user_id, consent_at=datetime.now(UTC), region=region,
+                                       district=district, claimed_category="expert"))
+        await session.commit()
+
+
+async def compose(harness: Harness, admin_lang: str = "ru") -> None:
+    admin = harness.user(ADMIN, admin_lang)
+    await harness.text(admin, "/broadcast")
+    await harness.text(admin, "Сәлеметсіз бе!")
+    await harness.text(admin, "Здравствуйте!")
+
+
+async def queued(harness: Harness) -> list[Broadcast]:
+    async with harness.app.sessions() as session:
+        return list(await session.scalars(select(Broadcast)))
+
+
+async def test_non_admin_is_refused_in_their_language(harness: Harness) -> None:
+    for user_id, lang in ((5, "ru"), (6, "kk")):
+        user = harness.user(user_id, lang)
+        sent = await harness.text(user, "/broadcast")
+        assert texts(sent) == [harness.app.i18n.gettext(REFUSAL, locale=lang)]
+        sent = await harness.text(user, "/broadcast_status")
+        assert texts(sent) == [harness.app.i18n.gettext(REFUSAL, locale=lang)]
+        # Forged buttons are refused too.
+        sent = await harness.press(user, BroadcastControlCallback(action="cancel", id=1).pack())
+        assert alerts(sent) == [harness.app.i18n.gettext(REFUSAL, locale=lang)]
+    assert await queued(harness) == []
+
+
+async def test_admin_broadcasts_to_all_with_preview_and_confirm(harness: Harness) -> None:
+    await add_teachers(harness, (10, "kk", "astana", None), (11, "ru", "shymkent", None))
+    await compose(harness)
+    admin = harness.user(ADMIN, "ru")
+    sent = await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
+    preview = texts(sent)[-1]
+    assert "Recipients: 2" in preview and "Сәлеметсіз бе!" in preview and "Здравствуйте!" in preview
+    assert BroadcastConfirmCallback(confirm=True).pack() in last_markup_data(sent)
+    sent = await harness.press(admin, BroadcastConfirmCallback(confirm=True).pack())
+    assert any("Broadcast #1" in t for t in texts(sent))
+    [broadcast] = await queued(harness)
+    assert (broadcast.text_kk, broadcast.text_ru, broadcast.total) == ("Сәлеметсіз бе!", "Здравствуйте!", 2)
+    assert broadcast.progress_message_id is not None
+    async with harness.app.sessions() as session:
+        rows = {r.user_id: r.locale for r in await session.scalars(select(BroadcastRecipient))}
+    assert rows == {10: "kk", 11: "ru"}
+
+
+async def test_region_segment_counts_only_that_region(harness: Harness) -> None:
+    await add_teachers(harness, (10, "kk", "astana", None), (11, "ru", "shymkent", None))
+    await compose(harness, "kk")
+    admin = harness.user(ADMIN, "kk")
+    sent = await harness.press(admin, BroadcastSegmentCallback(kind="region").pack())
+    assert BroadcastSegmentCallback(kind="region", value="astana").pack() in last_markup_data(sent)
+    sent = await harness.press(admin, BroadcastSegmentCallback(kind="region", value="astana").pack())
+    assert "Recipients: 1" in texts(sent)[-1]
+    await harness.press(admin, BroadcastConfirmCallback(confirm=True).pack())
+    [broadcast] = await queued(harness)
+    assert broadcast.total == 1 and broadcast.segment == {"kind": "region", "value": "astana"}
+
+
+async def test_district_is_matched_ignoring_case(harness: Harness) -> None:
+    await add_teachers(harness, (10, "kk", "astana", "Есіл ауданы"), (11, "ru", "astana", "Сарыарка"))
+    await compose(harness)
+    admin = harness.user(ADMIN, "ru")
+    await harness.press(admin, BroadcastSegmentCallback(kind="district").pack())
+    sent = await harness.text(admin, "  есіл АУДАНЫ ")
+    assert "Recipients: 1" in texts(sent)[-1]
+
+
+async def test_empty_segment_asks_for_another(harness: Harness) -> None:
+    await add_teachers(harness, (10, "kk", "astana", None))
+    await compose(harness)
+    admin = harness.user(ADMIN, "ru")
+    sent = await harness.press(admin, BroadcastSegmentCallback(kind="region", value="atyrau").pack())
+    assert "No teacher matches" in texts(sent)[-1]
+    assert BroadcastSegmentCallback(kind="all").pack() in last_markup_data(sent)
+
+
+async def test_bad_input_gets_a_clear_message(harness: Harness) -> None:
+    admin = harness.user(ADMIN, "ru")
+    await harness.text(admin, "/broadcast")
+    sent = await harness.text(admin, "   ")
+    assert "text message" in texts(sent)[-1]
+    from aiogram.types import Contact
+
+    sent = await harness.send(admin, contact=Contact(phone_number="+77010000000", first_name="A", user_id=ADMIN))
+    assert "text message" in texts(sent)[-1]
+    sent = await harness.text(admin, "x" * 4097)
+    assert "too long" in texts(sent)[-1]
+    # A forged segment kind.
+    await harness.text(admin, "kk text")
+    await harness.text(admin, "ru text")
+    sent = await harness.press(admin, BroadcastSegmentCallback(kind="everyone-please").pack())
+    assert alerts(sent) == ["This button is no longer valid."]
+
+
+async def test_cancel_button_and_cancel_command_send_nothing(harness: Harness) -> None:
+    await add_teachers(harness, (10, "kk", "astana", None))
+    await compose(harness)
+    admin = harness.user(ADMIN, "ru")
+    await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
+    sent = await harness.press(admin, BroadcastConfirmCallback(confirm=False).pack())
+    assert "nothing was sent" in texts(sent)[-1]
+    await compose(harness)
+    await harness.text(admin, "/cancel")
+    sent = await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
+    assert alerts(sent) == [harness.app.i18n.gettext("This button is no longer active.", locale="ru")]
+    assert await queued(harness) == []
+
+
+async def test_status_and_controls(harness: Harness) -> None:
+    await add_teachers(harness, (10, "kk", "astana", None), (11, "ru", "astana", None))
+    admin = harness.user(ADMIN, "ru")
+    sent = await harness.text(admin, "/broadcast_status")
+    assert "no broadcasts yet" in texts(sent)[-1]
+    await compose(harness)
+    await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
+    await harness.press(admin, BroadcastConfirmCallback(confirm=True).pack())
+    sent = await harness.text(admin, "/broadcast_status")
+    assert "Broadcast #1" in texts(sent)[-1] and "Remaining: 2" in texts(sent)[-1]
+    await harness.press(admin, BroadcastControlCallback(action="pause", id=1).pack())
+    assert (await queued(harness))[0].status == BroadcastStatus.PAUSED
+    await harness.press(admin, BroadcastControlCallback(action="resume", id=1).pack())
+    assert (await queued(harness))[0].status == BroadcastStatus.RUNNING
+    sent = await harness.press(admin, BroadcastControlCallback(action="cancel", id=1).pack())
+    assert "Not sent (cancelled): 2" in texts(sent)[-1]
+    assert (await queued(harness))[0].status == BroadcastStatus.CANCELLED
+    sent = await harness.press(admin, BroadcastControlCallback(action="resume", id=1).pack())
+    assert "Not possible now" in alerts(sent)[0]
