@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
+import os
 import sys
 
 from aiogram import Bot
@@ -18,14 +20,16 @@ from storage.migrate import upgrade
 log = logging.getLogger("attestation-bot")
 
 NO_TOKEN_HELP = """\
-BOT_TOKEN is not set, so the bot cannot start.
+BOT_TOKEN is not set, so the bot cannot talk to Telegram. To run it against Telegram, ask @BotFather \
+in Telegram for a token (/newbot), put it in a file named .env next to main.py \
+(BOT_TOKEN=123456:ABC-your-token) or export BOT_TOKEN=... in the shell, and run `make run` again; \
+to use another Bot API server, also set BOT_API_URL (see README.md).
+"""
 
-To run it against Telegram:
-  1. Ask @BotFather in Telegram for a token (/newbot).
-  2. Put it in a file named .env next to main.py:   BOT_TOKEN=123456:ABC-your-token
-     (or export BOT_TOKEN=... in the shell), then run `make run` again.
-
-To run it against a local Bot API server instead, also set BOT_API_URL (see README.md).
+SANDBOX_NOTE = """\
+Meanwhile, starting the local sandbox: the same bot against a Telegram stand-in on this computer, \
+with a chat page in the browser (no token or internet needed). Set SANDBOX=0 or pass --no-sandbox \
+to only print this message.
 """
 
 
@@ -82,12 +86,26 @@ def run_webhook(settings: Settings) -> None:
     web.run_app(web_app, host=settings.webhook_host, port=settings.webhook_port)
 
 
-def main() -> int:
+def sandbox_allowed(no_sandbox_flag: bool) -> bool:
+    # The sandbox sets SANDBOX=0 for the bot it starts, so a bot without a token never starts another one.
+    return not no_sandbox_flag and os.environ.get("SANDBOX", "").strip().lower() not in ("0", "false", "no", "off")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the attestation bot.")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="without BOT_TOKEN, only explain how to set one instead of starting the sandbox")
+    args = parser.parse_args(argv)
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not settings.token:
         print(NO_TOKEN_HELP, file=sys.stderr)
-        return 2
+        if not sandbox_allowed(args.no_sandbox):
+            return 2
+        print(SANDBOX_NOTE, file=sys.stderr, flush=True)
+        from sandbox.run import main as run_sandbox
+
+        return run_sandbox([])
     if settings.use_webhook:
         run_webhook(settings)
     else:

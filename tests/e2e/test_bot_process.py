@@ -5,12 +5,14 @@ continues at the same question."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +22,7 @@ import pytest
 
 from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from sandbox.botapi import BotAPIServer
+from tests.sandbox.launch import launched, sandbox_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:E2E-test-token"
@@ -165,60 +168,24 @@ async def test_onboarding_over_http_with_restart(server: BotAPIServer, tmp_path:
         assert stored(db, "phone") == "+77011234567"
 
 
-def test_no_token_explains_how_to_set_one(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "BOT_TOKEN"}
-    result = subprocess.run([sys.executable, "main.py"], cwd=ROOT, env={**env, "BOT_TOKEN": ""},
+@pytest.mark.parametrize("opt_out", [{"SANDBOX": "0"}, {"ARGS": "--no-sandbox"}])
+def test_no_token_explains_how_to_set_one(opt_out: dict[str, str]) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "SANDBOX")}
+    args = [opt_out.pop("ARGS")] if "ARGS" in opt_out else []
+    result = subprocess.run([sys.executable, "main.py", *args], cwd=ROOT, env={**env, "BOT_TOKEN": "", **opt_out},
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
-    assert "BOT_TOKEN" in result.stderr and ".env" in result.stderr
+    assert "BOT_TOKEN" in result.stderr and ".env" in result.stderr and "@BotFather" in result.stderr
+    assert "http://127.0.0.1" not in result.stdout + result.stderr
 
 
-async def test_bot_starts_when_set_my_commands_fails(
-    server: BotAPIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from sandbox import methods
-    from sandbox.errors import ApiError
-
-    async def refuse(_call: Any) -> Any:
-        raise ApiError(500, "Internal Server Error: commands are down")
-
-    monkeypatch.setitem(methods.METHODS, "setMyCommands", refuse)
-    server.create_user("Test", user_id=UID)
-    with bot_process(server, tmp_path / "bot.db") as proc:
-        await server.wait_request("getUpdates", timeout=60)
-        assert server.requests("setMyCommands") and not server.requests("setMyCommands")[0].ok
-        await reply(server, "/start")
-        await wait_for(server, has_button(LanguageCallback(code="ru").pack()))
-        assert proc.poll() is None
-
-
-async def test_webhook_mode_checks_the_secret_token(server: BotAPIServer, tmp_path: Path) -> None:
-    import socket
-
-    import aiohttp
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server.create_user("Web", user_id=UID)
-    extra = {"WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "WEBHOOK_SECRET": "s3cret", "WEBHOOK_PATH": "/hook",
-             "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port)}
-    with bot_process(server, tmp_path / "bot.db", extra):
-        registered = await server.wait_request("setWebhook", timeout=60)
-        assert registered[0].params.get("secret_token") == "s3cret"
-        async with aiohttp.ClientSession() as http:
-            forged = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": UID, "type": "private"},
-                                                  "from": {"id": UID, "is_bot": False, "first_name": "X"},
-                                                  "text": "/start"}}
-            for _ in range(100):
-                try:
-                    async with http.post(f"http://127.0.0.1:{port}/hook", json=forged,
-                                         headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as response:
-                        assert response.status == 401
-                        break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.1)
-        assert not [m for m in server.history(UID) if m["from"] == "bot"]
-        # Updates the server delivers with the right secret are handled.
-        await reply(server, "/start")
-        await wait_for(server, has_button(LanguageCallback(code="kk").pack()))
+def test_no_token_starts_the_sandbox_and_prints_its_address(tmp_path: Path) -> None:
+    env = sandbox_env(tmp_path / "sandbox", BOT_TOKEN="")
+    with launched(["main.py"], env) as run:
+        with urllib.request.urlopen(run.url, timeout=10) as response:
+            assert b"/static/app.js" in response.read()
+        # The real bot is up behind it, polling the sandbox server for updates.
+        with urllib.request.urlopen(run.url + "sandbox/api/requests?method=getUpdates", timeout=10) as response:
+            assert json.load(response)["result"]
+        assert run.stop() == 0
+    assert (tmp_path / "sandbox" / "bot.db").exists()
