@@ -189,3 +189,54 @@ def test_no_token_starts_the_sandbox_and_prints_its_address(tmp_path: Path) -> N
             assert json.load(response)["result"]
         assert run.stop() == 0
     assert (tmp_path / "sandbox" / "bot.db").exists()
+
+
+async def test_bot_starts_when_set_my_commands_fails(
+    server: BotAPIServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sandbox import methods
+    from sandbox.errors import ApiError
+
+    async def refuse(_call: Any) -> Any:
+        raise ApiError(500, "Internal Server Error: commands are down")
+
+    monkeypatch.setitem(methods.METHODS, "setMyCommands", refuse)
+    server.create_user("Test", user_id=UID)
+    with bot_process(server, tmp_path / "bot.db") as proc:
+        await server.wait_request("getUpdates", timeout=60)
+        assert server.requests("setMyCommands") and not server.requests("setMyCommands")[0].ok
+        await reply(server, "/start")
+        await wait_for(server, has_button(LanguageCallback(code="ru").pack()))
+        assert proc.poll() is None
+
+
+async def test_webhook_mode_checks_the_secret_token(server: BotAPIServer, tmp_path: Path) -> None:
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server.create_user("Web", user_id=UID)
+    extra = {"WEBHOOK_URL": f"http://127.0.0.1:{port}/hook", "WEBHOOK_SECRET": "s3cret", "WEBHOOK_PATH": "/hook",
+             "WEBHOOK_HOST": "127.0.0.1", "WEBHOOK_PORT": str(port)}
+    with bot_process(server, tmp_path / "bot.db", extra):
+        registered = await server.wait_request("setWebhook", timeout=60)
+        assert registered[0].params.get("secret_token") == "s3cret"
+        async with aiohttp.ClientSession() as http:
+            forged = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": UID, "type": "private"},
+                                                  "from": {"id": UID, "is_bot": False, "first_name": "X"},
+                                                  "text": "/start"}}
+            for _ in range(100):
+                try:
+                    async with http.post(f"http://127.0.0.1:{port}/hook", json=forged,
+                                         headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}) as response:
+                        assert response.status == 401
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+        assert not [m for m in server.history(UID) if m["from"] == "bot"]
+        # Updates the server delivers with the right secret are handled.
+        await reply(server, "/start")
+        await wait_for(server, has_button(LanguageCallback(code="kk").pack()))
