@@ -16,6 +16,11 @@ log = logging.getLogger(__name__)
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Begin or continue")),
     ("profile", N_("My profile")),
+    ("checklist", N_("My documents")),
+    ("essay", N_("Write or check the essay")),
+    ("submit", N_("Submit the application")),
+    ("status", N_("Where my application is")),
+    ("withdraw", N_("Withdraw the application")),
     ("lang", N_("Change language")),
     ("cancel", N_("Stop the current step")),
     ("delete_me", N_("Withdraw consent and erase my data")),

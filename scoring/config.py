@@ -66,6 +66,10 @@ class Rules:
     def reminders(self) -> dict[str, Any]:
         return self._section("reminders")
 
+    @property
+    def commission(self) -> dict[str, Any]:
+        return self._section("commission")
+
 
 def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
     """Read the defaults, then overlay the file at `path` (or $RULES_FILE) key by key."""

@@ -12,13 +12,14 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     SendDocument,
     SendMessage,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, InlineKeyboardMarkup, Message, User
+from aiogram.types import Chat, File, InlineKeyboardMarkup, Message, User
 
 BOT_USER = User(id=42, is_bot=True, first_name="Attestation", username="attestation_test_bot")
 
@@ -28,6 +29,8 @@ class RecordingSession(BaseSession):
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self._ids = itertools.count(1000)
+        # file_id -> content served by getFile + download (bot.download in handlers).
+        self.files: dict[str, bytes] = {}
 
     def _message(self, chat_id: int | str, **fields: Any) -> Message:
         markup = fields.pop("reply_markup", None)
@@ -44,6 +47,10 @@ class RecordingSession(BaseSession):
         self.requests.append(method)
         if isinstance(method, GetMe):
             return BOT_USER
+        if isinstance(method, GetFile):
+            content = self.files.get(method.file_id, b"")
+            return File(file_id=method.file_id, file_unique_id=f"u-{method.file_id}", file_size=len(content),
+                        file_path=f"documents/{method.file_id}")
         if isinstance(method, SendMessage):
             return self._message(method.chat_id, text=method.text, reply_markup=method.reply_markup)
         if isinstance(method, SendDocument):
@@ -65,4 +72,4 @@ class RecordingSession(BaseSession):
         self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30, chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        yield self.files.get(url.rsplit("/", 1)[-1], b"")

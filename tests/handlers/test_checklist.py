@@ -216,3 +216,23 @@ async def test_stale_and_forged_buttons(harness: Harness) -> None:
     assert alerts(sent) and alerts(sent)[0]
     sent = await harness.press(user, ck("explode", "courses"))
     assert alerts(sent) and alerts(sent)[0]
+
+
+async def test_delete_me_erases_files_marks_and_essay(harness: Harness) -> None:
+    from bot.callbacks import DeleteMeCallback
+    from storage.checklist_models import Essay
+
+    user = harness.user(112)
+    await make_teacher(harness, 112)
+    await harness.press(user, ck("open", "courses"))
+    await harness.send(user, document=pdf("gone"))
+    await harness.press(user, ck("na", "retraining", "1"))
+    async with harness.app.sessions() as session:
+        session.add(Essay(user_id=112, text="t", words=1, source="text", updated_at=NOW))
+        await session.commit()
+    await harness.text(user, "/delete_me")
+    await harness.press(user, DeleteMeCallback(confirm=True).pack())
+    assert await files_of(harness, 112) == []
+    async with harness.app.sessions() as session:
+        assert await session.get(Essay, 112) is None
+        assert list(await session.scalars(select(ItemMark).where(ItemMark.user_id == 112))) == []

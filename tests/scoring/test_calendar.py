@@ -165,3 +165,21 @@ def test_add_months(day: date, months: int, expected: date) -> None:
 def test_add_years_from_leap_day() -> None:
     assert add_years(date(2000, 2, 29), 4) == date(2004, 2, 29)
     assert add_years(date(2000, 2, 29), 1) == date(2001, 3, 1)
+
+
+def test_registration_on_new_years_eve_just_before_midnight(rules: Rules) -> None:
+    # Wednesday 31 Dec 2025 is a working day but 23:59 is after hours; 1-2 Jan are holidays, then a weekend.
+    assert registration_date(almaty(2025, 12, 31, 23, 59), rules) == date(2026, 1, 5)
+    # Thursday 31 Dec 2026: 1 Jan (Fri), 2 Jan (Sat, observed on Mon 4 Jan) -> Tuesday 5 Jan 2027.
+    assert registration_date(almaty(2026, 12, 31, 23, 59), rules) == date(2027, 1, 5)
+
+
+def test_registration_just_after_new_year(rules: Rules) -> None:
+    # 1 January is a public holiday, whatever the hour: registered on the next working day.
+    assert registration_date(almaty(2026, 1, 1, 0, 1), rules) == date(2026, 1, 5)
+    assert registration_date(almaty(2027, 1, 1, 0, 1), rules) == date(2027, 1, 5)
+
+
+def test_registration_on_a_public_holiday_morning(rules: Rules) -> None:
+    # Independence Day 2026 is a Wednesday: even in working hours it moves to Thursday.
+    assert registration_date(almaty(2026, 12, 16, 10, 0), rules) == date(2026, 12, 17)

@@ -1,0 +1,192 @@
+"""/essay: the year's topics, then the essay pasted as messages (joined until Done) or sent as a file;
+/topics: an admin sets the topics of the current academic year."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.attestation_callbacks import EssayCallback
+from bot.services.checklist import Clock, utc_now
+from bot.services.essay import MAX_ESSAY_FILE_BYTES, EssayService, essay_file_kind, join_parts, parse_topics
+from bot.settings import Settings
+from handlers.checklist import frozen_text
+from scoring.essay import EssayFileError, EssayVerdict
+from storage.checklist_repository import ApplicationRepository
+from storage.repositories import ProfileRepository
+
+
+class EssayForm(StatesGroup):
+    collecting = State()  # data: {"parts": [str, ...]}
+
+
+def essay_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("✅ Done"), callback_data=EssayCallback(action="done"))
+    builder.button(text=_("✖ Cancel"), callback_data=EssayCallback(action="cancel"))
+    return builder.as_markup()
+
+
+def verdict_text(v: EssayVerdict) -> str:
+    if v.ok:
+        return _("✅ Your essay has {words} words: within {min}–{max}. It is saved.").format(
+            words=v.words, min=v.min, max=v.max)
+    if v.to_add:
+        return _("Your essay has {words} words: add {n} more to reach {min} (the essay must be {min}–{max} words). "
+                 "It is saved as a draft; send /essay to replace it.").format(
+            words=v.words, n=v.to_add, min=v.min, max=v.max)
+    return _("Your essay has {words} words: cut {n} to get down to {max} (the essay must be {min}–{max} words). "
+             "It is saved as a draft; send /essay to replace it.").format(
+        words=v.words, n=v.to_cut, min=v.min, max=v.max)
+
+
+def _service(session: AsyncSession, settings: Settings) -> EssayService:
+    return EssayService(session, timezone=settings.timezone)
+
+
+async def essay_command(
+    message: Message, state: FSMContext, session: AsyncSession, settings: Settings, clock: Clock = utc_now,
+) -> None:
+    assert message.from_user is not None
+    user_id = message.from_user.id
+    if await ProfileRepository(session).get(user_id) is None:
+        await message.answer(_("Send /start first: the essay is part of your application, which needs your consent."))
+        return
+    frozen = await ApplicationRepository(session).active(user_id)
+    if frozen is not None:
+        await message.answer(frozen_text(frozen))
+        return
+    service = _service(session, settings)
+    now = clock()
+    topics = await service.topics(now)
+    lines = [_("Essay (§27): {min}–{max} words.").format(min=service.rules.essay_min, max=service.rules.essay_max)]
+    if topics:
+        lines += ["", _("This year's topics:")] + [f"{n}. {t}" for n, t in enumerate(topics, 1)]
+    else:
+        lines += ["", _("This year's topics have not been published in the bot yet; ask your methodist.")]
+    current = await service.current(user_id)
+    if current is not None:
+        lines += ["", _("Your saved essay has {words} words; what you send now replaces it.").format(
+            words=current.words)]
+    lines += ["", _("Paste the essay as text (several messages are fine) and press ✅ Done, or send it as a .docx "
+                    "or .txt file.")]
+    await state.set_state(EssayForm.collecting)
+    await state.update_data(parts=[])
+    await message.answer("\n".join(lines), reply_markup=essay_keyboard())
+
+
+async def essay_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+    assert message.text is not None
+    parts = list((await state.get_data()).get("parts", []))
+    parts.append(message.text)
+    await state.update_data(parts=parts)
+    words = _service(session, settings).verdict(join_parts(parts)).words
+    await message.answer(_("Received: {words} words so far. Send the next part, or press ✅ Done.").format(
+        words=words), reply_markup=essay_keyboard())
+
+
+async def essay_button(
+    callback: CallbackQuery, callback_data: EssayCallback, state: FSMContext, session: AsyncSession,
+    settings: Settings, clock: Clock = utc_now,
+) -> None:
+    assert callback.bot is not None
+    if await state.get_state() != EssayForm.collecting.state:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    if callback_data.action == "cancel":
+        await callback.answer()
+        await state.clear()
+        await callback.bot.send_message(callback.from_user.id, _("Stopped. Your saved essay, if any, is unchanged."))
+        return
+    if callback_data.action != "done":
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    text = join_parts(list((await state.get_data()).get("parts", [])))
+    if not text:
+        await callback.answer(_("Nothing received yet: paste the essay first."), show_alert=True)
+        return
+    await callback.answer()
+    saved = await _service(session, settings).save_text(callback.from_user.id, text, "text", clock())
+    await state.clear()
+    await callback.bot.send_message(callback.from_user.id, verdict_text(saved.verdict))
+
+
+async def essay_file(
+    message: Message, state: FSMContext, session: AsyncSession, settings: Settings, bot: Bot,
+    clock: Clock = utc_now,
+) -> None:
+    assert message.document is not None and message.from_user is not None
+    doc = message.document
+    kind = essay_file_kind(doc.file_name, doc.mime_type)
+    if kind is None:
+        await message.answer(_("Only a .docx or .txt file can be read as the essay (or paste the text)."))
+        return
+    if doc.file_size is not None and doc.file_size > MAX_ESSAY_FILE_BYTES:
+        await message.answer(_("This file is too large for an essay of a few hundred words (over 2 MB). Please "
+                               "send the text itself, or a .docx without pictures."))
+        return
+    buffer = BytesIO()
+    await bot.download(doc.file_id, destination=buffer)
+    service = _service(session, settings)
+    try:
+        text = service.read_file(buffer.getvalue(), kind)
+    except EssayFileError:
+        await message.answer(_("This file cannot be read: send a .docx saved by Word or LibreOffice, or a UTF-8 "
+                               ".txt, or paste the text."))
+        return
+    if not text.strip():
+        await message.answer(_("There is no text in this file. Please check it and send it again."))
+        return
+    saved = await service.save_text(message.from_user.id, text, kind, clock())
+    await state.clear()
+    await message.answer(verdict_text(saved.verdict))
+
+
+async def essay_other(message: Message) -> None:
+    if message.photo:
+        await message.answer(_("A photo cannot be read as the essay. Paste the text, or send it as a .docx or .txt "
+                               "file."))
+        return
+    await message.answer(_("Please paste the essay as text, or send it as a .docx or .txt file."))
+
+
+async def topics_command(
+    message: Message, command: CommandObject, session: AsyncSession, settings: Settings, is_admin: bool = False,
+    clock: Clock = utc_now,
+) -> None:
+    assert message.from_user is not None
+    if not is_admin:
+        await message.answer(_("This command is for administrators."))
+        return
+    service = _service(session, settings)
+    now = clock()
+    topics = parse_topics(command.args or "")
+    if not topics:
+        current = await service.topics(now)
+        listing = "\n".join(f"{n}. {t}" for n, t in enumerate(current, 1)) or "—"
+        await message.answer(_("Essay topics of {year}/{next}:\n{topics}\n\nTo set them, send /topics followed by "
+                               "the topics, one per line.").format(
+            year=service.year_of(now), next=service.year_of(now) + 1, topics=listing))
+        return
+    year = await service.set_topics(topics, message.from_user.id, now)
+    await message.answer(_("Saved {n} essay topics for {year}/{next}.").format(n=len(topics), year=year, next=year + 1))
+
+
+def create_router() -> Router:
+    """A fresh router per Dispatcher (a router can belong to one parent only)."""
+    router = Router(name="essay")
+    router.message.register(essay_command, Command("essay"))
+    router.message.register(topics_command, Command("topics"))
+    router.callback_query.register(essay_button, EssayCallback.filter())
+    router.message.register(essay_text, StateFilter(EssayForm.collecting), F.text, ~F.text.startswith("/"))
+    router.message.register(essay_file, StateFilter(EssayForm.collecting), F.document)
+    router.message.register(essay_other, StateFilter(EssayForm.collecting), ~F.text.startswith("/"))
+    return router

@@ -1,0 +1,508 @@
+"""Attestation commissions: composition, term, routing, decisions and the tally (spec §8; §13–§19, §46).
+
+Pure rules: no I/O, no aiogram. User-facing texts are `Message`s with `N_` msgids.
+
+*Interpretations* kept here (and listed in the README):
+- The majority is of the votes cast by the members present (rules.toml `[voting]`); a choice wins
+  with more than half of those votes; a tie at the top is decided by the chair's vote when the chair
+  voted for one of the tied choices; otherwise there is no decision yet and the members vote again.
+- A vote is a decision together with the category it leads to; two votes agree only if both match.
+- App 2 prints a "does not match the claimed category" table that §19 does not name: the bot offers
+  that decision to a teacher who holds no category on the ladder yet (nothing to confirm or lower).
+- "Under attestation during the term" (§15): an active application, or a category that expires
+  before the term ends.
+- "The candidate's own head": a member whose profile is the head of the candidate's organisation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from scoring.calendar import add_years
+from scoring.categories import (
+    DEPUTY_LADDER,
+    HEAD_LADDER,
+    Category,
+    CommissionLevel,
+    Role,
+    Subordination,
+)
+from scoring.config import Rules, default_rules
+from scoring.eligibility import commission_level, ladder_for
+from scoring.i18n import N_, Message
+
+TERM_YEARS = 1  # §16
+MEMBER_MIN_EXPERIENCE_YEARS = 10  # §14
+MEMBER_CATEGORIES: frozenset[Category] = frozenset({Category.EXPERT, Category.RESEARCHER, Category.MASTER})  # §14
+
+
+class MemberRole(StrEnum):
+    """Who a member is (§14)."""
+
+    TEACHER = "teacher"
+    METHODIST = "methodist"
+    NGO = "ngo"  # public, non-governmental or trade-union organisation
+    AUTHORITY = "authority"  # specialist of an education authority or a subordinate organisation
+
+    @property
+    def label(self) -> str:
+        return MEMBER_ROLE_LABELS[self]
+
+
+MEMBER_ROLE_LABELS: dict[MemberRole, str] = {
+    MemberRole.TEACHER: N_("teacher"),
+    MemberRole.METHODIST: N_("methodist (methodical cabinet or professional-development organisation)"),
+    MemberRole.NGO: N_("representative of an NGO or a trade union"),
+    MemberRole.AUTHORITY: N_("specialist of an education authority"),
+}
+
+
+class Decision(StrEnum):
+    """Decisions of §19 (teachers) and §46 (heads and deputies)."""
+
+    MATCHES_CLAIMED = "claimed"
+    MATCHES_CURRENT = "current"
+    LOWER_THAN_CURRENT = "lower_current"  # §19 (3)
+    LOWER_THAN_CLAIMED = "lower_claimed"  # §46 (3)
+    NOT_MATCHING = "not_matching"  # §46 (4); App 2's table for teachers without a category
+
+    @property
+    def label(self) -> str:
+        return DECISION_LABELS[self]
+
+    @property
+    def code(self) -> str:
+        """Short form for callback data (64 bytes in all)."""
+        return DECISION_CODES[self]
+
+
+DECISION_LABELS: dict[Decision, str] = {
+    Decision.MATCHES_CLAIMED: N_("matches the claimed category"),
+    Decision.MATCHES_CURRENT: N_("matches the current category"),
+    Decision.LOWER_THAN_CURRENT: N_("matches a category lower than the current one"),
+    Decision.LOWER_THAN_CLAIMED: N_("matches a category lower than the claimed one"),
+    Decision.NOT_MATCHING: N_("does not match the claimed category"),
+}
+DECISION_CODES: dict[Decision, str] = {
+    Decision.MATCHES_CLAIMED: "a",
+    Decision.MATCHES_CURRENT: "c",
+    Decision.LOWER_THAN_CURRENT: "l",
+    Decision.LOWER_THAN_CLAIMED: "b",
+    Decision.NOT_MATCHING: "n",
+}
+DECISION_BY_CODE: dict[str, Decision] = {code: decision for decision, code in DECISION_CODES.items()}
+
+
+# --- the commission itself -------------------------------------------------------------------------
+
+
+def term_end(order_date: date) -> date:
+    """The last day of the commission's powers: one year from the order (§16)."""
+    return add_years(order_date, TERM_YEARS)
+
+
+def in_term(order_date: date, today: date) -> bool:
+    return order_date <= today <= term_end(order_date)
+
+
+def quorum(members: int, rules: Rules | None = None) -> int:
+    """How many members must take part for a session to be valid (§18: at least two thirds)."""
+    voting = (rules or default_rules()).voting
+    return math.ceil(members * int(voting["quorum_numerator"]) / int(voting["quorum_denominator"]))
+
+
+def has_quorum(present: int, members: int, rules: Rules | None = None) -> bool:
+    return members > 0 and present >= quorum(members, rules)
+
+
+@dataclass(frozen=True)
+class Composition:
+    """What validity depends on (§16, §17)."""
+
+    members: frozenset[int]
+    chair: int | None
+    secretary: int | None
+    order_date: date
+    today: date
+
+
+def missing(c: Composition, rules: Rules | None = None) -> list[Message]:
+    """Everything that stops the commission from holding a session; empty when it is valid."""
+    minimum = int((rules or default_rules()).voting["min_members"])
+    n = len(c.members)
+    out: list[Message] = []
+    if n < minimum:
+        out.append(Message(N_("Members: {count}; at least {minimum} are needed (§17)."),
+                           {"count": n, "minimum": minimum}))
+    if n % 2 == 0:
+        out.append(Message(N_("Members: {count}; the number of members must be odd (§17)."), {"count": n}))
+    if c.chair is None:
+        out.append(Message(N_("No chair: the members elect one from among themselves (§17).")))
+    elif c.chair not in c.members:
+        out.append(Message(N_("The chair is not a member: the chair is elected from among the members (§17).")))
+    if c.secretary is None:
+        out.append(Message(N_("No secretary (§17).")))
+    elif c.secretary in c.members:
+        out.append(Message(N_("The secretary is also a member; the secretary must not be a member (§17).")))
+    if c.today < c.order_date:
+        out.append(Message(N_("The commission's order is dated {date}: its term has not begun."),
+                           {"date": c.order_date.strftime("%d.%m.%Y")}))
+    elif c.today > term_end(c.order_date):
+        out.append(Message(N_("The commission's term ended on {date} (one year from the order, §16)."),
+                           {"date": term_end(c.order_date).strftime("%d.%m.%Y")}))
+    return out
+
+
+def is_valid(c: Composition, rules: Rules | None = None) -> bool:
+    return not missing(c, rules)
+
+
+# --- members --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What §14–§15 look at in a would-be member's profile (None = not known)."""
+
+    role: MemberRole
+    experience_years: int | None = None
+    category: Category | None = None
+    category_valid_until: date | None = None
+    has_active_application: bool = False
+
+
+def member_objections(person: Candidate, term_last_day: date) -> list[Message]:
+    """Why this person cannot be a member; empty when they can (§14, §15)."""
+    out: list[Message] = []
+    if person.role is MemberRole.TEACHER:
+        if person.experience_years is None or person.experience_years < MEMBER_MIN_EXPERIENCE_YEARS:
+            out.append(Message(
+                N_("A teacher-member needs at least {years} years of experience (§14); your profile says {have}."),
+                {"years": MEMBER_MIN_EXPERIENCE_YEARS,
+                 "have": "—" if person.experience_years is None else person.experience_years},
+            ))
+        if person.category not in MEMBER_CATEGORIES:
+            out.append(Message(N_(
+                "A teacher-member needs the category pedagogue-expert, pedagogue-researcher or "
+                "pedagogue-master (§14)."
+            )))
+    if person.has_active_application:
+        out.append(Message(N_("You have an attestation application in progress: a person under attestation "
+                              "cannot be a member during the commission's term (§15).")))
+    elif person.category_valid_until is not None and person.category_valid_until <= term_last_day:
+        out.append(Message(
+            N_("Your category expires on {date}, within the commission's term: you are to be attested during "
+               "the term and cannot be a member (§15)."),
+            {"date": person.category_valid_until.strftime("%d.%m.%Y")},
+        ))
+    return out
+
+
+def chair_elected(votes: Mapping[int, int], members: Iterable[int]) -> int | None:
+    """The member elected chair: more than half of all members voted for them (§17)."""
+    member_set = set(members)
+    counts = Counter(choice for voter, choice in votes.items() if voter in member_set and choice in member_set)
+    if not counts:
+        return None
+    choice, count = counts.most_common(1)[0]
+    return choice if count * 2 > len(member_set) else None
+
+
+# --- routing ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    """The area a commission serves, or where a teacher works. Empty parts are wildcards for a commission."""
+
+    region: str | None = None
+    district: str | None = None
+    organisation: str | None = None
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def covers(level: CommissionLevel, area: Area, where: Area) -> bool:
+    """Whether a commission of this level and area serves a teacher working at `where`."""
+    if level is CommissionLevel.MINISTRY:
+        return True
+    if not _same(area.region, where.region):
+        return False
+    if level is CommissionLevel.REGION:
+        return True
+    if not _same(area.district, where.district):
+        return False
+    if level is CommissionLevel.DISTRICT:
+        return True
+    return _same(area.organisation, where.organisation)
+
+
+def required_level(
+    claimed: Category, role: Role, subordination: Subordination = Subordination.LOCAL
+) -> CommissionLevel:
+    """The level of commission that decides the claim (§13, the table in scoring.eligibility)."""
+    return commission_level(claimed, role, subordination)
+
+
+@dataclass(frozen=True)
+class CommissionRef:
+    id: int
+    level: CommissionLevel
+    area: Area
+    order_date: date
+
+
+def route(
+    commissions: Iterable[CommissionRef], claimed: Category, role: Role, where: Area, today: date,
+    subordination: Subordination = Subordination.LOCAL,
+) -> CommissionRef | None:
+    """The commission in its term whose level matches the claim and whose area covers the teacher.
+
+    Several may match (two district commissions configured for the same district): the oldest wins,
+    so the choice is stable.
+    """
+    level = required_level(claimed, role, subordination)
+    matching = [
+        c for c in commissions
+        if c.level is level and covers(c.level, c.area, where) and in_term(c.order_date, today)
+    ]
+    return min(matching, key=lambda c: c.id) if matching else None
+
+
+# --- decisions -------------------------------------------------------------------------------------
+
+
+def _leader(role: Role) -> bool:
+    return role.is_leader
+
+
+def decisions_for(role: Role, current: Category | None) -> tuple[Decision, ...]:
+    """The decisions a member may vote for this candidate (§19 teachers, §46 heads and deputies)."""
+    if _leader(role):
+        return (Decision.MATCHES_CLAIMED, Decision.MATCHES_CURRENT, Decision.LOWER_THAN_CLAIMED,
+                Decision.NOT_MATCHING)
+    ladder = ladder_for(role)
+    if current not in ladder or current is Category.TRAINEE:
+        return (Decision.MATCHES_CLAIMED, Decision.NOT_MATCHING)
+    out = [Decision.MATCHES_CLAIMED, Decision.MATCHES_CURRENT]
+    if category_options(Decision.LOWER_THAN_CURRENT, role, current, current):
+        out.append(Decision.LOWER_THAN_CURRENT)
+    return tuple(out)
+
+
+def category_options(
+    decision: Decision, role: Role, claimed: Category, current: Category | None
+) -> tuple[Category, ...]:
+    """The categories a vote for `decision` can assign; empty when the decision assigns none."""
+    ladder = ladder_for(role)
+    if decision is Decision.MATCHES_CLAIMED:
+        return (claimed,)
+    if decision is Decision.MATCHES_CURRENT:
+        return (current,) if current in ladder else ()
+    if decision is Decision.LOWER_THAN_CURRENT:
+        if current not in ladder:
+            return ()
+        # Trainee is the starting level, not a category a commission assigns (§31).
+        return tuple(c for c in ladder[: ladder.index(current)] if c is not Category.TRAINEE)[::-1]
+    if decision is Decision.LOWER_THAN_CLAIMED:
+        if claimed not in ladder:
+            return ()
+        return tuple(ladder[: ladder.index(claimed)])[::-1]
+    return ()
+
+
+def keeps_current(decision: Decision) -> bool:
+    """'Does not match' keeps the current category until it expires (§47); no certificate is issued."""
+    return decision is Decision.NOT_MATCHING
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One member's vote: the decision and the category it assigns (None when it assigns none)."""
+
+    decision: Decision
+    category: Category | None
+
+
+def valid_choice(choice: Choice, role: Role, claimed: Category, current: Category | None) -> bool:
+    if choice.decision not in decisions_for(role, current):
+        return False
+    options = category_options(choice.decision, role, claimed, current)
+    return choice.category in options if options else choice.category is None
+
+
+class Outcome(StrEnum):
+    DECIDED = "decided"
+    CHAIR_DECIDED = "chair_decided"  # a tie at the top, broken by the chair (§18)
+    NO_VOTES = "no_votes"
+    NO_MAJORITY = "no_majority"
+    TIE = "tie"  # a tie the chair's vote does not break (the chair did not vote, or not for a tied choice)
+
+
+@dataclass(frozen=True)
+class Tally:
+    outcome: Outcome
+    choice: Choice | None
+    counts: dict[Choice, int] = field(default_factory=dict)
+    cast: int = 0
+
+    @property
+    def decided(self) -> bool:
+        return self.choice is not None
+
+    def explain(self) -> Message:
+        if self.outcome is Outcome.DECIDED:
+            return Message(N_("Decided by a majority: {count} of {cast} votes."),
+                           {"count": self.counts[self.choice] if self.choice else 0, "cast": self.cast})
+        if self.outcome is Outcome.CHAIR_DECIDED:
+            return Message(N_("The votes were tied; the chair's vote decided (§18)."))
+        if self.outcome is Outcome.NO_VOTES:
+            return Message(N_("No votes have been cast."))
+        if self.outcome is Outcome.TIE:
+            return Message(N_("The votes are tied and the chair has not voted for either of the tied choices: "
+                              "the members vote again."))
+        return Message(N_("No choice has a majority of the {cast} votes cast: the members vote again."),
+                       {"cast": self.cast})
+
+
+def tally(votes: Mapping[int, Choice], chair: int | None) -> Tally:
+    """The result of the votes cast (member id -> choice), §18 with the interpretation above."""
+    counts = Counter(votes.values())
+    cast = sum(counts.values())
+    if not cast:
+        return Tally(Outcome.NO_VOTES, None, {}, 0)
+    top = max(counts.values())
+    leaders = [choice for choice, n in counts.items() if n == top]
+    if len(leaders) == 1:
+        if top * 2 > cast:
+            return Tally(Outcome.DECIDED, leaders[0], dict(counts), cast)
+        return Tally(Outcome.NO_MAJORITY, None, dict(counts), cast)
+    chair_choice = votes.get(chair) if chair is not None else None
+    if chair_choice in leaders:
+        return Tally(Outcome.CHAIR_DECIDED, chair_choice, dict(counts), cast)
+    return Tally(Outcome.TIE, None, dict(counts), cast)
+
+
+# --- who votes -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Voter:
+    """A person pressing a vote button, as the server sees them (never as the button says)."""
+
+    user_id: int
+    is_member: bool
+    is_secretary: bool
+    is_present: bool
+    is_candidates_head: bool = False
+
+
+def vote_objection(voter: Voter, candidate_user_id: int) -> Message | None:
+    """Why this person may not vote on this candidate, or None (§17, §18)."""
+    if voter.is_secretary:
+        return Message(N_("The secretary is not a member of the commission and does not vote (§17)."))
+    if not voter.is_member:
+        return Message(N_("Only members of this commission vote on its candidates."))
+    if voter.user_id == candidate_user_id:
+        return Message(N_("You cannot vote on your own attestation."))
+    if voter.is_candidates_head:
+        return Message(N_("You are the candidate's head: you cannot vote on them."))
+    if not voter.is_present:
+        return Message(N_("Mark yourself present at the session before voting."))
+    return None
+
+
+def is_candidates_head(member_role: str | None, member_org: Area, candidate_org: Area) -> bool:
+    """The member heads the candidate's own organisation (by the two profiles)."""
+    if member_role not in (Role.HEAD.value, Role.CABINET_HEAD.value):
+        return False
+    return (_same(member_org.organisation, candidate_org.organisation)
+            and _same(member_org.region, candidate_org.region)
+            and (member_org.district is None or candidate_org.district is None
+                 or _same(member_org.district, candidate_org.district)))
+
+
+# --- protocol groups -------------------------------------------------------------------------------
+
+
+class ProtocolGroup(StrEnum):
+    """The tables of App 2 (teachers) and App 12 (heads and deputies)."""
+
+    MATCHES_CLAIMED = "matches_claimed"
+    NOT_MATCHING_CLAIMED = "not_matching_claimed"
+    MATCHES_CURRENT = "matches_current"
+    LOWER_THAN_CURRENT = "lower_than_current"
+    LEADER_MATCHES = "leader_matches"
+    LEADER_NOT_MATCHING = "leader_not_matching"
+
+    @property
+    def label(self) -> str:
+        return PROTOCOL_GROUP_LABELS[self]
+
+
+PROTOCOL_GROUP_LABELS: dict[ProtocolGroup, str] = {
+    ProtocolGroup.MATCHES_CLAIMED: N_("Matches the claimed category"),
+    ProtocolGroup.NOT_MATCHING_CLAIMED: N_("Does not match the claimed category"),
+    ProtocolGroup.MATCHES_CURRENT: N_("Matches the current category"),
+    ProtocolGroup.LOWER_THAN_CURRENT: N_("Matches a category lower than the current one"),
+    ProtocolGroup.LEADER_MATCHES: N_(
+        "1) matches: the claimed category (the position held); a category lower than the claimed one"
+    ),
+    ProtocolGroup.LEADER_NOT_MATCHING: N_("2) does not match the claimed category (the position held)"),
+}
+TEACHER_GROUPS = (ProtocolGroup.MATCHES_CLAIMED, ProtocolGroup.NOT_MATCHING_CLAIMED,
+                  ProtocolGroup.MATCHES_CURRENT, ProtocolGroup.LOWER_THAN_CURRENT)
+LEADER_GROUPS = (ProtocolGroup.LEADER_MATCHES, ProtocolGroup.LEADER_NOT_MATCHING)
+
+
+def protocol_group(decision: Decision, leader: bool) -> ProtocolGroup:
+    if leader:
+        return ProtocolGroup.LEADER_NOT_MATCHING if decision is Decision.NOT_MATCHING else ProtocolGroup.LEADER_MATCHES
+    return {
+        Decision.MATCHES_CLAIMED: ProtocolGroup.MATCHES_CLAIMED,
+        Decision.MATCHES_CURRENT: ProtocolGroup.MATCHES_CURRENT,
+        Decision.LOWER_THAN_CURRENT: ProtocolGroup.LOWER_THAN_CURRENT,
+        Decision.LOWER_THAN_CLAIMED: ProtocolGroup.LOWER_THAN_CURRENT,
+        Decision.NOT_MATCHING: ProtocolGroup.NOT_MATCHING_CLAIMED,
+    }[decision]
+
+
+def is_leader_category(category: Category) -> bool:
+    return category in HEAD_LADDER or category in DEPUTY_LADDER
+
+
+
+# --- review of applications -----------------------------------------------------------------------
+
+
+class RefusalGround(StrEnum):
+    """Grounds for refusing the service (App 4 item 9)."""
+
+    UNRELIABLE = "unreliable"
+    NOT_MEETING_REQUIREMENTS = "requirements"
+    NO_CONSENT = "consent"
+
+    @property
+    def label(self) -> str:
+        return REFUSAL_GROUND_LABELS[self]
+
+
+REFUSAL_GROUND_LABELS: dict[RefusalGround, str] = {
+    RefusalGround.UNRELIABLE: N_("the documents or the data in them were found to be unreliable (App 4, item 9, 1)"),
+    RefusalGround.NOT_MEETING_REQUIREMENTS: N_(
+        "the materials, data and information submitted do not meet the requirements (App 4, item 9, 2)"
+    ),
+    RefusalGround.NO_CONSENT: N_("no consent to access personal data of limited access (App 4, item 9, 3)"),
+}
+
+
+def invite_days(rules: Rules | None = None) -> int:
+    """How long an invite link stays valid (*assumed*, rules.toml [commission])."""
+    return int((rules or default_rules()).commission.get("invite_days", 7))

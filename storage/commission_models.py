@@ -1,0 +1,236 @@
+"""Tables of attestation commissions (issue 5; migration 0004_commission).
+
+Applications belong to issue 3 (`storage.checklist_models.Application`, migration 0002). This
+migration branches off 0001 and the order in which branches apply is not fixed, so the rows that
+point at an application keep its id without a database foreign key.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base
+
+
+class InviteKind(StrEnum):
+    MEMBER = "member"
+    SECRETARY = "secretary"
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"  # routed, waiting for the secretary
+    ACCEPTED = "accepted"  # accepted for a session
+    REFUSED = "refused"
+    SCHEDULED = "scheduled"  # on a session's agenda
+    DECIDED = "decided"
+
+
+class SessionStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"  # members mark themselves present
+    VOTING = "voting"  # quorum reached, candidates are put to the vote
+    CLOSED = "closed"
+
+
+class ItemStatus(StrEnum):
+    WAITING = "waiting"
+    VOTING = "voting"
+    CLOSED = "closed"
+
+
+class Commission(Base):
+    __tablename__ = "commissions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str | None] = mapped_column(String(32))
+    district: Mapped[str | None] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(300))
+    order_number: Mapped[str] = mapped_column(String(64))
+    order_date: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date] = mapped_column(Date)
+    locale: Mapped[str] = mapped_column(String(8))  # the language of its documents
+    secretary_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    secretary_name: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class CommissionMember(Base):
+    __tablename__ = "commission_members"
+    __table_args__ = (UniqueConstraint("commission_id", "user_id", name="uq_commission_member"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))  # scoring.commission.MemberRole
+    is_chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CommissionInvite(Base):
+    """A one-time deep-link code: /start inv<code>."""
+
+    __tablename__ = "commission_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    used_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ChairVote(Base):
+    """A member's vote in the chair election; one per member, changeable until a chair is elected."""
+
+    __tablename__ = "commission_chair_votes"
+
+    commission_id: Mapped[int] = mapped_column(
+        ForeignKey("commissions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    voter_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    candidate_user_id: Mapped[int] = mapped_column(BigInteger)
+    voted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApplicationReview(Base):
+    """Where an application was routed and what the secretary did with it."""
+
+    __tablename__ = "application_reviews"
+
+    application_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)  # the teacher
+    status: Mapped[str] = mapped_column(String(16), default=ReviewStatus.PENDING.value, index=True)
+    routed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    routed_on: Mapped[date] = mapped_column(Date)  # the working day the 1-working-day clock starts from
+    acted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    acted_by: Mapped[int | None] = mapped_column(BigInteger)
+    grounds: Mapped[list[str] | None] = mapped_column(JSON)
+    documents: Mapped[str | None] = mapped_column(Text)
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CommissionSession(Base):
+    __tablename__ = "commission_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # protocol number within the commission
+    session_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default=SessionStatus.DRAFT.value)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Bumped by every state change so that concurrent changes serialise on this row (see repository).
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Attendance(Base):
+    __tablename__ = "session_attendance"
+
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("commission_sessions.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    marked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AgendaItem(Base):
+    """A candidate on a session's agenda, with what the protocol prints about them at that time."""
+
+    __tablename__ = "session_candidates"
+    __table_args__ = (UniqueConstraint("session_id", "application_id", name="uq_session_application"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("commission_sessions.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=ItemStatus.WAITING.value)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    org_name: Mapped[str | None] = mapped_column(String(300))
+    kind: Mapped[str | None] = mapped_column(String(16))  # regular / early
+    current_category: Mapped[str | None] = mapped_column(String(32))
+    claimed_category: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Vote(Base):
+    """One member's vote on one candidate. The unique key is what stops a vote being counted twice."""
+
+    __tablename__ = "commission_votes"
+    __table_args__ = (
+        UniqueConstraint("session_id", "candidate_id", "member_user_id", name="uq_vote_once"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("commission_sessions.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("session_candidates.id", ondelete="CASCADE"), index=True)
+    member_user_id: Mapped[int] = mapped_column(BigInteger)
+    decision: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(32))
+    cast_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CommissionDecision(Base):
+    __tablename__ = "commission_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("session_candidates.id", ondelete="CASCADE"), unique=True
+    )
+    decision: Mapped[str] = mapped_column(String(16))
+    assigned_category: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))  # scoring.commission.Outcome
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    decided_on: Mapped[date] = mapped_column(Date)
+    extract_due: Mapped[date] = mapped_column(Date)
+    certificate_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    extract_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    certificate_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GeneratedDocument(Base):
+    __tablename__ = "commission_documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("commission_sessions.id", ondelete="CASCADE"))
+    candidate_id: Mapped[int | None] = mapped_column(ForeignKey("session_candidates.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # protocol / extract / certificate
+    fmt: Mapped[str] = mapped_column(String(8))  # docx / pdf
+    locale: Mapped[str] = mapped_column(String(8))
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,212 @@
+"""/submit, /status and /withdraw through the real Dispatcher: every check, notices, freeze, window."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from aiogram.methods import SendMessage
+from sqlalchemy import select
+
+from bot.attestation_callbacks import ChecklistCallback, EssayCallback, SubmissionCallback
+from storage.checklist_models import Application, Essay, ItemMark, Notice, UploadedFile
+from tests.conftest import Harness, alerts, last_markup_data, texts
+from tests.handlers.attestation_helpers import ALMATY, NOW, at, make_teacher, pdf
+
+SUBMIT = SubmissionCallback(action="submit").pack()
+WITHDRAW = SubmissionCallback(action="withdraw").pack()
+UPLOADS = ["courses", "category_certificate", "student_achievements", "observation_sheets", "knowledge_quality"]
+
+
+def ck(action: str, item: str = "", arg: str = "") -> str:
+    return ChecklistCallback(action=action, item=item, arg=arg).pack()
+
+
+async def fill_everything(h: Harness, user_id: int) -> None:
+    """Files, marks and a 260-word essay straight into the database."""
+    async with h.app.sessions() as session:
+        for n, item in enumerate(UPLOADS):
+            session.add(UploadedFile(user_id=user_id, item_id=item, file_id=f"F{n}", file_unique_id=f"U{n}",
+                                     file_name=f"{item}.pdf", file_size=1000, mime_type="application/pdf",
+                                     kind="document", uploaded_at=NOW))
+        for item in ("diploma", "employment_record"):
+            session.add(ItemMark(user_id=user_id, item_id=item, not_applicable=False, in_state_systems=True,
+                                 updated_at=NOW))
+        session.add(Essay(user_id=user_id, text="x", words=260, source="text", updated_at=NOW))
+        await session.commit()
+
+
+async def applications(h: Harness, user_id: int) -> list[Application]:
+    async with h.app.sessions() as session:
+        return list(await session.scalars(select(Application).where(Application.user_id == user_id)
+                                          .order_by(Application.id)))
+
+
+async def notices(h: Harness, user_id: int) -> list[Notice]:
+    async with h.app.sessions() as session:
+        apps = select(Application.id).where(Application.user_id == user_id)
+        return list(await session.scalars(select(Notice).where(Notice.application_id.in_(apps)).order_by(Notice.id)))
+
+
+async def submit(h: Harness, user, moment: datetime) -> list[str]:  # type: ignore[no-untyped-def]
+    h.app.dispatcher["clock"] = at(moment)
+    sent = await h.text(user, "/submit")
+    if SUBMIT in last_markup_data(sent):
+        sent = await h.press(user, SUBMIT)
+    return texts(sent)
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_from_empty_checklist_to_registered_application(harness: Harness, locale: str) -> None:
+    user = harness.user(300)
+    await make_teacher(harness, 300, locale)
+    harness.app.dispatcher["clock"] = at(NOW)
+    # Empty checklist: a refusal (App 7) naming each missing item, recorded.
+    refusal = await submit(harness, user, NOW)
+    notice = refusal[0]
+    for n in range(1, 9):
+        assert f"{n})" in notice
+    recorded = await notices(harness, 300)
+    assert [n.kind for n in recorded] == ["refusal"] and recorded[0].locale == locale
+    assert recorded[0].text == notice
+    assert set(recorded[0].reasons) == {f"document:{i}" for i in [*UPLOADS, "diploma", "employment_record"]} | {
+        "essay"}
+    # Through the bot: every document, the state-systems answers and the essay.
+    for n, item in enumerate(UPLOADS):
+        await harness.press(user, ck("open", item))
+        await harness.send(user, document=pdf(f"u{n}", f"{item}.pdf"))
+    await harness.press(user, ck("ss", "diploma", "1"))
+    await harness.press(user, ck("ss", "employment_record", "0"))
+    await harness.press(user, ck("open", "employment_record"))
+    await harness.send(user, document=pdf("emp", "record.pdf"))
+    await harness.text(user, "/essay")
+    await harness.text(user, " ".join(["ұстаз"] * 140))
+    await harness.text(user, " ".join(["учитель"] * 130))
+    await harness.press(user, EssayCallback(action="done").pack())
+    sent = await harness.text(user, "/checklist")
+    assert "9" in texts(sent)[0]
+    accepted = await submit(harness, user, NOW)
+    assert len(accepted) == 1
+    [app] = await applications(harness, 300)
+    assert app.status == "submitted" and app.number and app.number in accepted[0]
+    assert app.registered_on == date(2026, 11, 25) and "25.11.2026" in accepted[0]
+    assert app.snapshot is not None and set(app.snapshot["files"]) == {*UPLOADS, "employment_record"}
+    assert [n.kind for n in await notices(harness, 300)] == ["refusal", "acceptance"]
+    sent = await harness.text(user, "/status")
+    assert app.number in texts(sent)[0] and "25.11.2026" in texts(sent)[0]
+    # Frozen: no uploads, no essay, no second submission.
+    sent = await harness.press(user, ck("open", "retraining"))
+    sent = await harness.send(user, document=pdf("late"))
+    assert len(texts(sent)) == 1
+    async with harness.app.sessions() as session:
+        assert await session.scalar(select(UploadedFile).where(UploadedFile.file_unique_id == "late")) is None
+    sent = await harness.text(user, "/essay")
+    assert "/withdraw" in texts(sent)[0]
+    again = await submit(harness, user, NOW)
+    assert app.number in again[0] and len(await applications(harness, 300)) == 1
+
+
+async def test_friday_evening_is_registered_on_monday(harness: Harness) -> None:
+    user = harness.user(301)
+    await make_teacher(harness, 301)
+    await fill_everything(harness, 301)
+    sent = await submit(harness, user, datetime(2026, 11, 27, 19, 0, tzinfo=ALMATY))
+    assert "30.11.2026" in sent[0]
+    [app] = await applications(harness, 301)
+    assert app.registered_on == date(2026, 11, 30)
+    harness.app.dispatcher["clock"] = at(datetime(2026, 11, 28, 10, 0, tzinfo=ALMATY))
+    status = texts(await harness.text(user, "/status"))[0]
+    assert "30.11.2026" in status
+
+
+async def test_new_years_eve_accepted_new_year_refused(harness: Harness) -> None:
+    eve, night = harness.user(302), harness.user(303)
+    for uid in (302, 303):
+        await make_teacher(harness, uid)
+        await fill_everything(harness, uid)
+    sent = await submit(harness, eve, datetime(2026, 12, 31, 23, 59, tzinfo=ALMATY))
+    [app] = await applications(harness, 302)
+    assert app.status == "submitted" and app.registered_on == date(2027, 1, 5) and "05.01.2027" in sent[0]
+    sent = await submit(harness, night, datetime(2027, 1, 1, 0, 1, tzinfo=ALMATY))
+    [refused] = await notices(harness, 303)
+    assert refused.kind == "refusal" and refused.reasons == ["window"] and "31.12.2026" in sent[0]
+
+
+async def test_eligibility_and_profile_failures_are_named(harness: Harness) -> None:
+    user = harness.user(304)
+    await make_teacher(harness, 304, claimed_category="master")  # skips steps (§31)
+    await fill_everything(harness, 304)
+    await submit(harness, user, NOW)
+    [notice] = await notices(harness, 304)
+    assert notice.reasons and set(notice.reasons) == {"eligibility"}
+    other = harness.user(305)
+    await make_teacher(harness, 305, email=None)
+    await fill_everything(harness, 305)
+    await submit(harness, other, NOW)
+    [notice] = await notices(harness, 305)
+    assert "profile" in notice.reasons
+
+
+async def test_without_consent_nothing_is_recorded(harness: Harness) -> None:
+    sent = await harness.text(harness.user(306), "/submit")
+    assert len(texts(sent)) == 1 and "3" in texts(sent)[0]
+    assert await applications(harness, 306) == []
+
+
+async def test_withdraw_then_change_and_submit_again(harness: Harness) -> None:
+    user = harness.user(307)
+    await make_teacher(harness, 307)
+    await fill_everything(harness, 307)
+    await submit(harness, user, NOW)
+    sent = await harness.text(user, "/withdraw")
+    assert WITHDRAW in last_markup_data(sent)
+    sent = await harness.press(user, WITHDRAW)
+    first, = await applications(harness, 307)
+    assert first.status == "withdrawn" and first.withdrawn_at is not None
+    await harness.press(user, ck("open", "retraining"))
+    await harness.send(user, document=pdf("retrain"))
+    async with harness.app.sessions() as session:
+        assert await session.scalar(select(UploadedFile).where(UploadedFile.file_unique_id == "retrain")) is not None
+    status = texts(await harness.text(user, "/status"))[0]
+    assert first.number in status
+    await submit(harness, user, NOW)
+    apps = await applications(harness, 307)
+    assert [a.status for a in apps] == ["withdrawn", "submitted"] and apps[0].number != apps[1].number
+
+
+async def test_withdraw_only_while_the_window_is_open(harness: Harness) -> None:
+    user = harness.user(308)
+    await make_teacher(harness, 308)
+    await fill_everything(harness, 308)
+    await submit(harness, user, NOW)
+    harness.app.dispatcher["clock"] = at(datetime(2027, 1, 10, 12, 0, tzinfo=ALMATY))
+    sent = await harness.text(user, "/withdraw")
+    assert WITHDRAW not in last_markup_data(sent)
+    sent = await harness.press(user, WITHDRAW)  # forged
+    assert alerts(sent) and alerts(sent)[0]
+    [app] = await applications(harness, 308)
+    assert app.status == "submitted"
+
+
+async def test_admin_window_overrides_the_default(harness: Harness) -> None:
+    broadcast_models = pytest.importorskip("storage.broadcast_models")
+    async with harness.app.sessions() as session:
+        session.add(broadcast_models.ApplicationWindow(academic_year=2026, opens_on=date(2026, 9, 1),
+                                                       closes_on=date(2026, 11, 20), set_by=1))
+        await session.commit()
+    user = harness.user(309)
+    await make_teacher(harness, 309)
+    await fill_everything(harness, 309)
+    sent = await submit(harness, user, NOW)
+    assert "20.11.2026" in sent[0]
+    [notice] = await notices(harness, 309)
+    assert notice.reasons == ["window"]
+
+
+async def test_status_of_a_draft(harness: Harness) -> None:
+    user = harness.user(310)
+    await make_teacher(harness, 310)
+    harness.app.dispatcher["clock"] = at(NOW)
+    sent = await harness.text(user, "/status")
+    assert len(sent) == 1 and isinstance(sent[0], SendMessage)
+    assert "1" in sent[0].text and "9" in sent[0].text and "31.12.2026" in sent[0].text
