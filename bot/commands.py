@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("submit", N_("Submit the application")),
     ("status", N_("Where my application is")),
     ("withdraw", N_("Withdraw the application")),
+    ("score", N_("Self-assessment on the scoring sheet")),
     ("lang", N_("Change language")),
     ("cancel", N_("Stop the current step")),
     ("delete_me", N_("Withdraw consent and erase my data")),

@@ -25,6 +25,7 @@ async def help_command(message: Message) -> None:
         "/submit — submit the application (after the checks)\n"
         "/status — where your application is\n"
         "/withdraw — withdraw it to make changes (while the window is open)\n"
+        "/score — score yourself on the official sheet: points, category, what to improve\n"
         "/lang — change the language\n"
         "/cancel — stop the current step (what you saved is kept)\n"
         "/delete_me — withdraw consent and erase your data\n"

@@ -59,6 +59,10 @@ class Rules:
         return self._section("observation")
 
     @property
+    def self_assessment(self) -> dict[str, int]:
+        return self._section("self_assessment")
+
+    @property
     def voting(self) -> dict[str, int]:
         return self._section("voting")
 

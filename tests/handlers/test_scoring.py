@@ -1,0 +1,321 @@
+"""/score through the real Dispatcher: teacher, methodist and head, both languages, bad input, stale
+buttons, resuming after a restart, and the same total as `python -m scoring evaluate`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from aiogram import Bot
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import create_application
+from bot.attestation_callbacks import ChecklistCallback
+from bot.scoring_callbacks import ObservationCallback, ScoreCallback
+from bot.services.self_assessment import SelfAssessmentService
+from bot.settings import Settings
+from scoring.sheets import SHEETS
+from scoring.sheets.describe import describe_sheet
+from scoring.sheets.observation import SECONDARY
+from storage.models import TeacherProfile, User
+from storage.scoring_models import SelfAssessment
+from tests.conftest import Harness, alerts, last_markup_data, texts
+from tests.fakes import RecordingSession
+from tests.scoring.test_cli import PYTHON, ROOT
+
+
+async def make_profile(h: Harness, user_id: int, role: str, org_type: str, claimed: str, locale: str) -> None:
+    """A completed profile, inserted directly (onboarding has its own tests)."""
+    async with h.app.sessions() as session:
+        await session.merge(User(id=user_id, locale=locale, is_active=True))
+        session.add(TeacherProfile(
+            user_id=user_id, consent_at=datetime.now(UTC), full_name="Test Person", role=role, org_type=org_type,
+            org_name="School No. 1", region="karaganda", district="Karaganda", current_category="none",
+            experience_years=10, education="higher_pedagogical", claimed_category=claimed,
+            attestation_kind="regular", certificates=[], email="t@mail.kz", phone="+77011234567",
+            completed_at=datetime.now(UTC),
+        ))
+        await session.commit()
+
+
+async def stored(h: Harness, user_id: int, sheet_id: str) -> SelfAssessment | None:
+    async with h.app.sessions() as session:
+        return await session.get(SelfAssessment, (user_id, sheet_id))
+
+
+def sc(action: str, crit: str = "", value: str = "") -> str:
+    return ScoreCallback(action=action, crit=crit, value=value).pack()
+
+
+def level(sheet_id: str, crit: str, name: str) -> str:
+    criterion = SHEETS[sheet_id].criterion(crit)
+    assert criterion is not None
+    return sc("lv", crit, str([o.name for o in criterion.scale.levels].index(name)))
+
+
+def cli_total(sheet_id: str, answers: dict[str, Any]) -> Any:
+    result = subprocess.run([PYTHON, "-m", "scoring", "evaluate", sheet_id, "-"], input=json.dumps(answers).encode(),
+                            capture_output=True, cwd=ROOT, timeout=60, check=True)
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_teacher_walks_the_whole_sheet(harness: Harness, locale: str) -> None:
+    h, user = harness, harness.user(100)
+    await make_profile(h, 100, "teacher", "general_secondary", "researcher", locale)
+    sent = await h.text(user, "/score")
+    assert last_markup_data(sent) == [sc("var", value="1"), sc("var", value="0")]
+    sent = await h.press(user, sc("var", value="1"))
+    assert "1.1" in texts(sent)[-1]
+    assert level("teacher", "1.1", "growth_1_2") in last_markup_data(sent)
+    # 1.1 has no toggles: a level moves on to 1.2 (observation).
+    sent = await h.press(user, level("teacher", "1.1", "growth_1_2"))
+    assert "1.2" in texts(sent)[-1] and sc("obf", "1.2") in last_markup_data(sent)
+    sent = await h.text(user, "72 75 70 74")
+    assert sc("obx", "1.2") in last_markup_data(sent)
+    # The fifth sheet is filled in indicator by indicator: 3 on every rated indicator (researcher claim).
+    sent = await h.press(user, sc("obf", "1.2"))
+    index = 0
+    while ObservationCallback(index=index, rating=3).pack() in last_markup_data(sent):
+        sent = await h.press(user, ObservationCallback(index=index, rating=3).pack())
+        index += 1
+    assert index == len(SECONDARY.indicators)  # researcher: the research-only indicators are rated too
+    assert any("102" in t for t in texts(sent))  # 35 indicators x 3 = 105, capped at 102
+    row = await stored(h, 100, "teacher")
+    assert row is not None and row.answers["criteria"]["1.2"] == {"observations": [72, 75, 70, 74, 102]}
+    assert row.observations[-1]["ratings"] and row.observations[-1]["form"] == "secondary"
+    sent = await h.press(user, sc("next", "1.2"))
+    # 2.1: region, then the winner toggle, then on.
+    sent = await h.press(user, level("teacher", "2.1", "region"))
+    sent = await h.press(user, sc("bonus", "2.1"))
+    assert "☑️" in str(sent[-1].reply_markup)
+    sent = await h.press(user, sc("next", "2.1"))
+    for crit in ("2.2", "3.1", "3.2"):
+        sent = await h.press(user, sc("none", crit))
+    sent = await h.press(user, level("teacher", "3.3", "republic"))
+    sent = await h.press(user, sc("coauth", "3.3"))
+    sent = await h.press(user, sc("next", "3.3"))
+    for crit in ("3.4", "3.5"):
+        sent = await h.press(user, sc("none", crit))
+    assert "4.1" in texts(sent)[-1]
+    sent = await h.text(user, "72 + 24")
+    summary = texts(sent)[-1]
+    # 3 + (72+75+70+74+102)/5 + 4 + 2 + 3 = 90.6
+    assert "90.6" in summary and "113" in summary and "█" in summary
+    assert ChecklistCallback(action="open", item="student_achievements").pack() in last_markup_data(sent)
+    row = await stored(h, 100, "teacher")
+    assert row is not None
+    assert row.answers["claimed"] == "researcher"
+    assert row.answers["criteria"]["2.1"] == {"level": "region", "winner": True}
+    assert row.answers["criteria"]["3.3"] == {"level": "republic", "coauthored": True}
+    assert row.answers["criteria"]["4.1"] == {"hours": [72, 24]}
+    assert row.answers["criteria"]["2.2"] is None
+    # The command line gives the same total for the stored answers.
+    out = cli_total("teacher", row.answers)
+    assert out["total"] == pytest.approx(90.6) and f"{out['total']:g}" in summary
+    assert out["gap"] == pytest.approx(113 - 90.6) and out["advice"]
+
+
+def compile_catalogues(h: Harness, target: Path) -> None:
+    """Compile the current .po files (the shipped .mo may predate the last translation run) and point the
+    bot's I18n at them."""
+    for locale in ("kk", "ru"):
+        source = ROOT / "locales" / locale / "LC_MESSAGES" / "messages.po"
+        with source.open("rb") as po:
+            catalog = read_po(po, locale=locale)
+        out = target / locale / "LC_MESSAGES"
+        out.mkdir(parents=True)
+        with (out / "messages.mo").open("wb") as mo:
+            write_mo(mo, catalog)
+    h.app.i18n.path = target
+    h.app.i18n.locales = h.app.i18n.find_locales()
+
+
+async def test_messages_are_in_the_users_language(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    compile_catalogues(h, tmp_path / "locales")
+    await make_profile(h, 101, "methodist", "general_secondary", "expert", "ru")
+    await make_profile(h, 102, "methodist", "general_secondary", "expert", "kk")
+    resumed = {}
+    for user_id, locale in ((101, "ru"), (102, "kk")):
+        user = h.user(user_id)
+        await h.text(user, "/score")
+        sent = await h.text(user, "-5")
+        assert texts(sent) == [h.app.i18n.gettext("A negative number is not possible here.", locale=locale)]
+        resumed[locale] = texts(await h.text(user, "/score"))[0]
+        welcome = "Welcome back! Let's continue where you left off."
+        assert resumed[locale] == h.app.i18n.gettext(welcome, locale=locale)
+    # That sentence is already translated in both catalogues: the two users read different text.
+    assert resumed["ru"] != resumed["kk"]
+
+
+@pytest.mark.parametrize("locale", ["ru", "kk"])
+async def test_methodist_sheet_and_advice(harness: Harness, locale: str) -> None:
+    h, user = harness, harness.user(110)
+    await make_profile(h, 110, "methodist", "general_secondary", "expert", locale)
+    sent = await h.text(user, "/score")  # no variant question: straight to 1.1 (observation-sheet count)
+    assert "1.1" in texts(sent)[-1] and not any(d.startswith("sc:var") for d in last_markup_data(sent))
+    sent = await h.text(user, "6")
+    sent = await h.press(user, level("methodist", "2.1", "district"))
+    for crit in ("2.2", "3.1", "3.2", "3.3", "3.4", "3.5", "4.1"):
+        sent = await h.press(user, sc("none", crit))
+    summary = texts(sent)[-1]
+    # 6 sheets -> 6, district -> 2: 8 of the 15 expert points; the advice names a criterion.
+    assert "8" in summary and "15" in summary
+    row = await stored(h, 110, "methodist")
+    assert row is not None
+    out = cli_total("methodist", row.answers)
+    assert out["total"] == 8 and out["category"] is None and out["gap"] == 7
+    assert all(f"{a['criterion']}" in summary for a in out["advice"])
+
+
+async def test_head_sheet_flags_and_leader_categories(harness: Harness) -> None:
+    h, user = harness, harness.user(120)
+    await make_profile(h, 120, "head", "tvet", "head_2", "ru")
+    sent = await h.text(user, "/score")
+    row = await stored(h, 120, "head-tvet")
+    assert row is not None and row.answers["claimed"] == "head-2"
+    assert sc("lv", "1.1", "met") in last_markup_data(sent)
+    for crit in ("1.1", "1.2", "1.3", "1.4"):
+        sent = await h.press(user, sc("lv", crit, "met"))
+    sent = await h.press(user, sc("lv", "1.5", "met"))
+    sent = await h.press(user, sc("bonus", "1.5"))
+    sent = await h.press(user, sc("next", "1.5"))
+    sent = await h.press(user, level("head-tvet", "1.6", "growth_5_plus"))
+    sent = await h.press(user, level("head-tvet", "2.1", "growth"))
+    sent = await h.press(user, sc("none", "2.3"))
+    sent = await h.press(user, sc("sum", "2.4"))
+    summary = texts(sent)[-1]
+    row = await stored(h, 120, "head-tvet")
+    assert row is not None
+    out = cli_total("head-tvet", row.answers)
+    assert out["claimed"] == "head-2" and str(out["total"]) in summary and "46" in summary
+    # Back to a criterion from the summary, change it, and the total follows.
+    sent = await h.press(user, sc("go", "2.1"))
+    assert "2.1" in texts(sent)[-1]
+    sent = await h.press(user, level("head-tvet", "2.1", "stable"))
+    row = await stored(h, 120, "head-tvet")
+    assert row is not None and row.answers["criteria"]["2.1"] == {"level": "stable"}
+    assert cli_total("head-tvet", row.answers)["total"] == out["total"] - 2
+
+
+async def test_invalid_numbers_are_refused_with_a_message(harness: Harness) -> None:
+    h, user = harness, harness.user(130)
+    await make_profile(h, 130, "teacher", "general_secondary", "expert", "ru")
+    await h.text(user, "/score")
+    await h.press(user, sc("var", value="0"))
+    await h.press(user, sc("go", "4.1"))
+    for bad in ("-72", "seventy", "1000000000", "72 hours", "1e9", "2000 + 1"):
+        sent = await h.text(user, bad)
+        assert len(texts(sent)) == 1 and texts(sent)[0], bad
+        row = await stored(h, 130, "teacher-no-dynamics")
+        assert row is not None and "4.1" not in row.answers["criteria"], bad
+    # Observation totals: above the cap, negative, text.
+    await h.press(user, sc("go", "1.2"))
+    for bad in ("103", "-1", "abc", "72 75 x"):
+        sent = await h.text(user, bad)
+        assert len(texts(sent)) == 1, bad
+    row = await stored(h, 130, "teacher-no-dynamics")
+    assert row is not None and "1.2" not in row.answers["criteria"]
+    # A level criterion takes buttons, not text.
+    await h.press(user, sc("go", "2.1"))
+    sent = await h.text(user, "region")
+    assert len(texts(sent)) == 1
+    # And a good number is taken.
+    await h.press(user, sc("go", "4.1"))
+    await h.text(user, "108")
+    row = await stored(h, 130, "teacher-no-dynamics")
+    assert row is not None and row.answers["criteria"]["4.1"] == {"hours": 108}
+
+
+async def test_stale_and_forged_buttons(harness: Harness) -> None:
+    h, user = harness, harness.user(140)
+    # Before /score (and without a profile) every button is stale.
+    sent = await h.press(user, sc("lv", "2.1", "0"))
+    assert alerts(sent) and alerts(sent)[0]
+    sent = await h.text(user, "/score")
+    assert "/start" in texts(sent)[-1]
+    await make_profile(h, 140, "teacher", "general_secondary", "expert", "kk")
+    await h.text(user, "/score")
+    await h.press(user, sc("var", value="1"))
+    # 1.1 is open: a button of 2.1 (an old message) is stale; a forged criterion and level are refused.
+    for data in (level("teacher", "2.1", "region"), sc("lv", "9.9", "0"), sc("go", "9.9"), sc("lv", "1.1", "17"),
+                 sc("lv", "1.1", "x"), sc("count", "1.1", "2"), sc("var", value="1"),
+                 ObservationCallback(index=0, rating=3).pack(), "sc:zz"):
+        sent = await h.press(user, data)
+        assert alerts(sent) and alerts(sent)[0], data
+    row = await stored(h, 140, "teacher")
+    assert row is not None and row.answers["criteria"] == {}
+    # The winner toggle without a level is explained, not saved.
+    await h.press(user, sc("go", "2.1"))
+    sent = await h.press(user, sc("bonus", "2.1"))
+    assert alerts(sent) and "2.1" in alerts(sent)[0]
+    # While filling an observation sheet, a rating for another indicator is stale.
+    await h.press(user, sc("go", "1.2"))
+    await h.press(user, sc("obf", "1.2"))
+    sent = await h.press(user, ObservationCallback(index=5, rating=2).pack())
+    assert alerts(sent) and alerts(sent)[0]
+    sent = await h.press(user, ObservationCallback(index=0, rating=9).pack())
+    assert alerts(sent) and alerts(sent)[0]
+    sent = await h.press(user, sc("obc"))
+    row = await stored(h, 140, "teacher")
+    assert row is not None and row.observations == []
+
+
+async def test_resume_after_recreating_the_dispatcher(settings: Settings, harness: Harness) -> None:
+    h, user = harness, harness.user(150)
+    await make_profile(h, 150, "teacher", "general_secondary", "expert", "ru")
+    await h.text(user, "/score")
+    await h.press(user, sc("var", value="1"))
+    await h.press(user, level("teacher", "1.1", "stable"))
+    await h.press(user, sc("obf", "1.2"))
+    await h.press(user, ObservationCallback(index=0, rating=2).pack())
+    await h.app.close()
+    # A new process on the same database: the open indicator, its ratings and the answers are all there.
+    app = create_application(settings)
+    try:
+        session = RecordingSession()
+        again = Harness(app, Bot(token=settings.token, session=session), session)
+        sent = await again.press(user, ObservationCallback(index=1, rating=3).pack())
+        assert not [a for a in alerts(sent) if a]
+        assert ObservationCallback(index=2, rating=0).pack() in last_markup_data(sent)
+        sent = await again.text(user, "/score")
+        assert ObservationCallback(index=2, rating=0).pack() in last_markup_data(sent)
+        await again.press(user, sc("obc"))
+        sent = await again.text(user, "/score")
+        assert sc("obf", "1.2") in last_markup_data(sent)
+        async with app.sessions() as db:
+            row = await db.get(SelfAssessment, (150, "teacher"))
+        assert row is not None and row.answers["criteria"] == {"1.1": {"level": "stable"}}
+    finally:
+        await app.close()
+
+
+async def test_cancel_then_score_resumes_at_the_next_open_criterion(harness: Harness) -> None:
+    h, user = harness, harness.user(160)
+    await make_profile(h, 160, "deputy", "preschool", "deputy_3", "kk")
+    await h.text(user, "/score")
+    await h.press(user, sc("lv", "1.1", "met"))
+    await h.text(user, "/cancel")
+    sent = await h.text(user, "/score")
+    assert "1.2" in texts(sent)[-1]
+    row = await stored(h, 160, "deputy-preschool")
+    assert row is not None and row.answers["preschool"] is True and row.answers["claimed"] == "deputy-3"
+
+
+def test_bot_and_cli_agree_on_every_sheet_example() -> None:
+    """The bot's evaluation of stored answers is the CLI's: the sheets' own examples, every sheet."""
+    service = SelfAssessmentService(cast(AsyncSession, None))
+    for sheet_id, sheet in SHEETS.items():
+        answers = {"criteria": {c["id"]: c["answer"]["example"] for c in describe_sheet(sheet)["criteria"]}}
+        row = SelfAssessment(user_id=1, sheet_id=sheet_id, answers=answers, observations=[])
+        ours = service.evaluate(row).total
+        assert ours > 0
+        assert Fraction(str(cli_total(sheet_id, answers)["total"])) == ours, sheet_id
