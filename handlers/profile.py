@@ -14,7 +14,6 @@ from bot import keyboards
 from bot.callbacks import DeleteMeCallback, EditFieldCallback
 from bot.fsm_storage import SqlStorage
 from bot.profile_form import BY_FIELD
-from bot.services.checklist import ChecklistService
 from bot.services.profile import ProfileService
 from bot.views import send_profile
 from handlers.onboarding import ask
@@ -70,8 +69,6 @@ async def delete_me_confirm(
         await callback.bot.send_message(chat_id, _("Nothing was erased."))
         return
     erased = await ProfileService(session).erase(callback.from_user.id)
-    # Files, marks, essay and applications are personal data too (issue 3).
-    await ChecklistService(session).erase(callback.from_user.id)
     await state.clear()
     if isinstance(fsm_storage, SqlStorage):
         await fsm_storage.forget(callback.from_user.id)

@@ -138,9 +138,6 @@ class ChecklistService:
         await self.repo.set_mark(user_id, item.id, when, in_state_systems=value)
         return True
 
-    async def erase(self, user_id: int) -> None:
-        await self.repo.erase(user_id)
-
 
 def check_upload(item: Item, incoming: Incoming) -> Message | None:
     return documents.check_upload(

@@ -11,8 +11,10 @@ from bot.profile_form import BY_FIELD, DEPENDENTS, Question, next_question, to_r
 from scoring import eligibility
 from scoring.config import Rules
 from scoring.iin import InvalidIin, validate_iin
+from storage.checklist_repository import ChecklistRepository
 from storage.models import TeacherProfile
 from storage.repositories import ProfileRepository
+from storage.scoring_repository import SelfAssessmentRepository
 
 
 class ProfileService:
@@ -38,6 +40,10 @@ class ProfileService:
         return upcoming
 
     async def erase(self, user_id: int) -> bool:
+        """Consent withdrawn: erase the profile and everything entered under it in every area."""
+        session = self.profiles.session
+        await ChecklistRepository(session).erase(user_id)
+        await SelfAssessmentRepository(session).erase(user_id)
         return await self.profiles.erase(user_id)
 
 

@@ -209,3 +209,26 @@ async def test_commands_registered_per_language(harness: Harness) -> None:
     calls = [r for r in harness.session.requests if isinstance(r, SetMyCommands)]
     assert {c.language_code for c in calls} == {None, "kk", "ru"}
     assert {c.command for c in calls[0].commands} >= {"start", "help", "profile", "lang", "cancel", "delete_me"}
+
+
+async def test_delete_me_erases_every_area(harness: Harness) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import func, select
+
+    from bot.callbacks import DeleteMeCallback
+    from storage.checklist_models import Essay
+    from storage.scoring_models import SelfAssessment
+
+    user = harness.user(22)
+    await start_and_consent(harness, user)
+    async with harness.app.sessions() as session:
+        session.add(Essay(user_id=22, text="words " * 260, words=260, source="text", updated_at=datetime.now(UTC)))
+        session.add(SelfAssessment(user_id=22, sheet_id="teacher", answers={"claimed": "expert", "criteria": {}},
+                                   observations=[]))
+        await session.commit()
+    await harness.text(user, "/delete_me")
+    await harness.press(user, DeleteMeCallback(confirm=True).pack())
+    async with harness.app.sessions() as session:
+        for model in (TeacherProfile, Essay, SelfAssessment):
+            assert await session.scalar(select(func.count()).select_from(model)) == 0, model
