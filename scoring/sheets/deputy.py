@@ -141,7 +141,7 @@ INCLUSIVE_PD = _c(
     N_("Share of teachers who took PD courses in inclusive education"),
     EVIDENCE_PD,
     threshold(Quantity.PERCENT, INCLUSIVE_PD_STEPS),
-    N_("50 % · 60 % · 70 % or more."),
+    N_("50 % · 60 % · at least 70 %."),
 )
 OWN_CONTESTS = _c(
     "3.5",

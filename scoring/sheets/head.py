@@ -87,7 +87,7 @@ ADDITIONAL_EDUCATION = _c(
     named(
         (STABLE, LABEL_STABLE, 2),
         ("growth_3_4", N_("growth of 3-4 %"), 3),
-        ("growth_5_plus", N_("growth of 5 % or more"), 4),
+        ("growth_5_plus", N_("growth of at least 5 %"), 4),
     ),
 )
 QUALITY_DYNAMICS = _c(
@@ -137,7 +137,7 @@ INCLUSIVE_PD = _c(
     N_("Share of teachers who took PD courses in inclusive education"),
     EVIDENCE_PD,
     threshold(Quantity.PERCENT, INCLUSIVE_PD_STEPS),
-    N_("50 % · 60 % · 70 % or more."),
+    N_("50 % · 60 % · at least 70 %."),
 )
 OWN_MATERIALS = _c(
     "4.1",

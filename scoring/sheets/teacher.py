@@ -55,7 +55,7 @@ DYNAMICS = Criterion(
         (UNSTABLE, LABEL_UNSTABLE, 1),
         (STABLE, LABEL_STABLE, 2),
         (GROWTH_1_2, N_("growth of 1-2 %"), 3),
-        (GROWTH_3_PLUS, N_("growth of 3 % or more"), 4),
+        (GROWTH_3_PLUS, N_("growth of at least 3 %"), 4),
     ),
     ref=f"{REF}, 1.1",
     notes=(N_("Not scored for mentor-organisers, initial military and technological training organisers, "
