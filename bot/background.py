@@ -1,7 +1,8 @@
 """Work that runs beside the dispatcher: the broadcast sender and the reminder scheduler.
 
 main.py starts it once the app is ready and stops it on shutdown; each piece opens its own database
-sessions from `Application.sessions`.
+sessions from `Application.sessions`. Both share one rate limiter, so together they stay within
+BROADCAST_RATE and one message per second per chat.
 """
 
 from __future__ import annotations
@@ -9,22 +10,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Application
+from bot.scheduler import start_scheduler
 from bot.services.broadcast import BroadcastSender
+from bot.services.delivery import RateLimiter
+from bot.services.reminders import ReminderService
 
 
 @dataclass
 class Background:
     sender: BroadcastSender
+    scheduler: AsyncIOScheduler | None
 
     async def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
         await self.sender.stop()
 
 
 def start_background(app: Application, bot: Bot) -> Background:
-    sender = BroadcastSender(bot, app.sessions, app.i18n, app.settings)
+    limiter = RateLimiter(app.settings.broadcast_rate)
+    sender = BroadcastSender(bot, app.sessions, app.i18n, app.settings, limiter=limiter)
     # Handlers reach the sender through the dispatcher's data to wake it after a confirm or resume.
     app.dispatcher["broadcast_sender"] = sender
     sender.start()  # resumes broadcasts left unfinished by a previous run
-    return Background(sender)
+    scheduler = None
+    if app.settings.scheduler_enabled:
+        service = ReminderService(bot, app.sessions, app.i18n, app.settings, limiter=limiter)
+        scheduler = start_scheduler(service, app.settings)
+    return Background(sender, scheduler)

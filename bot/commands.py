@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("lang", N_("Change language")),
     ("cancel", N_("Stop the current step")),
     ("delete_me", N_("Withdraw consent and erase my data")),
+    ("reminders", N_("Turn reminders on or off")),
     ("help", N_("Help")),
 )
 

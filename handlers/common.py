@@ -28,6 +28,7 @@ async def help_command(message: Message) -> None:
         "/score — score yourself on the official sheet: points, category, what to improve\n"
         "/lang — change the language\n"
         "/cancel — stop the current step (what you saved is kept)\n"
+        "/reminders — turn deadline reminders on or off\n"
         "/delete_me — withdraw consent and erase your data\n"
         "/help — this message"
     ))

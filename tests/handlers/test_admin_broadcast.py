@@ -13,6 +13,15 @@ from tests.conftest import Harness, alerts, last_markup_data, texts
 
 ADMIN = 1
 REFUSAL = "This command is for administrators only."
+PREVIEW = "Segment: {segment}\nRecipients: {count}\n\nKazakh:\n{kk}\n\nRussian:\n{ru}"
+
+
+def tr(h: Harness, text: str, locale: str = "ru") -> str:
+    return h.app.i18n.gettext(text, locale=locale)
+
+
+def recipients_line(h: Harness, count: int, locale: str = "ru") -> str:
+    return tr(h, PREVIEW, locale).split("\n")[1].format(count=count)
 
 
 async def add_teachers(harness: Harness, *rows: tuple[int, str, str | None, str | None]) -> None:
@@ -56,10 +65,12 @@ async def test_admin_broadcasts_to_all_with_preview_and_confirm(harness: Harness
     admin = harness.user(ADMIN, "ru")
     sent = await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
     preview = texts(sent)[-1]
-    assert "Recipients: 2" in preview and "Сәлеметсіз бе!" in preview and "Здравствуйте!" in preview
+    assert recipients_line(harness, 2) in preview.split("\n")
+    assert "Сәлеметсіз бе!" in preview and "Здравствуйте!" in preview
     assert BroadcastConfirmCallback(confirm=True).pack() in last_markup_data(sent)
     sent = await harness.press(admin, BroadcastConfirmCallback(confirm=True).pack())
-    assert any("Broadcast #1" in t for t in texts(sent))
+    assert any(tr(harness, "Broadcast #{id}: {status}").format(id=1, status=tr(harness, "sending")) in t
+               for t in texts(sent))
     [broadcast] = await queued(harness)
     assert (broadcast.text_kk, broadcast.text_ru, broadcast.total) == ("Сәлеметсіз бе!", "Здравствуйте!", 2)
     assert broadcast.progress_message_id is not None
@@ -75,7 +86,7 @@ async def test_region_segment_counts_only_that_region(harness: Harness) -> None:
     sent = await harness.press(admin, BroadcastSegmentCallback(kind="region").pack())
     assert BroadcastSegmentCallback(kind="region", value="astana").pack() in last_markup_data(sent)
     sent = await harness.press(admin, BroadcastSegmentCallback(kind="region", value="astana").pack())
-    assert "Recipients: 1" in texts(sent)[-1]
+    assert recipients_line(harness, 1, "kk") in texts(sent)[-1].split("\n")
     await harness.press(admin, BroadcastConfirmCallback(confirm=True).pack())
     [broadcast] = await queued(harness)
     assert broadcast.total == 1 and broadcast.segment == {"kind": "region", "value": "astana"}
@@ -87,7 +98,7 @@ async def test_district_is_matched_ignoring_case(harness: Harness) -> None:
     admin = harness.user(ADMIN, "ru")
     await harness.press(admin, BroadcastSegmentCallback(kind="district").pack())
     sent = await harness.text(admin, "  есіл АУДАНЫ ")
-    assert "Recipients: 1" in texts(sent)[-1]
+    assert recipients_line(harness, 1) in texts(sent)[-1].split("\n")
 
 
 async def test_empty_segment_asks_for_another(harness: Harness) -> None:
@@ -95,26 +106,29 @@ async def test_empty_segment_asks_for_another(harness: Harness) -> None:
     await compose(harness)
     admin = harness.user(ADMIN, "ru")
     sent = await harness.press(admin, BroadcastSegmentCallback(kind="region", value="atyrau").pack())
-    assert "No teacher matches" in texts(sent)[-1]
+    template = tr(harness, "No teacher matches «{segment}». Choose another segment:")
+    assert texts(sent)[-1].startswith(template.split("{segment}")[0])
     assert BroadcastSegmentCallback(kind="all").pack() in last_markup_data(sent)
 
 
 async def test_bad_input_gets_a_clear_message(harness: Harness) -> None:
     admin = harness.user(ADMIN, "ru")
     await harness.text(admin, "/broadcast")
+    not_text = tr(harness, "Please send the broadcast as a text message (not empty, no files).")
     sent = await harness.text(admin, "   ")
-    assert "text message" in texts(sent)[-1]
+    assert texts(sent)[-1] == not_text
     from aiogram.types import Contact
 
     sent = await harness.send(admin, contact=Contact(phone_number="+77010000000", first_name="A", user_id=ADMIN))
-    assert "text message" in texts(sent)[-1]
+    assert texts(sent)[-1] == not_text
     sent = await harness.text(admin, "x" * 4097)
-    assert "too long" in texts(sent)[-1]
+    assert texts(sent)[-1] == tr(
+        harness, "The text is too long: {n} characters, at most {max}. Please shorten it.").format(n=4097, max=4096)
     # A forged segment kind.
     await harness.text(admin, "kk text")
     await harness.text(admin, "ru text")
     sent = await harness.press(admin, BroadcastSegmentCallback(kind="everyone-please").pack())
-    assert alerts(sent) == ["This button is no longer valid."]
+    assert alerts(sent) == [tr(harness, "This button is no longer valid.")]
 
 
 async def test_cancel_button_and_cancel_command_send_nothing(harness: Harness) -> None:
@@ -123,7 +137,7 @@ async def test_cancel_button_and_cancel_command_send_nothing(harness: Harness) -
     admin = harness.user(ADMIN, "ru")
     await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
     sent = await harness.press(admin, BroadcastConfirmCallback(confirm=False).pack())
-    assert "nothing was sent" in texts(sent)[-1]
+    assert texts(sent)[-1] == tr(harness, "Broadcast cancelled; nothing was sent.")
     await compose(harness)
     await harness.text(admin, "/cancel")
     sent = await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
@@ -135,18 +149,19 @@ async def test_status_and_controls(harness: Harness) -> None:
     await add_teachers(harness, (10, "kk", "astana", None), (11, "ru", "astana", None))
     admin = harness.user(ADMIN, "ru")
     sent = await harness.text(admin, "/broadcast_status")
-    assert "no broadcasts yet" in texts(sent)[-1]
+    assert texts(sent)[-1] == tr(harness, "There have been no broadcasts yet. Start one with /broadcast.")
     await compose(harness)
     await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
     await harness.press(admin, BroadcastConfirmCallback(confirm=True).pack())
     sent = await harness.text(admin, "/broadcast_status")
-    assert "Broadcast #1" in texts(sent)[-1] and "Remaining: 2" in texts(sent)[-1]
+    assert tr(harness, "Remaining: {n}").format(n=2) in texts(sent)[-1].split("\n")
     await harness.press(admin, BroadcastControlCallback(action="pause", id=1).pack())
     assert (await queued(harness))[0].status == BroadcastStatus.PAUSED
     await harness.press(admin, BroadcastControlCallback(action="resume", id=1).pack())
     assert (await queued(harness))[0].status == BroadcastStatus.RUNNING
     sent = await harness.press(admin, BroadcastControlCallback(action="cancel", id=1).pack())
-    assert "Not sent (cancelled): 2" in texts(sent)[-1]
+    assert tr(harness, "Not sent (cancelled): {n}").format(n=2) in texts(sent)[-1].split("\n")
     assert (await queued(harness))[0].status == BroadcastStatus.CANCELLED
     sent = await harness.press(admin, BroadcastControlCallback(action="resume", id=1).pack())
-    assert "Not possible now" in alerts(sent)[0]
+    assert alerts(sent)[0] == tr(harness, "Not possible now: the broadcast is {status}.").format(
+        status=tr(harness, "cancelled"))

@@ -1,0 +1,78 @@
+"""APScheduler 3.11 with its jobs in the bot's own database (a persistent SQLAlchemyJobStore).
+
+The one job, `check_reminders`, runs every REMINDER_CHECK_MINUTES minutes in TIMEZONE and sends what
+is due (bot/services/reminders.py). Keeping the schedule as one periodic job, with the reminders
+derived from the data each time, means a restart or a changed /window needs no rescheduling and a
+bot that was down catches up; the job store keeps the job and its next run time across restarts.
+
+Jobs are pickled into the store, so they take only plain values: the job is a module-level function
+that finds the running service here, never a Bot or a session in its arguments.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.base import BaseJobStore
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.engine import make_url
+
+from bot.services.reminders import ReminderService
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "reminders"
+# Async drivers of the bot → synchronous drivers for APScheduler 3 (it has no async job store).
+SYNC_DRIVERS = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}
+DRIVER_MODULES = {"sqlite": "sqlite3", "postgresql+psycopg": "psycopg"}
+
+_service: ReminderService | None = None
+
+
+def sync_url(database_url: str) -> str:
+    url = make_url(database_url)
+    driver = SYNC_DRIVERS.get(url.drivername, url.drivername)
+    return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def create_job_store(database_url: str) -> BaseJobStore:
+    url = sync_url(database_url)
+    module = DRIVER_MODULES.get(make_url(url).drivername)
+    if module is not None and importlib.util.find_spec(module) is None:
+        # Only the schedule itself is then kept in memory: what was sent is in the database anyway,
+        # and the periodic job is re-added at every start.
+        log.warning("No synchronous driver %r for the scheduler's job store; keeping jobs in memory", module)
+        return MemoryJobStore()
+    return SQLAlchemyJobStore(url=url, tablename="apscheduler_jobs")
+
+
+async def check_reminders() -> None:
+    """The scheduled job (referenced by name in the job store)."""
+    if _service is None:
+        log.warning("check_reminders ran before the reminder service was set up")
+        return
+    sent = await _service.run()
+    if sent:
+        log.info("sent %s reminder(s)", sent)
+
+
+def start_scheduler(service: ReminderService, settings: Settings) -> AsyncIOScheduler:
+    global _service
+    _service = service
+    scheduler = AsyncIOScheduler(
+        jobstores={"default": create_job_store(settings.database_url)},
+        timezone=ZoneInfo(settings.timezone),
+        # A missed run (bot down) runs once on start; overlapping runs never happen.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 24 * 3600},
+    )
+    scheduler.start()
+    scheduler.add_job(
+        "bot.scheduler:check_reminders", trigger="cron", minute=f"*/{settings.reminder_check_minutes}",
+        id=JOB_ID, replace_existing=True,
+    )
+    return scheduler
