@@ -69,6 +69,7 @@ class BotAPIServer:
         self.app = self._build_app()
         self.runner: web.AppRunner | None = None
         self.url = ""
+        self._closing = False
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -82,20 +83,31 @@ class BotAPIServer:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Serve on host:port (0 picks a free port); returns the base URL for BOT_API_URL."""
+        self._closing = False
         self.runner = web.AppRunner(self.app, access_log=None)
         await self.runner.setup()
         site = web.TCPSite(self.runner, host, port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError:
+            # A busy port: leave no half-started runner behind, so start() can be tried again.
+            await self.runner.cleanup()
+            self.runner = None
+            raise
         bound_host, bound_port = self.runner.addresses[0][:2]
         self.url = f"http://{bound_host}:{bound_port}"
         return self.url
 
     async def close(self) -> None:
         await self.webhooks.close(list(self.world.bots.values()))
+        self._closing = True
         for bot in self.world.bots.values():
             # Wake long polls so the runner can shut down without waiting out their timeouts.
             bot.poll_generation += 1
             bot.updates_signal.fire()
+            # Likewise the chat pages' event polls.
+            for chat in bot.chats.values():
+                chat.signal.fire()
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None
@@ -296,7 +308,7 @@ class BotAPIServer:
         """Chat events after `cursor` (waiting up to `timeout` for the first); returns (events, new cursor)."""
         chat = self.world.chat(self.bot(token), user_id)
         deadline = time.monotonic() + timeout
-        while len(chat.events) <= cursor:
+        while len(chat.events) <= cursor and not self._closing:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break

@@ -2,5 +2,6 @@
 # Runs every test; pytest's exit code 5 ("no tests collected") counts as a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-services.sh
+# The browser test needs Debian's chromium and Playwright; the script does nothing when both are there.
+bash scripts/install-browser.sh
 .venv/bin/pytest "$@"

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
+from pathlib import Path
+
 import aiohttp
+import pytest
 from aiogram import Bot
 from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
@@ -65,3 +71,30 @@ async def test_command_menu_resolves_scope_and_language(server: BotAPIServer, bo
             assert (await response.json())["result"][0]["description"] == "Бастау"
         async with http.get(f"{server.url}/sandbox/api/commands", params={"user_id": "x"}) as response:
             assert response.status == 400
+
+
+async def test_close_wakes_the_pages_event_polls(tmp_path: Path) -> None:
+    server = BotAPIServer(tmp_path / "botapi", default_token="1:T")
+    await server.start()
+    user = server.create_user("Tab")
+    async with aiohttp.ClientSession() as http:
+        poll = asyncio.create_task(http.get(f"{server.url}/sandbox/api/chats/{user.id}/events",
+                                            params={"cursor": 0, "timeout": 50}))
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        await server.close()
+        # An open page tab must not hold up stopping the sandbox for its poll timeout.
+        assert time.monotonic() - started < 5
+        with contextlib.suppress(aiohttp.ClientError):
+            (await poll).close()
+
+
+async def test_busy_port_leaves_server_restartable(server: BotAPIServer, tmp_path: Path) -> None:
+    port = int(server.url.rsplit(":", 1)[1])
+    other = BotAPIServer(tmp_path / "other")
+    with pytest.raises(OSError):
+        await other.start("127.0.0.1", port)
+    assert other.runner is None
+    await other.start("127.0.0.1", 0)
+    assert other.url != server.url
+    await other.close()
