@@ -2,6 +2,8 @@
 # Runs every test; pytest's exit code 5 ("no tests collected") counts as a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The browser test needs Debian's chromium and Playwright; the script does nothing when both are there.
+# Real PostgreSQL and Redis for the back-end tests; Debian's chromium for the browser test.
+# Both scripts do nothing when everything is already there.
+bash scripts/install-services.sh
 bash scripts/install-browser.sh
 .venv/bin/pytest "$@"
