@@ -31,7 +31,9 @@ from storage.broadcast_models import BroadcastStatus
 from storage.broadcast_repository import (
     SEGMENT_ALL,
     SEGMENT_CLAIMED,
+    SEGMENT_COMMISSION,
     SEGMENT_DISTRICT,
+    SEGMENT_NOT_SUBMITTED,
     SEGMENT_ORG,
     SEGMENT_REGION,
     BroadcastRepository,
@@ -43,11 +45,15 @@ MAX_TEXT = 4096
 
 SEGMENT_LABELS: dict[str, str] = {
     SEGMENT_ALL: N_("All teachers"),
+    SEGMENT_NOT_SUBMITTED: N_("Not yet submitted"),
     SEGMENT_REGION: N_("By region"),
     SEGMENT_DISTRICT: N_("By district"),
     SEGMENT_ORG: N_("By organisation"),
     SEGMENT_CLAIMED: N_("By claimed category"),
+    SEGMENT_COMMISSION: N_("Commission members"),
 }
+# Segments chosen with one tap (no value to pick or type).
+SEGMENTS_WITHOUT_VALUE = (SEGMENT_ALL, SEGMENT_NOT_SUBMITTED, SEGMENT_COMMISSION)
 
 
 class BroadcastForm(StatesGroup):
@@ -163,7 +169,7 @@ async def choose_segment(
         await callback.answer(_("This button is no longer valid."), show_alert=True)
         return
     await callback.answer()
-    if kind == SEGMENT_ALL:
+    if kind in SEGMENTS_WITHOUT_VALUE:
         await preview(callback.message, state, session, kind, None)
     elif kind in (SEGMENT_DISTRICT, SEGMENT_ORG):
         await state.update_data(kind=kind)

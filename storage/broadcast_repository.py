@@ -7,14 +7,17 @@ always what has (or, for "sending", may have) happened: see bot/services/broadca
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scoring.calendar import KZ_TZ, academic_year
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus
+from storage.checklist_models import ACTIVE_STATUSES, Application
+from storage.commission_models import CommissionMember
 from storage.models import TeacherProfile, User
 
 # Segment kinds an admin can choose; the value (if any) is matched as described in `_segment_filter`.
@@ -23,6 +26,8 @@ SEGMENT_REGION = "region"
 SEGMENT_DISTRICT = "district"
 SEGMENT_ORG = "org"
 SEGMENT_CLAIMED = "claimed"
+SEGMENT_NOT_SUBMITTED = "not_submitted"  # no accepted application this academic year (issue 3)
+SEGMENT_COMMISSION = "commission"  # commission members (commission issue); they need no teacher profile
 SEGMENTS_WITH_TEXT = (SEGMENT_DISTRICT, SEGMENT_ORG)
 
 # Statuses after which a row is never touched again.
@@ -64,6 +69,11 @@ class BroadcastRepository:
             return TeacherProfile.region == value
         if kind == SEGMENT_CLAIMED:
             return TeacherProfile.claimed_category == value
+        if kind == SEGMENT_NOT_SUBMITTED:
+            year = academic_year(datetime.now(UTC).astimezone(KZ_TZ).date())
+            submitted = select(Application.user_id).where(
+                Application.academic_year == year, Application.status.in_([s.value for s in ACTIVE_STATUSES]))
+            return User.id.not_in(submitted)
         if kind in SEGMENTS_WITH_TEXT:
             column = TeacherProfile.district if kind == SEGMENT_DISTRICT else TeacherProfile.org_name
             return column.in_(await self._matching_free_text(column, value or ""))
@@ -71,6 +81,9 @@ class BroadcastRepository:
 
     async def _recipients(self, kind: str, value: str | None, default_locale: str) -> Any:
         """Active users with a teacher profile (they consented) in the segment."""
+        if kind == SEGMENT_COMMISSION:
+            return select(User.id, func.coalesce(User.locale, default_locale)).where(
+                User.is_active.is_(True), User.id.in_(select(CommissionMember.user_id)))
         return (
             select(User.id, func.coalesce(User.locale, default_locale))
             .join(TeacherProfile, TeacherProfile.user_id == User.id)

@@ -165,3 +165,33 @@ async def test_status_and_controls(harness: Harness) -> None:
     sent = await harness.press(admin, BroadcastControlCallback(action="resume", id=1).pack())
     assert alerts(sent)[0] == tr(harness, "Not possible now: the broadcast is {status}.").format(
         status=tr(harness, "cancelled"))
+
+
+async def test_not_submitted_and_commission_segments(harness: Harness) -> None:
+    from datetime import date
+
+    from storage.broadcast_repository import BroadcastRepository
+    from storage.checklist_models import Application
+    from storage.commission_models import Commission, CommissionMember
+
+    await add_teachers(harness, (10, "kk", "astana", None), (11, "ru", "astana", None))
+    now = datetime.now(UTC)
+    async with harness.app.sessions() as session:
+        from scoring.calendar import KZ_TZ, academic_year
+
+        year = academic_year(now.astimezone(KZ_TZ).date())
+        session.add(Application(user_id=11, academic_year=year, status="submitted", created_at=now))
+        session.add(User(id=50, locale="kk", is_active=True))  # a member without a teacher profile
+        commission = Commission(level="school", name="C", order_number="1", order_date=date(2026, 1, 1),
+                                term_end=date(2027, 1, 1), locale="kk", created_by=1)
+        session.add(commission)
+        await session.flush()
+        session.add(CommissionMember(commission_id=commission.id, user_id=50, full_name="M", role="member",
+                                     joined_at=now))
+        await session.commit()
+        repo = BroadcastRepository(session)
+        assert await repo.count_segment("not_submitted", None) == 1
+        assert await repo.count_segment("commission", None) == 1
+    await compose(harness)
+    sent = await harness.press(harness.user(ADMIN, "ru"), BroadcastSegmentCallback(kind="commission").pack())
+    assert recipients_line(harness, 1) in texts(sent)[-1].split("\n")
