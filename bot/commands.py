@@ -26,6 +26,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("cancel", N_("Stop the current step")),
     ("delete_me", N_("Withdraw consent and erase my data")),
     ("reminders", N_("Turn reminders on or off")),
+    ("commissions", N_("My attestation commission")),
+    ("agenda", N_("Secretary: applications and sessions")),
     ("help", N_("Help")),
 )
 

@@ -31,6 +31,11 @@ async def help_command(message: Message) -> None:
         "/reminders — turn deadline reminders on or off\n"
         "/delete_me — withdraw consent and erase your data\n"
         "/help — this message"
+    ) + "\n\n" + _(
+        "Attestation commissions:\n"
+        "/commissions — your commission: members, chair, what it still needs\n"
+        "/agenda — secretary: applications to review and sessions\n"
+        "/commission_new — administrator: create a commission"
     ))
 
 

@@ -352,7 +352,7 @@ class CommissionRepository:
             .where(CommissionDecision.extract_sent_at.is_(None), CommissionDecision.extract_due <= due_on_or_before)
             .order_by(CommissionDecision.id)
         )
-        return [(d, i) for d, i in rows.tuples().all()]
+        return [(d, i) for d, i in rows.all()]
 
     async def add_document(self, **fields: Any) -> GeneratedDocument:
         row = GeneratedDocument(**fields)

@@ -1,0 +1,28 @@
+"""Callback data of commissions (prefixes cm, vt, inv). Client-controlled: handlers re-check everything."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+
+
+class CmCallback(CallbackData, prefix="cm"):
+    """A commission action `act` on the commission, application or session `ref`, with an argument."""
+
+    act: str
+    ref: int = 0
+    arg: str = ""
+
+
+class VoteCallback(CallbackData, prefix="vt"):
+    """A member's vote: decision code `d` (scoring.commission.DECISION_CODES), then the category `cat`."""
+
+    sid: int
+    item: int
+    d: str
+    cat: str = ""
+
+
+class InviteRoleCallback(CallbackData, prefix="inv"):
+    """The role a new member states while using an invite."""
+
+    role: str

@@ -1,0 +1,83 @@
+"""The applicant's card the secretary reviews: profile, checklist, files, essay, self-assessment."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from bot.services.checklist import ChecklistService
+from bot.services.commission import CommissionService
+from scoring.categories import Category, Role
+from storage.checklist_models import UploadedFile
+from storage.checklist_repository import ChecklistRepository, EssayRepository
+from storage.commission_models import ApplicationReview
+from storage.models import TeacherProfile
+
+
+def _label(value: str | None, labels: type[Category] | type[Role]) -> str:
+    try:
+        return _(labels(value).label) if value else "—"
+    except ValueError:
+        return value or "—"
+
+
+async def submitted_files(svc: CommissionService, review: ApplicationReview) -> list[UploadedFile]:
+    """The files frozen in the application's snapshot, re-sent by their Telegram file_id."""
+    app = await svc.application(review.application_id)
+    snapshot = (app.snapshot or {}) if app else {}
+    wanted = {fid for ids in (snapshot.get("files") or {}).values() for fid in ids}
+    return [f for f in await ChecklistRepository(svc.session).files(review.user_id) if f.file_id in wanted]
+
+
+async def self_assessment_line(svc: CommissionService, profile: TeacherProfile) -> str:
+    # The scoring sheets in the bot are issue 4's; without them the card says so instead of a total.
+    try:
+        from bot.services.self_assessment import SelfAssessmentService, setting_of, sheet_id_for
+        from storage.scoring_repository import SelfAssessmentRepository
+    except ImportError:
+        return _("Self-assessment: not available.")
+    setting = setting_of(profile)
+    if setting is None or setting.claimed is None:
+        return _("Self-assessment: not filled in.")
+    row = await SelfAssessmentRepository(svc.session).get(profile.user_id, sheet_id_for(setting.role,
+                                                                                        setting.org_type))
+    if row is None:
+        return _("Self-assessment: not filled in.")
+    evaluation = SelfAssessmentService(svc.session, svc.rules).evaluate(row)
+    threshold = evaluation.sheet.thresholds.get(setting.claimed)
+    return _("Self-assessment: {total} points; threshold for {category}: {threshold}.").format(
+        total=float(evaluation.total), category=_(setting.claimed.label),
+        threshold="—" if threshold is None else threshold)
+
+
+async def card(svc: CommissionService, review: ApplicationReview) -> str:
+    app = await svc.application(review.application_id)
+    profile = await svc.profile(review.user_id)
+    if profile is None:
+        return _("The applicant has erased their data (/delete_me).")
+    lines = [
+        _("Application No. {number}").format(number=(app.number if app else None) or review.application_id),
+        _("Full name: {name}").format(name=profile.full_name or "—"),
+        _("Position: {role}").format(role=_label(profile.role, Role)),
+        _("Organisation: {org}; {district}").format(org=profile.org_name or "—", district=profile.district or "—"),
+        _("Experience: {years} years").format(years=profile.experience_years if profile.experience_years is not None
+                                              else "—"),
+        _("Current category: {category}").format(category=_label(profile.current_category, Category)),
+        _("Claimed category: {category}").format(
+            category=_label((app.claimed_category if app else None) or profile.claimed_category, Category)),
+        _("Registered on: {date}").format(
+            date=app.registered_on.strftime("%d.%m.%Y") if app and app.registered_on else "—"),
+    ]
+    checklist = await ChecklistService(svc.session, svc.rules).load(review.user_id)
+    if checklist is not None:
+        lines.append(_("Checklist: {done} of {total} required documents").format(
+            done=checklist.progress.done, total=checklist.progress.total))
+    lines.append(_("Files submitted: {count}").format(count=len(await submitted_files(svc, review))))
+    essay = await EssayRepository(svc.session).get(review.user_id)
+    if essay is None:
+        lines.append(_("Essay: none"))
+    else:
+        lines.append(_("Essay ({words} words, §27 asks {low}–{high}):").format(
+            words=essay.words, low=svc.rules.essay_min, high=svc.rules.essay_max))
+        lines.append(essay.text[:3000])
+    lines.append(await self_assessment_line(svc, profile))
+    return "\n".join(lines)

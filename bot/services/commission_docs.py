@@ -1,0 +1,142 @@
+"""Builds the protocol, extracts and certificates of a closed session from the database and stores them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiogram.utils.i18n import I18n
+
+from bot.commission_documents import (
+    CertificateData,
+    ProtocolData,
+    Row,
+    Translate,
+    VoteLine,
+    certificate_blocks,
+    extract_blocks,
+    protocol_blocks,
+    to_docx,
+    to_pdf,
+)
+from bot.services.commission import CommissionService, utc_now
+from scoring.categories import AttestationKind, Category, Role
+from scoring.commission import Decision, protocol_group
+from scoring.i18n import N_
+from storage.commission_models import AgendaItem, Commission, CommissionSession, GeneratedDocument
+from storage.commission_repository import CommissionRepository
+
+
+@dataclass(frozen=True)
+class Produced:
+    kind: str  # protocol / extract / certificate
+    item: AgendaItem | None
+    documents: list[GeneratedDocument]
+
+
+class DocumentService:
+    def __init__(self, commissions: CommissionService, i18n: I18n):
+        self.commissions = commissions
+        self.repo: CommissionRepository = commissions.repo
+        self.i18n = i18n
+
+    def translator(self, locale: str) -> Translate:
+        return lambda text: self.i18n.gettext(text, locale=locale)
+
+    async def protocol_data(self, s: CommissionSession, c: Commission) -> ProtocolData:
+        t = self.translator(c.locale)
+        members = await self.repo.members(c.id)
+        names = {m.user_id: m.full_name for m in members}
+        chair = next((m.full_name for m in members if m.is_chair), "—")
+        leaders = False
+        rows = []
+        for item in await self.repo.items(s.id):
+            decision = await self.repo.decision(item.id)
+            if decision is None:
+                continue
+            role = _role(item.role)
+            leaders = leaders or role.is_leader
+            chosen = Decision(decision.decision)
+            votes = tuple(
+                VoteLine(names.get(v.member_user_id, str(v.member_user_id)),
+                         _choice(t, v.decision, v.category), v.cast_at.astimezone(self.commissions.tz))
+                for v in await self.repo.votes(item.id)
+            )
+            rows.append(Row(
+                full_name=item.full_name, position=t(role.label), kind=_kind(t, item.kind),
+                current=_label(t, item.current_category), claimed=_label(t, item.claimed_category),
+                assigned=_label(t, decision.assigned_category), decision=t(chosen.label),
+                group=protocol_group(chosen, role.is_leader),
+                reason=t(chosen.label) if chosen is Decision.NOT_MATCHING else "", votes=votes,
+            ))
+        return ProtocolData(
+            commission=c.name, number=s.number, session_date=s.session_date, chair=chair,
+            members=tuple(m.full_name for m in members if not m.is_chair), secretary=c.secretary_name or "—",
+            leaders=leaders, rows=tuple(rows),
+        )
+
+    async def _store(self, c: CommissionSession | None, commission: Commission, kind: str, stem: str,
+                     docx: bytes, pdf: bytes, item: AgendaItem | None, now: datetime) -> list[GeneratedDocument]:
+        out = []
+        for fmt, content in (("docx", docx), ("pdf", pdf)):
+            out.append(await self.repo.add_document(
+                commission_id=commission.id, session_id=c.id if c else None, candidate_id=item.id if item else None,
+                kind=kind, fmt=fmt, locale=commission.locale, filename=f"{stem}.{fmt}", content=content,
+                created_at=now,
+            ))
+        return out
+
+    async def generate(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Produced]:
+        """Protocol of the session, then an extract (and a certificate where one is due) per candidate."""
+        now = now or utc_now()
+        t = self.translator(c.locale)
+        data = await self.protocol_data(s, c)
+        blocks = protocol_blocks(data, t)
+        produced = [Produced("protocol", None, await self._store(
+            s, c, "protocol", f"protocol-{c.id}-{s.number}", to_docx(blocks, landscape=True),
+            to_pdf(blocks, landscape=True), None, now))]
+        decided = [(i, dec) for i in await self.repo.items(s.id) if (dec := await self.repo.decision(i.id))]
+        # protocol_data lists the decided candidates in agenda order, as `decided` does.
+        for (item, decision), row in zip(decided, data.rows, strict=True):
+            blocks = extract_blocks(data, row, t)
+            produced.append(Produced("extract", item, await self._store(
+                s, c, "extract", f"extract-{c.id}-{s.number}-{item.position}", to_docx(blocks), to_pdf(blocks),
+                item, now)))
+            if decision.certificate_number and decision.valid_until and decision.assigned_category:
+                cert = CertificateData(
+                    full_name=item.full_name, category=_label(t, decision.assigned_category), position=row.position,
+                    order_number=c.order_number, order_date=c.order_date, decided_on=decision.decided_on,
+                    issuer=c.name, signatory="____________", place=c.district or c.region or c.name,
+                    issued_on=decision.decided_on, valid_until=decision.valid_until,
+                    number=decision.certificate_number,
+                )
+                blocks = certificate_blocks(cert, t)
+                produced.append(Produced("certificate", item, await self._store(
+                    s, c, "certificate", f"certificate-{decision.certificate_number}", to_docx(blocks),
+                    to_pdf(blocks), item, now)))
+        return produced
+
+
+def _label(t: Translate, value: str | None) -> str:
+    try:
+        return t(Category(value).label) if value else "—"
+    except ValueError:
+        return value or "—"
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        return Role.TEACHER
+
+
+def _kind(t: Translate, value: str | None) -> str:
+    if value == AttestationKind.EARLY.value:
+        return t(N_("early"))
+    return t(N_("regular"))
+
+
+def _choice(t: Translate, decision: str, category: str | None) -> str:
+    label = t(Decision(decision).label)
+    return f"{label} — {_label(t, category)}" if category else label

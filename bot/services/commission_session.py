@@ -1,0 +1,310 @@
+"""Commission sessions: agenda, attendance, quorum, voting per candidate, decisions (§17–§20, §46)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.commission import CommissionService, utc_now
+from scoring.calendar import add_working_days
+from scoring.categories import Category, Role
+from scoring.commission import (
+    DECISION_BY_CODE,
+    Area,
+    Choice,
+    Decision,
+    Tally,
+    Voter,
+    category_options,
+    decisions_for,
+    has_quorum,
+    is_candidates_head,
+    keeps_current,
+    quorum,
+    tally,
+    valid_choice,
+    vote_objection,
+)
+from scoring.eligibility import category_expiry
+from scoring.i18n import N_, Message
+from storage.checklist_models import ApplicationStatus
+from storage.commission_models import (
+    AgendaItem,
+    Commission,
+    CommissionDecision,
+    CommissionSession,
+    ItemStatus,
+    ReviewStatus,
+    SessionStatus,
+)
+from storage.commission_repository import CommissionRepository
+from storage.repositories import ProfileRepository
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    ok: bool
+    message: Message
+    first: bool = False  # the member's first vote on this candidate (not a change)
+
+
+@dataclass(frozen=True)
+class Closed:
+    tally: Tally
+    decision: CommissionDecision | None
+
+
+class SessionService:
+    def __init__(self, session: AsyncSession, commissions: CommissionService):
+        self.session = session
+        self.commissions = commissions
+        self.repo = CommissionRepository(session)
+
+    # --- lookups that re-check who is asking ------------------------------------------------
+
+    async def as_secretary(self, user_id: int, session_id: int) -> tuple[CommissionSession, Commission] | None:
+        s = await self.repo.get_session(session_id)
+        if s is None:
+            return None
+        c = await self.commissions.secretary_commission(user_id, s.commission_id)
+        return (s, c) if c is not None else None
+
+    async def commission_of(self, s: CommissionSession) -> Commission:
+        c = await self.repo.get(s.commission_id)
+        assert c is not None
+        return c
+
+    # --- the session ------------------------------------------------------------------------
+
+    async def create(self, c: Commission, when: date, by: int, now: datetime | None = None) -> CommissionSession | None:
+        """A session with every accepted application on its agenda; None if none is accepted."""
+        accepted = await self.commissions.accepted(c)
+        if not accepted:
+            return None
+        s = await self.repo.create_session(c.id, when, by, now or utc_now())
+        profiles = ProfileRepository(self.session)
+        for position, review in enumerate(accepted, start=1):
+            app = await self.repo.application(review.application_id)
+            profile = await profiles.get(review.user_id)
+            claimed = (app.claimed_category if app else None) or (profile.claimed_category if profile else None)
+            await self.repo.add_item(
+                session_id=s.id, application_id=review.application_id, user_id=review.user_id, position=position,
+                full_name=(profile.full_name if profile else None) or "—",
+                role=(profile.role if profile else None) or Role.TEACHER.value,
+                org_name=profile.org_name if profile else None,
+                kind=profile.attestation_kind if profile else None,
+                current_category=profile.current_category if profile else None,
+                claimed_category=claimed or "",
+            )
+            await self.repo.set_review_status(review.application_id, ReviewStatus.SCHEDULED)
+        return s
+
+    async def open(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Message]:
+        """Open for attendance; refused (with what is missing) while the commission is not valid."""
+        problems = await self.commissions.missing(c)
+        if problems:
+            return problems
+        if not await self.repo.transition(s.id, [SessionStatus.DRAFT], SessionStatus.OPEN, opened_at=now or utc_now()):
+            return [Message(N_("This session is already open or closed."))]
+        return []
+
+    async def mark_present(self, user_id: int, session_id: int, now: datetime | None = None) -> Message:
+        s = await self.repo.get_session(session_id)
+        if s is None:
+            return Message(N_("This session does not exist."))
+        c = await self.commission_of(s)
+        if c.secretary_user_id == user_id:
+            return Message(N_("The secretary is not a member and is not counted for the quorum (§17)."))
+        if await self.repo.member(c.id, user_id) is None:
+            return Message(N_("Only members of this commission take part in its sessions."))
+        if s.status not in (SessionStatus.OPEN.value, SessionStatus.VOTING.value):
+            return Message(N_("This session is not open."))
+        new = await self.repo.mark_present(s.id, user_id, now or utc_now())
+        present, members = len(await self.repo.present(s.id)), len(await self.repo.members(c.id))
+        params = {"present": present, "members": members, "quorum": quorum(members, self.commissions.rules)}
+        if not new:
+            return Message(N_("You are already marked present ({present} of {members}; quorum {quorum})."), params)
+        return Message(N_("You are marked present ({present} of {members}; quorum {quorum})."), params)
+
+    async def attendance(self, s: CommissionSession) -> tuple[int, int, int]:
+        members = len(await self.repo.members(s.commission_id))
+        return len(await self.repo.present(s.id)), members, quorum(members, self.commissions.rules)
+
+    async def start_voting(self, s: CommissionSession) -> Message | None:
+        """Voting opens only with at least two thirds of the members present (§18)."""
+        await self.repo.lock_session(s.id)
+        present, members, needed = await self.attendance(s)
+        if not has_quorum(present, members, self.commissions.rules):
+            return Message(N_("No quorum: {present} of {members} members present, at least {quorum} are needed (§18)."),
+                           {"present": present, "members": members, "quorum": needed})
+        if not await self.repo.transition(s.id, [SessionStatus.OPEN], SessionStatus.VOTING):
+            return Message(N_("Voting can be opened only in an open session."))
+        return None
+
+    async def items(self, s: CommissionSession) -> list[AgendaItem]:
+        return await self.repo.items(s.id)
+
+    async def open_item(self, s: CommissionSession, item_id: int) -> AgendaItem | Message:
+        item = await self.repo.item(item_id)
+        if item is None or item.session_id != s.id:
+            return Message(N_("This candidate is not on this session's agenda."))
+        if s.status != SessionStatus.VOTING.value:
+            return Message(N_("Voting is not open in this session."))
+        if any(i.status == ItemStatus.VOTING.value for i in await self.repo.items(s.id) if i.id != item.id):
+            return Message(N_("Close the vote on the current candidate first."))
+        if not await self.repo.item_transition(item.id, ItemStatus.WAITING, ItemStatus.VOTING):
+            return Message(N_("The vote on this candidate is already open or closed."))
+        return item
+
+    async def voters(self, s: CommissionSession, item: AgendaItem) -> list[int]:
+        """Present members who may vote on this candidate (never the candidate or their head)."""
+        c = await self.commission_of(s)
+        out = []
+        for user_id in sorted(await self.repo.present(s.id)):
+            voter = await self._voter(c, s, item, user_id)
+            if vote_objection(voter, item.user_id) is None:
+                out.append(user_id)
+        return out
+
+    async def _voter(self, c: Commission, s: CommissionSession, item: AgendaItem, user_id: int) -> Voter:
+        member = await self.repo.member(c.id, user_id)
+        present = user_id in await self.repo.present(s.id)
+        head = False
+        if member is not None:
+            profiles = ProfileRepository(self.session)
+            mine, theirs = await profiles.get(user_id), await profiles.get(item.user_id)
+            if mine is not None and theirs is not None:
+                head = is_candidates_head(mine.role, Area(mine.region, mine.district, mine.org_name),
+                                          Area(theirs.region, theirs.district, theirs.org_name))
+        return Voter(user_id, member is not None, c.secretary_user_id == user_id, present, head)
+
+    # --- votes ---------------------------------------------------------------------------------
+
+    def options(self, item: AgendaItem) -> tuple[Decision, ...]:
+        return decisions_for(_role(item.role), _cat(item.current_category))
+
+    def categories(self, item: AgendaItem, decision: Decision) -> tuple[Category, ...]:
+        claimed = _cat(item.claimed_category)
+        assert claimed is not None
+        return category_options(decision, _role(item.role), claimed, _cat(item.current_category))
+
+    async def check_voter(self, user_id: int, session_id: int, item_id: int) -> tuple[
+        CommissionSession, AgendaItem
+    ] | Message:
+        """Everything the server knows about a vote button press, before looking at the choice."""
+        s = await self.repo.get_session(session_id)
+        item = await self.repo.item(item_id)
+        if s is None or item is None or item.session_id != s.id:
+            return Message(N_("This candidate is not on this session's agenda."))
+        c = await self.commission_of(s)
+        objection = vote_objection(await self._voter(c, s, item, user_id), item.user_id)
+        if objection is not None:
+            return objection
+        if item.status == ItemStatus.CLOSED.value or s.status == SessionStatus.CLOSED.value:
+            return Message(N_("Voting on this candidate is closed; your vote was not counted."))
+        if item.status != ItemStatus.VOTING.value:
+            return Message(N_("Voting on this candidate has not been opened yet."))
+        return s, item
+
+    async def cast(self, user_id: int, session_id: int, item_id: int, decision_code: str, category: str,
+                   now: datetime | None = None) -> VoteResult:
+        checked = await self.check_voter(user_id, session_id, item_id)
+        if isinstance(checked, Message):
+            return VoteResult(False, checked)
+        s, item = checked
+        decision = DECISION_BY_CODE.get(decision_code)
+        claimed = _cat(item.claimed_category)
+        chosen = _cat(category) if category else None
+        if decision is None or claimed is None or (category and chosen is None) or not valid_choice(
+            Choice(decision, chosen), _role(item.role), claimed, _cat(item.current_category)
+        ):
+            return VoteResult(False, Message(N_("This choice is not possible for this candidate.")))
+        # The guarded UPDATE serialises this vote with the secretary closing the candidate.
+        if not await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.VOTING):
+            return VoteResult(False, Message(N_("Voting on this candidate is closed; your vote was not counted.")))
+        previous = await self.repo.vote(item.id, user_id)
+        same = previous is not None and previous.decision == decision.value and previous.category == (
+            chosen.value if chosen else None)
+        if same:
+            return VoteResult(True, Message(N_("Your vote is already recorded; nothing changed.")))
+        first = await self.repo.upsert_vote(s.id, item.id, user_id, decision.value, chosen.value if chosen else None,
+                                            now or utc_now())
+        text = N_("Your vote is recorded: {decision}{category}.") if first else N_(
+            "Your vote is changed: {decision}{category}.")
+        return VoteResult(True, Message(text, {"decision": Message(decision.label),
+                                               "category": Message(N_(" — {name}"), {"name": Message(chosen.label)})
+                                               if chosen else ""}), first)
+
+    async def close_item(self, s: CommissionSession, item_id: int, now: datetime | None = None) -> Closed | Message:
+        item = await self.repo.item(item_id)
+        if item is None or item.session_id != s.id:
+            return Message(N_("This candidate is not on this session's agenda."))
+        # Take the row first: votes in flight finish before we count, later ones see "closed".
+        if not await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.CLOSED):
+            return Message(N_("The vote on this candidate is not open."))
+        chair = await self.repo.chair(s.commission_id)
+        votes = {v.member_user_id: Choice(Decision(v.decision), _cat(v.category))
+                 for v in await self.repo.votes(item.id)}
+        result = tally(votes, chair.user_id if chair else None)
+        if result.choice is None:
+            await self.repo.item_transition(item.id, ItemStatus.CLOSED, ItemStatus.VOTING)
+            return Closed(result, None)
+        now = now or utc_now()
+        decided_on = self.commissions.today(now)
+        choice = result.choice
+        c = await self.commission_of(s)
+        number = valid_until = None
+        if not keeps_current(choice.decision) and choice.category is not None:
+            valid_until = category_expiry(choice.category, decided_on)
+            prefix = f"{c.id}-{decided_on.year}-"
+            number = f"{prefix}{await self.repo.count_certificates(prefix) + 1:04d}"
+        decision = await self.repo.add_decision(
+            candidate_id=item.id, decision=choice.decision.value,
+            assigned_category=choice.category.value if choice.category else None, outcome=result.outcome.value,
+            counts={f"{k.decision.value}:{k.category.value if k.category else ''}": n
+                    for k, n in result.counts.items()},
+            decided_at=now, decided_on=decided_on, extract_due=add_working_days(decided_on, 3),
+            certificate_number=number, valid_until=valid_until,
+        )
+        await self._apply(item, decision)
+        return Closed(result, decision)
+
+    async def _apply(self, item: AgendaItem, decision: CommissionDecision) -> None:
+        """The teacher's profile takes the new category and its expiry; the application is decided."""
+        await self.repo.set_review_status(item.application_id, ReviewStatus.DECIDED)
+        app = await self.repo.application(item.application_id)
+        if app is not None:
+            app.status = ApplicationStatus.DECIDED.value
+        if decision.assigned_category is not None and decision.valid_until is not None:
+            profile = await ProfileRepository(self.session).get(item.user_id)
+            if profile is not None:
+                profile.current_category = decision.assigned_category
+                profile.category_valid_until = decision.valid_until
+        await self.session.flush()
+
+    async def close(self, s: CommissionSession, now: datetime | None = None) -> Message | None:
+        items = await self.repo.items(s.id)
+        open_items = [i for i in items if i.status != ItemStatus.CLOSED.value]
+        if open_items:
+            return Message(N_("Candidates without a decision: {names}. Close their votes first."),
+                           {"names": ", ".join(i.full_name for i in open_items)})
+        closed_at = now or utc_now()
+        if not await self.repo.transition(s.id, [SessionStatus.VOTING], SessionStatus.CLOSED, closed_at=closed_at):
+            return Message(N_("Only a session in which voting is open can be closed."))
+        return None
+
+
+def _cat(value: str | None) -> Category | None:
+    try:
+        return Category(value) if value else None
+    except ValueError:
+        return None
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        return Role.TEACHER

@@ -1,0 +1,601 @@
+"""Commissions: creation (admin), invites, members' roles, validity, chair, the secretary's review (issue 5).
+
+Sessions and voting are in handlers/commission_session.py; `create_router` includes both. The
+router goes before onboarding's, so `/start inv…` reaches `join_start` and every other /start
+reaches onboarding.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commission_callbacks import CmCallback, InviteRoleCallback
+from bot.i18n import render
+from bot.keyboards import LANGUAGE_NAMES, grid
+from bot.services.commission import INVITE_PREFIX, CommissionService
+from bot.services.commission_card import card, submitted_files
+from bot.settings import Settings
+from handlers import commission_session
+from handlers.commission_session import parse_date
+from scoring.categories import CommissionLevel
+from scoring.commission import MemberRole, RefusalGround, invite_days
+from scoring.config import default_rules
+from scoring.i18n import Message as RuleMessage
+from scoring.regions import REGIONS, region_by_id
+from storage.commission_models import Commission, InviteKind
+from storage.models import User
+
+
+class NewCommission(StatesGroup):
+    level = State()
+    name = State()
+    region = State()
+    district = State()
+    organisation = State()
+    order_number = State()
+    order_date = State()
+    language = State()
+
+
+class Join(StatesGroup):
+    role = State()
+    name = State()
+
+
+class Refuse(StatesGroup):
+    grounds = State()
+    documents = State()
+
+
+def service(session: AsyncSession, settings: Settings) -> CommissionService:
+    return CommissionService(session, default_rules(), settings.timezone)
+
+
+def button(text: str, act: str, ref: int = 0, arg: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=CmCallback(act=act, ref=ref, arg=arg).pack())
+
+
+async def notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings, user_id: int,
+                 msgid: str, **params: object) -> None:
+    """Send a text to another user in THEIR language (not the language of whoever caused it)."""
+    user = await session.get(User, user_id)
+    locale = (user.locale if user else None) or settings.default_locale
+    rendered = {k: (v.render(lambda t: i18n.gettext(t, locale=locale)) if isinstance(v, RuleMessage) else v)
+                for k, v in params.items()}
+    await bot.send_message(user_id, i18n.gettext(msgid, locale=locale).format(**rendered))
+
+
+# --- the admin creates a commission ----------------------------------------------------------
+
+
+async def commission_new(message: Message, state: FSMContext, is_admin: bool) -> None:
+    if not is_admin:
+        await message.answer(_("Only administrators create commissions."))
+        return
+    await state.set_state(NewCommission.level)
+    await message.answer(_("Level of the commission (§13):"), reply_markup=grid(
+        [button(_(level.label), "lvl", arg=level.value) for level in CommissionLevel]))
+
+
+async def pick_level(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool) -> None:
+    if not is_admin or await state.get_state() != NewCommission.level.state:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    try:
+        level = CommissionLevel(callback_data.arg)
+    except ValueError:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    await state.update_data(level=level.value)
+    await state.set_state(NewCommission.name)
+    assert callback.bot is not None
+    await callback.bot.send_message(callback.from_user.id, _("Full name of the commission (as in the order):"))
+
+
+async def got_name(message: Message, state: FSMContext) -> None:
+    name = (message.text or "").strip()
+    if not 3 <= len(name) <= 300:
+        await message.answer(_("Send the name as text, 3 to 300 characters."))
+        return
+    await state.update_data(name=name)
+    data = await state.get_data()
+    if data["level"] == CommissionLevel.MINISTRY.value:
+        await ask_order_number(message, state)
+        return
+    await state.set_state(NewCommission.region)
+    await message.answer(_("Region it serves:"), reply_markup=grid(
+        [button(_(r.label), "reg", arg=r.id) for r in REGIONS], 2))
+
+
+async def pick_region(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool) -> None:
+    if not is_admin or await state.get_state() != NewCommission.region.state or not region_by_id(callback_data.arg):
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    await state.update_data(region=callback_data.arg)
+    data = await state.get_data()
+    assert callback.message is not None and isinstance(callback.message, Message)
+    if data["level"] == CommissionLevel.REGION.value:
+        await ask_order_number(callback.message, state)
+        return
+    await state.set_state(NewCommission.district)
+    assert callback.bot is not None
+    await callback.bot.send_message(callback.from_user.id, _("District or city it serves (as teachers write it in "
+                                                             "their profiles):"))
+
+
+async def got_district(message: Message, state: FSMContext) -> None:
+    district = (message.text or "").strip()
+    if not 2 <= len(district) <= 200:
+        await message.answer(_("Send the district as text, 2 to 200 characters."))
+        return
+    await state.update_data(district=district)
+    if (await state.get_data())["level"] == CommissionLevel.ORGANISATION.value:
+        await state.set_state(NewCommission.organisation)
+        await message.answer(_("Name of the organisation (as teachers write it in their profiles):"))
+        return
+    await ask_order_number(message, state)
+
+
+async def got_organisation(message: Message, state: FSMContext) -> None:
+    organisation = (message.text or "").strip()
+    if not 2 <= len(organisation) <= 300:
+        await message.answer(_("Send the name as text, 2 to 300 characters."))
+        return
+    await state.update_data(organisation=organisation)
+    await ask_order_number(message, state)
+
+
+async def ask_order_number(message: Message, state: FSMContext) -> None:
+    await state.set_state(NewCommission.order_number)
+    assert message.bot is not None
+    await message.bot.send_message(message.chat.id, _("Number of the order that approved the commission:"))
+
+
+async def got_order_number(message: Message, state: FSMContext) -> None:
+    number = (message.text or "").strip()
+    if not 1 <= len(number) <= 64:
+        await message.answer(_("Send the order number as text, up to 64 characters."))
+        return
+    await state.update_data(order_number=number)
+    await state.set_state(NewCommission.order_date)
+    await message.answer(_("Date of the order, DD.MM.YYYY (the term is one year from it, §16):"))
+
+
+async def got_order_date(message: Message, state: FSMContext) -> None:
+    when = parse_date(message.text or "")
+    if when is None:
+        await message.answer(_("I could not read the date. Send it as DD.MM.YYYY, e.g. 01.09.2026."))
+        return
+    await state.update_data(order_date=when.isoformat())
+    await state.set_state(NewCommission.language)
+    await message.answer(_("Language of the commission's documents:"), reply_markup=grid(
+        [button(name, "lang", arg=code) for code, name in LANGUAGE_NAMES.items()]))
+
+
+async def pick_language(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool,
+                        session: AsyncSession, settings: Settings) -> None:
+    if (not is_admin or await state.get_state() != NewCommission.language.state
+            or callback_data.arg not in LANGUAGE_NAMES):
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    data = await state.get_data()
+    await state.clear()
+    c = await service(session, settings).create(
+        level=CommissionLevel(data["level"]), name=data["name"], region=data.get("region"),
+        district=data.get("district"), organisation=data.get("organisation"), order_number=data["order_number"],
+        order_date=date.fromisoformat(data["order_date"]), locale=callback_data.arg, by=callback.from_user.id,
+    )
+    assert callback.bot is not None
+    await callback.bot.send_message(callback.from_user.id, _("The commission is created."))
+    await send_card(callback.bot, callback.from_user.id, session, settings, c, is_admin=True)
+
+
+# --- commission card, validity, invites, chair ------------------------------------------------
+
+
+async def card_text(svc: CommissionService, c: Commission) -> str:
+    members = await svc.repo.members(c.id)
+    problems = await svc.missing(c)
+    lines = [
+        _("Commission No. {id}: {name}").format(id=c.id, name=c.name),
+        _("Level: {level}").format(level=_(CommissionLevel(c.level).label)),
+        _("Order No. {number} of {date}; term until {end}").format(
+            number=c.order_number, date=c.order_date.strftime("%d.%m.%Y"), end=c.term_end.strftime("%d.%m.%Y")),
+        _("Secretary: {name}").format(name=c.secretary_name or "—"),
+        _("Members ({count}):").format(count=len(members)),
+        *[f"{i}. {m.full_name} — {_(MemberRole(m.role).label)}" + (" — " + _("chair") if m.is_chair else "")
+          for i, m in enumerate(members, start=1)],
+        "",
+    ]
+    if problems:
+        lines.append(_("Not valid yet. Missing:"))
+        lines += ["• " + render(p) for p in problems]
+    else:
+        lines.append(_("The commission is valid and can hold sessions."))
+    return "\n".join(lines)
+
+
+async def send_card(bot: Bot, chat_id: int, session: AsyncSession, settings: Settings, c: Commission,
+                    is_admin: bool) -> None:
+    svc = service(session, settings)
+    buttons = []
+    if is_admin:
+        buttons += [button(_("➕ Invite a member"), "invm", c.id), button(_("➕ Invite the secretary"), "invs", c.id),
+                    button(_("Record the chair"), "rchair", c.id)]
+    member = await svc.repo.member(c.id, chat_id)
+    if member is not None and await svc.repo.chair(c.id) is None:
+        buttons.append(button(_("🗳 Elect the chair"), "chairv", c.id))
+    await bot.send_message(chat_id, await card_text(svc, c), reply_markup=grid(buttons) if buttons else None)
+
+
+async def commissions_command(message: Message, session: AsyncSession, settings: Settings, is_admin: bool) -> None:
+    assert message.from_user is not None and message.bot is not None
+    visible = await service(session, settings).visible_to(message.from_user.id, is_admin)
+    if not visible:
+        await message.answer(_("You are not in any commission.") if not is_admin else _(
+            "There are no commissions yet. Create one with /commission_new."))
+        return
+    for c in visible:
+        await send_card(message.bot, message.chat.id, session, settings, c, is_admin)
+
+
+async def make_invite(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession, settings: Settings,
+                      is_admin: bool) -> None:
+    svc = service(session, settings)
+    c = await svc.get(callback_data.ref)
+    if not is_admin or c is None:
+        await callback.answer(_("Only administrators invite to a commission."), show_alert=True)
+        return
+    kind = InviteKind.MEMBER if callback_data.act == "invm" else InviteKind.SECRETARY
+    code = await svc.new_invite(c, kind, callback.from_user.id)
+    assert callback.bot is not None
+    me = await callback.bot.me()
+    link = f"https://t.me/{me.username}?start={code}"
+    await callback.answer()
+    text = (_("One-time link for a member of «{name}» (valid {days} days, works once):\n{link}") if kind is
+            InviteKind.MEMBER else _("One-time link for the secretary of «{name}» (valid {days} days, works once):"
+                                     "\n{link}"))
+    await callback.bot.send_message(callback.from_user.id, text.format(name=c.name, days=invite_days(), link=link))
+
+
+async def chair_menu(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession,
+                     settings: Settings, is_admin: bool) -> None:
+    """Members' list to vote for (act chairv, a member) or to record (act rchair, an admin)."""
+    svc = service(session, settings)
+    c = await svc.get(callback_data.ref)
+    allowed = c is not None and (
+        (callback_data.act == "rchair" and is_admin)
+        or (callback_data.act == "chairv" and await svc.repo.member(c.id, callback.from_user.id) is not None))
+    if not allowed or c is None:
+        await callback.answer(_("Only members of this commission elect its chair."), show_alert=True)
+        return
+    members = await svc.repo.members(c.id)
+    if not members:
+        await callback.answer(_("The commission has no members yet."), show_alert=True)
+        return
+    act = "setchair" if callback_data.act == "rchair" else "chair"
+    await callback.answer()
+    assert callback.bot is not None
+    await callback.bot.send_message(callback.from_user.id, _("Who is the chair?"), reply_markup=grid(
+        [button(m.full_name, act, c.id, str(m.user_id)) for m in members]))
+
+
+async def chair_choice(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession,
+                       settings: Settings, is_admin: bool) -> None:
+    svc = service(session, settings)
+    c = await svc.get(callback_data.ref)
+    if c is None or not callback_data.arg.isdigit():
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    if callback_data.act == "setchair":
+        if not is_admin:
+            await callback.answer(_("Only administrators record the chair."), show_alert=True)
+            return
+        result = await svc.record_chair(c, int(callback_data.arg))
+    else:
+        result = await svc.vote_chair(c, callback.from_user.id, int(callback_data.arg))
+    await callback.answer(render(result), show_alert=True)
+
+
+# --- joining through an invite ---------------------------------------------------------------
+
+
+async def join_start(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
+                     settings: Settings) -> None:
+    assert message.from_user is not None
+    code = command.args or ""
+    checked = await service(session, settings).check_invite(code, message.from_user.id)
+    if isinstance(checked, RuleMessage):
+        await message.answer(render(checked))
+        return
+    invite, c = checked
+    await state.set_state(Join.role)
+    await state.set_data({"code": code})
+    if invite.kind == InviteKind.SECRETARY.value:
+        await message.answer(_("You are invited as the secretary of «{name}». The secretary prepares the materials "
+                               "and the protocol and does not vote (§17).").format(name=c.name))
+        await ask_name_or_join(message.bot, message.from_user.id, state, session, settings)
+        return
+    roles = [InlineKeyboardButton(text=_(r.label), callback_data=InviteRoleCallback(role=r.value).pack())
+             for r in MemberRole]
+    await message.answer(_("You are invited to be a member of «{name}». What is your role in the commission?")
+                         .format(name=c.name), reply_markup=grid(roles))
+
+
+async def join_role(callback: CallbackQuery, callback_data: InviteRoleCallback, state: FSMContext,
+                    session: AsyncSession, settings: Settings) -> None:
+    if await state.get_state() != Join.role.state:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    try:
+        role = MemberRole(callback_data.role)
+    except ValueError:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    await callback.answer()
+    await state.update_data(role=role.value)
+    await ask_name_or_join(callback.bot, callback.from_user.id, state, session, settings)
+
+
+async def ask_name_or_join(bot: Bot | None, user_id: int, state: FSMContext, session: AsyncSession,
+                           settings: Settings) -> None:
+    assert bot is not None
+    profile = await service(session, settings).profile(user_id)
+    if profile is not None and profile.full_name:
+        await finish_join(bot, user_id, profile.full_name, state, session, settings)
+        return
+    await state.set_state(Join.name)
+    await bot.send_message(user_id, _("Your full name as it will appear in the protocol:"))
+
+
+async def join_name(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+    assert message.from_user is not None and message.bot is not None
+    name = " ".join((message.text or "").split())
+    if not 3 <= len(name) <= 200 or name.startswith("/"):
+        await message.answer(_("Send your full name as text, 3 to 200 characters."))
+        return
+    await finish_join(message.bot, message.from_user.id, name, state, session, settings)
+
+
+async def finish_join(bot: Bot, user_id: int, name: str, state: FSMContext, session: AsyncSession,
+                      settings: Settings) -> None:
+    data = await state.get_data()
+    await state.clear()
+    role = MemberRole(data["role"]) if data.get("role") else None
+    svc = service(session, settings)
+    result = await svc.join(data.get("code", ""), user_id, name, role)
+    if isinstance(result, RuleMessage):
+        await bot.send_message(user_id, render(result))
+        return
+    if isinstance(result, list):
+        await bot.send_message(user_id, _("You cannot be a member of this commission:") + "\n"
+                               + "\n".join("• " + render(m) for m in result))
+        return
+    c, kind = result
+    if kind is InviteKind.SECRETARY:
+        await bot.send_message(user_id, _("You are the secretary of «{name}». /agenda shows the applications to "
+                                          "review; /commissions shows the commission.").format(name=c.name))
+    else:
+        await bot.send_message(user_id, _("You are a member of «{name}». /commissions shows the commission and "
+                                          "what it still needs.").format(name=c.name))
+    await send_card(bot, user_id, session, settings, c, is_admin=False)
+
+
+# --- the secretary reviews applications ----------------------------------------------------------
+
+
+async def route_and_notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings) -> None:
+    """Route registered applications and tell each commission's secretary about theirs."""
+    for routed in await service(session, settings).route_new():
+        if routed.commission.secretary_user_id is not None:
+            await notify(bot, session, i18n, settings, routed.commission.secretary_user_id,
+                         "A new application No. {number} is routed to «{name}». Accept or refuse it within one "
+                         "working day: /agenda",
+                         number=routed.application.number or routed.application.id, name=routed.commission.name)
+
+
+async def agenda_command(message: Message, session: AsyncSession, settings: Settings, i18n: I18n) -> None:
+    assert message.from_user is not None and message.bot is not None
+    await route_and_notify(message.bot, session, i18n, settings)
+    svc = service(session, settings)
+    mine = await svc.repo.for_secretary(message.from_user.id)
+    if not mine:
+        await message.answer(_("/agenda is for commission secretaries; you are not one."))
+        return
+    for c in mine:
+        pending, accepted = await svc.pending(c), await svc.accepted(c)
+        buttons = []
+        for review in pending:
+            profile = await svc.profile(review.user_id)
+            buttons.append(button(_("📄 {name}").format(name=(profile.full_name if profile else None) or "—"),
+                                  "card", review.application_id))
+        if accepted:
+            buttons.append(button(_("🗓 New session ({count} accepted)").format(count=len(accepted)), "snew", c.id))
+        buttons += [button(_("Session: {date}").format(date=s.session_date.strftime("%d.%m.%Y")), "spanel", s.id)
+                    for s in await svc.repo.sessions(c.id) if s.status != "closed"]
+        text = _("«{name}»: {pending} to review, {accepted} accepted for a session.").format(
+            name=c.name, pending=len(pending), accepted=len(accepted))
+        await message.answer(text, reply_markup=grid(buttons) if buttons else None)
+
+
+async def open_card(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession,
+                    settings: Settings) -> None:
+    svc = service(session, settings)
+    found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
+    if found is None:
+        await callback.answer(_("Only the secretary of the commission this application went to can open it."),
+                              show_alert=True)
+        return
+    review, _c = found
+    await callback.answer()
+    assert callback.bot is not None
+    buttons = [button(_("📎 Send the files"), "files", review.application_id)]
+    if review.status == "pending":
+        buttons += [button(_("✅ Accept for a session"), "acc", review.application_id),
+                    button(_("❌ Refuse"), "ref", review.application_id)]
+    await callback.bot.send_message(callback.from_user.id, await card(svc, review),
+                                    reply_markup=grid(buttons))
+
+
+async def send_files(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession,
+                     settings: Settings) -> None:
+    svc = service(session, settings)
+    found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
+    if found is None:
+        await callback.answer(_("Only the secretary of the commission this application went to can open it."),
+                              show_alert=True)
+        return
+    files = await submitted_files(svc, found[0])
+    await callback.answer(_("Files: {count}").format(count=len(files)))
+    assert callback.bot is not None
+    for f in files:
+        if f.kind == "photo":
+            await callback.bot.send_photo(callback.from_user.id, f.file_id, caption=f.item_id)
+        else:
+            await callback.bot.send_document(callback.from_user.id, f.file_id, caption=f.item_id)
+
+
+async def accept(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession, settings: Settings,
+                 i18n: I18n) -> None:
+    svc = service(session, settings)
+    found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
+    if found is None:
+        await callback.answer(_("Only the secretary of the commission this application went to can act on it."),
+                              show_alert=True)
+        return
+    review, c = found
+    if not await svc.accept(review, callback.from_user.id):
+        await callback.answer(_("This application has already been accepted or refused."), show_alert=True)
+        return
+    await callback.answer(_("Accepted for a session."))
+    app = await svc.application(review.application_id)
+    assert callback.bot is not None
+    await notify(callback.bot, session, i18n, settings, review.user_id,
+                 "Your application No. {number} is accepted by «{name}» and will be considered at a session.",
+                 number=(app.number if app else None) or review.application_id, name=c.name)
+
+
+async def refuse_start(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, session: AsyncSession,
+                       settings: Settings) -> None:
+    svc = service(session, settings)
+    found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
+    if found is None or found[0].status != "pending":
+        await callback.answer(_("Only a pending application of your commission can be refused."), show_alert=True)
+        return
+    await callback.answer()
+    await state.set_state(Refuse.grounds)
+    await state.set_data({"application": callback_data.ref, "grounds": []})
+    assert callback.bot is not None
+    await callback.bot.send_message(callback.from_user.id, _("Choose the grounds for refusal (App 4, item 9):"),
+                                    reply_markup=grounds_keyboard(callback_data.ref, set()))
+
+
+def grounds_keyboard(application_id: int, ticked: set[str]) -> InlineKeyboardMarkup:
+    buttons = [button(("☑️ " if g.value in ticked else "⬜ ") + _(g.label), "grd", application_id, g.value)
+               for g in RefusalGround]
+    buttons.append(button(_("Done"), "grd", application_id, "."))
+    return grid(buttons)
+
+
+async def toggle_ground(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext) -> None:
+    data = await state.get_data()
+    if await state.get_state() != Refuse.grounds.state or data.get("application") != callback_data.ref:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    ticked = set(data.get("grounds", []))
+    assert callback.bot is not None
+    if callback_data.arg == ".":
+        if not ticked:
+            await callback.answer(_("Choose at least one ground."), show_alert=True)
+            return
+        await callback.answer()
+        await state.set_state(Refuse.documents)
+        await callback.bot.send_message(callback.from_user.id, _(
+            "Name the documents concerned and what is wrong with them (the teacher reads this):"))
+        return
+    if callback_data.arg not in {g.value for g in RefusalGround}:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    ticked ^= {callback_data.arg}
+    await state.update_data(grounds=sorted(ticked))
+    await callback.answer()
+    if callback.message is not None:
+        await callback.bot.edit_message_reply_markup(chat_id=callback.from_user.id,
+                                                     message_id=callback.message.message_id,
+                                                     reply_markup=grounds_keyboard(callback_data.ref, ticked))
+
+
+async def refuse_documents(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                           i18n: I18n) -> None:
+    assert message.from_user is not None and message.bot is not None
+    documents = (message.text or "").strip()
+    if not 3 <= len(documents) <= 2000:
+        await message.answer(_("Name the documents as text, 3 to 2000 characters."))
+        return
+    data = await state.get_data()
+    await state.clear()
+    svc = service(session, settings)
+    found = await svc.review_for_secretary(message.from_user.id, int(data["application"]))
+    if found is None:
+        await message.answer(_("Only a pending application of your commission can be refused."))
+        return
+    review, c = found
+    grounds = [RefusalGround(g) for g in data["grounds"]]
+    teacher = await session.get(User, review.user_id)
+    locale = (teacher.locale if teacher else None) or settings.default_locale
+    app = await svc.application(review.application_id)
+
+    def tr(text: str) -> str:
+        return i18n.gettext(text, locale=locale)
+
+    notice = tr("Your application No. {number} is refused by «{name}» (App 7). Grounds:\n{grounds}\nDocuments: "
+                "{documents}\nYou can correct them and submit again with /submit.").format(
+        number=(app.number if app else None) or review.application_id, name=c.name,
+        grounds="\n".join("• " + tr(g.label) for g in grounds), documents=documents)
+    if not await svc.refuse(review, message.from_user.id, grounds, documents, locale, notice):
+        await message.answer(_("This application has already been accepted or refused."))
+        return
+    await message.bot.send_message(review.user_id, notice)
+    await message.answer(_("Refused; the teacher is notified."))
+
+
+def create_router() -> Router:
+    router = Router(name="commission")
+    router.message.register(join_start, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)))
+    router.message.register(commission_new, Command("commission_new"))
+    router.message.register(commissions_command, Command("commissions"))
+    router.message.register(agenda_command, Command("agenda"))
+    router.message.register(got_name, StateFilter(NewCommission.name), F.text)
+    router.message.register(got_district, StateFilter(NewCommission.district), F.text)
+    router.message.register(got_organisation, StateFilter(NewCommission.organisation), F.text)
+    router.message.register(got_order_number, StateFilter(NewCommission.order_number), F.text)
+    router.message.register(got_order_date, StateFilter(NewCommission.order_date), F.text)
+    router.message.register(join_name, StateFilter(Join.name), F.text)
+    router.message.register(refuse_documents, StateFilter(Refuse.documents), F.text)
+    router.callback_query.register(pick_level, CmCallback.filter(F.act == "lvl"))
+    router.callback_query.register(pick_region, CmCallback.filter(F.act == "reg"))
+    router.callback_query.register(pick_language, CmCallback.filter(F.act == "lang"))
+    router.callback_query.register(make_invite, CmCallback.filter(F.act.in_({"invm", "invs"})))
+    router.callback_query.register(chair_menu, CmCallback.filter(F.act.in_({"chairv", "rchair"})))
+    router.callback_query.register(chair_choice, CmCallback.filter(F.act.in_({"chair", "setchair"})))
+    router.callback_query.register(join_role, InviteRoleCallback.filter())
+    router.callback_query.register(open_card, CmCallback.filter(F.act == "card"))
+    router.callback_query.register(send_files, CmCallback.filter(F.act == "files"))
+    router.callback_query.register(accept, CmCallback.filter(F.act == "acc"))
+    router.callback_query.register(refuse_start, CmCallback.filter(F.act == "ref"))
+    router.callback_query.register(toggle_ground, CmCallback.filter(F.act == "grd"))
+    router.include_router(commission_session.create_router())
+    return router
+

@@ -1,0 +1,320 @@
+"""Commission sessions: the secretary's panel, attendance, voting per candidate, closing, documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.commission_callbacks import CmCallback, VoteCallback
+from bot.i18n import render
+from bot.keyboards import grid
+from bot.services.commission import CommissionService, utc_now
+from bot.services.commission_docs import DocumentService
+from bot.services.commission_session import Closed, SessionService
+from bot.settings import Settings
+from scoring.categories import Category
+from scoring.commission import Decision
+from scoring.config import default_rules
+from storage.commission_models import AgendaItem, Commission, CommissionSession, GeneratedDocument, SessionStatus
+from storage.models import User
+
+
+class NewSession(StatesGroup):
+    date = State()
+
+
+def services(session: AsyncSession, settings: Settings) -> tuple[CommissionService, SessionService]:
+    commissions = CommissionService(session, default_rules(), settings.timezone)
+    return commissions, SessionService(session, commissions)
+
+
+def parse_date(text: str) -> date | None:
+    try:
+        return datetime.strptime(text.strip(), "%d.%m.%Y").date()
+    except ValueError:
+        return None
+
+
+def button(text: str, act: str, ref: int = 0, arg: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=CmCallback(act=act, ref=ref, arg=arg).pack())
+
+
+async def locale_of(session: AsyncSession, settings: Settings, user_id: int) -> str:
+    user = await session.get(User, user_id)
+    return (user.locale if user else None) or settings.default_locale
+
+
+# --- creating a session ------------------------------------------------------------------------
+
+
+async def new_session(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, session: AsyncSession,
+                      settings: Settings) -> None:
+    commissions, _s = services(session, settings)
+    c = await commissions.secretary_commission(callback.from_user.id, callback_data.ref)
+    if c is None:
+        await callback.answer(_("Only the commission's secretary creates its sessions."), show_alert=True)
+        return
+    await callback.answer()
+    await state.set_state(NewSession.date)
+    await state.set_data({"commission": c.id})
+    assert callback.bot is not None
+    await callback.bot.send_message(callback.from_user.id, _("Date of the session, DD.MM.YYYY:"))
+
+
+async def session_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+    assert message.from_user is not None and message.bot is not None
+    when = parse_date(message.text or "")
+    if when is None:
+        await message.answer(_("I could not read the date. Send it as DD.MM.YYYY, e.g. 01.09.2026."))
+        return
+    data = await state.get_data()
+    await state.clear()
+    commissions, sessions = services(session, settings)
+    c = await commissions.secretary_commission(message.from_user.id, int(data["commission"]))
+    if c is None:
+        await message.answer(_("Only the commission's secretary creates its sessions."))
+        return
+    s = await sessions.create(c, when, message.from_user.id)
+    if s is None:
+        await message.answer(_("No application is accepted for a session yet: accept some in /agenda first."))
+        return
+    await send_panel(message.bot, message.from_user.id, sessions, s, c)
+
+
+async def panel_text(sessions: SessionService, s: CommissionSession, c: Commission) -> str:
+    present, members, needed = await sessions.attendance(s)
+    lines = [
+        _("Session No. {number} of «{name}», {date}").format(number=s.number, name=c.name,
+                                                            date=s.session_date.strftime("%d.%m.%Y")),
+        _("Status: {status}").format(status=_(STATUS_LABELS[SessionStatus(s.status)])),
+        _("Present: {present} of {members} (quorum {quorum})").format(present=present, members=members,
+                                                                     quorum=needed),
+        _("Agenda:"),
+    ]
+    for item in await sessions.items(s):
+        decision = await sessions.repo.decision(item.id)
+        mark = {"waiting": "⏳", "voting": "🗳", "closed": "✅"}[item.status]
+        tail = ""
+        if decision is not None:
+            tail = " — " + _(Decision(decision.decision).label)
+            if decision.assigned_category:
+                tail += " (" + _(Category(decision.assigned_category).label) + ")"
+        lines.append(f"{mark} {item.position}. {item.full_name} — {_(Category(item.claimed_category).label)}{tail}")
+    return "\n".join(lines)
+
+
+STATUS_LABELS = {
+    SessionStatus.DRAFT: "not opened",
+    SessionStatus.OPEN: "open: members mark themselves present",
+    SessionStatus.VOTING: "voting",
+    SessionStatus.CLOSED: "closed",
+}
+
+
+async def panel_keyboard(sessions: SessionService, s: CommissionSession) -> InlineKeyboardMarkup | None:
+    status = SessionStatus(s.status)
+    if status is SessionStatus.DRAFT:
+        return grid([button(_("▶️ Open the session"), "sopen", s.id)])
+    if status is SessionStatus.OPEN:
+        return grid([button(_("🗳 Start voting"), "svote", s.id), button(_("🔄 Refresh"), "spanel", s.id)])
+    if status is SessionStatus.VOTING:
+        buttons = []
+        for item in await sessions.items(s):
+            if item.status == "waiting":
+                buttons.append(button(_("Put to the vote: {name}").format(name=item.full_name), "item", s.id,
+                                      str(item.id)))
+            elif item.status == "voting":
+                buttons.append(button(_("Close the vote: {name}").format(name=item.full_name), "iclose", s.id,
+                                      str(item.id)))
+        buttons.append(button(_("🏁 Close the session and issue the documents"), "sclose", s.id))
+        buttons.append(button(_("🔄 Refresh"), "spanel", s.id))
+        return grid(buttons)
+    return None
+
+
+async def send_panel(bot: Bot, chat_id: int, sessions: SessionService, s: CommissionSession, c: Commission) -> None:
+    await bot.send_message(chat_id, await panel_text(sessions, s, c), reply_markup=await panel_keyboard(sessions, s))
+
+
+async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession,
+                           settings: Settings, i18n: I18n) -> None:
+    """Every panel button; each re-checks that the presser is this session's secretary."""
+    commissions, sessions = services(session, settings)
+    found = await sessions.as_secretary(callback.from_user.id, callback_data.ref)
+    if found is None:
+        await callback.answer(_("Only the commission's secretary manages its sessions."), show_alert=True)
+        return
+    s, c = found
+    bot = callback.bot
+    assert bot is not None
+    act = callback_data.act
+    if act == "sopen":
+        problems = await sessions.open(s, c)
+        if problems:
+            await callback.answer()
+            await bot.send_message(callback.from_user.id, _("The session cannot be opened:") + "\n"
+                                   + "\n".join("• " + render(p) for p in problems))
+            return
+        await callback.answer(_("The session is open."))
+        for member in await commissions.repo.members(c.id):
+            locale = await locale_of(session, settings, member.user_id)
+            await bot.send_message(member.user_id, i18n.gettext(
+                "Session No. {number} of «{name}» on {date} is open. Mark yourself present:", locale=locale).format(
+                number=s.number, name=c.name, date=s.session_date.strftime("%d.%m.%Y")),
+                reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+                    text=i18n.gettext("✋ I am present", locale=locale),
+                    callback_data=CmCallback(act="here", ref=s.id).pack())]]))
+    elif act == "svote":
+        problem = await sessions.start_voting(s)
+        if problem is not None:
+            await callback.answer(render(problem), show_alert=True)
+            return
+        await callback.answer(_("Voting is open."))
+    elif act == "item":
+        opened = await sessions.open_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0)
+        if not isinstance(opened, AgendaItem):
+            await callback.answer(render(opened), show_alert=True)
+            return
+        await callback.answer(_("The vote is open."))
+        await send_ballots(bot, session, settings, i18n, sessions, s, opened)
+    elif act == "iclose":
+        closed = await sessions.close_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0)
+        if not isinstance(closed, Closed):
+            await callback.answer(render(closed), show_alert=True)
+            return
+        await callback.answer()
+        await bot.send_message(callback.from_user.id, render(closed.tally.explain()))
+    elif act == "sclose":
+        problem = await sessions.close(s)
+        if problem is not None:
+            await callback.answer(render(problem), show_alert=True)
+            return
+        await callback.answer(_("The session is closed."))
+        await issue_documents(bot, session, settings, i18n, commissions, s, c)
+    else:
+        await callback.answer()
+    await send_panel(bot, callback.from_user.id, sessions, s, c)
+
+
+# --- members ---------------------------------------------------------------------------------------
+
+
+async def present(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession, settings: Settings,
+                  i18n: I18n) -> None:
+    _c, sessions = services(session, settings)
+    result = await sessions.mark_present(callback.from_user.id, callback_data.ref)
+    await callback.answer(render(result), show_alert=True)
+
+
+def ballot(sessions: SessionService, s: CommissionSession, item: AgendaItem,
+           t: Callable[[str], str]) -> InlineKeyboardMarkup:
+    return grid([
+        InlineKeyboardButton(text=t(d.label), callback_data=VoteCallback(sid=s.id, item=item.id, d=d.code).pack())
+        for d in sessions.options(item)
+    ])
+
+
+async def send_ballots(bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n, sessions: SessionService,
+                       s: CommissionSession, item: AgendaItem) -> None:
+    for user_id in await sessions.voters(s, item):
+        locale = await locale_of(session, settings, user_id)
+
+        def tr(text: str, locale: str = locale) -> str:
+            return i18n.gettext(text, locale=locale)
+
+        current = tr(Category(item.current_category).label) if item.current_category else "—"
+        await bot.send_message(user_id, tr(
+            "Vote on {name}: current category {current}, claimed {claimed}. Choose the decision, then the "
+            "category. You can change your vote until the secretary closes it.").format(
+            name=item.full_name, current=current, claimed=tr(Category(item.claimed_category).label)),
+            reply_markup=ballot(sessions, s, item, tr))
+
+
+async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: AsyncSession,
+               settings: Settings) -> None:
+    """A press on a ballot: a decision (then the categories), or a category (the vote itself)."""
+    _c, sessions = services(session, settings)
+    checked = await sessions.check_voter(callback.from_user.id, callback_data.sid, callback_data.item)
+    if not isinstance(checked, tuple):
+        await callback.answer(render(checked), show_alert=True)
+        return
+    s, item = checked
+    decision = next((d for d in sessions.options(item) if d.code == callback_data.d), None)
+    if decision is None:
+        await callback.answer(_("This choice is not possible for this candidate."), show_alert=True)
+        return
+    categories = sessions.categories(item, decision)
+    if categories and not callback_data.cat:
+        await callback.answer()
+        assert callback.bot is not None and callback.message is not None
+        buttons = [InlineKeyboardButton(text=_(c.label), callback_data=VoteCallback(
+            sid=s.id, item=item.id, d=decision.code, cat=c.value).pack()) for c in categories]
+        await callback.bot.edit_message_reply_markup(
+            chat_id=callback.from_user.id, message_id=callback.message.message_id,
+            reply_markup=grid(buttons))
+        return
+    result = await sessions.cast(callback.from_user.id, s.id, item.id, decision.code, callback_data.cat)
+    await callback.answer(render(result.message), show_alert=not result.ok)
+    if result.ok and callback.message is not None and callback.bot is not None:
+        # Back to the decisions, so the member can change the vote while it is open.
+        await callback.bot.edit_message_reply_markup(chat_id=callback.from_user.id,
+                                                     message_id=callback.message.message_id,
+                                                     reply_markup=ballot(sessions, s, item, _))
+
+
+# --- documents -------------------------------------------------------------------------------------
+
+
+def as_file(doc: GeneratedDocument) -> BufferedInputFile:
+    return BufferedInputFile(doc.content, filename=doc.filename)
+
+
+async def issue_documents(bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n,
+                          commissions: CommissionService, s: CommissionSession, c: Commission,
+                          now: datetime | None = None) -> None:
+    """Protocol to the secretary and the members; extract and certificate to each teacher (§20)."""
+    now = now or utc_now()
+    produced = await DocumentService(commissions, i18n).generate(s, c, now)
+    members = [m.user_id for m in await commissions.repo.members(c.id)]
+    for p in produced:
+        if p.kind == "protocol":
+            for user_id in [c.secretary_user_id, *members]:
+                if user_id is not None:
+                    for doc in p.documents:
+                        await bot.send_document(user_id, as_file(doc))
+            continue
+        assert p.item is not None
+        decision = await commissions.repo.decision(p.item.id)
+        locale = await locale_of(session, settings, p.item.user_id)
+        caption = i18n.gettext("Extract from the protocol of the attestation commission «{name}»" if p.kind ==
+                               "extract" else "Your qualification category certificate", locale=locale)
+        for doc in p.documents:
+            await bot.send_document(p.item.user_id, as_file(doc), caption=caption.format(name=c.name))
+            if c.secretary_user_id is not None:
+                await bot.send_document(c.secretary_user_id, as_file(doc))
+        if decision is not None:
+            if p.kind == "extract":
+                decision.extract_sent_at = now
+            else:
+                decision.certificate_sent_at = now
+    await session.flush()
+
+
+def create_router() -> Router:
+    router = Router(name="commission_session")
+    router.message.register(session_date, StateFilter(NewSession.date), F.text)
+    router.callback_query.register(new_session, CmCallback.filter(F.act == "snew"))
+    router.callback_query.register(present, CmCallback.filter(F.act == "here"))
+    router.callback_query.register(
+        secretary_action, CmCallback.filter(F.act.in_({"spanel", "sopen", "svote", "item", "iclose", "sclose"})))
+    router.callback_query.register(vote, VoteCallback.filter())
+    return router

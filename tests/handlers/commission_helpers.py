@@ -1,0 +1,114 @@
+"""Helpers of the commission handler tests: a commission built through the bot, teachers with applications."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from aiogram.methods import SendDocument, TelegramMethod
+from sqlalchemy import select
+
+from bot.commission_callbacks import CmCallback, VoteCallback
+from storage.checklist_repository import ApplicationRepository
+from storage.commission_models import AgendaItem, Commission, CommissionSession, Vote
+from storage.models import TeacherProfile
+from tests.conftest import Harness, texts
+from tests.handlers.attestation_helpers import make_teacher
+
+ADMIN = 1
+MEMBERS = list(range(101, 108))  # seven members
+SECRETARY = 200
+TEACHERS = [301, 302, 303]
+
+
+def cm(act: str, ref: int = 0, arg: str = "") -> str:
+    return CmCallback(act=act, ref=ref, arg=arg).pack()
+
+
+def vt(sid: int, item: int, d: str, cat: str = "") -> str:
+    return VoteCallback(sid=sid, item=item, d=d, cat=cat).pack()
+
+
+async def create_commission(h: Harness, order_date: date | None = None) -> int:
+    admin = h.user(ADMIN)
+    await h.text(admin, "/commission_new")
+    await h.press(admin, cm("lvl", arg="district"))
+    await h.text(admin, "District attestation commission of Karaganda")
+    await h.press(admin, cm("reg", arg="karaganda"))
+    await h.text(admin, "Karaganda")
+    await h.text(admin, "17-к")
+    when = order_date or (date.today() - timedelta(days=10))
+    await h.text(admin, when.strftime("%d.%m.%Y"))
+    await h.press(admin, cm("lang", arg="ru"))
+    async with h.app.sessions() as s:
+        return int(await s.scalar(select(Commission.id).order_by(Commission.id.desc()).limit(1)) or 0)
+
+
+async def invite_code(h: Harness, commission_id: int, kind: str = "member") -> str:
+    sent = await h.press(h.user(ADMIN), cm("invm" if kind == "member" else "invs", commission_id))
+    match = re.search(r"start=(\S+)", "\n".join(texts(sent)))
+    assert match, texts(sent)
+    return match.group(1)
+
+
+async def join(h: Harness, user_id: int, code: str, role: str | None = "ngo",
+               name: str | None = None) -> list[TelegramMethod[Any]]:
+    user = h.user(user_id)
+    sent = await h.text(user, f"/start {code}")
+    if role is not None:
+        sent += await h.press(user, f"inv:{role}")
+    async with h.app.sessions() as s:
+        has_profile = await s.get(TeacherProfile, user_id) is not None
+    if not has_profile:  # the name comes from the profile when there is one; otherwise the bot asks
+        sent += await h.text(user, name or f"Member {user_id}")
+    return sent
+
+
+async def full_commission(h: Harness, members: list[int] = MEMBERS) -> int:
+    cid = await create_commission(h)
+    for user_id in members:
+        await join(h, user_id, await invite_code(h, cid))
+    await join(h, SECRETARY, await invite_code(h, cid, "secretary"), role=None, name="Secretary Sekretova")
+    return cid
+
+
+async def elect_chair(h: Harness, cid: int, chair: int = MEMBERS[0]) -> None:
+    for voter in MEMBERS[:4]:
+        await h.press(h.user(voter), cm("chair", cid, str(chair)))
+
+
+async def teacher_with_application(h: Harness, user_id: int, **overrides: Any) -> int:
+    fields: dict[str, Any] = dict(full_name=f"Teacher {user_id}", category_valid_until=date(2030, 1, 1))
+    fields.update(overrides)
+    await make_teacher(h, user_id, **fields)
+    now = datetime.now(UTC)
+    async with h.app.sessions() as s:
+        repo = ApplicationRepository(s)
+        app = await repo.draft(user_id, 2026, now)
+        await repo.submit(app, now, date.today() - timedelta(days=1), fields.get("claimed_category", "expert"),
+                          {"files": {}, "essay_words": None})
+        await s.commit()
+        return app.id
+
+
+async def latest_session(h: Harness) -> CommissionSession:
+    async with h.app.sessions() as s:
+        row = await s.scalar(select(CommissionSession).order_by(CommissionSession.id.desc()).limit(1))
+        assert row is not None
+        return row
+
+
+async def agenda(h: Harness, session_id: int) -> list[AgendaItem]:
+    async with h.app.sessions() as s:
+        return list(await s.scalars(select(AgendaItem).where(AgendaItem.session_id == session_id)
+                                    .order_by(AgendaItem.position)))
+
+
+async def votes(h: Harness, item_id: int) -> list[Vote]:
+    async with h.app.sessions() as s:
+        return list(await s.scalars(select(Vote).where(Vote.candidate_id == item_id)))
+
+
+def documents(requests: list[TelegramMethod[Any]], chat_id: int) -> list[SendDocument]:
+    return [r for r in requests if isinstance(r, SendDocument) and r.chat_id == chat_id]
