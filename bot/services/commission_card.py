@@ -6,11 +6,13 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services.checklist import ChecklistService
 from bot.services.commission import CommissionService
+from bot.services.self_assessment import SelfAssessmentService, setting_of, sheet_id_for
 from scoring.categories import Category, Role
 from storage.checklist_models import UploadedFile
 from storage.checklist_repository import ChecklistRepository, EssayRepository
 from storage.commission_models import ApplicationReview
 from storage.models import TeacherProfile
+from storage.scoring_repository import SelfAssessmentRepository
 
 
 def _label(value: str | None, labels: type[Category] | type[Role]) -> str:
@@ -29,12 +31,6 @@ async def submitted_files(svc: CommissionService, review: ApplicationReview) -> 
 
 
 async def self_assessment_line(svc: CommissionService, profile: TeacherProfile) -> str:
-    # The scoring sheets in the bot are issue 4's; without them the card says so instead of a total.
-    try:
-        from bot.services.self_assessment import SelfAssessmentService, setting_of, sheet_id_for
-        from storage.scoring_repository import SelfAssessmentRepository
-    except ImportError:
-        return _("Self-assessment: not available.")
     setting = setting_of(profile)
     if setting is None or setting.claimed is None:
         return _("Self-assessment: not filled in.")
