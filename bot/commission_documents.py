@@ -2,7 +2,7 @@
 
 Texts are English msgids translated by the `translate` function of the commission's language, so a
 document reads the same whoever asked for it. PDF needs a Unicode TTF with the Kazakh letters
-(ә ғ қ ң ө ұ ү һ і): DejaVu Sans from Debian's fonts-dejavu-core.
+(ә ғ қ ң ө ұ ү һ і): DejaVu Sans, shipped in bot/fonts.
 """
 
 from __future__ import annotations
@@ -23,7 +23,11 @@ from scoring.i18n import N_
 
 Translate = Callable[[str], str]
 
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+# DejaVu Sans has every Kazakh letter (ә ғ қ ң ө ұ ү һ і); a copy ships with the bot (bot/fonts, free
+# licence in bot/fonts/LICENSE) so PDFs work on a machine without Debian's fonts-dejavu-core.
+FONT_DIRS = (
+    Path(__file__).with_name("fonts"), Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"),
+)
 SIGNATURE_NOTE = N_(
     "Members' votes were recorded in the Telegram bot, each with its time (listed below); this record "
     "stands in for the members' digital signatures (§23)."
