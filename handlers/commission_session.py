@@ -24,6 +24,7 @@ from bot.settings import Settings
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.config import default_rules
+from scoring.i18n import N_
 from storage.commission_models import AgendaItem, Commission, CommissionSession, GeneratedDocument, SessionStatus
 from storage.models import User
 
@@ -278,6 +279,9 @@ def as_file(doc: GeneratedDocument) -> BufferedInputFile:
     return BufferedInputFile(doc.content, filename=doc.filename)
 
 
+EXTRACT_CAPTION = N_("Extract from the protocol of the attestation commission «{name}»")
+CERTIFICATE_CAPTION = N_("Your qualification category certificate")
+
 async def issue_documents(bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n,
                           commissions: CommissionService, s: CommissionSession, c: Commission,
                           now: datetime | None = None) -> None:
@@ -295,8 +299,7 @@ async def issue_documents(bot: Bot, session: AsyncSession, settings: Settings, i
         assert p.item is not None
         decision = await commissions.repo.decision(p.item.id)
         locale = await locale_of(session, settings, p.item.user_id)
-        caption = i18n.gettext("Extract from the protocol of the attestation commission «{name}»" if p.kind ==
-                               "extract" else "Your qualification category certificate", locale=locale)
+        caption = i18n.gettext(EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION, locale=locale)
         for doc in p.documents:
             await bot.send_document(p.item.user_id, as_file(doc), caption=caption.format(name=c.name))
             if c.secretary_user_id is not None:
