@@ -17,6 +17,7 @@ from bot.i18n import render
 from bot.services.checklist import Clock, utc_now
 from bot.services.submission import Review, SubmissionService, fmt_date
 from bot.settings import Settings
+from handlers.commission import route_and_notify
 from scoring.categories import Category
 from scoring.essay import essay_verdict
 from storage.checklist_models import Application, ApplicationStatus
@@ -139,6 +140,8 @@ async def on_button(
         await service.record_acceptance(app, i18n.current_locale, text, now)
         await state.clear()
         await callback.bot.send_message(user_id, text)
+        # The commission's secretary hears of it at once: acceptance is due within one working day (§23).
+        await route_and_notify(callback.bot, session, i18n, settings)
         return
     if callback_data.action == "withdraw":
         latest = await service.latest(user_id, now)

@@ -210,3 +210,17 @@ async def test_status_of_a_draft(harness: Harness) -> None:
     sent = await harness.text(user, "/status")
     assert len(sent) == 1 and isinstance(sent[0], SendMessage)
     assert "1" in sent[0].text and "9" in sent[0].text and "31.12.2026" in sent[0].text
+
+
+async def test_submission_reaches_the_commission_secretary_at_once(harness: Harness) -> None:
+    from tests.handlers.commission_helpers import SECRETARY, elect_chair, full_commission
+
+    cid = await full_commission(harness)
+    await elect_chair(harness, cid)
+    await make_teacher(harness, 60, locale="ru")
+    await fill_everything(harness, 60)
+    harness.app.dispatcher["clock"] = at(datetime(2026, 11, 24, 11, 0, tzinfo=ALMATY))
+    await harness.text(harness.user(60), "/submit")
+    sent = await harness.press(harness.user(60), SUBMIT)
+    to_secretary = [r for r in sent if isinstance(r, SendMessage) and r.chat_id == SECRETARY]
+    assert len(to_secretary) == 1 and "/agenda" in to_secretary[0].text
