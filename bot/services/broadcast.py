@@ -170,6 +170,8 @@ class BroadcastSender:
 
     async def _send_row(self, broadcast: Broadcast, row_id: int, user_id: int, locale: str) -> int | None:
         """One recipient: claim, send, record. 1 if a message went out, 0 if not, None to stop."""
+        # Wait for the slot first: the claim is committed only right before the request leaves.
+        await self.limiter.wait(user_id)
         async with self.sessions() as session:
             claimed = await BroadcastRepository(session).claim(row_id, broadcast.id, now_utc())
             await session.commit()
@@ -179,7 +181,8 @@ class BroadcastSender:
             async with self.sessions() as session:
                 current = await BroadcastRepository(session).get(broadcast.id)
             return 0 if current is not None and current.status == BroadcastStatus.RUNNING else None
-        result = await deliver(self.bot, user_id, text_for(broadcast, locale), self.limiter, self.policy, self.sleep)
+        result = await deliver(self.bot, user_id, text_for(broadcast, locale), self.limiter, self.policy, self.sleep,
+                               paced=True)
         async with self.sessions() as session:
             repo = BroadcastRepository(session)
             if result.outcome is Outcome.SENT:

@@ -81,12 +81,19 @@ class RetryPolicy:
 
 async def deliver(
     bot: Bot, chat_id: int, text: str, limiter: RateLimiter, policy: RetryPolicy, sleep: Sleep = asyncio.sleep,
+    *, paced: bool = False,
 ) -> Result:
-    """Send `text`; the caller has already recorded the claim, so this decides only the outcome."""
+    """Send `text`; the caller has already recorded the claim, so this decides only the outcome.
+
+    `paced`: the caller already waited for this send's slot (before claiming, so that a claimed row
+    is never left waiting: the time between claim and send is the time a crash leaves it in doubt).
+    """
     failures = 0
     waits = 0
     while True:
-        await limiter.wait(chat_id)
+        if not paced:
+            await limiter.wait(chat_id)
+        paced = False
         try:
             await bot.send_message(chat_id, text)
             return Result(Outcome.SENT)
