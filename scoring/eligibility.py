@@ -356,7 +356,14 @@ def ladder_for(role: Role) -> tuple[Category, ...]:
 
 
 def validity_years(category: Category) -> int:
-    """How long a category stays valid (§3, §43): heads 3 years, deputies and teachers 5."""
+    """How long a category stays valid (§3, §43): heads 3 years, deputies and teachers 5.
+
+    §43 (seed 003): "Білім беру ұйымының, әдістемелік кабинеттің (орталықтың) бірінші басшысының біліктілік
+    санаты үш жылға, ... басшы орынбасарларының біліктілік санаты бес жылға жарамды." "Бірінші басшы" (the
+    spec's "first head") is the head of the organisation or methodical cabinet as opposed to their deputies,
+    not the "1st category head": every category of the head ladder (3rd, 2nd and 1st) is valid 3 years,
+    every category of the deputy ladder 5.
+    """
     if category in HEAD_LADDER:
         return VALIDITY_YEARS_HEAD
     if category in DEPUTY_LADDER:

@@ -426,6 +426,15 @@ def test_expiry_estimated_from_last_attestation() -> None:
     assert category_expiry(Category.HEAD_2, date(2021, 6, 1)) == date(2024, 6, 1)
 
 
+def test_every_head_category_is_valid_three_years_and_every_deputy_category_five() -> None:
+    # §43: "бірінші басшы" is the head as opposed to the deputies, not the 1st-category head only.
+    awarded = date(2021, 6, 1)
+    for category in HEAD_LADDER:
+        assert category_expiry(category, awarded) == date(2024, 6, 1), category
+    for category in DEPUTY_LADDER:
+        assert category_expiry(category, awarded) == date(2026, 6, 1), category
+
+
 def test_head_applies_six_months_before_expiry(rules: Rules) -> None:
     profile = leader(Role.HEAD, Category.HEAD_2, Category.HEAD_2, category_valid_until=date(2026, 8, 31))
     report = assess(profile, TODAY, rules)
