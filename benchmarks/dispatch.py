@@ -79,34 +79,45 @@ def teacher_script(user: User) -> Iterator[Update]:
     yield message(user, "/profile")
 
 
-def workload(n: int) -> list[Update]:
-    updates: list[Update] = []
+def workload(n: int) -> list[list[Update]]:
+    """N updates as one script per teacher (a chat's updates must stay in order)."""
+    scripts: list[list[Update]] = []
+    total = 0
     for uid in itertools.count(100_000):
-        updates.extend(teacher_script(User(id=uid, is_bot=False, first_name="T")))
-        if len(updates) >= n:
-            return updates[:n]
+        script = list(teacher_script(User(id=uid, is_bot=False, first_name="T")))[: n - total]
+        scripts.append(script)
+        total += len(script)
+        if total >= n:
+            return scripts
     raise AssertionError
 
 
-async def timed(dp: Dispatcher, bot: Bot, updates: list[Update]) -> tuple[float, list[float]]:
+async def timed(dp: Dispatcher, bot: Bot, scripts: list[list[Update]], concurrency: int) -> tuple[float, list[float]]:
+    """Feeds the scripts with `concurrency` chats in flight at once, as long polling does (one task per
+    update, different chats in parallel); each chat's updates in order."""
     latencies: list[float] = []
+    pending = iter(scripts)
+
+    async def worker() -> None:
+        for script in pending:
+            for update in script:
+                t0 = time.perf_counter()
+                await dp.feed_update(bot, update)
+                latencies.append(time.perf_counter() - t0)
+
     started = time.perf_counter()
-    for update in updates:
-        t0 = time.perf_counter()
-        await dp.feed_update(bot, update)
-        latencies.append(time.perf_counter() - t0)
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
     return time.perf_counter() - started, latencies
 
 
-async def main(n: int) -> dict[str, Any]:
+async def main(n: int, concurrency: int = 1) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, bot_token="42:BENCH",  # type: ignore[call-arg,arg-type]
                             database_url=f"sqlite+aiosqlite:///{tmp}/bench.db")
         await upgrade(settings.database_url)
         app = create_application(settings)
-        bot = Bot(settings.token, session=RecordingSession())
-        updates = workload(n)
-        elapsed, latencies = await timed(app.dispatcher, bot, updates)
+        bot = Bot(settings.token, session=RecordingSession(keep=False))
+        elapsed, latencies = await timed(app.dispatcher, bot, workload(n), concurrency)
         await app.close()
 
         bare = Dispatcher()
@@ -117,14 +128,17 @@ async def main(n: int) -> dict[str, Any]:
             await msg.answer(msg.text or "…")
 
         bare.include_router(router)
-        plain = [message(User(id=7, is_bot=False, first_name="E"), f"echo {i}") for i in range(n)]
-        bare_elapsed, _ = await timed(bare, Bot(settings.token, session=RecordingSession()), plain)
+        chats = [User(id=7 + c, is_bot=False, first_name="E") for c in range(concurrency)]
+        plain = [[message(chats[c], f"echo {i}") for i in range(c, n, concurrency)] for c in range(concurrency)]
+        bare_bot = Bot(settings.token, session=RecordingSession(keep=False))
+        bare_elapsed, _ = await timed(bare, bare_bot, plain, concurrency)
 
     latencies.sort()
     per_s = n / elapsed
     bare_per_s = n / bare_elapsed
     return {
         "updates": n,
+        "concurrency": concurrency,
         "per_s": round(per_s, 1),
         "bare_per_s": round(bare_per_s, 1),
         "ratio": round(per_s / bare_per_s, 3),
@@ -136,7 +150,9 @@ async def main(n: int) -> dict[str, Any]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--updates", type=int, default=20_000)
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="chats handled at once (long polling runs one task per update)")
     args = parser.parse_args()
-    result = asyncio.run(main(args.updates))
+    result = asyncio.run(main(args.updates, args.concurrency))
     print(f"real bot: {result['per_s']} updates/s, bare echo: {result['bare_per_s']} updates/s")
     print(json.dumps(result))
