@@ -26,3 +26,14 @@ class InviteRoleCallback(CallbackData, prefix="inv"):
     """The role a new member states while using an invite."""
 
     role: str
+
+
+class PointsCallback(CallbackData, prefix="pt"):
+    """A member scoring candidate `item` of session `sid`: action `a` (scoring.ScoreCallback's actions, plus
+    open / back) on criterion `crit` with value `v`."""
+
+    sid: int
+    item: int
+    a: str
+    crit: str = ""
+    v: str = ""

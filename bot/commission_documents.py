@@ -18,7 +18,7 @@ from docx.shared import Pt
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from scoring.commission import LEADER_GROUPS, TEACHER_GROUPS, ProtocolGroup
+from scoring.commission import LEADER_GROUPS, TEACHER_GROUPS, ProtocolGroup, needs_reason
 from scoring.i18n import N_
 
 Translate = Callable[[str], str]
@@ -53,6 +53,7 @@ class Row:
     group: ProtocolGroup
     reason: str = ""
     votes: tuple[VoteLine, ...] = ()
+    points: str = ""  # the members' commission points against the threshold, one line; "" if nobody scored
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def _columns(t: Translate, leaders: bool, group: ProtocolGroup) -> list[str]:
                 t(N_("Claimed category")), t(N_("Assigned category")), t(N_("Commission's decision"))]
     cols = [t(N_("No.")), t(N_("Full name")), t(N_("Position")), t(N_("Regular / early")),
             t(N_("Qualification category")), t(N_("Claimed category")), t(N_("Assigned category"))]
-    if group is ProtocolGroup.NOT_MATCHING_CLAIMED:
+    if needs_reason(group):
         cols.append(t(N_("Reason")))
     return cols
 
@@ -102,7 +103,7 @@ def _cells(leaders: bool, group: ProtocolGroup, n: int, r: Row) -> list[str]:
     if leaders:
         return [str(n), r.full_name, r.position, r.current, r.claimed, r.assigned, r.decision]
     cells = [str(n), r.full_name, r.position, r.kind, r.current, r.claimed, r.assigned]
-    if group is ProtocolGroup.NOT_MATCHING_CLAIMED:
+    if needs_reason(group):
         cells.append(r.reason)
     return cells
 
@@ -137,6 +138,10 @@ def protocol_blocks(p: ProtocolData, t: Translate) -> list[_Block]:
         table = [tuple(_columns(t, p.leaders, group))]
         table += [tuple(_cells(p.leaders, group, n, r)) for n, r in enumerate(rows, start=1)]
         out.append(_Block("table", rows=tuple(table)))
+    scored = [r.points for r in p.rows if r.points]
+    if scored:
+        out.append(_Block("heading", t(N_("Commission points (scoring sheets filled in by the members)"))))
+        out += [_Block("text", line) for line in scored]
     out.append(_Block("heading", t(N_("Votes recorded in the bot"))))
     out.append(_Block("text", t(SIGNATURE_NOTE)))
     votes = [(t(N_("Candidate")), t(N_("Member")), t(N_("Vote")), t(N_("Time")))]
@@ -186,8 +191,8 @@ def certificate_blocks(c: CertificateData, t: Translate) -> list[_Block]:
             decided=d(c.decided_on), issuer=c.issuer, number=c.order_number, order_date=d(c.order_date),
             category=c.category, position=c.position)),
         _Block("text", t(N_("This certificate is valid until {date}.")).format(date=d(c.valid_until))),
-        _Block("text", t(N_("Head of the organisation / education authority: {name}")).format(name=c.signatory)
-               + "  ____________ " + t(N_("(signature)"))),
+        # `signatory` already says who signs (the chair or the secretary, see DocumentService.signatory).
+        _Block("text", c.signatory + "  ____________ " + t(N_("(signature)"))),
         _Block("text", t(N_("Place of issue: {place}")).format(place=c.place)),
         _Block("text", t(N_("Registration number: {number}")).format(number=c.number)),
         _Block("text", t(N_("Date of issue: {date}")).format(date=d(c.issued_on))),

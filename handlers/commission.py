@@ -24,7 +24,7 @@ from bot.keyboards import LANGUAGE_NAMES, grid
 from bot.services.commission import INVITE_PREFIX, CommissionService
 from bot.services.commission_card import card, submitted_files
 from bot.settings import Settings
-from handlers import commission_session
+from handlers import commission_points, commission_session
 from handlers.commission_session import parse_date
 from scoring.categories import CommissionLevel
 from scoring.commission import MemberRole, RefusalGround, invite_days
@@ -597,5 +597,6 @@ def create_router() -> Router:
     router.callback_query.register(refuse_start, CmCallback.filter(F.act == "ref"))
     router.callback_query.register(toggle_ground, CmCallback.filter(F.act == "grd"))
     router.include_router(commission_session.create_router())
+    router.include_router(commission_points.create_router())
     return router
 

@@ -14,23 +14,30 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.commission_ballot import ballot_markup, ballot_text
 from bot.commission_callbacks import CmCallback, VoteCallback
 from bot.i18n import render
 from bot.keyboards import grid
 from bot.services.commission import CommissionService, utc_now
 from bot.services.commission_docs import DocumentService
-from bot.services.commission_session import Closed, SessionService
+from bot.services.commission_points import PointsService
+from bot.services.commission_session import REASON_LENGTH, Closed, SessionService
 from bot.settings import Settings
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.config import default_rules
 from scoring.i18n import N_
+from scoring.i18n import Message as Message_
 from storage.commission_models import AgendaItem, Commission, CommissionSession, GeneratedDocument, SessionStatus
 from storage.models import User
 
 
 class NewSession(StatesGroup):
     date = State()
+
+
+class ReasonForm(StatesGroup):
+    text = State()  # the secretary types the reason of data["rs_item"]'s decision
 
 
 def services(session: AsyncSession, settings: Settings) -> tuple[CommissionService, SessionService]:
@@ -136,6 +143,8 @@ async def panel_keyboard(sessions: SessionService, s: CommissionSession) -> Inli
             elif item.status == "voting":
                 buttons.append(button(_("Close the vote: {name}").format(name=item.full_name), "iclose", s.id,
                                       str(item.id)))
+        for item in await sessions.missing_reasons(s):
+            buttons.append(button(_("✍️ Reason: {name}").format(name=item.full_name), "reason", s.id, str(item.id)))
         buttons.append(button(_("🏁 Close the session and issue the documents"), "sclose", s.id))
         buttons.append(button(_("🔄 Refresh"), "spanel", s.id))
         return grid(buttons)
@@ -146,8 +155,8 @@ async def send_panel(bot: Bot, chat_id: int, sessions: SessionService, s: Commis
     await bot.send_message(chat_id, await panel_text(sessions, s, c), reply_markup=await panel_keyboard(sessions, s))
 
 
-async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession,
-                           settings: Settings, i18n: I18n) -> None:
+async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext,
+                           session: AsyncSession, settings: Settings, i18n: I18n) -> None:
     """Every panel button; each re-checks that the presser is this session's secretary."""
     commissions, sessions = services(session, settings)
     found = await sessions.as_secretary(callback.from_user.id, callback_data.ref)
@@ -194,6 +203,17 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
             return
         await callback.answer()
         await bot.send_message(callback.from_user.id, render(closed.tally.explain()))
+        if closed.decision is not None and sessions.reason_needed(closed.item, closed.decision):
+            await ask_reason(bot, state, callback.from_user.id, s, closed.item)
+            return
+    elif act == "reason":
+        target = await sessions.reason_target(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0)
+        if isinstance(target, Message_):
+            await callback.answer(render(target), show_alert=True)
+            return
+        await callback.answer()
+        await ask_reason(bot, state, callback.from_user.id, s, target[0])
+        return
     elif act == "sclose":
         problem = await sessions.close(s)
         if problem is not None:
@@ -206,6 +226,36 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
     await send_panel(bot, callback.from_user.id, sessions, s, c)
 
 
+async def ask_reason(bot: Bot, state: FSMContext, chat_id: int, s: CommissionSession, item: AgendaItem) -> None:
+    await state.set_state(ReasonForm.text)
+    await state.set_data({"rs_session": s.id, "rs_item": item.id})
+    await bot.send_message(chat_id, _(
+        "Type the reason for the decision on {name}: it goes to the «Reason» column of the protocol.").format(
+        name=item.full_name))
+
+
+async def reason_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+    """The typed reason; the sender is re-checked as the session's secretary."""
+    assert message.from_user is not None and message.bot is not None
+    data = await state.get_data()
+    _c, sessions = services(session, settings)
+    found = await sessions.as_secretary(message.from_user.id, int(data.get("rs_session", 0)))
+    if found is None:
+        await state.clear()
+        await message.answer(_("Only the commission's secretary manages its sessions."))
+        return
+    s, c = found
+    result = await sessions.set_reason(s, int(data.get("rs_item", 0)), message.text or "")
+    if isinstance(result, Message_):
+        await message.answer(render(result))
+        if result is not REASON_LENGTH:  # anything but a length problem ends the step
+            await state.clear()
+        return
+    await state.clear()
+    await message.answer(_("The reason is recorded for {name}.").format(name=result.full_name))
+    await send_panel(message.bot, message.from_user.id, sessions, s, c)
+
+
 # --- members ---------------------------------------------------------------------------------------
 
 
@@ -216,28 +266,24 @@ async def present(callback: CallbackQuery, callback_data: CmCallback, session: A
     await callback.answer(render(result), show_alert=True)
 
 
-def ballot(sessions: SessionService, s: CommissionSession, item: AgendaItem,
-           t: Callable[[str], str]) -> InlineKeyboardMarkup:
-    return grid([
-        InlineKeyboardButton(text=t(d.label), callback_data=VoteCallback(sid=s.id, item=item.id, d=d.code).pack())
-        for d in sessions.options(item)
-    ])
+async def ballot(session: AsyncSession, sessions: SessionService, s: CommissionSession, item: AgendaItem,
+                 t: Callable[[str], str]) -> InlineKeyboardMarkup:
+    scorable = await PointsService(session, sessions.commissions.rules).sheet_id(item) is not None
+    return ballot_markup(s.id, item, sessions.options(item), t, scorable)
 
 
 async def send_ballots(bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n, sessions: SessionService,
                        s: CommissionSession, item: AgendaItem) -> None:
+    points = PointsService(session, sessions.commissions.rules)
+    own = await points.own_total(item)
     for user_id in await sessions.voters(s, item):
         locale = await locale_of(session, settings, user_id)
 
         def tr(text: str, locale: str = locale) -> str:
             return i18n.gettext(text, locale=locale)
 
-        current = tr(Category(item.current_category).label) if item.current_category else "—"
-        await bot.send_message(user_id, tr(
-            "Vote on {name}: current category {current}, claimed {claimed}. Choose the decision, then the "
-            "category. You can change your vote until the secretary closes it.").format(
-            name=item.full_name, current=current, claimed=tr(Category(item.claimed_category).label)),
-            reply_markup=ballot(sessions, s, item, tr))
+        await bot.send_message(user_id, ballot_text(tr, item, own, await points.member_total(item, user_id)),
+                               reply_markup=await ballot(session, sessions, s, item, tr))
 
 
 async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: AsyncSession,
@@ -269,7 +315,7 @@ async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: As
         # Back to the decisions, so the member can change the vote while it is open.
         await callback.bot.edit_message_reply_markup(chat_id=callback.from_user.id,
                                                      message_id=callback.message.message_id,
-                                                     reply_markup=ballot(sessions, s, item, _))
+                                                     reply_markup=await ballot(session, sessions, s, item, _))
 
 
 # --- documents -------------------------------------------------------------------------------------
@@ -315,9 +361,10 @@ async def issue_documents(bot: Bot, session: AsyncSession, settings: Settings, i
 def create_router() -> Router:
     router = Router(name="commission_session")
     router.message.register(session_date, StateFilter(NewSession.date), F.text)
+    router.message.register(reason_text, StateFilter(ReasonForm.text), F.text, ~F.text.startswith("/"))
     router.callback_query.register(new_session, CmCallback.filter(F.act == "snew"))
     router.callback_query.register(present, CmCallback.filter(F.act == "here"))
-    router.callback_query.register(
-        secretary_action, CmCallback.filter(F.act.in_({"spanel", "sopen", "svote", "item", "iclose", "sclose"})))
+    panel = {"spanel", "sopen", "svote", "item", "iclose", "reason", "sclose"}
+    router.callback_query.register(secretary_action, CmCallback.filter(F.act.in_(panel)))
     router.callback_query.register(vote, VoteCallback.filter())
     return router

@@ -474,6 +474,11 @@ def protocol_group(decision: Decision, leader: bool) -> ProtocolGroup:
     }[decision]
 
 
+def needs_reason(group: ProtocolGroup) -> bool:
+    """App 2's "does not match the claimed category" table has a Reason column the secretary fills in."""
+    return group is ProtocolGroup.NOT_MATCHING_CLAIMED
+
+
 def is_leader_category(category: Category) -> bool:
     return category in HEAD_LADDER or category in DEPUTY_LADDER
 

@@ -219,6 +219,8 @@ class CommissionDecision(Base):
     extract_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     certificate_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Typed by the secretary for decisions whose protocol table has a "Reason" column (migration 0006).
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class GeneratedDocument(Base):
@@ -234,3 +236,21 @@ class GeneratedDocument(Base):
     filename: Mapped[str] = mapped_column(String(200))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CommissionPoints(Base):
+    """A member's commission points: the candidate's scoring sheet as this member scores it (migration 0006).
+
+    `answers` has the input format of `python -m scoring evaluate` (as SelfAssessment.answers), starting as a
+    copy of the candidate's self-assessment so the member only changes what they disagree with.
+    """
+
+    __tablename__ = "commission_points"
+    __table_args__ = (UniqueConstraint("candidate_id", "member_user_id", name="uq_points_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("session_candidates.id", ondelete="CASCADE"), index=True)
+    member_user_id: Mapped[int] = mapped_column(BigInteger)
+    sheet_id: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

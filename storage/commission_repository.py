@@ -29,6 +29,7 @@ from storage.commission_models import (
     CommissionDecision,
     CommissionInvite,
     CommissionMember,
+    CommissionPoints,
     CommissionSession,
     GeneratedDocument,
     ItemStatus,
@@ -329,6 +330,44 @@ class CommissionRepository:
     async def vote(self, item_id: int, member: int) -> Vote | None:
         return await self.session.scalar(select(Vote).where(Vote.candidate_id == item_id,
                                                             Vote.member_user_id == member))
+
+    # --- commission points (a member's scoring sheet per candidate) --------------------------------
+
+    async def points(self, item_id: int, member: int) -> CommissionPoints | None:
+        return await self.session.scalar(select(CommissionPoints).where(
+            CommissionPoints.candidate_id == item_id, CommissionPoints.member_user_id == member))
+
+    async def all_points(self, item_id: int) -> list[CommissionPoints]:
+        return list(await self.session.scalars(select(CommissionPoints).where(
+            CommissionPoints.candidate_id == item_id).order_by(CommissionPoints.id)))
+
+    async def points_or_create(self, item_id: int, member: int, sheet_id: str, answers: dict[str, Any],
+                               when: datetime) -> CommissionPoints:
+        """The member's sheet for this candidate; created from `answers` on the first call.
+
+        Insert-or-ignore on the (candidate, member) key: a double press that opens the sheet twice at the
+        same instant still leaves one row.
+        """
+        stmt = self._insert()(CommissionPoints).values(
+            candidate_id=item_id, member_user_id=member, sheet_id=sheet_id, answers=answers, updated_at=when,
+        ).on_conflict_do_nothing(index_elements=["candidate_id", "member_user_id"])
+        await self.session.execute(stmt)
+        row = await self.points(item_id, member)
+        assert row is not None
+        return row
+
+    async def save_points(self, row: CommissionPoints, answers: dict[str, Any], when: datetime) -> None:
+        # A new dict, so SQLAlchemy sees the JSON change (in-place mutation is not tracked).
+        row.answers = answers
+        row.updated_at = when
+        await self.session.flush()
+
+    async def set_reason(self, decision_id: int, reason: str) -> None:
+        await self.session.execute(update(CommissionDecision).where(CommissionDecision.id == decision_id)
+                                   .values(reason=reason).execution_options(synchronize_session=False))
+        row = await self.session.get(CommissionDecision, decision_id)
+        if row is not None:
+            await self.session.refresh(row)
 
     # --- decisions and documents ----------------------------------------------------------------
 

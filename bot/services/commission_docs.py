@@ -20,9 +20,12 @@ from bot.commission_documents import (
     to_pdf,
 )
 from bot.services.commission import CommissionService, utc_now
+from bot.services.commission_points import PointsService, mean
 from scoring.categories import AttestationKind, Category, Role
-from scoring.commission import Decision, protocol_group
+from scoring.commission import Decision, needs_reason, protocol_group
 from scoring.i18n import N_
+from scoring.regions import region_by_id
+from scoring.sheets.observation import format_points
 from storage.commission_models import AgendaItem, Commission, CommissionSession, GeneratedDocument
 from storage.commission_repository import CommissionRepository
 
@@ -67,13 +70,42 @@ class DocumentService:
                 current=_label(t, item.current_category), claimed=_label(t, item.claimed_category),
                 assigned=_label(t, decision.assigned_category), decision=t(chosen.label),
                 group=protocol_group(chosen, role.is_leader),
-                reason=t(chosen.label) if chosen is Decision.NOT_MATCHING else "", votes=votes,
+                # Typed by the secretary (SessionService.set_reason); a decision recorded before reasons were
+                # asked for prints its label, as before.
+                reason=(decision.reason or t(chosen.label)) if needs_reason(
+                    protocol_group(chosen, role.is_leader)) else "",
+                votes=votes, points=await self.points_line(t, item, names),
             ))
         return ProtocolData(
             commission=c.name, number=s.number, session_date=s.session_date, chair=chair,
             members=tuple(m.full_name for m in members if not m.is_chair), secretary=c.secretary_name or "—",
             leaders=leaders, rows=tuple(rows),
         )
+
+    async def points_line(self, t: Translate, item: AgendaItem, names: dict[int, str]) -> str:
+        """The members' commission points on this candidate: the mean, each member's, the threshold."""
+        points = await PointsService(self.commissions.session, self.commissions.rules).all_totals(item)
+        average = mean(points)
+        if average is None:
+            return ""
+        threshold = points[0].total.threshold
+        each = "; ".join(f"{names.get(p.member_user_id, str(p.member_user_id))} — {format_points(p.total.total)}"
+                         for p in points)
+        return t(N_("{name}: commission points, mean {mean} of {count} members (threshold {threshold}): "
+                    "{each}.")).format(name=item.full_name, mean=format_points(average), count=len(points),
+                                      threshold="—" if threshold is None else threshold, each=each)
+
+    async def signatory(self, t: Translate, c: Commission) -> str:
+        """Who signs the certificates: the chair; the secretary while no chair is recorded.
+
+        App 1 prints "head of the education organisation / authority" under the signature, but the bot issues
+        the certificate on the commission's decision and knows only the commission's people, so the line names
+        the chair (or the secretary) with their function instead of being left blank.
+        """
+        chair = await self.repo.chair(c.id)
+        if chair is not None:
+            return t(N_("Chair of the commission: {name}")).format(name=chair.full_name)
+        return t(N_("Secretary of the commission: {name}")).format(name=c.secretary_name or "—")
 
     async def _store(self, c: CommissionSession | None, commission: Commission, kind: str, stem: str,
                      docx: bytes, pdf: bytes, item: AgendaItem | None, now: datetime) -> list[GeneratedDocument]:
@@ -106,7 +138,8 @@ class DocumentService:
                 cert = CertificateData(
                     full_name=item.full_name, category=_label(t, decision.assigned_category), position=row.position,
                     order_number=c.order_number, order_date=c.order_date, decided_on=decision.decided_on,
-                    issuer=c.name, signatory="____________", place=c.district or c.region or c.name,
+                    issuer=issuer(t, c), signatory=await self.signatory(t, c),
+                    place=c.district or _region(t, c.region) or c.name,
                     issued_on=decision.decided_on, valid_until=decision.valid_until,
                     number=decision.certificate_number,
                 )
@@ -115,6 +148,19 @@ class DocumentService:
                     s, c, "certificate", f"certificate-{decision.certificate_number}", to_docx(blocks),
                     to_pdf(blocks), item, now)))
         return produced
+
+
+def _region(t: Translate, region_id: str | None) -> str | None:
+    region = region_by_id(region_id) if region_id else None
+    return t(region.label) if region is not None else region_id
+
+
+def issuer(t: Translate, c: Commission) -> str:
+    """The issuing body of App 1: the commission's name and the area it serves (organisation, district, region)."""
+    area = [part for part in (c.organisation, c.district, _region(t, c.region)) if part]
+    if not area:
+        return c.name
+    return f"{c.name} ({', '.join(area)})"
 
 
 def _label(t: Translate, value: str | None) -> str:

@@ -22,6 +22,8 @@ from scoring.commission import (
     has_quorum,
     is_candidates_head,
     keeps_current,
+    needs_reason,
+    protocol_group,
     quorum,
     tally,
     valid_choice,
@@ -54,6 +56,11 @@ class VoteResult:
 class Closed:
     tally: Tally
     decision: CommissionDecision | None
+    item: AgendaItem
+
+
+# Refused while the secretary is typing a reason: the step stays open for another try.
+REASON_LENGTH = Message(N_("Type the reason as text, 3 to 1000 characters."))
 
 
 class SessionService:
@@ -250,7 +257,7 @@ class SessionService:
         result = tally(votes, chair.user_id if chair else None)
         if result.choice is None:
             await self.repo.item_transition(item.id, ItemStatus.CLOSED, ItemStatus.VOTING)
-            return Closed(result, None)
+            return Closed(result, None, item)
         now = now or utc_now()
         decided_on = self.commissions.today(now)
         choice = result.choice
@@ -269,7 +276,7 @@ class SessionService:
             certificate_number=number, valid_until=valid_until,
         )
         await self._apply(item, decision)
-        return Closed(result, decision)
+        return Closed(result, decision, item)
 
     async def _apply(self, item: AgendaItem, decision: CommissionDecision) -> None:
         """The teacher's profile takes the new category and its expiry; the application is decided."""
@@ -284,12 +291,56 @@ class SessionService:
                 profile.category_valid_until = decision.valid_until
         await self.session.flush()
 
+    # --- reasons (the protocol's Reason column) ----------------------------------------------------
+
+    @staticmethod
+    def reason_needed(item: AgendaItem, decision: CommissionDecision) -> bool:
+        return needs_reason(protocol_group(Decision(decision.decision), _role(item.role).is_leader))
+
+    async def missing_reasons(self, s: CommissionSession) -> list[AgendaItem]:
+        """Decided candidates whose protocol row needs a reason the secretary has not typed yet."""
+        out = []
+        for item in await self.repo.items(s.id):
+            decision = await self.repo.decision(item.id)
+            if decision is not None and self.reason_needed(item, decision) and not decision.reason:
+                out.append(item)
+        return out
+
+    async def reason_target(self, s: CommissionSession,
+                            item_id: int) -> tuple[AgendaItem, CommissionDecision] | Message:
+        """The decision a reason may be typed for: on this session's agenda, decided, needing one, not yet printed."""
+        item = await self.repo.item(item_id)
+        if item is None or item.session_id != s.id:
+            return Message(N_("This candidate is not on this session's agenda."))
+        decision = await self.repo.decision(item.id)
+        if decision is None or not self.reason_needed(item, decision):
+            return Message(N_("This decision has no Reason column in the protocol."))
+        if s.status != SessionStatus.VOTING.value:
+            return Message(N_("The session is closed: its protocol is already issued."))
+        return item, decision
+
+    async def set_reason(self, s: CommissionSession, item_id: int, reason: str) -> AgendaItem | Message:
+        target = await self.reason_target(s, item_id)
+        if isinstance(target, Message):
+            return target
+        reason = " ".join(reason.split())
+        if not 3 <= len(reason) <= 1000:
+            return REASON_LENGTH
+        item, decision = target
+        await self.repo.set_reason(decision.id, reason)
+        return item
+
     async def close(self, s: CommissionSession, now: datetime | None = None) -> Message | None:
         items = await self.repo.items(s.id)
         open_items = [i for i in items if i.status != ItemStatus.CLOSED.value]
         if open_items:
             return Message(N_("Candidates without a decision: {names}. Close their votes first."),
                            {"names": ", ".join(i.full_name for i in open_items)})
+        unreasoned = await self.missing_reasons(s)
+        if unreasoned:
+            return Message(N_("The protocol needs the reason of the decision on: {names}. Type it first (the "
+                              "«Reason» button on the panel)."),
+                           {"names": ", ".join(i.full_name for i in unreasoned)})
         closed_at = now or utc_now()
         if not await self.repo.transition(s.id, [SessionStatus.VOTING], SessionStatus.CLOSED, closed_at=closed_at):
             return Message(N_("Only a session in which voting is open can be closed."))
