@@ -222,17 +222,27 @@ async def unexpected_content(message: Message, state: FSMContext) -> None:
     await message.answer(_("I expected a text answer to the question above. Please type it, or /cancel."))
 
 
+async def _open_question(
+    callback: CallbackQuery, field: str, state: FSMContext, session: AsyncSession,
+) -> tuple[ProfileService, TeacherProfile, Question] | None:
+    """The question a button answers, if it is the open one; otherwise the button is stale or forged."""
+    service, profile = await _open_profile(session, callback.from_user.id)
+    if profile is None or field_of(await state.get_state()) != field:
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return None
+    return service, profile, BY_FIELD[field]
+
+
 async def choice_answer(
     callback: CallbackQuery, callback_data: ChoiceCallback, state: FSMContext, session: AsyncSession,
     settings: Settings,
 ) -> None:
     assert callback.bot is not None
-    field = field_of(await state.get_state())
-    service, profile = await _open_profile(session, callback.from_user.id)
-    if profile is None or field != callback_data.field:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+    opened = await _open_question(callback, callback_data.field, state, session)
+    if opened is None:
         return
-    question = BY_FIELD[field]
+    service, profile, question = opened
+    field = question.field
     label = option_label(question, profile, callback_data.value)
     if label is None:
         await callback.answer(_("This option is not available."), show_alert=True)
@@ -252,12 +262,11 @@ async def toggle_answer(
     settings: Settings,
 ) -> None:
     assert callback.bot is not None
-    field = field_of(await state.get_state())
-    service, profile = await _open_profile(session, callback.from_user.id)
-    if profile is None or field != callback_data.field:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+    opened = await _open_question(callback, callback_data.field, state, session)
+    if opened is None:
         return
-    question = BY_FIELD[field]
+    service, profile, question = opened
+    field = question.field
     assert question.options is not None
     options = question.options(profile)
     ticked = set((await state.get_data()).get("ticked", []))
