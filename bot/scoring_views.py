@@ -19,10 +19,12 @@ from scoring.documents import Item
 from scoring.i18n import N_
 from scoring.sheets import Criterion, ScoringSheet
 from scoring.sheets.evaluate import CriterionResult, Evaluation
+from scoring.sheets.kinds import kinds_of
 from scoring.sheets.model import BONUS_LABELS, Quantity, ScaleKind
 from scoring.sheets.observation import SECTION_LABELS, Indicator, ObservationSheet, format_points
 
 BAR_WIDTH = 10
+KINDS_PER_ROW = 5
 
 QUANTITY_PROMPTS = {
     Quantity.HOURS: N_("Send the hours of your professional-development courses as a number. Several courses "
@@ -56,35 +58,78 @@ def _nav(builder: InlineKeyboardBuilder, criterion: Criterion) -> None:
     builder.button(text="➡️", callback_data=ScoreCallback(action="next", crit=criterion.id))
 
 
-def _level_buttons(builder: InlineKeyboardBuilder, criterion: Criterion, answer: dict[str, Any] | None) -> list[int]:
+def _kind_line(criterion: Criterion, number: int, kind: dict[str, Any]) -> str:
+    option = criterion.scale.level(str(kind.get("level")))
+    label = _(option.label) if option is not None else str(kind.get("level"))
+    if criterion.scale.kind is ScaleKind.COUNT:
+        label = f"{label} ×{kind.get('count', 1)}"
+    if kind.get("coauthored"):
+        label = _("{level}, co-authored").format(level=label)
+    return f"{number}. {label}"
+
+
+def _level_buttons(builder: InlineKeyboardBuilder, criterion: Criterion, answer: dict[str, Any] | None,
+                   adding: bool, can_add: bool) -> list[int]:
+    """Levels (they set the last kind of work, or the new one while `adding`), then the last kind's count
+    and co-authorship, then adding and removing kinds of work."""
     scale = criterion.scale
     rows: list[int] = []
-    chosen = (answer or {}).get("level")
+    kinds = kinds_of(answer)
+    last = None if adding or not kinds else kinds[-1]
+    chosen = scale.level(str(last["level"])) if last is not None else None
     per_item = scale.kind is ScaleKind.COUNT
     for index, option in enumerate(scale.levels):
         points = (_("{points} per event") if per_item else _("{points} pts")).format(points=option.points)
-        mark = "✅ " if option.name == chosen else ""
+        mark = "✅ " if option is chosen else ""
         builder.button(text=f"{mark}{_(option.label)} — {points}",
                        callback_data=ScoreCallback(action="lv", crit=criterion.id, value=str(index)))
         rows.append(1)
-    chosen_option = scale.level(chosen) if chosen else None
-    if per_item and chosen_option is not None and chosen_option.max_count:
-        count = (answer or {}).get("count", 1)
-        for n in range(1, chosen_option.max_count + 1):
+    if last is not None and chosen is not None and per_item and chosen.max_count:
+        count = last.get("count", 1)
+        for n in range(1, chosen.max_count + 1):
             builder.button(text=f"{'✅ ' if n == count else ''}×{n}",
                            callback_data=ScoreCallback(action="count", crit=criterion.id, value=str(n)))
-        rows.append(chosen_option.max_count)
-    if scale.coauthored_allowed:
-        builder.button(text=f"{_mark(bool((answer or {}).get('coauthored')))} {_('Co-authored')}",
+        rows.append(chosen.max_count)
+    if last is not None and chosen is not None and chosen.coauthored_points is not None:
+        builder.button(text=f"{_mark(bool(last.get('coauthored')))} {_('Co-authored')}",
                        callback_data=ScoreCallback(action="coauth", crit=criterion.id))
         rows.append(1)
+    if adding:
+        builder.button(text=_("✖️ Cancel the new kind of work"),
+                       callback_data=ScoreCallback(action="go", crit=criterion.id))
+        rows.append(1)
+    elif can_add:
+        builder.button(text=_("➕ Another kind of work"), callback_data=ScoreCallback(action="more", crit=criterion.id))
+        rows.append(1)
+    if len(kinds) > 1:
+        for number, kind in enumerate(kinds, start=1):
+            builder.button(text=f"❌ {number}", callback_data=ScoreCallback(
+                action="kdel", crit=criterion.id, value=f"{number - 1}-{kind['level']}"))
+        # Telegram allows at most 8 buttons a row; 5 still fit a phone's width.
+        rows += [min(KINDS_PER_ROW, len(kinds) - start) for start in range(0, len(kinds), KINDS_PER_ROW)]
     return rows
+
+
+def _level_lines(criterion: Criterion, answer: dict[str, Any] | None, adding: bool) -> list[str]:
+    if not criterion.scale.kinds_add_up:
+        return [_("Choose the highest level you reached (the same work counts once, at its highest level).")]
+    lines = [_("Choose the highest level of this kind of work (the same work counts once, at its highest "
+               "level). Different kinds of work add up: record each one with ➕.")]
+    kinds = kinds_of(answer)
+    if len(kinds) > 1 or adding:
+        lines.append("\n".join([_("Kinds of work (the buttons change the last one, ❌ removes one):"),
+                                 *(_kind_line(criterion, n, k) for n, k in enumerate(kinds, start=1))]))
+    if adding:
+        lines.append(_("New kind of work {n}: choose its level.").format(n=len(kinds) + 1))
+    return lines
 
 
 def criterion_view(
     sheet: ScoringSheet, criterion: Criterion, answered: dict[str, Any], result: CriterionResult | None,
-    observation_count: int, rules: Rules,
+    observation_count: int, rules: Rules, adding: bool = False, more_of: Criterion | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
+    """One criterion. `adding`: the level buttons record a new kind of work. `more_of`: the criterion
+    answered just before, offered for another kind of work."""
     scale = criterion.scale
     position = [c.id for c in sheet.criteria].index(criterion.id) + 1
     answer = answered.get(criterion.id)
@@ -99,8 +144,10 @@ def criterion_view(
     builder = InlineKeyboardBuilder()
     rows: list[int] = []
     if scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
-        lines.append(_("Choose the highest level you reached (the same work counts once, at its highest level)."))
-        rows = _level_buttons(builder, criterion, answer)
+        lines += _level_lines(criterion, answer, adding)
+        kinds = len(kinds_of(answer))
+        can_add = scale.kinds_add_up and 0 < kinds < int(rules.self_assessment["max_kinds"])
+        rows = _level_buttons(builder, criterion, answer, adding, can_add)
     elif scale.kind is ScaleKind.FLAG:
         lines.append(_("Is this met? ({points} pts)").format(points=scale.points))
         met = bool((answer or {}).get("met"))
@@ -128,6 +175,10 @@ def criterion_view(
         builder.button(text=f"{_mark(on)} {_(BONUS_LABELS[scale.bonus])}",
                        callback_data=ScoreCallback(action="bonus", crit=criterion.id))
         rows.append(1)
+    if more_of is not None:
+        builder.button(text=_("➕ {id}: another kind of work").format(id=more_of.id),
+                       callback_data=ScoreCallback(action="more", crit=more_of.id))
+        rows.append(1)
     _nav(builder, criterion)
     builder.adjust(*rows, 1, 3)
     return "\n\n".join(lines), builder.as_markup()
@@ -153,7 +204,8 @@ def progress_bar(total: float, threshold: float) -> str:
 
 
 def _table(evaluation: Evaluation) -> str:
-    width = max(len(r.criterion.id) for r in evaluation.results)
+    # The translated headings may be longer than the ids: the column is as wide as the widest.
+    width = max(len(_("No.")), len(_("Total")), *(len(r.criterion.id) for r in evaluation.results))
     rows = [f"{r.criterion.id:<{width}}  {format_points(r.points):>6}" for r in evaluation.results]
     rule = "-" * (width + 8)
     return "\n".join([f"{_('No.'):<{width}}  {_('Points'):>6}", rule, *rows, rule,
@@ -168,7 +220,10 @@ def summary_view(evaluation: Evaluation, answered: dict[str, Any]) -> tuple[dict
     if unanswered:
         tail.append(_("Not answered yet (0 points): {ids}.").format(ids=", ".join(unanswered)))
     for result in evaluation.results:
-        if not result.scorable:
+        # Answered but unscorable criteria say why (fewer than 5 observation sheets; unanswered ones are
+        # listed above); criteria with several kinds of work show how they add up.
+        answer = answered.get(result.criterion.id)
+        if (not result.scorable and result.criterion.id in answered) or len(kinds_of(answer)) > 1:
             tail.append(f"{result.criterion.id}: {result.why_text(_)}")
     claimed: Category | None = evaluation.claimed
     reached = evaluation.category

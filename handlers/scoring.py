@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.services.self_assessment import (
 from scoring.sheets import SHEETS, Criterion, ScoringSheet
 from scoring.sheets.entry import observation_totals, quantity_answer
 from scoring.sheets.evaluate import AnswerError
+from scoring.sheets.kinds import choose_level, kinds_of, remove_kind, set_count, toggle_bonus, toggle_coauthored
 from scoring.sheets.model import ScaleKind
 from scoring.sheets.observation import ObservationError, score_observation
 from storage.scoring_models import SelfAssessment
@@ -58,6 +60,15 @@ class Context:
     @property
     def criterion(self) -> Criterion | None:
         return self.sheet.criterion(str(self.data.get("sc_crit")))
+
+    @property
+    def adding(self) -> bool:
+        """The open criterion waits for the level of a new kind of work (after "➕ Another kind")."""
+        return self.data.get("sc_adding") is not None and self.data.get("sc_adding") == self.data.get("sc_crit")
+
+    @property
+    def max_kinds(self) -> int:
+        return int(self.service.rules.self_assessment["max_kinds"])
 
 
 async def _setting(session: AsyncSession, user_id: int) -> Setting | None:
@@ -90,14 +101,20 @@ async def _show(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup,
 
 
 async def show_criterion(bot: Bot, chat_id: int, ctx: Context, criterion: Criterion, state: FSMContext,
-                         edit: int | None = None, note: str | None = None) -> None:
+                         edit: int | None = None, note: str | None = None, adding: bool = False,
+                         more_of: Criterion | None = None) -> None:
+    """Show `criterion`; `adding`: its level buttons record a new kind of work; `more_of`: the criterion
+    just answered, offered for another kind of work (so a single kind costs no extra tap)."""
     await state.set_state(ScoreForm.criterion)
-    await state.update_data(sc_crit=criterion.id)
-    ctx.data["sc_crit"] = criterion.id
+    adding_id = criterion.id if adding else None
+    await state.update_data(sc_crit=criterion.id, sc_adding=adding_id)
+    ctx.data.update(sc_crit=criterion.id, sc_adding=adding_id)
     evaluation = ctx.service.evaluate(ctx.row)
     result = next(r for r in evaluation.results if r.criterion.id == criterion.id)
-    text, markup = views.criterion_view(ctx.sheet, criterion, ctx.service.criteria(ctx.row), result,
-                                        len(ctx.row.observations or []), ctx.service.rules)
+    answered = ctx.service.criteria(ctx.row)
+    offer = more_of if more_of is not None and _can_add_kind(ctx, more_of, answered.get(more_of.id)) else None
+    text, markup = views.criterion_view(ctx.sheet, criterion, answered, result, len(ctx.row.observations or []),
+                                        ctx.service.rules, adding=adding, more_of=offer)
     await _show(bot, chat_id, f"{note}\n\n{text}" if note else text, markup, edit)
 
 
@@ -108,13 +125,18 @@ async def show_summary(bot: Bot, chat_id: int, ctx: Context, state: FSMContext, 
 
 
 async def advance(bot: Bot, chat_id: int, ctx: Context, after: Criterion, state: FSMContext,
-                  edit: int | None = None, note: str | None = None) -> None:
+                  edit: int | None = None, note: str | None = None, more_of: Criterion | None = None) -> None:
     """The next unanswered criterion, or the summary once every criterion has an answer."""
     upcoming = ctx.service.next_open(ctx.row, after.id)
     if upcoming is None:
         await show_summary(bot, chat_id, ctx, state, edit)
     else:
-        await show_criterion(bot, chat_id, ctx, upcoming, state, edit, note)
+        await show_criterion(bot, chat_id, ctx, upcoming, state, edit, note, more_of=more_of)
+
+
+def _can_add_kind(ctx: Context, criterion: Criterion, answer: dict[str, Any] | None) -> bool:
+    """Kinds of work add up on this criterion, one is recorded and there is room for another."""
+    return criterion.scale.kinds_add_up and 0 < len(kinds_of(answer)) < ctx.max_kinds
 
 
 async def begin(bot: Bot, chat_id: int, user_id: int, sheet_id: str, setting: Setting, session: AsyncSession,
@@ -138,7 +160,7 @@ async def resume(bot: Bot, chat_id: int, ctx: Context, state: FSMContext) -> Non
     if current == ScoreForm.filling.state and criterion is not None:
         await _show_filling(bot, chat_id, ctx, state, None)
     elif current == ScoreForm.criterion.state and criterion is not None:
-        await show_criterion(bot, chat_id, ctx, criterion, state)
+        await show_criterion(bot, chat_id, ctx, criterion, state, adding=ctx.adding)
     else:
         await show_summary(bot, chat_id, ctx, state)
 
@@ -153,6 +175,7 @@ async def score_command(message: Message, state: FSMContext, session: AsyncSessi
         return
     ctx = await _context(state, session, user_id)
     if ctx is not None and await state.get_state() != ScoreForm.variant.state:
+        await ctx.service.refresh_claim(ctx.row, setting)  # the claim may have changed in /profile meanwhile
         await message.answer(_("Welcome back! Let's continue where you left off."))
         await resume(message.bot, chat_id, ctx, state)
         return
@@ -188,32 +211,30 @@ async def on_variant(callback: CallbackQuery, callback_data: ScoreCallback, stat
                 _edit_id(callback))
 
 
-def _changed_answer(criterion: Criterion, current: dict[str, Any] | None, action: str,
-                    value: str) -> dict[str, Any] | None:
+def _small_int(value: str) -> int | None:
+    """A button's number; str.isdigit() would let '²' through to int() and crash."""
+    return int(value) if re.fullmatch(r"[0-9]{1,3}", value) else None
+
+
+def _changed_answer(ctx: Context, criterion: Criterion, action: str, value: str) -> dict[str, Any] | None:
     """The answer after a button; None when the button does not fit the criterion (forged or stale)."""
     scale = criterion.scale
-    answer = dict(current or {})
+    current = ctx.service.criteria(ctx.row).get(criterion.id)
     if action == "lv" and scale.kind is ScaleKind.FLAG:
-        return {**answer, "met": True} if value == "met" else None
-    if action == "lv" and scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
-        if not value.isdigit() or int(value) >= len(scale.levels):
-            return None
-        option = scale.levels[int(value)]
-        answer["level"] = option.name
-        if scale.kind is ScaleKind.COUNT:
-            answer["count"] = min(int(answer.get("count", 1)), option.max_count or 1)
-        if answer.get("coauthored") and option.coauthored_points is None:
-            answer.pop("coauthored")
-        return answer
-    if action == "count" and scale.kind is ScaleKind.COUNT and "level" in answer:
-        chosen = scale.level(answer["level"])
-        if chosen is None or not value.isdigit() or not 1 <= int(value) <= (chosen.max_count or 1):
-            return None
-        return {**answer, "count": int(value)}
-    if action == "coauth" and scale.coauthored_allowed:
-        return {**answer, "coauthored": not answer.get("coauthored", False)}
-    if action == "bonus" and scale.bonus is not None:
-        return {**answer, scale.bonus.value: not answer.get(scale.bonus.value, False)}
+        return {**(current or {}), "met": True} if value == "met" else None
+    number = _small_int(value)
+    if action == "lv":
+        return None if number is None else choose_level(criterion, current, number, ctx.adding, ctx.max_kinds)
+    if action == "count":
+        return None if number is None else set_count(criterion, current, number)
+    if action == "coauth":
+        return toggle_coauthored(criterion, current)
+    if action == "bonus":
+        return toggle_bonus(criterion, current)
+    if action == "kdel":
+        index, _sep, level = value.partition("-")  # "1-region": position and level
+        position = _small_int(index)
+        return None if position is None else remove_kind(criterion, current, position, level)
     return None
 
 
@@ -242,6 +263,14 @@ async def on_score(callback: CallbackQuery, callback_data: ScoreCallback, state:
             return
         await callback.answer()
         await show_criterion(bot, chat_id, ctx, target, state, edit)
+        return
+    if action == "more":
+        # "➕ Another kind of work", on the criterion itself or on the next one right after a level.
+        if target is None or not _can_add_kind(ctx, target, ctx.service.criteria(ctx.row).get(target.id)):
+            await _stale(callback)
+            return
+        await callback.answer()
+        await show_criterion(bot, chat_id, ctx, target, state, edit, adding=True)
         return
     if action == "obc" and current_state == ScoreForm.filling.state and ctx.criterion is not None:
         await callback.answer(_("The sheet was not saved."))
@@ -286,8 +315,7 @@ async def _criterion_action(callback: CallbackQuery, callback_data: ScoreCallbac
             ctx.data.update(ob_index=0, ob_ratings={})
             await _show_filling(bot, chat_id, ctx, state, edit)
         return
-    answer = _changed_answer(criterion, ctx.service.criteria(ctx.row).get(criterion.id), action,
-                             callback_data.value)
+    answer = _changed_answer(ctx, criterion, action, callback_data.value)
     if answer is None:
         await _stale(callback)
         return
@@ -298,9 +326,10 @@ async def _criterion_action(callback: CallbackQuery, callback_data: ScoreCallbac
         return
     await callback.answer(_("Saved."))
     if action == "lv" and not _has_toggles(criterion):
-        await advance(bot, chat_id, ctx, criterion, state, edit)
+        await advance(bot, chat_id, ctx, criterion, state, edit, more_of=criterion)
     else:
-        await show_criterion(bot, chat_id, ctx, criterion, state, edit)
+        # The winner toggle belongs to the criterion: it leaves a new kind of work waiting for its level.
+        await show_criterion(bot, chat_id, ctx, criterion, state, edit, adding=action == "bonus" and ctx.adding)
 
 
 async def _show_filling(bot: Bot, chat_id: int, ctx: Context, state: FSMContext, edit: int | None) -> None:

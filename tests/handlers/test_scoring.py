@@ -21,8 +21,10 @@ from bot.attestation_callbacks import ChecklistCallback
 from bot.scoring_callbacks import ObservationCallback, ScoreCallback
 from bot.services.self_assessment import SelfAssessmentService
 from bot.settings import Settings
+from scoring.config import default_rules
 from scoring.sheets import SHEETS
 from scoring.sheets.describe import describe_sheet
+from scoring.sheets.kinds import choose_level, toggle_bonus
 from scoring.sheets.observation import SECONDARY
 from storage.models import TeacherProfile, User
 from storage.scoring_models import SelfAssessment
@@ -315,6 +317,216 @@ def test_bot_and_cli_agree_on_every_sheet_example() -> None:
     service = SelfAssessmentService(cast(AsyncSession, None))
     for sheet_id, sheet in SHEETS.items():
         answers = {"criteria": {c["id"]: c["answer"]["example"] for c in describe_sheet(sheet)["criteria"]}}
+        row = SelfAssessment(user_id=1, sheet_id=sheet_id, answers=answers, observations=[])
+        ours = service.evaluate(row).total
+        assert ours > 0
+        assert Fraction(str(cli_total(sheet_id, answers)["total"])) == ours, sheet_id
+
+
+# Different kinds of work add up (explanatory note to App 8) -------------------------------------------
+
+# Per role: the buttons pressed, the answers stored (the CLI's "kinds" format) and the total by hand.
+KIND_SCRIPTS: dict[str, tuple[str, str, str, list[tuple[str, ...]], dict[str, Any], int]] = {
+    "teacher": ("teacher", "general_secondary", "researcher", [
+        # 2.1: region 3 + (district, removed again) + organisation 1, winner +1 once = 5
+        ("go", "2.1"), ("lv", "2.1", "region"), ("bonus", "2.1"), ("more", "2.1"), ("lv", "2.1", "district"),
+        ("more", "2.1"), ("lv", "2.1", "organisation"), ("kdel", "2.1", "1-district"),
+        # 3.2 has no toggles: a level moves on, and the next criterion offers "another kind" of 3.2 = 3 + 2
+        ("go", "3.2"), ("lv", "3.2", "region"), ("offer", "3.2"), ("more", "3.2"), ("lv", "3.2", "district"),
+        # 3.1: 3 events at region (2 each) + 2 at republic (3 each) = 12
+        ("go", "3.1"), ("lv", "3.1", "region"), ("count", "3.1", "3"), ("more", "3.1"), ("lv", "3.1", "republic"),
+        ("count", "3.1", "2"),
+        # 3.3: a co-authored republic publication 2 + an own region publication 5 = 7
+        ("go", "3.3"), ("lv", "3.3", "republic"), ("coauth", "3.3"), ("more", "3.3"), ("lv", "3.3", "region"),
+    ], {
+        "2.1": {"kinds": [{"level": "region"}, {"level": "organisation"}], "winner": True},
+        "3.2": {"kinds": [{"level": "region"}, {"level": "district"}]},
+        "3.1": {"kinds": [{"level": "region", "count": 3}, {"level": "republic", "count": 2}]},
+        "3.3": {"kinds": [{"level": "republic", "coauthored": True}, {"level": "region"}]},
+    }, 5 + 5 + 12 + 7),
+    "methodist": ("methodist", "general_secondary", "expert", [
+        # 2.2: republic 4 + region 3 + winner 1 = 8; 3.4 (no toggles): international 5 + organisation 1 = 6
+        ("go", "2.2"), ("lv", "2.2", "republic"), ("more", "2.2"), ("lv", "2.2", "region"), ("bonus", "2.2"),
+        ("go", "3.4"), ("lv", "3.4", "international"), ("offer", "3.4"), ("more", "3.4"),
+        ("lv", "3.4", "organisation"),
+    ], {
+        "2.2": {"kinds": [{"level": "republic"}, {"level": "region"}], "winner": True},
+        "3.4": {"kinds": [{"level": "international"}, {"level": "organisation"}]},
+    }, 8 + 6),
+    "head": ("head", "general_secondary", "head_2", [
+        # 2.4: international 4 + district 2 + winner 1 = 7; 4.1 (no toggles): republic 4 + region 3 = 7
+        ("go", "2.4"), ("lv", "2.4", "international"), ("bonus", "2.4"), ("more", "2.4"), ("lv", "2.4", "district"),
+        ("go", "4.1"), ("lv", "4.1", "republic"), ("offer", "4.1"), ("more", "4.1"), ("lv", "4.1", "region"),
+    ], {
+        "2.4": {"kinds": [{"level": "international"}, {"level": "district"}], "winner": True},
+        "4.1": {"kinds": [{"level": "republic"}, {"level": "region"}]},
+    }, 7 + 7),
+}
+
+
+@pytest.mark.parametrize(("who", "locale"), [("teacher", "ru"), ("methodist", "kk"), ("head", "ru")])
+async def test_kinds_of_work_add_up_in_the_bot_as_on_the_command_line(harness: Harness, who: str,
+                                                                      locale: str) -> None:
+    h, user_id = harness, 170 + list(KIND_SCRIPTS).index(who)
+    user = h.user(user_id)
+    role, org_type, claimed, steps, expected, by_hand = KIND_SCRIPTS[who]
+    sheet_id = "teacher" if who == "teacher" else who
+    await make_profile(h, user_id, role, org_type, claimed, locale)
+    sent = await h.text(user, "/score")
+    if who == "teacher":
+        await h.press(user, sc("var", value="1"))
+    for step in steps:
+        action, crit, *rest = step
+        if action == "offer":  # the criterion just answered is offered on the next one's keyboard
+            assert sc("more", crit) in last_markup_data(sent), step
+            continue
+        value = rest[0] if rest else ""
+        data = level(sheet_id, crit, value) if action == "lv" else sc(action, crit, value)
+        sent = await h.press(user, data)
+        assert not [a for a in alerts(sent) if a and a != h.app.i18n.gettext("Saved.", locale=locale)], step
+    row = await stored(h, user_id, sheet_id)
+    assert row is not None
+    assert {k: v for k, v in row.answers["criteria"].items() if k in expected} == expected
+    ours = SelfAssessmentService(cast(AsyncSession, None)).evaluate(row).total
+    out = cli_total(sheet_id, row.answers)
+    assert ours == by_hand and out["total"] == by_hand
+    summary = texts(await h.press(user, sc("sum")))[-1]
+    total_row = h.app.i18n.gettext("Total", locale=locale)
+    totals = [line for line in summary.splitlines() if line.startswith(total_row)]
+    assert len(totals) == 1 and totals[0].split()[-1] == str(by_hand)
+    # The table's columns line up even when the translated "Total" is longer than the ids.
+    first_id = SHEETS[sheet_id].criteria[0].id
+    assert len(next(line for line in summary.splitlines() if line.startswith(first_id + " "))) == len(totals[0])
+    for crit in expected:  # every criterion with several kinds shows how they add up
+        assert f"\n{crit}: " in summary, crit
+    if who == "teacher":  # 1.2 was not answered: listed once as unanswered, not again as "not scorable"
+        assert "\n1.2: " not in summary
+
+
+async def test_score_after_changing_the_claim_resumes_with_the_new_claim(harness: Harness) -> None:
+    h, user = harness, harness.user(178)
+    await make_profile(h, 178, "methodist", "general_secondary", "expert", "ru")
+    await h.text(user, "/score")
+    await h.text(user, "6")
+    async with h.app.sessions() as session:
+        profile = await session.get(TeacherProfile, 178)
+        assert profile is not None
+        profile.claimed_category = "master"
+        await session.commit()
+    await h.text(user, "/score")
+    row = await stored(h, 178, "methodist")
+    assert row is not None and row.answers["claimed"] == "master" and row.answers["criteria"]["1.1"] == {"sheets": 6}
+
+
+async def test_a_kind_of_work_is_added_removed_and_cancelled_on_its_keyboard(harness: Harness) -> None:
+    h, user = harness, harness.user(175)
+    await make_profile(h, 175, "teacher", "general_secondary", "expert", "kk")
+    await h.text(user, "/score")
+    await h.press(user, sc("var", value="1"))
+    sent = await h.press(user, sc("go", "2.1"))
+    assert sc("more", "2.1") not in last_markup_data(sent)  # nothing to add to before a first level
+    sent = await h.press(user, level("teacher", "2.1", "region"))
+    keys = last_markup_data(sent)
+    assert sc("more", "2.1") in keys and not any(k.startswith("sc:kdel") for k in keys)
+    sent = await h.press(user, sc("more", "2.1"))
+    keys = last_markup_data(sent)
+    # While adding: no level is ticked, "cancel" replaces "add".
+    assert sc("go", "2.1") in keys and sc("more", "2.1") not in keys and "✅" not in str(sent[-1].reply_markup)
+    sent = await h.press(user, sc("go", "2.1"))  # cancel: nothing changes
+    row = await stored(h, 175, "teacher")
+    assert row is not None and row.answers["criteria"]["2.1"] == {"level": "region"}
+    # Without "more", a level replaces the level of the (last) kind.
+    await h.press(user, level("teacher", "2.1", "republic"))
+    await h.press(user, sc("more", "2.1"))
+    sent = await h.press(user, level("teacher", "2.1", "district"))
+    keys = last_markup_data(sent)
+    assert sc("kdel", "2.1", "0-republic") in keys and sc("kdel", "2.1", "1-district") in keys
+    sent = await h.press(user, sc("kdel", "2.1", "0-republic"))
+    row = await stored(h, 175, "teacher")
+    assert row is not None and row.answers["criteria"]["2.1"] == {"level": "district"}
+    assert not any(k.startswith("sc:kdel") for k in last_markup_data(sent))
+
+
+async def test_forged_and_stale_kind_buttons(harness: Harness) -> None:
+    h, user = harness, harness.user(176)
+    await make_profile(h, 176, "teacher", "general_secondary", "expert", "ru")
+    await h.text(user, "/score")
+    await h.press(user, sc("var", value="1"))
+    await h.press(user, sc("go", "2.1"))
+    await h.press(user, level("teacher", "2.1", "region"))
+    before = {"level": "region"}
+    for data in (sc("kdel", "2.1", "0-region"),  # the only kind: "I have none" clears it instead
+                 sc("more", "1.1"),  # dynamics: one level, nothing adds up
+                 sc("more", "2.2"),  # no level yet
+                 sc("more", "9.9"), sc("lv", "2.1", "²"), sc("lv", "2.1", "-1"), sc("count", "2.1", "2"),
+                 sc("coauth", "2.1")):
+        sent = await h.press(user, data)
+        assert alerts(sent) and alerts(sent)[0], data
+    row = await stored(h, 176, "teacher")
+    assert row is not None and row.answers["criteria"] == {"2.1": before}
+    await h.press(user, sc("more", "2.1"))
+    await h.press(user, level("teacher", "2.1", "district"))
+    # An old remove button naming another level, a position past the end, a malformed one.
+    for data in (sc("kdel", "2.1", "1-region"), sc("kdel", "2.1", "5-district"), sc("kdel", "2.1", "x-district"),
+                 sc("kdel", "2.1", "1")):
+        sent = await h.press(user, data)
+        assert alerts(sent) and alerts(sent)[0], data
+    row = await stored(h, 176, "teacher")
+    assert row is not None and row.answers["criteria"]["2.1"] == {"kinds": [{"level": "region"}, {"level": "district"}]}
+    # At most max_kinds kinds: then "add" is gone and a forged one is refused.
+    limit = int(default_rules().self_assessment["max_kinds"])
+    for _ in range(limit - 2):
+        await h.press(user, sc("more", "2.1"))
+        sent = await h.press(user, level("teacher", "2.1", "organisation"))
+    assert sc("more", "2.1") not in last_markup_data(sent)
+    sent = await h.press(user, sc("more", "2.1"))
+    assert alerts(sent) and alerts(sent)[0]
+    row = await stored(h, 176, "teacher")
+    assert row is not None and len(row.answers["criteria"]["2.1"]["kinds"]) == limit
+    assert cli_total("teacher", row.answers)["criteria"]["2.1"]["points"] == 3 + 2 + (limit - 2)
+
+
+async def test_resume_while_adding_a_kind_of_work(settings: Settings, harness: Harness) -> None:
+    h, user = harness, harness.user(177)
+    await make_profile(h, 177, "head", "general_secondary", "head_2", "kk")
+    await h.text(user, "/score")
+    await h.press(user, sc("go", "4.2"))
+    await h.press(user, level("head", "4.2", "region"))
+    await h.press(user, sc("more", "4.2"))
+    await h.app.close()
+    app = create_application(settings)
+    try:
+        session = RecordingSession()
+        again = Harness(app, Bot(token=settings.token, session=session), session)
+        sent = await again.text(user, "/score")
+        keys = last_markup_data(sent)
+        assert sc("go", "4.2") in keys and sc("more", "4.2") not in keys  # still waiting for the new kind
+        await again.press(user, level("head", "4.2", "international"))
+        async with app.sessions() as db:
+            row = await db.get(SelfAssessment, (177, "head"))
+        assert row is not None
+        assert row.answers["criteria"]["4.2"] == {"kinds": [{"level": "region"}, {"level": "international"}]}
+    finally:
+        await app.close()
+
+
+def test_bot_and_cli_agree_with_kinds_on_teacher_methodist_and_head_sheets() -> None:
+    """Every criterion whose kinds add up, answered with two kinds (and its bonus) through the same
+    functions the buttons use: the bot's total is the CLI's."""
+    service = SelfAssessmentService(cast(AsyncSession, None))
+    for sheet_id in ("teacher", "methodist", "head"):
+        criteria: dict[str, Any] = {}
+        for criterion in SHEETS[sheet_id].criteria:
+            if not criterion.scale.kinds_add_up:
+                continue
+            top = len(criterion.scale.levels) - 1
+            answer = choose_level(criterion, None, top, new_kind=False, max_kinds=10)
+            answer = choose_level(criterion, answer, 0, new_kind=True, max_kinds=10)
+            if criterion.scale.bonus is not None:
+                answer = toggle_bonus(criterion, answer)
+            assert answer is not None and len(answer["kinds"]) == 2
+            criteria[criterion.id] = answer
+        answers = {"criteria": criteria}
         row = SelfAssessment(user_id=1, sheet_id=sheet_id, answers=answers, observations=[])
         ours = service.evaluate(row).total
         assert ours > 0
