@@ -21,6 +21,9 @@ class UserRepository:
             user = User(id=user_id, is_active=True)
             self.session.add(user)
             await self.session.flush()
+        elif not user.is_active:
+            # Marked inactive when they blocked the bot; writing to it again means they unblocked it.
+            user.is_active = True
         return user
 
     async def set_locale(self, user: User, locale: str) -> None:

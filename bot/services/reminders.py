@@ -23,10 +23,11 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.checklist import ChecklistService
+from bot.services.commission_reminders import remind_secretaries
 from bot.services.delivery import Outcome, RateLimiter, RetryPolicy, deliver
 from bot.settings import Settings
 from scoring import documents
-from scoring.calendar import academic_year, default_window
+from scoring.calendar import academic_year, default_window, is_working_day
 from scoring.config import Rules, default_rules
 from scoring.i18n import N_, Message
 from scoring.reminders import Occasion, ReminderKind, ReminderRules, Teacher, due_reminders, windows_to_check
@@ -88,7 +89,20 @@ class ReminderService:
         for candidate in candidates:
             if candidate.occasion.key(candidate.user_id) not in sent:
                 delivered += await self._send(candidate, now)
+        async with self.sessions() as session:
+            delivered += await self.secretary_reminders(session, now)
+            await session.commit()
         return delivered
+
+    async def secretary_reminders(self, session: AsyncSession, now: datetime) -> int:
+        """Secretaries late with a review (1 working day, §23) or an extract (3, §20); each item once.
+
+        The deadlines are in working days, so the reminders go out in working hours only."""
+        local = now.astimezone(self.tz)
+        if not is_working_day(local.date()) or not self.rules.working_start <= local.time() < self.rules.working_end:
+            return 0
+        return await remind_secretaries(self.bot, session, self.i18n, self.settings.default_locale,
+                                        self.settings.timezone, now)
 
     async def _send(self, candidate: Candidate, now: datetime) -> int:
         async with self.sessions() as session:

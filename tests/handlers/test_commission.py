@@ -412,3 +412,23 @@ async def test_overdue_reviews_for_the_reminder(harness: Harness) -> None:
             await s.commit()
         sent = [r for r in harness.session.requests[before:] if isinstance(r, SendMessage)]
         assert [r.chat_id for r in sent] == [SECRETARY] * expected
+
+
+async def test_scheduler_reminds_a_late_secretary_in_working_hours_only(harness: Harness) -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.services.reminders import ReminderService
+    from scoring.calendar import add_working_days
+
+    await valid_commission_with_applications(harness)
+    await harness.text(harness.user(SECRETARY), "/agenda")
+    service = ReminderService(harness.bot, harness.app.sessions, harness.app.i18n, harness.app.settings)
+    late_day = add_working_days(datetime.now(UTC).date(), 3)
+    almaty = ZoneInfo("Asia/Almaty")
+    to_secretary = []
+    for hour in (22, 11, 12):  # after hours: nothing; in working hours: once; later: not again
+        before = len(harness.session.requests)
+        await service.run(datetime(late_day.year, late_day.month, late_day.day, hour, tzinfo=almaty))
+        to_secretary.append([r for r in harness.session.requests[before:]
+                             if isinstance(r, SendMessage) and r.chat_id == SECRETARY])
+    assert [len(batch) for batch in to_secretary] == [0, 1, 0]

@@ -232,3 +232,17 @@ async def test_delete_me_erases_every_area(harness: Harness) -> None:
     async with harness.app.sessions() as session:
         for model in (TeacherProfile, Essay, SelfAssessment):
             assert await session.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+async def test_user_who_unblocked_the_bot_is_active_again(harness: Harness) -> None:
+    user = harness.user(23)
+    await harness.text(user, "/start")
+    async with harness.app.sessions() as session:
+        row = await session.get(User, 23)
+        assert row is not None
+        row.is_active = False  # as the broadcast sender marks a user who blocked the bot
+        await session.commit()
+    await harness.text(user, "/help")
+    async with harness.app.sessions() as session:
+        row = await session.get(User, 23)
+        assert row is not None and row.is_active

@@ -81,3 +81,24 @@ def _key(harness: Harness, user_id: int):  # type: ignore[no-untyped-def]
     from aiogram.fsm.storage.base import StorageKey
 
     return StorageKey(bot_id=harness.bot.id, chat_id=user_id, user_id=user_id)
+
+
+async def test_scheduler_job_store_on_postgresql(pg_url: str) -> None:
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from sqlalchemy import text
+
+    from bot.scheduler import JOB_ID, create_job_store, start_scheduler
+    from bot.services.reminders import ReminderService
+
+    settings = Settings(_env_file=None, bot_token="42:PG", database_url=pg_url)  # type: ignore[call-arg]
+    harness = await make_harness(settings)
+    try:
+        assert isinstance(create_job_store(pg_url), SQLAlchemyJobStore)  # psycopg is installed
+        service = ReminderService(harness.bot, harness.app.sessions, harness.app.i18n, settings)
+        scheduler = start_scheduler(service, settings)
+        scheduler.shutdown(wait=False)
+        async with harness.app.sessions() as session:
+            ids = (await session.execute(text("select id from apscheduler_jobs"))).scalars().all()
+        assert ids == [JOB_ID]
+    finally:
+        await harness.app.close()
