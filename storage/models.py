@@ -72,5 +72,5 @@ class FsmRecord(Base):
 
 __all__ = ["Base", "FsmRecord", "TeacherProfile", "Text", "User"]
 from storage import broadcast_models as _broadcast_models  # noqa: E402,F401  (register the tables on Base)
-from storage import scoring_models as _scoring_models  # noqa: E402,F401  (register the tables on Base)
 from storage import commission_models as _commission_models  # noqa: E402,F401  (register the tables on Base)
+from storage import scoring_models as _scoring_models  # noqa: E402,F401  (register the tables on Base)
