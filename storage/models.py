@@ -71,6 +71,9 @@ class FsmRecord(Base):
 
 
 __all__ = ["Base", "FsmRecord", "TeacherProfile", "Text", "User"]
-from storage import broadcast_models as _broadcast_models  # noqa: E402,F401  (register the tables on Base)
-from storage import commission_models as _commission_models  # noqa: E402,F401  (register the tables on Base)
-from storage import scoring_models as _scoring_models  # noqa: E402,F401  (register the tables on Base)
+
+# Every area's tables registered on Base, so Alembic's autogenerate sees the whole schema.
+from storage import broadcast_models as _broadcast_models  # noqa: E402,F401
+from storage import checklist_models as _checklist_models  # noqa: E402,F401
+from storage import commission_models as _commission_models  # noqa: E402,F401
+from storage import scoring_models as _scoring_models  # noqa: E402,F401
