@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
@@ -212,7 +213,9 @@ def _table(evaluation: Evaluation) -> str:
                       f"{_('Total'):<{width}}  {format_points(evaluation.total):>6}"])
 
 
-def summary_view(evaluation: Evaluation, answered: dict[str, Any]) -> tuple[dict[str, Any], InlineKeyboardMarkup]:
+def summary_view(evaluation: Evaluation, answered: dict[str, Any],
+                 checklist: Collection[str]) -> tuple[dict[str, Any], InlineKeyboardMarkup]:
+    """The summary; `checklist`: the ids of the person's checklist items (evidence buttons lead there)."""
     sheet = evaluation.sheet
     head = [_("Self-assessment: {title}").format(title=_(sheet.title)), ""]
     tail: list[str] = [""]
@@ -248,7 +251,9 @@ def summary_view(evaluation: Evaluation, answered: dict[str, Any]) -> tuple[dict
     items: dict[str, tuple[Item, list[str]]] = {}
     for result in evaluation.results:
         if result.points > 0:
-            item = evidence_item(sheet, result.criterion)
+            item = evidence_item(sheet, result.criterion, checklist)
+            if item is None:
+                continue
             items.setdefault(item.id, (item, []))[1].append(result.criterion.id)
     if items:
         tail += ["", _("Attach the supporting files of the criteria that score to your checklist (/checklist):")]

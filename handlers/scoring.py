@@ -24,6 +24,7 @@ from bot.services.self_assessment import (
     TEACHER_NO_DYNAMICS,
     SelfAssessmentService,
     Setting,
+    checklist_item_ids,
     setting_of,
     sheet_id_for,
 )
@@ -120,7 +121,8 @@ async def show_criterion(bot: Bot, chat_id: int, ctx: Context, criterion: Criter
 
 async def show_summary(bot: Bot, chat_id: int, ctx: Context, state: FSMContext, edit: int | None = None) -> None:
     await state.set_state(ScoreForm.summary)
-    kwargs, markup = views.summary_view(ctx.service.evaluate(ctx.row), ctx.service.criteria(ctx.row))
+    checklist = await checklist_item_ids(ctx.service.session, ctx.row.user_id)
+    kwargs, markup = views.summary_view(ctx.service.evaluate(ctx.row), ctx.service.criteria(ctx.row), checklist)
     await _show(bot, chat_id, kwargs.pop("text"), markup, edit, **kwargs)
 
 

@@ -7,16 +7,18 @@ score the same data the same way.
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.profile_form import to_rules_profile
+from bot.services.checklist import doc_profile
 from scoring.categories import Category, OrgType, Role
 from scoring.config import Rules, default_rules
 from scoring.documents import BY_ID as DOCUMENT_ITEMS
-from scoring.documents import Item
+from scoring.documents import Item, applicable_items
 from scoring.sheets import SHEETS, Criterion, ScoringSheet
 from scoring.sheets.evaluate import (
     Evaluation,
@@ -28,6 +30,7 @@ from scoring.sheets.evaluate import (
 from scoring.sheets.model import ScaleKind
 from scoring.sheets.observation import OBSERVATION_SHEETS, ObservationSheet
 from storage.models import TeacherProfile
+from storage.repositories import ProfileRepository
 from storage.scoring_models import SelfAssessment
 from storage.scoring_repository import SelfAssessmentRepository
 
@@ -82,30 +85,44 @@ def setting_of(profile: TeacherProfile | None) -> Setting | None:
 
 # Students' contests and olympiads, by sheet family: their files go to "students' achievements".
 _STUDENT_CRITERIA = {"teacher": "2.1", "head": "2.4", "deputy": "2.3"}
+# The results indicators of teacher criterion 1.1 have one checklist item per type of organisation.
+_RESULTS_ITEMS = ("knowledge_quality", "preschool_skills", "programme_mastery", "development_programme")
+_ACHIEVEMENTS = "professional_achievements"
 
 
-def evidence_item(sheet: ScoringSheet, criterion: Criterion) -> Item:
-    """The checklist item (issue 3, scoring/documents.py) where the files supporting a criterion go."""
+def evidence_item(sheet: ScoringSheet, criterion: Criterion, applicable: Collection[str]) -> Item | None:
+    """The checklist item (issue 3, scoring/documents.py) where the files supporting a criterion go, among
+    the items on this person's checklist (`applicable`); None when none of them fits (no dead button)."""
     scale = criterion.scale
     quantity = scale.quantity.value if scale.quantity is not None else None
     family = sheet.id.split("-")[0]
+    candidates: tuple[str, ...]
     if scale.kind is ScaleKind.OBSERVATION or quantity == "sheets":
-        item_id = "observation_sheets"
+        candidates = ("observation_sheets",)
     elif quantity == "hours":
-        item_id = "courses"
+        candidates = ("courses",)
     elif family == "teacher" and criterion.id == "1.1":
-        item_id = "knowledge_quality"
+        candidates = _RESULTS_ITEMS
     elif _STUDENT_CRITERIA.get(family) == criterion.id:
-        item_id = "student_achievements"
-    elif family in ("methodist", "cabinet") and sheet.id.endswith("methodist"):
-        item_id = "methodist_materials"
+        candidates = ("student_achievements", _ACHIEVEMENTS)
+    elif sheet.id == "cabinet-methodist":
+        # Only methodical-cabinet methodists have this item; an organisation's methodist files achievements.
+        candidates = ("methodist_materials", _ACHIEVEMENTS)
     else:
-        item_id = "professional_achievements"
-    return DOCUMENT_ITEMS[item_id]
+        candidates = (_ACHIEVEMENTS,)
+    return next((DOCUMENT_ITEMS[c] for c in candidates if c in applicable), None)
+
+
+async def checklist_item_ids(session: AsyncSession, user_id: int) -> frozenset[str]:
+    """The ids of the items on this person's document checklist (empty until the profile says enough)."""
+    profile = await ProfileRepository(session).get(user_id)
+    view = doc_profile(profile) if profile is not None else None
+    return frozenset(item.id for item in applicable_items(view)) if view is not None else frozenset()
 
 
 class SelfAssessmentService:
     def __init__(self, session: AsyncSession, rules: Rules | None = None):
+        self.session = session
         self.rows = SelfAssessmentRepository(session)
         self.rules = rules or default_rules()
 

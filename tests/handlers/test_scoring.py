@@ -531,3 +531,21 @@ def test_bot_and_cli_agree_with_kinds_on_teacher_methodist_and_head_sheets() -> 
         ours = service.evaluate(row).total
         assert ours > 0
         assert Fraction(str(cli_total(sheet_id, answers)["total"])) == ours, sheet_id
+
+
+async def test_evidence_button_opens_the_checklist_item_and_score_comes_back(harness: Harness) -> None:
+    h, user = harness, harness.user(179)
+    await make_profile(h, 179, "methodist", "general_secondary", "expert", "ru")
+    await h.text(user, "/score")
+    await h.text(user, "6")
+    await h.press(user, level("methodist", "2.1", "district"))
+    for crit in ("2.2", "3.1", "3.2", "3.3", "3.4", "3.5"):
+        sent = await h.press(user, sc("none", crit))
+    sent = await h.press(user, sc("none", "4.1"))
+    evidence = [d for d in last_markup_data(sent) if d.startswith(ChecklistCallback.__prefix__)]
+    assert evidence  # 1.1 (observation sheets) and 2.1 score: their checklist items are offered
+    for data in evidence:
+        sent = await h.press(user, data)
+        assert not [a for a in alerts(sent) if a] and texts(sent), data  # the item's card, not a stale alert
+    sent = await h.text(user, "/score")  # every criterion answered: straight back to the summary
+    assert sc("go", "2.1") in last_markup_data(sent)
