@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from pydantic import SecretStr
 from sqlalchemy import insert
 
 from bot.i18n import create_i18n
@@ -53,7 +54,7 @@ LEASE_SECONDS = 2.0
 def settings_for(database_url: str, api_url: str, rate: float) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
-        bot_token=TOKEN, bot_api_url=api_url, database_url=database_url, broadcast_rate=rate,
+        bot_token=SecretStr(TOKEN), bot_api_url=api_url, database_url=database_url, broadcast_rate=rate,
         broadcast_lease_seconds=LEASE_SECONDS,
     )
 
