@@ -76,11 +76,16 @@ class FileStore:
     def _unique_id(digest: bytes) -> str:
         return "AgAD" + base64.urlsafe_b64encode(digest[:12]).decode().rstrip("=")
 
+    @classmethod
+    def unique_id_of(cls, content: bytes) -> str:
+        """The file_unique_id this store gives `content` (the same bytes always get the same one)."""
+        return cls._unique_id(hashlib.sha256(content).digest())
+
     async def add(
         self, content: bytes, *, kind: str, file_name: str | None = None, mime_type: str | None = None,
-        width: int | None = None, height: int | None = None,
+        width: int | None = None, height: int | None = None, file_id: str | None = None,
     ) -> tuple[str, FileRecord]:
-        """Store content and return a new file_id with its record."""
+        """Store content and return a new file_id with its record (or `file_id` itself, when one is given)."""
         digest = hashlib.sha256(content).digest()
         record_sha = digest.hex()
         blob = self.root / "blobs" / record_sha
@@ -97,11 +102,13 @@ class FileStore:
             mime_type=mime_type or None, width=width, height=height,
         )
         self._by_path[record.file_path] = record
-        return self.new_file_id(record), record
+        return self.new_file_id(record, file_id), record
 
-    def new_file_id(self, record: FileRecord) -> str:
-        prefix = "AgACAgIAAxkBAA" if record.kind == "photos" else "BQACAgIAAxkBAA"
-        file_id = prefix + secrets.token_urlsafe(36)
+    def new_file_id(self, record: FileRecord, file_id: str | None = None) -> str:
+        """A fresh file_id for the record; a given `file_id` (seed data kept in a database) is used as it is."""
+        if file_id is None:
+            prefix = "AgACAgIAAxkBAA" if record.kind == "photos" else "BQACAgIAAxkBAA"
+            file_id = prefix + secrets.token_urlsafe(36)
         self._by_id[file_id] = record
         return file_id
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from sandbox.demo import DEMO_ADMIN_ID, Person, seed
+from sandbox.demo import guide as demo_guide
 from sandbox.server import BotAPIServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,11 +170,7 @@ class Sandbox:
         if self.config.bot_output is None:
             lines.append(f"  Bot log:             {shown(self.log_path)}")
         if self.cast:
-            lines.append("  Demo people (one browser tab each):")
-            for person in self.cast:
-                stage = f", {person.stage}" if person.stage else ""
-                lines.append(f"    {person.role:<9} {person.full_name:<24} {self.user_url(person.id)}"
-                             f"  ({person.language}{stage})")
+            lines += demo_guide(self.user_url)
         else:
             lines.append(f"  Demo admin id:       {DEMO_ADMIN_ID} (create a user with this id on the page"
                          " to act as an admin; --demo creates a whole cast)")

@@ -16,7 +16,7 @@ import aiohttp
 from aiohttp import web
 
 from sandbox.errors import ApiError, not_found
-from sandbox.files import FileStore
+from sandbox.files import FileStore, document_json
 from sandbox.methods import METHODS, Call, canonical_name
 from sandbox.page import add_page_routes
 from sandbox.params import Params, Upload, normalize
@@ -250,6 +250,21 @@ class BotAPIServer:
         chat = self.world.chat(self.bot(token), user_id)
         chat.started = True
         chat.blocked = blocked
+
+    def start_chat(self, user_id: int, *, token: str | None = None) -> None:
+        """Record that the user pressed Start some time ago, so the bot may write to them first
+        (seed data: people who used the bot before this run of the sandbox)."""
+        self.world.chat(self.bot(token), user_id).started = True
+
+    async def store_file(self, content: bytes, filename: str, mime_type: str | None = None, *,
+                         file_id: str | None = None) -> dict[str, Any]:
+        """Put a document in the file store without a chat message and return its Document JSON. With
+        `file_id` it is known under that id, so ids kept in the bot's database work after a restart."""
+        if not content:
+            raise ValueError("file must be non-empty")
+        stored_id, record = await self.world.files.add(content, kind="documents", file_name=filename,
+                                                       mime_type=mime_type, file_id=file_id)
+        return document_json(stored_id, record)
 
     async def send_text(self, user_id: int, text: str, *, reply_to: int | None = None,
                         token: str | None = None) -> dict[str, Any]:

@@ -1,15 +1,61 @@
-"""`--demo` seed data: the cast as simulated users, and teachers' records at different stages in the bot's DB."""
+"""`--demo` seed data: the cast as simulated users, teachers at every stage, a valid commission with
+applications routed to it, and a whole commission session run through the real bot process."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import closing
+from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError
+from sqlalchemy import func, select
+
+from bot.commission_callbacks import CmCallback, VoteCallback
 from bot.profile_form import next_question
+from bot.services.checklist import ChecklistService
+from bot.services.commission import CommissionService
+from bot.services.submission import SubmissionService
 from sandbox.botapi import BotAPIServer
-from sandbox.demo import CAST, DEMO_ADMIN_ID, seed
+from sandbox.demo import (
+    CAST,
+    COMMISSION_ORDER,
+    DEMO_ADMIN_ID,
+    DEMO_CHAIR_ID,
+    DEMO_DISTRICT,
+    DEMO_REGION,
+    DEMO_SECRETARY_ID,
+    SENT,
+    STAGES,
+    TIMEZONE,
+    WORK,
+    demo_files,
+    filing_moment,
+    guide,
+    members,
+    seed,
+    teachers,
+)
+from sandbox.files import FileStore
+from sandbox.run import Sandbox, SandboxConfig
+from scoring.calendar import is_working_day, registration_date
+from scoring.commission import MemberRole
+from scoring.config import default_rules
 from scoring.iin import validate_iin
+from storage.checklist_models import Application, ApplicationStatus, UploadedFile
+from storage.commission_models import Commission, CommissionMember, ReviewStatus
 from storage.db import create_engine, create_session_factory
 from storage.models import TeacherProfile, User
+
+T = TypeVar("T")
 
 
 async def test_seed_creates_cast_and_profiles_once(server: BotAPIServer, tmp_path: Path) -> None:
@@ -17,7 +63,7 @@ async def test_seed_creates_cast_and_profiles_once(server: BotAPIServer, tmp_pat
     cast = await seed(server, url)
     roles = [person.role for person in cast]
     assert roles.count("member") == 7 and roles.count("secretary") == 1 and roles.count("admin") == 1
-    assert roles.count("teacher") >= 2
+    assert {p.stage for p in teachers()} == set(STAGES)  # a teacher at every stage
     assert {user.id for user in server.users()} == {person.id for person in CAST}
     assert all(user.phone_number for user in server.users())
     assert DEMO_ADMIN_ID in {person.id for person in cast if person.role == "admin"}
@@ -38,7 +84,7 @@ async def test_seed_creates_cast_and_profiles_once(server: BotAPIServer, tmp_pat
                     assert validate_iin(profile.iin or "").iin == profile.iin
                     upcoming = next_question(profile)
                     assert upcoming is not None and upcoming.field == "role"
-                elif person.stage == "complete":
+                elif person.stage or person.id in WORK:  # further teachers, and the teacher-members
                     assert profile is not None and profile.completed_at is not None
                     assert validate_iin(profile.iin or "").iin == profile.iin
                     assert next_question(profile) is None
@@ -50,10 +96,315 @@ async def test_seed_creates_cast_and_profiles_once(server: BotAPIServer, tmp_pat
             profile.org_name = "changed in the sandbox"
             await session.commit()
 
-        # Seeding again (every `--demo` start) keeps what happened in the sandbox since.
+        # Seeding again (every `--demo` start) keeps what happened in the sandbox since, and adds nothing.
+        counts = await _row_counts(sessions)
         await seed(server, url)
+        assert await _row_counts(sessions) == counts
         async with sessions() as session:
             profile = await session.get(TeacherProfile, started.id)
             assert profile is not None and profile.org_name == "changed in the sandbox"
     finally:
         await engine.dispose()
+
+
+async def _row_counts(sessions: Any) -> tuple[int, ...]:
+    async with sessions() as session:
+        return tuple([
+            int(await session.scalar(select(func.count()).select_from(model)) or 0)
+            for model in (Commission, CommissionMember, Application, UploadedFile, TeacherProfile)
+        ])
+
+
+async def test_commission_is_valid_and_applications_are_routed_to_it(server: BotAPIServer, tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await seed(server, url)
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            svc = CommissionService(session, default_rules(), TIMEZONE)
+            [c] = await svc.repo.all()
+            assert (c.level, c.region, c.district, c.order_number) == ("district", DEMO_REGION, DEMO_DISTRICT,
+                                                                      COMMISSION_ORDER)
+            # Valid by the service's own check: 7 members (odd), a chair among them, a secretary who is
+            # not one, today within the term of the order.
+            assert await svc.missing(c) == []
+            composition = await svc.composition(c)
+            assert composition.members == {p.id for p in members()}
+            assert composition.chair == DEMO_CHAIR_ID and composition.secretary == DEMO_SECRETARY_ID
+            for member in await svc.repo.members(c.id):
+                assert await svc.member_objections(c, member.user_id, MemberRole(member.role)) == []
+
+            today = svc.today()
+            pending = await svc.pending(c)
+            assert {r.user_id for r in pending} == {p.id for p in teachers("submitted")}
+            for review in pending:
+                assert review.status == ReviewStatus.PENDING.value and review.routed_on <= today
+                app = await svc.application(review.application_id)
+                assert app is not None and app.number
+                assert app.status == ApplicationStatus.SUBMITTED.value
+                assert app.registered_on is not None and app.registered_on <= today  # registered, not pending
+                # The frozen file is every document sent, each a real PDF the server can send back.
+                sent = (app.snapshot or {})["files"]
+                assert set(sent) == set(SENT["submitted"])
+                for file_ids in sent.values():
+                    assert all(server.file_content(fid).startswith(b"%PDF") for fid in file_ids)
+            assert await svc.route_new() == []  # nothing left to route
+
+            submissions = SubmissionService(session, default_rules(), TIMEZONE)
+            [ready] = teachers("ready")
+            assert (await submissions.review(ready.id, datetime.now().astimezone())).passed  # /submit would pass
+            [halfway] = teachers("checklist")
+            checklist = await ChecklistService(session).load(halfway.id)
+            assert checklist is not None and 0 < checklist.progress.done < checklist.progress.total
+            assert not (await submissions.review(halfway.id, datetime.now().astimezone())).passed
+    finally:
+        await engine.dispose()
+
+
+def test_guide_names_every_tab_and_the_session_steps() -> None:
+    text = "\n".join(guide(lambda user_id: f"http://127.0.0.1:8081/?user={user_id}"))
+    for person in CAST:
+        assert f"http://127.0.0.1:8081/?user={person.id}" in text
+    for step in ("/agenda", "/submit", "✋", "🗳", "🏁"):
+        assert step in text
+
+
+# --- a whole session through the real bot ---------------------------------------------------------------
+
+
+async def until(probe: Callable[[], T | None], what: str, timeout: float = 15.0) -> T:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+def callback_data(message: dict[str, Any]) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row if "callback_data" in b]
+
+
+def cm(data: str) -> CmCallback | None:
+    try:
+        return CmCallback.unpack(data)
+    except (TypeError, ValueError):
+        return None
+
+
+def vote(data: str) -> VoteCallback | None:
+    try:
+        return VoteCallback.unpack(data)
+    except (TypeError, ValueError):
+        return None
+
+
+class Chats:
+    """The people's side of the sandbox, through its control API only (what the page does)."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.server = sandbox.server
+        self.db = sandbox.data_dir / "bot.db"
+
+    def bot_messages(self, user_id: int, after: int = 0) -> list[dict[str, Any]]:
+        return [m for m in self.server.history(user_id) if m["from"] == "bot" and m["message_id"] > after]
+
+    def last_id(self, user_id: int) -> int:
+        return max((m["message_id"] for m in self.server.history(user_id)), default=0)
+
+    def button(self, user_id: int, match: Callable[[str], bool]) -> tuple[dict[str, Any], str] | None:
+        """The newest bot message with a button whose callback data matches."""
+        for message in reversed(self.bot_messages(user_id)):
+            for data in callback_data(message):
+                if match(data):
+                    return message, data
+        return None
+
+    async def press(self, user_id: int, match: Callable[[str], bool], what: str) -> tuple[dict[str, Any], str]:
+        """Press the newest matching button; wait for the bot's answer to the callback query (every handler
+        gives one). Returns the answer and the button's callback data."""
+        message, data = await until(lambda: self.button(user_id, match), f"a button: {what}")
+        await self.server.press_button(user_id, message["message_id"], data)
+
+        def answered() -> dict[str, Any] | None:
+            now = next(m for m in self.server.history(user_id) if m["message_id"] == message["message_id"])
+            new = now["callback_answers"][len(message["callback_answers"]):]
+            return next((a for a in reversed(new) if a["data"] == data), None)
+
+        return await until(answered, f"the answer to {what}"), data
+
+    async def send(self, user_id: int, text: str, expect: Callable[[dict[str, Any]], bool],
+                   what: str) -> dict[str, Any]:
+        sent = await self.server.send_text(user_id, text)
+        return await until(lambda: next((m for m in self.bot_messages(user_id, sent["message_id"]) if expect(m)),
+                                        None), what)
+
+    def documents(self, user_id: int) -> list[dict[str, Any]]:
+        return [m["document"] for m in self.bot_messages(user_id) if m.get("document")]
+
+    def documents_since(self, user_id: int, before: int, count: int) -> list[dict[str, Any]] | None:
+        """The documents after the first `before`, once there are `count` of them."""
+        new = self.documents(user_id)[before:]
+        return new if len(new) == count else None
+
+    def named_documents(self, user_id: int, prefix: str, count: int) -> list[dict[str, Any]] | None:
+        named = [d for d in self.documents(user_id) if d["file_name"].startswith(prefix)]
+        return named if len(named) == count else None
+
+    def committed(self, sql: str, *params: object) -> int:
+        """A count from the bot's database: what the bot has committed, not only said. The bot sends its
+        messages (with their buttons) inside the update's transaction, so a script, faster than any person,
+        waits for the commit before pressing what the message offers."""
+        with closing(sqlite3.connect(self.db)) as conn:
+            return int(conn.execute(sql, params).fetchone()[0])
+
+    async def until_committed(self, sql: str, *params: object, expected: int = 1) -> None:
+        await until(lambda: self.committed(sql, *params) == expected, f"committed: {sql} {params} = {expected}")
+
+
+def exactly(data: str) -> Callable[[str], bool]:
+    return lambda d: d == data
+
+
+def act(name: str, ref: int | None = None, arg: str | None = None) -> Callable[[str], bool]:
+    def match(data: str) -> bool:
+        parsed = cm(data)
+        return parsed is not None and parsed.act == name and (ref is None or parsed.ref == ref) and (
+            arg is None or parsed.arg == arg)
+    return match
+
+
+async def test_a_whole_commission_session_in_the_demo(tmp_path: Path) -> None:
+    """The secretary accepts the routed applications, creates and opens a session; the members mark
+    themselves present and vote; the secretary closes and receives the protocol."""
+    sandbox = Sandbox(SandboxConfig(data_dir=tmp_path / "sandbox", port=0, demo=True,
+                                    extra_env={"LOG_LEVEL": "WARNING"}))
+    try:
+        await sandbox.start()
+        assert await sandbox.wait_ready(), sandbox.log_tail()
+        await _run_session(Chats(sandbox))
+    except BaseException:
+        print(sandbox.log_tail(60))
+        raise
+    finally:
+        await sandbox.stop()
+
+
+async def _run_session(chats: Chats) -> None:
+    secretary, voters = DEMO_SECRETARY_ID, [p.id for p in members()]
+    candidates = teachers("submitted")
+
+    # 1. The routed applications: each card, its files (real PDFs), accepted.
+    agenda = await chats.send(secretary, "/agenda", lambda m: sum(map(act("card"), callback_data(m))) == 2,
+                              "the agenda with the two routed applications")
+    for data in [d for d in callback_data(agenda) if act("card")(d)]:
+        application = cm(data).ref  # type: ignore[union-attr]
+        await chats.press(secretary, exactly(data), "the applicant's card")
+        before = len(chats.documents(secretary))
+        await chats.press(secretary, act("files", application), "send the files")
+        files = await until(partial(chats.documents_since, secretary, before, len(SENT["submitted"])),
+                            "the application's files")
+        assert all(chats.server.file_content(doc["file_id"]).startswith(b"%PDF") for doc in files)
+        answer, _data = await chats.press(secretary, act("acc", application), "accept for a session")
+        assert not answer["show_alert"], answer
+    await chats.until_committed("select count(*) from application_reviews where status = 'accepted'",
+                                expected=len(candidates))
+    for teacher in candidates:  # each teacher hears of it
+        await until(partial(chats.bot_messages, teacher.id), f"{teacher.full_name} notified")
+
+    # 2. A session with both on its agenda, opened: every member is asked to mark themselves present.
+    await chats.send(secretary, "/agenda", lambda m: any(map(act("snew"), callback_data(m))), "New session")
+    asked = chats.last_id(secretary)
+    await chats.press(secretary, act("snew"), "new session")
+    await until(lambda: chats.bot_messages(secretary, asked), "the question for the date")
+    await until(lambda: chats.committed("select count(*) from fsm_records where state = 'NewSession:date'"),
+                "the secretary's state committed")
+    await chats.send(secretary, datetime.now().strftime("%d.%m.%Y"),
+                     lambda m: any(map(act("sopen"), callback_data(m))), "the session panel")
+    await chats.until_committed("select count(*) from commission_sessions")
+    await chats.press(secretary, act("sopen"), "open the session")
+    await chats.until_committed("select count(*) from commission_sessions where status = 'open'")
+
+    # 3. All seven mark themselves present (quorum: 5 of 7).
+    for member in voters:
+        await chats.press(member, act("here"), "I am present")
+    await chats.until_committed("select count(*) from session_attendance", expected=len(voters))
+    answer, _data = await chats.press(secretary, act("svote"), "start voting")
+    assert not answer["show_alert"], answer
+    await chats.until_committed("select count(*) from commission_sessions where status = 'voting'")
+
+    # 4. Each candidate put to the vote; every member votes «matches the claimed category» — pedagogue-expert.
+    for _candidate in candidates:
+        _answer, data = await chats.press(secretary, act("item"), "put the next candidate to the vote")
+        item = int(cm(data).arg)  # type: ignore[union-attr]
+        await chats.until_committed("select count(*) from session_candidates where id = ? and status = 'voting'", item)
+
+        def ballot(decision: str, category: str, item: int = item) -> Callable[[str], bool]:
+            return lambda d: (v := vote(d)) is not None and (v.item, v.d, v.cat) == (item, decision, category)
+
+        for member in voters:
+            await chats.press(member, ballot("a", ""), "the decision")
+            answer, _data = await chats.press(member, ballot("a", "expert"), "the category")
+            assert not answer["show_alert"], answer
+        await chats.until_committed("select count(*) from commission_votes where candidate_id = ?", item,
+                                    expected=len(voters))
+        answer, _data = await chats.press(secretary, act("iclose", arg=str(item)), "close the vote")
+        assert not answer["show_alert"], answer
+        await chats.until_committed("select count(*) from commission_decisions where candidate_id = ?", item)
+
+    # 5. Closed: the protocol reaches the secretary; extract and certificate reach each teacher.
+    answer, _data = await chats.press(secretary, act("sclose"), "close the session")
+    assert not answer["show_alert"], answer
+
+    protocol = await until(partial(chats.named_documents, secretary, "protocol-", 2), "the protocol, DOCX and PDF")
+    assert {d["file_name"].rsplit(".", 1)[1] for d in protocol} == {"docx", "pdf"}
+    pdf = next(d for d in protocol if d["file_name"].endswith(".pdf"))
+    assert chats.server.file_content(pdf["file_id"]).startswith(b"%PDF")
+    for teacher in candidates:
+        for kind in ("extract-", "certificate-"):  # DOCX and PDF of each
+            await until(partial(chats.named_documents, teacher.id, kind, 2), f"{teacher.full_name}'s {kind}")
+    assert chats.committed("select count(*) from applications where status = 'decided'") == len(candidates)
+
+
+def test_demo_files_are_stable() -> None:
+    """The same bytes and ids on every run: the database keeps the ids, the server gets the files again."""
+    first = demo_files()
+    demo_files.cache_clear()
+    again = demo_files()
+    assert [(f.file_id, f.file_unique_id) for f in first] == [(f.file_id, f.file_unique_id) for f in again]
+    assert len({f.file_id for f in first}) == len(first)
+
+
+async def test_seeded_files_and_chats_serve_the_bot(server: BotAPIServer, bot: Bot) -> None:
+    """What seeding relies on: a file stored under a fixed id is sent by the bot like any other, and a
+    chat marked as started lets the bot write first (Telegram refuses a user who never pressed Start)."""
+    server.create_user("Seeded", user_id=42)
+    with pytest.raises(TelegramForbiddenError):
+        await bot.send_message(42, "hello")
+    server.start_chat(42)
+    assert (await bot.send_message(42, "hello")).text == "hello"
+    content = b"%PDF-1.4 a demo file"
+    stored = await server.store_file(content, "demo.pdf", "application/pdf", file_id="BQACAgIAAxkBAA-demo-42")
+    assert stored["file_id"] == "BQACAgIAAxkBAA-demo-42"
+    sent = await bot.send_document(42, "BQACAgIAAxkBAA-demo-42")
+    assert sent.document is not None and sent.document.file_name == "demo.pdf"
+    assert sent.document.file_unique_id == FileStore.unique_id_of(content)
+    assert server.file_content("BQACAgIAAxkBAA-demo-42") == content
+
+
+@pytest.mark.parametrize("local", [
+    "2026-11-25 11:30",  # a working day after 10:00: that day
+    "2026-11-25 08:00",  # before 10:00: the working day before
+    "2026-11-25 22:00",  # after hours: still that day's 10:00
+    "2026-11-29 15:00",  # a Sunday: Friday
+    "2026-12-16 12:00",  # Independence Day: the working day before
+])
+def test_demo_applications_are_filed_in_working_hours(local: str) -> None:
+    now = datetime.strptime(local, "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(TIMEZONE))
+    filed = filing_moment(now)
+    assert filed <= now and is_working_day(filed.date()) and filed.hour == 10
+    assert registration_date(filed, default_rules()) == filed.date() <= now.date()
+    assert now.date() - filed.date() < timedelta(days=7)
