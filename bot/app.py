@@ -8,7 +8,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
-from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -45,9 +45,11 @@ def create_dispatcher(
         assert isinstance(storage, RedisStorage)
         isolation = RedisEventIsolation(storage.redis)
     # FSM is registered by hand so that it runs inside the update's database session: its reads and
-    # writes then share the update's single transaction instead of opening their own.
-    dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True, fsm_storage=storage)
-    dp.update.outer_middleware(DatabaseMiddleware(sessions, settings))
+    # writes then share the update's single transaction instead of opening their own. The chat lock
+    # moves out to the database middleware, so it is held until that transaction commits.
+    dp = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation(), disable_fsm=True,
+                    fsm_storage=storage)
+    dp.update.outer_middleware(DatabaseMiddleware(sessions, settings, isolation, dp.fsm))
     dp.update.outer_middleware(dp.fsm)
     UserLocaleMiddleware(i18n).setup(dp)
     dp.include_routers(

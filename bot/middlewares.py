@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.fsm.middleware import FSMContextMiddleware
+from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,11 +17,29 @@ from storage.repositories import UserRepository
 
 
 class DatabaseMiddleware(BaseMiddleware):
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings):
+    """One session per update; the chat's isolation lock is held until the transaction has committed,
+    so the next update of the same chat (a double tap) always sees what this one wrote."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings,
+                 isolation: BaseEventIsolation | None = None, fsm: FSMContextMiddleware | None = None):
         self.sessions = sessions
         self.settings = settings
+        self.isolation = isolation
+        self.fsm = fsm
 
     async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        context = self.fsm.resolve_event_context(data["bot"], data) if self.fsm and self.isolation else None
+        if context is None or self.isolation is None:
+            return await self._handle(handler, event, data)
+        async with self.isolation.lock(key=context.key):
+            return await self._handle(handler, event, data)
+
+    async def _handle(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
         event: TelegramObject,

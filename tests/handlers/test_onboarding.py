@@ -246,3 +246,29 @@ async def test_user_who_unblocked_the_bot_is_active_again(harness: Harness) -> N
     async with harness.app.sessions() as session:
         row = await session.get(User, 23)
         assert row is not None and row.is_active
+
+
+async def test_double_tap_is_handled_once(harness: Harness, monkeypatch: Any) -> None:
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    commit = AsyncSession.commit
+
+    async def slow_commit(self: AsyncSession) -> None:
+        await asyncio.sleep(0.05)  # widen the window between the handler's end and the commit
+        await commit(self)
+
+    monkeypatch.setattr(AsyncSession, "commit", slow_commit)
+    user = harness.user(24)
+    await start_and_consent(harness, user)
+    await harness.text(user, "Иванов Иван")
+    await harness.text(user, VALID_IIN)
+    press = ChoiceCallback(field="role", value="teacher").pack()
+    first, second = await asyncio.gather(harness.press(user, press), harness.press(user, press))
+    # The second tap waits for the first to commit, then finds its question already answered.
+    stale = [a for a in alerts(first) + alerts(second) if a]
+    assert len(stale) == 1
+    async with harness.app.sessions() as session:
+        record = await session.scalar(select(FsmRecord).where(FsmRecord.key.like("%:24:24:%")))
+        assert record is not None and record.state == "ProfileForm:org_type"
