@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commission_callbacks import CmCallback, InviteRoleCallback
 from bot.i18n import render
 from bot.keyboards import LANGUAGE_NAMES, grid
+from bot.reach import reach
 from bot.services.commission import INVITE_PREFIX, CommissionService
 from bot.services.commission_card import card, submitted_files
 from bot.settings import Settings
@@ -71,7 +72,7 @@ async def notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings
     locale = (user.locale if user else None) or settings.default_locale
     rendered = {k: (v.render(lambda t: i18n.gettext(t, locale=locale)) if isinstance(v, RuleMessage) else v)
                 for k, v in params.items()}
-    await bot.send_message(user_id, i18n.gettext(msgid, locale=locale).format(**rendered))
+    await reach(user_id, bot.send_message(user_id, i18n.gettext(msgid, locale=locale).format(**rendered)))
 
 
 # --- the admin creates a commission ----------------------------------------------------------
@@ -567,7 +568,7 @@ async def refuse_documents(message: Message, state: FSMContext, session: AsyncSe
     if not await svc.refuse(review, message.from_user.id, grounds, documents, locale, notice):
         await message.answer(_("This application has already been accepted or refused."))
         return
-    await message.bot.send_message(review.user_id, notice)
+    await reach(review.user_id, message.bot.send_message(review.user_id, notice))
     await message.answer(_("Refused; the teacher is notified."))
 
 

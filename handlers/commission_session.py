@@ -18,6 +18,7 @@ from bot.commission_ballot import ballot_markup, ballot_text
 from bot.commission_callbacks import CmCallback, VoteCallback
 from bot.i18n import render
 from bot.keyboards import grid
+from bot.reach import reach
 from bot.services.commission import CommissionService, utc_now
 from bot.services.commission_docs import DocumentService
 from bot.services.commission_points import PointsService
@@ -177,12 +178,12 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
         await callback.answer(_("The session is open."))
         for member in await commissions.repo.members(c.id):
             locale = await locale_of(session, settings, member.user_id)
-            await bot.send_message(member.user_id, i18n.gettext(
+            await reach(member.user_id, bot.send_message(member.user_id, i18n.gettext(
                 "Session No. {number} of «{name}» on {date} is open. Mark yourself present:", locale=locale).format(
                 number=s.number, name=c.name, date=s.session_date.strftime("%d.%m.%Y")),
                 reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
                     text=i18n.gettext("✋ I am present", locale=locale),
-                    callback_data=CmCallback(act="here", ref=s.id).pack())]]))
+                    callback_data=CmCallback(act="here", ref=s.id).pack())]])))
     elif act == "svote":
         problem = await sessions.start_voting(s)
         if problem is not None:
@@ -282,8 +283,9 @@ async def send_ballots(bot: Bot, session: AsyncSession, settings: Settings, i18n
         def tr(text: str, locale: str = locale) -> str:
             return i18n.gettext(text, locale=locale)
 
-        await bot.send_message(user_id, ballot_text(tr, item, own, await points.member_total(item, user_id)),
-                               reply_markup=await ballot(session, sessions, s, item, tr))
+        await reach(user_id, bot.send_message(
+            user_id, ballot_text(tr, item, own, await points.member_total(item, user_id)),
+            reply_markup=await ballot(session, sessions, s, item, tr)))
 
 
 async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: AsyncSession,
@@ -340,16 +342,17 @@ async def issue_documents(bot: Bot, session: AsyncSession, settings: Settings, i
             for user_id in [c.secretary_user_id, *members]:
                 if user_id is not None:
                     for doc in p.documents:
-                        await bot.send_document(user_id, as_file(doc))
+                        await reach(user_id, bot.send_document(user_id, as_file(doc)))
             continue
         assert p.item is not None
         decision = await commissions.repo.decision(p.item.id)
         locale = await locale_of(session, settings, p.item.user_id)
         caption = i18n.gettext(EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION, locale=locale)
         for doc in p.documents:
-            await bot.send_document(p.item.user_id, as_file(doc), caption=caption.format(name=c.name))
+            await reach(p.item.user_id, bot.send_document(p.item.user_id, as_file(doc),
+                                                          caption=caption.format(name=c.name)))
             if c.secretary_user_id is not None:
-                await bot.send_document(c.secretary_user_id, as_file(doc))
+                await reach(c.secretary_user_id, bot.send_document(c.secretary_user_id, as_file(doc)))
         if decision is not None:
             if p.kind == "extract":
                 decision.extract_sent_at = now

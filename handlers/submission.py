@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -182,11 +185,17 @@ async def withdraw_command(message: Message, session: AsyncSession, settings: Se
     )
 
 
-def status_line(app: Application | None, today_is_after: bool) -> str:
+def local_date(moment: datetime, tz: ZoneInfo) -> date:
+    # Stored in UTC; the teacher's calendar is Kazakhstan's (a 01:00 filing is not yesterday's).
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(tz).date()
+
+
+def status_line(app: Application | None, today_is_after: bool, tz: ZoneInfo) -> str:
     if app is None or app.status == ApplicationStatus.DRAFT:
         return _("Status: draft, not submitted yet.")
     if app.status == ApplicationStatus.WITHDRAWN:
-        when = fmt_date(app.withdrawn_at.date()) if app.withdrawn_at else "—"
+        when = fmt_date(local_date(app.withdrawn_at, tz)) if app.withdrawn_at else "—"
         return _("Status: application No. {number} withdrawn on {date}; you can submit again while the window is "
                  "open.").format(number=app.number, date=when)
     if app.status == ApplicationStatus.UNDER_REVIEW:
@@ -196,10 +205,11 @@ def status_line(app: Application | None, today_is_after: bool) -> str:
     assert app.registered_on is not None and app.submitted_at is not None
     if today_is_after:
         return _("Status: application No. {number} submitted on {submitted}, registered on {registered}.").format(
-            number=app.number, submitted=fmt_date(app.submitted_at.date()), registered=fmt_date(app.registered_on))
+            number=app.number, submitted=fmt_date(local_date(app.submitted_at, tz)),
+            registered=fmt_date(app.registered_on))
     return _("Status: application No. {number} submitted on {submitted}; it will be registered on {registered} "
              "(the next working day).").format(
-        number=app.number, submitted=fmt_date(app.submitted_at.date()), registered=fmt_date(app.registered_on))
+        number=app.number, submitted=fmt_date(local_date(app.submitted_at, tz)), registered=fmt_date(app.registered_on))
 
 
 async def status_command(message: Message, session: AsyncSession, settings: Settings, clock: Clock = utc_now) -> None:
@@ -212,7 +222,7 @@ async def status_command(message: Message, session: AsyncSession, settings: Sett
         return
     app = await service.latest(message.from_user.id, now)
     registered = app is not None and app.registered_on is not None and review.today >= app.registered_on
-    lines = [status_line(app, registered)]
+    lines = [status_line(app, registered, ZoneInfo(settings.timezone))]
     if review.checklist is not None:
         lines.append(progress_line(review.checklist))
     if review.essay is None:

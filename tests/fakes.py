@@ -9,6 +9,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramForbiddenError
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
@@ -31,6 +32,8 @@ class RecordingSession(BaseSession):
         self.keep = keep
         self.count = 0
         self.requests: list[TelegramMethod[Any]] = []
+        # Chats whose user blocked the bot: sending there fails as Telegram's 403 does.
+        self.blocked: set[int] = set()
         self._ids = itertools.count(1000)
         # file_id -> content served by getFile + download (bot.download in handlers).
         self.files: dict[str, bytes] = {}
@@ -52,6 +55,9 @@ class RecordingSession(BaseSession):
             self.requests.append(method)
         if isinstance(method, GetMe):
             return BOT_USER
+        chat = getattr(method, "chat_id", None)
+        if chat is not None and int(chat) in self.blocked and isinstance(method, SendMessage | SendDocument):
+            raise TelegramForbiddenError(method=method, message="Forbidden: bot was blocked by the user")
         if isinstance(method, GetFile):
             content = self.files.get(method.file_id, b"")
             return File(file_id=method.file_id, file_unique_id=f"u-{method.file_id}", file_size=len(content),

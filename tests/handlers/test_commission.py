@@ -432,3 +432,17 @@ async def test_scheduler_reminds_a_late_secretary_in_working_hours_only(harness:
         to_secretary.append([r for r in harness.session.requests[before:]
                              if isinstance(r, SendMessage) and r.chat_id == SECRETARY])
     assert [len(batch) for batch in to_secretary] == [0, 1, 0]
+
+
+async def test_a_member_who_blocked_the_bot_does_not_stop_the_session(harness: Harness) -> None:
+    cid, apps = await valid_commission_with_applications(harness)
+    await review_all(harness, apps)
+    secretary = harness.user(SECRETARY)
+    await harness.press(secretary, cm("snew", cid))
+    await harness.text(secretary, "15.12.2026")
+    s = await latest_session(harness)
+    harness.session.blocked.add(MEMBERS[-1])  # blocked the bot after joining
+    sent = await harness.press(secretary, cm("sopen", s.id))
+    invited = {r.chat_id for r in sent if isinstance(r, SendMessage)}
+    assert set(MEMBERS[:-1]) <= invited  # everyone else was told, despite the failure
+    assert (await latest_session(harness)).status == "open"

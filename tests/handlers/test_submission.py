@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from aiogram.methods import SendMessage
@@ -224,3 +224,13 @@ async def test_submission_reaches_the_commission_secretary_at_once(harness: Harn
     sent = await harness.press(harness.user(60), SUBMIT)
     to_secretary = [r for r in sent if isinstance(r, SendMessage) and r.chat_id == SECRETARY]
     assert len(to_secretary) == 1 and "/agenda" in to_secretary[0].text
+
+
+async def test_status_shows_the_local_date_of_a_night_filing(harness: Harness) -> None:
+    await make_teacher(harness, 61, locale="ru")
+    await fill_everything(harness, 61)
+    night = datetime(2026, 11, 24, 20, 30, tzinfo=UTC)  # 01:30 on the 25th in Almaty; the bot's clock is UTC
+    await submit(harness, harness.user(61), night)
+    harness.app.dispatcher["clock"] = at(datetime(2026, 11, 26, 12, 0, tzinfo=ALMATY))
+    status = texts(await harness.text(harness.user(61), "/status"))[0]
+    assert "25.11.2026" in status and "24.11.2026" not in status
