@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.utils.i18n import gettext as _
-from scoring.eligibility import EligibilityReport
 
 from bot import keyboards
 from bot.i18n import render
@@ -15,6 +14,7 @@ from bot.profile_form import QUESTIONS, display_value
 from bot.services.profile import assess
 from bot.settings import Settings
 from scoring.config import default_rules
+from scoring.eligibility import EligibilityReport
 from storage.models import TeacherProfile
 
 FINDING_ICONS = {"ok": "✅", "warning": "⚠️", "blocker": "⛔", "info": "ℹ️"}
