@@ -60,7 +60,9 @@ async def test_open_item_send_files_done(harness: Harness, locale: str) -> None:
     sent = await harness.press(user, ck("open", "courses"), message_id=77)
     # The board is edited in place into the item's card: what it is, why, the clause.
     assert len(sent) == 2 and isinstance(sent[1], EditMessageText) and sent[1].message_id == 77
-    assert "App 4" in sent[1].text
+    from scoring.documents import BY_ID
+
+    assert harness.app.i18n.gettext(BY_ID["courses"].why, locale=locale) in sent[1].text  # why, with its clause
     sent = await harness.send(user, document=pdf("c1", "courses.pdf"))
     assert len(texts(sent)) == 1 and "courses.pdf" in texts(sent)[0]
     sent = await harness.send(user, photo=photo("c2"))
