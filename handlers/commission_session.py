@@ -347,7 +347,8 @@ async def issue_documents(bot: Bot, session: AsyncSession, settings: Settings, i
         assert p.item is not None
         decision = await commissions.repo.decision(p.item.id)
         locale = await locale_of(session, settings, p.item.user_id)
-        caption = i18n.gettext(EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION, locale=locale)
+        template = EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION
+        caption = i18n.gettext(template, locale=locale)
         for doc in p.documents:
             await reach(p.item.user_id, bot.send_document(p.item.user_id, as_file(doc),
                                                           caption=caption.format(name=c.name)))
