@@ -557,39 +557,9 @@ def _check_sequence(a: _Assessment) -> None:
     if current is None:
         _check_entry(a)
         return
-    step = ladder.index(p.claimed) - ladder.index(current)
-    if step == 1:
-        a.add(
-            FindingKind.OK,
-            "§31",
-            N_("After {current}, {claimed} is the next step."),
-            claimed=_cat(p.claimed),
-            current=_cat(current),
-        )
-    elif step == 0:
-        a.add(
-            FindingKind.OK,
-            "§31",
-            N_("You are confirming your current category {current}."),
-            current=_cat(current),
-        )
-    elif step < 0:
-        a.add(
-            FindingKind.BLOCKER,
-            "§31",
-            N_("You already hold {current}, which is above {claimed}."),
-            current=_cat(current),
-            claimed=_cat(p.claimed),
-        )
-    else:
-        a.add(
-            FindingKind.BLOCKER,
-            "§31",
-            N_("Categories go one step at a time: after {current} you can claim {next}, not {claimed}."),
-            current=_cat(current),
-            next=_cat(ladder[ladder.index(current) + 1]),
-            claimed=_cat(p.claimed),
-        )
+    _check_step(a, ladder, current, "§31", N_(
+        "Categories go one step at a time: after {current} you can claim {next}, not {claimed}."
+    ))
 
 
 def _check_entry(a: _Assessment) -> None:
@@ -653,7 +623,6 @@ def _check_entry(a: _Assessment) -> None:
 
 
 def _check_leader_sequence(a: _Assessment, ladder: tuple[Category, ...], current: Category | None) -> None:
-    p = a.profile
     if current is None:
         a.add(
             FindingKind.OK,
@@ -664,42 +633,27 @@ def _check_leader_sequence(a: _Assessment, ladder: tuple[Category, ...], current
             ),
         )
         return
-    step = ladder.index(p.claimed) - ladder.index(current)
+    _check_step(a, ladder, current, "§44", N_(
+        "Only the first attestation may skip a level: after {current} you can claim {next}, not {claimed}."
+    ))
+
+
+def _check_step(a: _Assessment, ladder: tuple[Category, ...], current: Category, clause: str, too_far: str) -> None:
+    """The claim against the current category on one ladder: next step, confirmation, down, or a skip."""
+    claimed = a.profile.claimed
+    step = ladder.index(claimed) - ladder.index(current)
     if step == 1:
-        a.add(
-            FindingKind.OK,
-            "§44",
-            N_("After {current}, {claimed} is the next step."),
-            claimed=_cat(p.claimed),
-            current=_cat(current),
-        )
+        a.add(FindingKind.OK, clause, N_("After {current}, {claimed} is the next step."),
+              claimed=_cat(claimed), current=_cat(current))
     elif step == 0:
-        a.add(
-            FindingKind.OK,
-            "§44",
-            N_("You are confirming your current category {current}."),
-            current=_cat(current),
-        )
+        a.add(FindingKind.OK, clause, N_("You are confirming your current category {current}."),
+              current=_cat(current))
     elif step < 0:
-        a.add(
-            FindingKind.BLOCKER,
-            "§44",
-            N_("You already hold {current}, which is above {claimed}."),
-            current=_cat(current),
-            claimed=_cat(p.claimed),
-        )
+        a.add(FindingKind.BLOCKER, clause, N_("You already hold {current}, which is above {claimed}."),
+              current=_cat(current), claimed=_cat(claimed))
     else:
-        a.add(
-            FindingKind.BLOCKER,
-            "§44",
-            N_(
-                "Only the first attestation may skip a level: after {current} you can claim {next}, "
-                "not {claimed}."
-            ),
-            current=_cat(current),
-            next=_cat(ladder[ladder.index(current) + 1]),
-            claimed=_cat(p.claimed),
-        )
+        a.add(FindingKind.BLOCKER, clause, too_far, current=_cat(current),
+              next=_cat(ladder[ladder.index(current) + 1]), claimed=_cat(claimed))
 
 
 def _check_experience_and_education(a: _Assessment) -> None:
