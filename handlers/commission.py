@@ -24,6 +24,7 @@ from bot.keyboards import LANGUAGE_NAMES, grid
 from bot.reach import reach
 from bot.services.commission import INVITE_PREFIX, CommissionService
 from bot.services.commission_card import card, submitted_files
+from bot.services.notify import locale_of, notify, route_and_notify
 from bot.settings import Settings
 from handlers import commission_points, commission_session
 from handlers.commission_session import parse_date
@@ -33,7 +34,6 @@ from scoring.config import default_rules
 from scoring.i18n import Message as RuleMessage
 from scoring.regions import REGIONS, region_by_id
 from storage.commission_models import Commission, InviteKind
-from storage.models import User
 
 
 class NewCommission(StatesGroup):
@@ -63,16 +63,6 @@ def service(session: AsyncSession, settings: Settings) -> CommissionService:
 
 def button(text: str, act: str, ref: int = 0, arg: str = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=CmCallback(act=act, ref=ref, arg=arg).pack())
-
-
-async def notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings, user_id: int,
-                 msgid: str, **params: object) -> None:
-    """Send a text to another user in THEIR language (not the language of whoever caused it)."""
-    user = await session.get(User, user_id)
-    locale = (user.locale if user else None) or settings.default_locale
-    rendered = {k: (v.render(lambda t: i18n.gettext(t, locale=locale)) if isinstance(v, RuleMessage) else v)
-                for k, v in params.items()}
-    await reach(user_id, bot.send_message(user_id, i18n.gettext(msgid, locale=locale).format(**rendered)))
 
 
 # --- the admin creates a commission ----------------------------------------------------------
@@ -397,16 +387,6 @@ async def finish_join(bot: Bot, user_id: int, name: str, state: FSMContext, sess
 # --- the secretary reviews applications ----------------------------------------------------------
 
 
-async def route_and_notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings) -> None:
-    """Route registered applications and tell each commission's secretary about theirs."""
-    for routed in await service(session, settings).route_new():
-        if routed.commission.secretary_user_id is not None:
-            await notify(bot, session, i18n, settings, routed.commission.secretary_user_id,
-                         "A new application No. {number} is routed to «{name}». Accept or refuse it within one "
-                         "working day: /agenda",
-                         number=routed.application.number or routed.application.id, name=routed.commission.name)
-
-
 async def agenda_command(message: Message, session: AsyncSession, settings: Settings, i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
     await route_and_notify(message.bot, session, i18n, settings)
@@ -554,8 +534,7 @@ async def refuse_documents(message: Message, state: FSMContext, session: AsyncSe
         return
     review, c = found
     grounds = [RefusalGround(g) for g in data["grounds"]]
-    teacher = await session.get(User, review.user_id)
-    locale = (teacher.locale if teacher else None) or settings.default_locale
+    locale = await locale_of(session, review.user_id, settings.default_locale)
     app = await svc.application(review.application_id)
 
     def tr(text: str) -> str:

@@ -23,6 +23,7 @@ from bot.services.commission import CommissionService, utc_now
 from bot.services.commission_docs import DocumentService
 from bot.services.commission_points import PointsService
 from bot.services.commission_session import REASON_LENGTH, Closed, SessionService
+from bot.services.notify import locale_of
 from bot.settings import Settings
 from scoring.categories import Category
 from scoring.commission import Decision
@@ -30,7 +31,6 @@ from scoring.config import default_rules
 from scoring.i18n import N_
 from scoring.i18n import Message as Message_
 from storage.commission_models import AgendaItem, Commission, CommissionSession, GeneratedDocument, SessionStatus
-from storage.models import User
 
 
 class NewSession(StatesGroup):
@@ -55,11 +55,6 @@ def parse_date(text: str) -> date | None:
 
 def button(text: str, act: str, ref: int = 0, arg: str = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=CmCallback(act=act, ref=ref, arg=arg).pack())
-
-
-async def locale_of(session: AsyncSession, settings: Settings, user_id: int) -> str:
-    user = await session.get(User, user_id)
-    return (user.locale if user else None) or settings.default_locale
 
 
 # --- creating a session ------------------------------------------------------------------------
@@ -177,7 +172,7 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
             return
         await callback.answer(_("The session is open."))
         for member in await commissions.repo.members(c.id):
-            locale = await locale_of(session, settings, member.user_id)
+            locale = await locale_of(session, member.user_id, settings.default_locale)
             await reach(member.user_id, bot.send_message(member.user_id, i18n.gettext(
                 "Session No. {number} of «{name}» on {date} is open. Mark yourself present:", locale=locale).format(
                 number=s.number, name=c.name, date=s.session_date.strftime("%d.%m.%Y")),
@@ -278,7 +273,7 @@ async def send_ballots(bot: Bot, session: AsyncSession, settings: Settings, i18n
     points = PointsService(session, sessions.commissions.rules)
     own = await points.own_total(item)
     for user_id in await sessions.voters(s, item):
-        locale = await locale_of(session, settings, user_id)
+        locale = await locale_of(session, user_id, settings.default_locale)
 
         def tr(text: str, locale: str = locale) -> str:
             return i18n.gettext(text, locale=locale)
@@ -346,7 +341,7 @@ async def issue_documents(bot: Bot, session: AsyncSession, settings: Settings, i
             continue
         assert p.item is not None
         decision = await commissions.repo.decision(p.item.id)
-        locale = await locale_of(session, settings, p.item.user_id)
+        locale = await locale_of(session, p.item.user_id, settings.default_locale)
         template = EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION
         caption = i18n.gettext(template, locale=locale)
         for doc in p.documents:

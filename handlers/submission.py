@@ -18,9 +18,9 @@ from bot.attestation_callbacks import SubmissionCallback
 from bot.checklist_views import progress_line
 from bot.i18n import render
 from bot.services.checklist import Clock, utc_now
+from bot.services.notify import route_and_notify
 from bot.services.submission import Review, SubmissionService, fmt_date
 from bot.settings import Settings
-from handlers.commission import route_and_notify
 from scoring.categories import Category
 from scoring.essay import essay_verdict
 from storage.checklist_models import Application, ApplicationStatus

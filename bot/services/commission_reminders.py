@@ -14,7 +14,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.commission import CommissionService
-from storage.models import User
+from bot.services.notify import locale_of
 
 
 async def remind_secretaries(bot: Bot, session: AsyncSession, i18n: I18n, default_locale: str,
@@ -25,8 +25,7 @@ async def remind_secretaries(bot: Bot, session: AsyncSession, i18n: I18n, defaul
     extracts = await svc.overdue_extracts(now)
     reminded = 0
     for secretary in sorted(set(reviews) | set(extracts)):
-        user = await session.get(User, secretary)
-        locale = (user.locale if user else None) or default_locale
+        locale = await locale_of(session, secretary, default_locale)
         lines = []
         pending = [r for r in reviews.get(secretary, []) if r.reminded_at is None]
         if pending:

@@ -1,0 +1,45 @@
+"""Telling another person something (a secretary, a teacher, a member) in THEIR language.
+
+The update's own locale is the sender's; the addressee reads the message in the language they chose.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.reach import reach
+from bot.services.commission import CommissionService
+from bot.settings import Settings
+from scoring.config import default_rules
+from scoring.i18n import N_
+from scoring.i18n import Message as RuleMessage
+from storage.models import User
+
+
+async def locale_of(session: AsyncSession, user_id: int, default: str) -> str:
+    user = await session.get(User, user_id)
+    return (user.locale if user else None) or default
+
+
+async def notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings, user_id: int,
+                 msgid: str, **params: object) -> None:
+    """Send one translated text; rule messages among the parameters are translated too."""
+    locale = await locale_of(session, user_id, settings.default_locale)
+    rendered = {k: (v.render(lambda t: i18n.gettext(t, locale=locale)) if isinstance(v, RuleMessage) else v)
+                for k, v in params.items()}
+    await reach(user_id, bot.send_message(user_id, i18n.gettext(msgid, locale=locale).format(**rendered)))
+
+
+ROUTED = N_("A new application No. {number} is routed to «{name}». Accept or refuse it within one working day: "
+            "/agenda")
+
+
+async def route_and_notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings) -> None:
+    """Route registered applications and tell each commission's secretary about theirs (§23: one working day)."""
+    service = CommissionService(session, default_rules(), settings.timezone)
+    for routed in await service.route_new():
+        if routed.commission.secretary_user_id is not None:
+            await notify(bot, session, i18n, settings, routed.commission.secretary_user_id, ROUTED,
+                         number=routed.application.number or routed.application.id, name=routed.commission.name)
