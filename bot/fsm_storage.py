@@ -23,6 +23,7 @@ from storage.models import FsmRecord
 # The session of the update being handled (set by DatabaseMiddleware). FSM writes join its
 # transaction: one commit per update, and no second writer fighting SQLite's single write lock.
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
+_SEEN = "fsm_records"
 
 
 class SqlStorage(BaseStorage):
@@ -43,6 +44,22 @@ class SqlStorage(BaseStorage):
             yield own
             await own.commit()
 
+    @staticmethod
+    def _seen(session: AsyncSession) -> dict[str, tuple[str | None, dict[str, Any]]]:
+        # Within one update's transaction a record is read once: the state for the filters and the data
+        # for the handler come from the same row, and this session's own writes keep it current.
+        seen: dict[str, tuple[str | None, dict[str, Any]]] = session.info.setdefault(_SEEN, {})
+        return seen
+
+    async def _record(self, key: str) -> tuple[str | None, dict[str, Any]]:
+        async with self._session() as session:
+            seen = self._seen(session)
+            if key not in seen:
+                row = (await session.execute(
+                    select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key))).first()
+                seen[key] = (row.state, dict(row.data or {})) if row else (None, {})
+            return seen[key]
+
     async def _upsert(self, key: str, values: dict[str, Any]) -> None:
         async with self._session() as session:
             dialect = session.bind.dialect.name if session.bind else "sqlite"
@@ -50,28 +67,32 @@ class SqlStorage(BaseStorage):
             stmt = insert(FsmRecord).values(key=key, **values)
             stmt = stmt.on_conflict_do_update(index_elements=[FsmRecord.key], set_=values)
             await session.execute(stmt)
+            seen = self._seen(session)
+            if key in seen:
+                state, data = seen[key]
+                seen[key] = (values.get("state", state), dict(values.get("data", data)))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         await self._upsert(self._key(key), {"state": value})
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session() as session:
-            return await session.scalar(select(FsmRecord.state).where(FsmRecord.key == self._key(key)))
+        state, _ = await self._record(self._key(key))
+        return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._upsert(self._key(key), {"data": dict(data)})
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as session:
-            data = await session.scalar(select(FsmRecord.data).where(FsmRecord.key == self._key(key)))
-        return dict(data or {})
+        _, data = await self._record(self._key(key))
+        return dict(data)
 
     async def forget(self, user_id: int) -> None:
         """Erase the FSM records of a user's private chat (used by /delete_me)."""
         pattern = f"fsm:%:{user_id}:{user_id}:%"
         async with self._session() as session:
             await session.execute(delete(FsmRecord).where(FsmRecord.key.like(pattern)))
+            self._seen(session).clear()
 
     async def close(self) -> None:
         return None

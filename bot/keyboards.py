@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import (
     ChoiceCallback,
@@ -21,23 +20,21 @@ from bot.callbacks import (
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
 
 
-def language_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for code, name in LANGUAGE_NAMES.items():
-        builder.button(text=name, callback_data=LanguageCallback(code=code))
-    return builder.as_markup()
-
-
-def consent_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("✅ I agree"), callback_data=ConsentCallback(agree=True))
-    builder.button(text=_("❌ I decline"), callback_data=ConsentCallback(agree=False))
-    return builder.as_markup()
-
-
 def grid(buttons: list[InlineKeyboardButton], columns: int = 1) -> InlineKeyboardMarkup:
     """Rows of `columns` buttons. (InlineKeyboardBuilder deep-copies every button: costly on hot paths.)"""
     return InlineKeyboardMarkup(inline_keyboard=[buttons[i:i + columns] for i in range(0, len(buttons), columns)])
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return grid([InlineKeyboardButton(text=name, callback_data=LanguageCallback(code=code).pack())
+                 for code, name in LANGUAGE_NAMES.items()], columns=len(LANGUAGE_NAMES))
+
+
+def consent_keyboard() -> InlineKeyboardMarkup:
+    return grid([
+        InlineKeyboardButton(text=_("✅ I agree"), callback_data=ConsentCallback(agree=True).pack()),
+        InlineKeyboardButton(text=_("❌ I decline"), callback_data=ConsentCallback(agree=False).pack()),
+    ], columns=2)
 
 
 def choice_keyboard(field: str, options: Iterable[tuple[str, str]], columns: int = 1) -> InlineKeyboardMarkup:
@@ -66,15 +63,12 @@ def contact_keyboard() -> ReplyKeyboardMarkup:
 
 
 def profile_edit_keyboard(fields: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for field, label in fields:
-        builder.button(text=f"✏️ {_(label)}", callback_data=EditFieldCallback(field=field))
-    builder.adjust(2)
-    return builder.as_markup()
+    return grid([InlineKeyboardButton(text=f"✏️ {_(label)}", callback_data=EditFieldCallback(field=field).pack())
+                 for field, label in fields], columns=2)
 
 
 def delete_me_keyboard() -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Yes, erase my data"), callback_data=DeleteMeCallback(confirm=True))
-    builder.button(text=_("No, keep it"), callback_data=DeleteMeCallback(confirm=False))
-    return builder.as_markup()
+    return grid([
+        InlineKeyboardButton(text=_("Yes, erase my data"), callback_data=DeleteMeCallback(confirm=True).pack()),
+        InlineKeyboardButton(text=_("No, keep it"), callback_data=DeleteMeCallback(confirm=False).pack()),
+    ], columns=2)
