@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +37,8 @@ class RecordingSession(BaseSession):
         self._ids = itertools.count(1000)
         # file_id -> content served by getFile + download (bot.download in handlers).
         self.files: dict[str, bytes] = {}
+        # Called with each request before it is answered (to look at the world as the request leaves).
+        self.on_request: Callable[[TelegramMethod[Any]], Awaitable[None]] | None = None
 
     def _message(self, chat_id: int | str, **fields: Any) -> Message:
         markup = fields.pop("reply_markup", None)
@@ -53,6 +55,8 @@ class RecordingSession(BaseSession):
         self.count += 1
         if self.keep:
             self.requests.append(method)
+        if self.on_request is not None:
+            await self.on_request(method)
         if isinstance(method, GetMe):
             return BOT_USER
         chat = getattr(method, "chat_id", None)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
-from aiogram.methods import SendMessage
+from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
 from bot.attestation_callbacks import ChecklistCallback, EssayCallback, SubmissionCallback
 from storage.checklist_models import Application, Essay, ItemMark, Notice, UploadedFile
+from storage.commission_models import ApplicationReview
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import ALMATY, NOW, at, make_teacher, pdf
 
@@ -224,6 +226,30 @@ async def test_submission_reaches_the_commission_secretary_at_once(harness: Harn
     sent = await harness.press(harness.user(60), SUBMIT)
     to_secretary = [r for r in sent if isinstance(r, SendMessage) and r.chat_id == SECRETARY]
     assert len(to_secretary) == 1 and "/agenda" in to_secretary[0].text
+
+
+async def test_the_secretary_is_told_only_once_the_application_is_saved(harness: Harness) -> None:
+    """The secretary may open /agenda the instant the message arrives: by then the routed application
+    must be committed, visible to any other connection."""
+    from tests.handlers.commission_helpers import SECRETARY, elect_chair, full_commission
+
+    cid = await full_commission(harness)
+    await elect_chair(harness, cid)
+    await make_teacher(harness, 62, locale="ru")
+    await fill_everything(harness, 62)
+    harness.app.dispatcher["clock"] = at(datetime(2026, 11, 24, 11, 0, tzinfo=ALMATY))
+    await harness.text(harness.user(62), "/submit")
+    seen_by_secretary: list[int] = []
+
+    async def look(method: TelegramMethod[Any]) -> None:
+        if isinstance(method, SendMessage) and method.chat_id == SECRETARY:
+            async with harness.app.sessions() as other:
+                seen_by_secretary.append(len((await other.scalars(
+                    select(ApplicationReview).where(ApplicationReview.commission_id == cid))).all()))
+
+    harness.session.on_request = look
+    await harness.press(harness.user(62), SUBMIT)
+    assert seen_by_secretary == [1]
 
 
 async def test_status_shows_the_local_date_of_a_night_filing(harness: Harness) -> None:
