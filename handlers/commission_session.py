@@ -9,7 +9,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,8 +19,8 @@ from bot.commission_callbacks import CmCallback, VoteCallback
 from bot.i18n import render
 from bot.keyboards import grid
 from bot.reach import reach
-from bot.services.commission import CommissionService, utc_now
-from bot.services.commission_docs import DocumentService
+from bot.services.commission import CommissionService
+from bot.services.commission_delivery import DocumentDelivery
 from bot.services.commission_points import PointsService
 from bot.services.commission_session import REASON_LENGTH, Closed, SessionService
 from bot.services.notify import locale_of
@@ -28,9 +28,8 @@ from bot.settings import Settings
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.config import default_rules
-from scoring.i18n import N_
 from scoring.i18n import Message as Message_
-from storage.commission_models import AgendaItem, Commission, CommissionSession, GeneratedDocument, SessionStatus
+from storage.commission_models import AgendaItem, Commission, CommissionSession, SessionStatus
 
 
 class NewSession(StatesGroup):
@@ -216,7 +215,7 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
             await callback.answer(render(problem), show_alert=True)
             return
         await callback.answer(_("The session is closed."))
-        await issue_documents(bot, session, settings, i18n, commissions, s, c)
+        await DocumentDelivery(session, settings, i18n, commissions).issue(bot, s, c)
     else:
         await callback.answer()
     await send_panel(bot, callback.from_user.id, sessions, s, c)
@@ -313,48 +312,6 @@ async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: As
         await callback.bot.edit_message_reply_markup(chat_id=callback.from_user.id,
                                                      message_id=callback.message.message_id,
                                                      reply_markup=await ballot(session, sessions, s, item, _))
-
-
-# --- documents -------------------------------------------------------------------------------------
-
-
-def as_file(doc: GeneratedDocument) -> BufferedInputFile:
-    return BufferedInputFile(doc.content, filename=doc.filename)
-
-
-EXTRACT_CAPTION = N_("Extract from the protocol of the attestation commission «{name}»")
-CERTIFICATE_CAPTION = N_("Your qualification category certificate")
-
-async def issue_documents(bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n,
-                          commissions: CommissionService, s: CommissionSession, c: Commission,
-                          now: datetime | None = None) -> None:
-    """Protocol to the secretary and the members; extract and certificate to each teacher (§20)."""
-    now = now or utc_now()
-    produced = await DocumentService(commissions, i18n).generate(s, c, now)
-    members = [m.user_id for m in await commissions.repo.members(c.id)]
-    for p in produced:
-        if p.kind == "protocol":
-            for user_id in [c.secretary_user_id, *members]:
-                if user_id is not None:
-                    for doc in p.documents:
-                        await reach(user_id, bot.send_document(user_id, as_file(doc)))
-            continue
-        assert p.item is not None
-        decision = await commissions.repo.decision(p.item.id)
-        locale = await locale_of(session, p.item.user_id, settings.default_locale)
-        template = EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION
-        caption = i18n.gettext(template, locale=locale)
-        for doc in p.documents:
-            await reach(p.item.user_id, bot.send_document(p.item.user_id, as_file(doc),
-                                                          caption=caption.format(name=c.name)))
-            if c.secretary_user_id is not None:
-                await reach(c.secretary_user_id, bot.send_document(c.secretary_user_id, as_file(doc)))
-        if decision is not None:
-            if p.kind == "extract":
-                decision.extract_sent_at = now
-            else:
-                decision.certificate_sent_at = now
-    await session.flush()
 
 
 def create_router() -> Router:

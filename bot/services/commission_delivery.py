@@ -1,0 +1,63 @@
+"""Who receives which document of a closed session (§20): the protocol to the secretary and the members,
+each teacher's extract and certificate to the teacher (captioned in their language) and to the secretary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Bot
+from aiogram.types import BufferedInputFile
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.reach import reach
+from bot.services.commission import CommissionService, utc_now
+from bot.services.commission_docs import DocumentService
+from bot.services.notify import locale_of
+from bot.settings import Settings
+from scoring.i18n import N_
+from storage.commission_models import Commission, CommissionSession, GeneratedDocument
+
+EXTRACT_CAPTION = N_("Extract from the protocol of the attestation commission «{name}»")
+CERTIFICATE_CAPTION = N_("Your qualification category certificate")
+
+
+def as_file(doc: GeneratedDocument) -> BufferedInputFile:
+    return BufferedInputFile(doc.content, filename=doc.filename)
+
+
+class DocumentDelivery:
+    def __init__(self, session: AsyncSession, settings: Settings, i18n: I18n, commissions: CommissionService):
+        self.session = session
+        self.settings = settings
+        self.i18n = i18n
+        self.commissions = commissions
+
+    async def issue(self, bot: Bot, s: CommissionSession, c: Commission, now: datetime | None = None) -> None:
+        """Generates the session's documents, records when each teacher's was sent, and sends them (after
+        the update commits, as every message to someone else)."""
+        now = now or utc_now()
+        produced = await DocumentService(self.commissions, self.i18n).generate(s, c, now)
+        members = [m.user_id for m in await self.commissions.repo.members(c.id)]
+        for p in produced:
+            if p.kind == "protocol":
+                for user_id in [c.secretary_user_id, *members]:
+                    if user_id is not None:
+                        for doc in p.documents:
+                            await reach(user_id, bot.send_document(user_id, as_file(doc)))
+                continue
+            assert p.item is not None
+            decision = await self.commissions.repo.decision(p.item.id)
+            locale = await locale_of(self.session, p.item.user_id, self.settings.default_locale)
+            template = EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION
+            caption = self.i18n.gettext(template, locale=locale).format(name=c.name)
+            for doc in p.documents:
+                await reach(p.item.user_id, bot.send_document(p.item.user_id, as_file(doc), caption=caption))
+                if c.secretary_user_id is not None:
+                    await reach(c.secretary_user_id, bot.send_document(c.secretary_user_id, as_file(doc)))
+            if decision is not None:
+                if p.kind == "extract":
+                    decision.extract_sent_at = now
+                else:
+                    decision.certificate_sent_at = now
+        await self.session.flush()
