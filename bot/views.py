@@ -28,7 +28,7 @@ def eligibility_text(report: EligibilityReport) -> str:
     lines = [header, ""]
     for finding in report.findings:
         icon = FINDING_ICONS.get(str(finding.kind), "•")
-        lines.append(f"{icon} {render(finding.message)} ({finding.clause})")
+        lines.append(f"{icon} {render(finding.message)} ({render(finding.reference)})")
     return "\n".join(lines)
 
 

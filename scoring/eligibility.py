@@ -25,6 +25,7 @@ from scoring.categories import (
     Role,
     Subordination,
 )
+from scoring.clauses import clause_reference
 from scoring.config import Rules
 from scoring.i18n import N_, Message
 from scoring.iin import InvalidIin, Sex, validate_iin
@@ -45,6 +46,13 @@ class Finding:
     kind: FindingKind
     clause: str
     message: Message
+
+    def __post_init__(self) -> None:
+        clause_reference(self.clause)  # an unknown mark fails here, where the rule is written
+
+    @property
+    def reference(self) -> Message:
+        return clause_reference(self.clause)
 
 
 class Channel(StrEnum):

@@ -91,7 +91,7 @@ class SubmissionService:
                 for finding in report.blockers if report is not None else []:
                     add(Failure("eligibility", Message(N_("the claimed category cannot be applied for: {reason} "
                                                           "({clause})"),
-                                                       {"reason": finding.message, "clause": finding.clause})))
+                                                       {"reason": finding.message, "clause": finding.reference})))
         if checklist is not None:
             for s in checklist.states:
                 if not s.blocking or s.item.source in (Source.PROFILE, Source.ESSAY):
