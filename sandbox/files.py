@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
 import mimetypes
+import re
 import secrets
 import struct
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,12 @@ class FileRecord:
     mime_type: str | None = None
     width: int | None = None
     height: int | None = None
+
+
+def _number_in(file_path: str) -> int:
+    """`documents/file_12.pdf` -> 12: new paths continue after the ones already handed out."""
+    match = re.search(r"file_(\d+)", file_path)
+    return int(match.group(1)) if match else 0
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
@@ -60,7 +68,11 @@ def image_size(data: bytes) -> tuple[int, int] | None:
 
 
 class FileStore:
-    """Content-addressed blobs on disk; many file_ids may point at one blob."""
+    """Content-addressed blobs on disk; many file_ids may point at one blob.
+
+    Which file_id names which blob is appended to `index.jsonl` beside the blobs: the bot keeps file_ids
+    in its database (a teacher's uploads), so they must still resolve after the sandbox restarts.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -68,6 +80,28 @@ class FileStore:
         self._by_id: dict[str, FileRecord] = {}
         self._by_path: dict[str, FileRecord] = {}
         self._counter = 0
+        self._index = root / "index.jsonl"
+        self._load()
+
+    def _load(self) -> None:
+        if not self._index.exists():
+            return
+        for line in self._index.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+                file_id = entry.pop("file_id")
+                record = FileRecord(**entry)
+            except (ValueError, TypeError, KeyError):
+                continue  # a line cut short by a crash: that one id is lost, the rest still resolve
+            if not self.blob_path(record).exists():
+                continue
+            self._by_id[file_id] = record
+            self._by_path[record.file_path] = record
+            self._counter = max(self._counter, _number_in(record.file_path))
+
+    def _remember(self, file_id: str, record: FileRecord) -> None:
+        with self._index.open("a", encoding="utf-8") as index:
+            index.write(json.dumps({"file_id": file_id, **asdict(record)}, ensure_ascii=False) + "\n")
 
     def blob_path(self, record: FileRecord) -> Path:
         return self.root / "blobs" / record.sha256
@@ -109,7 +143,9 @@ class FileStore:
         if file_id is None:
             prefix = "AgACAgIAAxkBAA" if record.kind == "photos" else "BQACAgIAAxkBAA"
             file_id = prefix + secrets.token_urlsafe(36)
-        self._by_id[file_id] = record
+        if self._by_id.get(file_id) != record:
+            self._by_id[file_id] = record
+            self._remember(file_id, record)
         return file_id
 
     def get(self, file_id: str) -> FileRecord | None:

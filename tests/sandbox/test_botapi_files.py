@@ -5,14 +5,18 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import aiohttp
 import pytest
 from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import BufferedInputFile
 
 from sandbox.botapi import BotAPIServer
+from tests.sandbox.conftest import TOKEN
 
 
 def png(width: int, height: int) -> bytes:
@@ -110,3 +114,42 @@ async def test_copy_and_forward(server: BotAPIServer, bot: Bot) -> None:
     forwarded = await bot.forward_message(user_id, user_id, original.message_id)
     assert forwarded.text == "original" and forwarded.forward_origin is not None
     assert [m["text"] for m in server.history(user_id)][-2:] == ["original", "original"]
+
+
+async def test_file_ids_still_resolve_after_the_sandbox_restarts(tmp_path: Path) -> None:
+    """The bot keeps a teacher's file_ids in its database; a restarted sandbox must still serve them."""
+    data = tmp_path / "botapi"
+    first = BotAPIServer(data, default_token=TOKEN)
+    await first.start()
+    user_id = await _started_user(first)
+    async with Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(first.url))) as bot:
+        sent = await bot.send_document(user_id, BufferedInputFile(b"%PDF-1.4 diploma", "diploma.pdf"))
+    assert sent.document is not None
+    file_id, old_path = sent.document.file_id, (await first_file_path(first, file_id=sent.document.file_id))
+    await first.close()
+    with (data / "files" / "index.jsonl").open("a", encoding="utf-8") as index:
+        index.write('{"file_id": "cut short by a cra')  # the last line of a crash is skipped
+
+    second = BotAPIServer(data, default_token=TOKEN)
+    await second.start()
+    try:
+        async with Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(second.url))) as bot:
+            file = await bot.get_file(file_id)
+            assert file.file_path == old_path
+            buffer = io.BytesIO()
+            await bot.download_file(old_path, destination=buffer)
+            assert buffer.getvalue() == b"%PDF-1.4 diploma"
+            reader = await _started_user(second)
+            again = await bot.send_document(reader, file_id)  # re-sent by file_id, as the bot does
+            assert again.document is not None and again.document.file_name == "diploma.pdf"
+            newer = await bot.send_document(reader, BufferedInputFile(b"%PDF-1.4 another", "other.pdf"))
+            assert newer.document is not None
+            assert (await bot.get_file(newer.document.file_id)).file_path != old_path
+    finally:
+        await second.close()
+
+
+async def first_file_path(server: BotAPIServer, file_id: str) -> str:
+    record = server.world.files.get(file_id)
+    assert record is not None
+    return record.file_path
