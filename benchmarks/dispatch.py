@@ -61,6 +61,7 @@ def teacher_script(user: User) -> Iterator[Update]:
     yield message(user, VALID_IIN)
     yield message(user, "teacher")  # text where a button is expected
     yield press(user, ChoiceCallback(field="role", value="teacher").pack())
+    yield press(user, ChoiceCallback(field="teaching_post", value="subject").pack())
     yield press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
     yield message(user, "School No. 7")
     yield press(user, ChoiceCallback(field="region", value="karaganda").pack())

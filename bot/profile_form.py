@@ -25,6 +25,7 @@ from scoring.categories import (
     Education,
     OrgType,
     Role,
+    TeachingPost,
 )
 from scoring.i18n import N_, Message
 from scoring.iin import InvalidIin, validate_iin
@@ -186,6 +187,10 @@ def _relevant(question: str) -> Callable[[TeacherProfile], bool]:
     return applies
 
 
+def _is_teacher(p: TeacherProfile) -> bool:
+    return p.role == Role.TEACHER
+
+
 def _holds_category(p: TeacherProfile) -> bool:
     return p.current_category not in (None, NONE_VALUE)
 
@@ -195,6 +200,9 @@ QUESTIONS: tuple[Question, ...] = (
              Kind.TEXT, parse_full_name),
     Question("iin", N_("IIN"), N_("Your IIN (12 digits, as in your identity document):"), Kind.TEXT, parse_iin),
     Question("role", N_("Position"), N_("What is your position?"), Kind.CHOICE, options=_enum_options(Role)),
+    Question("teaching_post", N_("Post"), N_("Which describes your post? (It decides your scoring sheet and "
+                                            "some documents.)"), Kind.CHOICE, options=_enum_options(TeachingPost),
+             applies=_is_teacher),
     Question("org_type", N_("Type of organisation"), N_("What type of organisation do you work in?"),
              Kind.CHOICE, options=_enum_options(OrgType)),
     Question("org_name", N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT, parse_free_text),
@@ -232,7 +240,7 @@ BY_FIELD: dict[str, Question] = {q.field: q for q in QUESTIONS}
 
 # When an answer changes, the answers that were only valid for the old one are asked again.
 DEPENDENTS: dict[str, tuple[str, ...]] = {
-    "role": ("current_category", "category_valid_until", "claimed_category", "early_requirements"),
+    "role": ("teaching_post", "current_category", "category_valid_until", "claimed_category", "early_requirements"),
     "current_category": ("category_valid_until",),
     "claimed_category": ("early_requirements",),
     "attestation_kind": ("last_attestation", "early_requirements"),
@@ -244,6 +252,7 @@ class ProfileForm(StatesGroup):
     full_name = State()
     iin = State()
     role = State()
+    teaching_post = State()
     org_type = State()
     org_name = State()
     region = State()

@@ -21,7 +21,6 @@ from bot.i18n import render
 from bot.scoring_callbacks import ObservationCallback, ScoreCallback
 from bot.services.profile import ProfileService
 from bot.services.self_assessment import (
-    TEACHER_NO_DYNAMICS,
     SelfAssessmentService,
     Setting,
     checklist_item_ids,
@@ -85,7 +84,7 @@ async def _context(state: FSMContext, session: AsyncSession, user_id: int) -> Co
     setting = await _setting(session, user_id)
     if setting is None or sheet_id not in SHEETS:
         return None
-    if sheet_id != sheet_id_for(setting.role, setting.org_type, dynamics=sheet_id != TEACHER_NO_DYNAMICS):
+    if sheet_id not in setting.sheet_ids():
         return None
     service = SelfAssessmentService(session)
     return Context(setting, service, await service.row(user_id, sheet_id), data)
@@ -187,8 +186,7 @@ async def score_command(message: Message, state: FSMContext, session: AsyncSessi
         text, markup = views.variant_view()
         await message.answer(text, reply_markup=markup)
         return
-    sheet_id = sheet_id_for(setting.role, setting.org_type)
-    await begin(message.bot, chat_id, user_id, sheet_id, setting, session, state)
+    await begin(message.bot, chat_id, user_id, setting.sheet_ids()[0], setting, session, state)
 
 
 async def _stale(callback: CallbackQuery) -> None:

@@ -32,7 +32,7 @@ from bot.i18n import create_i18n
 from bot.services.checklist import AddResult, ChecklistService, Incoming, check_upload
 from bot.services.commission import CommissionService
 from bot.services.essay import EssayService
-from bot.services.self_assessment import SelfAssessmentService, setting_of, sheet_id_for
+from bot.services.self_assessment import SelfAssessmentService, setting_of
 from bot.services.submission import SubmissionService
 from sandbox.demo_content import ESSAY_TOPICS, ESSAYS, demo_pdf
 from sandbox.files import FileStore
@@ -286,7 +286,8 @@ def profile_values(person: Person, today: date) -> dict[str, object]:
     if person.stage == "started":
         return values
     return values | {
-        "role": "teacher", "org_type": "general_secondary", "org_name": work.org, "region": DEMO_REGION,
+        "role": "teacher", "teaching_post": "subject", "org_type": "general_secondary", "org_name": work.org,
+        "region": DEMO_REGION,
         "district": DEMO_DISTRICT, "current_category": work.current,
         "category_valid_until": date(today.year + work.valid_years, 5, 31), "experience_years": work.experience,
         "education": "higher_pedagogical", "claimed_category": work.claimed, "attestation_kind": "regular",
@@ -397,7 +398,7 @@ async def seed_self_assessments(session: AsyncSession) -> None:
         setting = setting_of(await profiles.get(person.id))
         if setting is None:
             continue
-        sheet_id = sheet_id_for(setting.role, setting.org_type)
+        sheet_id = setting.sheet_ids()[0]
         if await rows.get(person.id, sheet_id) is not None:
             continue
         row = await service.row(person.id, sheet_id)

@@ -86,6 +86,54 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
+class TeachingPost(StrEnum):
+    """What a person in the "teacher" role does: some posts have no students' results to show.
+
+    Criterion 1.1 of the teacher sheet (App 8, its own note) is not scored for mentor-organisers, АӘТД
+    organisers, pedagogue-psychologists, psychologists, social pedagogues and pedagogue-assistants;
+    ПМПК teachers bring no students' achievements and no lesson observation sheets (egov items 9, 11).
+    """
+
+    SUBJECT = "subject"
+    SPECIAL_NEEDS = "special_needs"
+    PMPK = "pmpk"
+    PSYCHOLOGIST = "psychologist"
+    SOCIAL_PEDAGOGUE = "social_pedagogue"
+    MENTOR_ORGANISER = "mentor_organiser"
+    NVTP_ORGANISER = "nvtp_organiser"
+    ASSISTANT = "assistant"
+
+    @property
+    def label(self) -> str:
+        return TEACHING_POST_LABELS[self]
+
+    @property
+    def scores_dynamics(self) -> bool:
+        """Criterion 1.1 (results dynamics) is scored: the `teacher` sheet, else `teacher-no-dynamics`."""
+        return self not in _WITHOUT_DYNAMICS
+
+    @property
+    def is_pmpk(self) -> bool:
+        return self is TeachingPost.PMPK
+
+
+_WITHOUT_DYNAMICS = frozenset({
+    TeachingPost.PSYCHOLOGIST, TeachingPost.SOCIAL_PEDAGOGUE, TeachingPost.MENTOR_ORGANISER,
+    TeachingPost.NVTP_ORGANISER, TeachingPost.ASSISTANT,
+})
+
+TEACHING_POST_LABELS: dict[TeachingPost, str] = {
+    TeachingPost.SUBJECT: N_("subject teacher, educator or instructor"),
+    TeachingPost.SPECIAL_NEEDS: N_("teacher of children with special educational needs"),
+    TeachingPost.PMPK: N_("teacher of a psychological-medical-pedagogical consultation (ПМПК)"),
+    TeachingPost.PSYCHOLOGIST: N_("pedagogue-psychologist or psychologist"),
+    TeachingPost.SOCIAL_PEDAGOGUE: N_("social pedagogue"),
+    TeachingPost.MENTOR_ORGANISER: N_("mentor-organiser"),
+    TeachingPost.NVTP_ORGANISER: N_("organiser of initial military and technological training (АӘТД)"),
+    TeachingPost.ASSISTANT: N_("pedagogue-assistant"),
+}
+
+
 class OrgType(StrEnum):
     GENERAL_SECONDARY = "general_secondary"
     PRESCHOOL = "preschool"

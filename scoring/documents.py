@@ -16,8 +16,8 @@ state information systems?" (*interpretation*: the bot cannot see them itself); 
   үшін"): they apply to teachers and department heads / organisation methodists, not to heads, deputies
   or methodical-cabinet staff.
 - ПМПК (psychological-medical-pedagogical consultation) teachers are exempt from students' achievements,
-  observation sheets and the special-education indicators (egov items 9, 11); the profile does not ask
-  about ПМПК yet, so `DocProfile.pmpk` defaults to False.
+  observation sheets and the special-education indicators (egov items 9, 11); the profile asks a
+  teacher's post (`TeachingPost.PMPK`).
 """
 
 from __future__ import annotations

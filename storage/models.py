@@ -34,6 +34,7 @@ class TeacherProfile(Base):
     full_name: Mapped[str | None] = mapped_column(String(200))
     iin: Mapped[str | None] = mapped_column(String(12), index=True)
     role: Mapped[str | None] = mapped_column(String(32))
+    teaching_post: Mapped[str | None] = mapped_column(String(32))  # scoring.categories.TeachingPost
     org_type: Mapped[str | None] = mapped_column(String(32))
     org_name: Mapped[str | None] = mapped_column(String(300))
     region: Mapped[str | None] = mapped_column(String(32), index=True)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.profile import is_complete
 from scoring import documents
+from scoring.categories import Role, TeachingPost
 from scoring.config import Rules, default_rules
 from scoring.documents import DocProfile, Item, ItemState, Mark, Progress
 from scoring.essay import essay_verdict
@@ -31,7 +32,8 @@ def doc_profile(profile: TeacherProfile) -> DocProfile | None:
     """The checklist needs the position and the type of organisation; None until they are answered."""
     if not profile.role or not profile.org_type:
         return None
-    return DocProfile.of(profile.role, profile.org_type, profile.claimed_category, profile.current_category)
+    return DocProfile.of(profile.role, profile.org_type, profile.claimed_category, profile.current_category,
+                         pmpk=profile.role == Role.TEACHER and profile.teaching_post == TeachingPost.PMPK)
 
 
 @dataclass(frozen=True)

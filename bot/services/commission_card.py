@@ -6,13 +6,12 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.services.checklist import ChecklistService
 from bot.services.commission import CommissionService
-from bot.services.self_assessment import SelfAssessmentService, setting_of, sheet_id_for
+from bot.services.self_assessment import SelfAssessmentService, setting_of
 from scoring.categories import Category, Role
 from storage.checklist_models import UploadedFile
 from storage.checklist_repository import ChecklistRepository, EssayRepository
 from storage.commission_models import ApplicationReview
 from storage.models import TeacherProfile
-from storage.scoring_repository import SelfAssessmentRepository
 
 
 def _label(value: str | None, labels: type[Category] | type[Role]) -> str:
@@ -34,8 +33,7 @@ async def self_assessment_line(svc: CommissionService, profile: TeacherProfile) 
     setting = setting_of(profile)
     if setting is None or setting.claimed is None:
         return _("Self-assessment: not filled in.")
-    row = await SelfAssessmentRepository(svc.session).get(profile.user_id, sheet_id_for(setting.role,
-                                                                                        setting.org_type))
+    row = await SelfAssessmentService(svc.session, svc.rules).latest(profile.user_id, setting)
     if row is None:
         return _("Self-assessment: not filled in.")
     evaluation = SelfAssessmentService(svc.session, svc.rules).evaluate(row)

@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.commission import utc_now
-from bot.services.self_assessment import TEACHER, TEACHER_NO_DYNAMICS, setting_of, sheet_id_for
-from scoring.categories import Category, OrgType, Role
+from bot.services.self_assessment import SelfAssessmentService, setting_of
+from scoring.categories import Category, OrgType
 from scoring.config import Rules, default_rules
 from scoring.sheets import SHEETS, Criterion, ScoringSheet
 from scoring.sheets.evaluate import Evaluation, category_from_json, category_json, evaluate_answers, parse_answer
@@ -26,7 +26,6 @@ from storage.commission_models import AgendaItem, CommissionPoints
 from storage.commission_repository import CommissionRepository
 from storage.repositories import ProfileRepository
 from storage.scoring_models import SelfAssessment
-from storage.scoring_repository import SelfAssessmentRepository
 
 
 @dataclass(frozen=True)
@@ -68,11 +67,7 @@ class PointsService:
         setting = setting_of(profile)
         if setting is None:
             return None
-        ids = ([TEACHER, TEACHER_NO_DYNAMICS] if setting.role is Role.TEACHER
-               else [sheet_id_for(setting.role, setting.org_type)])
-        rows = [row for sheet_id in ids if (row := await SelfAssessmentRepository(self.session).get(
-            item.user_id, sheet_id)) is not None]
-        return max(rows, key=lambda r: r.updated_at) if rows else None
+        return await SelfAssessmentService(self.session, self.rules).latest(item.user_id, setting)
 
     async def sheet_id(self, item: AgendaItem) -> str | None:
         """The sheet the candidate is scored on; None when their profile is not complete (or erased)."""
@@ -80,7 +75,7 @@ class PointsService:
         if row is not None:
             return row.sheet_id
         setting = setting_of(await ProfileRepository(self.session).get(item.user_id))
-        return sheet_id_for(setting.role, setting.org_type) if setting is not None else None
+        return setting.sheet_ids()[0] if setting is not None else None
 
     async def _start(self, item: AgendaItem, sheet: ScoringSheet) -> dict[str, Any]:
         """The member's first answers: the candidate's own, for the category claimed in the application."""

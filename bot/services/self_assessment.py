@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.profile_form import to_rules_profile
 from bot.services.checklist import doc_profile
-from scoring.categories import Category, OrgType, Role
+from scoring.categories import Category, OrgType, Role, TeachingPost
 from scoring.config import Rules, default_rules
 from scoring.documents import BY_ID as DOCUMENT_ITEMS
 from scoring.documents import Item, applicable_items
@@ -55,17 +55,26 @@ def sheet_id_for(role: Role, org_type: OrgType, dynamics: bool = True) -> str:
 
 @dataclass(frozen=True)
 class Setting:
-    """What the profile decides: the role, the organisation, the claim (None if not on this ladder)."""
+    """What the profile decides: the role, the organisation, the claim (None if not on this ladder) and,
+    for teachers, the post (None in profiles completed before the bot asked it)."""
 
     role: Role
     org_type: OrgType
     claimed: Category | None
+    post: TeachingPost | None = None
 
     @property
     def asks_dynamics(self) -> bool:
-        # Criterion 1.1 is not scored for some teaching roles the profile does not distinguish
-        # (mentor-organisers, psychologists...): the teacher says which sheet applies.
-        return self.role is Role.TEACHER
+        # Criterion 1.1 is not scored for some posts (psychologists, mentor-organisers...): without the
+        # post in the profile, the teacher says which sheet applies.
+        return self.role is Role.TEACHER and self.post is None
+
+    def sheet_ids(self) -> list[str]:
+        """The sheets this person may be scored on, the expected one first."""
+        if self.role is Role.TEACHER and self.post is None:
+            return [TEACHER, TEACHER_NO_DYNAMICS]
+        dynamics = self.post.scores_dynamics if self.post is not None else True
+        return [sheet_id_for(self.role, self.org_type, dynamics=dynamics)]
 
     @property
     def observation_form(self) -> ObservationSheet:
@@ -80,7 +89,8 @@ def setting_of(profile: TeacherProfile | None) -> Setting | None:
     view = to_rules_profile(profile)
     if view is None:
         return None
-    return Setting(view.role, view.org_type, view.claimed)
+    post = TeachingPost(profile.teaching_post) if view.role is Role.TEACHER and profile.teaching_post else None
+    return Setting(view.role, view.org_type, view.claimed, post)
 
 
 # Students' contests and olympiads, by sheet family: their files go to "students' achievements".
@@ -128,6 +138,11 @@ class SelfAssessmentService:
 
     async def row(self, user_id: int, sheet_id: str) -> SelfAssessment:
         return await self.rows.get_or_create(user_id, sheet_id)
+
+    async def latest(self, user_id: int, setting: Setting) -> SelfAssessment | None:
+        """The sheet filled in /score: of the sheets the profile allows, the one changed last."""
+        rows = [row for sheet_id in setting.sheet_ids() if (row := await self.rows.get(user_id, sheet_id))]
+        return max(rows, key=lambda r: r.updated_at) if rows else None
 
     @staticmethod
     def sheet(row: SelfAssessment) -> ScoringSheet:

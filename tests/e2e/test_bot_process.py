@@ -147,6 +147,7 @@ async def test_onboarding_over_http_with_restart(server: BotAPIServer, tmp_path:
     # Stopped between questions: the next process continues at the same question.
     with bot_process(server, db):
         await press(server, choice("role", "teacher"))
+        await press(server, choice("teaching_post", "subject"))
         await press(server, choice("org_type", "general_secondary"))
         assert stored(db, "role") == "teacher"
         await reply(server, "Школа-лицей №7")
@@ -163,7 +164,7 @@ async def test_onboarding_over_http_with_restart(server: BotAPIServer, tmp_path:
         keyboard = server.reply_keyboard(UID)
         assert keyboard is not None and "request_contact" in str(keyboard)
         await server.send_contact(UID, "+77011234567")
-        await wait_for(server, lambda item: "§13" in (item.get("text") or ""))
+        await wait_for(server, lambda item: "(13-т.)" in (item.get("text") or ""))
         assert stored(db, "completed_at") is not None
         assert stored(db, "phone") == "+77011234567"
 

@@ -25,7 +25,8 @@ def at(moment: datetime) -> Any:
 async def make_teacher(h: Harness, user_id: int, locale: str = "ru", **overrides: Any) -> TeacherProfile:
     """A user who chose a language, consented and answered every profile question."""
     fields: dict[str, Any] = dict(
-        full_name="Ахметова Айгуль", iin=VALID_IIN, role="teacher", org_type="general_secondary",
+        full_name="Ахметова Айгуль", iin=VALID_IIN, role="teacher", teaching_post="subject",
+        org_type="general_secondary",
         org_name="School-lyceum No. 7", region="karaganda", district="Karaganda", current_category="moderator",
         category_valid_until=date(2026, 12, 31), experience_years=8, education="higher_pedagogical",
         claimed_category="expert", attestation_kind="regular", early_requirements=[], certificates=[],

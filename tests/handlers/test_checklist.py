@@ -238,3 +238,17 @@ async def test_delete_me_erases_files_marks_and_essay(harness: Harness) -> None:
     async with harness.app.sessions() as session:
         assert await session.get(Essay, 112) is None
         assert list(await session.scalars(select(ItemMark).where(ItemMark.user_id == 112))) == []
+
+
+async def test_a_pmpk_teacher_brings_no_students_achievements_and_no_observation_sheets(harness: Harness) -> None:
+    """egov items 9 and 11: the ПМПК teacher's board leaves them out and they never block submission."""
+    await make_teacher(harness, 130, "ru", teaching_post="pmpk", org_type="special")
+    await make_teacher(harness, 131, "ru", teaching_post="subject", org_type="special")
+    boards = {}
+    for uid in (130, 131):
+        sent = await harness.text(harness.user(uid), "/checklist")
+        boards[uid] = [ChecklistCallback.unpack(b).item for b in last_markup_data(sent)]
+    exempt = {"student_achievements", "observation_sheets", "development_programme"}
+    assert exempt <= set(boards[131])
+    assert not exempt & set(boards[130])
+    assert set(boards[130]) == set(boards[131]) - exempt

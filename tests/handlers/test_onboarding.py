@@ -33,6 +33,7 @@ async def answer_core(h: Harness, user: Any) -> None:
     await h.text(user, "Ахметова Айгуль Серикқызы")
     await h.text(user, VALID_IIN)
     await h.press(user, ChoiceCallback(field="role", value="teacher").pack())
+    await h.press(user, ChoiceCallback(field="teaching_post", value="subject").pack())
     await h.press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
     await h.text(user, "School-lyceum No. 7")
     await h.press(user, ChoiceCallback(field="region", value="karaganda").pack())
@@ -272,4 +273,30 @@ async def test_double_tap_is_handled_once(harness: Harness, monkeypatch: Any) ->
     assert len(stale) == 1
     async with harness.app.sessions() as session:
         record = await session.scalar(select(FsmRecord).where(FsmRecord.key.like("%:24:24:%")))
-        assert record is not None and record.state == "ProfileForm:org_type"
+        assert record is not None and record.state == "ProfileForm:teaching_post"
+
+
+async def test_only_teachers_are_asked_their_post_and_a_new_position_forgets_it(harness: Harness) -> None:
+    from bot.callbacks import EditFieldCallback
+
+    user = harness.user(25)
+    await start_and_consent(harness, user)
+    await harness.text(user, "Иванов Иван")
+    await harness.text(user, VALID_IIN)
+    sent = await harness.press(user, ChoiceCallback(field="role", value="teacher").pack())
+    posts = [ChoiceCallback.unpack(d).value for d in last_markup_data(sent)]
+    assert posts[0] == "subject" and {"pmpk", "psychologist", "assistant"} <= set(posts)
+    forged = await harness.press(user, ChoiceCallback(field="teaching_post", value="astronaut").pack())
+    assert alerts(forged) and alerts(forged)[0]
+    assert (profile := await profile_of(harness, 25)) is not None and profile.teaching_post is None
+    await harness.press(user, ChoiceCallback(field="teaching_post", value="psychologist").pack())
+    profile = await profile_of(harness, 25)
+    assert profile is not None and profile.teaching_post == "psychologist"
+
+    await harness.press(user, EditFieldCallback(field="role").pack())
+    sent = await harness.press(user, ChoiceCallback(field="role", value="head").pack())
+    profile = await profile_of(harness, 25)
+    assert profile is not None and profile.role == "head" and profile.teaching_post is None
+    # A head goes on with the type of organisation: never the post.
+    asked = [ChoiceCallback.unpack(d).field for d in last_markup_data(sent) if d.startswith("pick:")]
+    assert asked and set(asked) == {"org_type"}

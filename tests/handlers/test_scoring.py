@@ -549,3 +549,26 @@ async def test_evidence_button_opens_the_checklist_item_and_score_comes_back(har
         assert not [a for a in alerts(sent) if a] and texts(sent), data  # the item's card, not a stale alert
     sent = await h.text(user, "/score")  # every criterion answered: straight back to the summary
     assert sc("go", "2.1") in last_markup_data(sent)
+
+
+@pytest.mark.parametrize(("post", "sheet_id"), [("subject", "teacher"), ("psychologist", "teacher-no-dynamics"),
+                                                ("assistant", "teacher-no-dynamics"), ("pmpk", "teacher")])
+async def test_the_post_in_the_profile_decides_the_sheet(harness: Harness, post: str, sheet_id: str) -> None:
+    """With the post known there is no "does 1.1 apply?" question, and its button is refused as stale."""
+    h, user = harness, harness.user(140)
+    await make_profile(h, 140, "teacher", "general_secondary", "expert", "ru")
+    async with h.app.sessions() as session:
+        profile = await session.get(TeacherProfile, 140)
+        assert profile is not None
+        profile.teaching_post = post
+        await session.commit()
+    sent = await h.text(user, "/score")
+    assert sc("var", value="1") not in last_markup_data(sent)
+    first = "1.1" if sheet_id == "teacher" else "1.2"
+    assert first in texts(sent)[-1]
+    assert await stored(h, 140, sheet_id) is not None
+    other = "teacher-no-dynamics" if sheet_id == "teacher" else "teacher"
+    assert await stored(h, 140, other) is None
+    forged = await h.press(user, sc("var", value="1" if sheet_id != "teacher" else "0"))
+    stale = h.app.i18n.gettext("This button is no longer active. Send /score to continue.", locale="ru")
+    assert alerts(forged) == [stale]

@@ -162,6 +162,7 @@ async def run_scenario(page: Any, sandbox: Sandbox) -> None:
     await chat.send("Ахметова Айгуль")
     await chat.send(VALID_IIN)
     await chat.press(choice("role", "teacher"))
+    await chat.press(choice("teaching_post", "subject"))
     await chat.press(choice("org_type", "general_secondary"))
     await chat.send("Школа-лицей №7")
     await chat.press(choice("region", "karaganda"))
@@ -182,7 +183,7 @@ async def run_scenario(page: Any, sandbox: Sandbox) -> None:
     await share.click()
     await page.locator("#messages .msg.out .contact", has_text=PHONE).wait_for()
     await chat.settle(before)
-    await page.locator("#messages .msg.in", has_text="§13").first.wait_for()
+    await page.locator("#messages .msg.in", has_text="(13-т.)").first.wait_for()
     assert await page.locator("#reply-keyboard").is_hidden()
 
     # A document from the page: the file chooser behind the paperclip, then the bubble with a download link.
