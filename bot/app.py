@@ -16,7 +16,19 @@ from bot.fsm_storage import SqlStorage
 from bot.i18n import UserLocaleMiddleware, create_i18n
 from bot.middlewares import DatabaseMiddleware
 from bot.settings import Settings
-from handlers import admin, checklist, commission, common, essay, onboarding, profile, reminders, scoring, submission
+from handlers import (
+    admin,
+    checklist,
+    commission,
+    common,
+    essay,
+    onboarding,
+    profile,
+    reminders,
+    scoring,
+    stats,
+    submission,
+)
 from storage.db import create_engine, create_session_factory
 
 
@@ -56,7 +68,8 @@ def create_dispatcher(
         common.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),
         essay.create_router(), submission.create_router(),
-        admin.create_router(), reminders.create_router(), scoring.create_router(), common.create_fallback_router(),
+        admin.create_router(), stats.create_router(), reminders.create_router(), scoring.create_router(),
+        common.create_fallback_router(),
     )
     return dp
 

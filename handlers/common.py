@@ -15,7 +15,15 @@ from bot import keyboards
 log = logging.getLogger(__name__)
 
 
-async def help_command(message: Message) -> None:
+async def help_command(message: Message, is_admin: bool = False) -> None:
+    admin = "\n\n" + _(
+        "Administrators:\n"
+        "/stats — progress of this academic year in numbers and a chart\n"
+        "/window — the application window of the year\n"
+        "/topics — the essay topics of the year\n"
+        "/broadcast — a message to teachers in Kazakh and Russian\n"
+        "/broadcast_status — broadcasts and their progress"
+    ) if is_admin else ""
     await message.answer(_(
         "This bot walks you through the qualification-category attestation of teachers.\n\n"
         "/start — begin or continue\n"
@@ -36,7 +44,7 @@ async def help_command(message: Message) -> None:
         "/commissions — your commission: members, chair, what it still needs\n"
         "/agenda — secretary: applications to review and sessions\n"
         "/commission_new — administrator: create a commission"
-    ))
+    ) + admin)
 
 
 async def lang_command(message: Message) -> None:

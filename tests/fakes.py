@@ -17,10 +17,11 @@ from aiogram.methods import (
     GetMe,
     SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, File, InlineKeyboardMarkup, Message, User
+from aiogram.types import Chat, File, InlineKeyboardMarkup, Message, PhotoSize, User
 
 BOT_USER = User(id=42, is_bot=True, first_name="Attestation", username="attestation_test_bot")
 
@@ -70,6 +71,9 @@ class RecordingSession(BaseSession):
             return self._message(method.chat_id, text=method.text, reply_markup=method.reply_markup)
         if isinstance(method, SendDocument):
             return self._message(method.chat_id, caption=method.caption)
+        if isinstance(method, SendPhoto):
+            return self._message(method.chat_id, caption=method.caption, photo=[PhotoSize(
+                file_id=f"P{self.count}", file_unique_id=f"p{self.count}", width=1, height=1)])
         if isinstance(method, EditMessageText):
             assert method.chat_id is not None
             return self._message(method.chat_id, message_id=method.message_id, text=method.text,

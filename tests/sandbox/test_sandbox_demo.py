@@ -279,7 +279,7 @@ def act(name: str, ref: int | None = None, arg: str | None = None) -> Callable[[
 
 async def test_a_whole_commission_session_in_the_demo(tmp_path: Path) -> None:
     """The secretary accepts the routed applications, creates and opens a session; the members mark
-    themselves present and vote; the secretary closes and receives the protocol."""
+    themselves present and vote; the secretary closes and receives the protocol; the admin sees /stats."""
     sandbox = Sandbox(SandboxConfig(data_dir=tmp_path / "sandbox", port=0, demo=True,
                                     extra_env={"LOG_LEVEL": "WARNING"}))
     try:
@@ -367,6 +367,10 @@ async def _run_session(chats: Chats) -> None:
         for kind in ("extract-", "certificate-"):  # DOCX and PDF of each
             await until(partial(chats.named_documents, teacher.id, kind, 2), f"{teacher.full_name}'s {kind}")
     assert chats.committed("select count(*) from applications where status = 'decided'") == len(candidates)
+
+    # 6. The administrator sees where the year stands: numbers, then the chart as a photo.
+    chart = await chats.send(DEMO_ADMIN_ID, "/stats", lambda m: bool(m.get("photo")), "the progress chart")
+    assert chats.server.file_content(chart["photo"]["file_id"]).startswith(b"\x89PNG")
 
 
 def test_demo_files_are_stable() -> None:

@@ -1,0 +1,71 @@
+"""The administrators' progress report: how far this academic year's teachers have got, in numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.submission import SubmissionService
+from scoring.calendar import academic_year
+from scoring.config import Rules, default_rules
+from scoring.i18n import N_
+from storage.stats_repository import RegionCounts, StatsRepository
+
+
+@dataclass(frozen=True)
+class Stage:
+    label: str  # a msgid
+    count: int
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    year: int
+    today: date
+    window: tuple[date, date]
+    stages: list[Stage]  # from consent to the commission's decision, each a subset of the one before
+    refused: int
+    regions: list[RegionCounts]
+    claimed: dict[str, int]
+
+    @property
+    def started(self) -> int:
+        return self.stages[0].count
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the window closes, counting today; None when it is not open."""
+        opens, closes = self.window
+        return (closes - self.today).days + 1 if opens <= self.today <= closes else None
+
+    def share(self, count: int) -> int:
+        """Per cent of the teachers who started."""
+        return round(100 * count / self.started) if self.started else 0
+
+
+class StatsService:
+    def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty"):
+        self.session = session
+        self.rules = rules or default_rules()
+        self.tz = ZoneInfo(timezone)
+        self.repo = StatsRepository(session)
+
+    async def report(self, now: datetime) -> ProgressReport:
+        today = now.astimezone(self.tz).date()
+        year = academic_year(today)
+        counts = await self.repo.stages(year, self.rules.essay_min, self.rules.essay_max)
+        stages = [
+            Stage(N_("agreed to data processing"), counts.consented),
+            Stage(N_("profile complete"), counts.profile_complete),
+            Stage(N_("essay of the required length"), counts.essay_in_range),
+            Stage(N_("self-assessment started"), counts.self_assessment_started),
+            Stage(N_("application submitted"), counts.submitted),
+            Stage(N_("accepted by a commission"), counts.accepted),
+            Stage(N_("decided by a commission"), counts.decided),
+        ]
+        window = await SubmissionService(self.session, self.rules, str(self.tz)).window(year)
+        return ProgressReport(year, today, window, stages, counts.refused, await self.repo.regions(year),
+                              await self.repo.claimed(year))

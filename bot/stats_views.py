@@ -1,0 +1,107 @@
+"""The progress report as text and as a chart, in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import BytesIO
+
+from bot.services.stats import ProgressReport
+from scoring.categories import Category
+from scoring.i18n import N_
+from scoring.regions import region_by_id
+
+Translate = Callable[[str], str]
+# The chart names this many regions; the rest are added up in one bar.
+CHART_REGIONS = 12
+
+
+def region_name(region_id: str | None, tr: Translate) -> str:
+    region = region_by_id(region_id) if region_id else None
+    return tr(region.label) if region else tr(N_("region not given"))
+
+
+def category_name(value: str, tr: Translate) -> str:
+    try:
+        return tr(Category(value).label)
+    except ValueError:
+        return value or "—"
+
+
+def first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]  # str.capitalize would lower the rest (ПМПК -> Пмпк)
+
+
+def report_text(report: ProgressReport, tr: Translate) -> str:
+    opens, closes = report.window
+    lines = [tr(N_("📊 Attestation {year}/{next}, as of {today}")).format(
+        year=report.year, next=report.year + 1, today=report.today.strftime("%d.%m.%Y"))]
+    window = tr(N_("Window: {opens} – {closes}")).format(opens=opens.strftime("%d.%m.%Y"),
+                                                          closes=closes.strftime("%d.%m.%Y"))
+    days = report.days_left
+    lines.append(window + ", " + (tr(N_("{days} days left")).format(days=days) if days is not None
+                                  else tr(N_("closed now"))))
+    lines.append("")
+    for stage in report.stages:
+        lines.append(tr(N_("{label}: {count} ({share}%)")).format(
+            label=first_upper(tr(stage.label)), count=stage.count, share=report.share(stage.count)))
+    lines.append(tr(N_("Refused by a commission: {count}")).format(count=report.refused))
+    if report.claimed:
+        most_first = sorted(report.claimed.items(), key=lambda item: (-item[1], item[0]))
+        claimed = ", ".join(f"{category_name(c, tr)} {n}" for c, n in most_first)
+        lines += ["", tr(N_("Submitted by claimed category: {list}")).format(list=claimed)]
+    if report.regions:
+        lines += ["", tr(N_("By region (agreed / submitted):"))]
+        lines += [f"• {region_name(r.region, tr)}: {r.consented} / {r.submitted}" for r in report.regions]
+    if not report.started:
+        lines += ["", tr(N_("No teacher has started yet."))]
+    return "\n".join(lines)
+
+
+def report_chart(report: ProgressReport, tr: Translate) -> bytes:
+    """A PNG: the stages as horizontal bars, and the regions' teachers who agreed and who submitted."""
+    # The object API with the Agg canvas: no pyplot global state, safe to draw from a worker thread.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    regions = report.regions[:CHART_REGIONS]
+    rest = report.regions[CHART_REGIONS:]
+    names = [region_name(r.region, tr) for r in regions]
+    agreed = [r.consented for r in regions]
+    submitted = [r.submitted for r in regions]
+    if rest:
+        names.append(tr(N_("other regions")))
+        agreed.append(sum(r.consented for r in rest))
+        submitted.append(sum(r.submitted for r in rest))
+
+    figure = Figure(figsize=(9, 4.2 + 0.32 * max(len(names), 1)), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    stages_ax, regions_ax = figure.subplots(2, 1, height_ratios=[len(report.stages), max(len(names), 1)])
+
+    labels = [first_upper(tr(stage.label)) for stage in report.stages]
+    counts = [stage.count for stage in report.stages]
+    bars = stages_ax.barh(labels, counts, color="#2f6db5")
+    stages_ax.bar_label(bars, labels=[f"{c} ({report.share(c)}%)" for c in counts], padding=3)
+    stages_ax.invert_yaxis()
+    stages_ax.set_xlim(0, max([*counts, 1]) * 1.25)
+    stages_ax.set_title(tr(N_("Attestation {year}/{next}: where the teachers are")).format(
+        year=report.year, next=report.year + 1), loc="left")
+    stages_ax.spines[["top", "right"]].set_visible(False)
+
+    if names:
+        positions = list(range(len(names)))
+        regions_ax.barh([p - 0.2 for p in positions], agreed, height=0.4, color="#9bbbe0",
+                        label=tr(N_("agreed to data processing")))
+        regions_ax.barh([p + 0.2 for p in positions], submitted, height=0.4, color="#2f6db5",
+                        label=tr(N_("application submitted")))
+        regions_ax.set_yticks(positions, names)
+        regions_ax.invert_yaxis()
+        regions_ax.legend(loc="lower right", frameon=False)
+    else:
+        regions_ax.text(0.5, 0.5, tr(N_("No teacher has started yet.")), ha="center", va="center")
+        regions_ax.set_yticks([])
+    regions_ax.set_title(tr(N_("By region")), loc="left")
+    regions_ax.spines[["top", "right"]].set_visible(False)
+
+    buffer = BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
