@@ -1,0 +1,76 @@
+"""The progress counts on SQLite and on PostgreSQL (the same aggregate queries on both)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.checklist_models import Application, Essay
+from storage.commission_models import ApplicationReview, Commission
+from storage.db import create_engine, create_session_factory
+from storage.migrate import upgrade
+from storage.models import TeacherProfile, User
+from storage.scoring_models import SelfAssessment
+from storage.stats_repository import StatsRepository
+from tests.services import postgres_server
+
+NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 's.db'}"
+        return
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    await upgrade(db_url)
+    engine = create_engine(db_url)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+async def test_counts_by_stage_region_and_category(sessions: async_sessionmaker[AsyncSession]) -> None:
+    async with sessions() as s:
+        for uid, region, complete in ((1, "karaganda", True), (2, "karaganda", True), (3, "abai", False)):
+            s.add(User(id=uid, locale="ru", is_active=True))
+            s.add(TeacherProfile(user_id=uid, consent_at=NOW, region=region, completed_at=NOW if complete else None))
+        s.add(User(id=4, locale="ru", is_active=True))  # declined consent: no profile, not counted anywhere
+        await s.flush()  # no relationships declared: the users go in before what refers to them
+        s.add(Essay(user_id=1, text="…", words=260, source="text", updated_at=NOW))
+        s.add(Essay(user_id=2, text="…", words=90, source="text", updated_at=NOW))
+        s.add(SelfAssessment(user_id=2, sheet_id="teacher", answers={}, observations=[], updated_at=NOW))
+        commission = Commission(name="C", level="district", locale="ru", order_number="1",
+                                order_date=date(2026, 9, 1), term_end=date(2027, 9, 1), created_by=9)
+        s.add(commission)
+        await s.flush()
+        last_year = Application(user_id=2, academic_year=2025, status="decided", created_at=NOW,
+                                claimed_category="moderator", number="A-0")
+        this_year = Application(user_id=1, academic_year=2026, status="under_review", created_at=NOW,
+                                claimed_category="expert", number="A-1")
+        s.add_all([last_year, this_year])
+        await s.flush()
+        s.add(ApplicationReview(application_id=this_year.id, commission_id=commission.id, user_id=1,
+                                status="accepted", routed_at=NOW, routed_on=NOW.date()))
+        s.add(ApplicationReview(application_id=last_year.id, commission_id=commission.id, user_id=2,
+                                status="decided", routed_at=NOW, routed_on=NOW.date()))
+        await s.commit()
+
+    async with sessions() as s:
+        repo = StatsRepository(s)
+        stages = await repo.stages(2026, 250, 300)
+        assert (stages.consented, stages.profile_complete, stages.essay_in_range, stages.self_assessment_started,
+                stages.submitted, stages.accepted, stages.refused, stages.decided) == (3, 2, 1, 1, 1, 1, 0, 0)
+        assert (await repo.stages(2026, 250, 300, region="abai")).consented == 1
+        assert [(r.region, r.consented, r.submitted) for r in await repo.regions(2026)] == [
+            ("karaganda", 2, 1), ("abai", 1, 0)]
+        assert await repo.claimed(2026) == {"expert": 1}
+        assert await repo.claimed(2025) == {"moderator": 1}
