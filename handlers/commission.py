@@ -31,6 +31,7 @@ from handlers.commission_session import parse_date
 from scoring.categories import CommissionLevel
 from scoring.commission import MemberRole, RefusalGround, invite_days
 from scoring.config import default_rules
+from scoring.i18n import N_
 from scoring.i18n import Message as RuleMessage
 from scoring.regions import REGIONS, region_by_id
 from storage.commission_models import Commission, InviteKind
@@ -224,7 +225,7 @@ async def send_card(bot: Bot, chat_id: int, session: AsyncSession, settings: Set
     buttons = []
     if is_admin:
         buttons += [button(_("➕ Invite a member"), "invm", c.id), button(_("➕ Invite the secretary"), "invs", c.id),
-                    button(_("Record the chair"), "rchair", c.id)]
+                    button(_("Record the chair"), "rchair", c.id), button(_("➖ Remove a member"), "rmm", c.id)]
     member = await svc.repo.member(c.id, chat_id)
     if member is not None and await svc.repo.chair(c.id) is None:
         buttons.append(button(_("🗳 Elect the chair"), "chairv", c.id))
@@ -298,6 +299,52 @@ async def chair_choice(callback: CallbackQuery, callback_data: CmCallback, sessi
     else:
         result = await svc.vote_chair(c, callback.from_user.id, int(callback_data.arg))
     await callback.answer(render(result), show_alert=True)
+
+
+# --- removing a member (admins) ----------------------------------------------------------------
+
+
+async def remove_member(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession,
+                        settings: Settings, i18n: I18n, is_admin: bool) -> None:
+    """rmm: whom to remove; rmmask: are you sure; rmmok: done, and the person is told in their language."""
+    svc = service(session, settings)
+    c = await svc.get(callback_data.ref)
+    if not is_admin:
+        await callback.answer(_("Only administrators change the members of a commission."), show_alert=True)
+        return
+    if c is None or (callback_data.act != "rmm" and not callback_data.arg.isdigit()):
+        await callback.answer(_("This button is no longer active."), show_alert=True)
+        return
+    assert callback.bot is not None
+    if callback_data.act == "rmm":
+        members = await svc.repo.members(c.id)
+        if not members:
+            await callback.answer(_("The commission has no members yet."), show_alert=True)
+            return
+        await callback.answer()
+        await callback.bot.send_message(callback.from_user.id, _("Whom to remove from «{name}»?").format(name=c.name),
+                                        reply_markup=grid([button(m.full_name, "rmmask", c.id, str(m.user_id))
+                                                           for m in members]))
+        return
+    user_id = int(callback_data.arg)
+    member = await svc.repo.member(c.id, user_id)
+    if member is None:
+        await callback.answer(_("This person is not a member of the commission."), show_alert=True)
+        return
+    if callback_data.act == "rmmask":
+        await callback.answer()
+        await callback.bot.send_message(
+            callback.from_user.id, _("Remove {member} from «{name}»?").format(member=member.full_name, name=c.name),
+            reply_markup=grid([button(_("Yes, remove"), "rmmok", c.id, str(user_id))]))
+        return
+    removed, result = await svc.remove_member(c, user_id)
+    await callback.answer(render(result), show_alert=True)
+    if removed:
+        await notify(callback.bot, session, i18n, settings, user_id, REMOVED, name=c.name)
+        await send_card(callback.bot, callback.from_user.id, session, settings, c, is_admin)
+
+
+REMOVED = N_("You are no longer a member of the attestation commission «{name}».")
 
 
 # --- joining through an invite ---------------------------------------------------------------
@@ -570,6 +617,7 @@ def create_router() -> Router:
     router.callback_query.register(make_invite, CmCallback.filter(F.act.in_({"invm", "invs"})))
     router.callback_query.register(chair_menu, CmCallback.filter(F.act.in_({"chairv", "rchair"})))
     router.callback_query.register(chair_choice, CmCallback.filter(F.act.in_({"chair", "setchair"})))
+    router.callback_query.register(remove_member, CmCallback.filter(F.act.in_({"rmm", "rmmask", "rmmok"})))
     router.callback_query.register(join_role, InviteRoleCallback.filter())
     router.callback_query.register(open_card, CmCallback.filter(F.act == "card"))
     router.callback_query.register(send_files, CmCallback.filter(F.act == "files"))

@@ -101,6 +101,10 @@ class CommissionRepository:
         return True
 
     async def remove_member(self, commission_id: int, user_id: int) -> bool:
+        """The member leaves; the chair election forgets their votes, given and received."""
+        await self.session.execute(delete(ChairVote).where(
+            ChairVote.commission_id == commission_id,
+            (ChairVote.voter_user_id == user_id) | (ChairVote.candidate_user_id == user_id)))
         result = await self.session.execute(delete(CommissionMember).where(
             CommissionMember.commission_id == commission_id, CommissionMember.user_id == user_id
         ))

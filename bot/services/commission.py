@@ -38,6 +38,7 @@ from storage.commission_models import (
     CommissionInvite,
     InviteKind,
     ReviewStatus,
+    SessionStatus,
 )
 from storage.commission_repository import CommissionRepository
 from storage.models import TeacherProfile
@@ -193,6 +194,20 @@ class CommissionService:
             return Message(N_("The chair is elected from among the members (§17)."))
         await self.repo.set_chair(c.id, user_id)
         return Message(N_("The chair is recorded: {name}."), {"name": member.full_name})
+
+    async def remove_member(self, c: Commission, user_id: int) -> tuple[bool, Message]:
+        """The admin takes a member off the commission (they left, or the order changed); not while a
+        session is open or voting, where attendance and votes count on the members as they are."""
+        member = await self.repo.member(c.id, user_id)
+        if member is None:
+            return False, Message(N_("This person is not a member of the commission."))
+        if await self.repo.sessions_of(SessionStatus.OPEN, [c.id]) or await self.repo.sessions_of(
+                SessionStatus.VOTING, [c.id]):
+            return False, Message(N_("Members cannot change while a session is open: close it first."))
+        await self.repo.remove_member(c.id, user_id)
+        note = N_("{name} is no longer a member; the chair is to be elected again.") if member.is_chair else N_(
+            "{name} is no longer a member.")
+        return True, Message(note, {"name": member.full_name})
 
     # --- routing and review ------------------------------------------------------------------
 

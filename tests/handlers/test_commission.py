@@ -446,3 +446,47 @@ async def test_a_member_who_blocked_the_bot_does_not_stop_the_session(harness: H
     invited = {r.chat_id for r in sent if isinstance(r, SendMessage)}
     assert set(MEMBERS[:-1]) <= invited  # everyone else was told, despite the failure
     assert (await latest_session(harness)).status == "open"
+
+
+async def test_an_admin_removes_a_member_who_is_told_and_no_longer_counts(harness: Harness) -> None:
+    from storage.commission_models import ChairVote, CommissionMember
+
+    cid = await full_commission(harness)
+    await elect_chair(harness, cid)
+    admin, leaving = harness.user(ADMIN), MEMBERS[0]  # the chair
+    listing = await harness.press(admin, cm("rmm", cid))
+    assert cm("rmmask", cid, str(leaving)) in last_markup_data(listing)
+    asked = await harness.press(admin, cm("rmmask", cid, str(leaving)))
+    assert last_markup_data(asked) == [cm("rmmok", cid, str(leaving))]
+    async with harness.app.sessions() as session:
+        name = (await session.scalar(select(CommissionMember.full_name).where(
+            CommissionMember.commission_id == cid, CommissionMember.user_id == leaving)))
+    done = await harness.press(admin, cm("rmmok", cid, str(leaving)))
+    assert alerts(done) == [k("{name} is no longer a member; the chair is to be elected again.", name=name)]
+    told = [r for r in done if isinstance(r, SendMessage) and r.chat_id == leaving]
+    assert [r.text for r in told] == [k("You are no longer a member of the attestation commission «{name}».",
+                                        name="District attestation commission of Karaganda")]
+    async with harness.app.sessions() as session:
+        members = set(await session.scalars(select(CommissionMember.user_id).where(
+            CommissionMember.commission_id == cid)))
+        votes = list(await session.scalars(select(ChairVote).where(ChairVote.commission_id == cid)))
+    assert members == set(MEMBERS[1:])
+    assert not [v for v in votes if leaving in (v.voter_user_id, v.candidate_user_id)]
+    # Pressing again (a stale button) changes nothing and says why.
+    again = await harness.press(admin, cm("rmmok", cid, str(leaving)))
+    assert alerts(again) == [k("This person is not a member of the commission.")]
+
+
+async def test_only_admins_remove_members_and_never_during_a_session(harness: Harness) -> None:
+    from storage.commission_models import CommissionMember
+
+    await open_session_with_voting(harness)
+    cid = (await latest_session(harness)).commission_id
+    for who in (harness.user(MEMBERS[1]), harness.user(SECRETARY)):
+        forged = await harness.press(who, cm("rmmok", cid, str(MEMBERS[2])))
+        assert alerts(forged) == [k("Only administrators change the members of a commission.")]
+    during = await harness.press(harness.user(ADMIN), cm("rmmok", cid, str(MEMBERS[2])))
+    assert alerts(during) == [k("Members cannot change while a session is open: close it first.")]
+    async with harness.app.sessions() as session:
+        count = len(list(await session.scalars(select(CommissionMember).where(CommissionMember.commission_id == cid))))
+    assert count == len(MEMBERS)
