@@ -214,15 +214,23 @@ async def test_status_of_a_draft(harness: Harness) -> None:
     assert "1" in sent[0].text and "9" in sent[0].text and "31.12.2026" in sent[0].text
 
 
-async def test_submission_reaches_the_commission_secretary_at_once(harness: Harness) -> None:
-    from tests.handlers.commission_helpers import SECRETARY, elect_chair, full_commission
+async def ready_for_a_commission(harness: Harness, user_id: int) -> int:
+    """A valid commission with its chair, and a teacher who has everything and sent /submit; its id."""
+    from tests.handlers.commission_helpers import elect_chair, full_commission
 
     cid = await full_commission(harness)
     await elect_chair(harness, cid)
-    await make_teacher(harness, 60, locale="ru")
-    await fill_everything(harness, 60)
+    await make_teacher(harness, user_id, locale="ru")
+    await fill_everything(harness, user_id)
     harness.app.dispatcher["clock"] = at(datetime(2026, 11, 24, 11, 0, tzinfo=ALMATY))
-    await harness.text(harness.user(60), "/submit")
+    await harness.text(harness.user(user_id), "/submit")
+    return cid
+
+
+async def test_submission_reaches_the_commission_secretary_at_once(harness: Harness) -> None:
+    from tests.handlers.commission_helpers import SECRETARY
+
+    await ready_for_a_commission(harness, 60)
     sent = await harness.press(harness.user(60), SUBMIT)
     to_secretary = [r for r in sent if isinstance(r, SendMessage) and r.chat_id == SECRETARY]
     assert len(to_secretary) == 1 and "/agenda" in to_secretary[0].text
@@ -231,14 +239,9 @@ async def test_submission_reaches_the_commission_secretary_at_once(harness: Harn
 async def test_the_secretary_is_told_only_once_the_application_is_saved(harness: Harness) -> None:
     """The secretary may open /agenda the instant the message arrives: by then the routed application
     must be committed, visible to any other connection."""
-    from tests.handlers.commission_helpers import SECRETARY, elect_chair, full_commission
+    from tests.handlers.commission_helpers import SECRETARY
 
-    cid = await full_commission(harness)
-    await elect_chair(harness, cid)
-    await make_teacher(harness, 62, locale="ru")
-    await fill_everything(harness, 62)
-    harness.app.dispatcher["clock"] = at(datetime(2026, 11, 24, 11, 0, tzinfo=ALMATY))
-    await harness.text(harness.user(62), "/submit")
+    cid = await ready_for_a_commission(harness, 62)
     seen_by_secretary: list[int] = []
 
     async def look(method: TelegramMethod[Any]) -> None:

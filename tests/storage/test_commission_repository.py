@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.commission_models import ItemStatus
 from storage.commission_repository import CommissionRepository
-from storage.db import create_engine, create_session_factory
-from storage.migrate import upgrade
-from tests.services import postgres_server
 
 NOW = datetime(2026, 10, 1, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'c.db'}"
-        return
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture
-async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    await upgrade(db_url)
-    engine = create_engine(db_url)
-    yield create_session_factory(engine)
-    await engine.dispose()
 
 
 async def setup_item(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int, int]:

@@ -2,40 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.checklist_models import Application, Essay
 from storage.commission_models import ApplicationReview, Commission
-from storage.db import create_engine, create_session_factory
-from storage.migrate import upgrade
 from storage.models import TeacherProfile, User
 from storage.scoring_models import SelfAssessment
 from storage.stats_repository import StatsRepository
-from tests.services import postgres_server
 
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 's.db'}"
-        return
-    with postgres_server() as url:
-        yield url
-
-
-@pytest.fixture
-async def sessions(db_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    await upgrade(db_url)
-    engine = create_engine(db_url)
-    yield create_session_factory(engine)
-    await engine.dispose()
 
 
 async def test_counts_by_stage_region_and_category(sessions: async_sessionmaker[AsyncSession]) -> None:
