@@ -1,4 +1,5 @@
-"""Work that runs beside the dispatcher: the broadcast sender and the reminder scheduler.
+"""Work that runs beside the dispatcher: the broadcast sender, the reminder scheduler and the outbox
+deliverer (messages to others left unsent by a process that died).
 
 main.py starts it once the app is ready and stops it on shutdown; each piece opens its own database
 sessions from `Application.sessions`. Both share one rate limiter, so together they stay within
@@ -13,6 +14,7 @@ from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Application
+from bot.outbox import OutboxDeliverer
 from bot.scheduler import start_scheduler
 from bot.services.broadcast import BroadcastSender
 from bot.services.delivery import RateLimiter
@@ -23,10 +25,12 @@ from bot.services.reminders import ReminderService
 class Background:
     sender: BroadcastSender
     scheduler: AsyncIOScheduler | None
+    outbox: OutboxDeliverer
 
     async def stop(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+        await self.outbox.stop()
         await self.sender.stop()
 
 
@@ -40,4 +44,6 @@ def start_background(app: Application, bot: Bot) -> Background:
     if app.settings.scheduler_enabled:
         service = ReminderService(bot, app.sessions, app.i18n, app.settings, limiter=limiter)
         scheduler = start_scheduler(service, app.settings)
-    return Background(sender, scheduler)
+    outbox = OutboxDeliverer(bot, app.sessions)
+    outbox.start()
+    return Background(sender, scheduler, outbox)

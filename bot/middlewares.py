@@ -12,7 +12,7 @@ from aiogram.types import TelegramObject, User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fsm_storage import current_session
-from bot.reach import held_until_commit, release
+from bot.outbox import held_until_commit, release
 from bot.settings import Settings
 from storage.repositories import UserRepository
 
@@ -20,7 +20,7 @@ from storage.repositories import UserRepository
 class DatabaseMiddleware(BaseMiddleware):
     """One session per update; the chat's isolation lock is held until the transaction has committed,
     so the next update of the same chat (a double tap) always sees what this one wrote. Messages to
-    other people wait for that commit too (bot/reach.py)."""
+    other people are written to the outbox in that transaction and sent after it (bot/outbox.py)."""
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], settings: Settings,
                  isolation: BaseEventIsolation | None = None, fsm: FSMContextMiddleware | None = None):
@@ -60,7 +60,7 @@ class DatabaseMiddleware(BaseMiddleware):
                 async with held_until_commit() as to_others:
                     result = await handler(event, data)
                     await session.commit()
-                    await release(to_others)
+                    await release(data["bot"], self.sessions, to_others)
             finally:
                 current_session.reset(token)
             return result

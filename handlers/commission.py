@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.commission_callbacks import CmCallback, InviteRoleCallback
 from bot.i18n import render
 from bot.keyboards import LANGUAGE_NAMES, grid
-from bot.reach import reach
+from bot.outbox import reach
 from bot.services.commission import INVITE_PREFIX, CommissionService
 from bot.services.commission_card import card, submitted_files
 from bot.services.notify import locale_of, notify, route_and_notify
@@ -594,7 +594,7 @@ async def refuse_documents(message: Message, state: FSMContext, session: AsyncSe
     if not await svc.refuse(review, message.from_user.id, grounds, documents, locale, notice):
         await message.answer(_("This application has already been accepted or refused."))
         return
-    await reach(review.user_id, message.bot.send_message(review.user_id, notice))
+    await reach(message.bot, review.user_id, notice)
     await message.answer(_("Refused; the teacher is notified."))
 
 

@@ -18,7 +18,7 @@ from bot.commission_ballot import ballot_markup, ballot_text
 from bot.commission_callbacks import CmCallback, VoteCallback
 from bot.i18n import render
 from bot.keyboards import grid
-from bot.reach import reach
+from bot.outbox import reach
 from bot.services.commission import CommissionService
 from bot.services.commission_delivery import DocumentDelivery
 from bot.services.commission_points import PointsService
@@ -172,12 +172,12 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
         await callback.answer(_("The session is open."))
         for member in await commissions.repo.members(c.id):
             locale = await locale_of(session, member.user_id, settings.default_locale)
-            await reach(member.user_id, bot.send_message(member.user_id, i18n.gettext(
+            await reach(bot, member.user_id, i18n.gettext(
                 "Session No. {number} of «{name}» on {date} is open. Mark yourself present:", locale=locale).format(
                 number=s.number, name=c.name, date=s.session_date.strftime("%d.%m.%Y")),
                 reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
                     text=i18n.gettext("✋ I am present", locale=locale),
-                    callback_data=CmCallback(act="here", ref=s.id).pack())]])))
+                    callback_data=CmCallback(act="here", ref=s.id).pack())]]))
     elif act == "svote":
         problem = await sessions.start_voting(s)
         if problem is not None:
@@ -277,9 +277,8 @@ async def send_ballots(bot: Bot, session: AsyncSession, settings: Settings, i18n
         def tr(text: str, locale: str = locale) -> str:
             return i18n.gettext(text, locale=locale)
 
-        await reach(user_id, bot.send_message(
-            user_id, ballot_text(tr, item, own, await points.member_total(item, user_id)),
-            reply_markup=await ballot(session, sessions, s, item, tr)))
+        await reach(bot, user_id, ballot_text(tr, item, own, await points.member_total(item, user_id)),
+                    reply_markup=await ballot(session, sessions, s, item, tr))
 
 
 async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: AsyncSession,

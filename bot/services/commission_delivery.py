@@ -6,24 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Bot
-from aiogram.types import BufferedInputFile
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reach import reach
+from bot.outbox import reach_document
 from bot.services.commission import CommissionService, utc_now
 from bot.services.commission_docs import DocumentService
 from bot.services.notify import locale_of
 from bot.settings import Settings
 from scoring.i18n import N_
-from storage.commission_models import Commission, CommissionSession, GeneratedDocument
+from storage.commission_models import Commission, CommissionSession
 
 EXTRACT_CAPTION = N_("Extract from the protocol of the attestation commission «{name}»")
 CERTIFICATE_CAPTION = N_("Your qualification category certificate")
-
-
-def as_file(doc: GeneratedDocument) -> BufferedInputFile:
-    return BufferedInputFile(doc.content, filename=doc.filename)
 
 
 class DocumentDelivery:
@@ -44,7 +39,7 @@ class DocumentDelivery:
                 for user_id in [c.secretary_user_id, *members]:
                     if user_id is not None:
                         for doc in p.documents:
-                            await reach(user_id, bot.send_document(user_id, as_file(doc)))
+                            await reach_document(bot, user_id, doc)
                 continue
             assert p.item is not None
             decision = await self.commissions.repo.decision(p.item.id)
@@ -52,9 +47,9 @@ class DocumentDelivery:
             template = EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION
             caption = self.i18n.gettext(template, locale=locale).format(name=c.name)
             for doc in p.documents:
-                await reach(p.item.user_id, bot.send_document(p.item.user_id, as_file(doc), caption=caption))
+                await reach_document(bot, p.item.user_id, doc, caption)
                 if c.secretary_user_id is not None:
-                    await reach(c.secretary_user_id, bot.send_document(c.secretary_user_id, as_file(doc)))
+                    await reach_document(bot, c.secretary_user_id, doc)
             if decision is not None:
                 if p.kind == "extract":
                     decision.extract_sent_at = now

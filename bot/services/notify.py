@@ -9,7 +9,7 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.reach import reach
+from bot.outbox import reach
 from bot.services.commission import CommissionService
 from bot.settings import Settings
 from scoring.config import default_rules
@@ -29,7 +29,7 @@ async def notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings
     locale = await locale_of(session, user_id, settings.default_locale)
     rendered = {k: (v.render(lambda t: i18n.gettext(t, locale=locale)) if isinstance(v, RuleMessage) else v)
                 for k, v in params.items()}
-    await reach(user_id, bot.send_message(user_id, i18n.gettext(msgid, locale=locale).format(**rendered)))
+    await reach(bot, user_id, i18n.gettext(msgid, locale=locale).format(**rendered))
 
 
 ROUTED = N_("A new application No. {number} is routed to «{name}». Accept or refuse it within one working day: "

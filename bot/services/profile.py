@@ -13,6 +13,7 @@ from scoring.config import Rules
 from scoring.iin import InvalidIin, validate_iin
 from storage.checklist_repository import ChecklistRepository
 from storage.models import TeacherProfile
+from storage.outbox_repository import OutboxRepository
 from storage.repositories import ProfileRepository
 from storage.scoring_repository import SelfAssessmentRepository
 
@@ -44,6 +45,7 @@ class ProfileService:
         session = self.profiles.session
         await ChecklistRepository(session).erase(user_id)
         await SelfAssessmentRepository(session).erase(user_id)
+        await OutboxRepository(session).erase(user_id)
         return await self.profiles.erase(user_id)
 
 

@@ -220,6 +220,7 @@ async def test_delete_me_erases_every_area(harness: Harness) -> None:
 
     from bot.callbacks import DeleteMeCallback
     from storage.checklist_models import Essay
+    from storage.outbox_models import OutboxMessage
     from storage.scoring_models import SelfAssessment
 
     user = harness.user(22)
@@ -228,11 +229,13 @@ async def test_delete_me_erases_every_area(harness: Harness) -> None:
         session.add(Essay(user_id=22, text="words " * 260, words=260, source="text", updated_at=datetime.now(UTC)))
         session.add(SelfAssessment(user_id=22, sheet_id="teacher", answers={"claimed": "expert", "criteria": {}},
                                    observations=[]))
+        session.add(OutboxMessage(user_id=22, method="sendMessage", payload={"text": "Your application is refused"},
+                                  created_at=datetime.now(UTC), attempts=1))
         await session.commit()
     await harness.text(user, "/delete_me")
     await harness.press(user, DeleteMeCallback(confirm=True).pack())
     async with harness.app.sessions() as session:
-        for model in (TeacherProfile, Essay, SelfAssessment):
+        for model in (TeacherProfile, Essay, SelfAssessment, OutboxMessage):
             assert await session.scalar(select(func.count()).select_from(model)) == 0, model
 
 
