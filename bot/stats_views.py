@@ -9,15 +9,28 @@ from bot.services.stats import ProgressReport
 from scoring.categories import Category
 from scoring.i18n import N_
 from scoring.regions import region_by_id
+from storage.stats_repository import AreaCounts
 
 Translate = Callable[[str], str]
-# The chart names this many regions; the rest are added up in one bar.
-CHART_REGIONS = 12
+# The chart names this many regions (or districts); the rest are added up in one bar.
+CHART_AREAS = 12
 
 
 def region_name(region_id: str | None, tr: Translate) -> str:
     region = region_by_id(region_id) if region_id else None
     return tr(region.label) if region else tr(N_("region not given"))
+
+
+def area_name(report: ProgressReport, area: AreaCounts, tr: Translate) -> str:
+    if report.districts_of is None:
+        return region_name(area.key, tr)
+    return area.name or tr(N_("district not given"))
+
+
+def areas_title(report: ProgressReport, tr: Translate) -> str:
+    if report.districts_of is None:
+        return tr(N_("By region"))
+    return tr(N_("By district: {region}")).format(region=region_name(report.districts_of, tr))
 
 
 def category_name(value: str, tr: Translate) -> str:
@@ -49,27 +62,27 @@ def report_text(report: ProgressReport, tr: Translate) -> str:
         most_first = sorted(report.claimed.items(), key=lambda item: (-item[1], item[0]))
         claimed = ", ".join(f"{category_name(c, tr)} {n}" for c, n in most_first)
         lines += ["", tr(N_("Submitted by claimed category: {list}")).format(list=claimed)]
-    if report.regions:
-        lines += ["", tr(N_("By region (agreed / submitted):"))]
-        lines += [f"• {region_name(r.region, tr)}: {r.consented} / {r.submitted}" for r in report.regions]
+    if report.areas:
+        lines += ["", tr(N_("{areas} (agreed / submitted):")).format(areas=areas_title(report, tr))]
+        lines += [f"• {area_name(report, a, tr)}: {a.consented} / {a.submitted}" for a in report.areas]
     if not report.started:
         lines += ["", tr(N_("No teacher has started yet."))]
     return "\n".join(lines)
 
 
 def report_chart(report: ProgressReport, tr: Translate) -> bytes:
-    """A PNG: the stages as horizontal bars, and the regions' teachers who agreed and who submitted."""
+    """A PNG: the stages as horizontal bars, and per region (or district) who agreed and who submitted."""
     # The object API with the Agg canvas: no pyplot global state, safe to draw from a worker thread.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    regions = report.regions[:CHART_REGIONS]
-    rest = report.regions[CHART_REGIONS:]
-    names = [region_name(r.region, tr) for r in regions]
-    agreed = [r.consented for r in regions]
-    submitted = [r.submitted for r in regions]
+    shown = report.areas[:CHART_AREAS]
+    rest = report.areas[CHART_AREAS:]
+    names = [area_name(report, a, tr) for a in shown]
+    agreed = [a.consented for a in shown]
+    submitted = [a.submitted for a in shown]
     if rest:
-        names.append(tr(N_("other regions")))
+        names.append(tr(N_("the others")))
         agreed.append(sum(r.consented for r in rest))
         submitted.append(sum(r.submitted for r in rest))
 
@@ -99,7 +112,7 @@ def report_chart(report: ProgressReport, tr: Translate) -> bytes:
     else:
         regions_ax.text(0.5, 0.5, tr(N_("No teacher has started yet.")), ha="center", va="center")
         regions_ax.set_yticks([])
-    regions_ax.set_title(tr(N_("By region")), loc="left")
+    regions_ax.set_title(areas_title(report, tr), loc="left")
     regions_ax.spines[["top", "right"]].set_visible(False)
 
     buffer = BytesIO()

@@ -33,8 +33,12 @@ class StageCounts:
 
 
 @dataclass(frozen=True)
-class RegionCounts:
-    region: str | None
+class AreaCounts:
+    """One region (`key` its id) or one district (`key` its name as typed, in lower case; `name` one of
+    the spellings teachers used)."""
+
+    key: str | None
+    name: str | None
     consented: int
     submitted: int
 
@@ -86,18 +90,26 @@ class StatsRepository:
             decided=await self._count(self._reviews(year, region, [ReviewStatus.DECIDED.value])),
         )
 
-    async def regions(self, year: int) -> list[RegionCounts]:
-        """Teachers who consented and who submitted, per region, the most teachers first."""
-        consented = dict((await self.session.execute(
-            select(TeacherProfile.region, func.count()).where(TeacherProfile.consent_at.is_not(None))
-            .group_by(TeacherProfile.region))).all())
-        submitted = dict((await self.session.execute(
-            select(TeacherProfile.region, func.count(func.distinct(Application.user_id)))
+    async def areas(self, year: int, region: str | None = None) -> list[AreaCounts]:
+        """Teachers who consented and who submitted, per region, or with `region` per district of it (the
+        district is typed by teachers: spellings that differ only in case or spaces count as one), the
+        most teachers first."""
+        if region is None:
+            key: Any = TeacherProfile.region
+            name: Any = func.min(TeacherProfile.region)
+        else:
+            key = func.lower(func.trim(TeacherProfile.district))
+            name = func.min(func.trim(TeacherProfile.district))
+        where = [TeacherProfile.consent_at.is_not(None), self._in_region(region)]
+        consented = {row[0]: (row[1], row[2]) for row in (await self.session.execute(
+            select(key, name, func.count()).where(*where).group_by(key))).all()}
+        submitted: dict[str | None, int] = dict((await self.session.execute(
+            select(key, func.count(func.distinct(Application.user_id)))
             .join(Application, Application.user_id == TeacherProfile.user_id)
-            .where(Application.academic_year == year, Application.status.in_(_ACTIVE))
-            .group_by(TeacherProfile.region))).all())
-        rows = [RegionCounts(region, count, submitted.get(region, 0)) for region, count in consented.items()]
-        return sorted(rows, key=lambda r: (-r.consented, r.region or ""))
+            .where(*where, Application.academic_year == year, Application.status.in_(_ACTIVE))
+            .group_by(key))).all())
+        rows = [AreaCounts(k, label, count, submitted.get(k, 0)) for k, (label, count) in consented.items()]
+        return sorted(rows, key=lambda r: (-r.consented, r.key or ""))
 
     async def claimed(self, year: int, region: str | None = None) -> dict[str, int]:
         """Submitted applications per claimed category."""

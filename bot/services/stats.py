@@ -12,7 +12,7 @@ from bot.services.submission import SubmissionService
 from scoring.calendar import academic_year
 from scoring.config import Rules, default_rules
 from scoring.i18n import N_
-from storage.stats_repository import RegionCounts, StatsRepository
+from storage.stats_repository import AreaCounts, StatsRepository
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class ProgressReport:
     window: tuple[date, date]
     stages: list[Stage]  # from consent to the commission's decision, each a subset of the one before
     refused: int
-    regions: list[RegionCounts]
+    # Per region; when every teacher is in one region (a regional deployment), per district of it.
+    areas: list[AreaCounts]
     claimed: dict[str, int]
+    districts_of: str | None = None  # the region whose districts `areas` are
 
     @property
     def started(self) -> int:
@@ -67,5 +69,9 @@ class StatsService:
             Stage(N_("decided by a commission"), counts.decided),
         ]
         window = await SubmissionService(self.session, self.rules, str(self.tz)).window(year)
-        return ProgressReport(year, today, window, stages, counts.refused, await self.repo.regions(year),
-                              await self.repo.claimed(year))
+        areas, districts_of = await self.repo.areas(year), None
+        if len(areas) == 1 and areas[0].key is not None:
+            districts_of = areas[0].key
+            areas = await self.repo.areas(year, region=districts_of)
+        return ProgressReport(year, today, window, stages, counts.refused, areas, await self.repo.claimed(year),
+                              districts_of)

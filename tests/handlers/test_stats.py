@@ -11,7 +11,7 @@ from aiogram.types import BufferedInputFile
 from PIL import Image
 
 from bot.services.stats import StatsService
-from bot.stats_views import CHART_REGIONS, report_chart, report_text
+from bot.stats_views import CHART_AREAS, report_chart, report_text
 from scoring.regions import REGIONS
 from storage.checklist_models import Application, ApplicationStatus, Essay
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus
@@ -66,9 +66,29 @@ async def test_the_report_counts_each_stage(harness: Harness) -> None:
     assert [s.count for s in report.stages] == [8, 6, 4, 3, 3, 2, 1]
     assert report.refused == 1 and report.days_left == 37 and report.share(4) == 50
     assert report.claimed == {"expert": 2, "researcher": 1}  # the withdrawn one is not counted
-    by_region = {r.region: (r.consented, r.submitted) for r in report.regions}
+    by_region = {a.key: (a.consented, a.submitted) for a in report.areas}
     assert by_region == {"karaganda": (4, 1), "almaty_city": (2, 2), "abai": (1, 0), None: (1, 0)}
-    assert report.regions[0].region == "karaganda"
+    assert report.areas[0].key == "karaganda" and report.districts_of is None
+
+
+async def test_a_regional_deployment_is_shown_by_district(harness: Harness) -> None:
+    """All teachers in one region: the breakdown is by district, spellings differing in case or spaces
+    counted as one."""
+    for uid, district in ((401, "Temirtau"), (402, "Karaganda"), (403, " karaganda "), (404, "KARAGANDA")):
+        await make_teacher(harness, uid, "ru", region="karaganda", district=district)
+    async with harness.app.sessions() as session:
+        report = await StatsService(session).report(NOW)
+    assert report.districts_of == "karaganda"
+    assert [(a.key, a.consented) for a in report.areas] == [("karaganda", 3), ("temirtau", 1)]
+
+    def tr(msgid: str) -> str:
+        return harness.app.i18n.gettext(msgid, locale="ru")
+
+    text = report_text(report, tr)
+    title = tr("By district: {region}").format(region=tr("Karaganda region"))
+    assert tr("{areas} (agreed / submitted):").format(areas=title) in text
+    assert "• Temirtau: 1 / 0" in text
+    assert Image.open(io.BytesIO(report_chart(report, tr))).format == "PNG"
 
 
 @pytest.mark.parametrize("locale", ["kk", "ru"])
@@ -118,7 +138,7 @@ async def test_before_anyone_starts_and_with_every_region(harness: Harness) -> N
             session.add(User(id=1000 + n, locale="ru", is_active=True))
         await session.commit()
         full = await StatsService(session).report(NOW)
-    assert len(full.regions) == len(REGIONS) > CHART_REGIONS
+    assert len(full.areas) == len(REGIONS) > CHART_AREAS
     # Every region is named in the text; the chart adds up the smallest in one bar and still draws.
     text = report_text(full, tr)
     assert all(tr(region.label) in text for region in REGIONS)
