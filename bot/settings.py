@@ -13,7 +13,9 @@ OFFICIAL_BOT_API_URL = "https://api.telegram.org"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # A blank value (`RULES_FILE=` as in .env.example) means "not set", not an empty path or URL.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore",
+                                      env_ignore_empty=True)
 
     bot_token: SecretStr | None = None
     # Base URL of the Bot API server: the official one, a local telegram-bot-api, or the sandbox.
