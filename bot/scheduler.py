@@ -1,4 +1,5 @@
-"""APScheduler 3.11 with its jobs in the bot's own database (a persistent SQLAlchemyJobStore).
+"""APScheduler 3.11 with its jobs in a persistent SQLAlchemyJobStore (the bot's PostgreSQL database, or
+an SQLite file beside the bot's; see `sync_url`).
 
 The one job, `check_reminders`, runs every REMINDER_CHECK_MINUTES minutes in TIMEZONE and sends what
 is due (bot/services/reminders.py). Keeping the schedule as one periodic job, with the reminders
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.base import BaseJobStore
@@ -35,9 +37,18 @@ _service: ReminderService | None = None
 
 
 def sync_url(database_url: str) -> str:
+    """The job store's URL. On SQLite it is a file of its own beside the bot's (`attestation.db` →
+    `attestation-jobs.db`): APScheduler 3 writes its store synchronously on the event loop's thread,
+    and in the bot's file it would wait there for the write lock of an update whose commit needs that
+    very loop (a stall, then "database is locked"). PostgreSQL locks rows, so there it is the same
+    database."""
     url = make_url(database_url)
     driver = SYNC_DRIVERS.get(url.drivername, url.drivername)
-    return url.set(drivername=driver).render_as_string(hide_password=False)
+    url = url.set(drivername=driver)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        path = Path(url.database)
+        url = url.set(database=str(path.with_name(f"{path.stem}-jobs{path.suffix or '.db'}")))
+    return url.render_as_string(hide_password=False)
 
 
 def create_job_store(database_url: str) -> BaseJobStore:

@@ -158,12 +158,12 @@ async def test_before_close_has_own_progress_and_window_from_admin(harness: Harn
 
 
 def test_sync_url_for_the_job_store(tmp_path: object) -> None:
-    assert sync_url("sqlite+aiosqlite:///./data/bot.db") == "sqlite:///./data/bot.db"
+    assert sync_url("sqlite+aiosqlite:///./data/bot.db") == "sqlite:///data/bot-jobs.db"
     assert sync_url("postgresql+asyncpg://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
     assert type(create_job_store("sqlite+aiosqlite:///:memory:")).__name__ == "SQLAlchemyJobStore"
 
 
-async def test_scheduler_keeps_its_job_in_the_bot_database(harness: Harness) -> None:
+async def test_scheduler_keeps_its_job_beside_the_bot_database(harness: Harness) -> None:
     import sqlite3
 
     from bot.scheduler import JOB_ID, start_scheduler
@@ -175,6 +175,29 @@ async def test_scheduler_keeps_its_job_in_the_bot_database(harness: Harness) -> 
         assert str(job.next_run_time.tzinfo) == "Asia/Almaty"
     finally:
         scheduler.shutdown(wait=False)
-    path = harness.app.settings.database_url.split("///", 1)[1]
+    path = sync_url(harness.app.settings.database_url).split("///", 1)[1]
+    assert path.endswith("bot-jobs.db")
     with sqlite3.connect(path) as db:
         assert db.execute("select id from apscheduler_jobs").fetchall() == [(JOB_ID,)]
+
+
+async def test_the_job_store_never_waits_for_an_update_holding_the_write_lock(harness: Harness) -> None:
+    """APScheduler writes its store on the loop's thread: it must not need the lock that an update, whose
+    commit needs the loop, holds while it sends its replies."""
+    import time
+
+    from sqlalchemy import text
+
+    from storage.models import User
+
+    store = create_job_store(harness.app.settings.database_url)
+    async with harness.app.sessions() as session:
+        session.add(User(id=77, is_active=True))
+        await session.flush()  # the update now holds the bot database's write lock
+        assert await session.scalar(text("select count(*) from users where id = 77")) == 1
+        started = time.monotonic()
+        with store.engine.begin() as conn:  # type: ignore[attr-defined]
+            conn.execute(text("create table if not exists probe (n integer)"))
+            conn.execute(text("insert into probe values (1)"))
+        assert time.monotonic() - started < 1
+        await session.commit()
