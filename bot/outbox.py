@@ -21,7 +21,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -47,15 +46,8 @@ MAX_ATTEMPTS = 5
 SEND_MESSAGE, SEND_DOCUMENT = "sendMessage", "sendDocument"
 
 
-@dataclass(frozen=True)
-class Queued:
-    message_id: int
-    user_id: int
-    method: str
-    payload: dict[str, Any]
-
-
-_after_commit: ContextVar[list[Queued] | None] = ContextVar("after_commit", default=None)
+# The outbox ids written by the update being handled, to send once it has committed.
+_after_commit: ContextVar[list[int] | None] = ContextVar("after_commit", default=None)
 
 
 def _now() -> datetime:
@@ -85,7 +77,7 @@ async def _post(bot: Bot, user_id: int, method: str, payload: dict[str, Any],
         await _send_logged(bot, user_id, await _method(user_id, method, payload, document=document))
         return
     row = await OutboxRepository(session).add(user_id, method, payload, _now())
-    queue.append(Queued(row.id, user_id, method, payload))
+    queue.append(row.id)
 
 
 async def _method(user_id: int, method: str, payload: dict[str, Any], *, session: AsyncSession | None = None,
@@ -113,9 +105,9 @@ async def _send_logged(bot: Bot, user_id: int, method: TelegramMethod[Any] | Non
 
 
 @asynccontextmanager
-async def held_until_commit() -> AsyncIterator[list[Queued]]:
+async def held_until_commit() -> AsyncIterator[list[int]]:
     """Collects the messages to others written inside; the caller commits, then calls `release`."""
-    queue: list[Queued] = []
+    queue: list[int] = []
     token = _after_commit.set(queue)
     try:
         yield queue
@@ -123,10 +115,10 @@ async def held_until_commit() -> AsyncIterator[list[Queued]]:
         _after_commit.reset(token)
 
 
-async def release(bot: Bot, sessions: async_sessionmaker[AsyncSession], queue: list[Queued]) -> None:
+async def release(bot: Bot, sessions: async_sessionmaker[AsyncSession], queue: list[int]) -> None:
     """Send what the committed update wrote to the outbox, marking each row as it goes."""
-    for item in queue:
-        await deliver(bot, sessions, item.message_id)
+    for message_id in queue:
+        await deliver(bot, sessions, message_id)
 
 
 async def deliver(bot: Bot, sessions: async_sessionmaker[AsyncSession], message_id: int) -> None:
