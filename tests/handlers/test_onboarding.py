@@ -303,3 +303,16 @@ async def test_only_teachers_are_asked_their_post_and_a_new_position_forgets_it(
     # A head goes on with the type of organisation: never the post.
     asked = [ChoiceCallback.unpack(d).field for d in last_markup_data(sent) if d.startswith("pick:")]
     assert asked and set(asked) == {"org_type"}
+
+
+async def test_a_profile_completed_before_the_post_was_asked_is_asked_it_once(harness: Harness) -> None:
+    from tests.handlers.attestation_helpers import make_teacher, profile_complete
+
+    await make_teacher(harness, 26, "ru", teaching_post=None)
+    assert not await profile_complete(harness, 26)
+    sent = await harness.text(harness.user(26), "/start")
+    assert {ChoiceCallback.unpack(d).field for d in last_markup_data(sent)} == {"teaching_post"}
+    await harness.press(harness.user(26), ChoiceCallback(field="teaching_post", value="social_pedagogue").pack())
+    assert await profile_complete(harness, 26)
+    sent = await harness.text(harness.user(26), "/start")
+    assert not last_markup_data(sent)  # nothing more to ask: the verdict again
