@@ -63,7 +63,7 @@ class BotAPIServer:
         self.data_dir = Path(data_dir)
         self.token_ok = token_ok
         self.default_token = default_token
-        self.world = World(FileStore(self.data_dir / "files"), rate_limit)
+        self.world = World(FileStore(self.data_dir / "files"), rate_limit, people=self.data_dir / "people.jsonl")
         self._http: aiohttp.ClientSession | None = None
         self.webhooks = Webhooks(self._client, self._execute_reply)
         self.app = self._build_app()
@@ -248,13 +248,13 @@ class BotAPIServer:
     def set_blocked(self, user_id: int, blocked: bool = True, *, token: str | None = None) -> None:
         """Mark that the user blocked (or unblocked) the bot; the bot then gets 403 for this chat."""
         chat = self.world.chat(self.bot(token), user_id)
-        chat.started = True
+        self.world.mark_started(chat)
         chat.blocked = blocked
 
     def start_chat(self, user_id: int, *, token: str | None = None) -> None:
         """Record that the user pressed Start some time ago, so the bot may write to them first
         (seed data: people who used the bot before this run of the sandbox)."""
-        self.world.chat(self.bot(token), user_id).started = True
+        self.world.mark_started(self.world.chat(self.bot(token), user_id))
 
     async def store_file(self, content: bytes, filename: str, mime_type: str | None = None, *,
                          file_id: str | None = None) -> dict[str, Any]:

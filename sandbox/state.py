@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
+import json
 import math
 import re
 import secrets
 import time
 import zlib
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sandbox.errors import bad_request, forbidden, too_many_requests
@@ -230,9 +232,13 @@ class RateLimiter:
 
 
 class World:
-    """All state of the simulated Telegram; the HTTP layer and the control API both act on it."""
+    """All state of the simulated Telegram; the HTTP layer and the control API both act on it.
 
-    def __init__(self, files: FileStore, rate_limit: RateLimit | None = None) -> None:
+    With a `people` file, the users and which of them have started each bot are appended to it and read
+    back on the next start, so a restarted sandbox still knows everyone the bot's database knows (the
+    messages of the chats are not kept)."""
+
+    def __init__(self, files: FileStore, rate_limit: RateLimit | None = None, people: Path | None = None) -> None:
         self.files = files
         self.rate_limit = rate_limit
         self.rate_limiter = RateLimiter()
@@ -242,6 +248,37 @@ class World:
         self.requests: list[RecordedRequest] = []
         self.requests_signal = Signal()
         self._user_ids = itertools.count(100_000_001)
+        self._people = people
+        self._started: set[tuple[str, int]] = set()
+        self._load_people()
+
+    def _load_people(self) -> None:
+        if self._people is None or not self._people.exists():
+            return
+        for line in self._people.read_text(encoding="utf-8").splitlines():
+            try:
+                entry = json.loads(line)
+                if "user" in entry:
+                    user = SimUser(**entry["user"])
+                    self.users[user.id] = user
+                elif "started" in entry:
+                    self._started.add((str(entry["token"]), int(entry["started"])))
+            except (ValueError, TypeError, KeyError):
+                continue  # a line cut short by a crash
+
+    def _remember(self, entry: dict[str, Any]) -> None:
+        if self._people is not None:
+            with self._people.open("a", encoding="utf-8") as people:
+                people.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def mark_started(self, chat: Chat) -> None:
+        """The user has pressed Start (or written): from now on the bot may write to them."""
+        if not chat.started:
+            chat.started = True
+            key = (chat.bot.token, chat.user.id)
+            if key not in self._started:
+                self._started.add(key)
+                self._remember({"started": chat.user.id, "token": chat.bot.token})
 
     # --- bots and users -------------------------------------------------------------------------
 
@@ -265,6 +302,7 @@ class World:
             raise ValueError("user id must be positive")
         user = SimUser(user_id, first_name, last_name, username, language_code, phone_number)
         self.users[user_id] = user
+        self._remember({"user": asdict(user)})
         return user
 
     def user(self, user_id: int) -> SimUser:
@@ -277,6 +315,7 @@ class World:
         chat = bot.chats.get(user_id)
         if chat is None:
             chat = bot.chats[user_id] = Chat(bot, self.user(user_id))
+            chat.started = (bot.token, user_id) in self._started
         return chat
 
     # --- the bot's side -------------------------------------------------------------------------
@@ -285,7 +324,7 @@ class World:
         """The chat a bot method targets, with Telegram's errors for chats it may not write to."""
         if not isinstance(chat_id, int) or chat_id not in self.users:
             raise bad_request("chat not found")
-        chat = bot.chats.get(chat_id)
+        chat = bot.chats.get(chat_id) or (self.chat(bot, chat_id) if (bot.token, chat_id) in self._started else None)
         if chat is None or not chat.started:
             raise forbidden("bot can't initiate conversation with a user")
         if chat.blocked:
@@ -322,7 +361,7 @@ class World:
         if chat.blocked:
             # Writing to a bot unblocks it in the Telegram apps.
             chat.blocked = False
-        chat.started = True
+        self.mark_started(chat)
         message_id = chat.next_message_id()
         data: dict[str, Any] = {
             "message_id": message_id, "from": chat.user.as_user(), "chat": chat.user.as_chat(),
@@ -402,7 +441,7 @@ class World:
             ]
             if not any(button.get("callback_data") == data for button in buttons):
                 raise KeyError(f"message {message_id} has no inline button with callback_data {data!r}")
-        chat.started = True
+        self.mark_started(chat)
         record = CallbackRecord(
             id=str(int.from_bytes(secrets.token_bytes(8), "big") >> 1), token=bot.token, user_id=user_id,
             message_id=message_id, data=data,

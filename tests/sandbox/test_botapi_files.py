@@ -12,7 +12,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import BufferedInputFile
 
 from sandbox.botapi import BotAPIServer
@@ -116,12 +116,14 @@ async def test_copy_and_forward(server: BotAPIServer, bot: Bot) -> None:
     assert [m["text"] for m in server.history(user_id)][-2:] == ["original", "original"]
 
 
-async def test_file_ids_still_resolve_after_the_sandbox_restarts(tmp_path: Path) -> None:
-    """The bot keeps a teacher's file_ids in its database; a restarted sandbox must still serve them."""
+async def test_people_and_file_ids_are_still_there_after_the_sandbox_restarts(tmp_path: Path) -> None:
+    """The bot keeps users and a teacher's file_ids in its database; a restarted sandbox must still know
+    them: the same people (who started the bot, who did not) and the same files."""
     data = tmp_path / "botapi"
     first = BotAPIServer(data, default_token=TOKEN)
     await first.start()
     user_id = await _started_user(first)
+    silent = first.create_user("Never wrote").id
     async with Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(first.url))) as bot:
         sent = await bot.send_document(user_id, BufferedInputFile(b"%PDF-1.4 diploma", "diploma.pdf"))
     assert sent.document is not None
@@ -139,10 +141,13 @@ async def test_file_ids_still_resolve_after_the_sandbox_restarts(tmp_path: Path)
             buffer = io.BytesIO()
             await bot.download_file(old_path, destination=buffer)
             assert buffer.getvalue() == b"%PDF-1.4 diploma"
-            reader = await _started_user(second)
-            again = await bot.send_document(reader, file_id)  # re-sent by file_id, as the bot does
+            assert {user_id, silent} <= {u.id for u in second.users()}
+            again = await bot.send_document(user_id, file_id)  # re-sent by file_id, as the bot does
             assert again.document is not None and again.document.file_name == "diploma.pdf"
-            newer = await bot.send_document(reader, BufferedInputFile(b"%PDF-1.4 another", "other.pdf"))
+            with pytest.raises(TelegramForbiddenError):  # still has not started the bot
+                await bot.send_message(silent, "hello")
+            assert second.create_user("Newcomer").id not in (user_id, silent)
+            newer = await bot.send_document(user_id, BufferedInputFile(b"%PDF-1.4 another", "other.pdf"))
             assert newer.document is not None
             assert (await bot.get_file(newer.document.file_id)).file_path != old_path
     finally:
