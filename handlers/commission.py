@@ -94,10 +94,18 @@ async def pick_level(callback: CallbackQuery, callback_data: CmCallback, state: 
     await callback.bot.send_message(callback.from_user.id, _("Full name of the commission (as in the order):"))
 
 
+async def text_between(message: Message, low: int, high: int, refusal: str) -> str | None:
+    """The typed text when its length fits, else None after telling the person what is expected."""
+    text = (message.text or "").strip()
+    if low <= len(text) <= high:
+        return text
+    await message.answer(refusal)
+    return None
+
+
 async def got_name(message: Message, state: FSMContext) -> None:
-    name = (message.text or "").strip()
-    if not 3 <= len(name) <= 300:
-        await message.answer(_("Send the name as text, 3 to 300 characters."))
+    name = await text_between(message, 3, 300, _("Send the name as text, 3 to 300 characters."))
+    if name is None:
         return
     await state.update_data(name=name)
     data = await state.get_data()
@@ -127,9 +135,8 @@ async def pick_region(callback: CallbackQuery, callback_data: CmCallback, state:
 
 
 async def got_district(message: Message, state: FSMContext) -> None:
-    district = (message.text or "").strip()
-    if not 2 <= len(district) <= 200:
-        await message.answer(_("Send the district as text, 2 to 200 characters."))
+    district = await text_between(message, 2, 200, _("Send the district as text, 2 to 200 characters."))
+    if district is None:
         return
     await state.update_data(district=district)
     if (await state.get_data())["level"] == CommissionLevel.ORGANISATION.value:
@@ -140,9 +147,8 @@ async def got_district(message: Message, state: FSMContext) -> None:
 
 
 async def got_organisation(message: Message, state: FSMContext) -> None:
-    organisation = (message.text or "").strip()
-    if not 2 <= len(organisation) <= 300:
-        await message.answer(_("Send the name as text, 2 to 300 characters."))
+    organisation = await text_between(message, 2, 300, _("Send the name as text, 2 to 300 characters."))
+    if organisation is None:
         return
     await state.update_data(organisation=organisation)
     await ask_order_number(message, state)
@@ -155,9 +161,8 @@ async def ask_order_number(message: Message, state: FSMContext) -> None:
 
 
 async def got_order_number(message: Message, state: FSMContext) -> None:
-    number = (message.text or "").strip()
-    if not 1 <= len(number) <= 64:
-        await message.answer(_("Send the order number as text, up to 64 characters."))
+    number = await text_between(message, 1, 64, _("Send the order number as text, up to 64 characters."))
+    if number is None:
         return
     await state.update_data(order_number=number)
     await state.set_state(NewCommission.order_date)
@@ -568,9 +573,8 @@ async def toggle_ground(callback: CallbackQuery, callback_data: CmCallback, stat
 async def refuse_documents(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
                            i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
-    documents = (message.text or "").strip()
-    if not 3 <= len(documents) <= 2000:
-        await message.answer(_("Name the documents as text, 3 to 2000 characters."))
+    documents = await text_between(message, 3, 2000, _("Name the documents as text, 3 to 2000 characters."))
+    if documents is None:
         return
     data = await state.get_data()
     await state.clear()
