@@ -58,6 +58,11 @@ def report_text(report: ProgressReport, tr: Translate) -> str:
         lines.append(tr(N_("{label}: {count} ({share}%)")).format(
             label=first_upper(tr(stage.label)), count=stage.count, share=report.share(stage.count)))
     lines.append(tr(N_("Refused by a commission: {count}")).format(count=report.refused))
+    lines.append(tr(N_("Waiting for a secretary to accept or refuse: {count}")).format(count=report.awaiting_review))
+    if report.late_commissions:
+        late = ", ".join(f"«{name}» {n}" for name, n in sorted(report.late_commissions.items(),
+                                                                key=lambda item: (-item[1], item[0])))
+        lines.append(tr(N_("⚠️ Waiting longer than 1 working day (§23): {list}")).format(list=late))
     if report.claimed:
         most_first = sorted(report.claimed.items(), key=lambda item: (-item[1], item[0]))
         claimed = ", ".join(f"{category_name(c, tr)} {n}" for c, n in most_first)

@@ -27,6 +27,7 @@ class StageCounts:
     essay_in_range: int
     self_assessment_started: int
     submitted: int
+    awaiting_review: int  # routed to a commission, not yet accepted or refused by its secretary
     accepted: int
     refused: int
     decided: int
@@ -85,6 +86,7 @@ class StatsRepository:
             essay_in_range=await self._count(essays),
             self_assessment_started=await self._count(scored),
             submitted=await self._count(self._applications(year, region)),
+            awaiting_review=await self._count(self._reviews(year, region, [ReviewStatus.PENDING.value])),
             accepted=await self._count(self._reviews(year, region, _ACCEPTED)),
             refused=await self._count(self._reviews(year, region, [ReviewStatus.REFUSED.value])),
             decided=await self._count(self._reviews(year, region, [ReviewStatus.DECIDED.value])),

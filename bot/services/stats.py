@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.submission import SubmissionService
-from scoring.calendar import academic_year
+from scoring.calendar import academic_year, add_working_days
 from scoring.config import Rules, default_rules
 from scoring.i18n import N_
+from storage.commission_repository import CommissionRepository
 from storage.stats_repository import AreaCounts, StatsRepository
 
 
@@ -32,6 +33,9 @@ class ProgressReport:
     areas: list[AreaCounts]
     claimed: dict[str, int]
     districts_of: str | None = None  # the region whose districts `areas` are
+    awaiting_review: int = 0
+    # Commissions whose secretary has let an application wait past 1 working day (§23): name -> count.
+    late_commissions: dict[str, int] = field(default_factory=dict)
 
     @property
     def started(self) -> int:
@@ -74,4 +78,14 @@ class StatsService:
             districts_of = areas[0].key
             areas = await self.repo.areas(year, region=districts_of)
         return ProgressReport(year, today, window, stages, counts.refused, areas, await self.repo.claimed(year),
-                              districts_of)
+                              districts_of, counts.awaiting_review, await self._late_commissions(today))
+
+    async def _late_commissions(self, today: date) -> dict[str, int]:
+        commissions = CommissionRepository(self.session)
+        names = {c.id: c.name for c in await commissions.all()}
+        late: dict[str, int] = {}
+        # Overdue once the working day after the one it was routed on has begun (§23, as the reminders).
+        for review in await commissions.overdue_reviews(add_working_days(today, -1)):
+            name = names.get(review.commission_id, "?")
+            late[name] = late.get(name, 0) + 1
+        return late

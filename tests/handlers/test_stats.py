@@ -152,3 +152,33 @@ async def test_help_lists_the_admin_commands_to_admins_only(harness: Harness) ->
     assert "/stats" in for_admin and "/broadcast_status" in for_admin and "/window" in for_admin
     assert "/stats" not in for_teacher and "/broadcast" not in for_teacher
     assert for_admin.startswith(for_teacher)
+
+
+async def test_applications_waiting_for_a_secretary_and_the_late_commissions(harness: Harness) -> None:
+    """Routed on Friday 20 Nov: late by Wednesday 25 Nov (§23, 1 working day); routed that day: not yet."""
+    await make_teacher(harness, 501, "ru")
+    await make_teacher(harness, 502, "ru")
+    async with harness.app.sessions() as session:
+        commission = Commission(name="Комиссия района", level="district", region="karaganda", locale="ru",
+                                order_number="1", order_date=date(2026, 9, 1), term_end=date(2027, 9, 1),
+                                created_by=ADMIN)
+        session.add(commission)
+        await session.flush()
+        for uid, routed in ((501, date(2026, 11, 20)), (502, date(2026, 11, 25))):
+            app = Application(user_id=uid, academic_year=2026, status=ApplicationStatus.REGISTERED.value,
+                              created_at=NOW, submitted_at=NOW, claimed_category="expert", number=f"W-{uid}")
+            session.add(app)
+            await session.flush()
+            session.add(ApplicationReview(application_id=app.id, commission_id=commission.id, user_id=uid,
+                                          status=ReviewStatus.PENDING.value, routed_at=NOW, routed_on=routed))
+        await session.commit()
+        report = await StatsService(session).report(NOW)
+    assert report.awaiting_review == 2
+    assert report.late_commissions == {"Комиссия района": 1}
+
+    def tr(msgid: str) -> str:
+        return harness.app.i18n.gettext(msgid, locale="kk")
+
+    text = report_text(report, tr)
+    assert tr("Waiting for a secretary to accept or refuse: {count}").format(count=2) in text
+    assert tr("⚠️ Waiting longer than 1 working day (§23): {list}").format(list="«Комиссия района» 1") in text

@@ -46,7 +46,8 @@ async def test_counts_by_stage_region_and_category(sessions: async_sessionmaker[
         repo = StatsRepository(s)
         stages = await repo.stages(2026, 250, 300)
         assert (stages.consented, stages.profile_complete, stages.essay_in_range, stages.self_assessment_started,
-                stages.submitted, stages.accepted, stages.refused, stages.decided) == (3, 2, 1, 1, 1, 1, 0, 0)
+                stages.submitted, stages.awaiting_review, stages.accepted, stages.refused, stages.decided) == (
+            3, 2, 1, 1, 1, 0, 1, 0, 0)
         assert (await repo.stages(2026, 250, 300, region="abai")).consented == 1
         assert [(a.key, a.consented, a.submitted) for a in await repo.areas(2026)] == [
             ("karaganda", 2, 1), ("abai", 1, 0)]
