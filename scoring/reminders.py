@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from scoring.calendar import academic_year, add_months, add_years
+from scoring.calendar import academic_year, add_months, add_working_days, add_years
 from scoring.config import Rules
 from scoring.i18n import N_, Message
 
@@ -25,6 +25,7 @@ class ReminderKind(StrEnum):
     WINDOW_OPEN = "window_open"
     BEFORE_CLOSE = "before_close"
     CATEGORY_EXPIRY = "category_expiry"
+    SESSION_EVE = "session_eve"
 
 
 # Leader categories (heads, deputies): their expiry reminder follows §43 (apply 6 months before).
@@ -144,6 +145,20 @@ def before_close_occasions(window: Window, tz: ZoneInfo, rules: ReminderRules) -
         ), {"days": days, "closes": _fmt(window.closes)})
         points.append((f"{days}d", window.year, _start_of(day, tz), message))
     return _chain(ReminderKind.BEFORE_CLOSE, points, _start_of(window.closes + timedelta(days=1), tz), rules)
+
+
+def session_eve_occasion(session_id: int, number: int, name: str, session_date: date, tz: ZoneInfo,
+                         working_start: time) -> Occasion:
+    """To the members and the secretary of a scheduled session: from the start of working hours on the
+    working day before it until the session day begins. A decision needs two thirds present (§18)."""
+    eve = add_working_days(session_date, -1)
+    return Occasion(
+        ReminderKind.SESSION_EVE, academic_year(session_date), f"session-{session_id}",
+        datetime.combine(eve, working_start, tzinfo=tz), _start_of(session_date, tz),
+        Message(N_("Session No. {number} of the attestation commission «{name}» is on {date}. Please come: the "
+                   "commission decides only with two thirds of its members present (§18)."),
+                {"number": number, "name": name, "date": _fmt(session_date)}),
+    )
 
 
 def is_leader_category(category: str | None) -> bool:

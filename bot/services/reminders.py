@@ -25,13 +25,24 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.services.checklist import ChecklistService
 from bot.services.commission_reminders import remind_secretaries
 from bot.services.delivery import Outcome, RateLimiter, RetryPolicy, deliver
+from bot.services.notify import locale_of
 from bot.settings import Settings
 from scoring import documents
 from scoring.calendar import academic_year, default_window, is_working_day
 from scoring.config import Rules, default_rules
 from scoring.i18n import N_, Message
-from scoring.reminders import Occasion, ReminderKind, ReminderRules, Teacher, due_reminders, windows_to_check
+from scoring.reminders import (
+    Occasion,
+    ReminderKind,
+    ReminderRules,
+    Teacher,
+    due_reminders,
+    session_eve_occasion,
+    windows_to_check,
+)
 from storage.broadcast_repository import BroadcastRepository
+from storage.commission_models import SessionStatus
+from storage.commission_repository import CommissionRepository
 from storage.reminder_repository import ReminderRepository
 
 log = logging.getLogger(__name__)
@@ -65,7 +76,7 @@ class ReminderService:
         self.tz = ZoneInfo(settings.timezone)
         self.limiter = limiter or RateLimiter(settings.broadcast_rate)
         self.policy = RetryPolicy(settings.broadcast_max_retries, settings.broadcast_retry_backoff)
-        self.providers: list[Provider] = [self.teacher_reminders]
+        self.providers: list[Provider] = [self.teacher_reminders, self.session_reminders]
 
     async def teacher_reminders(self, session: AsyncSession, now: datetime) -> list[Candidate]:
         year = academic_year(now.astimezone(self.tz).date())
@@ -77,6 +88,24 @@ class ReminderService:
             locale = row["locale"] or self.settings.default_locale
             for occasion in due_reminders(teacher, now, windows, self.tz, self.reminder_rules):
                 result.append(Candidate(teacher.user_id, locale, occasion))
+        return result
+
+    async def session_reminders(self, session: AsyncSession, now: datetime) -> list[Candidate]:
+        """Members and the secretary of a session scheduled for the next working day (quorum, §18)."""
+        commissions = CommissionRepository(session)
+        by_id = {c.id: c for c in await commissions.all()}
+        result = []
+        for s in await commissions.sessions_of(SessionStatus.DRAFT, list(by_id)):
+            c = by_id[s.commission_id]
+            occasion = session_eve_occasion(s.id, s.number, c.name, s.session_date, self.tz, self.rules.working_start)
+            if not occasion.due <= now < occasion.until:
+                continue
+            people = [m.user_id for m in await commissions.members(c.id)]
+            if c.secretary_user_id is not None:
+                people.append(c.secretary_user_id)
+            for user_id in people:
+                result.append(Candidate(user_id, await locale_of(session, user_id, self.settings.default_locale),
+                                        occasion))
         return result
 
     async def run(self, now: datetime | None = None) -> int:

@@ -201,3 +201,30 @@ async def test_the_job_store_never_waits_for_an_update_holding_the_write_lock(ha
             conn.execute(text("insert into probe values (1)"))
         assert time.monotonic() - started < 1
         await session.commit()
+
+
+async def test_members_and_the_secretary_are_reminded_on_the_working_day_before_a_session(harness: Harness) -> None:
+    from storage.commission_repository import CommissionRepository
+    from tests.handlers.commission_helpers import MEMBERS, SECRETARY, elect_chair, full_commission
+
+    cid = await full_commission(harness)
+    await elect_chair(harness, cid)
+    async with harness.app.sessions() as session:  # as /agenda's "new session" records it
+        await CommissionRepository(session).create_session(cid, date(2026, 11, 30), SECRETARY,  # a Monday
+                                                           datetime(2026, 11, 20, 5, 0, tzinfo=UTC))
+        await session.commit()
+    reminders = service(harness)
+    expected = tr(harness, "Session No. {number} of the attestation commission «{name}» is on {date}. Please come: "
+                  "the commission decides only with two thirds of its members present (§18).", "kk").format(
+        number=1, name="District attestation commission of Karaganda", date="30.11.2026")
+    thursday = datetime(2026, 11, 26, 10, 0, tzinfo=TZ)
+    friday_early, friday = datetime(2026, 11, 27, 8, 0, tzinfo=TZ), datetime(2026, 11, 27, 9, 30, tzinfo=TZ)
+    for moment in (thursday, friday_early):
+        await reminders.run(moment)
+        assert expected not in sent_to(harness, MEMBERS[0]) + sent_to(harness, SECRETARY)
+    await reminders.run(friday)
+    for user_id in (*MEMBERS, SECRETARY):
+        assert sent_to(harness, user_id)[-1:] == [expected], user_id
+    await reminders.run(datetime(2026, 11, 28, 12, 0, tzinfo=TZ))  # the weekend: sent once only
+    assert all(sent_to(harness, user_id).count(expected) == 1 for user_id in (*MEMBERS, SECRETARY))
+    assert await sent_kinds(harness, MEMBERS[0]) == {"session_eve:session-1:sent"}

@@ -145,3 +145,18 @@ def test_windows_to_check_this_and_next_academic_year() -> None:
     table = {2025: (date(2025, 9, 1), date(2025, 12, 31)), 2026: (date(2026, 6, 1), date(2026, 8, 31))}
     assert [w.year for w in windows_to_check(at(2026, 6, 10, 12, 0), TZ, table)] == [2025, 2026]
     assert [w.year for w in windows_to_check(at(2026, 9, 1, 0, 0), TZ, table)] == [2026]
+
+
+@pytest.mark.parametrize(("session_day", "eve"), [
+    (date(2026, 11, 30), date(2026, 11, 27)),  # Monday: the Friday before
+    (date(2026, 12, 3), date(2026, 12, 2)),  # Thursday: Wednesday
+])
+def test_a_session_is_announced_from_the_start_of_the_working_day_before_it(session_day: date, eve: date) -> None:
+    from scoring.reminders import ReminderKind, session_eve_occasion
+
+    start = default_rules().working_start
+    occasion = session_eve_occasion(7, 3, "C", session_day, TZ, start)
+    assert occasion.kind is ReminderKind.SESSION_EVE and occasion.occasion == "session-7"
+    assert occasion.due == datetime.combine(eve, start, tzinfo=TZ)
+    assert occasion.until == datetime.combine(session_day, time(0), tzinfo=TZ)
+    assert occasion.academic_year == 2026 and occasion.message.params["date"] == session_day.strftime("%d.%m.%Y")
