@@ -247,18 +247,17 @@ class CommissionService:
             out.append(Routed(review, by_id[found.id], app))
         return out
 
-    async def overdue_by_secretary(self, now: datetime | None = None) -> dict[int, list[ApplicationReview]]:
-        """Applications the secretary has not accepted or refused within 1 working day (§23).
-
-        For the reminder job (issue 6): secretary's user id -> their overdue reviews. A review routed
-        on working day D is overdue once the working day after D has begun.
-        """
-        today = self.today(now)
+    async def overdue_reviews(self, now: datetime | None = None) -> list[ApplicationReview]:
+        """Applications no secretary has accepted or refused within 1 working day (§23): a review routed
+        on working day D is overdue once the working day after D has begun."""
         # Overdue when add_working_days(routed_on, 1) <= today, i.e. routed_on <= the previous working day.
-        previous = add_working_days(today, -1)
+        return await self.repo.overdue_reviews(add_working_days(self.today(now), -1))
+
+    async def overdue_by_secretary(self, now: datetime | None = None) -> dict[int, list[ApplicationReview]]:
+        """For the reminder job (issue 6): secretary's user id -> their overdue reviews (§23)."""
         commissions = {c.id: c for c in await self.repo.all()}
         out: dict[int, list[ApplicationReview]] = defaultdict(list)
-        for review in await self.repo.overdue_reviews(previous):
+        for review in await self.overdue_reviews(now):
             c = commissions.get(review.commission_id)
             if c is not None and c.secretary_user_id is not None:
                 out[c.secretary_user_id].append(review)

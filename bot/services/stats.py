@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.commission import CommissionService
 from bot.services.submission import SubmissionService
-from scoring.calendar import academic_year, add_working_days
+from scoring.calendar import academic_year
 from scoring.config import Rules, default_rules
 from scoring.i18n import N_
-from storage.commission_repository import CommissionRepository
 from storage.stats_repository import AreaCounts, StatsRepository
 
 
@@ -78,14 +78,13 @@ class StatsService:
             districts_of = areas[0].key
             areas = await self.repo.areas(year, region=districts_of)
         return ProgressReport(year, today, window, stages, counts.refused, areas, await self.repo.claimed(year),
-                              districts_of, counts.awaiting_review, await self._late_commissions(today))
+                              districts_of, counts.awaiting_review, await self._late_commissions(now))
 
-    async def _late_commissions(self, today: date) -> dict[str, int]:
-        commissions = CommissionRepository(self.session)
-        names = {c.id: c.name for c in await commissions.all()}
+    async def _late_commissions(self, now: datetime) -> dict[str, int]:
+        commissions = CommissionService(self.session, self.rules, str(self.tz))
+        names = {c.id: c.name for c in await commissions.repo.all()}
         late: dict[str, int] = {}
-        # Overdue once the working day after the one it was routed on has begun (§23, as the reminders).
-        for review in await commissions.overdue_reviews(add_working_days(today, -1)):
+        for review in await commissions.overdue_reviews(now):
             name = names.get(review.commission_id, "?")
             late[name] = late.get(name, 0) + 1
         return late
