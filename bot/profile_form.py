@@ -318,6 +318,11 @@ def to_rules_profile(p: TeacherProfile) -> Profile | None:
     )
 
 
+def teaching_post_of(p: TeacherProfile) -> TeachingPost | None:
+    """A teacher's post; None for other positions and for profiles completed before it was asked."""
+    return TeachingPost(p.teaching_post) if p.role == Role.TEACHER and p.teaching_post else None
+
+
 def display_value(question: Question, profile: TeacherProfile, translate: Callable[[str], str]) -> str | None:
     """The stored answer as the user should read it, in their language."""
     value = getattr(profile, question.field)

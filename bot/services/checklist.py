@@ -9,9 +9,9 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.profile_form import teaching_post_of
 from bot.services.profile import is_complete
 from scoring import documents
-from scoring.categories import Role, TeachingPost
 from scoring.config import Rules, default_rules
 from scoring.documents import DocProfile, Item, ItemState, Mark, Progress
 from scoring.essay import essay_verdict
@@ -33,7 +33,7 @@ def doc_profile(profile: TeacherProfile) -> DocProfile | None:
     if not profile.role or not profile.org_type:
         return None
     return DocProfile.of(profile.role, profile.org_type, profile.claimed_category, profile.current_category,
-                         pmpk=profile.role == Role.TEACHER and profile.teaching_post == TeachingPost.PMPK)
+                         pmpk=(post := teaching_post_of(profile)) is not None and post.is_pmpk)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.profile_form import to_rules_profile
+from bot.profile_form import teaching_post_of, to_rules_profile
 from bot.services.checklist import doc_profile
 from scoring.categories import Category, OrgType, Role, TeachingPost
 from scoring.config import Rules, default_rules
@@ -89,8 +89,7 @@ def setting_of(profile: TeacherProfile | None) -> Setting | None:
     view = to_rules_profile(profile)
     if view is None:
         return None
-    post = TeachingPost(profile.teaching_post) if view.role is Role.TEACHER and profile.teaching_post else None
-    return Setting(view.role, view.org_type, view.claimed, post)
+    return Setting(view.role, view.org_type, view.claimed, teaching_post_of(profile))
 
 
 # Students' contests and olympiads, by sheet family: their files go to "students' achievements".
