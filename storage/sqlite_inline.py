@@ -114,9 +114,6 @@ class _ImmediateQueue:
     """SQLAlchemy sets the isolation level by queueing a call on aiosqlite's thread (``_tx``); with no
     thread, the call runs at once and its future is resolved."""
 
-    def __init__(self, connection: InlineConnection):
-        self._connection = connection
-
     def put_nowait(self, item: tuple[asyncio.Future[Any], Callable[[], Any]]) -> None:
         future, function = item
         try:
@@ -130,7 +127,7 @@ class InlineConnection:
 
     def __init__(self, connection: sqlite3.Connection):
         self._connection: sqlite3.Connection | None = connection  # None once closed, as in aiosqlite
-        self._tx = _ImmediateQueue(self)
+        self._tx = _ImmediateQueue()
 
     @property
     def _conn(self) -> sqlite3.Connection:
