@@ -74,7 +74,9 @@ async def _post(bot: Bot, user_id: int, method: str, payload: dict[str, Any],
                 document: GeneratedDocument | None = None) -> None:
     queue, session = _after_commit.get(), current_session.get()
     if queue is None or session is None:
-        await _send_logged(bot, user_id, await _method(user_id, method, payload, document=document))
+        call = await _method(user_id, method, payload, document=document)
+        if call is not None:
+            await _send(bot, user_id, call)
         return
     row = await OutboxRepository(session).add(user_id, method, payload, _now())
     queue.append(row.id)
@@ -95,13 +97,14 @@ async def _method(user_id: int, method: str, payload: dict[str, Any], *, session
                         caption=payload.get("caption"))
 
 
-async def _send_logged(bot: Bot, user_id: int, method: TelegramMethod[Any] | None) -> None:
-    if method is None:
-        return
+async def _send(bot: Bot, user_id: int, method: TelegramMethod[Any]) -> str | None:
+    """Send; the reason when this person cannot be reached (blocked the bot, never started it), logged."""
     try:
         await bot(method)
     except (TelegramForbiddenError, TelegramBadRequest) as error:
         log.warning("Could not reach user %s: %s", user_id, error.message)
+        return error.message
+    return None
 
 
 @asynccontextmanager
@@ -134,10 +137,9 @@ async def deliver(bot: Bot, sessions: async_sessionmaker[AsyncSession], message_
         outcome = ("failed", "the document no longer exists")
     else:
         try:
-            await bot(method)
-        except (TelegramForbiddenError, TelegramBadRequest) as error:
-            log.warning("Could not reach user %s: %s", row.user_id, error.message)
-            outcome = ("failed", error.message)
+            unreachable = await _send(bot, row.user_id, method)
+            if unreachable is not None:
+                outcome = ("failed", unreachable)
         except Exception as error:  # network, 5xx, flood wait: tried again after the lease
             log.warning("Outbox message %s to %s not sent yet: %r", message_id, row.user_id, error)
             outcome = ("retry", repr(error))
