@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
+from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards
@@ -54,3 +55,8 @@ def profile_text(profile: TeacherProfile) -> str:
 async def send_profile(bot: Bot, chat_id: int, profile: TeacherProfile) -> None:
     fields = [(q.field, q.label) for q in QUESTIONS if q.applies(profile)]
     await bot.send_message(chat_id, profile_text(profile), reply_markup=keyboards.profile_edit_keyboard(fields))
+
+
+async def answer_stale(callback: CallbackQuery) -> None:
+    """A button whose moment has passed, or forged callback data: said, never silently ignored."""
+    await callback.answer(_("This button is no longer active."), show_alert=True)

@@ -24,6 +24,7 @@ from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, Br
 from bot.keyboards import grid
 from bot.services.broadcast import BroadcastSender
 from bot.settings import Settings
+from bot.views import answer_stale
 from scoring.categories import Category
 from scoring.i18n import N_
 from scoring.regions import REGIONS, region_by_id
@@ -162,7 +163,7 @@ async def choose_segment(
         await refuse(callback)
         return
     if not isinstance(callback.message, Message):
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     kind, value = callback_data.kind, callback_data.value
     if kind not in SEGMENT_LABELS:

@@ -15,6 +15,7 @@ from bot import checklist_views as views
 from bot.attestation_callbacks import ChecklistCallback
 from bot.i18n import render
 from bot.services.checklist import AddResult, ChecklistService, Clock, Incoming, check_upload, utc_now
+from bot.views import answer_stale
 from scoring.documents import BY_ID, formats_label
 from storage.checklist_models import Application
 from storage.models import TeacherProfile
@@ -74,7 +75,7 @@ async def _render_card(
     checklist = await service.load(user_id)
     s = checklist.state_of(item_id) if checklist else None
     if checklist is None or s is None:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     await callback.answer()
     files = await service.files(user_id, item_id)
@@ -92,7 +93,7 @@ async def _render_board(callback: CallbackQuery, service: ChecklistService, stat
     assert callback.bot is not None
     checklist = await service.load(callback.from_user.id)
     if checklist is None:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     await callback.answer()
     if await state.get_state() == ChecklistForm.uploading.state:
@@ -114,7 +115,7 @@ async def on_button(
         return
     item = BY_ID.get(callback_data.item)
     if item is None:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     if action == "open":
         await _render_card(callback, service, item.id, state)
@@ -137,10 +138,10 @@ async def on_button(
             return
     elif action == "ss":
         if not await service.set_in_state_systems(user_id, item, callback_data.arg == "1", now):
-            await callback.answer(_("This button is no longer active."), show_alert=True)
+            await answer_stale(callback)
             return
     else:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     await _render_card(callback, service, item.id, state)
 

@@ -26,6 +26,7 @@ from bot.services.commission import INVITE_PREFIX, CommissionService
 from bot.services.commission_card import card, submitted_files
 from bot.services.notify import locale_of, notify, route_and_notify
 from bot.settings import Settings
+from bot.views import answer_stale
 from handlers import commission_points, commission_session
 from handlers.commission_session import parse_date
 from scoring.categories import CommissionLevel
@@ -80,12 +81,12 @@ async def commission_new(message: Message, state: FSMContext, is_admin: bool) ->
 
 async def pick_level(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool) -> None:
     if not is_admin or await state.get_state() != NewCommission.level.state:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     try:
         level = CommissionLevel(callback_data.arg)
     except ValueError:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     await callback.answer()
     await state.update_data(level=level.value)
@@ -119,7 +120,7 @@ async def got_name(message: Message, state: FSMContext) -> None:
 
 async def pick_region(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool) -> None:
     if not is_admin or await state.get_state() != NewCommission.region.state or not region_by_id(callback_data.arg):
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     await callback.answer()
     await state.update_data(region=callback_data.arg)
@@ -184,7 +185,7 @@ async def pick_language(callback: CallbackQuery, callback_data: CmCallback, stat
                         session: AsyncSession, settings: Settings) -> None:
     if (not is_admin or await state.get_state() != NewCommission.language.state
             or callback_data.arg not in LANGUAGE_NAMES):
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     await callback.answer()
     data = await state.get_data()
@@ -294,7 +295,7 @@ async def chair_choice(callback: CallbackQuery, callback_data: CmCallback, sessi
     svc = service(session, settings)
     c = await svc.get(callback_data.ref)
     if c is None or not callback_data.arg.isdigit():
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     if callback_data.act == "setchair":
         if not is_admin:
@@ -318,7 +319,7 @@ async def remove_member(callback: CallbackQuery, callback_data: CmCallback, sess
         await callback.answer(_("Only administrators change the members of a commission."), show_alert=True)
         return
     if c is None or (callback_data.act != "rmm" and not callback_data.arg.isdigit()):
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     assert callback.bot is not None
     if callback_data.act == "rmm":
@@ -380,12 +381,12 @@ async def join_start(message: Message, command: CommandObject, state: FSMContext
 async def join_role(callback: CallbackQuery, callback_data: InviteRoleCallback, state: FSMContext,
                     session: AsyncSession, settings: Settings) -> None:
     if await state.get_state() != Join.role.state:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     try:
         role = MemberRole(callback_data.role)
     except ValueError:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     await callback.answer()
     await state.update_data(role=role.value)
@@ -545,7 +546,7 @@ def grounds_keyboard(application_id: int, ticked: set[str]) -> InlineKeyboardMar
 async def toggle_ground(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext) -> None:
     data = await state.get_data()
     if await state.get_state() != Refuse.grounds.state or data.get("application") != callback_data.ref:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     ticked = set(data.get("grounds", []))
     assert callback.bot is not None
@@ -559,7 +560,7 @@ async def toggle_ground(callback: CallbackQuery, callback_data: CmCallback, stat
             "Name the documents concerned and what is wrong with them (the teacher reads this):"))
         return
     if callback_data.arg not in {g.value for g in RefusalGround}:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     ticked ^= {callback_data.arg}
     await state.update_data(grounds=sorted(ticked))

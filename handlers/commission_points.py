@@ -28,6 +28,7 @@ from bot.scoring_callbacks import ScoreCallback
 from bot.services.commission_points import PointsService, total_of
 from bot.services.commission_session import SessionService
 from bot.settings import Settings
+from bot.views import answer_stale
 from handlers.commission_session import ballot, services
 from scoring.i18n import N_
 from scoring.i18n import Message as RuleMessage
@@ -195,7 +196,7 @@ async def on_points(callback: CallbackQuery, callback_data: PointsCallback, stat
     if action in ("next", "prev", "none", "obx") or action in BUTTON_ACTIONS:
         await _criterion_action(callback, callback_data, state, points, s, item, row, criterion, ids)
         return
-    await callback.answer(_("This button is no longer active."), show_alert=True)
+    await answer_stale(callback)
 
 
 async def _criterion_action(callback: CallbackQuery, callback_data: PointsCallback, state: FSMContext,
@@ -225,7 +226,7 @@ async def _criterion_action(callback: CallbackQuery, callback_data: PointsCallba
         answer = changed_answer(criterion, points.criteria(row).get(criterion.id), action, callback_data.v,
                                 int(points.rules.self_assessment["max_kinds"]))
         if answer is None:
-            await callback.answer(_("This button is no longer active."), show_alert=True)
+            await answer_stale(callback)
             return
         try:
             await points.set_answer(row, criterion, answer)

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, ErrorEvent, Message, ReplyKeyboardRemov
 from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards
+from bot.views import answer_stale
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ async def unknown_message(message: Message) -> None:
 
 async def unknown_callback(callback: CallbackQuery) -> None:
     # Stale keyboards from old messages, or forged data: never silence, never a traceback.
-    await callback.answer(_("This button is no longer active."), show_alert=True)
+    await answer_stale(callback)
 
 
 async def on_error(event: ErrorEvent) -> bool:

@@ -18,6 +18,7 @@ from bot.attestation_callbacks import EssayCallback
 from bot.services.checklist import Clock, utc_now
 from bot.services.essay import MAX_ESSAY_FILE_BYTES, EssayService, essay_file_kind, join_parts, parse_topics
 from bot.settings import Settings
+from bot.views import answer_stale
 from handlers.checklist import frozen_text
 from scoring.essay import EssayFileError, EssayVerdict
 from storage.checklist_repository import ApplicationRepository
@@ -99,7 +100,7 @@ async def essay_button(
 ) -> None:
     assert callback.bot is not None
     if await state.get_state() != EssayForm.collecting.state:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     if callback_data.action == "cancel":
         await callback.answer()
@@ -107,7 +108,7 @@ async def essay_button(
         await callback.bot.send_message(callback.from_user.id, _("Stopped. Your saved essay, if any, is unchanged."))
         return
     if callback_data.action != "done":
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     text = join_parts(list((await state.get_data()).get("parts", [])))
     if not text:

@@ -26,7 +26,7 @@ from bot.profile_form import (
 )
 from bot.services.profile import ProfileService
 from bot.settings import Settings
-from bot.views import send_eligibility, send_profile
+from bot.views import answer_stale, send_eligibility, send_profile
 from storage.models import TeacherProfile, User
 from storage.repositories import UserRepository
 
@@ -228,7 +228,7 @@ async def _open_question(
     """The question a button answers, if it is the open one; otherwise the button is stale or forged."""
     service, profile = await _open_profile(session, callback.from_user.id)
     if profile is None or field_of(await state.get_state()) != field:
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return None
     return service, profile, BY_FIELD[field]
 

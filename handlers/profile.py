@@ -15,7 +15,7 @@ from bot.callbacks import DeleteMeCallback, EditFieldCallback
 from bot.fsm_storage import SqlStorage
 from bot.profile_form import BY_FIELD
 from bot.services.profile import ProfileService
-from bot.views import send_profile
+from bot.views import answer_stale, send_profile
 from handlers.onboarding import ask
 
 
@@ -36,7 +36,7 @@ async def edit_field(
     profile = await ProfileService(session).get(callback.from_user.id)
     question = BY_FIELD.get(callback_data.field)
     if profile is None or question is None or not question.applies(profile):
-        await callback.answer(_("This button is no longer active."), show_alert=True)
+        await answer_stale(callback)
         return
     await callback.answer()
     await state.clear()

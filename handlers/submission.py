@@ -21,6 +21,7 @@ from bot.services.checklist import Clock, utc_now
 from bot.services.notify import route_and_notify
 from bot.services.submission import Review, SubmissionService, fmt_date
 from bot.settings import Settings
+from bot.views import answer_stale
 from scoring.categories import Category
 from scoring.essay import essay_verdict
 from storage.checklist_models import Application, ApplicationStatus
@@ -162,7 +163,7 @@ async def on_button(
             "Application No. {number} is withdrawn; this is recorded. You can change your documents and essay now "
             "and /submit again until {end}.").format(number=latest.number, end=fmt_date(end)))
         return
-    await callback.answer(_("This button is no longer active."), show_alert=True)
+    await answer_stale(callback)
 
 
 async def withdraw_command(message: Message, session: AsyncSession, settings: Settings,
