@@ -2,7 +2,8 @@
 an SQLite file beside the bot's; see `sync_url`).
 
 The one job, `check_reminders`, runs every REMINDER_CHECK_MINUTES minutes in TIMEZONE and sends what
-is due (bot/services/reminders.py). Keeping the schedule as one periodic job, with the reminders
+is due (bot/services/reminders.py), then deletes the commission records past their retention
+(bot/services/erasure.py, scoring/retention.py). Keeping the schedule as one periodic job, with the reminders
 derived from the data each time, means a restart or a changed /window needs no rescheduling and a
 bot that was down catches up; the job store keeps the job and its next run time across restarts.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +25,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
+from bot.services.erasure import ErasureService
 from bot.services.reminders import ReminderService
 from bot.settings import Settings
 
@@ -59,7 +62,8 @@ def create_job_store(database_url: str) -> BaseJobStore:
         # and the periodic job is re-added at every start.
         log.warning("No synchronous driver %r for the scheduler's job store; keeping jobs in memory", module)
         return MemoryJobStore()
-    return SQLAlchemyJobStore(url=url, tablename="apscheduler_jobs")
+    # Jobs hold no personal data, but the bot's engines all hide statement parameters from logs alike.
+    return SQLAlchemyJobStore(url=url, tablename="apscheduler_jobs", engine_options={"hide_parameters": True})
 
 
 async def check_reminders() -> None:
@@ -70,6 +74,16 @@ async def check_reminders() -> None:
     sent = await _service.run()
     if sent:
         log.info("sent %s reminder(s)", sent)
+    await purge_expired_records(_service)
+
+
+async def purge_expired_records(service: ReminderService) -> int:
+    async with service.sessions() as session:
+        purged = await ErasureService(session, service.rules).purge(datetime.now(service.tz).date())
+        await session.commit()
+    if purged:
+        log.info("deleted %s commission record(s) past their retention", purged)
+    return purged
 
 
 def start_scheduler(service: ReminderService, settings: Settings) -> AsyncIOScheduler:

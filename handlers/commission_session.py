@@ -185,14 +185,16 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
             return
         await callback.answer(_("Voting is open."))
     elif act == "item":
-        opened = await sessions.open_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0)
+        opened = await sessions.open_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0,
+                                          callback.from_user.id)
         if not isinstance(opened, AgendaItem):
             await callback.answer(render(opened), show_alert=True)
             return
         await callback.answer(_("The vote is open."))
         await send_ballots(bot, session, settings, i18n, sessions, s, opened)
     elif act == "iclose":
-        closed = await sessions.close_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0)
+        closed = await sessions.close_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0,
+                                           callback.from_user.id)
         if not isinstance(closed, Closed):
             await callback.answer(render(closed), show_alert=True)
             return
@@ -202,7 +204,8 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
             await ask_reason(bot, state, callback.from_user.id, s, closed.item)
             return
     elif act == "reason":
-        target = await sessions.reason_target(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0)
+        target = await sessions.reason_target(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0,
+                                              callback.from_user.id)
         if isinstance(target, Message_):
             await callback.answer(render(target), show_alert=True)
             return
@@ -240,7 +243,7 @@ async def reason_text(message: Message, state: FSMContext, session: AsyncSession
         await message.answer(_("Only the commission's secretary manages its sessions."))
         return
     s, c = found
-    result = await sessions.set_reason(s, int(data.get("rs_item", 0)), message.text or "")
+    result = await sessions.set_reason(s, int(data.get("rs_item", 0)), message.text or "", message.from_user.id)
     if isinstance(result, Message_):
         await message.answer(render(result))
         if result is not REASON_LENGTH:  # anything but a length problem ends the step

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.commission_models import GeneratedDocument
@@ -58,10 +58,6 @@ class OutboxRepository:
                                    .values(error=error[:1000], attempts=OutboxMessage.attempts + 1))
         return int(await self.session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id))
                    or 0)
-
-    async def erase(self, user_id: int) -> None:
-        """Messages addressed to a person who withdrew consent (/delete_me): their texts name them."""
-        await self.session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == user_id))
 
     async def document(self, document_id: int) -> GeneratedDocument | None:
         return await self.session.get(GeneratedDocument, document_id)

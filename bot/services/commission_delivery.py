@@ -43,14 +43,16 @@ class DocumentDelivery:
                 continue
             assert p.item is not None
             decision = await self.commissions.repo.decision(p.item.id)
-            locale = await locale_of(self.session, p.item.user_id, self.settings.default_locale)
+            teacher = p.item.user_id  # None: they erased their data; the secretary still gets the documents
             template = EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION
-            caption = self.i18n.gettext(template, locale=locale).format(name=c.name)
             for doc in p.documents:
-                await reach_document(bot, p.item.user_id, doc, caption)
+                if teacher is not None:
+                    locale = await locale_of(self.session, teacher, self.settings.default_locale)
+                    await reach_document(bot, teacher, doc, self.i18n.gettext(template, locale=locale).format(
+                        name=c.name))
                 if c.secretary_user_id is not None:
                     await reach_document(bot, c.secretary_user_id, doc)
-            if decision is not None:
+            if decision is not None and teacher is not None:
                 if p.kind == "extract":
                     decision.extract_sent_at = now
                 else:

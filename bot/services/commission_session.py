@@ -23,6 +23,7 @@ from scoring.commission import (
     is_candidates_head,
     keeps_current,
     needs_reason,
+    own_application_objection,
     protocol_group,
     quorum,
     tally,
@@ -86,8 +87,9 @@ class SessionService:
     # --- the session ------------------------------------------------------------------------
 
     async def create(self, c: Commission, when: date, by: int, now: datetime | None = None) -> CommissionSession | None:
-        """A session with every accepted application on its agenda; None if none is accepted."""
-        accepted = await self.commissions.accepted(c)
+        """A session with every accepted application on its agenda, but never one of the secretary's own
+        (conflict of interest: it stays accepted for another to schedule); None if there is none."""
+        accepted = [r for r in await self.commissions.accepted(c) if own_application_objection(by, r.user_id) is None]
         if not accepted:
             return None
         s = await self.repo.create_session(c.id, when, by, now or utc_now())
@@ -153,10 +155,18 @@ class SessionService:
     async def items(self, s: CommissionSession) -> list[AgendaItem]:
         return await self.repo.items(s.id)
 
-    async def open_item(self, s: CommissionSession, item_id: int) -> AgendaItem | Message:
+    async def agenda_item(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Message:
+        """A candidate of this session the secretary `by` may act on: never their own application."""
         item = await self.repo.item(item_id)
         if item is None or item.session_id != s.id:
             return Message(N_("This candidate is not on this session's agenda."))
+        own = own_application_objection(by, item.user_id)
+        return own if own is not None else item
+
+    async def open_item(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Message:
+        item = await self.agenda_item(s, item_id, by)
+        if isinstance(item, Message):
+            return item
         if s.status != SessionStatus.VOTING.value:
             return Message(N_("Voting is not open in this session."))
         if any(i.status == ItemStatus.VOTING.value for i in await self.repo.items(s.id) if i.id != item.id):
@@ -181,7 +191,8 @@ class SessionService:
         head = False
         if member is not None:
             profiles = ProfileRepository(self.session)
-            mine, theirs = await profiles.get(user_id), await profiles.get(item.user_id)
+            mine = await profiles.get(user_id)
+            theirs = await profiles.get(item.user_id) if item.user_id is not None else None
             if mine is not None and theirs is not None:
                 head = is_candidates_head(mine.role, Area(mine.region, mine.district, mine.org_name),
                                           Area(theirs.region, theirs.district, theirs.org_name))
@@ -244,10 +255,11 @@ class SessionService:
                                                "category": Message(N_(" — {name}"), {"name": Message(chosen.label)})
                                                if chosen else ""}), first)
 
-    async def close_item(self, s: CommissionSession, item_id: int, now: datetime | None = None) -> Closed | Message:
-        item = await self.repo.item(item_id)
-        if item is None or item.session_id != s.id:
-            return Message(N_("This candidate is not on this session's agenda."))
+    async def close_item(self, s: CommissionSession, item_id: int, by: int,
+                         now: datetime | None = None) -> Closed | Message:
+        item = await self.agenda_item(s, item_id, by)
+        if isinstance(item, Message):
+            return item
         # Take the row first: votes in flight finish before we count, later ones see "closed".
         if not await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.CLOSED):
             return Message(N_("The vote on this candidate is not open."))
@@ -284,7 +296,7 @@ class SessionService:
         app = await self.repo.application(item.application_id)
         if app is not None:
             app.status = ApplicationStatus.DECIDED.value
-        if decision.assigned_category is not None and decision.valid_until is not None:
+        if decision.assigned_category is not None and decision.valid_until is not None and item.user_id is not None:
             profile = await ProfileRepository(self.session).get(item.user_id)
             if profile is not None:
                 profile.current_category = decision.assigned_category
@@ -306,12 +318,12 @@ class SessionService:
                 out.append(item)
         return out
 
-    async def reason_target(self, s: CommissionSession,
-                            item_id: int) -> tuple[AgendaItem, CommissionDecision] | Message:
+    async def reason_target(self, s: CommissionSession, item_id: int,
+                            by: int) -> tuple[AgendaItem, CommissionDecision] | Message:
         """The decision a reason may be typed for: on this session's agenda, decided, needing one, not yet printed."""
-        item = await self.repo.item(item_id)
-        if item is None or item.session_id != s.id:
-            return Message(N_("This candidate is not on this session's agenda."))
+        item = await self.agenda_item(s, item_id, by)
+        if isinstance(item, Message):
+            return item
         decision = await self.repo.decision(item.id)
         if decision is None or not self.reason_needed(item, decision):
             return Message(N_("This decision has no Reason column in the protocol."))
@@ -319,8 +331,8 @@ class SessionService:
             return Message(N_("The session is closed: its protocol is already issued."))
         return item, decision
 
-    async def set_reason(self, s: CommissionSession, item_id: int, reason: str) -> AgendaItem | Message:
-        target = await self.reason_target(s, item_id)
+    async def set_reason(self, s: CommissionSession, item_id: int, reason: str, by: int) -> AgendaItem | Message:
+        target = await self.reason_target(s, item_id, by)
         if isinstance(target, Message):
             return target
         reason = " ".join(reason.split())

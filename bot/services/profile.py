@@ -1,4 +1,4 @@
-"""Onboarding and profile service: saving answers, consent, erasure, eligibility of a profile."""
+"""Onboarding and profile service: saving answers, consent, eligibility of a profile (erasure: services/erasure.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ from bot.profile_form import BY_FIELD, DEPENDENTS, Question, next_question, to_r
 from scoring import eligibility
 from scoring.config import Rules
 from scoring.iin import InvalidIin, validate_iin
-from storage.checklist_repository import ChecklistRepository
 from storage.models import TeacherProfile
-from storage.outbox_repository import OutboxRepository
 from storage.repositories import ProfileRepository
-from storage.scoring_repository import SelfAssessmentRepository
 
 
 class ProfileService:
@@ -39,14 +36,6 @@ class ProfileService:
         if upcoming is None and profile.completed_at is None:
             profile.completed_at = datetime.now(UTC)
         return upcoming
-
-    async def erase(self, user_id: int) -> bool:
-        """Consent withdrawn: erase the profile and everything entered under it in every area."""
-        session = self.profiles.session
-        await ChecklistRepository(session).erase(user_id)
-        await SelfAssessmentRepository(session).erase(user_id)
-        await OutboxRepository(session).erase(user_id)
-        return await self.profiles.erase(user_id)
 
 
 def is_complete(profile: TeacherProfile) -> bool:
