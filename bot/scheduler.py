@@ -2,10 +2,11 @@
 an SQLite file beside the bot's; see `sync_url`).
 
 The one job, `check_reminders`, runs every REMINDER_CHECK_MINUTES minutes in TIMEZONE and sends what
-is due (bot/services/reminders.py), then deletes the commission records past their retention
-(bot/services/erasure.py, scoring/retention.py). Keeping the schedule as one periodic job, with the reminders
-derived from the data each time, means a restart or a changed /window needs no rescheduling and a
-bot that was down catches up; the job store keeps the job and its next run time across restarts.
+is due (bot/services/reminders.py), then deletes the commission records past their retention and, in the
+night after an erasure, rebuilds the SQLite file (bot/services/erasure.py, scoring/retention.py).
+Keeping the schedule as one periodic job, with the reminders derived from the data each time, means a
+restart or a changed /window needs no rescheduling and a bot that was down catches up; the job store
+keeps the job and its next run time across restarts.
 
 Jobs are pickled into the store, so they take only plain values: the job is a module-level function
 that finds the running service here, never a Bot or a session in its arguments.
@@ -74,16 +75,20 @@ async def check_reminders() -> None:
     sent = await _service.run()
     if sent:
         log.info("sent %s reminder(s)", sent)
-    await purge_expired_records(_service)
+    await keep_the_database(_service)
 
 
-async def purge_expired_records(service: ReminderService) -> int:
+async def keep_the_database(service: ReminderService) -> None:
+    """Records past their retention go; in the night after an erasure the SQLite file is rebuilt."""
+    now = datetime.now(service.tz)
     async with service.sessions() as session:
-        purged = await ErasureService(session, service.rules).purge(datetime.now(service.tz).date())
+        erasure = ErasureService(session, service.rules)
+        purged = await erasure.purge(now.date())
         await session.commit()
+        if await erasure.rebuild_if_owed(now):
+            log.info("database file rebuilt after an erasure")
     if purged:
         log.info("deleted %s commission record(s) past their retention", purged)
-    return purged
 
 
 def start_scheduler(service: ReminderService, settings: Settings) -> AsyncIOScheduler:

@@ -17,12 +17,13 @@ print them, nothing more.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from enum import StrEnum
 
 from scoring.calendar import add_years
 from scoring.config import Rules, default_rules
 from scoring.i18n import N_, Message
+from scoring.reminders import QuietHours
 
 
 class KeptRecord(StrEnum):
@@ -65,6 +66,13 @@ KEPT_UNTIL = N_("Kept until {date} ({years} years after the session), then delet
 # drawn up yet, and it must print them. The erasure waits until the session is closed.
 WAIT_FOR_SESSION = N_("Session No. {number} of «{name}», on which you sit, is in progress: its protocol will "
                       "record you. Send /delete_me again once the session is closed.")
+
+
+def rebuild_hours(rules: Rules | None = None) -> QuietHours:
+    """When the database file may be rebuilt after an erasure (local time; rules.toml [retention])."""
+    section = (rules or default_rules()).retention
+    return QuietHours(time.fromisoformat(section.get("rebuild_start", "02:00")),
+                      time.fromisoformat(section.get("rebuild_end", "05:00")))
 
 
 def retention_years(rules: Rules | None = None) -> int:

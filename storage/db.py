@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.engine import Engine, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from storage.sqlite_inline import inline_creator
+from storage.sqlite_inline import BUSY_TIMEOUT_S, inline_creator
 
 log = logging.getLogger(__name__)
 
@@ -92,3 +93,26 @@ async def empty_wal(session: AsyncSession) -> bool:
             log.warning("WAL not emptied after an erasure: other connections kept reading")
             return False
         await asyncio.sleep(0.05)
+
+
+def _vacuum(path: str) -> None:
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    try:
+        connection.execute("PRAGMA secure_delete=ON")
+        connection.execute("VACUUM")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
+async def rebuild_file(session: AsyncSession) -> bool:
+    """SQLite: rewrite the database file page by page (VACUUM). Pages SQLite reorganised as rows grew can keep
+    stale copies of a row in their free space, which no delete reaches; a rebuilt file has none. It holds the
+    write lock for as long as it takes (seconds for a district's file), so it runs in the night, on a thread
+    of its own: the loop goes on serving. False on PostgreSQL, whose (auto)vacuum is the operator's."""
+    bind = session.get_bind()
+    url = bind.url if isinstance(bind, Engine) else bind.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return False
+    await asyncio.to_thread(_vacuum, url.database)
+    return True

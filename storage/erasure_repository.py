@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import String, cast, delete, exists, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,11 +34,12 @@ from storage.commission_models import (
     SessionStatus,
     Vote,
 )
-from storage.models import FsmRecord, TeacherProfile, User
+from storage.models import FsmRecord, MaintenanceDue, TeacherProfile, User
 from storage.outbox_models import OutboxMessage
 from storage.scoring_models import SelfAssessment
 
 IN_PROGRESS = (SessionStatus.OPEN.value, SessionStatus.VOTING.value)
+REBUILD = "rebuild_after_erasure"
 
 
 class ErasureRepository:
@@ -186,6 +187,19 @@ class ErasureRepository:
         if self.session.get_bind().dialect.name == "sqlite":
             for table in ("teacher_profiles", "fsm_records"):
                 await self.session.execute(text(f"REINDEX {table}"))
+
+    # --- the database file ---------------------------------------------------------------------------
+
+    async def owe_rebuild(self, since: datetime) -> None:
+        if await self.session.get(MaintenanceDue, REBUILD) is None:
+            self.session.add(MaintenanceDue(task=REBUILD, since=since))
+            await self.session.flush()
+
+    async def rebuild_owed(self) -> bool:
+        return await self.session.get(MaintenanceDue, REBUILD) is not None
+
+    async def rebuilt(self) -> None:
+        await self.session.execute(delete(MaintenanceDue).where(MaintenanceDue.task == REBUILD))
 
     # --- retention ----------------------------------------------------------------------------------
 

@@ -2,13 +2,13 @@
 
 What is kept, why and for how long is data in scoring/retention.py; which rows that means, table by table,
 is storage/erasure_repository.py. The erasure commits on its own, then empties SQLite's WAL: until then the
--wal file still holds the erased rows' old pages.
+-wal file still holds the erased rows' old pages. The next night the database file is rebuilt as well.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from aiogram.fsm.context import FSMContext
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scoring import retention
 from scoring.config import Rules, default_rules
 from scoring.i18n import Message
-from storage.db import empty_wal
+from storage.db import empty_wal, rebuild_file
 from storage.erasure_repository import ErasureRepository
 
 
@@ -67,11 +67,23 @@ class ErasureService:
         await state.clear()  # Redis keeps the state elsewhere; in the database clearing writes a row…
         await self.repo.erase_conversations(user_id)  # …which goes with every other chat's record
         await self.repo.rebuild_indexes()
+        await self.repo.owe_rebuild(datetime.now(UTC))
         # Committed here, not by the middleware after the handler: the WAL can only be emptied of the
         # erased rows once they are gone from a committed state.
         await self.session.commit()
         await empty_wal(self.session)
         return Erased(existed, kept)
+
+    async def rebuild_if_owed(self, local_now: datetime) -> bool:
+        """In the night after an erasure, rebuild SQLite's file so no stale copy of an erased row is left in
+        it (storage.db.rebuild_file). True if it was rebuilt now."""
+        if not retention.rebuild_hours(self.rules).contains(local_now.time()) or not await self.repo.rebuild_owed():
+            return False
+        await self.session.commit()  # the rebuild runs on a connection of its own: nothing may stay open here
+        rebuilt = await rebuild_file(self.session)
+        await self.repo.rebuilt()  # only once done: a failed rebuild is tried again on the next run
+        await self.session.commit()
+        return rebuilt
 
     async def purge(self, today: date) -> int:
         """Delete the kept records whose retention has run out (scoring/retention.py)."""

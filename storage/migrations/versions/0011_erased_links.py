@@ -1,4 +1,5 @@
-"""records kept after an erasure no longer point to the erased person: who-did-it columns may be empty
+"""records kept after an erasure no longer point to the erased person: who-did-it columns may be empty;
+the database file's maintenance owed after an erasure
 
 Revision ID: 0011_erased_links
 Revises: 0004_commission, 0005_broadcast
@@ -30,9 +31,17 @@ def upgrade() -> None:
     for table, column in COLUMNS:
         with op.batch_alter_table(table) as batch:
             batch.alter_column(column, existing_type=sa.BigInteger(), nullable=True)
+    # After an erasure SQLite's file is rebuilt in the night (storage.models.MaintenanceDue).
+    op.create_table(
+        'maintenance_due',
+        sa.Column('task', sa.String(length=32), nullable=False),
+        sa.Column('since', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('task'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('maintenance_due')
     for table, column in COLUMNS:
         op.execute(sa.text(f"DELETE FROM {table} WHERE {column} IS NULL") if table == 'session_candidates'
                    else sa.text(f"UPDATE {table} SET {column} = 0 WHERE {column} IS NULL"))
