@@ -60,7 +60,7 @@ KEPT: dict[KeptRecord, Retention] = {
     ),
 }
 
-KEPT_UNTIL = N_("Kept until {date} ({years} years after the session), then deleted.")
+KEPT_UNTIL = N_("Kept until {date} (a {years}-year retention period from the session), then deleted.")
 
 # A session in progress counts on its members and secretary as they are (§17, §18): its protocol is not
 # drawn up yet, and it must print them. The erasure waits until the session is closed.
