@@ -127,6 +127,17 @@ async def test_a_session_in_progress_makes_the_erasure_wait(harness: Harness) ->
         assert await s.get(TeacherProfile, 506) is not None
 
 
+async def test_no_on_an_old_consent_message_points_to_delete_me(harness: Harness) -> None:
+    """Declining after having agreed would erase without saying what is kept: /delete_me does that."""
+    from bot.callbacks import ConsentCallback
+
+    await make_teacher(harness, 507, locale="ru")
+    sent = await harness.press(harness.user(507), ConsentCallback(agree=False).pack())
+    assert texts(sent) == [tr("Your consent is recorded. To withdraw it and erase your data, send /delete_me.", "ru")]
+    async with harness.app.sessions() as s:
+        assert await s.get(TeacherProfile, 507) is not None
+
+
 # --- the database files ------------------------------------------------------------------------------
 
 
