@@ -19,6 +19,11 @@ def consented(live: LiveBot) -> bool:
     return bool(rows and rows[0][0])
 
 
+def asking(live: LiveBot) -> str | None:
+    rows = live.sql("select state from fsm_records where key like ?", f"%{live.user_id}%")
+    return rows[0][0] if rows else None
+
+
 @pytest.mark.parametrize("live_bot", ["polling", "webhook"], indirect=True)
 async def test_answers_start_and_goes_on_after_kill_9(live_bot: LiveBot) -> None:
     live = live_bot
@@ -33,12 +38,14 @@ async def test_answers_start_and_goes_on_after_kill_9(live_bot: LiveBot) -> None
     await live.start()
     assert live.starts == 2
 
+    consent = await live.message_with_button(AGREE)
     since = live.cursor()
     await live.press(AGREE, wait=False)
-    # Consent recorded by the new process, which then asks the first profile question.
-    question = await live.reply(since=since, where=lambda m: bool(m["text"]) and not buttons(m))
-    assert question["text"]
-    await live.until(lambda: consented(live), what="consent in the database")
+    # The new process records the consent and asks the first profile question, the full name.
+    question = await live.reply(since=since, where=lambda m: m["message_id"] > consent["message_id"])
+    assert question["text"] and not buttons(question)
+    await live.until(lambda: consented(live) and asking(live) == "ProfileForm:full_name",
+                     what="the consent and the name question in the database")
     await live.quiet(0.5)
     assert live.events(since=since, kind="callback_answer")  # the button's spinner was stopped
     assert await live.stop() == 0  # SIGTERM: a graceful stop
@@ -63,5 +70,6 @@ async def test_one_429_on_the_reply_still_delivers_it(live_bot: LiveBot) -> None
     since = live.cursor()
     await live.send("/start", wait=False)
     greeting = await live.reply(since=since, where=lambda m: LANGUAGE_RU in buttons(m), timeout=10)
-    assert greeting["text"]
+    await live.quiet(0.5)
+    assert [m["text"] for m in live.bot_messages()] == [greeting["text"]]  # once, and no apology for an error
     assert [r.fault for r in live.server.requests("sendMessage", token=live.token)][:1] == ["retry_after"]
