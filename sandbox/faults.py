@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sandbox.errors import ApiError, bad_request, too_many_requests
 from sandbox.methods import canonical_name
 
 ANY_METHOD = ("", "*", "any")
@@ -75,6 +76,14 @@ class Fault:
         return (self.active and (self.token is None or self.token == token)
                 and (self.method is None or self.method == method)
                 and (self.chat_id is None or self.chat_id == chat_id))
+
+    def refusal(self) -> ApiError:
+        """The Bot API error of a fault under which the call does not happen (bad_gateway has none: it is HTML)."""
+        if self.kind is FaultKind.RETRY_AFTER:
+            return too_many_requests(self.retry_after)
+        if self.kind is FaultKind.QUERY_TOO_OLD:
+            return bad_request(QUERY_TOO_OLD)
+        return ApiError(500, "Internal Server Error")
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -16,8 +16,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from sandbox.errors import ApiError, bad_request, not_found, too_many_requests
-from sandbox.faults import BAD_GATEWAY_HTML, QUERY_TOO_OLD, Fault, FaultKind, Faults, concerned_chat
+from sandbox.errors import ApiError, not_found
+from sandbox.faults import BAD_GATEWAY_HTML, Fault, FaultKind, Faults, concerned_chat
 from sandbox.files import FileStore, document_json
 from sandbox.methods import METHODS, Call, canonical_name
 from sandbox.page import add_page_routes
@@ -51,7 +51,9 @@ class BotAPIServer:
     """A Bot API server for any number of bots (one per token) plus simulated users.
 
     Use `await server.start()` (or `async with`) and point aiogram at `server.url`; drive users
-    with the control methods below or the same operations over HTTP under /sandbox/api/.
+    with the control methods below or the same operations over HTTP under /sandbox/api/. Faults
+    (`add_fault`, sandbox/faults.py) make it answer as a misbehaving Telegram; `redeliver` and
+    `deliver_next_twice` deliver an update twice.
     """
 
     def __init__(
@@ -251,11 +253,7 @@ class BotAPIServer:
         if fault.kind is FaultKind.BAD_GATEWAY:
             record.error = "502 Bad Gateway"
             return web.Response(status=502, text=BAD_GATEWAY_HTML, content_type="text/html")
-        error = {
-            FaultKind.RETRY_AFTER: lambda: too_many_requests(fault.retry_after),
-            FaultKind.SERVER_ERROR: lambda: ApiError(500, "Internal Server Error"),
-            FaultKind.QUERY_TOO_OLD: lambda: bad_request(QUERY_TOO_OLD),
-        }[fault.kind]()
+        error = fault.refusal()
         record.error = error.description
         return _json(error.payload(), error.code)
 
