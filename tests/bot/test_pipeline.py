@@ -26,7 +26,7 @@ from bot.settings import Settings
 from storage.inbox_repository import InboxRepository
 from storage.models import User as DbUser
 from storage.outbox_models import OutboxMessage
-from tests.conftest import Harness, texts
+from tests.conftest import Harness
 from tests.fakes import RecordingSession
 from tests.handlers.test_onboarding import VALID_IIN, profile_of, start_and_consent
 
