@@ -230,7 +230,7 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
                            "running")
         if bot.pending:
             batch = bot.pending[:limit]
-            bot.returned(batch)
+            bot.handed_over(batch)
             return batch
         remaining = deadline - time.monotonic()
         if remaining <= 0:

@@ -450,6 +450,10 @@ class BotAPIServer:
         """The bot's latest updates (up to state.RECENT_UPDATES), oldest first, as delivered."""
         return [dict(update) for update in self.bot(token).recent.values()]
 
+    def deliveries(self, update_id: int, *, token: str | None = None) -> int:
+        """How often the bot was handed this update: returned by getUpdates, or POSTed and answered 2xx."""
+        return self.bot(token).deliveries[update_id]
+
     def redeliver(self, update_id: int, *, token: str | None = None) -> dict[str, Any]:
         """Deliver an update again with the same update_id, even if the bot has confirmed it: the next
         getUpdates returns it, or the webhook is POSTed it once more."""

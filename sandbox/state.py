@@ -13,7 +13,7 @@ import re
 import secrets
 import time
 import zlib
-from collections import deque
+from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -190,6 +190,7 @@ class BotState:
         self.duplicate_next = 0  # how many of the next new updates are delivered twice
         self._twice: set[int] = set()  # ids delivered again once their first delivery is confirmed
         self._replays: list[dict[str, Any]] = []  # re-deliveries the next getUpdates returns whatever its offset
+        self.deliveries: Counter[int] = Counter()  # update_id → how often it was handed to the bot
         self.updates_signal = Signal()
         self.poll_generation = 0
         self.allowed_updates: list[str] | None = None
@@ -251,8 +252,10 @@ class BotState:
             forgotten, self.pending = self.pending[:-count], self.pending[-count:]
             self.confirmed(forgotten)
 
-    def returned(self, updates: list[dict[str, Any]]) -> None:
-        """getUpdates answered with these: a re-delivery among them now waits for its offset like any other."""
+    def handed_over(self, updates: list[dict[str, Any]]) -> None:
+        """getUpdates answered with these, or the webhook POST of one was answered 2xx: counted, and a
+        re-delivery among them now waits for its offset like any other."""
+        self.deliveries.update(u["update_id"] for u in updates)
         self._replays = [r for r in self._replays if not _among(r, updates)]
 
     def confirmed(self, updates: list[dict[str, Any]]) -> None:

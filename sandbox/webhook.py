@@ -80,6 +80,7 @@ class Webhooks:
             failures = 0
             # By identity: a re-delivery queued meanwhile may stand before it, with the same update_id.
             bot.pending = [u for u in bot.pending if u is not update]
+            bot.handed_over([update])
             bot.confirmed([update])
             if reply is not None:
                 method, params, files = reply

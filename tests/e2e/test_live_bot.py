@@ -48,6 +48,12 @@ async def test_answers_start_and_goes_on_after_kill_9(live_bot: LiveBot) -> None
                      what="the consent and the name question in the database")
     await live.quiet(0.5)
     assert live.events(since=since, kind="callback_answer")  # the button's spinner was stopped
+
+    live.server.deliver_next_twice(token=live.token)
+    await live.send("/help")
+    update_id = live.server.updates(token=live.token)[-1]["update_id"]
+    await live.until(lambda: live.server.deliveries(update_id, token=live.token) == 2,
+                     what="the second delivery of the same update")
     assert await live.stop() == 0  # SIGTERM: a graceful stop
 
 

@@ -284,6 +284,7 @@ async def test_polling_delivers_the_next_update_twice(server: BotAPIServer, bot:
     assert [(u.update_id, u.message.text if u.message else None) for u in again] == [
         (twice_id, "twice"), (twice_id + 1, "once")]
     assert await bot.get_updates(offset=twice_id + 2, timeout=0) == []
+    assert (server.deliveries(twice_id), server.deliveries(twice_id + 1)) == (2, 2)  # "once" came in both batches
 
 
 async def test_webhook_posts_a_redelivered_update_again(server: BotAPIServer, bot: Bot, receiver: Receiver) -> None:
@@ -300,6 +301,7 @@ async def test_webhook_posts_a_redelivered_update_again(server: BotAPIServer, bo
     assert [u["update_id"] for u in posted] == [first["update_id"]] * 2 + [first["update_id"] + 1] * 2
     await asyncio.sleep(0.1)
     assert len(receiver.received) == 4 and (await bot.get_webhook_info()).pending_update_count == 0
+    assert server.deliveries(first["update_id"]) == server.deliveries(first["update_id"] + 1) == 2
 
 
 # --- the control API over HTTP ---------------------------------------------------------------------
