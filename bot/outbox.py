@@ -223,50 +223,67 @@ class Sender:
 # --- delivering rows ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Queued:
+    """One outbox row on its way: its call rebuilt (None when its document was erased)."""
+
+    id: int
+    user_id: int
+    method: str
+    attempts: int
+    call: TelegramMethod[Any] | None
+
+
 async def deliver(bot: Bot, sessions: async_sessionmaker[AsyncSession], message_ids: list[int],
                   sender: Sender | None = None) -> None:
-    """Send rows this process holds the claim of, in order, and record how each went.
-
-    Once one of a chat's messages has to wait, the ones after it in that chat wait too (a reply never
-    overtakes the one before it).
-    """
+    """Send rows this process holds the claim of, in order, and record how each went."""
     if not message_ids:
         return
-    sender = sender or Sender(bot)
     async with sessions() as session:
         rows = await OutboxRepository(session).many(message_ids)
-        calls = [(row, await decode(session, row)) for row in rows if row.sent_at is None and row.failed_at is None]
-    results: list[tuple[OutboxMessage, Attempt]] = []
+        queued = [Queued(row.id, row.user_id, row.method, row.attempts, await decode(session, row))
+                  for row in rows if row.sent_at is None and row.failed_at is None]
+    await send_queued(bot, sessions, queued, sender)
+
+
+async def send_queued(bot: Bot, sessions: async_sessionmaker[AsyncSession], queued: list[Queued],
+                      sender: Sender | None = None) -> None:
+    """Send, in order, and record how each went. Once one of a chat's messages has to wait, the ones
+    after it in that chat wait too (a reply never overtakes the one before it)."""
+    if not queued:
+        return
+    sender = sender or Sender(bot)
+    results: list[tuple[Queued, Attempt]] = []
     waiting: dict[int, datetime | None] = {}
-    for row, method in calls:
-        if method is None:
-            results.append((row, Attempt(Outcome.FAILED, 0, "the document no longer exists")))
-        elif row.user_id in waiting:
-            results.append((row, Attempt(Outcome.LATER, 0, "after an earlier message", waiting[row.user_id])))
+    for item in queued:
+        if item.call is None:
+            results.append((item, Attempt(Outcome.FAILED, 0, "the document no longer exists")))
+        elif item.user_id in waiting:
+            results.append((item, Attempt(Outcome.LATER, 0, "after an earlier message", waiting[item.user_id])))
         else:
-            attempt = await sender.send(method, row.user_id)
+            attempt = await sender.send(item.call, item.user_id)
             if attempt.outcome is not Outcome.SENT:
-                log.warning("Outbox message %s (%s): %s after %s tries: %s", row.id, row.method,
+                log.warning("Outbox message %s (%s): %s after %s tries: %s", item.id, item.method,
                             attempt.outcome, attempt.tries, attempt.error)
             if attempt.outcome is Outcome.LATER:
-                waiting[row.user_id] = attempt.retry_at
-            results.append((row, attempt))
+                waiting[item.user_id] = attempt.retry_at
+            results.append((item, attempt))
     await _record(sessions, results)
 
 
-async def _record(sessions: async_sessionmaker[AsyncSession], results: list[tuple[OutboxMessage, Attempt]]) -> None:
+async def _record(sessions: async_sessionmaker[AsyncSession], results: list[tuple[Queued, Attempt]]) -> None:
     now = _now()
     async with sessions() as session:
         repo = OutboxRepository(session)
-        await repo.forget_sent([row.id for row, a in results if a.outcome is Outcome.SENT])
-        for row, attempt in results:
+        await repo.forget_sent([item.id for item, a in results if a.outcome is Outcome.SENT])
+        for item, attempt in results:
             if attempt.outcome is Outcome.SENT:
                 continue
-            tries = row.attempts + attempt.tries
+            tries = item.attempts + attempt.tries
             if attempt.outcome is Outcome.FAILED or tries >= MAX_ATTEMPTS:
-                await repo.give_up(row.id, now, tries, attempt.error)
+                await repo.give_up(item.id, now, tries, attempt.error)
             else:
-                await repo.retry_later(row.id, attempt.retry_at or now, tries, attempt.error)
+                await repo.retry_later(item.id, attempt.retry_at or now, tries, attempt.error)
         await session.commit()
 
 
