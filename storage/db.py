@@ -11,11 +11,24 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, ExceptionContext, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.sqlite_inline import BUSY_TIMEOUT_S, inline_creator
 
 log = logging.getLogger(__name__)
+
+
+class _WithoutRows(logging.Filter):
+    """At DEBUG SQLAlchemy logs every row it fetches ("Row (…)"): names, IINs, essays. LOG_LEVEL=DEBUG
+    must not put them in the log; statements stay (their parameters hidden)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith("Row "))
+
+
+# SQLAlchemy's engines log through this logger (or a child named after the engine, which we never name).
+logging.getLogger("sqlalchemy.engine.Engine").addFilter(_WithoutRows())
 
 # How long an erasure waits for readers of older snapshots to finish before the WAL can be emptied.
 CHECKPOINT_WAIT_S = 5.0
@@ -85,8 +98,13 @@ async def empty_wal(session: AsyncSession) -> bool:
         return True
     deadline = time.monotonic() + CHECKPOINT_WAIT_S
     while True:
-        busy, _log, _done = (await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).one()
-        await session.commit()
+        try:
+            busy, _log, _done = (await session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))).one()
+            await session.commit()
+        except DBAPIError as error:  # the erasure is committed: a checkpoint that cannot run must not undo its reply
+            log.warning("WAL not emptied after an erasure: %s", type(error).__name__)
+            await session.rollback()
+            return False
         if not busy:
             return True
         if time.monotonic() >= deadline:

@@ -11,13 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiogram.types import ErrorEvent, Update
-from sqlalchemy import event, text
+from sqlalchemy import event, insert, text
 
 from bot.callbacks import DeleteMeCallback
 from bot.i18n import create_i18n
 from bot.settings import Settings
-from handlers.common import on_error
 from handlers.onboarding import where_data_live
 from scoring import retention
 from storage.commission_models import (
@@ -195,8 +193,7 @@ async def test_an_erased_iin_and_name_are_nowhere_in_the_database_files(harness:
     await harness.text(harness.user(511), "/delete_me")
     await harness.press(harness.user(511), DeleteMeCallback(confirm=True).pack())
     files = database_files(settings)
-    assert set(files) == {"bot.db", "bot.db-wal", "bot.db-shm"}
-    assert files["bot.db-wal"] == b""  # checkpointed and truncated
+    assert set(files) == {"bot.db", "bot.db-wal", "bot.db-shm"}  # the WAL now holds only what came after
     for value in (IIN, NAME, "zhadyra.k@example.kz", "+77015550011", "F-person-file"):
         assert occurrences(files, value) == [], value
 
@@ -257,20 +254,25 @@ def test_without_an_operator_the_consent_does_not_invent_one(settings: Settings)
 # --- logs ------------------------------------------------------------------------------------------------
 
 
-async def test_a_failing_statement_logs_no_iin(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failing_statement_logs_no_iin(harness: Harness, caplog: pytest.LogCaptureFixture,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The IIN typed in onboarding reaches a statement that fails (a duplicate key): the update pipeline logs
+    the error with its traceback at ERROR, SQLAlchemy echoes its statements at DEBUG; no line has the IIN."""
+    from storage.repositories import ProfileRepository
+
+    async def failing(self: ProfileRepository, profile: TeacherProfile, field: str, value: object) -> None:
+        await self.session.execute(insert(TeacherProfile).values(user_id=profile.user_id, consent_at=NOW,
+                                                                 full_name=NAME, iin=value))
+
+    user = harness.user(530)
+    await start_and_consent(harness, user)
+    await harness.text(user, NAME)
+    monkeypatch.setattr(ProfileRepository, "set_field", failing)
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")
-    error: Exception | None = None
-    try:
-        async with harness.app.sessions() as s:
-            s.add(TeacherProfile(user_id=530, full_name=NAME, iin=IIN))  # no consent_at: NOT NULL fails
-            await s.commit()
-    except Exception as exc:  # the IntegrityError that reached the error handler in production
-        error = exc
-    assert error is not None
-    with I18N.context():
-        await on_error(ErrorEvent(update=Update(update_id=7), exception=error))
-    echoed = [r for r in caplog.records if r.name.startswith("sqlalchemy.engine")]
-    assert any("INSERT INTO teacher_profiles" in r.getMessage() for r in echoed)  # the statement's own log line
-    assert "Update 7 failed" in caplog.text and "NOT NULL" in caplog.text
+    await harness.text(user, IIN)
+    failed = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+    assert failed and "IntegrityError" in caplog.text  # the error and its traceback were logged
+    assert any("INSERT INTO teacher_profiles" in r.getMessage() for r in caplog.records
+               if r.name.startswith("sqlalchemy.engine"))  # and the statement's own echo
     assert IIN not in caplog.text and NAME not in caplog.text
