@@ -49,16 +49,13 @@ async def edit_field(
 
 async def delete_me(message: Message, session: AsyncSession) -> None:
     assert message.from_user is not None
-    service = ErasureService(session, default_rules())
-    if not await service.has_personal_data(message.from_user.id):
+    preview = await ErasureService(session, default_rules()).preview(message.from_user.id)
+    if preview is None:
         await message.answer(_("There is no personal data of yours to erase."))
-        return
-    refusal = await service.refusal(message.from_user.id)
-    if refusal is not None:
-        await message.answer(render(refusal))
-        return
-    await message.answer(erasure_prompt(await service.kept(message.from_user.id)),
-                         reply_markup=keyboards.delete_me_keyboard())
+    elif preview.refusal is not None:
+        await message.answer(render(preview.refusal))
+    else:
+        await message.answer(erasure_prompt(preview.kept), reply_markup=keyboards.delete_me_keyboard())
 
 
 async def delete_me_confirm(

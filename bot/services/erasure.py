@@ -21,6 +21,14 @@ from storage.erasure_repository import ErasureRepository
 
 
 @dataclass(frozen=True)
+class Preview:
+    """What /delete_me would do now: why it must wait (a session in progress), or what it would keep."""
+
+    refusal: Message | None
+    kept: list[tuple[Message, Message, Message]]
+
+
+@dataclass(frozen=True)
 class Erased:
     existed: bool  # there was personal data to erase
     kept: list[tuple[Message, Message, Message]]  # what is kept, why, until when (scoring.retention.explain)
@@ -32,8 +40,12 @@ class ErasureService:
         self.repo = ErasureRepository(session)
         self.rules = rules or default_rules()
 
-    async def has_personal_data(self, user_id: int) -> bool:
-        return await self.repo.has_personal_data(user_id)
+    async def preview(self, user_id: int) -> Preview | None:
+        """Before the person confirms; None when there is nothing of theirs to erase."""
+        if not await self.repo.has_personal_data(user_id):
+            return None
+        refusal = await self.refusal(user_id)
+        return Preview(refusal, [] if refusal is not None else await self.kept(user_id))
 
     async def refusal(self, user_id: int) -> Message | None:
         """Why the person cannot be erased right now: a session they sit on is in progress."""
