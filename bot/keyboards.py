@@ -18,6 +18,8 @@ from bot.callbacks import (
 
 # Language names are shown in their own language, so they are not translated.
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+# Asked before a language is chosen, so in both (after the greeting in the Telegram app's language).
+LANGUAGE_QUESTION = "Тілді таңдаңыз / Выберите язык:"
 
 
 def grid(buttons: list[InlineKeyboardButton], columns: int = 1) -> InlineKeyboardMarkup:

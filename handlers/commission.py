@@ -592,8 +592,8 @@ async def refuse_documents(message: Message, state: FSMContext, session: AsyncSe
     def tr(text: str) -> str:
         return i18n.gettext(text, locale=locale)
 
-    notice = tr("Your application No. {number} is refused by «{name}» (App 7). Grounds:\n{grounds}\nDocuments: "
-                "{documents}\nYou can correct them and submit again with /submit.").format(
+    notice = tr(N_("Your application No. {number} is refused by «{name}» (App 7). Grounds:\n{grounds}\nDocuments: "
+                   "{documents}\nYou can correct them and submit again with /submit.")).format(
         number=(app.number if app else None) or review.application_id, name=c.name,
         grounds="\n".join("• " + tr(g.label) for g in grounds), documents=documents)
     if not await svc.refuse(review, message.from_user.id, grounds, documents, locale, notice):

@@ -28,6 +28,7 @@ from bot.settings import Settings
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.config import default_rules
+from scoring.i18n import N_
 from scoring.i18n import Message as Message_
 from storage.commission_models import AgendaItem, Commission, CommissionSession, SessionStatus
 
@@ -116,10 +117,10 @@ async def panel_text(sessions: SessionService, s: CommissionSession, c: Commissi
 
 
 STATUS_LABELS = {
-    SessionStatus.DRAFT: "not opened",
-    SessionStatus.OPEN: "open: members mark themselves present",
-    SessionStatus.VOTING: "voting",
-    SessionStatus.CLOSED: "closed",
+    SessionStatus.DRAFT: N_("not opened"),
+    SessionStatus.OPEN: N_("open: members mark themselves present"),
+    SessionStatus.VOTING: N_("voting"),
+    SessionStatus.CLOSED: N_("closed"),
 }
 
 

@@ -72,7 +72,7 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, db_u
     assert message.bot is not None and message.from_user is not None
     chat_id = message.chat.id
     if db_user.locale is None:
-        await message.answer(_("Welcome! Choose your language:") + "\nТілді таңдаңыз / Выберите язык:",
+        await message.answer(_("Welcome! Choose your language:") + "\n" + keyboards.LANGUAGE_QUESTION,
                              reply_markup=keyboards.language_keyboard())
         return
     profile = await ProfileService(session).get(message.from_user.id)
