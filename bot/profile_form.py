@@ -61,6 +61,10 @@ class Question:
     options: Options | None = None
     applies: Callable[[TeacherProfile], bool] = lambda _p: True
     columns: int = 1
+    # Options shown in the reader's alphabet (their labels differ by language), not in the given order.
+    alphabetical: bool = False
+    # A multi-select that starts with a "none of these" button (answered with an empty list at once).
+    none_first: bool = False
 
     def is_answered(self, profile: TeacherProfile) -> bool:
         return getattr(profile, self.field) is not None
@@ -207,7 +211,7 @@ QUESTIONS: tuple[Question, ...] = (
              Kind.CHOICE, options=_enum_options(OrgType)),
     Question("org_name", N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT, parse_free_text),
     Question("region", N_("Region"), N_("Your region or city of republican significance:"), Kind.CHOICE,
-             options=_region_options, columns=2),
+             options=_region_options, columns=2, alphabetical=True),
     Question("district", N_("District"), N_("Your district or city:"), Kind.TEXT, parse_free_text),
     Question("current_category", N_("Current category"), N_("Your current qualification category:"),
              Kind.CHOICE, options=_current_options),
@@ -231,8 +235,10 @@ QUESTIONS: tuple[Question, ...] = (
              N_("How many of the last years have you worked in production by your profile?"), Kind.TEXT,
              _int_between(0, 60), applies=_relevant("production_experience")),
     Question("certificates", N_("Certificates"),
-             N_("Do you hold any of these certificates? Tick them, then press Done (or Done with none)."),
-             Kind.MULTI, options=_certificate_options, applies=_relevant("certificates")),
+             N_("Do you hold any of these certificates (§8, §9)? Tick each one you hold, then press Done; "
+                "or press «None of these»."),
+             Kind.MULTI, options=_certificate_options, applies=_relevant("certificates"), columns=2,
+             none_first=True),
     Question("email", N_("E-mail"), N_("Your e-mail address:"), Kind.TEXT, parse_email),
     Question("phone", N_("Phone"), N_("Share your phone number with the button below."), Kind.CONTACT),
 )

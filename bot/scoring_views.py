@@ -163,8 +163,8 @@ def criterion_view(
     else:
         lines.append(_(
             "Observation sheets so far: {count} (at least {required} of the last academic year are needed). "
-            "Send the totals of your sheets as numbers from 0 to {cap} (e.g. 72 75 70), or fill in a sheet "
-            "indicator by indicator."
+            "Send the totals of all your sheets as numbers from 0 to {cap} (e.g. 72 75 70): what you send "
+            "replaces the sheets recorded so far. Or fill in one more sheet indicator by indicator."
         ).format(count=observation_count, required=rules.observation["min_sheets"],
                  cap=rules.observation["total_cap"]))
         builder.button(text=_("📝 Fill in a sheet"), callback_data=ScoreCallback(action="obf", crit=criterion.id))

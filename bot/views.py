@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
@@ -41,20 +41,35 @@ async def send_eligibility(bot: Bot, chat_id: int, profile: TeacherProfile, sett
     await bot.send_message(chat_id, _("What next: /profile to review or edit your answers, /help for all commands."))
 
 
-def profile_text(profile: TeacherProfile) -> str:
+def passed_note(profile: TeacherProfile, field: str, today: date) -> str | None:
+    """A date of the profile that should lie ahead but has passed: said next to it."""
+    if field == "category_valid_until" and profile.category_valid_until is not None \
+            and profile.category_valid_until < today:
+        return _("⚠️ this date has passed: the category is no longer valid; check the date or your current "
+                 "category")
+    return None
+
+
+def profile_text(profile: TeacherProfile, today: date) -> str:
     lines = [_("Your profile:"), ""]
     for question in QUESTIONS:
         if not question.applies(profile):
             continue
         value = display_value(question, profile, _)
-        lines.append(f"• {_(question.label)}: {value if value is not None else '—'}")
+        line = f"• {_(question.label)}: {value if value is not None else '—'}"
+        note = passed_note(profile, question.field, today)
+        lines.append(f"{line} {note}" if note else line)
     lines += ["", _("Tap a field to change it.")]
     return "\n".join(lines)
 
 
-async def send_profile(bot: Bot, chat_id: int, profile: TeacherProfile) -> None:
+def local_today(settings: Settings) -> date:
+    return datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+async def send_profile(bot: Bot, chat_id: int, profile: TeacherProfile, today: date) -> None:
     fields = [(q.field, q.label) for q in QUESTIONS if q.applies(profile)]
-    await bot.send_message(chat_id, profile_text(profile), reply_markup=keyboards.profile_edit_keyboard(fields))
+    await bot.send_message(chat_id, profile_text(profile, today), reply_markup=keyboards.profile_edit_keyboard(fields))
 
 
 async def answer_stale(callback: CallbackQuery) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcast_views import STATUS_LABELS, control_keyboard, progress_text
 from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
+from bot.i18n import in_reading_order
 from bot.keyboards import grid
 from bot.services.broadcast import BroadcastSender
 from bot.settings import Settings
@@ -137,7 +138,7 @@ def segment_keyboard() -> InlineKeyboardMarkup:
 
 def value_keyboard(kind: str) -> InlineKeyboardMarkup:
     if kind == SEGMENT_REGION:
-        options = [(region.id, region.label) for region in REGIONS]
+        options = in_reading_order((region.id, region.label) for region in REGIONS)
     else:
         options = [(category.value, category.label) for category in Category]
     return grid([

@@ -19,7 +19,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commission_callbacks import CmCallback, InviteRoleCallback
-from bot.i18n import render
+from bot.i18n import in_reading_order, render
 from bot.keyboards import LANGUAGE_NAMES, grid
 from bot.outbox import reach
 from bot.services.commission import INVITE_PREFIX, CommissionService
@@ -115,7 +115,8 @@ async def got_name(message: Message, state: FSMContext) -> None:
         return
     await state.set_state(NewCommission.region)
     await message.answer(_("Region it serves:"), reply_markup=grid(
-        [button(_(r.label), "reg", arg=r.id) for r in REGIONS], 2))
+        [button(_(label), "reg", arg=region_id) for region_id, label in in_reading_order(
+            (r.id, r.label) for r in REGIONS)], 2))
 
 
 async def pick_region(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
 from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
-from bot.i18n import SUPPORTED_LOCALES, render
+from bot.i18n import SUPPORTED_LOCALES, in_reading_order, render
 from bot.profile_form import (
     BY_FIELD,
     InvalidAnswer,
@@ -26,7 +26,7 @@ from bot.profile_form import (
 )
 from bot.services.profile import ProfileService
 from bot.settings import Settings
-from bot.views import answer_stale, send_eligibility, send_profile
+from bot.views import answer_stale, local_today, send_eligibility, send_profile
 from storage.models import TeacherProfile, User
 from storage.repositories import UserRepository
 
@@ -37,18 +37,33 @@ async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfil
     text = _(question.prompt)
     if question.kind is Kind.CHOICE:
         assert question.options is not None
-        markup = keyboards.choice_keyboard(question.field, question.options(profile), question.columns)
+        options = question.options(profile)
+        if question.alphabetical:
+            options = in_reading_order(options)
+        markup = keyboards.choice_keyboard(question.field, options, question.columns)
         await bot.send_message(chat_id, text, reply_markup=markup)
     elif question.kind is Kind.MULTI:
         assert question.options is not None
         ticked = set(getattr(profile, question.field) or [])
         await state.update_data(ticked=sorted(ticked))
-        markup = keyboards.multi_keyboard(question.field, question.options(profile), ticked)
-        await bot.send_message(chat_id, text, reply_markup=markup)
+        await bot.send_message(chat_id, text, reply_markup=multi_markup(question, profile, ticked))
     elif question.kind is Kind.CONTACT:
         await bot.send_message(chat_id, text, reply_markup=keyboards.contact_keyboard())
     else:
         await bot.send_message(chat_id, text)
+
+
+def multi_markup(question: Question, profile: TeacherProfile, ticked: set[str]) -> InlineKeyboardMarkup:
+    assert question.options is not None
+    return keyboards.multi_keyboard(question.field, question.options(profile), ticked, question.columns,
+                                    question.none_first)
+
+
+def chosen_text(question: Question, chosen: list[str], profile: TeacherProfile) -> str:
+    """The question with the answer under it, so the chat shows what was chosen."""
+    labels = dict(question.options(profile)) if question.options else {}
+    answer = "; ".join(_(labels[value]) for value in chosen) if chosen else _("none")
+    return f"{_(question.prompt)}\n→ {answer}"
 
 
 async def advance(
@@ -62,7 +77,7 @@ async def advance(
         return
     await state.clear()
     if data.get("editing"):
-        await send_profile(bot, chat_id, profile)
+        await send_profile(bot, chat_id, profile, local_today(settings))
         return
     await bot.send_message(chat_id, _("Your profile is complete. Thank you!"), reply_markup=ReplyKeyboardRemove())
     await send_eligibility(bot, chat_id, profile, settings)
@@ -271,11 +286,14 @@ async def toggle_answer(
     options = question.options(profile)
     ticked = set((await state.get_data()).get("ticked", []))
     chat_id = callback.from_user.id
-    if callback_data.value == ".":
+    if callback_data.value in (".", keyboards.NONE_OF_THESE) and (
+            callback_data.value == "." or question.none_first):
         await callback.answer()
+        chosen = [] if callback_data.value == keyboards.NONE_OF_THESE else [
+            value for value, _label in options if value in ticked]
         if callback.message is not None:
-            await callback.bot.edit_message_reply_markup(chat_id=chat_id, message_id=callback.message.message_id)
-        chosen = [value for value, _label in options if value in ticked]
+            await callback.bot.edit_message_text(chosen_text(question, chosen, profile), chat_id=chat_id,
+                                                 message_id=callback.message.message_id)
         upcoming = await service.save_answer(profile, field, chosen)
         await advance(callback.bot, chat_id, profile, upcoming, state, settings)
         return
@@ -288,7 +306,7 @@ async def toggle_answer(
     if callback.message is not None:
         await callback.bot.edit_message_reply_markup(
             chat_id=chat_id, message_id=callback.message.message_id,
-            reply_markup=keyboards.multi_keyboard(field, options, ticked),
+            reply_markup=multi_markup(question, profile, ticked),
         )
 
 

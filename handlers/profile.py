@@ -15,18 +15,19 @@ from bot.callbacks import DeleteMeCallback, EditFieldCallback
 from bot.fsm_storage import SqlStorage
 from bot.profile_form import BY_FIELD
 from bot.services.profile import ProfileService
-from bot.views import answer_stale, send_profile
+from bot.settings import Settings
+from bot.views import answer_stale, local_today, send_profile
 from handlers.onboarding import ask
 
 
-async def show_profile(message: Message, state: FSMContext, session: AsyncSession) -> None:
+async def show_profile(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
     assert message.bot is not None and message.from_user is not None
     profile = await ProfileService(session).get(message.from_user.id)
     if profile is None:
         await message.answer(_("You have no profile yet. Send /start to begin."))
         return
     await state.clear()
-    await send_profile(message.bot, message.chat.id, profile)
+    await send_profile(message.bot, message.chat.id, profile, local_today(settings))
 
 
 async def edit_field(

@@ -387,11 +387,14 @@ async def on_text(message: Message, state: FSMContext, session: AsyncSession) ->
         if scale.kind is ScaleKind.OBSERVATION:
             totals = observation_totals(message.text, ctx.service.rules)
             limit = int(ctx.service.rules.self_assessment["max_observation_sheets"])
-            if len(ctx.row.observations or []) + len(totals) > limit:
+            if len(totals) > limit:
                 await message.answer(_("At most {max} observation sheets are accepted.").format(max=limit))
                 return
-            await ctx.service.add_observations(ctx.row, ctx.setting, criterion, totals)
-            await show_criterion(message.bot, message.chat.id, ctx, criterion, state, note=_("Saved."))
+            replaced = len(ctx.row.observations or [])
+            await ctx.service.replace_observations(ctx.row, ctx.setting, criterion, totals)
+            note = _("Saved: {count} observation sheets (they replace the {replaced} recorded before).").format(
+                count=len(totals), replaced=replaced) if replaced else _("Saved.")
+            await show_criterion(message.bot, message.chat.id, ctx, criterion, state, note=note)
             return
     except AnswerError as error:
         await message.answer(render(error.message))
