@@ -308,11 +308,12 @@ async def seed_profiles(session: AsyncSession) -> None:
 
 
 async def seed_essay_topics(session: AsyncSession) -> None:
-    """The admin has published this year's essay topics (/topics)."""
+    """The admin has published this year's essay topics in both languages (/topics kk, /topics ru)."""
     essays = EssayService(session, timezone=TIMEZONE)
     now = _now()
-    if not await essays.topics(now):
-        await essays.set_topics(list(ESSAY_TOPICS), DEMO_ADMIN_ID, now)
+    for locale, topics in ESSAY_TOPICS.items():
+        if not await essays.topics(now, locale):
+            await essays.set_topics(list(topics), locale, DEMO_ADMIN_ID, now)
 
 
 async def seed_window(session: AsyncSession) -> None:
