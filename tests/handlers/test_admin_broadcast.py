@@ -188,10 +188,30 @@ async def test_not_submitted_and_commission_segments(harness: Harness) -> None:
         await session.flush()
         session.add(CommissionMember(commission_id=commission.id, user_id=50, full_name="M", role="member",
                                      joined_at=now))
+        # A teacher-member and the secretary have teacher profiles too, and are not teachers in attestation.
+        await session.commit()
+    await add_teachers(harness, (51, "ru", "astana", None), (52, "kk", "astana", None))
+    async with harness.app.sessions() as session:
+        session.add(CommissionMember(commission_id=commission.id, user_id=51, full_name="T", role="teacher",
+                                     joined_at=now))
+        row = await session.get(Commission, commission.id)
+        assert row is not None
+        row.secretary_user_id = 52
         await session.commit()
         repo = BroadcastRepository(session)
-        assert await repo.count_segment("not_submitted", None) == 1
-        assert await repo.count_segment("commission", None) == 1
+        assert await repo.count_segment("not_submitted", None) == 1  # teacher 10 only
+        assert await repo.count_segment("commission", None) == 2
     await compose(harness)
     sent = await harness.press(harness.user(ADMIN, "ru"), BroadcastSegmentCallback(kind="commission").pack())
-    assert recipients_line(harness, 1) in texts(sent)[-1].split("\n")
+    assert recipients_line(harness, 2) in texts(sent)[-1].split("\n")
+
+
+async def test_regions_to_choose_from_are_in_the_admins_alphabet(harness: Harness) -> None:
+    from scoring.collation import sort_key
+    from scoring.regions import region_by_id
+
+    await compose(harness, "kk")
+    sent = await harness.press(harness.user(ADMIN, "kk"), BroadcastSegmentCallback(kind="region").pack())
+    regions = [BroadcastSegmentCallback.unpack(d).value for d in last_markup_data(sent)]
+    names = [tr(harness, region_by_id(r).label, "kk") for r in regions]  # type: ignore[union-attr]
+    assert len(names) == 20 and names == sorted(names, key=lambda name: sort_key(name, "kk"))
