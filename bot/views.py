@@ -15,13 +15,13 @@ from bot.profile_form import QUESTIONS, display_value
 from bot.services.profile import assess
 from bot.settings import Settings
 from scoring.config import default_rules
-from scoring.eligibility import EligibilityReport
+from scoring.eligibility import Channel, EligibilityReport
 from storage.models import TeacherProfile
 
 FINDING_ICONS = {"ok": "✅", "warning": "⚠️", "blocker": "⛔", "info": "ℹ️"}
 
 
-def eligibility_text(report: EligibilityReport) -> str:
+def eligibility_text(report: EligibilityReport, files_in_bot: bool) -> str:
     if report.allowed:
         header = _("✅ You can apply for the claimed category.")
     else:
@@ -30,15 +30,27 @@ def eligibility_text(report: EligibilityReport) -> str:
     for finding in report.findings:
         icon = FINDING_ICONS.get(str(finding.kind), "•")
         lines.append(f"{icon} {render(finding.message)} ({render(finding.reference)})")
+    if report.channel is not None:
+        lines += ["", bot_role_text(report.channel, files_in_bot)]
     return "\n".join(lines)
 
 
+def bot_role_text(channel: Channel, files_in_bot: bool) -> str:
+    """Next to the official channel, what this bot does for her (the deployment's SUBMISSION_MODE), so she
+    does not think she must apply somewhere else as well."""
+    if files_in_bot:
+        return _("🤖 In this bot the attestation commission itself receives your application: /submit files it "
+                 "with the commission, so there is nothing to file on {channel} separately.").format(
+            channel=_(channel.label))
+    return _("🤖 This bot prepares your application for {channel}: the documents, the essay and the "
+             "self-assessment. When they are ready, /submit gives you the package and the steps to file it "
+             "there.").format(channel=_(channel.label))
+
+
 async def send_eligibility(bot: Bot, chat_id: int, profile: TeacherProfile, settings: Settings) -> None:
-    today = datetime.now(ZoneInfo(settings.timezone)).date()
-    report = assess(profile, today, default_rules())
+    report = assess(profile, local_today(settings), default_rules())
     if report is not None:
-        await bot.send_message(chat_id, eligibility_text(report))
-    await bot.send_message(chat_id, _("What next: /profile to review or edit your answers, /help for all commands."))
+        await bot.send_message(chat_id, eligibility_text(report, settings.files_in_bot))
 
 
 def passed_note(profile: TeacherProfile, field: str, today: date) -> str | None:

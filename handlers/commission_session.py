@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.commission_ballot import ballot_markup, ballot_text
 from bot.commission_callbacks import CmCallback, VoteCallback
+from bot.decision_views import scheduled_text
 from bot.i18n import render
 from bot.keyboards import grid
 from bot.outbox import reach
@@ -74,7 +76,8 @@ async def new_session(callback: CallbackQuery, callback_data: CmCallback, state:
     await callback.bot.send_message(callback.from_user.id, _("Date of the session, DD.MM.YYYY:"))
 
 
-async def session_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+async def session_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                       i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
     when = parse_date(message.text or "")
     if when is None:
@@ -91,7 +94,18 @@ async def session_date(message: Message, state: FSMContext, session: AsyncSessio
     if s is None:
         await message.answer(_("No application is accepted for a session yet: accept some in /agenda first."))
         return
+    await tell_scheduled(message.bot, session, settings, i18n, sessions, s, c)
     await send_panel(message.bot, message.from_user.id, sessions, s, c)
+
+
+async def tell_scheduled(bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n, sessions: SessionService,
+                         s: CommissionSession, c: Commission) -> None:
+    """Each teacher on the agenda learns the date of the session, in her language."""
+    for item in await sessions.items(s):
+        app = await sessions.repo.application(item.application_id)
+        locale = await locale_of(session, item.user_id, settings.default_locale)
+        number = (app.number if app else None) or str(item.application_id)
+        await reach(bot, item.user_id, scheduled_text(partial(i18n.gettext, locale=locale), number, c, s, item))
 
 
 async def panel_text(sessions: SessionService, s: CommissionSession, c: Commission) -> str:

@@ -90,19 +90,24 @@ async def essay_command(
     message: Message, state: FSMContext, session: AsyncSession, settings: Settings, i18n: I18n,
     clock: Clock = utc_now,
 ) -> None:
-    assert message.from_user is not None
-    user_id = message.from_user.id
+    assert message.from_user is not None and message.bot is not None
+    await start_essay(message.bot, message.from_user.id, state, session, settings, i18n.current_locale, clock())
+
+
+async def start_essay(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession, settings: Settings,
+                      locale: str, now: datetime) -> None:
+    """The topics and the invitation to paste or send the essay (/essay, and the "what next" buttons)."""
     if await ProfileRepository(session).get(user_id) is None:
-        await message.answer(_("Send /start first: the essay is part of your application, which needs your consent."))
+        await bot.send_message(user_id, _("Send /start first: the essay is part of your application, which needs "
+                                          "your consent."))
         return
     frozen = await ApplicationRepository(session).active(user_id)
     if frozen is not None:
-        await message.answer(frozen_text(frozen))
+        await bot.send_message(user_id, frozen_text(frozen))
         return
     service = _service(session, settings)
-    now = clock()
     lines = [_("Essay (§27): {min}–{max} words.").format(min=service.rules.essay_min, max=service.rules.essay_max)]
-    lines += ["", *await topics_lines(service, now, i18n.current_locale)]
+    lines += ["", *await topics_lines(service, now, locale)]
     current = await service.current(user_id)
     if current is not None:
         lines += ["", _("Your saved essay has {words} words; what you send now replaces it.").format(
@@ -111,7 +116,7 @@ async def essay_command(
                     "or .txt file.")]
     await state.set_state(EssayForm.collecting)
     await state.update_data(parts=[])
-    await message.answer("\n".join(lines), reply_markup=essay_keyboard())
+    await bot.send_message(user_id, "\n".join(lines), reply_markup=essay_keyboard())
 
 
 async def essay_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
 from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot.guidance_views import send_what_next
 from bot.i18n import SUPPORTED_LOCALES, in_reading_order, render
 from bot.profile_form import (
     BY_FIELD,
@@ -24,6 +25,7 @@ from bot.profile_form import (
     option_label,
     state_for,
 )
+from bot.services.checklist import utc_now
 from bot.services.profile import ProfileService
 from bot.settings import Settings
 from bot.views import answer_stale, local_today, send_eligibility, send_profile
@@ -68,9 +70,10 @@ def chosen_text(question: Question, chosen: list[str], profile: TeacherProfile) 
 
 async def advance(
     bot: Bot, chat_id: int, profile: TeacherProfile, upcoming: Question | None, state: FSMContext,
-    settings: Settings,
+    session: AsyncSession, settings: Settings,
 ) -> None:
-    """After an answer: the next question; when editing, back to the profile; at the end, the verdict."""
+    """After an answer: the next question; when editing, back to the profile; at the end, the verdict and
+    what comes next."""
     data = await state.get_data()
     if upcoming is not None and (not data.get("editing") or upcoming.field != data.get("edited")):
         await ask(bot, chat_id, upcoming, profile, state)
@@ -81,6 +84,7 @@ async def advance(
         return
     await bot.send_message(chat_id, _("Your profile is complete. Thank you!"), reply_markup=ReplyKeyboardRemove())
     await send_eligibility(bot, chat_id, profile, settings)
+    await send_what_next(bot, chat_id, session, settings, utc_now())
 
 
 async def start(message: Message, state: FSMContext, session: AsyncSession, db_user: User, settings: Settings) -> None:
@@ -102,6 +106,7 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, db_u
         return
     await message.answer(_("Welcome back, {name}!").format(name=profile.full_name))
     await send_eligibility(message.bot, chat_id, profile, settings)
+    await send_what_next(message.bot, chat_id, session, settings, utc_now())
 
 
 async def send_consent(bot: Bot, chat_id: int) -> None:
@@ -209,7 +214,7 @@ async def text_answer(
         await message.answer(render(error.message))
         return
     upcoming = await service.save_answer(profile, field, value)
-    await advance(message.bot, message.chat.id, profile, upcoming, state, settings)
+    await advance(message.bot, message.chat.id, profile, upcoming, state, session, settings)
 
 
 async def contact_answer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
@@ -225,7 +230,7 @@ async def contact_answer(message: Message, state: FSMContext, session: AsyncSess
     phone = "+" + message.contact.phone_number.lstrip("+")
     upcoming = await service.save_answer(profile, "phone", phone)
     await message.answer(_("Phone number saved."), reply_markup=ReplyKeyboardRemove())
-    await advance(message.bot, message.chat.id, profile, upcoming, state, settings)
+    await advance(message.bot, message.chat.id, profile, upcoming, state, session, settings)
 
 
 async def unexpected_content(message: Message, state: FSMContext) -> None:
@@ -269,7 +274,7 @@ async def choice_answer(
             message_id=callback.message.message_id,
         )
     upcoming = await service.save_answer(profile, field, callback_data.value)
-    await advance(callback.bot, callback.from_user.id, profile, upcoming, state, settings)
+    await advance(callback.bot, callback.from_user.id, profile, upcoming, state, session, settings)
 
 
 async def toggle_answer(
@@ -295,7 +300,7 @@ async def toggle_answer(
             await callback.bot.edit_message_text(chosen_text(question, chosen, profile), chat_id=chat_id,
                                                  message_id=callback.message.message_id)
         upcoming = await service.save_answer(profile, field, chosen)
-        await advance(callback.bot, chat_id, profile, upcoming, state, settings)
+        await advance(callback.bot, chat_id, profile, upcoming, state, session, settings)
         return
     if callback_data.value not in dict(options):
         await callback.answer(_("This option is not available."), show_alert=True)

@@ -168,25 +168,29 @@ async def resume(bot: Bot, chat_id: int, ctx: Context, state: FSMContext) -> Non
 
 async def score_command(message: Message, state: FSMContext, session: AsyncSession) -> None:
     assert message.bot is not None and message.from_user is not None
-    user_id, chat_id = message.from_user.id, message.chat.id
+    await start_score(message.bot, message.from_user.id, state, session)
+
+
+async def start_score(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession) -> None:
+    """Where the self-assessment stands (/score, and the "what next" buttons)."""
     setting = await _setting(session, user_id)
     if setting is None:
-        await message.answer(_("The self-assessment needs your completed profile (position, type of "
-                               "organisation, claimed category). Send /start to finish it first."))
+        await bot.send_message(user_id, _("The self-assessment needs your completed profile (position, type of "
+                                          "organisation, claimed category). Send /start to finish it first."))
         return
     ctx = await _context(state, session, user_id)
     if ctx is not None and await state.get_state() != ScoreForm.variant.state:
         await ctx.service.refresh_claim(ctx.row, setting)  # the claim may have changed in /profile meanwhile
-        await message.answer(_("Welcome back! Let's continue where you left off."))
-        await resume(message.bot, chat_id, ctx, state)
+        await bot.send_message(user_id, _("Welcome back! Let's continue where you left off."))
+        await resume(bot, user_id, ctx, state)
         return
     if setting.asks_dynamics:
         await state.set_state(ScoreForm.variant)
         await state.set_data({})
         text, markup = views.variant_view()
-        await message.answer(text, reply_markup=markup)
+        await bot.send_message(user_id, text, reply_markup=markup)
         return
-    await begin(message.bot, chat_id, user_id, setting.sheet_ids()[0], setting, session, state)
+    await begin(bot, user_id, user_id, setting.sheet_ids()[0], setting, session, state)
 
 
 async def _stale(callback: CallbackQuery) -> None:

@@ -384,6 +384,16 @@ class CommissionRepository:
     async def decision(self, item_id: int) -> CommissionDecision | None:
         return await self.session.scalar(select(CommissionDecision).where(CommissionDecision.candidate_id == item_id))
 
+    async def agenda_entry(self, application_id: int) -> tuple[AgendaItem, CommissionSession, Commission] | None:
+        """The latest session whose agenda holds this application, and its commission."""
+        row = (await self.session.execute(
+            select(AgendaItem, CommissionSession, Commission)
+            .join(CommissionSession, CommissionSession.id == AgendaItem.session_id)
+            .join(Commission, Commission.id == CommissionSession.commission_id)
+            .where(AgendaItem.application_id == application_id)
+            .order_by(AgendaItem.id.desc()).limit(1))).first()
+        return (row[0], row[1], row[2]) if row is not None else None
+
     async def count_certificates(self, prefix: str) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(CommissionDecision).where(
             CommissionDecision.certificate_number.like(f"{prefix}%")

@@ -1,5 +1,6 @@
 """Who receives which document of a closed session (§20): the protocol to the secretary and the members,
-each teacher's extract and certificate to the teacher (captioned in their language) and to the secretary."""
+each teacher's extract and certificate to the teacher (captioned in their language, after the decision told
+in words: bot/decision_views.py) and to the secretary."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox import reach_document
+from bot.decision_views import decision_text
+from bot.outbox import reach, reach_document
 from bot.services.commission import CommissionService, utc_now
 from bot.services.commission_docs import DocumentService
 from bot.services.notify import locale_of
 from bot.settings import Settings
 from scoring.i18n import N_
-from storage.commission_models import Commission, CommissionSession
+from storage.commission_models import AgendaItem, Commission, CommissionDecision, CommissionSession
+from storage.repositories import ProfileRepository
 
 EXTRACT_CAPTION = N_("Extract from the protocol of the attestation commission «{name}»")
 CERTIFICATE_CAPTION = N_("Your qualification category certificate")
@@ -44,6 +47,8 @@ class DocumentDelivery:
             assert p.item is not None
             decision = await self.commissions.repo.decision(p.item.id)
             locale = await locale_of(self.session, p.item.user_id, self.settings.default_locale)
+            if p.kind == "extract" and decision is not None:
+                await self.tell_decision(bot, c, p.item, decision, locale)
             template = EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION
             caption = self.i18n.gettext(template, locale=locale).format(name=c.name)
             for doc in p.documents:
@@ -56,3 +61,10 @@ class DocumentDelivery:
                 else:
                     decision.certificate_sent_at = now
         await self.session.flush()
+
+    async def tell_decision(self, bot: Bot, c: Commission, item: AgendaItem, decision: CommissionDecision,
+                            locale: str) -> None:
+        profile = await ProfileRepository(self.session).get(item.user_id)
+        text = decision_text(lambda msgid: self.i18n.gettext(msgid, locale=locale), c, decision,
+                             item.current_category, profile.category_valid_until if profile is not None else None)
+        await reach(bot, item.user_id, text)

@@ -320,7 +320,8 @@ async def test_a_profile_completed_before_the_post_was_asked_is_asked_it_once(ha
     await harness.press(harness.user(26), ChoiceCallback(field="teaching_post", value="social_pedagogue").pack())
     assert await profile_complete(harness, 26)
     sent = await harness.text(harness.user(26), "/start")
-    assert not last_markup_data(sent)  # nothing more to ask: the verdict again
+    # Nothing more to ask: the verdict again, then the steps (no profile question among the buttons).
+    assert [d.split(":")[1] for d in last_markup_data(sent)] == ["checklist", "essay", "score", "submit"]
 
 
 async def test_certificates_compact_with_none_first_and_the_answer_echoed(harness: Harness) -> None:
