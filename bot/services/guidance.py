@@ -72,6 +72,9 @@ class Standing:
 
     @property
     def next(self) -> StepProgress | None:
+        """The first step not done; none once the application is filed (the rest is the commission's)."""
+        if self.step(Step.SUBMIT).done:
+            return None
         return next((s for s in self.steps if not s.done), None)
 
     def step(self, step: Step) -> StepProgress:
