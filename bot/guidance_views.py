@@ -139,7 +139,8 @@ def _essay_rows(review: Review) -> tuple[list[str], list[InlineKeyboardButton]]:
         return [_("✅ Essay: {words} words").format(words=review.essay.words)], []
     if review.essay is None:
         return [_("❌ Essay: not written yet")], [_fix(_("✍️ Write the essay"), "essay")]
-    return [f"❌ {render(problem[0].message)}"], [_fix(_("✍️ Correct the essay"), "essay")]
+    text = render(problem[0].message)
+    return [f"❌ {text[:1].upper()}{text[1:]}"], [_fix(_("✍️ Correct the essay"), "essay")]
 
 
 def _window_row(review: Review) -> str:

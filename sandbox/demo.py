@@ -77,7 +77,7 @@ class Person:
 STAGES: dict[str, str] = {
     "": "new: /start from the very beginning",
     "started": "profile begun (name, IIN): /start goes on with it",
-    "checklist": "profile done, documents partly sent, no essay: /checklist, /essay, /score",
+    "checklist": "profile done, documents partly sent, no essay: /status (his steps), /submit",
     "ready": "file complete (documents, essay, self-assessment): /submit",
     "submitted": "application submitted, registered, routed to the commission: /status",
 }
@@ -515,10 +515,14 @@ def guide(user_url: Callable[[int], str]) -> list[str]:
         f"       (kk: «{t(Decision.MATCHES_CLAIMED.label, 'kk')}»), then the category {both(Category.EXPERT.label)}.",
         f"    6. «{t('Close the vote: {name}').format(name=first)}»; steps 4–6 for the next candidate; then",
         f"       «{t('🏁 Close the session and issue the documents')}».",
-        "    7. The protocol (DOCX, PDF) reaches the secretary and the members; each teacher gets the extract and "
-        "the certificate.",
+        "    7. The protocol (DOCX, PDF) reaches the secretary and the members; each teacher is told the decision in "
+        "her language",
+        "       (the category, until when, how to appeal), then gets the extract and the certificate. Step 2 told "
+        "each of them the date.",
         f"  A teacher's own way: {teachers('ready')[0].full_name} sends /submit; the application appears in the "
         "secretary's /agenda.",
+        f"  Not ready yet: {teachers('checklist')[0].full_name} sends /status (each step and his progress) or "
+        "/submit (what is done, what is missing, a button to each).",
         f"  A new teacher reaches this commission with region «{region_name}», district «{DEMO_DISTRICT}»",
         f"  and the claim {both(Category.EXPERT.label)}.",
         "  Give --demo on every start: what was done in the sandbox is kept, the demo teachers' files come back.",

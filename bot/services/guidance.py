@@ -175,7 +175,7 @@ class GuidanceService:
                     agenda: AgendaEntry | None) -> StepProgress:
         if not self.settings.files_in_bot:
             # The bot cannot see the portal: this step stays the next one once the others are done.
-            detail = N_("ready: your package and the steps for the portal") if review.passed else N_(
+            detail = N_("ready, with the steps for the portal") if review.passed else N_(
                 "once the documents and the essay are ready")
             return StepProgress(Step.SUBMIT, False, review.passed, Message(detail))
         if app is None or ApplicationStatus(app.status) not in ACTIVE:

@@ -293,9 +293,22 @@ async def test_a_whole_commission_session_in_the_demo(tmp_path: Path) -> None:
         await sandbox.stop()
 
 
+def text_of(message: dict[str, Any]) -> str:
+    return str(message.get("text") or "")
+
+
 async def _run_session(chats: Chats) -> None:
     secretary, voters = DEMO_SECRETARY_ID, [p.id for p in members()]
     candidates = teachers("submitted")
+
+    # 0. A teacher halfway: /status shows his steps with their buttons; /submit what is missing, a fix for each.
+    [halfway] = teachers("checklist")
+    await chats.send(halfway.id, "/status", lambda m: any(d.startswith("go:essay") for d in callback_data(m)),
+                     "the steps of a teacher halfway")
+    await chats.send(halfway.id, "/submit", lambda m: any(d.startswith("go:item:") for d in callback_data(m)),
+                     "the readiness check with a button to each missing document")
+    assert chats.committed("select count(*) from application_notices n join applications a on "
+                           "a.id = n.application_id where a.user_id = ?", halfway.id) == 0  # no refusal
 
     # 1. The routed applications: each card, its files (real PDFs), accepted.
     agenda = await chats.send(secretary, "/agenda", lambda m: sum(map(act("card"), callback_data(m))) == 2,
@@ -325,6 +338,11 @@ async def _run_session(chats: Chats) -> None:
     await chats.send(secretary, datetime.now().strftime("%d.%m.%Y"),
                      lambda m: any(map(act("sopen"), callback_data(m))), "the session panel")
     await chats.until_committed("select count(*) from commission_sessions")
+    session_day = datetime.now().strftime("%d.%m.%Y")
+    for teacher in candidates:  # each teacher is told the date of her session
+        await until(lambda teacher=teacher: any("🗓" in text_of(m) and session_day in text_of(m)
+                                                for m in chats.bot_messages(teacher.id)),
+                    f"{teacher.full_name} told the session date")
     await chats.press(secretary, act("sopen"), "open the session")
     await chats.until_committed("select count(*) from commission_sessions where status = 'open'")
 
@@ -366,6 +384,12 @@ async def _run_session(chats: Chats) -> None:
     for teacher in candidates:
         for kind in ("extract-", "certificate-"):  # DOCX and PDF of each
             await until(partial(chats.named_documents, teacher.id, kind, 2), f"{teacher.full_name}'s {kind}")
+        # The decision in words, in her language, before the documents: what it means and how to appeal.
+        told = chats.bot_messages(teacher.id)
+        decision = next(n for n, m in enumerate(told) if "eotinish.kz" in text_of(m))
+        extract = next(n for n, m in enumerate(told) if (m.get("document") or {}).get("file_name", "").startswith(
+            "extract-"))
+        assert decision < extract
     assert chats.committed("select count(*) from applications where status = 'decided'") == len(candidates)
 
     # 6. The administrator sees where the year stands: numbers, then the chart as a photo.
