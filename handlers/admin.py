@@ -210,6 +210,17 @@ async def got_segment_text(message: Message, state: FSMContext, session: AsyncSe
     await preview(message, state, session, kind, value)
 
 
+async def buttons_wanted(message: Message, state: FSMContext, is_admin: bool = False) -> None:
+    """Typed text while the composer waits for a segment or the confirmation: the buttons, again."""
+    if not is_admin:
+        await state.clear()
+        await refuse(message)
+        return
+    await message.answer(_("Please choose one of the buttons above."))
+    if await state.get_state() == BroadcastForm.segment.state:
+        await message.answer(_("Who should receive it?"), reply_markup=segment_keyboard())
+
+
 def _segment_description(kind: str, value: str | None) -> str:
     label = _(SEGMENT_LABELS[kind])
     if kind == SEGMENT_REGION and value:
@@ -353,6 +364,7 @@ def create_router() -> Router:
     router.message.register(got_text_kk, StateFilter(BroadcastForm.text_kk), NOT_A_COMMAND)
     router.message.register(got_text_ru, StateFilter(BroadcastForm.text_ru), NOT_A_COMMAND)
     router.message.register(got_segment_text, StateFilter(BroadcastForm.segment_text), NOT_A_COMMAND)
+    router.message.register(buttons_wanted, StateFilter(BroadcastForm.segment, BroadcastForm.confirm), NOT_A_COMMAND)
     router.callback_query.register(choose_segment, BroadcastSegmentCallback.filter(),
                                    StateFilter(BroadcastForm.segment))
     router.callback_query.register(confirm, BroadcastConfirmCallback.filter(), StateFilter(BroadcastForm.confirm))

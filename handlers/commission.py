@@ -80,8 +80,24 @@ async def commission_new(message: Message, state: FSMContext, is_admin: bool) ->
         await message.answer(_("Only administrators create commissions."))
         return
     await state.set_state(NewCommission.level)
-    await message.answer(_("Level of the commission (§13):"), reply_markup=grid(
-        [button(_(level.label), "lvl", arg=level.value) for level in CommissionLevel]))
+    await message.answer(_("Level of the commission (§13):"), reply_markup=level_keyboard())
+
+
+def level_keyboard() -> InlineKeyboardMarkup:
+    return grid([button(_(level.label), "lvl", arg=level.value) for level in CommissionLevel])
+
+
+def region_keyboard() -> InlineKeyboardMarkup:
+    return grid([button(_(r.label), "reg", arg=r.id) for r in REGIONS], 2)
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return grid([button(name, "lang", arg=code) for code, name in LANGUAGE_NAMES.items()])
+
+
+def roles_keyboard() -> InlineKeyboardMarkup:
+    return grid([InlineKeyboardButton(text=_(r.label), callback_data=InviteRoleCallback(role=r.value).pack())
+                 for r in MemberRole])
 
 
 async def pick_level(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool) -> None:
@@ -120,8 +136,7 @@ async def got_name(message: Message, state: FSMContext) -> None:
         await ask_order_number(message, state)
         return
     await state.set_state(NewCommission.region)
-    await message.answer(_("Region it serves:"), reply_markup=grid(
-        [button(_(r.label), "reg", arg=r.id) for r in REGIONS], 2))
+    await message.answer(_("Region it serves:"), reply_markup=region_keyboard())
 
 
 async def pick_region(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool) -> None:
@@ -183,8 +198,7 @@ async def got_order_date(message: Message, state: FSMContext) -> None:
         return
     await state.update_data(order_date=when.isoformat())
     await state.set_state(NewCommission.language)
-    await message.answer(_("Language of the commission's documents:"), reply_markup=grid(
-        [button(name, "lang", arg=code) for code, name in LANGUAGE_NAMES.items()]))
+    await message.answer(_("Language of the commission's documents:"), reply_markup=language_keyboard())
 
 
 async def pick_language(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool,
@@ -380,10 +394,8 @@ async def join_start(message: Message, command: CommandObject, state: FSMContext
                                "and the protocol and does not vote (§17).").format(name=c.name))
         await ask_name_or_join(message.bot, message.from_user.id, state, session, settings)
         return
-    roles = [InlineKeyboardButton(text=_(r.label), callback_data=InviteRoleCallback(role=r.value).pack())
-             for r in MemberRole]
     await message.answer(_("You are invited to be a member of «{name}». What is your role in the commission?")
-                         .format(name=c.name), reply_markup=grid(roles))
+                         .format(name=c.name), reply_markup=roles_keyboard())
 
 
 async def join_role(callback: CallbackQuery, callback_data: InviteRoleCallback, state: FSMContext,
@@ -612,6 +624,23 @@ async def refuse_documents(message: Message, state: FSMContext, session: AsyncSe
     await message.answer(_("Refused; the teacher is notified."))
 
 
+async def buttons_wanted(message: Message, state: FSMContext) -> None:
+    """Typed text (or a file) where a step wants one of its buttons: said, and the buttons shown again."""
+    current = await state.get_state()
+    data = await state.get_data()
+    steps: dict[str | None, tuple[str, InlineKeyboardMarkup]] = {
+        NewCommission.level.state: (_("Level of the commission (§13):"), level_keyboard()),
+        NewCommission.region.state: (_("Region it serves:"), region_keyboard()),
+        NewCommission.language.state: (_("Language of the commission's documents:"), language_keyboard()),
+        Join.role.state: (_("What is your role in the commission?"), roles_keyboard()),
+        Refuse.grounds.state: (_("Choose the grounds for refusal (App 4, item 9):"),
+                               grounds_keyboard(int(data.get("application", 0)), set(data.get("grounds", [])))),
+    }
+    prompt, markup = steps[current]
+    await message.answer(_("Please choose one of the buttons above."))
+    await message.answer(prompt, reply_markup=markup)
+
+
 def create_router() -> Router:
     router = Router(name="commission")
     router.message.register(join_start, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)))
@@ -626,6 +655,9 @@ def create_router() -> Router:
     router.message.register(got_order_date, StateFilter(NewCommission.order_date), NOT_A_COMMAND)
     router.message.register(join_name, StateFilter(Join.name), NOT_A_COMMAND)
     router.message.register(refuse_documents, StateFilter(Refuse.documents), NOT_A_COMMAND)
+    router.message.register(buttons_wanted, StateFilter(NewCommission.level, NewCommission.region,
+                                                        NewCommission.language, Join.role, Refuse.grounds),
+                            NOT_A_COMMAND)
     router.callback_query.register(pick_level, CmCallback.filter(F.act == "lvl"))
     router.callback_query.register(pick_region, CmCallback.filter(F.act == "reg"))
     router.callback_query.register(pick_language, CmCallback.filter(F.act == "lang"))

@@ -370,3 +370,41 @@ async def test_hours_typed_with_their_unit_in_the_self_assessment(harness: Harne
     sent = await harness.text(user, "100000000000000000000 сағат")
     assert texts(sent) == [tr(harness, "{value} hours is more than the courses can add up to; at most {max} hours "
                                        "are accepted.").format(value="> 10^12", max=2000)]
+
+
+async def test_text_where_a_commission_step_wants_a_button_shows_the_buttons_again(harness: Harness) -> None:
+    from tests.handlers.commission_helpers import SECRETARY, full_commission, invite_code, teacher_with_application
+
+    admin = harness.user(ADMIN)
+    choose = tr(harness, "Please choose one of the buttons above.", "kk")
+    await harness.text(admin, "/commission_new")
+    sent = await harness.text(admin, "district")
+    assert texts(sent)[0] == choose and cm("lvl", arg="district") in last_markup_data(sent)
+    assert await state_of(harness, ADMIN) == "NewCommission:level"
+
+    cid = await full_commission(harness)
+    newcomer = harness.user(120)
+    await harness.text(newcomer, f"/start {await invite_code(harness, cid)}")
+    sent = await harness.text(newcomer, "teacher")
+    assert texts(sent)[0] == choose and "inv:teacher" in last_markup_data(sent)
+
+    app_id = await teacher_with_application(harness, 301)
+    secretary = harness.user(SECRETARY)
+    await harness.text(secretary, "/agenda")
+    await harness.press(secretary, cm("ref", app_id))
+    await harness.press(secretary, cm("grd", app_id, "requirements"))
+    sent = await harness.text(secretary, "the documents are missing")
+    assert texts(sent)[0] == choose and cm("grd", app_id, ".") in last_markup_data(sent)
+    assert "☑️" in str(sent[-1].reply_markup)  # type: ignore[attr-defined]  # the ground ticked stays ticked
+    assert await state_of(harness, SECRETARY) == "Refuse:grounds"
+
+
+async def test_text_where_the_composer_wants_a_segment_shows_the_segments_again(harness: Harness) -> None:
+    admin = harness.user(ADMIN, "ru")
+    await harness.text(admin, "/broadcast")
+    await harness.text(admin, "Сәлеметсіз бе!")
+    await harness.text(admin, "Здравствуйте!")
+    sent = await harness.text(admin, "всем")
+    assert texts(sent)[0] == tr(harness, "Please choose one of the buttons above.")
+    assert "bcseg:all:" in last_markup_data(sent)
+    assert await state_of(harness, ADMIN) == "BroadcastForm:segment"
