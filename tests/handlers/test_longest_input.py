@@ -26,7 +26,7 @@ from storage.checklist_models import Essay, EssayTopics
 from storage.commission_models import ApplicationReview, Commission, CommissionDecision, CommissionMember
 from storage.models import TeacherProfile
 from storage.scoring_models import SelfAssessment
-from tests.conftest import Harness, texts
+from tests.conftest import Harness, alerts, texts
 from tests.handlers.attestation_helpers import iin_for
 from tests.handlers.commission_helpers import (
     ADMIN,
@@ -214,7 +214,7 @@ async def test_every_typed_field_at_its_longest_is_stored_and_answered_on_postgr
     await longest(h, admin, filled("Уважаемые коллеги! ", MAX_TEXT))
     await h.press(admin, "bcseg:district:")
     await longest(h, admin, district)
-    assert texts(await h.press(admin, "bcok:1"))
+    assert alerts(await h.press(admin, "bcok:1"))
 
     async with h.app.sessions() as s:
         profile = await s.get(TeacherProfile, TEACHER)
