@@ -63,7 +63,8 @@ from storage.outbox_repository import OutboxRepository
 
 log = logging.getLogger(__name__)
 
-# How long a claimed, unsent message waits before another deliverer takes it over.
+# How long a claimed, unsent message waits before another deliverer takes it over (OUTBOX_LEASE_SECONDS):
+# longer than one delivery's retries (INLINE_BUDGET), so a live process is never overtaken.
 LEASE = timedelta(minutes=2)
 # How often the deliverer looks for messages left behind or due for another try.
 CHECK_EVERY = timedelta(seconds=2)
@@ -287,16 +288,17 @@ async def _record(sessions: async_sessionmaker[AsyncSession], results: list[tupl
         await session.commit()
 
 
-async def deliver_due(bot: Bot, sessions: async_sessionmaker[AsyncSession], now: datetime | None = None) -> int:
+async def deliver_due(bot: Bot, sessions: async_sessionmaker[AsyncSession], now: datetime | None = None,
+                      lease: timedelta = LEASE) -> int:
     """Send the messages left behind (their deliverer died, or they wait for another try) that are due;
     returns how many this process took over. Of several processes, one takes each row."""
     now = now or _now()
     async with sessions() as session:
-        candidates = await OutboxRepository(session).due(now, LEASE)
+        candidates = await OutboxRepository(session).due(now, lease)
     taken: list[int] = []
     for message_id in candidates:
         async with sessions() as session:
-            if await OutboxRepository(session).claim(message_id, now, LEASE):
+            if await OutboxRepository(session).claim(message_id, now, lease):
                 taken.append(message_id)
             await session.commit()
     await deliver(bot, sessions, taken)
@@ -335,9 +337,10 @@ async def _send_to_other(bot: Bot, method: TelegramMethod[Any]) -> None:
 class OutboxDeliverer:
     """Beside the dispatcher: at start and then every `CHECK_EVERY`, sends what is due; prunes hourly."""
 
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession]):
+    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], lease: timedelta = LEASE):
         self.bot = bot
         self.sessions = sessions
+        self.lease = lease
         self._task: asyncio.Task[None] | None = None
         self._pruned: datetime | None = None
 
@@ -347,7 +350,7 @@ class OutboxDeliverer:
     async def _run(self) -> None:
         while True:
             try:
-                await deliver_due(self.bot, self.sessions)
+                await deliver_due(self.bot, self.sessions, lease=self.lease)
                 if self._pruned is None or _now() - self._pruned > timedelta(hours=1):
                     await prune(self.sessions)
                     self._pruned = _now()
