@@ -65,6 +65,7 @@ def create_dispatcher(
     dp.update.outer_middleware(DatabaseMiddleware(sessions, settings, isolation, dp.fsm, i18n))
     dp.update.outer_middleware(dp.fsm)
     UserLocaleMiddleware(i18n).setup(dp)
+    dp.message.outer_middleware(__import__("bot.text_input").text_input.TextInputMiddleware())
     dp.include_routers(
         common.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import row_id_in
 from bot.commission_ballot import ballot_markup, ballot_text
 from bot.commission_callbacks import CmCallback, VoteCallback
 from bot.decision_views import scheduled_text
@@ -27,6 +28,7 @@ from bot.services.commission_points import PointsService
 from bot.services.commission_session import REASON_LENGTH, Closed, SessionService
 from bot.services.notify import locale_of
 from bot.settings import Settings
+from bot.text_input import NOT_A_COMMAND
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.config import default_rules
@@ -200,14 +202,14 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
             return
         await callback.answer(_("Voting is open."))
     elif act == "item":
-        opened = await sessions.open_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0)
+        opened = await sessions.open_item(s, row_id_in(callback_data.arg) or 0)
         if not isinstance(opened, AgendaItem):
             await callback.answer(render(opened), show_alert=True)
             return
         await callback.answer(_("The vote is open."))
         await send_ballots(bot, session, settings, i18n, sessions, s, opened)
     elif act == "iclose":
-        closed = await sessions.close_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0)
+        closed = await sessions.close_item(s, row_id_in(callback_data.arg) or 0)
         if not isinstance(closed, Closed):
             await callback.answer(render(closed), show_alert=True)
             return
@@ -217,7 +219,7 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
             await ask_reason(bot, state, callback.from_user.id, s, closed.item)
             return
     elif act == "reason":
-        target = await sessions.reason_target(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0)
+        target = await sessions.reason_target(s, row_id_in(callback_data.arg) or 0)
         if isinstance(target, Message_):
             await callback.answer(render(target), show_alert=True)
             return
@@ -330,8 +332,8 @@ async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: As
 
 def create_router() -> Router:
     router = Router(name="commission_session")
-    router.message.register(session_date, StateFilter(NewSession.date), F.text)
-    router.message.register(reason_text, StateFilter(ReasonForm.text), F.text, ~F.text.startswith("/"))
+    router.message.register(session_date, StateFilter(NewSession.date), NOT_A_COMMAND)
+    router.message.register(reason_text, StateFilter(ReasonForm.text), NOT_A_COMMAND)
     router.callback_query.register(new_session, CmCallback.filter(F.act == "snew"))
     router.callback_query.register(present, CmCallback.filter(F.act == "here"))
     panel = {"spanel", "sopen", "svote", "item", "iclose", "reason", "sclose"}

@@ -32,7 +32,7 @@ class TeacherProfile(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     full_name: Mapped[str | None] = mapped_column(String(200))
-    iin: Mapped[str | None] = mapped_column(String(12), index=True)
+    iin: Mapped[str | None] = mapped_column(String(12), index=True, unique=True)  # one IIN, one account
     role: Mapped[str | None] = mapped_column(String(32))
     teaching_post: Mapped[str | None] = mapped_column(String(32))  # scoring.categories.TeachingPost
     org_type: Mapped[str | None] = mapped_column(String(32))

@@ -167,7 +167,7 @@ def sent_to(requests: list[TelegramMethod[Any]], kind: type) -> list[Any]:
 
 async def test_portal_the_verdict_and_the_package_with_the_steps(portal: Harness) -> None:
     h, user = portal, portal.user(410)
-    await make_teacher(h, 410, "kk")  # claims pedagogue-expert: the National platform (Rules §15)
+    profile = await make_teacher(h, 410, "kk")  # claims pedagogue-expert: the National platform (Rules §15)
     channel = t(h, Channel.PLATFORM.label, "kk")
     sent = await h.text(user, "/start")
     assert any(t(h, "🤖 This bot prepares your application for {channel}: the documents, the essay and the "
@@ -183,7 +183,7 @@ async def test_portal_the_verdict_and_the_package_with_the_steps(portal: Harness
     assert alerts(await h.press(user, SUBMIT))  # filing is not this deployment's: refused, nothing filed
     sent = await h.press(user, PACKAGE)
     summary = texts(sent)[0]
-    assert "Ахметова Айгуль" in summary and "850315300019" in summary and channel in summary
+    assert "Ахметова Айгуль" in summary and f"{profile.iin}" in summary and channel in summary
     resent = [r for r in sent_to(sent, SendDocument) if isinstance(r.document, str)]
     assert sorted(r.document for r in resent) == sorted(f"F{n}" for n in range(len(UPLOADS)))
     assert all(r.caption for r in resent) and not sent_to(sent, SendPhoto)
