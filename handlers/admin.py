@@ -175,7 +175,7 @@ async def choose_segment(
     elif kind in (SEGMENT_DISTRICT, SEGMENT_ORG):
         await state.update_data(kind=kind)
         await state.set_state(BroadcastForm.segment_text)
-        prompt = _("Send the district or city, as teachers wrote it in their profiles.") if kind == SEGMENT_DISTRICT \
+        prompt = _("Send the name of the district or city, in Kazakh or Russian.") if kind == SEGMENT_DISTRICT \
             else _("Send the name of the organisation, as teachers wrote it in their profiles.")
         await callback.message.answer(prompt)
     elif not value:
