@@ -127,6 +127,9 @@ async def _announce_routed(out: Announcer, routed: Routed) -> None:
 
 async def _announce_unrouted(out: Announcer, d: Destination, now: datetime) -> None:
     app, profile = d.application, d.profile
+    # Ids and codes only: no personal data in the log.
+    log.warning("Application %s reaches no commission (%s; level %s, area %s)", app.id, d.unrouted, d.level.value,
+                profile.area_code)
     number = app.number or app.id
     claimed = app.claimed_category or profile.claimed_category
     if d.unrouted is Unrouted.NO_AREA:
