@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     webhook_path: str = "/webhook"
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    # Without WEBHOOK_SECRET anyone who finds the URL can post updates; allowed only when said so.
+    webhook_allow_no_secret: bool = False
     # Optional override of scoring/rules.toml (assumed numbers and interpretations).
     rules_file: Path | None = None
     log_level: str = "INFO"

@@ -6,21 +6,21 @@ Every handler re-checks `is_admin`: commands can be typed and callback data forg
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcast_views import STATUS_LABELS, control_keyboard, progress_text
 from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
+from bot.deferred import after_commit
 from bot.keyboards import grid
 from bot.services.broadcast import BroadcastSender
 from bot.settings import Settings
@@ -39,7 +39,6 @@ from storage.broadcast_repository import (
     SEGMENT_REGION,
     BroadcastRepository,
 )
-from storage.models import User
 
 # Telegram's limit for one text message.
 MAX_TEXT = 4096
@@ -237,7 +236,7 @@ async def preview(message: Message, state: FSMContext, session: AsyncSession, ki
 
 async def confirm(
     callback: CallbackQuery, callback_data: BroadcastConfirmCallback, state: FSMContext, session: AsyncSession,
-    db_user: User, settings: Settings, is_admin: bool = False, broadcast_sender: BroadcastSender | None = None,
+    settings: Settings, is_admin: bool = False, broadcast_sender: BroadcastSender | None = None,
 ) -> None:
     if not is_admin:
         await state.clear()
@@ -252,20 +251,16 @@ async def confirm(
         return
     repo = BroadcastRepository(session)
     broadcast = await repo.create(
-        created_by=callback.from_user.id, admin_locale=db_user.locale or settings.default_locale,
+        created_by=callback.from_user.id, admin_locale=get_i18n().current_locale,
         text_kk=data["text_kk"], text_ru=data["text_ru"], kind=data["kind"], value=data.get("value"),
         default_locale=settings.default_locale,
     )
-    counts = await repo.counts(broadcast.id)
-    progress = await callback.message.answer(
-        progress_text(_, broadcast, counts, None, settings.broadcast_rate), reply_markup=control_keyboard(_, broadcast)
-    )
-    await repo.set_progress_message(broadcast.id, progress.chat.id, progress.message_id)
-    # Commit before waking the sender, so it sees the queue.
-    await session.commit()
+    # The sender posts the progress message itself (it needs the message's id to edit it later).
+    await repo.set_progress_message(broadcast.id, callback.message.chat.id, None)
     await callback.answer(_("Broadcast #{id} queued.").format(id=broadcast.id))
     if broadcast_sender is not None:
-        broadcast_sender.wake()
+        # Once committed, so the sender sees the queue.
+        after_commit(broadcast_sender.wake)
 
 
 # --- progress and control --------------------------------------------------------------------------
@@ -317,21 +312,19 @@ async def control(
     if broadcast is None:
         await callback.answer(_("This broadcast no longer exists."), show_alert=True)
         return
-    await session.commit()
     if not changed:
         await callback.answer(_("Not possible now: the broadcast is {status}.").format(
             status=_(STATUS_LABELS[BroadcastStatus(broadcast.status)])), show_alert=True)
     else:
         await callback.answer()
     if action == "resume" and changed and broadcast_sender is not None:
-        broadcast_sender.wake()
+        after_commit(broadcast_sender.wake)
     if isinstance(callback.message, Message):
-        # "message is not modified" (a refresh with no news) is not an error worth showing.
-        with contextlib.suppress(TelegramBadRequest):
-            await callback.message.edit_text(
-                progress_text(_, broadcast, await repo.counts(broadcast_id), None, settings.broadcast_rate),
-                reply_markup=control_keyboard(_, broadcast),
-            )
+        # A refresh with no news is Telegram's "message is not modified": the outbox counts it as done.
+        await callback.message.edit_text(
+            progress_text(_, broadcast, await repo.counts(broadcast_id), None, settings.broadcast_rate),
+            reply_markup=control_keyboard(_, broadcast),
+        )
 
 
 def create_router() -> Router:

@@ -78,5 +78,6 @@ __all__ = ["Base", "FsmRecord", "TeacherProfile", "Text", "User"]
 from storage import broadcast_models as _broadcast_models  # noqa: E402,F401
 from storage import checklist_models as _checklist_models  # noqa: E402,F401
 from storage import commission_models as _commission_models  # noqa: E402,F401
+from storage import inbox_models as _inbox_models  # noqa: E402,F401
 from storage import outbox_models as _outbox_models  # noqa: E402,F401
 from storage import scoring_models as _scoring_models  # noqa: E402,F401

@@ -18,6 +18,9 @@ from bot.settings import Settings
 from storage.migrate import upgrade
 from tests.fakes import RecordingSession
 
+# Telegram numbers a bot's updates once: a harness made again over the same database goes on counting.
+_UPDATE_IDS = itertools.count(1)
+
 
 class Harness:
     """Feeds real Update objects through the real Dispatcher and reads back what the bot sent."""
@@ -26,7 +29,7 @@ class Harness:
         self.app = app
         self.bot = bot
         self.session = session
-        self._update_ids = itertools.count(1)
+        self._update_ids = _UPDATE_IDS
         self._message_ids = itertools.count(1)
 
     @staticmethod

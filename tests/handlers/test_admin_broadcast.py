@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
+from bot.services.broadcast import BroadcastSender
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus
 from storage.models import TeacherProfile, User
 from tests.conftest import Harness, alerts, last_markup_data, texts
@@ -69,10 +70,17 @@ async def test_admin_broadcasts_to_all_with_preview_and_confirm(harness: Harness
     assert "Сәлеметсіз бе!" in preview and "Здравствуйте!" in preview
     assert BroadcastConfirmCallback(confirm=True).pack() in last_markup_data(sent)
     sent = await harness.press(admin, BroadcastConfirmCallback(confirm=True).pack())
-    assert any(tr(harness, "Broadcast #{id}: {status}").format(id=1, status=tr(harness, "sending")) in t
-               for t in texts(sent))
+    assert tr(harness, "Broadcast #{id} queued.").format(id=1) in alerts(sent)
     [broadcast] = await queued(harness)
     assert (broadcast.text_kk, broadcast.text_ru, broadcast.total) == ("Сәлеметсіз бе!", "Здравствуйте!", 2)
+    assert (broadcast.progress_chat_id, broadcast.progress_message_id) == (ADMIN, None)
+    # The sender posts the progress message the admin then watches (and keeps its id to edit it).
+    before = len(harness.session.requests)
+    sender = BroadcastSender(harness.bot, harness.app.sessions, harness.app.i18n, harness.app.settings)
+    await sender.report(broadcast.id, None)
+    assert any(tr(harness, "Broadcast #{id}: {status}").format(id=1, status=tr(harness, "sending")) in t
+               for t in texts(harness.session.requests[before:]))
+    [broadcast] = await queued(harness)
     assert broadcast.progress_message_id is not None
     async with harness.app.sessions() as session:
         rows = {r.user_id: r.locale for r in await session.scalars(select(BroadcastRecipient))}
