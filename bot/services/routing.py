@@ -22,8 +22,8 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fsm_storage import current_session
-from bot.outbox import held_until_commit, reach, release
+from bot import deferred, outbox
+from bot.outbox import reach
 from bot.services.commission import CommissionService, Destination, Routed, RoutingOutcome, Unrouted
 from bot.services.notify import locale_of
 from bot.settings import Settings
@@ -33,6 +33,7 @@ from scoring.config import default_rules
 from scoring.i18n import N_
 from scoring.regions import region_by_id
 from storage.commission_models import Commission
+from storage.outbox_repository import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -168,20 +169,20 @@ async def route_and_notify(bot: Bot, session: AsyncSession, i18n: I18n, settings
 
 
 class RoutingJob:
-    """The scheduler's retry (bot/scheduler.py): one run in its own transaction, its messages sent through
-    the outbox once that transaction has committed (as an update's are)."""
+    """The scheduler's retry (bot/scheduler.py): one run in its own transaction, its messages held and
+    written to the outbox with it, and sent once it has committed (as an update's are, bot/deferred.py)."""
 
     def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], i18n: I18n, settings: Settings):
         self.bot, self.sessions, self.i18n, self.settings = bot, sessions, i18n, settings
 
     async def run(self, now: datetime | None = None) -> RoutingOutcome:
+        deferred.install(self.bot)
         async with self.sessions() as session:
-            token = current_session.set(session)
-            try:
-                async with held_until_commit() as queue:
-                    outcome = await route_and_notify(self.bot, session, self.i18n, self.settings, now)
-                    await session.commit()
-            finally:
-                current_session.reset(token)
-        await release(self.bot, self.sessions, queue)
+            with deferred.holding() as held:
+                outcome = await route_and_notify(self.bot, session, self.i18n, self.settings, now)
+                rows = [(int(getattr(call, "chat_id", 0) or 0), call.__api_method__,
+                         await outbox.encode(self.bot, call)) for call in held.calls]
+                ids = await OutboxRepository(session).add_many(rows, _now()) if rows else []
+                await session.commit()
+        await outbox.deliver(self.bot, self.sessions, ids)
         return outcome

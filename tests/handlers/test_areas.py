@@ -24,7 +24,6 @@ from scoring.areas import sort_key
 from storage.checklist_models import Application, ApplicationStatus
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus
 from storage.models import TeacherProfile
-from storage.outbox_models import OutboxMessage
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import NOW, make_teacher
 
@@ -72,11 +71,9 @@ async def submitted(h: Harness, user_id: int, number: str, registered_on: date |
         return app.id
 
 
-async def outbox_to(h: Harness, user_id: int) -> list[str]:
-    async with h.app.sessions() as session:
-        rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == user_id)
-                                     .order_by(OutboxMessage.id))
-        return [r.payload["text"] for r in rows]
+def sent_to(h: Harness, user_id: int) -> list[str]:
+    """Every text the bot has sent this person so far (through the outbox, after each commit)."""
+    return [r.text for r in h.session.requests if isinstance(r, SendMessage) and r.chat_id == user_id]
 
 
 def job(h: Harness) -> RoutingJob:
@@ -206,11 +203,11 @@ async def test_unrouted_is_counted_per_area_and_routed_when_a_commission_is_crea
 
     # The scheduler's run tells each teacher and the admin once; a second run tells nobody again.
     await job(harness).run()
-    [told] = await outbox_to(harness, 60)
+    [told] = sent_to(harness, 60)
     assert "Осакаров ауданы (Қарағанды облысы)" in told  # her language
-    assert len(await outbox_to(harness, ADMIN)) == 3
+    assert len(sent_to(harness, ADMIN)) == 3
     await job(harness).run()
-    assert len(await outbox_to(harness, ADMIN)) == 3 and len(await outbox_to(harness, 60)) == 1
+    assert len(sent_to(harness, ADMIN)) == 3 and len(sent_to(harness, 60)) == 1
 
     # The admin creates the Osakarovka district commission, typing the district and confirming it.
     admin = harness.user(ADMIN, "ru")
@@ -231,9 +228,9 @@ async def test_unrouted_is_counted_per_area_and_routed_when_a_commission_is_crea
         assert [(r.user_id, r.commission_id, r.status) for r in reviews] == [
             (60, c.id, ReviewStatus.PENDING.value), (61, c.id, ReviewStatus.PENDING.value)]  # Temirtau still waits
     # No secretary yet: the admin is told; each teacher hears that her application has reached it.
-    assert tr(harness, ROUTED_NO_SECRETARY, "kk").format(number="U-60", name=c.name) in await outbox_to(harness, ADMIN)
-    assert (await outbox_to(harness, 60))[-1] == tr(harness, ROUTED_AT_LAST, "kk").format(number="U-60", name=c.name)
-    assert (await outbox_to(harness, 61))[-1] == tr(harness, ROUTED_AT_LAST, "ru").format(number="U-61", name=c.name)
+    assert tr(harness, ROUTED_NO_SECRETARY, "kk").format(number="U-60", name=c.name) in sent_to(harness, ADMIN)
+    assert (sent_to(harness, 60))[-1] == tr(harness, ROUTED_AT_LAST, "kk").format(number="U-60", name=c.name)
+    assert (sent_to(harness, 61))[-1] == tr(harness, ROUTED_AT_LAST, "ru").format(number="U-61", name=c.name)
     async with harness.app.sessions() as session:
         report = await StatsService(session).report(datetime.now().astimezone())
     assert [(u.area_code, u.count) for u in report.unrouted] == [(TEMIRTAU, 1)]
@@ -243,8 +240,8 @@ async def test_an_application_without_a_district_from_the_list_is_reported(harne
     await make_teacher(harness, 70, "ru", area_code=None)
     await submitted(harness, 70, "N-70")
     await job(harness).run()
-    assert await outbox_to(harness, 70) == [tr(harness, TEACHER_NO_AREA, "ru").format(number="N-70")]
-    assert await outbox_to(harness, ADMIN) == [tr(harness, ADMIN_NO_AREA, "kk").format(
+    assert sent_to(harness, 70) == [tr(harness, TEACHER_NO_AREA, "ru").format(number="N-70")]
+    assert sent_to(harness, ADMIN) == [tr(harness, ADMIN_NO_AREA, "kk").format(
         number="N-70", region=tr(harness, "Karaganda region", "kk"))]
     # She chooses her district at /start; the next run finds the commission that serves it.
     async with harness.app.sessions() as session:
@@ -256,9 +253,9 @@ async def test_an_application_without_a_district_from_the_list_is_reported(harne
     await harness.text(harness.user(70), "/start")
     await harness.press(harness.user(70), pick(KARAGANDA))
     await job(harness).run()
-    assert (await outbox_to(harness, 70))[-1] == tr(harness, ROUTED_AT_LAST, "ru").format(
+    assert (sent_to(harness, 70))[-1] == tr(harness, ROUTED_AT_LAST, "ru").format(
         number="N-70", name="Комиссия Караганды")
-    assert any("N-70" in t for t in await outbox_to(harness, 200))  # the secretary is told
+    assert any("N-70" in t for t in sent_to(harness, 200))  # the secretary is told
 
 
 async def test_a_commission_whose_typed_area_matched_none_is_reported_and_fixed(harness: Harness) -> None:
@@ -271,7 +268,7 @@ async def test_a_commission_whose_typed_area_matched_none_is_reported_and_fixed(
         cid = c.id
     await job(harness).run()
     await job(harness).run()
-    assert await outbox_to(harness, ADMIN) == [tr(harness, ADMIN_COMMISSION_WITHOUT_AREA, "kk").format(
+    assert sent_to(harness, ADMIN) == [tr(harness, ADMIN_COMMISSION_WITHOUT_AREA, "kk").format(
         id=cid, name="Старая комиссия", typed="Северный округ")]  # once
     admin = harness.user(ADMIN, "ru")
     sent = await harness.text(admin, "/commissions")
