@@ -124,11 +124,11 @@ class DatabaseMiddleware(BaseMiddleware):
                         # Read now: after a rollback the row's attributes are gone.
                         data["stored_locale"] = db_user.locale
                     result = await handler(update, data)
-                    ids = await self._write_outbox(session, bot, held.calls, tg_user)
+                    queued = await self._write_outbox(session, bot, held.calls, tg_user)
                     await session.commit()
             finally:
                 current_session.reset(token)
-        await outbox.deliver(bot, self.sessions, ids)
+        await outbox.send_queued(bot, self.sessions, queued)
         for callback in held.after_commit:
             callback()
         return result
@@ -141,13 +141,17 @@ class DatabaseMiddleware(BaseMiddleware):
 
     @staticmethod
     async def _write_outbox(session: AsyncSession, bot: Bot, calls: list[TelegramMethod[Any]],
-                            actor: User | None) -> list[int]:
+                            actor: User | None) -> list[outbox.Queued]:
+        if not calls:
+            return []
         rows: list[tuple[int, str, dict[str, Any]]] = []
         for call in calls:
             chat_id = getattr(call, "chat_id", None)
             addressee = chat_id if isinstance(chat_id, int) else (actor.id if actor else 0)
             rows.append((addressee, call.__api_method__, await outbox.encode(bot, call)))
-        return await OutboxRepository(session).add_many(rows, _now()) if rows else []
+        ids = await OutboxRepository(session).add_many(rows, _now())
+        return [outbox.Queued(id_, user_id, method, 0, call)
+                for id_, (user_id, method, _), call in zip(ids, rows, calls, strict=True)]
 
     async def _apologise(self, update: Update, data: dict[str, Any]) -> None:
         """Tell the person to try again; the update counts as applied (it is not replayed later)."""

@@ -63,7 +63,8 @@ from storage.outbox_repository import OutboxRepository
 
 log = logging.getLogger(__name__)
 
-# How long a claimed, unsent message waits before another deliverer takes it over.
+# How long a claimed, unsent message waits before another deliverer takes it over (OUTBOX_LEASE_SECONDS):
+# longer than one delivery's retries (INLINE_BUDGET), so a live process is never overtaken.
 LEASE = timedelta(minutes=2)
 # How often the deliverer looks for messages left behind or due for another try.
 CHECK_EVERY = timedelta(seconds=2)
@@ -223,63 +224,81 @@ class Sender:
 # --- delivering rows ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Queued:
+    """One outbox row on its way: its call rebuilt (None when its document was erased)."""
+
+    id: int
+    user_id: int
+    method: str
+    attempts: int
+    call: TelegramMethod[Any] | None
+
+
 async def deliver(bot: Bot, sessions: async_sessionmaker[AsyncSession], message_ids: list[int],
                   sender: Sender | None = None) -> None:
-    """Send rows this process holds the claim of, in order, and record how each went.
-
-    Once one of a chat's messages has to wait, the ones after it in that chat wait too (a reply never
-    overtakes the one before it).
-    """
+    """Send rows this process holds the claim of, in order, and record how each went."""
     if not message_ids:
         return
-    sender = sender or Sender(bot)
     async with sessions() as session:
         rows = await OutboxRepository(session).many(message_ids)
-        calls = [(row, await decode(session, row)) for row in rows if row.sent_at is None and row.failed_at is None]
-    results: list[tuple[OutboxMessage, Attempt]] = []
+        queued = [Queued(row.id, row.user_id, row.method, row.attempts, await decode(session, row))
+                  for row in rows if row.sent_at is None and row.failed_at is None]
+    await send_queued(bot, sessions, queued, sender)
+
+
+async def send_queued(bot: Bot, sessions: async_sessionmaker[AsyncSession], queued: list[Queued],
+                      sender: Sender | None = None) -> None:
+    """Send, in order, and record how each went. Once one of a chat's messages has to wait, the ones
+    after it in that chat wait too (a reply never overtakes the one before it)."""
+    if not queued:
+        return
+    sender = sender or Sender(bot)
+    results: list[tuple[Queued, Attempt]] = []
     waiting: dict[int, datetime | None] = {}
-    for row, method in calls:
-        if method is None:
-            results.append((row, Attempt(Outcome.FAILED, 0, "the document no longer exists")))
-        elif row.user_id in waiting:
-            results.append((row, Attempt(Outcome.LATER, 0, "after an earlier message", waiting[row.user_id])))
+    for item in queued:
+        if item.call is None:
+            results.append((item, Attempt(Outcome.FAILED, 0, "the document no longer exists")))
+        elif item.user_id in waiting:
+            results.append((item, Attempt(Outcome.LATER, 0, "after an earlier message", waiting[item.user_id])))
         else:
-            attempt = await sender.send(method, row.user_id)
+            attempt = await sender.send(item.call, item.user_id)
             if attempt.outcome is not Outcome.SENT:
-                log.warning("Outbox message %s (%s): %s after %s tries: %s", row.id, row.method,
+                log.warning("Outbox message %s (%s): %s after %s tries: %s", item.id, item.method,
                             attempt.outcome, attempt.tries, attempt.error)
             if attempt.outcome is Outcome.LATER:
-                waiting[row.user_id] = attempt.retry_at
-            results.append((row, attempt))
+                waiting[item.user_id] = attempt.retry_at
+            results.append((item, attempt))
     await _record(sessions, results)
 
 
-async def _record(sessions: async_sessionmaker[AsyncSession], results: list[tuple[OutboxMessage, Attempt]]) -> None:
+async def _record(sessions: async_sessionmaker[AsyncSession], results: list[tuple[Queued, Attempt]]) -> None:
     now = _now()
     async with sessions() as session:
         repo = OutboxRepository(session)
-        await repo.forget_sent([row.id for row, a in results if a.outcome is Outcome.SENT])
-        for row, attempt in results:
+        await repo.forget_sent([item.id for item, a in results if a.outcome is Outcome.SENT])
+        for item, attempt in results:
             if attempt.outcome is Outcome.SENT:
                 continue
-            tries = row.attempts + attempt.tries
+            tries = item.attempts + attempt.tries
             if attempt.outcome is Outcome.FAILED or tries >= MAX_ATTEMPTS:
-                await repo.give_up(row.id, now, tries, attempt.error)
+                await repo.give_up(item.id, now, tries, attempt.error)
             else:
-                await repo.retry_later(row.id, attempt.retry_at or now, tries, attempt.error)
+                await repo.retry_later(item.id, attempt.retry_at or now, tries, attempt.error)
         await session.commit()
 
 
-async def deliver_due(bot: Bot, sessions: async_sessionmaker[AsyncSession], now: datetime | None = None) -> int:
+async def deliver_due(bot: Bot, sessions: async_sessionmaker[AsyncSession], now: datetime | None = None,
+                      lease: timedelta = LEASE) -> int:
     """Send the messages left behind (their deliverer died, or they wait for another try) that are due;
     returns how many this process took over. Of several processes, one takes each row."""
     now = now or _now()
     async with sessions() as session:
-        candidates = await OutboxRepository(session).due(now, LEASE)
+        candidates = await OutboxRepository(session).due(now, lease)
     taken: list[int] = []
     for message_id in candidates:
         async with sessions() as session:
-            if await OutboxRepository(session).claim(message_id, now, LEASE):
+            if await OutboxRepository(session).claim(message_id, now, lease):
                 taken.append(message_id)
             await session.commit()
     await deliver(bot, sessions, taken)
@@ -318,9 +337,10 @@ async def _send_to_other(bot: Bot, method: TelegramMethod[Any]) -> None:
 class OutboxDeliverer:
     """Beside the dispatcher: at start and then every `CHECK_EVERY`, sends what is due; prunes hourly."""
 
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession]):
+    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], lease: timedelta = LEASE):
         self.bot = bot
         self.sessions = sessions
+        self.lease = lease
         self._task: asyncio.Task[None] | None = None
         self._pruned: datetime | None = None
 
@@ -330,7 +350,7 @@ class OutboxDeliverer:
     async def _run(self) -> None:
         while True:
             try:
-                await deliver_due(self.bot, self.sessions)
+                await deliver_due(self.bot, self.sessions, lease=self.lease)
                 if self._pruned is None or _now() - self._pruned > timedelta(hours=1):
                     await prune(self.sessions)
                     self._pruned = _now()

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # Reminders (issue 6): run the APScheduler job in this process (turn off on extra workers), and
     # how often it looks for due reminders.
     scheduler_enabled: bool = True
+    # A message whose sender died is sent by another process once its claim is this old; keep it above
+    # the 20 s a delivery may spend retrying, or a live sender could be overtaken (a duplicate).
+    outbox_lease_seconds: float = Field(default=120.0, gt=0)
     reminder_check_minutes: int = Field(default=5, ge=1, le=60)
 
     @field_validator("admin_ids", mode="before")

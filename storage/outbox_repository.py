@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.outbox_models import OutboxMessage
@@ -28,11 +28,11 @@ class OutboxRepository:
 
     async def add_many(self, rows: list[tuple[int, str, dict[str, Any]]], now: datetime) -> list[int]:
         """Rows claimed by the writer (it sends them right after its commit); ids in the order given."""
-        messages = [OutboxMessage(user_id=user_id, method=method, payload=payload, created_at=now, claimed_at=now,
-                                  attempts=0) for user_id, method, payload in rows]
-        self.session.add_all(messages)
-        await self.session.flush()
-        return [m.id for m in messages]
+        result = await self.session.execute(
+            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
+            [{"user_id": user_id, "method": method, "payload": payload, "created_at": now, "claimed_at": now,
+              "attempts": 0} for user_id, method, payload in rows])
+        return list(result.scalars())
 
     async def add(self, user_id: int, method: str, payload: dict[str, Any], now: datetime) -> OutboxMessage:
         [message_id] = await self.add_many([(user_id, method, payload)], now)

@@ -144,7 +144,7 @@ async def test_messages_left_by_a_dead_process_are_sent_once_by_the_next(
     async def died(*_: object) -> None:
         return None  # the process is killed between the commit and the send
 
-    monkeypatch.setattr(outbox, "deliver", died)
+    monkeypatch.setattr(outbox, "send_queued", died)
     first = RecordingSession()
     await dispatcher(sessions).feed_update(Bot("1:T", session=first), update())
     monkeypatch.undo()
