@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards
@@ -46,15 +47,19 @@ def profile_text(profile: TeacherProfile) -> str:
     for question in QUESTIONS:
         if not question.applies(profile):
             continue
-        value = display_value(question, profile, _)
+        value = display_value(question, profile, _, get_i18n().current_locale)
         lines.append(f"• {_(question.label)}: {value if value is not None else '—'}")
     lines += ["", _("Tap a field to change it.")]
     return "\n".join(lines)
 
 
-async def send_profile(bot: Bot, chat_id: int, profile: TeacherProfile) -> None:
+async def send_profile(bot: Bot, chat_id: int, profile: TeacherProfile, locked: frozenset[str] = frozenset()) -> None:
+    """The profile with a button per field; 🔒 on those a submitted application depends on."""
     fields = [(q.field, q.label) for q in QUESTIONS if q.applies(profile)]
-    await bot.send_message(chat_id, profile_text(profile), reply_markup=keyboards.profile_edit_keyboard(fields))
+    text = profile_text(profile)
+    if locked:
+        text += "\n" + _("🔒 Your application is submitted: the fields it depends on change only after /withdraw.")
+    await bot.send_message(chat_id, text, reply_markup=keyboards.profile_edit_keyboard(fields, locked))
 
 
 async def answer_stale(callback: CallbackQuery) -> None:

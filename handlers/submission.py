@@ -17,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.attestation_callbacks import SubmissionCallback
 from bot.checklist_views import progress_line
 from bot.i18n import render
+from bot.profile_form import next_question
 from bot.services.checklist import Clock, utc_now
-from bot.services.notify import route_and_notify
+from bot.services.routing import route_and_notify
 from bot.services.submission import Review, SubmissionService, fmt_date
 from bot.settings import Settings
 from bot.views import answer_stale
+from handlers.onboarding import AREA_FIELD, ask
 from scoring.categories import Category
 from scoring.essay import essay_verdict
 from storage.checklist_models import Application, ApplicationStatus
@@ -92,7 +94,8 @@ async def _refuse(message_chat: int, callback_or_message: Message | CallbackQuer
 
 
 async def submit_command(
-    message: Message, session: AsyncSession, settings: Settings, i18n: I18n, clock: Clock = utc_now,
+    message: Message, state: FSMContext, session: AsyncSession, settings: Settings, i18n: I18n,
+    clock: Clock = utc_now,
 ) -> None:
     assert message.from_user is not None
     service = _service(session, settings)
@@ -102,6 +105,15 @@ async def submit_command(
         return
     if review.already is not None:
         await message.answer(already_text(review.already))
+        return
+    upcoming = next_question(review.profile)
+    if upcoming is not None and upcoming.field == AREA_FIELD:
+        # A district typed before districts were a list, and matching none of it: asked here, not refused.
+        await message.answer(_("Before you submit: districts and cities are now chosen from the official list, so that "
+                               "the application reaches the commission that serves you. Please choose yours, then "
+                               "send /submit again."))
+        assert message.bot is not None
+        await ask(message.bot, message.chat.id, upcoming, review.profile, state)
         return
     if review.failures:
         await _refuse(message.chat.id, message, service, review, message.from_user.id, i18n.current_locale)

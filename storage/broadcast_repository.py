@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scoring.areas import catalogue
 from scoring.calendar import KZ_TZ, academic_year
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus
 from storage.checklist_models import ACTIVE_STATUSES, Application
@@ -74,8 +75,11 @@ class BroadcastRepository:
             submitted = select(Application.user_id).where(
                 Application.academic_year == year, Application.status.in_([s.value for s in ACTIVE_STATUSES]))
             return User.id.not_in(submitted)
+        if kind == SEGMENT_DISTRICT:
+            # The name as typed, in Kazakh or Russian, matched to the areas of the list (scoring.areas).
+            return TeacherProfile.area_code.in_([a.code for a in catalogue().match(value or "").candidates])
         if kind in SEGMENTS_WITH_TEXT:
-            column = TeacherProfile.district if kind == SEGMENT_DISTRICT else TeacherProfile.org_name
+            column = TeacherProfile.org_name
             return column.in_(await self._matching_free_text(column, value or ""))
         raise ValueError(f"unknown segment {kind!r}")
 
