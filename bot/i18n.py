@@ -10,7 +10,7 @@ from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import I18n, I18nMiddleware, get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from scoring.collation import alphabetical
+from scoring.areas import sort_key
 from scoring.i18n import Message
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -52,5 +52,7 @@ def render(message: Message) -> str:
 
 
 def in_reading_order(options: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """(value, msgid) options sorted by their translation, in the alphabet of the update's language."""
-    return alphabetical(options, get_i18n().current_locale, lambda option: _(option[1]))
+    """(value, msgid) options sorted by their translation in the alphabet of the update's language, the
+    words that only say what kind of place it is («облысы», «область») aside."""
+    locale = get_i18n().current_locale
+    return sorted(options, key=lambda option: sort_key(_(option[1]), locale))

@@ -86,8 +86,10 @@ def contact_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
-def profile_edit_keyboard(fields: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
-    return grid([InlineKeyboardButton(text=f"✏️ {_(label)}", callback_data=EditFieldCallback(field=field).pack())
+def profile_edit_keyboard(fields: Iterable[tuple[str, str]], locked: frozenset[str] = frozenset()
+                          ) -> InlineKeyboardMarkup:
+    return grid([InlineKeyboardButton(text=f"{'🔒' if field in locked else '✏️'} {_(label)}",
+                                      callback_data=EditFieldCallback(field=field).pack())
                  for field, label in fields], columns=2)
 
 

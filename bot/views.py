@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards
@@ -67,7 +68,7 @@ def profile_text(profile: TeacherProfile, today: date) -> str:
     for question in QUESTIONS:
         if not question.applies(profile):
             continue
-        value = display_value(question, profile, _)
+        value = display_value(question, profile, _, get_i18n().current_locale)
         line = f"• {_(question.label)}: {value if value is not None else '—'}"
         note = passed_note(profile, question.field, today)
         lines.append(f"{line} {note}" if note else line)
@@ -79,9 +80,14 @@ def local_today(settings: Settings) -> date:
     return datetime.now(ZoneInfo(settings.timezone)).date()
 
 
-async def send_profile(bot: Bot, chat_id: int, profile: TeacherProfile, today: date) -> None:
+async def send_profile(bot: Bot, chat_id: int, profile: TeacherProfile, today: date,
+                       locked: frozenset[str] = frozenset()) -> None:
+    """The profile with a button per field; 🔒 on those a submitted application depends on."""
     fields = [(q.field, q.label) for q in QUESTIONS if q.applies(profile)]
-    await bot.send_message(chat_id, profile_text(profile, today), reply_markup=keyboards.profile_edit_keyboard(fields))
+    text = profile_text(profile, today)
+    if locked:
+        text += "\n" + _("🔒 Your application is submitted: the fields it depends on change only after /withdraw.")
+    await bot.send_message(chat_id, text, reply_markup=keyboards.profile_edit_keyboard(fields, locked))
 
 
 async def answer_stale(callback: CallbackQuery) -> None:

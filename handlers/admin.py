@@ -41,13 +41,15 @@ from storage.broadcast_repository import (
     SEGMENT_REGION,
     BroadcastRepository,
 )
+from storage.commission_models import Commission
 from storage.models import TeacherProfile
 
 # Telegram's limit for one text message.
 MAX_TEXT = 4096
-# A district or an organisation is matched against the profiles' column: a longer one matches no one.
+# An organisation is matched against the profiles' column (a longer one matches no one); a district's
+# name against the list of areas, whose longest names are far shorter than a typed name may be.
 SEGMENT_TEXT_MAX = {
-    SEGMENT_DISTRICT: max_length(TeacherProfile.district), SEGMENT_ORG: max_length(TeacherProfile.org_name),
+    SEGMENT_DISTRICT: max_length(Commission.legacy_area), SEGMENT_ORG: max_length(TeacherProfile.org_name),
 }
 
 SEGMENT_LABELS: dict[str, str] = {
@@ -181,7 +183,7 @@ async def choose_segment(
     elif kind in (SEGMENT_DISTRICT, SEGMENT_ORG):
         await state.update_data(kind=kind)
         await state.set_state(BroadcastForm.segment_text)
-        prompt = _("Send the district or city, as teachers wrote it in their profiles.") if kind == SEGMENT_DISTRICT \
+        prompt = _("Send the name of the district or city, in Kazakh or Russian.") if kind == SEGMENT_DISTRICT \
             else _("Send the name of the organisation, as teachers wrote it in their profiles.")
         await callback.message.answer(prompt)
     elif not value:

@@ -25,7 +25,8 @@ from handlers.submission import start_submit
 async def open_profile(bot: Bot, user_id: int, step: str, state: FSMContext, session: AsyncSession,
                        settings: Settings) -> bool:
     """"profile": the next unanswered question (or the profile once none is left); "edit": the profile."""
-    profile = await ProfileService(session).get(user_id)
+    service = ProfileService(session)
+    profile = await service.get(user_id)
     if profile is None:
         return False
     upcoming = next_question(profile) if step == "profile" else None
@@ -33,7 +34,7 @@ async def open_profile(bot: Bot, user_id: int, step: str, state: FSMContext, ses
     if upcoming is not None:
         await ask(bot, user_id, upcoming, profile, state)
     else:
-        await send_profile(bot, user_id, profile, local_today(settings))
+        await send_profile(bot, user_id, profile, local_today(settings), await service.locked_fields(profile))
     return True
 
 
@@ -65,7 +66,7 @@ async def on_step(callback: CallbackQuery, callback_data: GuideCallback, state: 
     elif step == "score":
         await start_score(bot, user_id, state, session)
     else:
-        await start_submit(bot, user_id, session, settings, clock())
+        await start_submit(bot, user_id, state, session, settings, clock())
 
 
 def create_router() -> Router:

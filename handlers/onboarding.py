@@ -6,12 +6,12 @@ from aiogram import Bot, F, Router
 from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards
-from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot import area_views, keyboards
+from bot.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from bot.guidance_views import send_what_next
 from bot.i18n import SUPPORTED_LOCALES, in_reading_order, render
 from bot.profile_form import (
@@ -31,8 +31,26 @@ from bot.services.profile import ProfileService
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, TYPED_TEXT
 from bot.views import answer_stale, local_today, send_eligibility, send_profile
+from scoring.areas import catalogue
+from scoring.regions import region_by_id
 from storage.models import TeacherProfile, User
 from storage.repositories import UserRepository
+
+AREA_FIELD = "area_code"
+
+
+def pack_area(action: str, code: str, page: int) -> str:
+    return AreaCallback(action=action, code=code, page=page).pack()
+
+
+def region_label(profile: TeacherProfile) -> str:
+    region = region_by_id(profile.region) if profile.region else None
+    return _(region.label) if region else "—"
+
+
+def area_list(profile: TeacherProfile, page: int = 0) -> InlineKeyboardMarkup:
+    locale = get_i18n().current_locale
+    return area_views.area_list_keyboard(catalogue().for_choice(profile.region, locale), locale, page, pack_area)
 
 
 async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfile, state: FSMContext,
@@ -48,6 +66,8 @@ async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfil
             options = in_reading_order(options)
         markup = keyboards.choice_keyboard(question.field, options, question.columns)
         await bot.send_message(chat_id, text, reply_markup=markup)
+    elif question.kind is Kind.AREA:
+        await bot.send_message(chat_id, text, reply_markup=area_list(profile))
     elif question.kind is Kind.MULTI:
         assert question.options is not None
         if ticked is None:
@@ -105,6 +125,11 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, db_u
         return
     open_field = field_of(await state.get_state())
     upcoming = next_question(profile)
+    if open_field is None and upcoming is not None and upcoming.field == AREA_FIELD and profile.completed_at:
+        await message.answer(_("Districts and cities are now chosen from the official list, so that your application "
+                               "reaches the commission that serves you. Please choose yours once more."))
+        await ask(message.bot, chat_id, upcoming, profile, state)
+        return
     if open_field is not None or upcoming is not None:
         await message.answer(_("Welcome back! Let's continue where you left off."))
         await ask(message.bot, chat_id, BY_FIELD[open_field] if open_field else upcoming, profile, state)  # type: ignore[arg-type]
@@ -219,6 +244,9 @@ async def text_answer(
         await message.answer(_("Please use the button below to share your own phone number."),
                              reply_markup=keyboards.contact_keyboard())
         return
+    if question.kind is Kind.AREA:
+        await typed_area(message, service, profile)
+        return
     assert question.parse is not None
     try:
         upcoming = await service.save_answer(profile, field, question.parse(message.text))
@@ -226,6 +254,47 @@ async def text_answer(
         await message.answer(render(error.message))
         return
     await advance(message.bot, message.chat.id, profile, upcoming, state, session, settings)
+
+
+async def typed_area(message: Message, service: ProfileService, profile: TeacherProfile) -> None:
+    """A typed district: what it may mean, to confirm with a button (never saved unconfirmed)."""
+    assert message.text is not None
+    locale = get_i18n().current_locale
+    candidates = service.match_area(profile, message.text).candidates
+    if not candidates:
+        await message.answer(area_views.not_found_text(region_label(profile)), reply_markup=area_list(profile))
+        return
+    await message.answer(area_views.candidates_text(len(candidates)),
+                         reply_markup=area_views.candidates_keyboard(candidates, locale, pack_area))
+
+
+async def area_answer(
+    callback: CallbackQuery, callback_data: AreaCallback, state: FSMContext, session: AsyncSession,
+    settings: Settings,
+) -> None:
+    """A page of the district list, or a district chosen (from the list or to confirm a typed name)."""
+    assert callback.bot is not None
+    opened = await _open_question(callback, AREA_FIELD, Kind.AREA, state, session)
+    if opened is None:
+        return
+    service, profile, question = opened
+    chat_id = callback.from_user.id
+    if callback_data.action == area_views.PAGE:
+        await callback.answer()
+        if callback.message is not None:
+            await callback.bot.edit_message_reply_markup(chat_id=chat_id, message_id=callback.message.message_id,
+                                                         reply_markup=area_list(profile, callback_data.page))
+        return
+    area = service.area_of_region(profile, callback_data.code) if callback_data.action == area_views.PICK else None
+    if area is None:
+        await callback.answer(_("This option is not available."), show_alert=True)
+        return
+    await callback.answer()
+    if callback.message is not None:
+        await callback.bot.edit_message_text(f"{_(question.prompt)}\n→ {area.name(get_i18n().current_locale)}",
+                                             chat_id=chat_id, message_id=callback.message.message_id)
+    upcoming = await service.save_answer(profile, AREA_FIELD, area.code)
+    await advance(callback.bot, chat_id, profile, upcoming, state, session, settings)
 
 
 async def contact_answer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
@@ -268,7 +337,15 @@ async def _open_question(
     if profile is None or field_of(await state.get_state()) != field or BY_FIELD[field].kind is not kind:
         await answer_stale(callback)
         return None
+    if field in await service.locked_fields(profile):
+        await callback.answer(frozen_text(), show_alert=True)
+        return None
     return service, profile, BY_FIELD[field]
+
+
+def frozen_text() -> str:
+    return _("Your submitted application depends on this answer (where it goes, and what it claims): to change it, "
+             "withdraw the application first with /withdraw, then change it and submit again.")
 
 
 async def choice_answer(
@@ -344,4 +421,5 @@ def create_router() -> Router:
     router.message.register(unexpected_content, StateFilter(ProfileForm), NOT_A_COMMAND)
     router.callback_query.register(choice_answer, ChoiceCallback.filter())
     router.callback_query.register(toggle_answer, ToggleCallback.filter())
+    router.callback_query.register(area_answer, AreaCallback.filter())
     return router

@@ -26,12 +26,14 @@ from bot.guidance_views import (
     what_next_text,
 )
 from bot.i18n import render
+from bot.profile_form import next_question
 from bot.services.checklist import Clock, utc_now
 from bot.services.guidance import GuidanceService, Standing
-from bot.services.notify import route_and_notify
+from bot.services.routing import route_and_notify
 from bot.services.submission import NO_CONSENT, Review, SubmissionService, fmt_date
 from bot.settings import Settings
 from bot.views import answer_stale
+from handlers.onboarding import AREA_FIELD, ask
 from scoring.categories import Category
 from storage.checklist_models import Application, ApplicationStatus
 
@@ -99,7 +101,8 @@ async def _refuse(chat_id: int, bot: Bot, service: SubmissionService, review: Re
     await bot.send_message(chat_id, _("Put these right and send /submit again."))
 
 
-async def start_submit(bot: Bot, user_id: int, session: AsyncSession, settings: Settings, now: datetime) -> None:
+async def start_submit(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession, settings: Settings,
+                       now: datetime) -> None:
     """The readiness check: what is done and what is missing, each with its fix; the submit (or, for a
     portal, the package) button once everything is ready. Nothing is filed or recorded here."""
     standing = await GuidanceService(session, settings).standing(user_id, now)
@@ -109,13 +112,23 @@ async def start_submit(bot: Bot, user_id: int, session: AsyncSession, settings: 
     if standing.review.already is not None and settings.files_in_bot:
         await bot.send_message(user_id, already_text(standing.review.already))
         return
+    assert standing.review.profile is not None
+    upcoming = next_question(standing.review.profile)
+    if upcoming is not None and upcoming.field == AREA_FIELD:
+        # A district typed before districts were a list, and matching none of it: asked here, not refused.
+        await bot.send_message(user_id, _(
+            "Before you submit: districts and cities are now chosen from the official list, so that the "
+            "application reaches the commission that serves you. Please choose yours, then send /submit again."))
+        await ask(bot, user_id, upcoming, standing.review.profile, state)
+        return
     text, markup = readiness_view(standing)
     await bot.send_message(user_id, text, reply_markup=markup)
 
 
-async def submit_command(message: Message, session: AsyncSession, settings: Settings, clock: Clock = utc_now) -> None:
+async def submit_command(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                         clock: Clock = utc_now) -> None:
     assert message.from_user is not None and message.bot is not None
-    await start_submit(message.bot, message.from_user.id, session, settings, clock())
+    await start_submit(message.bot, message.from_user.id, state, session, settings, clock())
 
 
 async def _submit(bot: Bot, user_id: int, session: AsyncSession, settings: Settings, i18n: I18n,
@@ -141,13 +154,14 @@ async def _submit(bot: Bot, user_id: int, session: AsyncSession, settings: Setti
     await route_and_notify(bot, session, i18n, settings)
 
 
-async def send_package(bot: Bot, user_id: int, session: AsyncSession, settings: Settings, now: datetime) -> None:
+async def send_package(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession, settings: Settings,
+                       now: datetime) -> None:
     """For a portal: her data, every document's files re-sent, the essay as a file, and the portal's steps.
     If something is missing after all, the readiness check again (the bot refuses nothing: the portal does)."""
     guidance = GuidanceService(session, settings)
     standing = await guidance.standing(user_id, now)
     if standing is None or not standing.review.passed:
-        await start_submit(bot, user_id, session, settings, now)
+        await start_submit(bot, user_id, state, session, settings, now)
         return
     files = await guidance.package_files(user_id)
     await bot.send_message(user_id, package_summary(standing, files))
@@ -191,7 +205,7 @@ async def on_button(
         return
     if action == "package":
         await callback.answer()
-        await send_package(callback.bot, user_id, session, settings, now)
+        await send_package(callback.bot, user_id, state, session, settings, now)
         return
     if action == "withdraw":
         latest = await service.latest(user_id, now)

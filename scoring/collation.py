@@ -8,17 +8,12 @@ before letters, so "Алматы" comes before "Алматы облысы".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TypeVar
-
 KAZAKH = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ"
 RUSSIAN = "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
 ALPHABETS = {"kk": KAZAKH, "ru": RUSSIAN}
 
 _RANKS = {locale: {letter: rank for rank, letter in enumerate(alphabet)} for locale, alphabet in ALPHABETS.items()}
 _NOT_A_LETTER, _OWN_LETTER, _OTHER_LETTER = 0, 1, 2
-
-T = TypeVar("T")
 
 
 def sort_key(text: str, locale: str) -> tuple[tuple[int, int], ...]:
@@ -34,7 +29,3 @@ def sort_key(text: str, locale: str) -> tuple[tuple[int, int], ...]:
             key.append((_NOT_A_LETTER, ord(char)))
     return tuple(key)
 
-
-def alphabetical(items: Iterable[T], locale: str, text: Callable[[T], str]) -> list[T]:
-    """`items` sorted by `text(item)` in the reader's alphabet (equal texts keep their order)."""
-    return sorted(items, key=lambda item: sort_key(text(item), locale))

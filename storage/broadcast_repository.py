@@ -14,6 +14,7 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scoring.areas import catalogue
 from scoring.calendar import KZ_TZ, academic_year
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus
 from storage.checklist_models import ACTIVE_STATUSES, Application
@@ -78,8 +79,11 @@ class BroadcastRepository:
             secretaries = select(Commission.secretary_user_id).where(Commission.secretary_user_id.is_not(None))
             return and_(User.id.not_in(submitted), User.id.not_in(select(CommissionMember.user_id)),
                         User.id.not_in(secretaries))
+        if kind == SEGMENT_DISTRICT:
+            # The name as typed, in Kazakh or Russian, matched to the areas of the list (scoring.areas).
+            return TeacherProfile.area_code.in_([a.code for a in catalogue().match(value or "").candidates])
         if kind in SEGMENTS_WITH_TEXT:
-            column = TeacherProfile.district if kind == SEGMENT_DISTRICT else TeacherProfile.org_name
+            column = TeacherProfile.org_name
             return column.in_(await self._matching_free_text(column, value or ""))
         raise ValueError(f"unknown segment {kind!r}")
 

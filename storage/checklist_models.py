@@ -109,6 +109,8 @@ class Application(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     registered_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the teacher and the administrators were told that no commission serves it (yet).
+    unrouted_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # What was submitted: item id -> file ids, essay word count (the commission gets exactly this).
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

@@ -180,14 +180,13 @@ class CommissionRepository:
             ).order_by(ApplicationReview.routed_at, ApplicationReview.application_id)
         ))
 
-    async def routable_applications(self, today: date) -> list[Application]:
-        """Registered applications (issue 3) never routed, or refused and submitted again since."""
+    async def routable_applications(self) -> list[Application]:
+        """Submitted applications (issue 3) never routed, or refused and submitted again since."""
         query = (
             select(Application)
             .outerjoin(ApplicationReview, ApplicationReview.application_id == Application.id)
             .where(
                 Application.status.in_([ApplicationStatus.SUBMITTED.value, ApplicationStatus.REGISTERED.value]),
-                Application.registered_on <= today,
                 (ApplicationReview.application_id.is_(None))
                 | (ApplicationReview.status == ReviewStatus.REFUSED.value),
             )

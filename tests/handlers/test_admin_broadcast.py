@@ -26,12 +26,12 @@ def recipients_line(h: Harness, count: int, locale: str = "ru") -> str:
 
 
 async def add_teachers(harness: Harness, *rows: tuple[int, str, str | None, str | None]) -> None:
-    """(user id, locale, region, district)"""
+    """(user id, locale, region, KATO code of the district)"""
     async with harness.app.sessions() as session:
-        for user_id, locale, region, district in rows:
+        for user_id, locale, region, area_code in rows:
             session.add(User(id=user_id, locale=locale, is_active=True))
             session.add(TeacherProfile(user_id=user_id, consent_at=datetime.now(UTC), region=region,
-                                       district=district, claimed_category="expert"))
+                                       area_code=area_code, claimed_category="expert"))
         await session.commit()
 
 
@@ -100,8 +100,9 @@ async def test_region_segment_counts_only_that_region(harness: Harness) -> None:
     assert broadcast.total == 1 and broadcast.segment == {"kind": "region", "value": "astana"}
 
 
-async def test_district_is_matched_ignoring_case(harness: Harness) -> None:
-    await add_teachers(harness, (10, "kk", "astana", "Есіл ауданы"), (11, "ru", "astana", "Сарыарка"))
+async def test_district_is_matched_ignoring_case_and_language(harness: Harness) -> None:
+    """The admin types the Kazakh name; the teachers of that district (by its code) are the segment."""
+    await add_teachers(harness, (10, "kk", "astana", "711210000"), (11, "ru", "astana", "711310000"))  # Есіл, Сарыарқа
     await compose(harness)
     admin = harness.user(ADMIN, "ru")
     await harness.press(admin, BroadcastSegmentCallback(kind="district").pack())
@@ -216,7 +217,7 @@ async def test_not_submitted_and_commission_segments(harness: Harness) -> None:
 
 
 async def test_regions_to_choose_from_are_in_the_admins_alphabet(harness: Harness) -> None:
-    from scoring.collation import sort_key
+    from scoring.areas import sort_key  # the reader's alphabet, «область»/«облысы» aside
     from scoring.regions import region_by_id
 
     await compose(harness, "kk")

@@ -7,12 +7,13 @@ from typing import Any
 from aiogram.methods import EditMessageText, SendMessage, SetMyCommands
 from sqlalchemy import select
 
-from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from storage.models import FsmRecord, TeacherProfile, User
 from tests.conftest import Harness, alerts, last_markup_data, texts
 
 # A valid IIN: born 1985-03-15, male (century digit 3); check digit computed by the §9 algorithm.
 VALID_IIN = "850315300019"
+KARAGANDA = "351010000"  # the city's KATO code (scoring/data/areas.json)
 
 
 async def profile_of(h: Harness, user_id: int) -> TeacherProfile | None:
@@ -43,7 +44,9 @@ async def answer_until_certificates(h: Harness, user: Any) -> list[Any]:
     await h.press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
     await h.text(user, "School-lyceum No. 7")
     await h.press(user, ChoiceCallback(field="region", value="karaganda").pack())
-    await h.text(user, "Karaganda city")
+    sent = await h.text(user, "Karaganda city")
+    assert AreaCallback(action="pick", code=KARAGANDA).pack() in last_markup_data(sent)  # a match to confirm
+    await h.press(user, AreaCallback(action="pick", code=KARAGANDA).pack())
     await h.press(user, ChoiceCallback(field="current_category", value="moderator").pack())
     await h.text(user, "31.12.2026")
     await h.text(user, "8")
@@ -80,7 +83,7 @@ async def test_full_onboarding_records_profile_and_verdict(harness: Harness) -> 
     assert profile is not None
     assert profile.full_name == "Ахметова Айгуль Серикқызы"
     assert profile.iin == VALID_IIN and profile.phone == "+77011234567" and profile.completed_at is not None
-    assert profile.claimed_category == "expert" and profile.region == "karaganda"
+    assert profile.claimed_category == "expert" and profile.region == "karaganda" and profile.area_code == KARAGANDA
     # The verdict names the clause of each rule, written the Russian way.
     verdict = next(t for t in texts(sent) if "(п. 31)" in t)
     assert "(Правила, п. 15)" in verdict and "§" not in verdict
@@ -362,7 +365,7 @@ async def test_none_of_the_certificates_answers_at_once(harness: Harness) -> Non
 
 
 async def test_regions_in_the_readers_alphabet(harness: Harness) -> None:
-    from scoring.collation import sort_key
+    from scoring.areas import sort_key  # the reader's alphabet, «область»/«облысы» aside
     from scoring.regions import region_by_id
 
     for user_id, locale, iin in ((26, "kk", VALID_IIN), (27, "ru", "900521400027")):  # one IIN, one account

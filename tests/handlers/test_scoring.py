@@ -39,7 +39,7 @@ async def make_profile(h: Harness, user_id: int, role: str, org_type: str, claim
         await session.merge(User(id=user_id, locale=locale, is_active=True))
         session.add(TeacherProfile(
             user_id=user_id, consent_at=datetime.now(UTC), full_name="Test Person", role=role, org_type=org_type,
-            org_name="School No. 1", region="karaganda", district="Karaganda", current_category="none",
+            org_name="School No. 1", region="karaganda", area_code="351010000", current_category="none",
             experience_years=10, education="higher_pedagogical", claimed_category=claimed,
             attestation_kind="regular", certificates=[], email="t@mail.kz", phone="+77011234567",
             completed_at=datetime.now(UTC),

@@ -10,12 +10,16 @@ from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
 from bot.attestation_callbacks import ChecklistCallback, EssayCallback, GuideCallback, SubmissionCallback
+from bot.services.routing import ADMIN_NO_COMMISSION, TEACHER_NO_COMMISSION
+from scoring.areas import area_name
+from scoring.categories import Category, CommissionLevel
 from storage.checklist_models import Application, Essay, ItemMark, Notice, UploadedFile
 from storage.commission_models import ApplicationReview
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import ALMATY, NOW, at, make_teacher, pdf
 
 SUBMIT = SubmissionCallback(action="submit").pack()
+KARAGANDA = "351010000"
 WITHDRAW = SubmissionCallback(action="withdraw").pack()
 UPLOADS = ["courses", "category_certificate", "student_achievements", "observation_sheets", "knowledge_quality"]
 
@@ -58,6 +62,14 @@ async def submit(h: Harness, user, moment: datetime) -> list[str]:  # type: igno
     return texts(sent)
 
 
+def unrouted_notice(h: Harness, msgid: str, locale: str, number: str | None) -> str:
+    """What routing says of a Karaganda teacher's expert claim that no commission serves."""
+    def tr(text: str) -> str:
+        return h.app.i18n.gettext(text, locale=locale)
+    return tr(msgid).format(number=number, area=f"{area_name(KARAGANDA, locale)} ({tr('Karaganda region')})",
+                            category=tr(Category.EXPERT.label), level=tr(CommissionLevel.DISTRICT.label))
+
+
 @pytest.mark.parametrize("locale", ["kk", "ru"])
 async def test_from_empty_checklist_to_registered_application(harness: Harness, locale: str) -> None:
     user = harness.user(300)
@@ -93,9 +105,12 @@ async def test_from_empty_checklist_to_registered_application(harness: Harness, 
     sent = await harness.text(user, "/submit")
     assert SUBMIT in last_markup_data(sent) and "❌" not in texts(sent)[0]
     accepted = texts(await harness.press(user, SUBMIT))
-    assert len(accepted) == 1
     [app] = await applications(harness, 300)
     assert app.status == "submitted" and app.number and app.number in accepted[0]
+    # No commission serves Karaganda yet: she is told so plainly, in her language, and so is the admin (in his).
+    assert accepted[1:] == [unrouted_notice(harness, TEACHER_NO_COMMISSION, locale, app.number),
+                            unrouted_notice(harness, ADMIN_NO_COMMISSION, harness.app.settings.default_locale,
+                                            app.number)]
     assert app.registered_on == date(2026, 11, 25) and "25.11.2026" in accepted[0]
     assert app.snapshot is not None and set(app.snapshot["files"]) == {*UPLOADS, "employment_record"}
     recorded = await notices(harness, 300)

@@ -22,20 +22,21 @@ from sqlalchemy import func, select
 from bot.commission_callbacks import CmCallback, VoteCallback
 from bot.profile_form import next_question
 from bot.services.checklist import ChecklistService
-from bot.services.commission import CommissionService
+from bot.services.commission import CommissionService, Unrouted
 from bot.services.submission import SubmissionService
 from sandbox.botapi import BotAPIServer
 from sandbox.demo import (
     CAST,
     COMMISSION_ORDER,
     DEMO_ADMIN_ID,
+    DEMO_AREA,
     DEMO_CHAIR_ID,
-    DEMO_DISTRICT,
     DEMO_REGION,
     DEMO_SECRETARY_ID,
     SENT,
     STAGES,
     TIMEZONE,
+    UNSERVED_AREA,
     WORK,
     demo_files,
     filing_moment,
@@ -123,8 +124,8 @@ async def test_commission_is_valid_and_applications_are_routed_to_it(server: Bot
         async with create_session_factory(engine)() as session:
             svc = CommissionService(session, default_rules(), TIMEZONE)
             [c] = await svc.repo.all()
-            assert (c.level, c.region, c.district, c.order_number) == ("district", DEMO_REGION, DEMO_DISTRICT,
-                                                                      COMMISSION_ORDER)
+            assert (c.level, c.region, c.area_code, c.order_number) == ("district", DEMO_REGION, DEMO_AREA,
+                                                                       COMMISSION_ORDER)
             # Valid by the service's own check: 7 members (odd), a chair among them, a secretary who is
             # not one, today within the term of the order.
             assert await svc.missing(c) == []
@@ -149,6 +150,10 @@ async def test_commission_is_valid_and_applications_are_routed_to_it(server: Bot
                 for file_ids in sent.values():
                     assert all(server.file_content(fid).startswith(b"%PDF") for fid in file_ids)
             assert await svc.route_new() == []  # nothing left to route
+            # The Osakarovka teacher's application reaches no commission: it is counted as such.
+            [unrouted] = await svc.unrouted()
+            assert [unrouted.application.user_id] == [p.id for p in teachers("unrouted")]
+            assert unrouted.profile.area_code == UNSERVED_AREA and unrouted.unrouted is Unrouted.NO_COMMISSION
 
             submissions = SubmissionService(session, default_rules(), TIMEZONE)
             [ready] = teachers("ready")

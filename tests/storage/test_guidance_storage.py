@@ -22,7 +22,7 @@ async def test_the_latest_session_an_application_is_on(sessions: async_sessionma
     async with sessions() as s, s.begin():
         repo = CommissionRepository(s)
         assert await repo.agenda_entry(7) is None
-        c = await repo.create(level="district", name="C", region="karaganda", district="Temirtau",
+        c = await repo.create(level="district", name="C", region="karaganda", area_code="352410000",
                               order_number="1", order_date=date(2026, 9, 1), term_end=date(2027, 9, 1),
                               locale="ru", created_by=1)
         for day in (date(2026, 10, 1), date(2026, 10, 8)):
@@ -54,7 +54,7 @@ async def test_not_yet_submitted_reaches_teachers_in_attestation_only(
     year = academic_year(datetime.now(UTC).astimezone(KZ_TZ).date())
     async with sessions() as s, s.begin():
         repo = CommissionRepository(s)
-        c = await repo.create(level="district", name="C", region="karaganda", district="Temirtau",
+        c = await repo.create(level="district", name="C", region="karaganda", area_code="352410000",
                               order_number="1", order_date=date(2026, 9, 1), term_end=date(2027, 9, 1),
                               locale="ru", created_by=1)
         for user_id in (1, 2, 3, 4):  # a teacher, a submitted one, a teacher-member, the secretary
