@@ -22,6 +22,7 @@ from handlers import (
     commission,
     common,
     essay,
+    guidance,
     onboarding,
     profile,
     reminders,
@@ -64,10 +65,11 @@ def create_dispatcher(
     dp.update.outer_middleware(DatabaseMiddleware(sessions, settings, isolation, dp.fsm, i18n))
     dp.update.outer_middleware(dp.fsm)
     UserLocaleMiddleware(i18n).setup(dp)
+    dp.message.outer_middleware(__import__("bot.text_input").text_input.TextInputMiddleware())
     dp.include_routers(
         common.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),
-        essay.create_router(), submission.create_router(),
+        essay.create_router(), submission.create_router(), guidance.create_router(),
         admin.create_router(), stats.create_router(), reminders.create_router(), scoring.create_router(),
         common.create_fallback_router(),
     )

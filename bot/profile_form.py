@@ -15,7 +15,8 @@ from typing import Any
 
 from aiogram.fsm.state import State, StatesGroup
 
-from scoring import eligibility, regions
+from bot.text_input import max_length
+from scoring import areas, eligibility, regions
 from scoring.categories import (
     DEPUTY_LADDER,
     HEAD_LADDER,
@@ -30,6 +31,7 @@ from scoring.categories import (
 from scoring.i18n import N_, Message
 from scoring.iin import InvalidIin, validate_iin
 from scoring.profile import Profile
+from scoring.units import Unit, without_unit
 from storage.models import TeacherProfile
 
 NONE_VALUE = "none"
@@ -40,6 +42,7 @@ class Kind(StrEnum):
     CHOICE = "choice"
     MULTI = "multi"
     CONTACT = "contact"
+    AREA = "area"  # a district or city of her region, from scoring.areas (paged buttons, or typed and confirmed)
 
 
 class InvalidAnswer(Exception):
@@ -61,25 +64,34 @@ class Question:
     options: Options | None = None
     applies: Callable[[TeacherProfile], bool] = lambda _p: True
     columns: int = 1
+    # Buttons in the reader's alphabet (a list she scans for a name) rather than in the order given.
+    alphabetical: bool = False
+    # A multi-select that starts with a "none of these" button (answered with an empty list at once).
+    none_first: bool = False
 
     def is_answered(self, profile: TeacherProfile) -> bool:
         return getattr(profile, self.field) is not None
 
 
 # --- parsers -------------------------------------------------------------------------------------
+# Every limit of a typed answer is its column's length: what a parser accepts is what can be stored.
 
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
-_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+_DATE_RE = re.compile(r"^([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})$")
+_DIGITS_RE = re.compile(r"^[0-9]+$")
+_PHONE_RE = re.compile(r"^\+?[0-9]{5,15}$")  # E.164: at most 15 digits
+MAX_EXPERIENCE_YEARS = 60
 
 
 def parse_full_name(text: str) -> str:
     words = text.split()
-    if len(words) < 2 or len(text) > 200 or not all(_NAME_RE.match(w) for w in words):
+    if (len(words) < 2 or len(" ".join(words)) > max_length(TeacherProfile.full_name)
+            or not all(_NAME_RE.match(w) for w in words)):
         raise InvalidAnswer(Message(N_(
             "Please send your full name as in your identity document: surname and first name "
-            "(and patronymic, if you have one), letters only."
-        )))
+            "(and patronymic, if you have one), letters only, at most {max} characters."
+        ), {"max": max_length(TeacherProfile.full_name)}))
     return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
@@ -90,11 +102,19 @@ def parse_iin(text: str) -> str:
         raise InvalidAnswer(error.message) from None
 
 
-def parse_free_text(text: str) -> str:
-    value = " ".join(text.split())
-    if not 2 <= len(value) <= 300:
-        raise InvalidAnswer(Message(N_("Please send a name between 2 and 300 characters long.")))
-    return value
+def free_text(column: Any, low: int = 2) -> Callable[[str], str]:
+    """A name typed into `column` (organisation, district): from `low` characters to the column's length,
+    with at least one letter or digit (a row of dots is not a name)."""
+    high = max_length(column)
+
+    def parse(text: str) -> str:
+        value = " ".join(text.split())
+        if not low <= len(value) <= high or not any(ch.isalnum() for ch in value):
+            raise InvalidAnswer(Message(N_("Please send a name between {min} and {max} characters long."),
+                                        {"min": low, "max": high}))
+        return value
+
+    return parse
 
 
 def parse_date(text: str) -> date:
@@ -118,23 +138,39 @@ def parse_past_date(text: str) -> date:
     return value
 
 
-def _int_between(low: int, high: int) -> Callable[[str], int]:
+def years_between(low: int, high: int) -> Callable[[str], int]:
+    """A whole number of years, the unit allowed ("12", "12 жыл", "12 лет"); a number out of the range is
+    refused as such, however many digits it has."""
     def parse(text: str) -> int:
-        value = text.strip()
-        if not value.isdigit() or not low <= int(value) <= high:
+        value = without_unit(text, Unit.YEARS)
+        if not _DIGITS_RE.match(value):
             raise InvalidAnswer(Message(
                 N_("Please send a whole number of years from {low} to {high}."), {"low": low, "high": high}
             ))
-        return int(value)
+        # Compared by length first: int() of thousands of digits is refused by Python itself.
+        significant = value.lstrip("0") or "0"
+        if len(significant) > len(str(high)) or not low <= int(significant) <= high:
+            raise InvalidAnswer(Message(
+                N_("That is out of range: the number of years is from {low} to {high}."), {"low": low, "high": high}
+            ))
+        return int(significant)
 
     return parse
 
 
 def parse_email(text: str) -> str:
     value = text.strip()
-    if len(value) > 254 or not _EMAIL_RE.match(value):
+    if len(value) > max_length(TeacherProfile.email) or not _EMAIL_RE.match(value):
         raise InvalidAnswer(Message(N_("That does not look like an e-mail address, e.g. name@mail.kz.")))
     return value.lower()
+
+
+def parse_phone(number: str) -> str | None:
+    """The phone of a shared contact as +digits; None when it is not a phone number (a forged contact)."""
+    value = "".join(number.split())
+    if not _PHONE_RE.match(value):
+        return None
+    return "+" + value.lstrip("+")
 
 
 # --- options -------------------------------------------------------------------------------------
@@ -205,17 +241,20 @@ QUESTIONS: tuple[Question, ...] = (
              applies=_is_teacher),
     Question("org_type", N_("Type of organisation"), N_("What type of organisation do you work in?"),
              Kind.CHOICE, options=_enum_options(OrgType)),
-    Question("org_name", N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT, parse_free_text),
+    Question("org_name", N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT,
+             free_text(TeacherProfile.org_name)),
     Question("region", N_("Region"), N_("Your region or city of republican significance:"), Kind.CHOICE,
-             options=_region_options, columns=2),
-    Question("district", N_("District"), N_("Your district or city:"), Kind.TEXT, parse_free_text),
+             options=_region_options, columns=2, alphabetical=True),
+    Question("area_code", N_("District or city"),
+             N_("Your district or city of regional significance: choose it below, or type its name."), Kind.AREA),
     Question("current_category", N_("Current category"), N_("Your current qualification category:"),
              Kind.CHOICE, options=_current_options),
     Question("category_valid_until", N_("Category valid until"),
              N_("Until what date is your current category valid? (DD.MM.YYYY)"), Kind.TEXT, parse_date,
              applies=_holds_category),
     Question("experience_years", N_("Pedagogical experience, years"),
-             N_("How many full years of pedagogical experience do you have?"), Kind.TEXT, _int_between(0, 60)),
+             N_("How many full years of pedagogical experience do you have?"), Kind.TEXT,
+             years_between(0, MAX_EXPERIENCE_YEARS)),
     Question("education", N_("Education"), N_("Your education:"), Kind.CHOICE, options=_enum_options(Education)),
     Question("claimed_category", N_("Claimed category"), N_("Which category are you applying for?"),
              Kind.CHOICE, options=_claimed_options),
@@ -229,10 +268,12 @@ QUESTIONS: tuple[Question, ...] = (
              options=_early_options, applies=_relevant("early_requirements")),
     Question("production_experience_years", N_("Production experience, years"),
              N_("How many of the last years have you worked in production by your profile?"), Kind.TEXT,
-             _int_between(0, 60), applies=_relevant("production_experience")),
+             years_between(0, MAX_EXPERIENCE_YEARS), applies=_relevant("production_experience")),
     Question("certificates", N_("Certificates"),
-             N_("Do you hold any of these certificates? Tick them, then press Done (or Done with none)."),
-             Kind.MULTI, options=_certificate_options, applies=_relevant("certificates")),
+             N_("Do you hold any of these certificates (§8, §9)? Tick each one you hold, then press Done; "
+                "or press «None of these»."),
+             Kind.MULTI, options=_certificate_options, applies=_relevant("certificates"), columns=2,
+             none_first=True),
     Question("email", N_("E-mail"), N_("Your e-mail address:"), Kind.TEXT, parse_email),
     Question("phone", N_("Phone"), N_("Share your phone number with the button below."), Kind.CONTACT),
 )
@@ -240,6 +281,7 @@ BY_FIELD: dict[str, Question] = {q.field: q for q in QUESTIONS}
 
 # When an answer changes, the answers that were only valid for the old one are asked again.
 DEPENDENTS: dict[str, tuple[str, ...]] = {
+    "region": ("area_code",),
     "role": ("teaching_post", "current_category", "category_valid_until", "claimed_category", "early_requirements"),
     "current_category": ("category_valid_until",),
     "claimed_category": ("early_requirements",),
@@ -256,7 +298,7 @@ class ProfileForm(StatesGroup):
     org_type = State()
     org_name = State()
     region = State()
-    district = State()
+    area_code = State()
     current_category = State()
     category_valid_until = State()
     experience_years = State()
@@ -323,11 +365,20 @@ def teaching_post_of(p: TeacherProfile) -> TeachingPost | None:
     return TeachingPost(p.teaching_post) if p.role == Role.TEACHER and p.teaching_post else None
 
 
-def display_value(question: Question, profile: TeacherProfile, translate: Callable[[str], str]) -> str | None:
+# What the application depends on (§13 level, the area routing compares, the claim): frozen once it is
+# submitted; changing one needs /withdraw first.
+FROZEN_AFTER_SUBMISSION = frozenset({"role", "teaching_post", "org_type", "org_name", "region", "area_code",
+                                     "claimed_category"})
+
+
+def display_value(question: Question, profile: TeacherProfile, translate: Callable[[str], str],
+                  locale: str | None = None) -> str | None:
     """The stored answer as the user should read it, in their language."""
     value = getattr(profile, question.field)
     if value is None:
         return None
+    if question.kind is Kind.AREA:
+        return areas.area_name(value, locale) or str(value)
     if question.kind is Kind.CHOICE:
         label = option_label(question, profile, value)
         return translate(label) if label else str(value)

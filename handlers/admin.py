@@ -21,9 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcast_views import STATUS_LABELS, control_keyboard, progress_text
 from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
 from bot.deferred import after_commit
+from bot.i18n import in_reading_order
 from bot.keyboards import grid
 from bot.services.broadcast import BroadcastSender
 from bot.settings import Settings
+from bot.text_input import NOT_A_COMMAND, max_length
 from bot.views import answer_stale
 from scoring.categories import Category
 from scoring.i18n import N_
@@ -39,9 +41,16 @@ from storage.broadcast_repository import (
     SEGMENT_REGION,
     BroadcastRepository,
 )
+from storage.commission_models import Commission
+from storage.models import TeacherProfile
 
 # Telegram's limit for one text message.
 MAX_TEXT = 4096
+# An organisation is matched against the profiles' column (a longer one matches no one); a district's
+# name against the list of areas, whose longest names are far shorter than a typed name may be.
+SEGMENT_TEXT_MAX = {
+    SEGMENT_DISTRICT: max_length(Commission.legacy_area), SEGMENT_ORG: max_length(TeacherProfile.org_name),
+}
 
 SEGMENT_LABELS: dict[str, str] = {
     SEGMENT_ALL: N_("All teachers"),
@@ -136,7 +145,7 @@ def segment_keyboard() -> InlineKeyboardMarkup:
 
 def value_keyboard(kind: str) -> InlineKeyboardMarkup:
     if kind == SEGMENT_REGION:
-        options = [(region.id, region.label) for region in REGIONS]
+        options = in_reading_order((region.id, region.label) for region in REGIONS)
     else:
         options = [(category.value, category.label) for category in Category]
     return grid([
@@ -165,8 +174,8 @@ async def choose_segment(
         await answer_stale(callback)
         return
     kind, value = callback_data.kind, callback_data.value
-    if kind not in SEGMENT_LABELS:
-        await callback.answer(_("This button is no longer valid."), show_alert=True)
+    if kind not in SEGMENT_LABELS or (value and not _valid_value(kind, value)):
+        await answer_stale(callback)
         return
     await callback.answer()
     if kind in SEGMENTS_WITHOUT_VALUE:
@@ -174,15 +183,13 @@ async def choose_segment(
     elif kind in (SEGMENT_DISTRICT, SEGMENT_ORG):
         await state.update_data(kind=kind)
         await state.set_state(BroadcastForm.segment_text)
-        prompt = _("Send the district or city, as teachers wrote it in their profiles.") if kind == SEGMENT_DISTRICT \
+        prompt = _("Send the name of the district or city, in Kazakh or Russian.") if kind == SEGMENT_DISTRICT \
             else _("Send the name of the organisation, as teachers wrote it in their profiles.")
         await callback.message.answer(prompt)
     elif not value:
         await callback.message.answer(_("Choose one:"), reply_markup=value_keyboard(kind))
-    elif _valid_value(kind, value):
-        await preview(callback.message, state, session, kind, value)
     else:
-        await callback.message.answer(_("This button is no longer valid."))
+        await preview(callback.message, state, session, kind, value)
 
 
 async def got_segment_text(message: Message, state: FSMContext, session: AsyncSession, is_admin: bool = False) -> None:
@@ -195,11 +202,26 @@ async def got_segment_text(message: Message, state: FSMContext, session: AsyncSe
         await message.answer(_("Please send the name as text."))
         return
     kind = (await state.get_data()).get("kind")
-    if kind not in (SEGMENT_DISTRICT, SEGMENT_ORG):
+    if kind not in SEGMENT_TEXT_MAX:
         await state.set_state(BroadcastForm.segment)
         await message.answer(_("Who should receive it?"), reply_markup=segment_keyboard())
         return
+    if len(value) > SEGMENT_TEXT_MAX[kind]:
+        await message.answer(_("The name is too long: {n} characters, at most {max}. Please shorten it.").format(
+            n=len(value), max=SEGMENT_TEXT_MAX[kind]))
+        return
     await preview(message, state, session, kind, value)
+
+
+async def buttons_wanted(message: Message, state: FSMContext, is_admin: bool = False) -> None:
+    """Typed text while the composer waits for a segment or the confirmation: the buttons, again."""
+    if not is_admin:
+        await state.clear()
+        await refuse(message)
+        return
+    await message.answer(_("Please choose one of the buttons above."))
+    if await state.get_state() == BroadcastForm.segment.state:
+        await message.answer(_("Who should receive it?"), reply_markup=segment_keyboard())
 
 
 def _segment_description(kind: str, value: str | None) -> str:
@@ -223,9 +245,12 @@ async def preview(message: Message, state: FSMContext, session: AsyncSession, ki
     await state.update_data(kind=kind, value=value)
     await state.set_state(BroadcastForm.confirm)
     data = await state.get_data()
+    # Each text as its own message: each may be as long as one message can be.
+    await message.answer(data["text_kk"])
+    await message.answer(data["text_ru"])
     await message.answer(
-        _("Segment: {segment}\nRecipients: {count}\n\nKazakh:\n{kk}\n\nRussian:\n{ru}").format(
-            segment=_segment_description(kind, value), count=count, kk=data["text_kk"], ru=data["text_ru"]),
+        _("Segment: {segment}\nRecipients: {count}\n\nThe Kazakh and the Russian text are the two messages above.")
+        .format(segment=_segment_description(kind, value), count=count),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
             InlineKeyboardButton(text=_("✅ Send to {count}").format(count=count),
                                  callback_data=BroadcastConfirmCallback(confirm=True).pack()),
@@ -306,7 +331,7 @@ async def control(
     elif action == "refresh":
         changed = True
     else:
-        await callback.answer(_("This button is no longer valid."), show_alert=True)
+        await answer_stale(callback)
         return
     broadcast = await repo.get(broadcast_id)
     if broadcast is None:
@@ -332,9 +357,11 @@ def create_router() -> Router:
     router = Router(name="admin")
     router.message.register(broadcast_command, Command("broadcast"))
     router.message.register(broadcast_status, Command("broadcast_status"))
-    router.message.register(got_text_kk, StateFilter(BroadcastForm.text_kk))
-    router.message.register(got_text_ru, StateFilter(BroadcastForm.text_ru))
-    router.message.register(got_segment_text, StateFilter(BroadcastForm.segment_text))
+    # The composer takes anything but a command: /help, /cancel, /stats… typed here run as commands.
+    router.message.register(got_text_kk, StateFilter(BroadcastForm.text_kk), NOT_A_COMMAND)
+    router.message.register(got_text_ru, StateFilter(BroadcastForm.text_ru), NOT_A_COMMAND)
+    router.message.register(got_segment_text, StateFilter(BroadcastForm.segment_text), NOT_A_COMMAND)
+    router.message.register(buttons_wanted, StateFilter(BroadcastForm.segment, BroadcastForm.confirm), NOT_A_COMMAND)
     router.callback_query.register(choose_segment, BroadcastSegmentCallback.filter(),
                                    StateFilter(BroadcastForm.segment))
     router.callback_query.register(confirm, BroadcastConfirmCallback.filter(), StateFilter(BroadcastForm.confirm))

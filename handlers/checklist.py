@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
@@ -13,12 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import checklist_views as views
 from bot.attestation_callbacks import ChecklistCallback
+from bot.callbacks import row_id_in
 from bot.i18n import render
 from bot.services.checklist import AddResult, ChecklistService, Clock, Incoming, check_upload, utc_now
+from bot.text_input import max_length
 from bot.views import answer_stale
 from scoring.documents import BY_ID, formats_label
-from storage.checklist_models import Application
+from storage.checklist_models import Application, UploadedFile
 from storage.models import TeacherProfile
+from storage.repositories import ProfileRepository
 
 
 class ChecklistForm(StatesGroup):
@@ -50,21 +55,41 @@ def no_checklist_text(profile: TeacherProfile | None) -> str:
     return _("Your checklist depends on your position and type of organisation: finish your profile with /start.")
 
 
-async def show_board(message: Message, state: FSMContext, service: ChecklistService) -> None:
-    assert message.from_user is not None
-    checklist = await service.load(message.from_user.id)
+async def send_board(bot: Bot, user_id: int, state: FSMContext, service: ChecklistService) -> None:
+    """The board as a new message (/checklist, and the "what next" and readiness buttons)."""
+    checklist = await service.load(user_id)
     if checklist is None:
-        from storage.repositories import ProfileRepository
-
-        await message.answer(no_checklist_text(await ProfileRepository(service.session).get(message.from_user.id)))
+        await bot.send_message(user_id, no_checklist_text(await ProfileRepository(service.session).get(user_id)))
         return
     if await state.get_state() == ChecklistForm.uploading.state:
         await state.clear()
-    await message.answer(views.board_text(checklist), reply_markup=views.board_keyboard(checklist))
+    await bot.send_message(user_id, views.board_text(checklist), reply_markup=views.board_keyboard(checklist))
 
 
-async def checklist_command(message: Message, state: FSMContext, session) -> None:  # type: ignore[no-untyped-def]
-    await show_board(message, state, ChecklistService(session))
+async def send_card(bot: Bot, user_id: int, item_id: str, state: FSMContext, service: ChecklistService) -> bool:
+    """An item's card as a new message, ready for its files; False if the item is not on her checklist."""
+    checklist = await service.load(user_id)
+    s = checklist.state_of(item_id) if checklist else None
+    if checklist is None or s is None:
+        return False
+    files = await service.files(user_id, item_id)
+    await _uploading(state, item_id, s.item.uploadable and checklist.frozen is None)
+    await bot.send_message(user_id, views.card_text(checklist, s, files),
+                           reply_markup=views.card_keyboard(checklist, s, files))
+    return True
+
+
+async def _uploading(state: FSMContext, item_id: str, accepts_files: bool) -> None:
+    if accepts_files:
+        await state.set_state(ChecklistForm.uploading)
+        await state.update_data(item=item_id)
+    elif await state.get_state() == ChecklistForm.uploading.state:
+        await state.clear()
+
+
+async def checklist_command(message: Message, state: FSMContext, session: AsyncSession) -> None:
+    assert message.from_user is not None and message.bot is not None
+    await send_board(message.bot, message.from_user.id, state, ChecklistService(session))
 
 
 async def _render_card(
@@ -79,11 +104,7 @@ async def _render_card(
         return
     await callback.answer()
     files = await service.files(user_id, item_id)
-    if s.item.uploadable and checklist.frozen is None:
-        await state.set_state(ChecklistForm.uploading)
-        await state.update_data(item=item_id)
-    elif await state.get_state() == ChecklistForm.uploading.state:
-        await state.clear()
+    await _uploading(state, item_id, s.item.uploadable and checklist.frozen is None)
     message_id = callback.message.message_id if callback.message else None
     await edit_or_send(callback.bot, user_id, message_id, views.card_text(checklist, s, files),
                        views.card_keyboard(checklist, s, files))
@@ -126,7 +147,8 @@ async def on_button(
         return
     now = clock()
     if action == "rm":
-        if not callback_data.arg.isdigit() or await service.remove_file(user_id, int(callback_data.arg)) is None:
+        file_id = row_id_in(callback_data.arg)
+        if file_id is None or await service.remove_file(user_id, file_id) is None:
             await callback.answer(_("This file is no longer attached."), show_alert=True)
             return
     elif action == "clear":
@@ -146,10 +168,17 @@ async def on_button(
     await _render_card(callback, service, item.id, state)
 
 
+def _fitting(value: str | None, column: Any) -> str | None:
+    """A file's name or type as its column can hold it: a longer name keeps its end (the extension)."""
+    limit = max_length(column)
+    return value if value is None or len(value) <= limit else "…" + value[-(limit - 1):]
+
+
 def incoming_of(message: Message) -> Incoming | None:
     if message.document is not None:
         d = message.document
-        return Incoming(d.file_id, d.file_unique_id, False, d.file_name, d.mime_type, d.file_size)
+        return Incoming(d.file_id, d.file_unique_id, False, _fitting(d.file_name, UploadedFile.file_name),
+                        _fitting(d.mime_type, UploadedFile.mime_type), d.file_size)
     if message.photo:
         p = message.photo[-1]  # the largest size
         return Incoming(p.file_id, p.file_unique_id, True, None, "image/jpeg", p.file_size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
@@ -14,8 +15,10 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import row_id_in
 from bot.commission_ballot import ballot_markup, ballot_text
 from bot.commission_callbacks import CmCallback, VoteCallback
+from bot.decision_views import scheduled_text
 from bot.i18n import render
 from bot.keyboards import grid
 from bot.outbox import reach
@@ -25,9 +28,11 @@ from bot.services.commission_points import PointsService
 from bot.services.commission_session import REASON_LENGTH, Closed, SessionService
 from bot.services.notify import locale_of
 from bot.settings import Settings
+from bot.text_input import NOT_A_COMMAND
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.config import default_rules
+from scoring.i18n import N_
 from scoring.i18n import Message as Message_
 from storage.commission_models import AgendaItem, Commission, CommissionSession, SessionStatus
 
@@ -73,7 +78,8 @@ async def new_session(callback: CallbackQuery, callback_data: CmCallback, state:
     await callback.bot.send_message(callback.from_user.id, _("Date of the session, DD.MM.YYYY:"))
 
 
-async def session_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+async def session_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                       i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
     when = parse_date(message.text or "")
     if when is None:
@@ -90,7 +96,20 @@ async def session_date(message: Message, state: FSMContext, session: AsyncSessio
     if s is None:
         await message.answer(_("No application is accepted for a session yet: accept some in /agenda first."))
         return
+    await tell_scheduled(message.bot, session, settings, i18n, sessions, s, c)
     await send_panel(message.bot, message.from_user.id, sessions, s, c)
+
+
+async def tell_scheduled(bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n, sessions: SessionService,
+                         s: CommissionSession, c: Commission) -> None:
+    """Each teacher on the agenda learns the date of the session, in her language."""
+    for item in await sessions.items(s):
+        if item.user_id is None:  # an erased person's kept row: no account to tell
+            continue
+        app = await sessions.repo.application(item.application_id)
+        locale = await locale_of(session, item.user_id, settings.default_locale)
+        number = (app.number if app else None) or str(item.application_id)
+        await reach(bot, item.user_id, scheduled_text(partial(i18n.gettext, locale=locale), number, c, s, item))
 
 
 async def panel_text(sessions: SessionService, s: CommissionSession, c: Commission) -> str:
@@ -116,10 +135,10 @@ async def panel_text(sessions: SessionService, s: CommissionSession, c: Commissi
 
 
 STATUS_LABELS = {
-    SessionStatus.DRAFT: "not opened",
-    SessionStatus.OPEN: "open: members mark themselves present",
-    SessionStatus.VOTING: "voting",
-    SessionStatus.CLOSED: "closed",
+    SessionStatus.DRAFT: N_("not opened"),
+    SessionStatus.OPEN: N_("open: members mark themselves present"),
+    SessionStatus.VOTING: N_("voting"),
+    SessionStatus.CLOSED: N_("closed"),
 }
 
 
@@ -185,16 +204,14 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
             return
         await callback.answer(_("Voting is open."))
     elif act == "item":
-        opened = await sessions.open_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0,
-                                          callback.from_user.id)
+        opened = await sessions.open_item(s, row_id_in(callback_data.arg) or 0, callback.from_user.id)
         if not isinstance(opened, AgendaItem):
             await callback.answer(render(opened), show_alert=True)
             return
         await callback.answer(_("The vote is open."))
         await send_ballots(bot, session, settings, i18n, sessions, s, opened)
     elif act == "iclose":
-        closed = await sessions.close_item(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0,
-                                           callback.from_user.id)
+        closed = await sessions.close_item(s, row_id_in(callback_data.arg) or 0, callback.from_user.id)
         if not isinstance(closed, Closed):
             await callback.answer(render(closed), show_alert=True)
             return
@@ -204,8 +221,7 @@ async def secretary_action(callback: CallbackQuery, callback_data: CmCallback, s
             await ask_reason(bot, state, callback.from_user.id, s, closed.item)
             return
     elif act == "reason":
-        target = await sessions.reason_target(s, int(callback_data.arg) if callback_data.arg.isdigit() else 0,
-                                              callback.from_user.id)
+        target = await sessions.reason_target(s, row_id_in(callback_data.arg) or 0, callback.from_user.id)
         if isinstance(target, Message_):
             await callback.answer(render(target), show_alert=True)
             return
@@ -318,8 +334,8 @@ async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: As
 
 def create_router() -> Router:
     router = Router(name="commission_session")
-    router.message.register(session_date, StateFilter(NewSession.date), F.text)
-    router.message.register(reason_text, StateFilter(ReasonForm.text), F.text, ~F.text.startswith("/"))
+    router.message.register(session_date, StateFilter(NewSession.date), NOT_A_COMMAND)
+    router.message.register(reason_text, StateFilter(ReasonForm.text), NOT_A_COMMAND)
     router.callback_query.register(new_session, CmCallback.filter(F.act == "snew"))
     router.callback_query.register(present, CmCallback.filter(F.act == "here"))
     panel = {"spanel", "sopen", "svote", "item", "iclose", "reason", "sclose"}

@@ -32,13 +32,14 @@ class TeacherProfile(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     full_name: Mapped[str | None] = mapped_column(String(200))
-    iin: Mapped[str | None] = mapped_column(String(12), index=True)
+    iin: Mapped[str | None] = mapped_column(String(12), index=True, unique=True)  # one IIN, one account
     role: Mapped[str | None] = mapped_column(String(32))
     teaching_post: Mapped[str | None] = mapped_column(String(32))  # scoring.categories.TeachingPost
     org_type: Mapped[str | None] = mapped_column(String(32))
     org_name: Mapped[str | None] = mapped_column(String(300))
     region: Mapped[str | None] = mapped_column(String(32), index=True)
-    district: Mapped[str | None] = mapped_column(String(200))
+    # The KATO code of her district or city of regional significance (scoring.areas); None until chosen.
+    area_code: Mapped[str | None] = mapped_column(String(9), index=True)
     current_category: Mapped[str | None] = mapped_column(String(32))
     category_valid_until: Mapped[date | None] = mapped_column(Date)
     experience_years: Mapped[int | None] = mapped_column(Integer)

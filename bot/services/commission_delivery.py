@@ -1,5 +1,6 @@
 """Who receives which document of a closed session (§20): the protocol to the secretary and the members,
-each teacher's extract and certificate to the teacher (captioned in their language) and to the secretary."""
+each teacher's extract and certificate to the teacher (captioned in their language, after the decision told
+in words: bot/decision_views.py) and to the secretary."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox import reach_document
+from bot.decision_views import decision_text
+from bot.outbox import reach, reach_document
 from bot.services.commission import CommissionService, utc_now
-from bot.services.commission_docs import DocumentService
+from bot.services.commission_docs import DocumentService, Produced
 from bot.services.notify import locale_of
 from bot.settings import Settings
 from scoring.i18n import N_
-from storage.commission_models import Commission, CommissionSession
+from storage.commission_models import AgendaItem, Commission, CommissionDecision, CommissionSession
+from storage.repositories import ProfileRepository
 
 EXTRACT_CAPTION = N_("Extract from the protocol of the attestation commission «{name}»")
 CERTIFICATE_CAPTION = N_("Your qualification category certificate")
@@ -43,18 +46,32 @@ class DocumentDelivery:
                 continue
             assert p.item is not None
             decision = await self.commissions.repo.decision(p.item.id)
-            teacher = p.item.user_id  # None: they erased their data; the secretary still gets the documents
-            template = EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION
+            if p.item.user_id is not None:  # None: they erased their data; the secretary still gets the documents
+                await self.to_teacher(bot, c, p, p.item.user_id, decision, now)
             for doc in p.documents:
-                if teacher is not None:
-                    locale = await locale_of(self.session, teacher, self.settings.default_locale)
-                    await reach_document(bot, teacher, doc, self.i18n.gettext(template, locale=locale).format(
-                        name=c.name))
                 if c.secretary_user_id is not None:
                     await reach_document(bot, c.secretary_user_id, doc)
-            if decision is not None and teacher is not None:
-                if p.kind == "extract":
-                    decision.extract_sent_at = now
-                else:
-                    decision.certificate_sent_at = now
         await self.session.flush()
+
+    async def to_teacher(self, bot: Bot, c: Commission, p: Produced, teacher: int,
+                         decision: CommissionDecision | None, now: datetime) -> None:
+        """The teacher's extract (with the decision told in words) or certificate, captioned in their language."""
+        assert p.item is not None
+        locale = await locale_of(self.session, teacher, self.settings.default_locale)
+        if p.kind == "extract" and decision is not None:
+            await self.tell_decision(bot, c, p.item, teacher, decision, locale)
+        template = EXTRACT_CAPTION if p.kind == "extract" else CERTIFICATE_CAPTION
+        for doc in p.documents:
+            await reach_document(bot, teacher, doc, self.i18n.gettext(template, locale=locale).format(name=c.name))
+        if decision is not None:
+            if p.kind == "extract":
+                decision.extract_sent_at = now
+            else:
+                decision.certificate_sent_at = now
+
+    async def tell_decision(self, bot: Bot, c: Commission, item: AgendaItem, teacher: int,
+                            decision: CommissionDecision, locale: str) -> None:
+        profile = await ProfileRepository(self.session).get(teacher)
+        text = decision_text(lambda msgid: self.i18n.gettext(msgid, locale=locale), c, decision,
+                             item.current_category, profile.category_valid_until if profile is not None else None)
+        await reach(bot, teacher, text)

@@ -21,6 +21,7 @@ from bot.commission_documents import (
 )
 from bot.services.commission import CommissionService, utc_now
 from bot.services.commission_points import PointsService, mean
+from scoring.areas import area_name
 from scoring.categories import AttestationKind, Category, Role
 from scoring.commission import Decision, needs_reason, protocol_group
 from scoring.i18n import N_
@@ -139,7 +140,7 @@ class DocumentService:
                     full_name=item.full_name, category=_label(t, decision.assigned_category), position=row.position,
                     order_number=c.order_number, order_date=c.order_date, decided_on=decision.decided_on,
                     issuer=issuer(t, c), signatory=await self.signatory(t, c),
-                    place=c.district or _region(t, c.region) or c.name,
+                    place=area_name(c.area_code, c.locale) or _region(t, c.region) or c.name,
                     issued_on=decision.decided_on, valid_until=decision.valid_until,
                     number=decision.certificate_number,
                 )
@@ -157,7 +158,7 @@ def _region(t: Translate, region_id: str | None) -> str | None:
 
 def issuer(t: Translate, c: Commission) -> str:
     """The issuing body of App 1: the commission's name and the area it serves (organisation, district, region)."""
-    area = [part for part in (c.organisation, c.district, _region(t, c.region)) if part]
+    area = [part for part in (c.organisation, area_name(c.area_code, c.locale), _region(t, c.region)) if part]
     if not area:
         return c.name
     return f"{c.name} ({', '.join(area)})"

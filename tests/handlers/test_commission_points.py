@@ -216,5 +216,6 @@ async def test_reason_is_asked_required_and_printed_and_certificate_names_chair_
     text = "\n".join(p.text for p in certificate.paragraphs)
     chair = ru("Chair of the commission: {name}").format(name=f"Member {MEMBERS[0]}")
     assert chair in text and "____________" in text
-    issuer = "District attestation commission of Karaganda (Karaganda, " + ru("Karaganda region")
+    # The area it serves, named from the list in the commission's language (its KATO code is stored).
+    issuer = "District attestation commission of Karaganda (Караганда, " + ru("Karaganda region")
     assert issuer in text, text

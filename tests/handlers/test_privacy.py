@@ -18,6 +18,7 @@ from bot.i18n import create_i18n
 from bot.settings import Settings
 from handlers.onboarding import where_data_live
 from scoring import retention
+from storage.checklist_models import Essay, UploadedFile
 from storage.commission_models import (
     AgendaItem,
     Commission,
@@ -28,7 +29,7 @@ from storage.commission_models import (
 )
 from storage.models import TeacherProfile, User
 from tests.conftest import Harness, texts
-from tests.handlers.attestation_helpers import make_teacher, pdf
+from tests.handlers.attestation_helpers import make_teacher
 from tests.handlers.test_onboarding import start_and_consent
 
 I18N = create_i18n("kk")
@@ -45,7 +46,7 @@ def tr(message: str, locale: str, **params: object) -> str:
 async def seed_decision(h: Harness, teacher: int, session_status: str = "closed") -> None:
     """The teacher was decided on in session No. 1 of a district commission, held on 10.12.2025."""
     async with h.app.sessions() as s:
-        s.add(Commission(id=1, level="district", name="Commission K", region="karaganda", district="Karaganda",
+        s.add(Commission(id=1, level="district", name="Commission K", region="karaganda",
                          order_number="1", order_date=date(2025, 9, 1), term_end=date(2026, 9, 1), locale="ru",
                          secretary_user_id=900, secretary_name="Secretary", created_by=1))
         await s.flush()
@@ -151,21 +152,30 @@ def occurrences(files: dict[str, bytes], value: str) -> list[str]:
     return [name for name, data in files.items() if any(form in data for form in forms)]
 
 
-async def onboard_and_fill(h: Harness, user_id: int) -> None:
+OTHER = {"name": "Серікбаева Дана Маратқызы", "iin": "861120350007", "email": "dana.s@example.kz",
+         "phone": "+77017770022", "file": "other-file"}
+PERSON = {"name": NAME, "iin": IIN, "email": "zhadyra.k@example.kz", "phone": "+77015550011", "file": "person-file"}
+
+
+async def onboard_and_fill(h: Harness, user_id: int, who: dict[str, str]) -> None:
     """A teacher who typed their name and IIN, then left an essay and a file: their data in many pages."""
     user = h.user(user_id)
     await start_and_consent(h, user)
-    await h.text(user, NAME)
-    await h.text(user, IIN)
+    await h.text(user, who["name"])
+    await h.text(user, who["iin"])
     async with h.app.sessions() as s:
         profile = await s.get(TeacherProfile, user_id)
-        assert profile is not None and profile.iin == IIN
-        profile.email, profile.phone = "zhadyra.k@example.kz", "+77015550011"
+        assert profile is not None and profile.iin == who["iin"]  # typed, through the real onboarding
+        profile.email, profile.phone = who["email"], who["phone"]
+        s.add(UploadedFile(user_id=user_id, item_id="courses", file_id=f"F-{who['file']}", file_unique_id=who["file"],
+                           file_name="courses.pdf", kind="document", uploaded_at=NOW))
+        s.add(Essay(user_id=user_id, text=f"{who['name']}. " + "сөз " * 270, words=272, source="text",
+                    updated_at=NOW))
         await s.commit()
-    await h.text(user, "/checklist")
-    await h.send(user, document=pdf("person-file"))
-    await h.text(user, "/essay")
-    await h.text(user, f"{NAME}. " + "сөз " * 270)
+
+
+def traces(who: dict[str, str]) -> tuple[str, ...]:
+    return who["name"], who["iin"], who["email"], who["phone"], f"F-{who['file']}"
 
 
 async def sqlite_built_without_secure_delete(h: Harness) -> None:
@@ -182,20 +192,16 @@ async def sqlite_built_without_secure_delete(h: Harness) -> None:
 async def test_an_erased_iin_and_name_are_nowhere_in_the_database_files(harness: Harness,
                                                                         settings: Settings) -> None:
     await sqlite_built_without_secure_delete(harness)
-    await onboard_and_fill(harness, 510)
-    await onboard_and_fill(harness, 511)  # someone else, who stays
+    await onboard_and_fill(harness, 510, PERSON)
+    await onboard_and_fill(harness, 511, OTHER)  # someone else, who stays
     assert occurrences(database_files(settings), IIN)  # the test looks where the data are
     await harness.text(harness.user(510), "/delete_me")
     await harness.press(harness.user(510), DeleteMeCallback(confirm=True).pack())
-    async with harness.app.sessions() as s:
-        assert await s.get(TeacherProfile, 511) is not None
-    # 511 has the same name and IIN in this test: erase them too, then nothing of either may be left.
-    await harness.text(harness.user(511), "/delete_me")
-    await harness.press(harness.user(511), DeleteMeCallback(confirm=True).pack())
     files = database_files(settings)
     assert set(files) == {"bot.db", "bot.db-wal", "bot.db-shm"}  # the WAL now holds only what came after
-    for value in (IIN, NAME, "zhadyra.k@example.kz", "+77015550011", "F-person-file"):
+    for value in traces(PERSON):
         assert occurrences(files, value) == [], value
+    assert [v for v in traces(OTHER) if not occurrences(files, v)] == []  # the other teacher's data are all there
 
 
 async def test_without_emptying_the_wal_the_erased_iin_is_still_in_the_files(
@@ -206,7 +212,7 @@ async def test_without_emptying_the_wal_the_erased_iin_is_still_in_the_files(
         return True
 
     monkeypatch.setattr("bot.services.erasure.empty_wal", keep_the_wal)
-    await onboard_and_fill(harness, 512)
+    await onboard_and_fill(harness, 512, PERSON)
     await harness.text(harness.user(512), "/delete_me")
     await harness.press(harness.user(512), DeleteMeCallback(confirm=True).pack())
     assert occurrences(database_files(settings), IIN) == ["bot.db-wal"]

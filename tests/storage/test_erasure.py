@@ -56,7 +56,7 @@ DECIDED_ON, WORKED_ON, SECRETARY_ON = date(2025, 12, 10), date(2026, 3, 2), date
 
 
 def commission(cid: int, name: str, secretary: int | None, secretary_name: str | None, by: int) -> Commission:
-    return Commission(id=cid, level="district", name=name, region="karaganda", district="Karaganda",
+    return Commission(id=cid, level="district", name=name, region="karaganda",
                       order_number=f"{cid}-к", order_date=date(2025, 9, 1), term_end=date(2026, 9, 1), locale="ru",
                       secretary_user_id=secretary, secretary_name=secretary_name, created_by=by)
 
@@ -92,7 +92,7 @@ def person_rows() -> list[Any]:
     return [
         User(id=PERSON, locale="kk", is_active=True),
         TeacherProfile(user_id=PERSON, consent_at=NOW, full_name=NAME, iin=IIN, role="teacher", org_name="School No. 7",
-                       region="karaganda", district="Karaganda", email=EMAIL, phone=PHONE),
+                       region="karaganda", email=EMAIL, phone=PHONE),
         FsmRecord(key=f"fsm:42:{PERSON}:{PERSON}:default", state="ProfileForm:email", data={"draft": NAME}),
         UploadedFile(id=1, user_id=PERSON, item_id="courses", file_id=FILE_ID, file_unique_id="u-person",
                      file_name="courses.pdf", kind="document", uploaded_at=NOW),
@@ -162,7 +162,7 @@ def person_rows() -> list[Any]:
         SentReminder(user_id=PERSON, kind="window_close", academic_year=2026, occasion="7", status="sent"),
         ReminderPreference(user_id=PERSON, muted=True),
         ApplicationWindow(academic_year=2026, opens_on=date(2026, 9, 1), closes_on=date(2026, 12, 31), set_by=PERSON),
-        EssayTopics(academic_year=2026, topics=["Topic"], set_by=PERSON, updated_at=NOW),
+        EssayTopics(academic_year=2026, locale="kk", topics=["Topic"], set_by=PERSON, updated_at=NOW),
     ]
 
 
