@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     # how often it looks for due reminders.
     scheduler_enabled: bool = True
     reminder_check_minutes: int = Field(default=5, ge=1, le=60)
+    # A department's own DOCX templates of the protocol, extract and certificate (and PDF fallback fonts in its
+    # fonts/ subfolder); any template it lacks is the bot's own (bot/document_templates).
+    document_templates_dir: Path | None = None
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -499,6 +499,19 @@ def tally(votes: Mapping[int, Choice], chair: int | None, voters: int,
     return Tally(Outcome.NO_MAJORITY, None, dict(counts), cast, voters, majority)
 
 
+def decision_basis(outcome: Outcome, count: int, cast: int, voters: int, majority: Majority) -> Message:
+    """What a recorded decision rests on, for the protocol and the extract (§18)."""
+    params = {"count": count, "cast": cast, "voters": voters, "abstained": max(voters - cast, 0)}
+    if outcome is Outcome.CHAIR_DECIDED:
+        return Message(N_("The votes were split evenly, {count} to {count}, with {voters} members present voting; "
+                          "the chair's vote decided (§18)."), params)
+    if majority is Majority.PRESENT:
+        return Message(N_("{count} of the {voters} members present voted for this decision; {abstained} abstained or "
+                          "did not vote. A majority of the members present decides (§18)."), params)
+    return Message(N_("{count} of the {cast} votes cast were for this decision ({voters} members present, {abstained} "
+                      "abstained). A majority of the votes cast decides (§18)."), params)
+
+
 # --- who votes -------------------------------------------------------------------------------------
 
 
