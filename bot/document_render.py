@@ -217,7 +217,7 @@ class Pdf:
         """A signature line: who, their name, a blank to sign on with its caption under it."""
         self.font(10)
         with self.pdf.table(col_widths=(45, 30, 25), borders_layout="NONE", first_row_as_headings=False,
-                            line_height=5, v_align="BOTTOM") as table:
+                            line_height=5, v_align="BOTTOM", text_align="LEFT") as table:
             row = table.row()
             row.cell(self.text(role))
             row.cell(self.text(name))
@@ -226,20 +226,20 @@ class Pdf:
         pdf = self.pdf
         width = pdf.w - pdf.l_margin - pdf.r_margin
         pdf.set_x(pdf.l_margin + width * 0.75)
-        pdf.cell(width * 0.25, 3, self.text(signature), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(2)
+        pdf.multi_cell(width * 0.25, 3, self.text(signature), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(3)
 
     def seal(self, label: str) -> None:
         """The place for the seal: a dashed circle with its label inside."""
         pdf = self.pdf
-        radius = 15.0
+        radius = 17.0
         centre_x, centre_y = pdf.l_margin + radius + 5, pdf.get_y() + radius + 2
         pdf.set_dash_pattern(dash=1.2, gap=1.2)
         pdf.circle(x=centre_x, y=centre_y, radius=radius)
         pdf.set_dash_pattern()
-        self.font(8)
-        pdf.set_xy(centre_x - radius, centre_y - 2.5)
-        pdf.cell(radius * 2, 5, self.text(label), align="C")
+        self.font(7)
+        pdf.set_xy(centre_x - radius + 3, centre_y - 3)
+        pdf.multi_cell(radius * 2 - 6, 3, self.text(label), align="C")
         pdf.set_xy(pdf.l_margin, centre_y + radius + 4)
 
     def output(self) -> bytes:

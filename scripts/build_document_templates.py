@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from docx.table import Table
@@ -66,6 +66,21 @@ def para(doc: DocumentObject, text: str, *, align: str = "left", bold: bool = Fa
         run.font.size = Pt(size)
 
 
+def widths(table: Table, centimetres: tuple[float, ...]) -> None:
+    """Fixed column widths (Word and LibreOffice both honour them only with autofit off)."""
+    table.autofit = False
+    for column, width in zip(table.columns, centimetres, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
+def small(table: Table, row: int, col: int, text: str, size: float = 8) -> None:
+    paragraph = table.cell(row, col).paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run(text).font.size = Pt(size)
+
+
 def heading(doc: DocumentObject, text: str, level: int = 2) -> None:
     doc.add_heading(text, level=level)
 
@@ -87,24 +102,35 @@ def looped_table(doc: DocumentObject, header: list[str] | None, cells: list[str]
     return table
 
 
+COLUMN_WIDTHS = {  # centimetres on a landscape A4 page with 2 cm margins (25.7 cm)
+    TEACHER_COLUMNS: (1.2, 5, 3.5, 3, 4, 4, 4),
+    (*TEACHER_COLUMNS, "reason"): (1, 4.5, 3, 2.7, 3.3, 3.3, 3.3, 4.5),
+    LEADER_COLUMNS: (1.2, 5, 3.5, 3.8, 3.8, 3.8, 4.5),
+}
+
+
 def decision_table(doc: DocumentObject, group: str, columns: tuple[str, ...]) -> None:
     heading(doc, f"{{{{ {group}.title }}}}", level=2)
     header = [f"{{{{ columns.{'current_leader' if c == 'current' and 'decision' in columns else c} }}}}"
               for c in columns]
-    looped_table(doc, header, [f"{{{{ r.{c} }}}}" for c in columns], f"r in {group}.rows")
+    table = looped_table(doc, header, [f"{{{{ r.{c} }}}}" for c in columns], f"r in {group}.rows")
+    widths(table, COLUMN_WIDTHS[columns])
 
 
 def signatures(doc: DocumentObject) -> None:
-    looped_table(doc, None, ["{{ s.role }}", "{{ s.name }}", "____________ {{ signature }}"], "s in signatures",
-                 borders=False)
+    table = looped_table(doc, None, ["{{ s.role }}", "{{ s.name }}", "____________ {{ signature }}"],
+                         "s in signatures", borders=False)
+    widths(table, (9, 9, 7))
+    table.rows[1].height = Cm(1)  # room to sign
 
 
 def votes(doc: DocumentObject, with_candidate: bool) -> None:
     heading(doc, "{{ votes_title }}")
     para(doc, "{{ note }}")
     keys = ("candidate", "member", "vote", "time") if with_candidate else ("member", "vote", "time")
-    looped_table(doc, [f"{{{{ vote_columns.{k} }}}}" for k in keys], [f"{{{{ v.{k} }}}}" for k in keys],
-                 "v in votes")
+    table = looped_table(doc, [f"{{{{ vote_columns.{k} }}}}" for k in keys], [f"{{{{ v.{k} }}}}" for k in keys],
+                         "v in votes")
+    widths(table, (6, 6, 8.5, 5) if with_candidate else (5, 7.5, 4.5))
 
 
 def protocol(leaders: bool) -> DocumentObject:
@@ -176,6 +202,7 @@ def extract(leaders: bool) -> DocumentObject:
     table = doc.add_table(rows=1, cols=3)
     for col, text in enumerate(("{{ secretary_label }}", "{{ secretary }}", "____________ {{ signature }}")):
         table.cell(0, col).text = text
+    widths(table, (6, 6, 5))
     return doc
 
 
@@ -192,17 +219,19 @@ def certificate() -> DocumentObject:
     para(doc, "{{ valid }}", size=12)
     para(doc, "")
     table = doc.add_table(rows=2, cols=3)
-    for col, text in enumerate(("{{ head_label }}", "{{ signatory }}", "____________")):
+    for col, text in enumerate(("{{ head_label }}", "{{ signatory }}", "____________________")):
         table.cell(0, col).text = text
-    table.cell(1, 2).text = "{{ signatory_caption }}"
+    small(table, 1, 2, "{{ signatory_caption }}", size=7)
+    widths(table, (7, 5, 5))
     para(doc, "")
     seal = doc.add_table(rows=1, cols=1)
     seal.style = "Table Grid"
     seal.alignment = WD_TABLE_ALIGNMENT.LEFT
-    seal.cell(0, 0).width = Cm(3.5)
-    seal.rows[0].height = Cm(3.5)
-    seal.cell(0, 0).paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    seal.cell(0, 0).paragraphs[0].add_run("{{ seal }}").font.size = Pt(9)
+    widths(seal, (4,))
+    seal.rows[0].height = Cm(4)
+    seal.rows[0].height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+    seal.cell(0, 0).vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    small(seal, 0, 0, "{{ seal }}", size=9)
     para(doc, "")
     para(doc, "{{ number_label }} {{ number }}", size=12)
     para(doc, "{{ issued_label }} {{ issued_on }}", size=12)
