@@ -7,7 +7,7 @@ any stored text renders (control characters, scripts DejaVu lacks); a department
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -315,3 +315,42 @@ async def test_generated_documents_are_kept(harness: Harness) -> None:
         kinds = sorted({(d.kind, d.fmt) for d in await s.scalars(select(GeneratedDocument))})
     assert kinds == [("extract", "docx"), ("extract", "pdf"), ("protocol", "docx"), ("protocol", "pdf")]
     assert not [r for r in sent if isinstance(r, SendMessage) and "Traceback" in r.text]
+
+
+# --- files are captioned with what they are and whose ----------------------------------------------
+
+
+async def test_application_files_are_captioned_in_the_readers_language(harness: Harness) -> None:
+    from aiogram.methods import SendPhoto
+    from sqlalchemy import update
+
+    from scoring.documents import BY_ID
+    from storage.checklist_models import Application, UploadedFile
+    from storage.models import User
+
+    sid, items = await voting_session(harness)
+    async with harness.app.sessions() as s:
+        s.add_all([
+            UploadedFile(user_id=TEACHERS[0], item_id="courses", file_id="F-courses", file_unique_id="u1",
+                         file_name="courses.pdf", kind="document", uploaded_at=datetime.now(UTC)),
+            UploadedFile(user_id=TEACHERS[0], item_id="an-item-no-longer-listed", file_id="F-old",
+                         file_unique_id="u2", file_name=None, kind="photo", uploaded_at=datetime.now(UTC)),
+        ])
+        await s.execute(update(Application).where(Application.user_id == TEACHERS[0]).values(
+            snapshot={"files": {"courses": ["F-courses"], "an-item-no-longer-listed": ["F-old"]}}))
+        await s.execute(update(User).where(User.id == MEMBERS[1]).values(locale="ru"))
+        await s.commit()
+        app_id = await s.scalar(select(Application.id).where(Application.user_id == TEACHERS[0]))
+    sent = await harness.press(harness.user(SECRETARY), cm("files", int(app_id or 0)))
+    captions = [r.caption for r in sent if isinstance(r, SendDocument | SendPhoto)]
+    assert captions == [k("{item}: {applicant}", item=k(BY_ID["courses"].title), applicant="Teacher 301"),
+                        k("{item}: {applicant}", item=k("A document of the application"), applicant="Teacher 301")]
+    # A member who may vote opens the same files from the ballot, captioned in their own language.
+    await harness.press(harness.user(SECRETARY), cm("item", sid, str(items[0])))
+    sent = await harness.press(harness.user(MEMBERS[1]), cm("vfiles", sid, str(items[0])))
+    captions = [r.caption for r in sent if isinstance(r, SendDocument | SendPhoto)]
+    assert captions[0] == ru("{item}: {applicant}", item=ru(BY_ID["courses"].title), applicant="Teacher 301")
+    assert all("courses" not in (c or "") and "an-item" not in (c or "") for c in captions)
+    # Someone who may not vote on the candidate does not get them.
+    outsider = await harness.press(harness.user(999), cm("vfiles", sid, str(items[0])))
+    assert not [r for r in outsider if isinstance(r, SendDocument | SendPhoto)]
