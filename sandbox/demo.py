@@ -525,8 +525,8 @@ def guide(user_url: Callable[[int], str]) -> list[str]:
         "    8. The protocol (App 2: attendance, quorum, the votes, signature lines of those present; DOCX and PDF) "
         "reaches the secretary",
         "       and the members; each teacher gets the extract (App 3) with the votes it refers to.",
-        f"    9. Once the order assigning the categories is signed: «{t('📜 Enter the order assigning the categories')}»"
-        " (the panel or /agenda)",
+        "    9. Once the order assigning the categories is signed: "
+        f"«{t('📜 Enter the order assigning the categories')}» (the panel or /agenda)",
         "       → its number, date, issuing body and the head who signs → each teacher gets the certificate (App 1).",
         "   10. Admin: /stats — where the year stands, in numbers and a chart.",
         f"  A teacher's own way: {teachers('ready')[0].full_name} sends /submit; the application appears in the "
