@@ -253,7 +253,7 @@ async def panel_keyboard(sessions: SessionService, s: CommissionSession) -> Inli
     if status is SessionStatus.OPEN:
         return grid([button(_("🗳 Start voting"), "svote", s.id), button(_("🔄 Refresh"), "spanel", s.id)])
     if status is SessionStatus.CLOSED:
-        if await sessions.awaiting_order(await sessions.commission_of(s)) and s.certificates_issued_at is None:
+        if s.certificates_issued_at is None and await sessions.certificates_due(s):
             return grid([button(_("📜 Enter the order assigning the categories"), "order", s.id)])
         return None
     buttons = []

@@ -30,9 +30,15 @@ from tests.handlers.commission_helpers import (
     MEMBERS,
     SECRETARY,
     TEACHERS,
+    agenda,
     cast_votes,
     cm,
+    elect_chair,
+    full_commission,
+    latest_session,
+    teacher_with_application,
     today,
+    today_text,
     voting_session,
 )
 
@@ -354,3 +360,42 @@ async def test_application_files_are_captioned_in_the_readers_language(harness: 
     # Someone who may not vote on the candidate does not get them.
     outsider = await harness.press(harness.user(999), cm("vfiles", sid, str(items[0])))
     assert not [r for r in outsider if isinstance(r, SendDocument | SendPhoto)]
+
+
+async def test_a_session_with_a_teacher_and_a_head_issues_app_2_and_app_12(harness: Harness) -> None:
+    cid = await full_commission(harness)
+    await elect_chair(harness, cid)
+    apps = [await teacher_with_application(harness, TEACHERS[0]),
+            await teacher_with_application(harness, TEACHERS[1], role="head", teaching_post=None,
+                                           current_category="head_3", claimed_category="head_2")]
+    secretary = harness.user(SECRETARY)
+    await harness.text(secretary, "/agenda")
+    for app_id in apps:
+        await harness.press(secretary, cm("acc", app_id))
+    await harness.press(secretary, cm("snew", cid))
+    await harness.text(secretary, today_text())
+    sid = (await latest_session(harness)).id
+    await harness.press(secretary, cm("sopen", sid))
+    for member in MEMBERS:
+        await harness.press(harness.user(member), cm("here", sid))
+    await harness.press(secretary, cm("svote", sid))
+    items = [i.id for i in await agenda(harness, sid)]
+    for item, category in zip(items, ("expert", "head_2"), strict=True):
+        await harness.press(secretary, cm("item", sid, str(item)))
+        await cast_votes(harness, sid, item, MEMBERS, cat=category)
+        await harness.press(secretary, cm("iclose", sid, str(item)))
+    before = len(harness.session.requests)
+    await harness.press(secretary, cm("sclose", sid))
+    sent = harness.session.requests[before:]
+    names = sorted(r.document.filename for r in docs(sent, SECRETARY, "protocol"))  # type: ignore[union-attr]
+    assert names == [f"protocol-{cid}-1-app12.docx", f"protocol-{cid}-1-app12.pdf", f"protocol-{cid}-1.docx",
+                     f"protocol-{cid}-1.pdf"]
+    text2, _tables = docx_text(of_kind(docs(sent, SECRETARY, f"protocol-{cid}-1."), "docx"))
+    text12, tables12 = docx_text(of_kind(docs(sent, SECRETARY, f"protocol-{cid}-1-app12"), "docx"))
+    assert ru("Appendix 2") in text2 and "Teacher 302" not in text2 and "Teacher 301" in text2
+    assert ru("Appendix 12") in text12 and "Teacher 301" not in text12
+    assert tables12[0][0][-1] == ru("Commission's decision") and tables12[0][1][1] == "Teacher 302"
+    extract = docx_text(of_kind(docs(sent, TEACHERS[1], "extract"), "docx"))[0]
+    assert ru("Appendix 13") in extract
+    assert ru("Extract from the minutes No. {number} of {date} of the session of the attestation commission",
+              number=1, date=day(today())) in extract
