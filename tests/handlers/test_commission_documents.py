@@ -27,6 +27,7 @@ from storage.migrate import upgrade
 from tests.conftest import Harness, last_markup_data, texts
 from tests.fakes import RecordingSession
 from tests.handlers.commission_helpers import (
+    ADMIN,
     MEMBERS,
     SECRETARY,
     TEACHERS,
@@ -224,6 +225,10 @@ async def test_the_order_date_is_checked_and_the_flow_can_be_cancelled(harness: 
     forged = await harness.press(harness.user(MEMBERS[0]), cm("order", sid))
     assert [getattr(r, "text", None) for r in forged] == [
         k("Only the commission's secretary or an administrator records the order.")]
+    card = await harness.text(harness.user(ADMIN), "/commissions")
+    assert cm("order", sid) in last_markup_data(card)
+    by_admin = await harness.press(harness.user(ADMIN), cm("order", sid))
+    assert last_markup_data(by_admin) == [cm("cancel", sid, "order")]
 
 
 async def test_the_next_order_offers_the_previous_issuer_and_signatory(harness: Harness) -> None:
