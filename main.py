@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 
 from aiogram import Bot
@@ -14,7 +15,10 @@ from aiohttp import web
 from bot.app import Application, create_application, create_bot
 from bot.background import start_background
 from bot.commands import register_commands
+from bot.inbox import UpdateRunner
+from bot.polling import DurablePolling
 from bot.settings import Settings, get_settings
+from bot.webhook import WebhookEndpoint
 from storage.migrate import upgrade
 
 log = logging.getLogger("attestation-bot")
@@ -24,6 +28,12 @@ BOT_TOKEN is not set, so the bot cannot talk to Telegram. To run it against Tele
 in Telegram for a token (/newbot), put it in a file named .env next to main.py \
 (BOT_TOKEN=123456:ABC-your-token) or export BOT_TOKEN=... in the shell, and run `make run` again; \
 to use another Bot API server, also set BOT_API_URL (see README.md).
+"""
+
+NO_SECRET_HELP = """\
+WEBHOOK_URL is set but WEBHOOK_SECRET is not: anyone who learns the URL could send the bot updates. \
+Set WEBHOOK_SECRET to a long random string (Telegram sends it back with every update), or set \
+WEBHOOK_ALLOW_NO_SECRET=true if a proxy in front of the bot checks the callers itself.
 """
 
 SANDBOX_NOTE = """\
@@ -43,43 +53,56 @@ async def prepare(settings: Settings) -> tuple[Application, Bot]:
 async def run_polling(settings: Settings) -> None:
     app, bot = await prepare(settings)
     background = start_background(app, bot)
+    polling = DurablePolling(UpdateRunner(app.dispatcher, bot, app.sessions), bot,
+                             allowed_updates=app.dispatcher.resolve_used_update_types())
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, polling.stop)
     try:
         await register_commands(bot, app.i18n)
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("Long polling %s", settings.bot_api_url)
-        # aiogram stops polling cleanly on SIGINT/SIGTERM (handle_signals=True).
-        await app.dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+        await polling.run()
     finally:
         await background.stop()
+        await bot.session.close()
         await app.close()
 
 
+def webhook_secret(settings: Settings) -> str | None:
+    """The secret Telegram must send; without one, webhook mode starts only when explicitly allowed."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    if not settings.webhook_allow_no_secret:
+        raise SystemExit(NO_SECRET_HELP)
+    log.warning("Webhook without WEBHOOK_SECRET: anyone who learns the URL can send the bot updates")
+    return None
+
+
 def run_webhook(settings: Settings) -> None:
-    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-
+    secret = webhook_secret(settings)
     app, bot = asyncio.run(prepare(settings))
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-
+    runner = UpdateRunner(app.dispatcher, bot, app.sessions)
     background = None
 
     async def on_startup(_: web.Application) -> None:
         nonlocal background
         background = start_background(app, bot)
+        await runner.replay()
         await register_commands(bot, app.i18n)
         assert settings.webhook_url is not None
-        await bot.set_webhook(settings.webhook_url, secret_token=secret, drop_pending_updates=False)
+        await bot.set_webhook(settings.webhook_url, secret_token=secret, drop_pending_updates=False,
+                              allowed_updates=app.dispatcher.resolve_used_update_types())
 
     async def on_shutdown(_: web.Application) -> None:
+        await runner.drain()
         if background is not None:
             await background.stop()
+        await bot.session.close()
         await app.close()
 
     web_app = web.Application()
-    # SimpleRequestHandler answers 401 when X-Telegram-Bot-Api-Secret-Token does not match.
-    SimpleRequestHandler(dispatcher=app.dispatcher, bot=bot, secret_token=secret).register(
-        web_app, path=settings.webhook_path
-    )
-    setup_application(web_app, app.dispatcher, bot=bot)
+    WebhookEndpoint(runner, bot, secret).register(web_app, settings.webhook_path)
     web_app.on_startup.append(on_startup)
     web_app.on_shutdown.append(on_shutdown)
     # run_app turns SIGINT/SIGTERM into a graceful shutdown.

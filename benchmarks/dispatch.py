@@ -30,10 +30,21 @@ from aiogram.types import CallbackQuery, Chat, Contact, Message, MessageEntity, 
 from bot.app import create_application
 from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from bot.settings import Settings
+from scoring.iin import check_digit
 from storage.migrate import upgrade
 from tests.fakes import RecordingSession
 
-VALID_IIN = "850315300019"
+
+def iin_of(user_id: int) -> str:
+    """A valid IIN of each simulated teacher's own (one IIN belongs to one account): the serial digits are
+    the id's last four, the century digit (men, women) and the day of birth vary until the check digit exists."""
+    for day in range(1, 29):
+        for century in "34":
+            first_eleven = f"8503{day:02d}{century}{user_id % 10_000:04d}"
+            digit = check_digit(first_eleven)
+            if digit is not None:
+                return first_eleven + str(digit)
+    raise AssertionError(user_id)
 ids = itertools.count(1)
 
 
@@ -58,7 +69,7 @@ def teacher_script(user: User) -> Iterator[Update]:
     yield message(user, "x")  # invalid name
     yield message(user, "Ахметова Айгуль")
     yield message(user, "12345")  # invalid IIN
-    yield message(user, VALID_IIN)
+    yield message(user, iin_of(user.id))
     yield message(user, "teacher")  # text where a button is expected
     yield press(user, ChoiceCallback(field="role", value="teacher").pack())
     yield press(user, ChoiceCallback(field="teaching_post", value="subject").pack())

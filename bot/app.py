@@ -61,9 +61,10 @@ def create_dispatcher(
     # moves out to the database middleware, so it is held until that transaction commits.
     dp = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation(), disable_fsm=True,
                     fsm_storage=storage)
-    dp.update.outer_middleware(DatabaseMiddleware(sessions, settings, isolation, dp.fsm))
+    dp.update.outer_middleware(DatabaseMiddleware(sessions, settings, isolation, dp.fsm, i18n))
     dp.update.outer_middleware(dp.fsm)
     UserLocaleMiddleware(i18n).setup(dp)
+    dp.message.outer_middleware(__import__("bot.text_input").text_input.TextInputMiddleware())
     dp.include_routers(
         common.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),

@@ -9,6 +9,7 @@ BROADCAST_RATE and one message per second per chat.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aiogram import Bot
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -44,6 +45,6 @@ def start_background(app: Application, bot: Bot) -> Background:
     if app.settings.scheduler_enabled:
         service = ReminderService(bot, app.sessions, app.i18n, app.settings, limiter=limiter)
         scheduler = start_scheduler(service, app.settings)
-    outbox = OutboxDeliverer(bot, app.sessions)
+    outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds))
     outbox.start()
     return Background(sender, scheduler, outbox)

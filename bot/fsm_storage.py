@@ -6,6 +6,7 @@ embedded default must need nothing but the database the bot already has.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -24,6 +25,24 @@ from storage.models import FsmRecord
 # transaction: one commit per update, and no second writer fighting SQLite's single write lock.
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 _SEEN = "fsm_records"
+# The most one conversation step may keep, as UTF-8 JSON. Steps hold ids, choices and a few typed texts
+# (each bounded where it is typed: the essay draft and the broadcast texts, the largest, stay under 48 KiB);
+# anything larger is a defect, refused here before it reaches the database.
+MAX_DATA_BYTES = 64 * 1024
+
+
+class FsmDataTooLarge(ValueError):
+    """FSM data over MAX_DATA_BYTES. Raised by set_data before anything is written: the update fails,
+    its transaction is rolled back (the step keeps what it had), and the error handler answers the person."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"FSM data of {size} bytes is over the limit of {MAX_DATA_BYTES} bytes")
+        self.size = size
+
+
+def data_size(data: Mapping[str, Any]) -> int:
+    """The size of FSM data as stored text (UTF-8 JSON); values JSON cannot hold count as their str()."""
+    return len(json.dumps(dict(data), ensure_ascii=False, default=str).encode())
 
 
 class SqlStorage(BaseStorage):
@@ -81,6 +100,9 @@ class SqlStorage(BaseStorage):
         return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
+        size = data_size(data)
+        if size > MAX_DATA_BYTES:
+            raise FsmDataTooLarge(size)
         await self._upsert(self._key(key), {"data": dict(data)})
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiogram.fsm.state import State, StatesGroup
 
+from bot.text_input import max_length
 from scoring import eligibility, regions
 from scoring.categories import (
     DEPUTY_LADDER,
@@ -30,6 +31,7 @@ from scoring.categories import (
 from scoring.i18n import N_, Message
 from scoring.iin import InvalidIin, validate_iin
 from scoring.profile import Profile
+from scoring.units import Unit, without_unit
 from storage.models import TeacherProfile
 
 NONE_VALUE = "none"
@@ -67,19 +69,24 @@ class Question:
 
 
 # --- parsers -------------------------------------------------------------------------------------
+# Every limit of a typed answer is its column's length: what a parser accepts is what can be stored.
 
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
-_DATE_RE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+_DATE_RE = re.compile(r"^([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})$")
+_DIGITS_RE = re.compile(r"^[0-9]+$")
+_PHONE_RE = re.compile(r"^\+?[0-9]{5,15}$")  # E.164: at most 15 digits
+MAX_EXPERIENCE_YEARS = 60
 
 
 def parse_full_name(text: str) -> str:
     words = text.split()
-    if len(words) < 2 or len(text) > 200 or not all(_NAME_RE.match(w) for w in words):
+    if (len(words) < 2 or len(" ".join(words)) > max_length(TeacherProfile.full_name)
+            or not all(_NAME_RE.match(w) for w in words)):
         raise InvalidAnswer(Message(N_(
             "Please send your full name as in your identity document: surname and first name "
-            "(and patronymic, if you have one), letters only."
-        )))
+            "(and patronymic, if you have one), letters only, at most {max} characters."
+        ), {"max": max_length(TeacherProfile.full_name)}))
     return " ".join(w[:1].upper() + w[1:] for w in words)
 
 
@@ -90,11 +97,19 @@ def parse_iin(text: str) -> str:
         raise InvalidAnswer(error.message) from None
 
 
-def parse_free_text(text: str) -> str:
-    value = " ".join(text.split())
-    if not 2 <= len(value) <= 300:
-        raise InvalidAnswer(Message(N_("Please send a name between 2 and 300 characters long.")))
-    return value
+def free_text(column: Any, low: int = 2) -> Callable[[str], str]:
+    """A name typed into `column` (organisation, district): from `low` characters to the column's length,
+    with at least one letter or digit (a row of dots is not a name)."""
+    high = max_length(column)
+
+    def parse(text: str) -> str:
+        value = " ".join(text.split())
+        if not low <= len(value) <= high or not any(ch.isalnum() for ch in value):
+            raise InvalidAnswer(Message(N_("Please send a name between {min} and {max} characters long."),
+                                        {"min": low, "max": high}))
+        return value
+
+    return parse
 
 
 def parse_date(text: str) -> date:
@@ -118,23 +133,39 @@ def parse_past_date(text: str) -> date:
     return value
 
 
-def _int_between(low: int, high: int) -> Callable[[str], int]:
+def years_between(low: int, high: int) -> Callable[[str], int]:
+    """A whole number of years, the unit allowed ("12", "12 жыл", "12 лет"); a number out of the range is
+    refused as such, however many digits it has."""
     def parse(text: str) -> int:
-        value = text.strip()
-        if not value.isdigit() or not low <= int(value) <= high:
+        value = without_unit(text, Unit.YEARS)
+        if not _DIGITS_RE.match(value):
             raise InvalidAnswer(Message(
                 N_("Please send a whole number of years from {low} to {high}."), {"low": low, "high": high}
             ))
-        return int(value)
+        # Compared by length first: int() of thousands of digits is refused by Python itself.
+        significant = value.lstrip("0") or "0"
+        if len(significant) > len(str(high)) or not low <= int(significant) <= high:
+            raise InvalidAnswer(Message(
+                N_("That is out of range: the number of years is from {low} to {high}."), {"low": low, "high": high}
+            ))
+        return int(significant)
 
     return parse
 
 
 def parse_email(text: str) -> str:
     value = text.strip()
-    if len(value) > 254 or not _EMAIL_RE.match(value):
+    if len(value) > max_length(TeacherProfile.email) or not _EMAIL_RE.match(value):
         raise InvalidAnswer(Message(N_("That does not look like an e-mail address, e.g. name@mail.kz.")))
     return value.lower()
+
+
+def parse_phone(number: str) -> str | None:
+    """The phone of a shared contact as +digits; None when it is not a phone number (a forged contact)."""
+    value = "".join(number.split())
+    if not _PHONE_RE.match(value):
+        return None
+    return "+" + value.lstrip("+")
 
 
 # --- options -------------------------------------------------------------------------------------
@@ -205,17 +236,20 @@ QUESTIONS: tuple[Question, ...] = (
              applies=_is_teacher),
     Question("org_type", N_("Type of organisation"), N_("What type of organisation do you work in?"),
              Kind.CHOICE, options=_enum_options(OrgType)),
-    Question("org_name", N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT, parse_free_text),
+    Question("org_name", N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT,
+             free_text(TeacherProfile.org_name)),
     Question("region", N_("Region"), N_("Your region or city of republican significance:"), Kind.CHOICE,
              options=_region_options, columns=2),
-    Question("district", N_("District"), N_("Your district or city:"), Kind.TEXT, parse_free_text),
+    Question("district", N_("District"), N_("Your district or city:"), Kind.TEXT,
+             free_text(TeacherProfile.district)),
     Question("current_category", N_("Current category"), N_("Your current qualification category:"),
              Kind.CHOICE, options=_current_options),
     Question("category_valid_until", N_("Category valid until"),
              N_("Until what date is your current category valid? (DD.MM.YYYY)"), Kind.TEXT, parse_date,
              applies=_holds_category),
     Question("experience_years", N_("Pedagogical experience, years"),
-             N_("How many full years of pedagogical experience do you have?"), Kind.TEXT, _int_between(0, 60)),
+             N_("How many full years of pedagogical experience do you have?"), Kind.TEXT,
+             years_between(0, MAX_EXPERIENCE_YEARS)),
     Question("education", N_("Education"), N_("Your education:"), Kind.CHOICE, options=_enum_options(Education)),
     Question("claimed_category", N_("Claimed category"), N_("Which category are you applying for?"),
              Kind.CHOICE, options=_claimed_options),
@@ -229,7 +263,7 @@ QUESTIONS: tuple[Question, ...] = (
              options=_early_options, applies=_relevant("early_requirements")),
     Question("production_experience_years", N_("Production experience, years"),
              N_("How many of the last years have you worked in production by your profile?"), Kind.TEXT,
-             _int_between(0, 60), applies=_relevant("production_experience")),
+             years_between(0, MAX_EXPERIENCE_YEARS), applies=_relevant("production_experience")),
     Question("certificates", N_("Certificates"),
              N_("Do you hold any of these certificates? Tick them, then press Done (or Done with none)."),
              Kind.MULTI, options=_certificate_options, applies=_relevant("certificates")),

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# An indicator's number and its rating are small; anything else is forged (and refused by the factory).
+SmallNumber = Annotated[int, Field(ge=0, le=999)]
 
 
 class ScoreCallback(CallbackData, prefix="sc"):
@@ -16,5 +22,5 @@ class ScoreCallback(CallbackData, prefix="sc"):
 class ObservationCallback(CallbackData, prefix="ob"):
     """Rating `rating` of indicator number `index` of the observation sheet being filled in."""
 
-    index: int
-    rating: int
+    index: SmallNumber
+    rating: SmallNumber

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     webhook_path: str = "/webhook"
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    # Without WEBHOOK_SECRET anyone who finds the URL can post updates; allowed only when said so.
+    webhook_allow_no_secret: bool = False
     # Optional override of scoring/rules.toml (assumed numbers and interpretations).
     rules_file: Path | None = None
     log_level: str = "INFO"
@@ -49,6 +51,9 @@ class Settings(BaseSettings):
     # Reminders (issue 6): run the APScheduler job in this process (turn off on extra workers), and
     # how often it looks for due reminders.
     scheduler_enabled: bool = True
+    # A message whose sender died is sent by another process once its claim is this old; keep it above
+    # the 20 s a delivery may spend retrying, or a live sender could be overtaken (a duplicate).
+    outbox_lease_seconds: float = Field(default=120.0, gt=0)
     reminder_check_minutes: int = Field(default=5, ge=1, le=60)
     # A department's own DOCX templates of the protocol, extract and certificate (and PDF fallback fonts in its
     # fonts/ subfolder); any template it lacks is the bot's own (bot/document_templates).

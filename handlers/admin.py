@@ -6,24 +6,25 @@ Every handler re-checks `is_admin`: commands can be typed and callback data forg
 
 from __future__ import annotations
 
-import contextlib
 from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcast_views import STATUS_LABELS, control_keyboard, progress_text
 from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
+from bot.deferred import after_commit
 from bot.keyboards import grid
 from bot.services.broadcast import BroadcastSender
 from bot.settings import Settings
+from bot.text_input import NOT_A_COMMAND, max_length
 from bot.views import answer_stale
 from scoring.categories import Category
 from scoring.i18n import N_
@@ -39,10 +40,14 @@ from storage.broadcast_repository import (
     SEGMENT_REGION,
     BroadcastRepository,
 )
-from storage.models import User
+from storage.models import TeacherProfile
 
 # Telegram's limit for one text message.
 MAX_TEXT = 4096
+# A district or an organisation is matched against the profiles' column: a longer one matches no one.
+SEGMENT_TEXT_MAX = {
+    SEGMENT_DISTRICT: max_length(TeacherProfile.district), SEGMENT_ORG: max_length(TeacherProfile.org_name),
+}
 
 SEGMENT_LABELS: dict[str, str] = {
     SEGMENT_ALL: N_("All teachers"),
@@ -166,8 +171,8 @@ async def choose_segment(
         await answer_stale(callback)
         return
     kind, value = callback_data.kind, callback_data.value
-    if kind not in SEGMENT_LABELS:
-        await callback.answer(_("This button is no longer valid."), show_alert=True)
+    if kind not in SEGMENT_LABELS or (value and not _valid_value(kind, value)):
+        await answer_stale(callback)
         return
     await callback.answer()
     if kind in SEGMENTS_WITHOUT_VALUE:
@@ -180,10 +185,8 @@ async def choose_segment(
         await callback.message.answer(prompt)
     elif not value:
         await callback.message.answer(_("Choose one:"), reply_markup=value_keyboard(kind))
-    elif _valid_value(kind, value):
-        await preview(callback.message, state, session, kind, value)
     else:
-        await callback.message.answer(_("This button is no longer valid."))
+        await preview(callback.message, state, session, kind, value)
 
 
 async def got_segment_text(message: Message, state: FSMContext, session: AsyncSession, is_admin: bool = False) -> None:
@@ -196,11 +199,26 @@ async def got_segment_text(message: Message, state: FSMContext, session: AsyncSe
         await message.answer(_("Please send the name as text."))
         return
     kind = (await state.get_data()).get("kind")
-    if kind not in (SEGMENT_DISTRICT, SEGMENT_ORG):
+    if kind not in SEGMENT_TEXT_MAX:
         await state.set_state(BroadcastForm.segment)
         await message.answer(_("Who should receive it?"), reply_markup=segment_keyboard())
         return
+    if len(value) > SEGMENT_TEXT_MAX[kind]:
+        await message.answer(_("The name is too long: {n} characters, at most {max}. Please shorten it.").format(
+            n=len(value), max=SEGMENT_TEXT_MAX[kind]))
+        return
     await preview(message, state, session, kind, value)
+
+
+async def buttons_wanted(message: Message, state: FSMContext, is_admin: bool = False) -> None:
+    """Typed text while the composer waits for a segment or the confirmation: the buttons, again."""
+    if not is_admin:
+        await state.clear()
+        await refuse(message)
+        return
+    await message.answer(_("Please choose one of the buttons above."))
+    if await state.get_state() == BroadcastForm.segment.state:
+        await message.answer(_("Who should receive it?"), reply_markup=segment_keyboard())
 
 
 def _segment_description(kind: str, value: str | None) -> str:
@@ -224,9 +242,12 @@ async def preview(message: Message, state: FSMContext, session: AsyncSession, ki
     await state.update_data(kind=kind, value=value)
     await state.set_state(BroadcastForm.confirm)
     data = await state.get_data()
+    # Each text as its own message: each may be as long as one message can be.
+    await message.answer(data["text_kk"])
+    await message.answer(data["text_ru"])
     await message.answer(
-        _("Segment: {segment}\nRecipients: {count}\n\nKazakh:\n{kk}\n\nRussian:\n{ru}").format(
-            segment=_segment_description(kind, value), count=count, kk=data["text_kk"], ru=data["text_ru"]),
+        _("Segment: {segment}\nRecipients: {count}\n\nThe Kazakh and the Russian text are the two messages above.")
+        .format(segment=_segment_description(kind, value), count=count),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
             InlineKeyboardButton(text=_("✅ Send to {count}").format(count=count),
                                  callback_data=BroadcastConfirmCallback(confirm=True).pack()),
@@ -237,7 +258,7 @@ async def preview(message: Message, state: FSMContext, session: AsyncSession, ki
 
 async def confirm(
     callback: CallbackQuery, callback_data: BroadcastConfirmCallback, state: FSMContext, session: AsyncSession,
-    db_user: User, settings: Settings, is_admin: bool = False, broadcast_sender: BroadcastSender | None = None,
+    settings: Settings, is_admin: bool = False, broadcast_sender: BroadcastSender | None = None,
 ) -> None:
     if not is_admin:
         await state.clear()
@@ -252,20 +273,16 @@ async def confirm(
         return
     repo = BroadcastRepository(session)
     broadcast = await repo.create(
-        created_by=callback.from_user.id, admin_locale=db_user.locale or settings.default_locale,
+        created_by=callback.from_user.id, admin_locale=get_i18n().current_locale,
         text_kk=data["text_kk"], text_ru=data["text_ru"], kind=data["kind"], value=data.get("value"),
         default_locale=settings.default_locale,
     )
-    counts = await repo.counts(broadcast.id)
-    progress = await callback.message.answer(
-        progress_text(_, broadcast, counts, None, settings.broadcast_rate), reply_markup=control_keyboard(_, broadcast)
-    )
-    await repo.set_progress_message(broadcast.id, progress.chat.id, progress.message_id)
-    # Commit before waking the sender, so it sees the queue.
-    await session.commit()
+    # The sender posts the progress message itself (it needs the message's id to edit it later).
+    await repo.set_progress_message(broadcast.id, callback.message.chat.id, None)
     await callback.answer(_("Broadcast #{id} queued.").format(id=broadcast.id))
     if broadcast_sender is not None:
-        broadcast_sender.wake()
+        # Once committed, so the sender sees the queue.
+        after_commit(broadcast_sender.wake)
 
 
 # --- progress and control --------------------------------------------------------------------------
@@ -311,27 +328,25 @@ async def control(
     elif action == "refresh":
         changed = True
     else:
-        await callback.answer(_("This button is no longer valid."), show_alert=True)
+        await answer_stale(callback)
         return
     broadcast = await repo.get(broadcast_id)
     if broadcast is None:
         await callback.answer(_("This broadcast no longer exists."), show_alert=True)
         return
-    await session.commit()
     if not changed:
         await callback.answer(_("Not possible now: the broadcast is {status}.").format(
             status=_(STATUS_LABELS[BroadcastStatus(broadcast.status)])), show_alert=True)
     else:
         await callback.answer()
     if action == "resume" and changed and broadcast_sender is not None:
-        broadcast_sender.wake()
+        after_commit(broadcast_sender.wake)
     if isinstance(callback.message, Message):
-        # "message is not modified" (a refresh with no news) is not an error worth showing.
-        with contextlib.suppress(TelegramBadRequest):
-            await callback.message.edit_text(
-                progress_text(_, broadcast, await repo.counts(broadcast_id), None, settings.broadcast_rate),
-                reply_markup=control_keyboard(_, broadcast),
-            )
+        # A refresh with no news is Telegram's "message is not modified": the outbox counts it as done.
+        await callback.message.edit_text(
+            progress_text(_, broadcast, await repo.counts(broadcast_id), None, settings.broadcast_rate),
+            reply_markup=control_keyboard(_, broadcast),
+        )
 
 
 def create_router() -> Router:
@@ -339,9 +354,11 @@ def create_router() -> Router:
     router = Router(name="admin")
     router.message.register(broadcast_command, Command("broadcast"))
     router.message.register(broadcast_status, Command("broadcast_status"))
-    router.message.register(got_text_kk, StateFilter(BroadcastForm.text_kk))
-    router.message.register(got_text_ru, StateFilter(BroadcastForm.text_ru))
-    router.message.register(got_segment_text, StateFilter(BroadcastForm.segment_text))
+    # The composer takes anything but a command: /help, /cancel, /stats… typed here run as commands.
+    router.message.register(got_text_kk, StateFilter(BroadcastForm.text_kk), NOT_A_COMMAND)
+    router.message.register(got_text_ru, StateFilter(BroadcastForm.text_ru), NOT_A_COMMAND)
+    router.message.register(got_segment_text, StateFilter(BroadcastForm.segment_text), NOT_A_COMMAND)
+    router.message.register(buttons_wanted, StateFilter(BroadcastForm.segment, BroadcastForm.confirm), NOT_A_COMMAND)
     router.callback_query.register(choose_segment, BroadcastSegmentCallback.filter(),
                                    StateFilter(BroadcastForm.segment))
     router.callback_query.register(confirm, BroadcastConfirmCallback.filter(), StateFilter(BroadcastForm.confirm))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
@@ -13,11 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import checklist_views as views
 from bot.attestation_callbacks import ChecklistCallback
+from bot.callbacks import row_id_in
 from bot.i18n import render
 from bot.services.checklist import AddResult, ChecklistService, Clock, Incoming, check_upload, utc_now
+from bot.text_input import max_length
 from bot.views import answer_stale
 from scoring.documents import BY_ID, formats_label
-from storage.checklist_models import Application
+from storage.checklist_models import Application, UploadedFile
 from storage.models import TeacherProfile
 
 
@@ -126,7 +130,8 @@ async def on_button(
         return
     now = clock()
     if action == "rm":
-        if not callback_data.arg.isdigit() or await service.remove_file(user_id, int(callback_data.arg)) is None:
+        file_id = row_id_in(callback_data.arg)
+        if file_id is None or await service.remove_file(user_id, file_id) is None:
             await callback.answer(_("This file is no longer attached."), show_alert=True)
             return
     elif action == "clear":
@@ -146,10 +151,17 @@ async def on_button(
     await _render_card(callback, service, item.id, state)
 
 
+def _fitting(value: str | None, column: Any) -> str | None:
+    """A file's name or type as its column can hold it: a longer name keeps its end (the extension)."""
+    limit = max_length(column)
+    return value if value is None or len(value) <= limit else "…" + value[-(limit - 1):]
+
+
 def incoming_of(message: Message) -> Incoming | None:
     if message.document is not None:
         d = message.document
-        return Incoming(d.file_id, d.file_unique_id, False, d.file_name, d.mime_type, d.file_size)
+        return Incoming(d.file_id, d.file_unique_id, False, _fitting(d.file_name, UploadedFile.file_name),
+                        _fitting(d.mime_type, UploadedFile.mime_type), d.file_size)
     if message.photo:
         p = message.photo[-1]  # the largest size
         return Incoming(p.file_id, p.file_unique_id, True, None, "image/jpeg", p.file_size)

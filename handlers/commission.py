@@ -20,6 +20,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import user_id_in
 from bot.commission_callbacks import CmCallback, InviteRoleCallback
 from bot.i18n import render
 from bot.keyboards import LANGUAGE_NAMES, grid
@@ -29,6 +30,7 @@ from bot.services.commission_card import card, file_caption, submitted_files
 from bot.services.commission_session import SessionService
 from bot.services.notify import locale_of, notify, route_and_notify
 from bot.settings import Settings
+from bot.text_input import NOT_A_COMMAND, max_length
 from bot.views import answer_stale
 from handlers import commission_points, commission_session
 from handlers.commission_session import (
@@ -47,7 +49,10 @@ from scoring.config import default_rules
 from scoring.i18n import N_
 from scoring.i18n import Message as RuleMessage
 from scoring.regions import REGIONS, region_by_id
-from storage.commission_models import Commission, InviteKind
+from storage.commission_models import Commission, CommissionMember, InviteKind
+
+# The documents a refusal names go into the teacher's notice (App 7), which must fit one message.
+REFUSAL_DOCUMENTS_MAX = 2000
 
 
 class NewCommission(StatesGroup):
@@ -87,8 +92,25 @@ async def commission_new(message: Message, state: FSMContext, is_admin: bool) ->
         await message.answer(_("Only administrators create commissions."))
         return
     await state.set_state(NewCommission.level)
-    await message.answer(_("Level of the commission (§13):"), reply_markup=grid(
-        [button(_(level.label), "lvl", arg=level.value) for level in CommissionLevel] + [cancel_button("new")]))
+    await message.answer(_("Level of the commission (§13):"), reply_markup=level_keyboard())
+
+
+def level_keyboard() -> InlineKeyboardMarkup:
+    return grid([button(_(level.label), "lvl", arg=level.value) for level in CommissionLevel]
+                + [cancel_button("new")])
+
+
+def region_keyboard() -> InlineKeyboardMarkup:
+    return grid([button(_(r.label), "reg", arg=r.id) for r in REGIONS] + [cancel_button("new")], 2)
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return grid([button(name, "lang", arg=code) for code, name in LANGUAGE_NAMES.items()] + [cancel_button("new")])
+
+
+def roles_keyboard() -> InlineKeyboardMarkup:
+    return grid([InlineKeyboardButton(text=_(r.label), callback_data=InviteRoleCallback(role=r.value).pack())
+                 for r in MemberRole])
 
 
 async def pick_level(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool) -> None:
@@ -108,17 +130,18 @@ async def pick_level(callback: CallbackQuery, callback_data: CmCallback, state: 
                                     reply_markup=cancel_markup("new"))
 
 
-async def text_between(message: Message, low: int, high: int, refusal: str) -> str | None:
+async def text_between(message: Message, low: int, high: int) -> str | None:
     """The typed text when its length fits, else None after telling the person what is expected."""
     text = (message.text or "").strip()
     if low <= len(text) <= high:
         return text
-    await message.answer(refusal)
+    await message.answer(_("Please send it as text, {min} to {max} characters (this was {n}).").format(
+        min=low, max=high, n=len(text)))
     return None
 
 
 async def got_name(message: Message, state: FSMContext) -> None:
-    name = await text_between(message, 3, 300, _("Send the name as text, 3 to 300 characters."))
+    name = await text_between(message, 3, max_length(Commission.name))
     if name is None:
         return
     await state.update_data(name=name)
@@ -127,8 +150,7 @@ async def got_name(message: Message, state: FSMContext) -> None:
         await ask_order_number(message, state)
         return
     await state.set_state(NewCommission.region)
-    await message.answer(_("Region it serves:"), reply_markup=grid(
-        [button(_(r.label), "reg", arg=r.id) for r in REGIONS] + [cancel_button("new")], 2))
+    await message.answer(_("Region it serves:"), reply_markup=region_keyboard())
 
 
 async def pick_region(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool) -> None:
@@ -149,7 +171,7 @@ async def pick_region(callback: CallbackQuery, callback_data: CmCallback, state:
 
 
 async def got_district(message: Message, state: FSMContext) -> None:
-    district = await text_between(message, 2, 200, _("Send the district as text, 2 to 200 characters."))
+    district = await text_between(message, 2, max_length(Commission.district))
     if district is None:
         return
     await state.update_data(district=district)
@@ -162,7 +184,7 @@ async def got_district(message: Message, state: FSMContext) -> None:
 
 
 async def got_organisation(message: Message, state: FSMContext) -> None:
-    organisation = await text_between(message, 2, 300, _("Send the name as text, 2 to 300 characters."))
+    organisation = await text_between(message, 2, max_length(Commission.organisation))
     if organisation is None:
         return
     await state.update_data(organisation=organisation)
@@ -177,7 +199,7 @@ async def ask_order_number(message: Message, state: FSMContext) -> None:
 
 
 async def got_order_number(message: Message, state: FSMContext) -> None:
-    number = await text_between(message, 1, 64, _("Send the order number as text, up to 64 characters."))
+    number = await text_between(message, 1, max_length(Commission.order_number))
     if number is None:
         return
     await state.update_data(order_number=number)
@@ -193,8 +215,7 @@ async def got_order_date(message: Message, state: FSMContext) -> None:
         return
     await state.update_data(order_date=when.isoformat())
     await state.set_state(NewCommission.language)
-    await message.answer(_("Language of the commission's documents:"), reply_markup=grid(
-        [button(name, "lang", arg=code) for code, name in LANGUAGE_NAMES.items()] + [cancel_button("new")]))
+    await message.answer(_("Language of the commission's documents:"), reply_markup=language_keyboard())
 
 
 async def pick_language(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool,
@@ -318,16 +339,17 @@ async def chair_choice(callback: CallbackQuery, callback_data: CmCallback, sessi
                        settings: Settings, is_admin: bool) -> None:
     svc = service(session, settings)
     c = await svc.get(callback_data.ref)
-    if c is None or not callback_data.arg.isdigit():
+    candidate = user_id_in(callback_data.arg)
+    if c is None or candidate is None:
         await answer_stale(callback)
         return
     if callback_data.act == "setchair":
         if not is_admin:
             await callback.answer(_("Only administrators record the chair."), show_alert=True)
             return
-        result = await svc.record_chair(c, int(callback_data.arg))
+        result = await svc.record_chair(c, candidate)
     else:
-        result = await svc.vote_chair(c, callback.from_user.id, int(callback_data.arg))
+        result = await svc.vote_chair(c, callback.from_user.id, candidate)
     await callback.answer(render(result), show_alert=True)
 
 
@@ -342,7 +364,8 @@ async def remove_member(callback: CallbackQuery, callback_data: CmCallback, sess
     if not is_admin:
         await callback.answer(_("Only administrators change the members of a commission."), show_alert=True)
         return
-    if c is None or (callback_data.act != "rmm" and not callback_data.arg.isdigit()):
+    user_id = user_id_in(callback_data.arg)
+    if c is None or (callback_data.act != "rmm" and user_id is None):
         await answer_stale(callback)
         return
     assert callback.bot is not None
@@ -356,7 +379,7 @@ async def remove_member(callback: CallbackQuery, callback_data: CmCallback, sess
                                         reply_markup=grid([button(m.full_name, "rmmask", c.id, str(m.user_id))
                                                            for m in members] + [cancel_button("rmm", c.id)]))
         return
-    user_id = int(callback_data.arg)
+    assert user_id is not None
     member = await svc.repo.member(c.id, user_id)
     if member is None:
         await callback.answer(_("This person is not a member of the commission."), show_alert=True)
@@ -396,10 +419,8 @@ async def join_start(message: Message, command: CommandObject, state: FSMContext
                                "and the protocol and does not vote (§17).").format(name=c.name))
         await ask_name_or_join(message.bot, message.from_user.id, state, session, settings)
         return
-    roles = [InlineKeyboardButton(text=_(r.label), callback_data=InviteRoleCallback(role=r.value).pack())
-             for r in MemberRole]
     await message.answer(_("You are invited to be a member of «{name}». What is your role in the commission?")
-                         .format(name=c.name), reply_markup=grid(roles))
+                         .format(name=c.name), reply_markup=roles_keyboard())
 
 
 async def join_role(callback: CallbackQuery, callback_data: InviteRoleCallback, state: FSMContext,
@@ -431,8 +452,9 @@ async def ask_name_or_join(bot: Bot | None, user_id: int, state: FSMContext, ses
 async def join_name(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
     assert message.from_user is not None and message.bot is not None
     name = " ".join((message.text or "").split())
-    if not 3 <= len(name) <= 200 or name.startswith("/"):
-        await message.answer(_("Send your full name as text, 3 to 200 characters."))
+    longest = min(max_length(CommissionMember.full_name), max_length(Commission.secretary_name))
+    if not 3 <= len(name) <= longest:
+        await message.answer(_("Send your full name as text, {min} to {max} characters.").format(min=3, max=longest))
         return
     await finish_join(message.bot, message.from_user.id, name, state, session, settings)
 
@@ -623,7 +645,7 @@ async def toggle_ground(callback: CallbackQuery, callback_data: CmCallback, stat
 async def refuse_documents(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
                            i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
-    documents = await text_between(message, 3, 2000, _("Name the documents as text, 3 to 2000 characters."))
+    documents = await text_between(message, 3, REFUSAL_DOCUMENTS_MAX)
     if documents is None:
         return
     data = await state.get_data()
@@ -673,19 +695,40 @@ async def cancel(callback: CallbackQuery, callback_data: CmCallback, state: FSMC
     await strip_buttons(callback)
 
 
+async def buttons_wanted(message: Message, state: FSMContext) -> None:
+    """Typed text (or a file) where a step wants one of its buttons: said, and the buttons shown again."""
+    current = await state.get_state()
+    data = await state.get_data()
+    steps: dict[str | None, tuple[str, InlineKeyboardMarkup]] = {
+        NewCommission.level.state: (_("Level of the commission (§13):"), level_keyboard()),
+        NewCommission.region.state: (_("Region it serves:"), region_keyboard()),
+        NewCommission.language.state: (_("Language of the commission's documents:"), language_keyboard()),
+        Join.role.state: (_("What is your role in the commission?"), roles_keyboard()),
+        Refuse.grounds.state: (_("Choose the grounds for refusal (App 4, item 9):"),
+                               grounds_keyboard(int(data.get("application", 0)), set(data.get("grounds", [])))),
+    }
+    prompt, markup = steps[current]
+    await message.answer(_("Please choose one of the buttons above."))
+    await message.answer(prompt, reply_markup=markup)
+
+
 def create_router() -> Router:
     router = Router(name="commission")
     router.message.register(join_start, CommandStart(deep_link=True, magic=F.args.startswith(INVITE_PREFIX)))
     router.message.register(commission_new, Command("commission_new"))
     router.message.register(commissions_command, Command("commissions"))
     router.message.register(agenda_command, Command("agenda"))
-    router.message.register(got_name, StateFilter(NewCommission.name), F.text)
-    router.message.register(got_district, StateFilter(NewCommission.district), F.text)
-    router.message.register(got_organisation, StateFilter(NewCommission.organisation), F.text)
-    router.message.register(got_order_number, StateFilter(NewCommission.order_number), F.text)
-    router.message.register(got_order_date, StateFilter(NewCommission.order_date), F.text)
-    router.message.register(join_name, StateFilter(Join.name), F.text)
-    router.message.register(refuse_documents, StateFilter(Refuse.documents), F.text)
+    # Text steps take anything but a command (a photo gets the step's refusal; /help still runs).
+    router.message.register(got_name, StateFilter(NewCommission.name), NOT_A_COMMAND)
+    router.message.register(got_district, StateFilter(NewCommission.district), NOT_A_COMMAND)
+    router.message.register(got_organisation, StateFilter(NewCommission.organisation), NOT_A_COMMAND)
+    router.message.register(got_order_number, StateFilter(NewCommission.order_number), NOT_A_COMMAND)
+    router.message.register(got_order_date, StateFilter(NewCommission.order_date), NOT_A_COMMAND)
+    router.message.register(join_name, StateFilter(Join.name), NOT_A_COMMAND)
+    router.message.register(refuse_documents, StateFilter(Refuse.documents), NOT_A_COMMAND)
+    router.message.register(buttons_wanted, StateFilter(NewCommission.level, NewCommission.region,
+                                                        NewCommission.language, Join.role, Refuse.grounds),
+                            NOT_A_COMMAND)
     router.callback_query.register(pick_level, CmCallback.filter(F.act == "lvl"))
     router.callback_query.register(pick_region, CmCallback.filter(F.act == "reg"))
     router.callback_query.register(pick_language, CmCallback.filter(F.act == "lang"))

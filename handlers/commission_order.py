@@ -23,13 +23,16 @@ from bot.keyboards import grid
 from bot.services.commission_delivery import DocumentDelivery
 from bot.services.commission_session import SessionService
 from bot.settings import Settings
+from bot.text_input import NOT_A_COMMAND, max_length
 from bot.views import answer_stale
 from handlers.commission_session import OrderForm, button, cancel_button, cancel_markup, d, parse_date, services
 from scoring.i18n import Message as Message_
 from storage.commission_models import Commission, CommissionSession
 
 FLOW = "order"
-LIMITS = {"number": (1, 64), "issuer": (3, 300), "signatory": (3, 200)}
+LIMITS = {"number": (1, max_length(CommissionSession.order_number)),
+          "issuer": (3, max_length(CommissionSession.order_issuer)),
+          "signatory": (3, max_length(CommissionSession.order_signatory))}
 
 
 async def _target(user_id: int, session_id: int, session: AsyncSession, settings: Settings,
@@ -69,10 +72,15 @@ async def _current(message: Message, state: FSMContext, session: AsyncSession, s
     return found
 
 
-def _typed(message: Message, field: str) -> str | None:
+async def _typed(message: Message, field: str, session_id: int) -> str | None:
+    """The typed text when its length fits the column, else None after saying what is expected."""
     text = " ".join((message.text or "").split())
     low, high = LIMITS[field]
-    return text if low <= len(text) <= high else None
+    if low <= len(text) <= high:
+        return text
+    await message.answer(_("Please send it as text, {min} to {max} characters (this was {n}).").format(
+        min=low, max=high, n=len(text)), reply_markup=cancel_markup(FLOW, session_id))
+    return None
 
 
 async def got_number(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
@@ -80,10 +88,8 @@ async def got_number(message: Message, state: FSMContext, session: AsyncSession,
     found = await _current(message, state, session, settings, is_admin)
     if found is None:
         return
-    number = _typed(message, "number")
+    number = await _typed(message, "number", found[1].id)
     if number is None:
-        await message.answer(_("Send the order number as text, up to 64 characters."),
-                             reply_markup=cancel_markup(FLOW, found[1].id))
         return
     await state.update_data(number=number)
     await state.set_state(OrderForm.date)
@@ -121,10 +127,8 @@ async def got_issuer(message: Message, state: FSMContext, session: AsyncSession,
     found = await _current(message, state, session, settings, is_admin)
     if found is None:
         return
-    issuer = _typed(message, "issuer")
+    issuer = await _typed(message, "issuer", found[1].id)
     if issuer is None:
-        await message.answer(_("Send the name as text, 3 to 300 characters."),
-                             reply_markup=cancel_markup(FLOW, found[1].id))
         return
     await _ask_signatory(message, state, found, issuer)
 
@@ -146,10 +150,8 @@ async def got_signatory(message: Message, state: FSMContext, session: AsyncSessi
     found = await _current(message, state, session, settings, is_admin)
     if found is None:
         return
-    signatory = _typed(message, "signatory")
+    signatory = await _typed(message, "signatory", found[1].id)
     if signatory is None:
-        await message.answer(_("Send the name as text, 3 to 200 characters."),
-                             reply_markup=cancel_markup(FLOW, found[1].id))
         return
     await _confirm(message, state, found[1], signatory)
 
@@ -224,11 +226,10 @@ async def issue(callback: CallbackQuery, callback_data: CmCallback, state: FSMCo
 
 def create_router() -> Router:
     router = Router(name="commission_order")
-    text = (F.text, ~F.text.startswith("/"))
-    router.message.register(got_number, StateFilter(OrderForm.number), *text)
-    router.message.register(got_date, StateFilter(OrderForm.date), *text)
-    router.message.register(got_issuer, StateFilter(OrderForm.issuer), *text)
-    router.message.register(got_signatory, StateFilter(OrderForm.signatory), *text)
+    router.message.register(got_number, StateFilter(OrderForm.number), NOT_A_COMMAND)
+    router.message.register(got_date, StateFilter(OrderForm.date), NOT_A_COMMAND)
+    router.message.register(got_issuer, StateFilter(OrderForm.issuer), NOT_A_COMMAND)
+    router.message.register(got_signatory, StateFilter(OrderForm.signatory), NOT_A_COMMAND)
     router.callback_query.register(order_start, CmCallback.filter(F.act == "order"))
     router.callback_query.register(same_as_before, CmCallback.filter(F.act == "ordsame"))
     router.callback_query.register(issue, CmCallback.filter(F.act == "ordok"))

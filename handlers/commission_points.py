@@ -21,6 +21,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import scoring_views as views
+from bot.callbacks import number_in
 from bot.commission_ballot import MEMBER_TOTAL, OWN_TOTAL, total_line
 from bot.commission_callbacks import PointsCallback
 from bot.i18n import render
@@ -48,7 +49,7 @@ BUTTON_ACTIONS = {"lv", "count", "coauth", "bonus", "kdel"}
 
 
 def _number(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 3 else None
+    return number_in(value, 999)
 
 
 def changed_answer(criterion: Criterion, current: dict[str, Any] | None, action: str, value: str,

@@ -21,6 +21,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import row_id_in
 from bot.commission_ballot import (
     BACK,
     ballot_markup,
@@ -47,6 +48,7 @@ from bot.services.commission_session import (
 )
 from bot.services.notify import locale_of, notify
 from bot.settings import Settings
+from bot.text_input import NOT_A_COMMAND
 from scoring.categories import Category
 from scoring.config import default_rules
 from scoring.i18n import N_
@@ -108,8 +110,8 @@ def d(day: date) -> str:
 
 
 def arg_id(callback_data: CmCallback) -> int:
-    head = callback_data.arg.split(".", 1)[0]
-    return int(head) if head.isdigit() else 0
+    """The row id a panel button carries (before a "." and its key, for "close anyway"); 0 for a forged one."""
+    return row_id_in(callback_data.arg.split(".", 1)[0]) or 0
 
 
 async def edit_other(bot: Bot, chat_id: int, message_id: int, text: str,
@@ -662,9 +664,9 @@ def create_router() -> Router:
     from handlers import commission_order
 
     router = Router(name="commission_session")
-    router.message.register(session_date, StateFilter(NewSession.date), F.text, ~F.text.startswith("/"))
-    router.message.register(changed_date, StateFilter(ChangeDate.date), F.text, ~F.text.startswith("/"))
-    router.message.register(reason_text, StateFilter(ReasonForm.text), F.text, ~F.text.startswith("/"))
+    router.message.register(session_date, StateFilter(NewSession.date), NOT_A_COMMAND)
+    router.message.register(changed_date, StateFilter(ChangeDate.date), NOT_A_COMMAND)
+    router.message.register(reason_text, StateFilter(ReasonForm.text), NOT_A_COMMAND)
     router.callback_query.register(new_session, CmCallback.filter(F.act == "snew"))
     router.callback_query.register(present, CmCallback.filter(F.act == "here"))
     router.callback_query.register(secretary_action, CmCallback.filter(F.act.in_(set(ACTIONS))))

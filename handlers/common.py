@@ -1,19 +1,15 @@
-"""/help, /lang, /cancel, the fallback for anything unexpected, and the error handler."""
+"""/help, /lang, /cancel and the fallback for anything unexpected (failures: bot/middlewares.py)."""
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import Router
-from aiogram.filters import Command, ExceptionTypeFilter
+from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, ErrorEvent, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards
 from bot.views import answer_stale
-
-log = logging.getLogger(__name__)
 
 
 async def help_command(message: Message, is_admin: bool = False) -> None:
@@ -72,27 +68,12 @@ async def unknown_callback(callback: CallbackQuery) -> None:
     await answer_stale(callback)
 
 
-async def on_error(event: ErrorEvent) -> bool:
-    log.exception("Update %s failed", event.update.update_id, exc_info=event.exception)
-    text = _("Sorry, something went wrong on our side. What you saved is kept; please try again.")
-    update = event.update
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.message is not None:
-            await update.message.answer(text)
-    except Exception:  # the error reply itself failing must not hide the original error
-        log.exception("Could not tell the user about the error")
-    return True
-
-
 def create_router() -> Router:
     """A fresh router per Dispatcher (a router can belong to one parent only)."""
     router = Router(name="common")
     router.message.register(help_command, Command("help"))
     router.message.register(lang_command, Command("lang"))
     router.message.register(cancel_command, Command("cancel"))
-    router.errors.register(on_error, ExceptionTypeFilter(Exception))
     return router
 
 

@@ -16,8 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attestation_callbacks import EssayCallback
 from bot.services.checklist import Clock, utc_now
-from bot.services.essay import MAX_ESSAY_FILE_BYTES, EssayService, essay_file_kind, join_parts, parse_topics
+from bot.services.essay import (
+    MAX_ESSAY_FILE_BYTES,
+    MAX_TOPIC_CHARS,
+    MAX_TOPICS_CHARS,
+    EssayService,
+    essay_file_kind,
+    join_parts,
+    parse_topics,
+    topics_fit,
+)
 from bot.settings import Settings
+from bot.text_input import NOT_A_COMMAND, TYPED_TEXT
 from bot.views import answer_stale
 from handlers.checklist import frozen_text
 from scoring.essay import EssayFileError, EssayVerdict
@@ -84,12 +94,26 @@ async def essay_command(
     await message.answer("\n".join(lines), reply_markup=essay_keyboard())
 
 
+def too_long_text(service: EssayService, words: int) -> str:
+    limit = service.draft_limit
+    return _("This is far longer than an essay of {min}–{max} words ({words} words): at most {limit} words can be "
+             "kept as a draft. Please send the essay itself.").format(
+        min=service.rules.essay_min, max=service.rules.essay_max, words=words, limit=limit.words)
+
+
 async def essay_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
     assert message.text is not None
+    service = _service(session, settings)
     parts = list((await state.get_data()).get("parts", []))
+    draft = join_parts([*parts, message.text])
+    if service.draft_limit.exceeded_by(draft):
+        await message.answer(too_long_text(service, service.verdict(draft).words) + "\n" + _(
+            "This message was not added; what you sent before is kept. Press ✅ Done to check it, or ✖ Cancel."),
+            reply_markup=essay_keyboard())
+        return
     parts.append(message.text)
     await state.update_data(parts=parts)
-    words = _service(session, settings).verdict(join_parts(parts)).words
+    words = service.verdict(draft).words
     await message.answer(_("Received: {words} words so far. Send the next part, or press ✅ Done.").format(
         words=words), reply_markup=essay_keyboard())
 
@@ -146,6 +170,9 @@ async def essay_file(
     if not text.strip():
         await message.answer(_("There is no text in this file. Please check it and send it again."))
         return
+    if service.draft_limit.exceeded_by(text):
+        await message.answer(too_long_text(service, service.verdict(text).words))
+        return
     saved = await service.save_text(message.from_user.id, text, kind, clock())
     await state.clear()
     await message.answer(verdict_text(saved.verdict))
@@ -170,6 +197,11 @@ async def topics_command(
     service = _service(session, settings)
     now = clock()
     topics = parse_topics(command.args or "")
+    if not topics_fit(topics):
+        await message.answer(_("Each topic can have at most {each} characters, and all of them together {total} "
+                               "(teachers read them in one message). Please shorten them.").format(
+            each=MAX_TOPIC_CHARS, total=MAX_TOPICS_CHARS))
+        return
     if not topics:
         current = await service.topics(now)
         listing = "\n".join(f"{n}. {t}" for n, t in enumerate(current, 1)) or "—"
@@ -187,7 +219,7 @@ def create_router() -> Router:
     router.message.register(essay_command, Command("essay"))
     router.message.register(topics_command, Command("topics"))
     router.callback_query.register(essay_button, EssayCallback.filter())
-    router.message.register(essay_text, StateFilter(EssayForm.collecting), F.text, ~F.text.startswith("/"))
+    router.message.register(essay_text, StateFilter(EssayForm.collecting), TYPED_TEXT)
     router.message.register(essay_file, StateFilter(EssayForm.collecting), F.document)
-    router.message.register(essay_other, StateFilter(EssayForm.collecting), ~F.text.startswith("/"))
+    router.message.register(essay_other, StateFilter(EssayForm.collecting), NOT_A_COMMAND)
     return router

@@ -22,17 +22,21 @@ from bot.profile_form import (
     field_of,
     next_question,
     option_label,
+    parse_phone,
     state_for,
 )
 from bot.services.profile import ProfileService
 from bot.settings import Settings
+from bot.text_input import NOT_A_COMMAND, TYPED_TEXT
 from bot.views import answer_stale, send_eligibility, send_profile
 from storage.models import TeacherProfile, User
 from storage.repositories import UserRepository
 
 
-async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfile, state: FSMContext) -> None:
-    """Send a question with the keyboard its kind needs, and make it the open one."""
+async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfile, state: FSMContext,
+              ticked: set[str] | None = None) -> None:
+    """Send a question with the keyboard its kind needs, and make it the open one; a multi-select starts
+    from the stored answer, or from `ticked` when it is shown again half-answered."""
     await state.set_state(state_for(question.field))
     text = _(question.prompt)
     if question.kind is Kind.CHOICE:
@@ -41,7 +45,8 @@ async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfil
         await bot.send_message(chat_id, text, reply_markup=markup)
     elif question.kind is Kind.MULTI:
         assert question.options is not None
-        ticked = set(getattr(profile, question.field) or [])
+        if ticked is None:
+            ticked = set(getattr(profile, question.field) or [])
         await state.update_data(ticked=sorted(ticked))
         markup = keyboards.multi_keyboard(question.field, question.options(profile), ticked)
         await bot.send_message(chat_id, text, reply_markup=markup)
@@ -111,7 +116,7 @@ async def choose_language(
 ) -> None:
     assert callback.bot is not None
     if callback_data.code not in SUPPORTED_LOCALES:
-        await callback.answer(_("This button is no longer valid."), show_alert=True)
+        await answer_stale(callback)
         return
     await UserRepository(session).set_locale(db_user, callback_data.code)
     i18n.current_locale = callback_data.code
@@ -169,6 +174,13 @@ async def _open_profile(session: AsyncSession, user_id: int) -> tuple[ProfileSer
     return service, await service.get(user_id)
 
 
+async def ask_again(bot: Bot, chat_id: int, question: Question, profile: TeacherProfile, state: FSMContext) -> None:
+    """Typed text or a file where a button is wanted: say so, and show the question with its buttons again."""
+    await bot.send_message(chat_id, _("Please choose one of the buttons above."))
+    ticked = set((await state.get_data()).get("ticked", [])) if question.kind is Kind.MULTI else None
+    await ask(bot, chat_id, question, profile, state, ticked)
+
+
 async def text_answer(
     message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
 ) -> None:
@@ -181,7 +193,7 @@ async def text_answer(
         return
     question = BY_FIELD[field]
     if question.kind is Kind.CHOICE or question.kind is Kind.MULTI:
-        await message.answer(_("Please choose one of the buttons above."))
+        await ask_again(message.bot, message.chat.id, question, profile, state)
         return
     if question.kind is Kind.CONTACT:
         await message.answer(_("Please use the button below to share your own phone number."),
@@ -189,17 +201,17 @@ async def text_answer(
         return
     assert question.parse is not None
     try:
-        value = question.parse(message.text)
+        upcoming = await service.save_answer(profile, field, question.parse(message.text))
     except InvalidAnswer as error:
         await message.answer(render(error.message))
         return
-    upcoming = await service.save_answer(profile, field, value)
     await advance(message.bot, message.chat.id, profile, upcoming, state, settings)
 
 
 async def contact_answer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
     assert message.bot is not None and message.from_user is not None and message.contact is not None
-    if message.contact.user_id != message.from_user.id:
+    phone = parse_phone(message.contact.phone_number)
+    if message.contact.user_id != message.from_user.id or phone is None:
         await message.answer(_("Please share your own phone number with the button below, not someone else's."),
                              reply_markup=keyboards.contact_keyboard())
         return
@@ -207,27 +219,33 @@ async def contact_answer(message: Message, state: FSMContext, session: AsyncSess
     if profile is None:
         await state.clear()
         return
-    phone = "+" + message.contact.phone_number.lstrip("+")
     upcoming = await service.save_answer(profile, "phone", phone)
     await message.answer(_("Phone number saved."), reply_markup=ReplyKeyboardRemove())
     await advance(message.bot, message.chat.id, profile, upcoming, state, settings)
 
 
-async def unexpected_content(message: Message, state: FSMContext) -> None:
+async def unexpected_content(message: Message, state: FSMContext, session: AsyncSession) -> None:
+    assert message.bot is not None and message.from_user is not None
     field = field_of(await state.get_state())
-    if field == "phone":
+    question = BY_FIELD[field] if field else None
+    if question is not None and question.kind is Kind.CONTACT:
         await message.answer(_("Please use the button below to share your own phone number."),
                              reply_markup=keyboards.contact_keyboard())
+        return
+    profile = await ProfileService(session).get(message.from_user.id)
+    if question is not None and profile is not None and question.kind in (Kind.CHOICE, Kind.MULTI):
+        await ask_again(message.bot, message.chat.id, question, profile, state)
         return
     await message.answer(_("I expected a text answer to the question above. Please type it, or /cancel."))
 
 
 async def _open_question(
-    callback: CallbackQuery, field: str, state: FSMContext, session: AsyncSession,
+    callback: CallbackQuery, field: str, kind: Kind, state: FSMContext, session: AsyncSession,
 ) -> tuple[ProfileService, TeacherProfile, Question] | None:
-    """The question a button answers, if it is the open one; otherwise the button is stale or forged."""
+    """The question a button answers, if it is the open one and of the button's kind (a pick for a
+    single choice, a tick for a multi-select); otherwise the button is stale or forged."""
     service, profile = await _open_profile(session, callback.from_user.id)
-    if profile is None or field_of(await state.get_state()) != field:
+    if profile is None or field_of(await state.get_state()) != field or BY_FIELD[field].kind is not kind:
         await answer_stale(callback)
         return None
     return service, profile, BY_FIELD[field]
@@ -238,14 +256,14 @@ async def choice_answer(
     settings: Settings,
 ) -> None:
     assert callback.bot is not None
-    opened = await _open_question(callback, callback_data.field, state, session)
+    opened = await _open_question(callback, callback_data.field, Kind.CHOICE, state, session)
     if opened is None:
         return
     service, profile, question = opened
     field = question.field
     label = option_label(question, profile, callback_data.value)
     if label is None:
-        await callback.answer(_("This option is not available."), show_alert=True)
+        await answer_stale(callback)
         return
     await callback.answer()
     if callback.message is not None:
@@ -262,7 +280,7 @@ async def toggle_answer(
     settings: Settings,
 ) -> None:
     assert callback.bot is not None
-    opened = await _open_question(callback, callback_data.field, state, session)
+    opened = await _open_question(callback, callback_data.field, Kind.MULTI, state, session)
     if opened is None:
         return
     service, profile, question = opened
@@ -280,7 +298,7 @@ async def toggle_answer(
         await advance(callback.bot, chat_id, profile, upcoming, state, settings)
         return
     if callback_data.value not in dict(options):
-        await callback.answer(_("This option is not available."), show_alert=True)
+        await answer_stale(callback)
         return
     ticked ^= {callback_data.value}
     await state.update_data(ticked=sorted(ticked))
@@ -298,9 +316,9 @@ def create_router() -> Router:
     router.message.register(start, CommandStart())
     router.callback_query.register(choose_language, LanguageCallback.filter())
     router.callback_query.register(consent, ConsentCallback.filter())
-    router.message.register(text_answer, StateFilter(ProfileForm), F.text, ~F.text.startswith("/"))
+    router.message.register(text_answer, StateFilter(ProfileForm), TYPED_TEXT)
     router.message.register(contact_answer, StateFilter(ProfileForm.phone), F.contact)
-    router.message.register(unexpected_content, StateFilter(ProfileForm), ~F.text.startswith("/"))
+    router.message.register(unexpected_content, StateFilter(ProfileForm), NOT_A_COMMAND)
     router.callback_query.register(choice_answer, ChoiceCallback.filter())
     router.callback_query.register(toggle_answer, ToggleCallback.filter())
     return router

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import ReminderMuteCallback, WindowCallback
 from bot.settings import Settings
+from bot.views import answer_stale
 from scoring.calendar import academic_year, default_window
 from scoring.config import default_rules
 from storage.models import User
@@ -129,7 +130,7 @@ async def window_reset(callback: CallbackQuery, callback_data: WindowCallback, s
         await callback.answer(_("This command is for administrators only."), show_alert=True)
         return
     if callback_data.action != "reset":
-        await callback.answer(_("This button is no longer valid."), show_alert=True)
+        await answer_stale(callback)
         return
     await ReminderRepository(session).reset_window(callback_data.year)
     await callback.answer(_("Back to the default window."))

@@ -14,11 +14,13 @@ import logging
 from pathlib import Path
 
 from sandbox.errors import ApiError
+from sandbox.faults import Fault, FaultKind
 from sandbox.params import Upload
 from sandbox.server import BotAPIServer, run_server
 from sandbox.state import RateLimit, RecordedRequest, SimUser
 
-__all__ = ["ApiError", "BotAPIServer", "RateLimit", "RecordedRequest", "SimUser", "Upload", "main", "run_server"]
+__all__ = ["ApiError", "BotAPIServer", "Fault", "FaultKind", "RateLimit", "RecordedRequest", "SimUser", "Upload",
+           "main", "run_server"]
 
 
 async def _serve(host: str, port: int, data_dir: Path | None, rate_limit: RateLimit | None) -> None:

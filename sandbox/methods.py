@@ -213,9 +213,9 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
         # Telegram remembers allowed_updates and applies it to updates created from now on.
         bot.allowed_updates = _allowed_updates(p)
     if offset > 0:
-        bot.pending = [u for u in bot.pending if u["update_id"] >= offset]
+        bot.confirm_before(offset)
     elif offset < 0:
-        bot.pending = bot.pending[offset:]
+        bot.keep_last(-offset)
     bot.poll_generation += 1
     generation = bot.poll_generation
     # An older long poll still waiting must end now with 409, as on Telegram.
@@ -229,7 +229,9 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
             raise conflict("terminated by other getUpdates request; make sure that only one bot instance is "
                            "running")
         if bot.pending:
-            return bot.pending[:limit]
+            batch = bot.pending[:limit]
+            bot.handed_over(batch)
+            return batch
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return []
@@ -254,7 +256,7 @@ async def set_webhook(call: Call) -> bool:
     if not 1 <= max_connections <= 100:
         raise bad_request("bad webhook: max_connections must be between 1 and 100")
     if p.flag("drop_pending_updates"):
-        bot.pending.clear()
+        bot.drop_pending()
     await call.webhooks.start(bot, url=url, secret_token=secret, max_connections=max_connections,
                               ip_address=p.string("ip_address"))
     return True

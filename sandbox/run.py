@@ -44,7 +44,7 @@ class SandboxConfig:
     extra_env: dict[str, str] = field(default_factory=dict)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     # Runs in the child before exec: if the sandbox dies without cleaning up (SIGKILL), the
     # kernel stops the bot too instead of leaving it polling a server that is gone.
     with contextlib.suppress(OSError, AttributeError):
@@ -119,7 +119,7 @@ class Sandbox:
         self.bot = await asyncio.create_subprocess_exec(
             sys.executable, str(ROOT / "main.py"), cwd=ROOT, env=self.bot_env(),
             stdin=asyncio.subprocess.DEVNULL, stdout=output, stderr=asyncio.subprocess.STDOUT,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+            preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
         )
 
     async def wait_ready(self, timeout: float = BOT_READY_TIMEOUT) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import logging
 import mimetypes
 import tempfile
@@ -16,11 +17,12 @@ import aiohttp
 from aiohttp import web
 
 from sandbox.errors import ApiError, not_found
+from sandbox.faults import BAD_GATEWAY_HTML, Fault, FaultKind, Faults, concerned_chat
 from sandbox.files import FileStore, document_json
 from sandbox.methods import METHODS, Call, canonical_name
 from sandbox.page import add_page_routes
 from sandbox.params import Params, Upload, normalize
-from sandbox.state import BotState, RateLimit, RecordedRequest, SimUser, World
+from sandbox.state import BotState, RateLimit, RecordedRequest, Signal, SimUser, World
 from sandbox.webhook import Webhooks
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,9 @@ class BotAPIServer:
     """A Bot API server for any number of bots (one per token) plus simulated users.
 
     Use `await server.start()` (or `async with`) and point aiogram at `server.url`; drive users
-    with the control methods below or the same operations over HTTP under /sandbox/api/.
+    with the control methods below or the same operations over HTTP under /sandbox/api/. Faults
+    (`add_fault`, sandbox/faults.py) make it answer as a misbehaving Telegram; `redeliver` and
+    `deliver_next_twice` deliver an update twice.
     """
 
     def __init__(
@@ -67,9 +71,11 @@ class BotAPIServer:
         self._http: aiohttp.ClientSession | None = None
         self.webhooks = Webhooks(self._client, self._execute_reply)
         self.app = self._build_app()
+        self.faults = Faults()
         self.runner: web.AppRunner | None = None
         self.url = ""
         self._closing = False
+        self._closed = Signal()  # wakes delayed answers, so closing does not wait them out
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -101,6 +107,7 @@ class BotAPIServer:
     async def close(self) -> None:
         await self.webhooks.close(list(self.world.bots.values()))
         self._closing = True
+        self._closed.fire()
         for bot in self.world.bots.values():
             # Wake long polls so the runner can shut down without waiting out their timeouts.
             bot.poll_generation += 1
@@ -140,9 +147,17 @@ class BotAPIServer:
         if name is None:
             return 404, not_found().payload()
         raw = dict(params or {})
+        return await self._run(self._record(token, name, raw), raw, files)
+
+    def _record(self, token: str, name: str, raw: dict[str, Any]) -> RecordedRequest:
         record = RecordedRequest(token, name, {k: _describe(v) for k, v in raw.items()}, time.time())
         self.world.requests.append(record)
         self.world.requests_signal.fire()
+        return record
+
+    async def _run(self, record: RecordedRequest, raw: dict[str, Any],
+                   files: dict[str, Upload] | None) -> tuple[int, dict[str, Any]]:
+        token, name = record.token, record.method
         try:
             values = normalize(raw)
             record.params = {k: _describe(v) for k, v in values.items()}
@@ -199,8 +214,48 @@ class BotAPIServer:
             return _json({"ok": False, "error_code": 413, "description": "Request Entity Too Large"}, 413)
         except ValueError:
             return _json({"ok": False, "error_code": 400, "description": "Bad Request: can't parse JSON"}, 400)
-        status, body = await self.call(token, request.match_info["method"], raw, files)
+        name = canonical_name(request.match_info["method"]) or ""
+        fault = self.faults.take(token, name, concerned_chat(raw, self._callback_user))
+        if fault is not None:
+            return await self._faulted(request, fault, self._record(token, name, raw), raw, files)
+        status, body = await self.call(token, name, raw, files)
         return _json(body, status)
+
+    def _callback_user(self, query_id: str) -> int | None:
+        record = self.world.callbacks.get(query_id)
+        return record.user_id if record is not None else None
+
+    async def _faulted(self, request: web.Request, fault: Fault, record: RecordedRequest, raw: dict[str, Any],
+                       files: dict[str, Upload]) -> web.Response:
+        """Answer one call as the fault says, running it first when the fault lets it take effect."""
+        record.fault = str(fault.kind)
+        with contextlib.suppress(ApiError):
+            record.params = {k: _describe(v) for k, v in normalize(raw).items()}
+        if fault.kind is FaultKind.DELAY and not self._closing:
+            await self._closed.wait(fault.seconds)
+        if not fault.kind.takes_effect:
+            return self._refused(fault, record)
+        status, body = await self._run(record, raw, files)
+        if fault.kind is FaultKind.MALFORMED_JSON:
+            text = json.dumps(body, ensure_ascii=False)
+            return web.Response(status=200, text=text[: len(text) // 2], content_type="application/json")
+        if fault.kind is FaultKind.LOST_ANSWER:
+            if fault.disconnect and request.transport is not None:
+                request.transport.abort()
+                return web.Response()
+            return _json(ApiError(500, "Internal Server Error").payload(), 500)
+        return _json(body, status)
+
+    @staticmethod
+    def _refused(fault: Fault, record: RecordedRequest) -> web.Response:
+        """A fault under which the call does not happen: the answer Telegram (or its proxy) gives."""
+        record.ok = False
+        if fault.kind is FaultKind.BAD_GATEWAY:
+            record.error = "502 Bad Gateway"
+            return web.Response(status=502, text=BAD_GATEWAY_HTML, content_type="text/html")
+        error = fault.refusal()
+        record.error = error.description
+        return _json(error.payload(), error.code)
 
     async def _download(self, request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]
@@ -366,6 +421,53 @@ class BotAPIServer:
     def clear_requests(self) -> None:
         self.world.requests.clear()
 
+    # --- faults and duplicate deliveries (sandbox/faults.py) -------------------------------------
+
+    def add_fault(self, kind: FaultKind | str, *, method: str | None = None, chat_id: int | None = None,
+                  times: int | None = 1, seconds: float | None = None, retry_after: int | None = None,
+                  disconnect: bool = False, token: str | None = None) -> Fault:
+        """Answer the next `times` matching calls (None: every one until cleared) with a fault.
+
+        `method` None or "*" matches every method; `chat_id` the calls about that user's chat
+        (chat_id, user_id, or the presser of the button a callback answer is for); `token` one bot.
+        `seconds` is the delay's length, `retry_after` the 429's; `disconnect` makes a lost answer a
+        dropped connection instead of a 500."""
+        return self.faults.add(kind, method=method, chat_id=chat_id, times=times, seconds=seconds,
+                               retry_after=retry_after, disconnect=disconnect, token=token)
+
+    def fault_rules(self) -> list[Fault]:
+        return self.faults.rules()
+
+    def clear_faults(self, fault_id: int | None = None) -> int:
+        """Remove one fault rule (KeyError if unknown) or all of them; returns how many."""
+        return self.faults.clear(fault_id)
+
+    def faulted(self, method: str | None = None, *, token: str | None = None) -> list[RecordedRequest]:
+        """The calls a fault met (each attempt is one entry), oldest first."""
+        return [r for r in self.requests(method, token=token) if r.fault is not None]
+
+    def updates(self, *, token: str | None = None) -> list[dict[str, Any]]:
+        """The bot's latest updates (up to state.RECENT_UPDATES), oldest first, as delivered."""
+        return [dict(update) for update in self.bot(token).recent.values()]
+
+    def deliveries(self, update_id: int, *, token: str | None = None) -> int:
+        """How often the bot was handed this update: returned by getUpdates, or POSTed and answered 2xx."""
+        return self.bot(token).deliveries[update_id]
+
+    def redeliver(self, update_id: int, *, token: str | None = None) -> dict[str, Any]:
+        """Deliver an update again with the same update_id, even if the bot has confirmed it: the next
+        getUpdates returns it, or the webhook is POSTed it once more."""
+        return self.bot(token).redeliver(update_id)
+
+    def deliver_next_twice(self, count: int = 1, *, token: str | None = None) -> int:
+        """Deliver each of the next `count` new updates twice: the second time once the bot has confirmed
+        the first (getUpdates offset past it, or a 2xx webhook answer). Returns how many are now due."""
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError("count must be a whole number, at least 0")
+        bot = self.bot(token)
+        bot.duplicate_next = count
+        return bot.duplicate_next
+
     def file_content(self, file_id: str) -> bytes:
         record = self.world.files.get(file_id)
         if record is None:
@@ -394,6 +496,13 @@ class BotAPIServer:
         app.router.add_get(f"{api}/files/{{file_id}}", self._h_file)
         app.router.add_get(f"{api}/requests", self._h_requests)
         app.router.add_delete(f"{api}/requests", self._h_clear_requests)
+        app.router.add_get(f"{api}/faults", self._h_faults)
+        app.router.add_post(f"{api}/faults", self._h_add_fault)
+        app.router.add_delete(f"{api}/faults", self._h_clear_faults)
+        app.router.add_delete(f"{api}/faults/{{fault_id}}", self._h_clear_faults)
+        app.router.add_get(f"{api}/updates", self._h_updates)
+        app.router.add_post(f"{api}/updates/duplicate-next", self._h_duplicate_next)
+        app.router.add_post(f"{api}/updates/{{update_id}}/redeliver", self._h_redeliver)
         add_page_routes(app)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         return app
@@ -577,6 +686,50 @@ class BotAPIServer:
     async def _h_clear_requests(self, request: web.Request) -> web.Response:
         self.clear_requests()
         return self._ok(True)
+
+    async def _h_faults(self, request: web.Request) -> web.Response:
+        return self._ok([rule.to_json() for rule in self.fault_rules()])
+
+    async def _h_add_fault(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        unknown = set(body) - {"kind", "method", "chat_id", "times", "seconds", "retry_after", "disconnect", "bot"}
+        if unknown:
+            raise ControlError(f"unknown fields: {', '.join(sorted(unknown))}")
+        if not isinstance(body.get("kind"), str):
+            raise ControlError("kind is required")
+        seconds = body.get("seconds")
+        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float)):
+            raise ControlError("seconds must be a number")
+        rule = self.add_fault(
+            body["kind"], method=body.get("method"), chat_id=body.get("chat_id"), times=body.get("times", 1),
+            seconds=seconds, retry_after=body.get("retry_after"), disconnect=bool(body.get("disconnect", False)),
+            token=self._http_bot(request, body),
+        )
+        return self._ok(rule.to_json())
+
+    async def _h_clear_faults(self, request: web.Request) -> web.Response:
+        fault_id = request.match_info.get("fault_id")
+        if fault_id is None:
+            return self._ok({"removed": self.clear_faults()})
+        if not fault_id.isdigit():
+            raise ControlError("fault id must be an integer")
+        return self._ok({"removed": self.clear_faults(int(fault_id))})
+
+    async def _h_updates(self, request: web.Request) -> web.Response:
+        return self._ok(self.updates(token=self._http_bot(request, {})))
+
+    async def _h_redeliver(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        try:
+            update_id = int(request.match_info["update_id"])
+        except ValueError:
+            raise ControlError("update id must be an integer") from None
+        return self._ok(self.redeliver(update_id, token=self._http_bot(request, body)))
+
+    async def _h_duplicate_next(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        due = self.deliver_next_twice(body.get("count", 1), token=self._http_bot(request, body))
+        return self._ok({"duplicate_next": due})
 
 
 async def run_server(host: str = "127.0.0.1", port: int = 0, data_dir: str | Path | None = None,

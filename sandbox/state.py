@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
+import copy
 import hashlib
 import itertools
 import json
@@ -11,7 +13,7 @@ import re
 import secrets
 import time
 import zlib
-from collections import deque
+from collections import Counter, deque
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from sandbox.formatting import command_entities
 
 # Without an explicit allowed_updates Telegram sends every type except these.
 DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+# How many of a bot's latest updates are kept to be delivered again on request.
+RECENT_UPDATES = 1000
 
 
 class Signal:
@@ -106,13 +110,14 @@ class RecordedRequest:
     method: str  # canonical name, e.g. "sendMessage"
     params: dict[str, Any]
     time: float
-    ok: bool | None = None
+    ok: bool | None = None  # whether the call took effect
     error: str | None = None
+    fault: str | None = None  # the injected fault that met this call (sandbox/faults.py)
 
     def to_json(self, index: int) -> dict[str, Any]:
         return {
             "index": index, "bot_id": bot_id_for(self.token), "method": self.method, "params": self.params,
-            "time": self.time, "ok": self.ok, "error": self.error,
+            "time": self.time, "ok": self.ok, "error": self.error, "fault": self.fault,
         }
 
 
@@ -179,8 +184,13 @@ class BotState:
         self.id = bot_id_for(token)
         self.first_name = "Sandbox Bot"
         self.username = f"sandbox_{self.id}_bot"
-        self.pending: list[dict[str, Any]] = []
+        self.pending: list[dict[str, Any]] = []  # not yet confirmed (getUpdates offset) or acknowledged (webhook)
         self._update_ids = itertools.count(1)
+        self.recent: dict[int, dict[str, Any]] = {}  # the latest updates by id, to deliver again
+        self.duplicate_next = 0  # how many of the next new updates are delivered twice
+        self._twice: set[int] = set()  # ids delivered again once their first delivery is confirmed
+        self._replays: list[dict[str, Any]] = []  # re-deliveries the next getUpdates returns whatever its offset
+        self.deliveries: Counter[int] = Counter()  # update_id → how often it was handed to the bot
         self.updates_signal = Signal()
         self.poll_generation = 0
         self.allowed_updates: list[str] | None = None
@@ -202,13 +212,71 @@ class BotState:
     def add_update(self, update_type: str, payload: dict[str, Any]) -> dict[str, Any] | None:
         if not self.allows(update_type):
             return None
-        update = {"update_id": next(self._update_ids), update_type: payload}
+        update_id = next(self._update_ids)
+        update = {"update_id": update_id, update_type: payload}
+        self.recent[update_id] = update
+        if len(self.recent) > RECENT_UPDATES:
+            del self.recent[next(iter(self.recent))]
+        if self.duplicate_next > 0:
+            self.duplicate_next -= 1
+            self._twice.add(update_id)
         self.pending.append(update)
         self.updates_signal.fire()
         return update
 
+    # --- delivering an update again, as Telegram does when it missed the confirmation -------------
+
+    def redeliver(self, update_id: int) -> dict[str, Any]:
+        """Queue an update once more with the same update_id, in update_id order: polling returns it from
+        the next getUpdates even if its offset has confirmed it already; a webhook POSTs it again."""
+        original = self.recent.get(update_id)
+        if original is None:
+            raise KeyError(f"update {update_id} is not known to the sandbox")
+        again = copy.deepcopy(original)
+        self.pending.insert(bisect.bisect_right(self.pending, update_id, key=lambda u: u["update_id"]), again)
+        self._replays.append(again)
+        self.updates_signal.fire()
+        return again
+
+    def confirm_before(self, offset: int) -> None:
+        """getUpdates with this offset confirms (and forgets) the pending updates before it; a
+        re-delivery not yet returned survives that once."""
+        confirmed = [u for u in self.pending if u["update_id"] < offset and not _among(u, self._replays)]
+        if confirmed:
+            self.pending = [u for u in self.pending if not _among(u, confirmed)]
+            self.confirmed(confirmed)
+
+    def keep_last(self, count: int) -> None:
+        """getUpdates with a negative offset: all but the last `count` updates are forgotten."""
+        if len(self.pending) > count:
+            forgotten, self.pending = self.pending[:-count], self.pending[-count:]
+            self.confirmed(forgotten)
+
+    def handed_over(self, updates: list[dict[str, Any]]) -> None:
+        """getUpdates answered with these, or the webhook POST of one was answered 2xx: counted, and a
+        re-delivery among them now waits for its offset like any other."""
+        self.deliveries.update(u["update_id"] for u in updates)
+        self._replays = [r for r in self._replays if not _among(r, updates)]
+
+    def confirmed(self, updates: list[dict[str, Any]]) -> None:
+        """The bot has these (confirmed by offset, or answered 2xx to the webhook POST)."""
+        self._replays = [r for r in self._replays if not _among(r, updates)]
+        for update in updates:
+            if update["update_id"] in self._twice:
+                self._twice.discard(update["update_id"])
+                self.redeliver(update["update_id"])
+
+    def drop_pending(self) -> None:
+        self.pending.clear()
+        self._replays.clear()
+
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "username": self.username, "first_name": self.first_name, "token": self.token}
+
+
+def _among(update: dict[str, Any], updates: list[dict[str, Any]]) -> bool:
+    # By identity: a re-delivery is a copy with the same update_id as the original.
+    return any(update is other for other in updates)
 
 
 class RateLimiter:

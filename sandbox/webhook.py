@@ -41,7 +41,7 @@ class Webhooks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if drop_pending:
-            bot.pending.clear()
+            bot.drop_pending()
 
     async def close(self, bots: list[BotState]) -> None:
         for bot in bots:
@@ -78,8 +78,10 @@ class Webhooks:
                 await asyncio.sleep(delay)
                 continue
             failures = 0
-            if bot.pending and bot.pending[0] is update:
-                bot.pending.pop(0)
+            # By identity: a re-delivery queued meanwhile may stand before it, with the same update_id.
+            bot.pending = [u for u in bot.pending if u is not update]
+            bot.handed_over([update])
+            bot.confirmed([update])
             if reply is not None:
                 method, params, files = reply
                 await self._execute(bot.token, method, params, files)

@@ -74,6 +74,29 @@ def essay_verdict(words: int, rules: Rules | None = None) -> EssayVerdict:
     )
 
 
+# A draft may run over the range while the teacher pastes and trims it; three times the longest essay is
+# another document pasted by mistake, not a draft of this one.
+DRAFT_FACTOR = 3
+# Characters per word a draft may have: Kazakh and Russian words average about 8 with the space, so
+# this only stops text that is not words (a table, a long link) from filling the draft.
+DRAFT_CHARS_PER_WORD = 12
+
+
+@dataclass(frozen=True)
+class DraftLimit:
+    words: int
+    chars: int
+
+    def exceeded_by(self, text: str) -> bool:
+        return len(text) > self.chars or count_words(text) > self.words
+
+
+def draft_limit(rules: Rules | None = None) -> DraftLimit:
+    """The most a draft essay may hold: DRAFT_FACTOR times the rules' longest essay."""
+    words = (rules or default_rules()).essay_max * DRAFT_FACTOR
+    return DraftLimit(words=words, chars=words * DRAFT_CHARS_PER_WORD)
+
+
 def is_docx(data: bytes) -> bool:
     """A .docx is a zip archive: detect it by the zip magic bytes, not by the file name."""
     return data[:4] == DOCX_MAGIC

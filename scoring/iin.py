@@ -14,6 +14,9 @@ from enum import StrEnum
 from scoring.i18n import N_, Message
 
 IIN_LENGTH = 12
+# No holder of an IIN alive and working was born before this year (the 1800s century digits 1 and 2
+# exist in the standard, but never on a teacher's identity document).
+EARLIEST_BIRTH_YEAR = 1900
 _FIRST_WEIGHTS: tuple[int, ...] = tuple(range(1, 12))
 _SECOND_WEIGHTS: tuple[int, ...] = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
@@ -70,8 +73,11 @@ def check_digit(first_eleven: str) -> int | None:
     return None
 
 
-def validate_iin(text: str) -> IinResult:
-    """Parse an IIN as typed by a person (spaces allowed); raise InvalidIin with the first problem found."""
+def validate_iin(text: str, today: date | None = None) -> IinResult:
+    """Parse an IIN as typed by a person (spaces allowed); raise InvalidIin with the first problem found.
+
+    The birth date must be a real date from 1900 to `today` (default: the system's date).
+    """
     # People copy IINs from documents that group digits with spaces; nothing else is forgiven.
     iin = "".join(text.split())
     if not iin.isascii() or not iin.isdigit():
@@ -101,12 +107,26 @@ def validate_iin(text: str) -> IinResult:
                 {"value": iin[0:6]},
             ),
         ) from None
+    _check_birth(birth, today or date.today())
     if check_digit(iin[:11]) != int(iin[11]):
         raise InvalidIin(
             IinProblem.CHECK_DIGIT,
             Message(N_("The IIN's check digit does not match: please check for a typo.")),
         )
     return IinResult(iin=iin, birth_date=birth, sex=sex)
+
+
+def _check_birth(birth: date, today: date) -> None:
+    if birth > today:
+        raise InvalidIin(IinProblem.BIRTH_DATE, Message(
+            N_("The IIN's birth date ({date}) is in the future: please check the first six digits and the 7th."),
+            {"date": birth.strftime("%d.%m.%Y")},
+        ))
+    if birth.year < EARLIEST_BIRTH_YEAR:
+        raise InvalidIin(IinProblem.BIRTH_DATE, Message(
+            N_("The IIN's birth date ({date}) is before 1900: please check the first six digits and the 7th."),
+            {"date": birth.strftime("%d.%m.%Y")},
+        ))
 
 
 def age_on(birth: date, day: date) -> int:

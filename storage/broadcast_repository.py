@@ -222,7 +222,7 @@ class BroadcastRepository:
 
     # --- admin controls -------------------------------------------------------------------------
 
-    async def set_progress_message(self, broadcast_id: int, chat_id: int, message_id: int) -> None:
+    async def set_progress_message(self, broadcast_id: int, chat_id: int, message_id: int | None) -> None:
         await self._update(
             update(Broadcast).where(Broadcast.id == broadcast_id)
             .values(progress_chat_id=chat_id, progress_message_id=message_id)

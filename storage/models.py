@@ -32,7 +32,7 @@ class TeacherProfile(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     full_name: Mapped[str | None] = mapped_column(String(200))
-    iin: Mapped[str | None] = mapped_column(String(12), index=True)
+    iin: Mapped[str | None] = mapped_column(String(12), index=True, unique=True)  # one IIN, one account
     role: Mapped[str | None] = mapped_column(String(32))
     teaching_post: Mapped[str | None] = mapped_column(String(32))  # scoring.categories.TeachingPost
     org_type: Mapped[str | None] = mapped_column(String(32))
@@ -77,5 +77,6 @@ __all__ = ["Base", "FsmRecord", "TeacherProfile", "Text", "User"]
 from storage import broadcast_models as _broadcast_models  # noqa: E402,F401
 from storage import checklist_models as _checklist_models  # noqa: E402,F401
 from storage import commission_models as _commission_models  # noqa: E402,F401
+from storage import inbox_models as _inbox_models  # noqa: E402,F401
 from storage import outbox_models as _outbox_models  # noqa: E402,F401
 from storage import scoring_models as _scoring_models  # noqa: E402,F401

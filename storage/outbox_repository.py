@@ -1,67 +1,86 @@
-"""The outbox's rows: written with the update, claimed by one deliverer, marked sent or failed."""
+"""The outbox's rows: written with the update, claimed by one deliverer, marked sent, retried or failed."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.commission_models import GeneratedDocument
 from storage.outbox_models import OutboxMessage
+
+
+def _open() -> Any:
+    return and_(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+
+
+def _takeable(now: datetime, lease: timedelta) -> Any:
+    """Unsent, not given up, nobody's live claim on it, and due (no retry time, or it has come)."""
+    return and_(_open(),
+                or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - lease),
+                or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
 
 
 class OutboxRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
+    async def add_many(self, rows: list[tuple[int, str, dict[str, Any]]], now: datetime) -> list[int]:
+        """Rows claimed by the writer (it sends them right after its commit); ids in the order given."""
+        result = await self.session.execute(
+            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
+            [{"user_id": user_id, "method": method, "payload": payload, "created_at": now, "claimed_at": now,
+              "attempts": 0} for user_id, method, payload in rows])
+        return list(result.scalars())
+
     async def add(self, user_id: int, method: str, payload: dict[str, Any], now: datetime) -> OutboxMessage:
-        row = OutboxMessage(user_id=user_id, method=method, payload=payload, created_at=now, claimed_at=now,
-                            attempts=0)
-        self.session.add(row)
-        await self.session.flush()
+        [message_id] = await self.add_many([(user_id, method, payload)], now)
+        row = await self.session.get(OutboxMessage, message_id)
+        assert row is not None
         return row
 
-    async def get(self, message_id: int) -> OutboxMessage | None:
-        return await self.session.get(OutboxMessage, message_id)
+    async def many(self, message_ids: list[int]) -> list[OutboxMessage]:
+        rows = await self.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(message_ids))
+                                          .order_by(OutboxMessage.id))
+        return list(rows)
 
-    async def abandoned(self, now: datetime, lease: timedelta, limit: int = 100) -> list[int]:
-        """Unsent rows whose deliverer has not finished within the lease (it died, or the send failed)."""
-        rows = await self.session.scalars(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
-                   or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - lease))
-            .order_by(OutboxMessage.id).limit(limit))
+    async def due(self, now: datetime, lease: timedelta, limit: int = 100) -> list[int]:
+        """Rows a deliverer may take now: left by a process that died, or waiting for another try."""
+        rows = await self.session.scalars(select(OutboxMessage.id).where(_takeable(now, lease))
+                                          .order_by(OutboxMessage.id).limit(limit))
         return list(rows)
 
     async def claim(self, message_id: int, now: datetime, lease: timedelta) -> bool:
-        """Take over an abandoned row; of several processes trying at once, exactly one succeeds."""
+        """Take a due row; of several processes trying at once, exactly one succeeds."""
         result = await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
-                   OutboxMessage.failed_at.is_(None),
-                   or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - lease))
+            update(OutboxMessage).where(OutboxMessage.id == message_id, _takeable(now, lease))
             .values(claimed_at=now))
         return bool(getattr(result, "rowcount", 0))
 
-    async def mark_sent(self, message_id: int, now: datetime) -> None:
-        await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                                   .values(sent_at=now, attempts=OutboxMessage.attempts + 1))
+    async def forget_sent(self, message_ids: list[int]) -> None:
+        """Sent: the row is done with, and its text (which may name the person) goes with it."""
+        if message_ids:
+            await self.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(message_ids)))
 
-    async def give_up(self, message_id: int, now: datetime) -> None:
-        await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(failed_at=now))
+    async def retry_later(self, message_id: int, at: datetime, attempts: int, error: str) -> None:
+        """Not sent yet: free the claim and say when it may be tried again."""
+        await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+            claimed_at=None, next_attempt_at=at, attempts=attempts, error=error[:1000]))
 
-    async def note_attempt(self, message_id: int, error: str) -> int:
-        """A try that failed, with why; returns the attempts so far."""
-        await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                                   .values(error=error[:1000], attempts=OutboxMessage.attempts + 1))
-        return int(await self.session.scalar(select(OutboxMessage.attempts).where(OutboxMessage.id == message_id))
-                   or 0)
+    async def give_up(self, message_id: int, now: datetime, attempts: int, error: str) -> None:
+        await self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+            failed_at=now, attempts=attempts, error=error[:1000]))
+
+    async def failed_since(self, since: datetime) -> int:
+        """Messages that could not be delivered (for the officials' view)."""
+        return int(await self.session.scalar(select(func.count()).select_from(OutboxMessage)
+                                             .where(OutboxMessage.failed_at >= since)) or 0)
+
+    async def prune(self, failed_before: datetime) -> None:
+        await self.session.execute(delete(OutboxMessage).where(
+            or_(OutboxMessage.sent_at.is_not(None), OutboxMessage.failed_at < failed_before)))
 
     async def erase(self, user_id: int) -> None:
         """Messages addressed to a person who withdrew consent (/delete_me): their texts name them."""
         await self.session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == user_id))
-
-    async def document(self, document_id: int) -> GeneratedDocument | None:
-        return await self.session.get(GeneratedDocument, document_id)

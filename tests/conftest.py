@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,10 @@ from bot.app import Application, create_application
 from bot.settings import Settings
 from storage.migrate import upgrade
 from tests.fakes import RecordingSession
+from tests.services import postgres_server
+
+# Telegram numbers a bot's updates once: a harness made again over the same database goes on counting.
+_UPDATE_IDS = itertools.count(1)
 
 
 class Harness:
@@ -26,7 +30,7 @@ class Harness:
         self.app = app
         self.bot = bot
         self.session = session
-        self._update_ids = itertools.count(1)
+        self._update_ids = _UPDATE_IDS
         self._message_ids = itertools.count(1)
 
     @staticmethod
@@ -84,22 +88,44 @@ def last_markup_data(requests: list[TelegramMethod[Any]]) -> list[str]:
     return []
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings_for(database_url: str) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         bot_token="42:TEST-TOKEN",
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        database_url=database_url,
         admin_ids=[1],
         default_locale="kk",
     )
 
 
-@pytest.fixture
-async def harness(settings: Settings) -> AsyncIterator[Harness]:
+async def started(settings: Settings) -> Harness:
     await upgrade(settings.database_url)
     app = create_application(settings)
     session = RecordingSession()
-    bot = Bot(token=settings.token, session=session)
-    yield Harness(app, bot, session)
-    await app.close()
+    return Harness(app, Bot(token=settings.token, session=session), session)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return settings_for(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+
+
+@pytest.fixture
+async def harness(settings: Settings) -> AsyncIterator[Harness]:
+    harness = await started(settings)
+    yield harness
+    await harness.app.close()
+
+
+@pytest.fixture
+def pg_settings() -> Iterator[Settings]:
+    """The same settings on a throwaway PostgreSQL server (tests/services.py), as a region deploys it."""
+    with postgres_server() as url:
+        yield settings_for(url)
+
+
+@pytest.fixture
+async def pg_harness(pg_settings: Settings) -> AsyncIterator[Harness]:
+    harness = await started(pg_settings)
+    yield harness
+    await harness.app.close()

@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
+from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -129,9 +130,10 @@ class BroadcastSender:
     async def deliver_broadcast(self, broadcast_id: int) -> None:
         if not await self._take(broadcast_id):
             return
+        await self.report(broadcast_id, None)  # posts the admin's progress message the first time
         started = time.monotonic()
         sent_here = 0
-        last_progress = 0.0
+        last_progress = started
         lease_renewed = time.monotonic()
         try:
             while not self._stopping:
@@ -202,7 +204,7 @@ class BroadcastSender:
         async with self.sessions() as session:
             repo = BroadcastRepository(session)
             broadcast = await repo.get(broadcast_id)
-            if broadcast is None or broadcast.progress_message_id is None or broadcast.progress_chat_id is None:
+            if broadcast is None or broadcast.progress_chat_id is None:
                 return
             counts = await repo.counts(broadcast_id)
         locale = broadcast.admin_locale
@@ -210,12 +212,23 @@ class BroadcastSender:
         def tr(text: str) -> str:
             return self.i18n.gettext(text, locale=locale)
 
+        text = progress_text(tr, broadcast, counts, rate, self.settings.broadcast_rate)
         try:
-            await self.bot.edit_message_text(
-                text=progress_text(tr, broadcast, counts, rate, self.settings.broadcast_rate),
-                chat_id=broadcast.progress_chat_id, message_id=broadcast.progress_message_id,
-                reply_markup=control_keyboard(tr, broadcast),
-            )
+            if broadcast.progress_message_id is None:
+                await self._post_progress(broadcast, text, control_keyboard(tr, broadcast))
+            else:
+                await self.bot.edit_message_text(
+                    text=text, chat_id=broadcast.progress_chat_id, message_id=broadcast.progress_message_id,
+                    reply_markup=control_keyboard(tr, broadcast),
+                )
         except TelegramAPIError as error:
             # "message is not modified" and a deleted progress message are both harmless.
             log.debug("progress of broadcast %s not edited: %s", broadcast_id, error)
+
+    async def _post_progress(self, broadcast: Broadcast, text: str, markup: InlineKeyboardMarkup | None) -> None:
+        """The admin's progress message, posted once; its id is kept so that later reports edit it."""
+        assert broadcast.progress_chat_id is not None
+        message = await self.bot.send_message(broadcast.progress_chat_id, text, reply_markup=markup)
+        async with self.sessions() as session:
+            await BroadcastRepository(session).set_progress_message(broadcast.id, message.chat.id, message.message_id)
+            await session.commit()

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -106,10 +107,11 @@ async def deliver(
             await sleep(error.retry_after)
         except TelegramForbiddenError as error:
             return Result(Outcome.BLOCKED, error.message)
-        except (TelegramNetworkError, TelegramServerError) as error:
+        except (TelegramNetworkError, TelegramServerError, ClientDecodeError) as error:
+            # ClientDecodeError: the reply was not the Bot API's JSON (an HTML 502 from a proxy, a cut body).
             failures += 1
             if failures > policy.max_retries:
-                return Result(Outcome.FAILED, f"{type(error).__name__}: {error.message}")
+                return Result(Outcome.FAILED, f"{type(error).__name__}: {getattr(error, 'message', error)}")
             await sleep(policy.backoff * 2 ** (failures - 1))
         except TelegramBadRequest as error:
             # e.g. "chat not found": retrying cannot help.

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.text_input import normalise
 from scoring.calendar import academic_year
 from scoring.config import Rules, default_rules
-from scoring.essay import EssayVerdict, count_words, essay_verdict, is_docx, read_essay_bytes
+from scoring.essay import DraftLimit, EssayVerdict, count_words, draft_limit, essay_verdict, is_docx, read_essay_bytes
 from storage.checklist_models import Essay
 from storage.checklist_repository import EssayRepository
 
@@ -61,6 +62,10 @@ class EssayService:
         await self.repo.set_topics(year, topics, by, now)
         return year
 
+    @property
+    def draft_limit(self) -> DraftLimit:
+        return draft_limit(self.rules)
+
     def verdict(self, text: str) -> EssayVerdict:
         return essay_verdict(count_words(text), self.rules)
 
@@ -71,12 +76,22 @@ class EssayService:
 
     @staticmethod
     def read_file(data: bytes, kind: str) -> str:
-        """Text of an essay file; raises scoring.essay.EssayFileError when it cannot be read."""
+        """Text of an essay file, normalised as typed text is (no NUL or other control characters, which
+        PostgreSQL cannot store); raises scoring.essay.EssayFileError when it cannot be read."""
         if kind == "docx" and not is_docx(data):
             from scoring.essay import EssayFileError
 
             raise EssayFileError("not a .docx file")
-        return read_essay_bytes(data)
+        return normalise(read_essay_bytes(data))
+
+
+# The topics are listed in the /essay message with its other lines: together they fit one message.
+MAX_TOPIC_CHARS = 500
+MAX_TOPICS_CHARS = 2500
+
+
+def topics_fit(topics: list[str]) -> bool:
+    return all(len(t) <= MAX_TOPIC_CHARS for t in topics) and sum(map(len, topics)) <= MAX_TOPICS_CHARS
 
 
 def parse_topics(text: str) -> list[str]:
@@ -88,5 +103,5 @@ def parse_topics(text: str) -> list[str]:
         if rest and head.rstrip(".)").isdigit() and head[-1:] in ".)":
             value = rest.strip()
         if value:
-            topics.append(value[:500])
+            topics.append(value)
     return topics

@@ -7,15 +7,23 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.profile_form import BY_FIELD, DEPENDENTS, Question, next_question, to_rules_profile
+from bot.profile_form import BY_FIELD, DEPENDENTS, InvalidAnswer, Question, next_question, to_rules_profile
 from scoring import eligibility
 from scoring.config import Rules
+from scoring.i18n import N_, Message
 from scoring.iin import InvalidIin, validate_iin
 from storage.checklist_repository import ChecklistRepository
 from storage.models import TeacherProfile
 from storage.outbox_repository import OutboxRepository
 from storage.repositories import ProfileRepository
 from storage.scoring_repository import SelfAssessmentRepository
+
+# Says nothing of whose profile holds it: the IIN is personal data of someone else.
+IIN_TAKEN = Message(N_(
+    "This IIN is already registered in the bot from another Telegram account, and one IIN belongs to one "
+    "account. If you registered it earlier, continue in that account. If it is your IIN and that account is "
+    "not yours, tell the bot's administrator at your education department. Please check the digits."
+))
 
 
 class ProfileService:
@@ -29,7 +37,12 @@ class ProfileService:
         return await self.profiles.give_consent(user_id, datetime.now(UTC))
 
     async def save_answer(self, profile: TeacherProfile, field: str, value: Any) -> Question | None:
-        """Store one answer, forget the answers it invalidates, and return the next open question."""
+        """Store one answer, forget the answers it invalidates, and return the next open question.
+
+        Raises InvalidAnswer for an IIN another account already holds (one IIN, one account; the unique
+        index keeps it so even when two accounts type it at the same moment)."""
+        if field == "iin" and await self._held_by_another(profile, value):
+            raise InvalidAnswer(IIN_TAKEN)
         previous = getattr(profile, field)
         await self.profiles.set_field(profile, field, value)
         if previous is not None and previous != value:
@@ -39,6 +52,10 @@ class ProfileService:
         if upcoming is None and profile.completed_at is None:
             profile.completed_at = datetime.now(UTC)
         return upcoming
+
+    async def _held_by_another(self, profile: TeacherProfile, iin: str) -> bool:
+        holder = await self.profiles.by_iin(iin)
+        return holder is not None and holder.user_id != profile.user_id
 
     async def erase(self, user_id: int) -> bool:
         """Consent withdrawn: erase the profile and everything entered under it in every area."""

@@ -14,18 +14,24 @@ from scoring.config import Rules, default_rules
 from scoring.i18n import N_, Message
 from scoring.sheets.evaluate import AnswerError, parse_answer
 from scoring.sheets.model import Criterion, Quantity, ScaleKind
+from scoring.units import Unit, without_unit
 
-_NUMBER = re.compile(r"^\d{1,12}(?:[.,]\d{1,2})?$")
+# Any number of digits: a number too large for its question is refused as too large, with the range.
+_NUMBER = re.compile(r"^[0-9]+(?:[.,][0-9]{1,2})?$")
 _SEPARATORS = re.compile(r"[\s+;]+")
+_UNITS = {Quantity.HOURS: Unit.HOURS, Quantity.PERCENT: Unit.PERCENT, Quantity.SHEETS: Unit.COUNT}
+# Python refuses int() of more digits than this (CVE-2020-10735); such a number is only "too large".
+_MAX_DIGITS = 4000
 
 
 def _err(text: str, **params: Any) -> AnswerError:
     return AnswerError(Message(text, params))
 
 
-def parse_numbers(text: str, whole: bool = False) -> list[Fraction]:
-    """'72 + 36', '72, 36' or '72;36' -> [72, 36]; a decimal comma is allowed ('72,5' is one number)."""
-    cleaned = text.strip()
+def parse_numbers(text: str, whole: bool = False, unit: Unit | None = None) -> list[Fraction]:
+    """'72 + 36', '72, 36' or '72;36' -> [72, 36]; a decimal comma is allowed ('72,5' is one number), and
+    so is the question's unit after each number ('72 сағат + 36 сағат', '85 %')."""
+    cleaned = without_unit(text, unit) if unit is not None else text.strip()
     # "72, 36" lists two numbers; "72,5" is one decimal number.
     cleaned = re.sub(r",(?=\s|$)", " ", cleaned)
     parts = [p for p in _SEPARATORS.split(cleaned) if p]
@@ -37,7 +43,8 @@ def parse_numbers(text: str, whole: bool = False) -> list[Fraction]:
             raise _err(N_("A negative number is not possible here."))
         if not _NUMBER.match(part):
             raise _err(N_("'{value}' is not a number. Please send digits only, e.g. 72."), value=part[:20])
-        value = Fraction(part.replace(",", "."))
+        digits = part.lstrip("0")
+        value = Fraction(10**_MAX_DIGITS) if len(digits) > _MAX_DIGITS else Fraction(part.replace(",", "."))
         if whole and value.denominator != 1:
             raise _err(N_("Please send a whole number, e.g. 72."))
         numbers.append(value)
@@ -48,13 +55,21 @@ def _plain(value: Fraction) -> int | float:
     return value.numerator if value.denominator == 1 else float(value)
 
 
+def _shown(value: Fraction) -> str:
+    """A number for a message: a number of many digits shortened (it is only shown to say it is too large)."""
+    if value >= 10**12:
+        return "> 10^12"
+    plain = _plain(value)
+    return str(plain)
+
+
 def quantity_answer(criterion: Criterion, text: str, rules: Rules | None = None) -> dict[str, Any]:
     """The answer of a THRESHOLD criterion (hours, percent, observation-sheet count) from typed text."""
     rules = rules or default_rules()
     scale = criterion.scale
     assert scale.kind is ScaleKind.THRESHOLD and scale.quantity is not None
     quantity = scale.quantity
-    numbers = parse_numbers(text, whole=quantity is not Quantity.HOURS)
+    numbers = parse_numbers(text, whole=quantity is not Quantity.HOURS, unit=_UNITS.get(quantity))
     if len(numbers) > 1 and not scale.summed:
         raise _err(N_("Please send one number."))
     limits = rules.self_assessment
@@ -62,11 +77,11 @@ def quantity_answer(criterion: Criterion, text: str, rules: Rules | None = None)
         total = sum(numbers, Fraction(0))
         if total > limits["max_hours"]:
             raise _err(N_("{value} hours is more than the courses can add up to; at most {max} hours are accepted."),
-                       value=_plain(total), max=limits["max_hours"])
+                       value=_shown(total), max=limits["max_hours"])
     elif quantity is Quantity.PERCENT and numbers[0] > 100:
-        raise _err(N_("A percentage is at most 100."))
+        raise _err(N_("A percentage is from 0 to 100."))
     elif quantity is Quantity.SHEETS and numbers[0] > limits["max_count"]:
-        raise _err(N_("At most {max} are accepted."), max=limits["max_count"])
+        raise _err(N_("That is too many: from 0 to {max} are accepted."), max=limits["max_count"])
     values = [_plain(n) for n in numbers]
     answer: dict[str, Any] = {quantity.value: values if len(values) > 1 else values[0]}
     parse_answer(criterion, answer)  # the sheet's own checks, same as the command line
@@ -77,9 +92,9 @@ def observation_totals(text: str, rules: Rules | None = None) -> list[int | floa
     """Totals of observation sheets typed as '72 75 70': each from 0 to the sheet cap."""
     rules = rules or default_rules()
     cap = int(rules.observation["total_cap"])
-    totals = parse_numbers(text)
+    totals = parse_numbers(text, unit=Unit.POINTS)
     for total in totals:
         if total > cap:
             raise _err(N_("An observation sheet total is at most {cap}; {value} is too much."),
-                       cap=cap, value=_plain(total))
+                       cap=cap, value=_shown(total))
     return [_plain(t) for t in totals]

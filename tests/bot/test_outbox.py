@@ -1,24 +1,33 @@
-"""Messages to other people go through the outbox: committed with the update, sent after it, sent after a
-crash by whoever comes next, once even with several deliverers, and not at all if the update failed."""
+"""Everything the bot sends goes out after the commit, through the outbox: retried as Telegram asks, sent
+after a crash by whoever comes next, once even with several deliverers, and not at all if the update failed."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher, Router
-from aiogram.exceptions import TelegramNetworkError
-from aiogram.methods import SendMessage, TelegramMethod
-from aiogram.types import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageReplyMarkup,
+    EditMessageText,
+    SendDocument,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.types import BufferedInputFile, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import bot.outbox as outbox
 from bot.middlewares import DatabaseMiddleware
 from bot.settings import Settings
+from storage.commission_models import Commission, GeneratedDocument
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import User as DbUser
@@ -55,93 +64,185 @@ def dispatcher(sessions: async_sessionmaker[AsyncSession], fail: bool = False) -
     return dp
 
 
+_ids = iter(range(1, 10_000))
+
+
 def update() -> Update:
     user = User(id=ACTOR, is_bot=False, first_name="A")
     chat = Chat(id=ACTOR, type="private")
-    return Update(update_id=1, message=Message(message_id=1, date=datetime.now(UTC), chat=chat, from_user=user,
-                                               text="go"))
+    return Update(update_id=next(_ids), message=Message(message_id=1, date=datetime.now(UTC), chat=chat,
+                                                        from_user=user, text="go"))
 
 
-def to_other(recording: RecordingSession) -> list[SendMessage]:
-    return [r for r in recording.requests if isinstance(r, SendMessage) and r.chat_id == OTHER]
+def sent_to(recording: RecordingSession, chat_id: int) -> list[str]:
+    return [r.text for r in recording.requests if isinstance(r, SendMessage) and r.chat_id == chat_id]
 
 
 async def rows(sessions: async_sessionmaker[AsyncSession]) -> list[OutboxMessage]:
     async with sessions() as session:
-        return list(await session.scalars(select(OutboxMessage)))
+        return list(await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-async def test_the_other_person_hears_after_the_commit(sessions: async_sessionmaker[AsyncSession]) -> None:
+class NoSleep:
+    """Records the waits a sender asks for instead of sleeping them."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def failing(times: int, make: Any, method: type[TelegramMethod[Any]] = SendMessage) -> Any:
+    """An on_request hook: the first `times` calls of `method` fail with make(call)."""
+    left = [times]
+
+    async def hook(call: TelegramMethod[Any]) -> None:
+        if isinstance(call, method) and left[0] > 0:
+            left[0] -= 1
+            raise make(call)
+
+    return hook
+
+
+async def test_replies_and_messages_to_others_leave_after_the_commit_in_call_order(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     recording = RecordingSession()
     committed_when_sent: list[bool] = []
 
     async def look(method: TelegramMethod[object]) -> None:
-        if isinstance(method, SendMessage) and method.chat_id == OTHER:
+        if isinstance(method, SendMessage):
             async with sessions() as other:
                 committed_when_sent.append(await other.get(DbUser, OTHER) is not None)
 
     recording.on_request = look
     await dispatcher(sessions).feed_update(Bot("1:T", session=recording), update())
     sent = [(r.chat_id, r.text) for r in recording.requests if isinstance(r, SendMessage)]
-    assert sent == [(ACTOR, "done"), (OTHER, "you were added")]
-    assert to_other(recording)[0].reply_markup == BUTTON
-    assert committed_when_sent == [True]
-    [row] = await rows(sessions)
-    assert row.sent_at is not None and row.failed_at is None and row.attempts == 1
+    assert sent == [(OTHER, "you were added"), (ACTOR, "done")]
+    assert next(r.reply_markup for r in recording.requests if isinstance(r, SendMessage)) == BUTTON
+    assert committed_when_sent == [True, True]
+    assert await rows(sessions) == []  # sent rows are gone, with the texts they held
 
 
-async def test_a_failed_update_announces_nothing(sessions: async_sessionmaker[AsyncSession]) -> None:
+async def test_a_failed_update_sends_nothing_it_asked_for_and_says_sorry(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
     recording = RecordingSession()
-    with pytest.raises(RuntimeError):
-        await dispatcher(sessions, fail=True).feed_update(Bot("1:T", session=recording), update())
-    assert [r.chat_id for r in recording.requests if isinstance(r, SendMessage)] == [ACTOR]
+    await dispatcher(sessions, fail=True).feed_update(Bot("1:T", session=recording), update())
+    assert sent_to(recording, OTHER) == []
+    [apology] = sent_to(recording, ACTOR)
+    assert apology.startswith("Sorry, something went wrong")
     assert await rows(sessions) == []
     async with sessions() as check:
         assert await check.get(DbUser, OTHER) is None
 
 
-async def test_a_message_left_by_a_dead_process_is_sent_once_by_the_next(
+async def test_messages_left_by_a_dead_process_are_sent_once_by_the_next(
     sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def died(*_: object) -> None:
         return None  # the process is killed between the commit and the send
 
-    monkeypatch.setattr("bot.middlewares.release", died)
+    monkeypatch.setattr(outbox, "send_queued", died)
     first = RecordingSession()
     await dispatcher(sessions).feed_update(Bot("1:T", session=first), update())
-    assert to_other(first) == []
-    [row] = await rows(sessions)
-    assert row.sent_at is None
+    monkeypatch.undo()
+    assert sent_to(first, OTHER) == sent_to(first, ACTOR) == []
+    left = await rows(sessions)
+    assert [r.user_id for r in left] == [OTHER, ACTOR]
 
     later = RecordingSession()
     bot = Bot("1:T", session=later)
-    # Within the lease the writer may still be sending it: nobody else touches it.
-    assert await outbox.deliver_abandoned(bot, sessions, row.created_at + outbox.LEASE / 2) == 0
-    # Two deliverers (two processes) find it abandoned at the same moment: one of them sends it.
-    moment = row.created_at + outbox.LEASE + timedelta(seconds=1)
-    taken = await asyncio.gather(outbox.deliver_abandoned(bot, sessions, moment),
-                                 outbox.deliver_abandoned(bot, sessions, moment))
-    assert sorted(taken) == [0, 1]
-    assert [r.text for r in to_other(later)] == ["you were added"]
-    assert await outbox.deliver_abandoned(bot, sessions, moment + outbox.LEASE * 2) == 0
-    assert len(to_other(later)) == 1
+    # Within the lease the writer may still be sending them: nobody else touches them.
+    assert await outbox.deliver_due(bot, sessions, left[0].created_at + outbox.LEASE / 2) == 0
+    # Two deliverers (two processes) find them due at the same moment: each row goes to one of them.
+    moment = left[0].created_at + outbox.LEASE + timedelta(seconds=1)
+    taken = await asyncio.gather(outbox.deliver_due(bot, sessions, moment), outbox.deliver_due(bot, sessions, moment))
+    assert sum(taken) == 2
+    assert sent_to(later, OTHER) == ["you were added"] and sent_to(later, ACTOR) == ["done"]
+    assert await outbox.deliver_due(bot, sessions, moment + outbox.LEASE * 2) == 0
 
 
-async def test_a_blocked_addressee_is_marked_failed_and_not_retried(
+async def test_a_blocked_addressee_is_marked_failed_and_the_others_still_hear(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     recording = RecordingSession()
     recording.blocked.add(OTHER)
     await dispatcher(sessions).feed_update(Bot("1:T", session=recording), update())
+    assert sent_to(recording, ACTOR) == ["done"]
     [row] = await rows(sessions)
-    assert row.failed_at is not None and "blocked" in (row.error or "")
+    assert row.user_id == OTHER and row.failed_at is not None and "blocked" in (row.error or "")
     later = datetime.now(UTC) + outbox.LEASE * 3
-    assert await outbox.deliver_abandoned(Bot("1:T", session=RecordingSession()), sessions, later) == 0
+    assert await outbox.deliver_due(Bot("1:T", session=RecordingSession()), sessions, later) == 0
 
 
-async def test_a_network_failure_is_retried_then_given_up(
-    sessions: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+async def test_a_429_waits_exactly_retry_after_then_sends() -> None:
+    recording = RecordingSession()
+    recording.on_request = failing(1, lambda call: TelegramRetryAfter(method=call, message="Too Many Requests",
+                                                                       retry_after=2))
+    sleep = NoSleep()
+    attempt = await outbox.Sender(Bot("1:T", session=recording), sleep=sleep).send(
+        SendMessage(chat_id=ACTOR, text="hi"), ACTOR)
+    assert (attempt.outcome, attempt.tries) == (outbox.Outcome.SENT, 2)
+    assert sleep.waits == [2.0]
+    assert sent_to(recording, ACTOR) == ["hi", "hi"]  # the refused call, then the one that went through
+
+
+async def test_5xx_and_broken_replies_back_off_doubling() -> None:
+    recording = RecordingSession()
+    errors = iter([TelegramServerError, TelegramNetworkError, TelegramServerError])
+    recording.on_request = failing(3, lambda call: next(errors)(method=call, message="Bad Gateway"))
+    sleep = NoSleep()
+    attempt = await outbox.Sender(Bot("1:T", session=recording), sleep=sleep).send(
+        SendMessage(chat_id=ACTOR, text="hi"), ACTOR)
+    assert (attempt.outcome, attempt.tries) == (outbox.Outcome.SENT, 4)
+    assert sleep.waits == [0.5, 1.0, 2.0]
+
+
+async def test_a_long_wait_is_left_to_the_deliverer_with_its_time(sessions: async_sessionmaker[AsyncSession]) -> None:
+    recording = RecordingSession()
+    recording.on_request = failing(1, lambda call: TelegramRetryAfter(method=call, message="Too Many Requests",
+                                                                       retry_after=300))
+    bot = Bot("1:T", session=recording)
+    started = datetime.now(UTC)
+    await dispatcher(sessions).feed_update(bot, update())
+    # The first message (to the other person) must wait 300 s; the reply to the actor did not wait for it.
+    assert sent_to(recording, ACTOR) == ["done"]
+    [row] = await rows(sessions)
+    assert row.user_id == OTHER and row.claimed_at is None and row.attempts == 1
+    assert row.next_attempt_at is not None
+    due = row.next_attempt_at.replace(tzinfo=UTC) if row.next_attempt_at.tzinfo is None else row.next_attempt_at
+    assert timedelta(seconds=299) < due - started < timedelta(seconds=310)
+    assert await outbox.deliver_due(bot, sessions, due - timedelta(seconds=1)) == 0
+    assert await outbox.deliver_due(bot, sessions, due + timedelta(seconds=1)) == 1
+    assert sent_to(recording, OTHER)[-1] == "you were added"
+    assert await rows(sessions) == []
+
+
+async def test_a_reply_never_overtakes_the_one_before_it_in_the_same_chat(
+    sessions: async_sessionmaker[AsyncSession],
 ) -> None:
+    async with sessions() as session:
+        repo_ids = await outbox.OutboxRepository(session).add_many(
+            [(ACTOR, "sendMessage", {"chat_id": ACTOR, "text": "first"}),
+             (ACTOR, "sendMessage", {"chat_id": ACTOR, "text": "second"}),
+             (OTHER, "sendMessage", {"chat_id": OTHER, "text": "elsewhere"})], datetime.now(UTC))
+        await session.commit()
+    recording = RecordingSession()
+
+    async def first_waits(call: TelegramMethod[Any]) -> None:
+        if isinstance(call, SendMessage) and call.text == "first":
+            raise TelegramRetryAfter(method=call, message="Too Many Requests", retry_after=120)
+
+    recording.on_request = first_waits
+    await outbox.deliver(Bot("1:T", session=recording), sessions, repo_ids)
+    assert sent_to(recording, ACTOR) == ["first"]  # tried; "second" was not tried before it
+    assert sent_to(recording, OTHER) == ["elsewhere"]
+    assert [r.payload["text"] for r in await rows(sessions)] == ["first", "second"]
+
+
+async def test_a_network_failure_is_retried_then_given_up(sessions: async_sessionmaker[AsyncSession]) -> None:
     recording = RecordingSession()
 
     async def offline(method: TelegramMethod[object]) -> None:
@@ -150,16 +251,100 @@ async def test_a_network_failure_is_retried_then_given_up(
 
     recording.on_request = offline
     bot = Bot("1:T", session=recording)
-    await dispatcher(sessions).feed_update(bot, update())
-    [row] = await rows(sessions)
-    assert row.sent_at is None and row.failed_at is None and row.attempts == 1
-    moment = row.created_at
-    for attempt in range(2, outbox.MAX_ATTEMPTS + 1):
-        moment += outbox.LEASE + timedelta(seconds=1)
-        assert await outbox.deliver_abandoned(bot, sessions, moment) == 1, attempt
+    sender = outbox.Sender(bot, sleep=NoSleep(), budget=timedelta(0))
+    async with sessions() as session:
+        [message_id] = await outbox.OutboxRepository(session).add_many(
+            [(OTHER, "sendMessage", {"chat_id": OTHER, "text": "hello"})], datetime.now(UTC))
+        await session.commit()
+    await outbox.deliver(bot, sessions, [message_id], sender)
+    for _ in range(outbox.MAX_ATTEMPTS - 1):
+        [row] = await rows(sessions)
+        assert row.failed_at is None
+        async with sessions() as session:
+            assert await outbox.OutboxRepository(session).claim(message_id, row.next_attempt_at or datetime.now(UTC),
+                                                                outbox.LEASE)
+            await session.commit()
+        await outbox.deliver(bot, sessions, [message_id], sender)
     [row] = await rows(sessions)
     assert row.failed_at is not None and row.attempts == outbox.MAX_ATTEMPTS
-    assert await outbox.deliver_abandoned(bot, sessions, moment + outbox.LEASE * 2) == 0
+    assert "connection reset" in (row.error or "")
+
+
+@pytest.mark.parametrize(("call", "description", "instead"), [
+    (EditMessageText(chat_id=ACTOR, message_id=5, text="same"),
+     "Bad Request: message is not modified: specified new message content and reply markup are exactly the same",
+     None),
+    (EditMessageReplyMarkup(chat_id=ACTOR, message_id=5), "Bad Request: message to edit not found", None),
+    (AnswerCallbackQuery(callback_query_id="9"),
+     "Bad Request: query is too old and response timeout expired or query ID is invalid", None),
+    (AnswerCallbackQuery(callback_query_id="9", text="Your vote is recorded", show_alert=True),
+     "Bad Request: query is too old and response timeout expired or query ID is invalid", "Your vote is recorded"),
+    (EditMessageText(chat_id=ACTOR, message_id=5, text="the new panel"), "Bad Request: message to edit not found",
+     "the new panel"),
+])
+async def test_refusals_that_are_not_failures(call: TelegramMethod[Any], description: str,
+                                              instead: str | None) -> None:
+    recording = RecordingSession()
+    recording.on_request = failing(1, lambda c: TelegramBadRequest(method=c, message=description), type(call))
+    attempt = await outbox.Sender(Bot("1:T", session=recording), sleep=NoSleep()).send(call, ACTOR)
+    assert attempt.outcome is outbox.Outcome.SENT
+    assert sent_to(recording, ACTOR) == ([instead] if instead else [])
+
+
+async def test_a_request_telegram_refuses_for_good_is_failed_not_retried() -> None:
+    recording = RecordingSession()
+    recording.on_request = failing(1, lambda c: TelegramBadRequest(method=c, message="Bad Request: chat not found"))
+    sleep = NoSleep()
+    attempt = await outbox.Sender(Bot("1:T", session=recording), sleep=sleep).send(
+        SendMessage(chat_id=ACTOR, text="hi"), ACTOR)
+    assert (attempt.outcome, attempt.tries, sleep.waits) == (outbox.Outcome.FAILED, 1, [])
+
+
+async def test_calls_survive_the_round_trip_through_a_row(sessions: async_sessionmaker[AsyncSession]) -> None:
+    bot = Bot("1:T", session=RecordingSession())
+    calls: list[TelegramMethod[Any]] = [
+        SendMessage(chat_id=ACTOR, text="a", reply_markup=BUTTON),
+        EditMessageText(chat_id=ACTOR, message_id=3, text="b", reply_markup=BUTTON),
+        AnswerCallbackQuery(callback_query_id="77", text="c", show_alert=True),
+        SendDocument(chat_id=ACTOR, document=BufferedInputFile(b"%PDF-1.4 bytes", filename="notice.pdf"), caption="d"),
+    ]
+    async with sessions() as session:
+        for call in calls:
+            row = OutboxMessage(user_id=ACTOR, method=call.__api_method__, payload=await outbox.encode(bot, call),
+                                created_at=datetime.now(UTC), attempts=0)
+            again = await outbox.decode(session, row)
+            assert again is not None and type(again) is type(call)
+            if isinstance(call, SendDocument):
+                assert isinstance(again, SendDocument) and isinstance(again.document, BufferedInputFile)
+                assert (again.document.data, again.document.filename, again.caption) == (
+                    b"%PDF-1.4 bytes", "notice.pdf", "d")
+            else:
+                assert again == call
+
+
+async def test_a_generated_document_is_kept_by_reference_and_dropped_once_erased(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        commission = Commission(level="district", name="C", order_number="1", order_date=date(2026, 9, 1),
+                                term_end=date(2027, 9, 1), locale="kk", created_by=1)
+        session.add(commission)
+        await session.flush()
+        document = GeneratedDocument(commission_id=commission.id, kind="protocol", fmt="pdf", locale="kk",
+                                     filename="protocol.pdf", content=b"%PDF protocol", created_at=datetime.now(UTC))
+        session.add(document)
+        await session.flush()
+        payload = await outbox.encode(Bot("1:T", session=RecordingSession()), SendDocument(
+            chat_id=OTHER, document=outbox.StoredDocument(document)))
+        assert payload["document"] == {"__document__": document.id}
+        row = OutboxMessage(user_id=OTHER, method="sendDocument", payload=payload, created_at=datetime.now(UTC),
+                            attempts=0)
+        again = await outbox.decode(session, row)
+        assert isinstance(again, SendDocument) and isinstance(again.document, BufferedInputFile)
+        assert again.document.data == b"%PDF protocol"
+        await session.delete(document)
+        await session.flush()
+        assert await outbox.decode(session, row) is None
 
 
 async def test_outside_an_update_it_is_sent_at_once(sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -12,7 +12,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import TelegramNetworkError
+from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select, update
 
@@ -59,9 +59,10 @@ class FlakySession(AiohttpSession):
     """A real HTTP session that fails some sendMessage calls the way the network does, or crashes."""
 
     def __init__(self, api: TelegramAPIServer, *, fail_first: int = 0, crash_at: int | None = None,
-                 crash_after_send: bool = True) -> None:
+                 crash_after_send: bool = True, garbled_first: int = 0) -> None:
         super().__init__(api=api)
         self.fail_first = fail_first
+        self.garbled_first = garbled_first
         self.crash_at = crash_at
         self.crash_after_send = crash_after_send
         self.sends = 0
@@ -71,6 +72,10 @@ class FlakySession(AiohttpSession):
             self.sends += 1
             if self.sends <= self.fail_first:
                 raise TelegramNetworkError(method=method, message="Connection reset")
+            if self.sends <= self.garbled_first:
+                # What aiogram raises when a proxy answers an HTML 502 page instead of the Bot API's JSON.
+                raise ClientDecodeError("Failed to deserialize object", ValueError("not JSON"),
+                                        "<html><body>502 Bad Gateway</body></html>")
             if self.sends == self.crash_at:
                 if self.crash_after_send:
                     await super().make_request(bot, method, timeout)
@@ -192,6 +197,16 @@ async def test_network_errors_retried_with_backoff(app: Application, server: Bot
     assert clock.slept.count(1.0) >= 1 and 2.0 in clock.slept  # 1 s, then 2 s
     assert delivered(server) == Counter(users)
     assert await statuses(app, broadcast_id) == {"sent": 2}
+
+
+async def test_a_reply_that_is_not_the_bot_apis_json_is_retried(app: Application, server: BotAPIServer) -> None:
+    users = await teachers(app, server, 2)
+    broadcast_id = await new_broadcast(app)
+    bot, clock = make_bot(server, garbled_first=2), Clock(server)
+    await sender(app, bot, clock).run_pending()
+    await bot.session.close()
+    assert delivered(server) == Counter(users)
+    assert await statuses(app, broadcast_id) == {"sent": 2}  # not "unknown", not dropped
 
 
 async def test_network_errors_beyond_the_bound_fail_the_row(app: Application, server: BotAPIServer) -> None:

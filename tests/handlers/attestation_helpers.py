@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.types import Document, PhotoSize
 
 from bot.services.profile import is_complete
+from scoring.iin import check_digit
 from storage.models import TeacherProfile, User
 from tests.conftest import Harness
 
@@ -18,6 +19,17 @@ NOW = datetime(2026, 11, 25, 11, 0, tzinfo=ALMATY)
 VALID_IIN = "850315300019"
 
 
+def iin_for(user_id: int) -> str:
+    """A valid IIN of its own for each test user (one IIN belongs to one account): born in 1985."""
+    born = date(1985, 1, 1) + timedelta(days=(user_id // 10_000) % 365)
+    for century in "34":
+        first_eleven = born.strftime("%y%m%d") + century + f"{user_id % 10_000:04d}"
+        digit = check_digit(first_eleven)
+        if digit is not None:
+            return first_eleven + str(digit)
+    raise AssertionError(f"no valid IIN for user {user_id}")
+
+
 def at(moment: datetime) -> Any:
     return lambda: moment
 
@@ -25,7 +37,7 @@ def at(moment: datetime) -> Any:
 async def make_teacher(h: Harness, user_id: int, locale: str = "ru", **overrides: Any) -> TeacherProfile:
     """A user who chose a language, consented and answered every profile question."""
     fields: dict[str, Any] = dict(
-        full_name="Ахметова Айгуль", iin=VALID_IIN, role="teacher", teaching_post="subject",
+        full_name="Ахметова Айгуль", iin=iin_for(user_id), role="teacher", teaching_post="subject",
         org_type="general_secondary",
         org_name="School-lyceum No. 7", region="karaganda", district="Karaganda", current_category="moderator",
         category_valid_until=date(2026, 12, 31), experience_years=8, education="higher_pedagogical",

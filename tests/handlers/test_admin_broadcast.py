@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
+from bot.services.broadcast import BroadcastSender
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus
 from storage.models import TeacherProfile, User
 from tests.conftest import Harness, alerts, last_markup_data, texts
 
 ADMIN = 1
 REFUSAL = "This command is for administrators only."
-PREVIEW = "Segment: {segment}\nRecipients: {count}\n\nKazakh:\n{kk}\n\nRussian:\n{ru}"
+PREVIEW = "Segment: {segment}\nRecipients: {count}\n\nThe Kazakh and the Russian text are the two messages above."
 
 
 def tr(h: Harness, text: str, locale: str = "ru") -> str:
@@ -64,15 +65,22 @@ async def test_admin_broadcasts_to_all_with_preview_and_confirm(harness: Harness
     await compose(harness)
     admin = harness.user(ADMIN, "ru")
     sent = await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
-    preview = texts(sent)[-1]
+    kazakh, russian, preview = texts(sent)[-3:]
     assert recipients_line(harness, 2) in preview.split("\n")
-    assert "Сәлеметсіз бе!" in preview and "Здравствуйте!" in preview
+    assert (kazakh, russian) == ("Сәлеметсіз бе!", "Здравствуйте!")
     assert BroadcastConfirmCallback(confirm=True).pack() in last_markup_data(sent)
     sent = await harness.press(admin, BroadcastConfirmCallback(confirm=True).pack())
-    assert any(tr(harness, "Broadcast #{id}: {status}").format(id=1, status=tr(harness, "sending")) in t
-               for t in texts(sent))
+    assert tr(harness, "Broadcast #{id} queued.").format(id=1) in alerts(sent)
     [broadcast] = await queued(harness)
     assert (broadcast.text_kk, broadcast.text_ru, broadcast.total) == ("Сәлеметсіз бе!", "Здравствуйте!", 2)
+    assert (broadcast.progress_chat_id, broadcast.progress_message_id) == (ADMIN, None)
+    # The sender posts the progress message the admin then watches (and keeps its id to edit it).
+    before = len(harness.session.requests)
+    sender = BroadcastSender(harness.bot, harness.app.sessions, harness.app.i18n, harness.app.settings)
+    await sender.report(broadcast.id, None)
+    assert any(tr(harness, "Broadcast #{id}: {status}").format(id=1, status=tr(harness, "sending")) in t
+               for t in texts(harness.session.requests[before:]))
+    [broadcast] = await queued(harness)
     assert broadcast.progress_message_id is not None
     async with harness.app.sessions() as session:
         rows = {r.user_id: r.locale for r in await session.scalars(select(BroadcastRecipient))}
@@ -115,8 +123,9 @@ async def test_bad_input_gets_a_clear_message(harness: Harness) -> None:
     admin = harness.user(ADMIN, "ru")
     await harness.text(admin, "/broadcast")
     not_text = tr(harness, "Please send the broadcast as a text message (not empty, no files).")
-    sent = await harness.text(admin, "   ")
-    assert texts(sent)[-1] == not_text
+    sent = await harness.text(admin, "   \u200b")  # empty once normalised: refused before the composer
+    assert texts(sent)[-1] == tr(harness, "This message is empty once invisible characters are removed. Please "
+                                          "type the answer in letters or digits.")
     from aiogram.types import Contact
 
     sent = await harness.send(admin, contact=Contact(phone_number="+77010000000", first_name="A", user_id=ADMIN))
@@ -128,7 +137,7 @@ async def test_bad_input_gets_a_clear_message(harness: Harness) -> None:
     await harness.text(admin, "kk text")
     await harness.text(admin, "ru text")
     sent = await harness.press(admin, BroadcastSegmentCallback(kind="everyone-please").pack())
-    assert alerts(sent) == [tr(harness, "This button is no longer valid.")]
+    assert alerts(sent) == [tr(harness, "This button is no longer active.")]
 
 
 async def test_cancel_button_and_cancel_command_send_nothing(harness: Harness) -> None:

@@ -100,8 +100,9 @@ async def test_text_where_button_expected_and_stale_button(harness: Harness) -> 
     await start_and_consent(harness, user)
     await harness.text(user, "Иванов Иван")
     await harness.text(user, VALID_IIN)
-    sent = await harness.text(user, "teacher")  # the role question wants a button
-    assert len(texts(sent)) == 1
+    sent = await harness.text(user, "teacher")  # the role question wants a button: said, and asked again
+    assert texts(sent)[0] == "Пожалуйста, выберите одну из кнопок выше."
+    assert ChoiceCallback(field="role", value="teacher").pack() in last_markup_data(sent)
     profile = await profile_of(harness, 14)
     assert profile is not None and profile.role is None
     # A button of another question (stale) and a forged value are refused with an alert.

@@ -1,14 +1,17 @@
-"""Fixtures: a sandbox Bot API server on 127.0.0.1 and a real aiogram Bot pointed at it."""
+"""Fixtures: a sandbox Bot API server on 127.0.0.1, a real aiogram Bot pointed at it, a webhook receiver."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiohttp import web
 
 from sandbox.botapi import BotAPIServer
 
@@ -32,3 +35,50 @@ async def bot(server: BotAPIServer) -> AsyncIterator[Bot]:
         yield bot
     finally:
         await bot.session.close()
+
+
+class Receiver:
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, Any], str | None]] = []
+        self.arrived = asyncio.Event()
+        self.status = 200
+        self.reply: dict[str, Any] | None = None
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.received.append((await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
+        self.arrived.set()
+        if self.status != 200:
+            return web.Response(status=self.status)
+        if self.reply is not None:
+            return web.json_response(self.reply)
+        return web.Response()
+
+    async def next(self) -> dict[str, Any]:
+        await asyncio.wait_for(self.arrived.wait(), 3)
+        self.arrived.clear()
+        return self.received[-1][0]
+
+    async def until(self, count: int, timeout: float = 3.0) -> list[dict[str, Any]]:
+        """The updates received once there are `count` of them."""
+        async with asyncio.timeout(timeout):
+            while len(self.received) < count:
+                await asyncio.sleep(0.01)
+        return [update for update, _ in self.received]
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    receiver = Receiver()
+    app = web.Application()
+    app.router.add_post("/hook", receiver.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    receiver.url = f"http://{host}:{port}/hook"
+    try:
+        yield receiver
+    finally:
+        await runner.cleanup()

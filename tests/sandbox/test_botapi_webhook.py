@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -16,45 +14,7 @@ from aiohttp import web
 
 from sandbox.botapi import BotAPIServer
 
-
-class Receiver:
-    def __init__(self) -> None:
-        self.received: list[tuple[dict[str, Any], str | None]] = []
-        self.arrived = asyncio.Event()
-        self.status = 200
-        self.reply: dict[str, Any] | None = None
-        self.url = ""
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.received.append((await request.json(), request.headers.get("X-Telegram-Bot-Api-Secret-Token")))
-        self.arrived.set()
-        if self.status != 200:
-            return web.Response(status=self.status)
-        if self.reply is not None:
-            return web.json_response(self.reply)
-        return web.Response()
-
-    async def next(self) -> dict[str, Any]:
-        await asyncio.wait_for(self.arrived.wait(), 3)
-        self.arrived.clear()
-        return self.received[-1][0]
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    receiver = Receiver()
-    app = web.Application()
-    app.router.add_post("/hook", receiver.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    receiver.url = f"http://{host}:{port}/hook"
-    try:
-        yield receiver
-    finally:
-        await runner.cleanup()
+from .conftest import Receiver
 
 
 async def test_updates_are_posted_with_secret_token(server: BotAPIServer, bot: Bot, receiver: Receiver) -> None:

@@ -362,9 +362,12 @@ async def _run_session(chats: Chats) -> None:
             assert not answer["show_alert"], answer
             await chats.until_committed("select count(*) from commission_abstentions where candidate_id = ?", item)
         await chats.until_committed("select count(*) from commission_decisions where candidate_id = ?", item)
-        # The voters' ballots show the decision and no longer have buttons.
-        assert not any(vote(button) for m in voting for button in callback_data(
-            next(msg for msg in reversed(chats.bot_messages(m)) if "🔒" in (msg.get("text") or ""))))
+        # The voters' ballots show the decision and no longer have buttons (edited after the commit).
+        for member in voting:
+            closed_ballot = await until(lambda m=member: next((msg for msg in reversed(chats.bot_messages(m))
+                                                               if "🔒" in (msg.get("text") or "")), None),
+                                        "the ballot closed")
+            assert not any(vote(button) for button in callback_data(closed_ballot))
 
     # 5. Closed: the protocol reaches the secretary and the members; the extract reaches each teacher.
     answer, _data = await chats.press(secretary, act("sclose"), "close the session")

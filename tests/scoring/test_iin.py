@@ -23,8 +23,6 @@ def test_valid_iin_gives_birth_date_and_sex() -> None:
 @pytest.mark.parametrize(
     ("seventh", "born", "sex"),
     [
-        ("1", date(1899, 12, 31), Sex.MALE),
-        ("2", date(1899, 12, 31), Sex.FEMALE),
         ("3", date(1999, 12, 31), Sex.MALE),
         ("4", date(1999, 12, 31), Sex.FEMALE),
         ("5", date(2099, 12, 31), Sex.MALE),
@@ -32,8 +30,32 @@ def test_valid_iin_gives_birth_date_and_sex() -> None:
     ],
 )
 def test_seventh_digit_gives_century_and_sex(seventh: str, born: date, sex: Sex) -> None:
-    result = validate_iin(make_iin("991231" + seventh + "0012"))
+    result = validate_iin(make_iin("991231" + seventh + "0012"), today=date(2100, 1, 1))
     assert (result.birth_date, result.sex) == (born, sex)
+
+
+@pytest.mark.parametrize("seventh", ["1", "2"])
+def test_a_birth_date_before_1900_is_refused(seventh: str) -> None:
+    with pytest.raises(InvalidIin) as caught:
+        validate_iin(make_iin("991231" + seventh + "0012"), today=date(2026, 6, 1))
+    assert caught.value.problem is IinProblem.BIRTH_DATE
+    assert "31.12.1899" in caught.value.message.render() and "1900" in caught.value.message.render()
+
+
+@pytest.mark.parametrize(("first_seven", "today"), [
+    ("2606025", date(2026, 6, 1)),  # born tomorrow
+    ("9912315", date(2026, 6, 1)),  # 2099
+])
+def test_a_birth_date_in_the_future_is_refused(first_seven: str, today: date) -> None:
+    with pytest.raises(InvalidIin) as caught:
+        validate_iin(make_iin(first_seven + "0012"), today=today)
+    assert caught.value.problem is IinProblem.BIRTH_DATE
+    assert "future" in caught.value.message.render()
+
+
+def test_born_today_and_on_the_first_day_of_1900_are_accepted() -> None:
+    assert validate_iin(make_iin("2606015" + "0012"), today=date(2026, 6, 1)).birth_date == date(2026, 6, 1)
+    assert validate_iin(make_iin("0001013" + "0012"), today=date(2026, 6, 1)).birth_date == date(1900, 1, 1)
 
 
 def test_spaces_are_ignored() -> None:

@@ -1,0 +1,27 @@
+"""Updates as they arrive from Telegram, kept until their transaction has committed (the inbox)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base
+
+
+class ReceivedUpdate(Base):
+    """One Telegram update: stored on arrival (payload kept), marked processed in the transaction that
+    applies it (payload dropped). A second delivery of the same `update_id` finds the row and is skipped;
+    a row still unprocessed after a crash is replayed at the next start."""
+
+    __tablename__ = "received_updates"
+
+    # Update ids are counted per bot: a department that replaces its bot starts another count.
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # The raw update while it waits; None once applied (it may hold what the person typed).
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
