@@ -223,7 +223,7 @@ async def item_line(sessions: SessionService, s: CommissionSession, item: Agenda
     line = f"{MARKS[item.status]} {item.position}. {item.full_name} — {_(Category(item.claimed_category).label)}"
     if item.status == ItemStatus.DEFERRED.value:
         return line + " — " + _("postponed to a later session")
-    decision = await sessions.repo.decision(item.id)
+    decision = await sessions.decision_of(item)
     if decision is not None:
         line += " — " + choice_text(_, decision.decision, decision.assigned_category)
     if item.status in (ItemStatus.VOTING.value, ItemStatus.CLOSED.value):
@@ -329,9 +329,9 @@ async def act_open(x: Ctx) -> bool:
                                  + "\n".join("• " + render(p) for p in problems))
         return False
     await x.callback.answer(_("The session is open."))
-    for member in await x.commissions.repo.members(x.c.id):
-        t = await x.translator_of(member.user_id)
-        await reach(x.bot, member.user_id, t(N_(
+    for member in await x.sessions.members(x.c):
+        t = await x.translator_of(member)
+        await reach(x.bot, member, t(N_(
             "Session No. {number} of «{name}» on {date} is open. Mark yourself present:")).format(
             number=x.s.number, name=x.c.name, date=d(x.s.session_date)),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
@@ -575,7 +575,7 @@ async def send_ballots(x: Ctx, item: AgendaItem, users: list[int], reminder: boo
 async def close_ballots(x: Ctx, item: AgendaItem) -> None:
     """The vote on `item` is over (decided, or postponed): every ballot shows the member's vote and the outcome
     and loses its buttons; a member whose ballot was never pressed (recorded as abstaining) is told."""
-    decided = await x.sessions.repo.decision(item.id)
+    decided = await x.sessions.decision_of(item)
     for ballot_state in await x.sessions.ballots(item):
         t = await x.translator_of(ballot_state.member)
         outcome = choice_text(t, decided.decision, decided.assigned_category) if decided is not None else None
@@ -591,12 +591,11 @@ async def present(callback: CallbackQuery, callback_data: CmCallback, state: FSM
     commissions, sessions = services(session, settings)
     result = await sessions.mark_present(callback.from_user.id, callback_data.ref)
     await callback.answer(render(result.message), show_alert=True)
-    s = await sessions.repo.get_session(callback_data.ref)
-    if s is not None and callback.from_user.id in await sessions.repo.present(s.id):
+    if await sessions.is_present(callback_data.ref, callback.from_user.id):
         await strip_buttons(callback)
-    if result.ballot is not None and s is not None:
-        c = await sessions.commission_of(s)
-        x = Ctx(callback, callback_data, state, session, settings, i18n, commissions, sessions, s, c)
+    if result.ballot is not None and result.session is not None and result.commission is not None:
+        x = Ctx(callback, callback_data, state, session, settings, i18n, commissions, sessions, result.session,
+                result.commission)
         await send_ballots(x, result.ballot, [callback.from_user.id])
 
 
@@ -607,8 +606,7 @@ async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: As
     checked = await sessions.check_voter(callback.from_user.id, callback_data.sid, callback_data.item)
     if not isinstance(checked, tuple):
         await callback.answer(render(checked), show_alert=True)
-        item = await sessions.repo.item(callback_data.item)
-        if item is not None and item.status in (ItemStatus.CLOSED.value, ItemStatus.DEFERRED.value):
+        if await sessions.vote_over(callback_data.item):
             await strip_buttons(callback)  # a ballot of a vote that is over
         return
     s, item = checked

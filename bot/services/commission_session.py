@@ -101,6 +101,8 @@ class NotVoted:
 class Presence:
     message: Message
     ballot: AgendaItem | None = None  # the candidate being voted on, whose ballot the newly present member needs
+    session: CommissionSession | None = None
+    commission: Commission | None = None
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ class SessionService:
         if voting is not None and user_id not in await self.voters(s, voting):
             voting = None
         return Presence(Message(N_("You are marked present ({present} of {members}; quorum {quorum})."), params),
-                        voting)
+                        voting, s, c)
 
     async def attendance(self, s: CommissionSession) -> tuple[int, int, int]:
         members = len(await self.repo.members(s.commission_id))
@@ -338,6 +340,20 @@ class SessionService:
         if late is not None:
             return late
         return s, item
+
+    async def decision_of(self, item: AgendaItem) -> CommissionDecision | None:
+        return await self.repo.decision(item.id)
+
+    async def vote_over(self, item_id: int) -> bool:
+        """Whether the vote on this agenda item is over (decided or postponed): its ballots keep no buttons."""
+        item = await self.repo.item(item_id)
+        return item is not None and item.status in (ItemStatus.CLOSED.value, ItemStatus.DEFERRED.value)
+
+    async def is_present(self, session_id: int, user_id: int) -> bool:
+        return user_id in await self.repo.present(session_id)
+
+    async def members(self, c: Commission) -> list[int]:
+        return [m.user_id for m in await self.repo.members(c.id)]
 
     async def own_vote(self, item: AgendaItem, user_id: int) -> Vote | None:
         return await self.repo.vote(item.id, user_id)
