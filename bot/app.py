@@ -22,6 +22,7 @@ from handlers import (
     commission,
     common,
     essay,
+    guidance,
     onboarding,
     profile,
     reminders,
@@ -68,7 +69,7 @@ def create_dispatcher(
     dp.include_routers(
         common.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),
-        essay.create_router(), submission.create_router(),
+        essay.create_router(), submission.create_router(), guidance.create_router(),
         admin.create_router(), stats.create_router(), reminders.create_router(), scoring.create_router(),
         common.create_fallback_router(),
     )

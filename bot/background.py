@@ -20,6 +20,7 @@ from bot.scheduler import start_scheduler
 from bot.services.broadcast import BroadcastSender
 from bot.services.delivery import RateLimiter
 from bot.services.reminders import ReminderService
+from bot.services.routing import RoutingJob
 
 
 @dataclass
@@ -44,7 +45,8 @@ def start_background(app: Application, bot: Bot) -> Background:
     scheduler = None
     if app.settings.scheduler_enabled:
         service = ReminderService(bot, app.sessions, app.i18n, app.settings, limiter=limiter)
-        scheduler = start_scheduler(service, app.settings)
+        routing = RoutingJob(bot, app.sessions, app.i18n, app.settings)
+        scheduler = start_scheduler(service, app.settings, routing)
     outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds))
     outbox.start()
     return Background(sender, scheduler, outbox)

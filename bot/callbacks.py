@@ -91,3 +91,12 @@ class WindowCallback(CallbackData, prefix="win"):
 
     action: str
     year: RowId
+
+
+class AreaCallback(CallbackData, prefix="area"):
+    """The district question: `action` page (show page `page` of the list) or pick (choose area `code`).
+    Accepted only while that question is open, and only for an area of her region."""
+
+    action: str
+    code: str = ""
+    page: int = 0

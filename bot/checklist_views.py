@@ -65,7 +65,7 @@ def board_text(checklist: Checklist) -> str:
     if frozen:
         lines += ["", frozen]
     elif checklist.progress.complete:
-        lines += ["", _("Everything required is in place: /submit to file the application.")]
+        lines += ["", _("Everything required is in place: next, /submit.")]
     else:
         lines += ["", _("Tap an item to see what it is and to send its files.")]
     return "\n".join(lines)

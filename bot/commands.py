@@ -19,7 +19,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("checklist", N_("My documents")),
     ("essay", N_("Write or check the essay")),
     ("submit", N_("Submit the application")),
-    ("status", N_("Where my application is")),
+    ("status", N_("Where I stand: my steps and my application")),
     ("withdraw", N_("Withdraw the application")),
     ("score", N_("Self-assessment on the scoring sheet")),
     ("lang", N_("Change language")),

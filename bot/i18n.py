@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from aiogram.types import TelegramObject, User
-from aiogram.utils.i18n import I18n, I18nMiddleware
+from aiogram.utils.i18n import I18n, I18nMiddleware, get_i18n
 from aiogram.utils.i18n import gettext as _
 
+from scoring.areas import sort_key
 from scoring.i18n import Message
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -47,3 +49,10 @@ class UserLocaleMiddleware(I18nMiddleware):
 def render(message: Message) -> str:
     """Translate a rule's message (scoring.i18n.Message) into the current locale."""
     return message.render(_)
+
+
+def in_reading_order(options: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(value, msgid) options sorted by their translation in the alphabet of the update's language, the
+    words that only say what kind of place it is («облысы», «область») aside."""
+    locale = get_i18n().current_locale
+    return sorted(options, key=lambda option: sort_key(_(option[1]), locale))

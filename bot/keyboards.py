@@ -18,6 +18,8 @@ from bot.callbacks import (
 
 # Language names are shown in their own language, so they are not translated.
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+# Asked before a language is chosen, so in both (after the greeting in the Telegram app's language).
+LANGUAGE_QUESTION = "Тілді таңдаңыз / Выберите язык:"
 
 
 def grid(buttons: list[InlineKeyboardButton], columns: int = 1) -> InlineKeyboardMarkup:
@@ -44,14 +46,36 @@ def choice_keyboard(field: str, options: Iterable[tuple[str, str]], columns: int
     ], columns)
 
 
-def multi_keyboard(field: str, options: Iterable[tuple[str, str]], ticked: set[str]) -> InlineKeyboardMarkup:
+# A label up to this long shares its row with another (two fit a phone's width); a longer one has its own.
+SHORT_LABEL = 20
+NONE_OF_THESE = "none"  # the callback value of "none of these" (no option id is "none")
+
+
+def compact_rows(buttons: list[InlineKeyboardButton], columns: int) -> list[list[InlineKeyboardButton]]:
+    """Short labels `columns` to a row, in their order; a long label on a row of its own."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in buttons:
+        short = len(button.text) <= SHORT_LABEL
+        if short and rows and len(rows[-1]) < columns and len(rows[-1][0].text) <= SHORT_LABEL:
+            rows[-1].append(button)
+        else:
+            rows.append([button])
+    return rows
+
+
+def multi_keyboard(field: str, options: Iterable[tuple[str, str]], ticked: set[str], columns: int = 1,
+                   none_first: bool = False) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(text=f"{'☑️' if value in ticked else '⬜'} {_(label)}",
                              callback_data=ToggleCallback(field=field, value=value).pack())
         for value, label in options
     ]
-    buttons.append(InlineKeyboardButton(text=_("Done"), callback_data=ToggleCallback(field=field, value=".").pack()))
-    return grid(buttons)
+    rows = compact_rows(buttons, columns)
+    if none_first:
+        rows.insert(0, [InlineKeyboardButton(text=_("🚫 None of these"),
+                                             callback_data=ToggleCallback(field=field, value=NONE_OF_THESE).pack())])
+    rows.append([InlineKeyboardButton(text=_("Done"), callback_data=ToggleCallback(field=field, value=".").pack())])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def contact_keyboard() -> ReplyKeyboardMarkup:
@@ -62,8 +86,10 @@ def contact_keyboard() -> ReplyKeyboardMarkup:
     )
 
 
-def profile_edit_keyboard(fields: Iterable[tuple[str, str]]) -> InlineKeyboardMarkup:
-    return grid([InlineKeyboardButton(text=f"✏️ {_(label)}", callback_data=EditFieldCallback(field=field).pack())
+def profile_edit_keyboard(fields: Iterable[tuple[str, str]], locked: frozenset[str] = frozenset()
+                          ) -> InlineKeyboardMarkup:
+    return grid([InlineKeyboardButton(text=f"{'🔒' if field in locked else '✏️'} {_(label)}",
+                                      callback_data=EditFieldCallback(field=field).pack())
                  for field, label in fields], columns=2)
 
 

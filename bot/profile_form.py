@@ -16,7 +16,7 @@ from typing import Any
 from aiogram.fsm.state import State, StatesGroup
 
 from bot.text_input import max_length
-from scoring import eligibility, regions
+from scoring import areas, eligibility, regions
 from scoring.categories import (
     DEPUTY_LADDER,
     HEAD_LADDER,
@@ -42,6 +42,7 @@ class Kind(StrEnum):
     CHOICE = "choice"
     MULTI = "multi"
     CONTACT = "contact"
+    AREA = "area"  # a district or city of her region, from scoring.areas (paged buttons, or typed and confirmed)
 
 
 class InvalidAnswer(Exception):
@@ -63,6 +64,10 @@ class Question:
     options: Options | None = None
     applies: Callable[[TeacherProfile], bool] = lambda _p: True
     columns: int = 1
+    # Buttons in the reader's alphabet (a list she scans for a name) rather than in the order given.
+    alphabetical: bool = False
+    # A multi-select that starts with a "none of these" button (answered with an empty list at once).
+    none_first: bool = False
 
     def is_answered(self, profile: TeacherProfile) -> bool:
         return getattr(profile, self.field) is not None
@@ -239,9 +244,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question("org_name", N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT,
              free_text(TeacherProfile.org_name)),
     Question("region", N_("Region"), N_("Your region or city of republican significance:"), Kind.CHOICE,
-             options=_region_options, columns=2),
-    Question("district", N_("District"), N_("Your district or city:"), Kind.TEXT,
-             free_text(TeacherProfile.district)),
+             options=_region_options, columns=2, alphabetical=True),
+    Question("area_code", N_("District or city"),
+             N_("Your district or city of regional significance: choose it below, or type its name."), Kind.AREA),
     Question("current_category", N_("Current category"), N_("Your current qualification category:"),
              Kind.CHOICE, options=_current_options),
     Question("category_valid_until", N_("Category valid until"),
@@ -265,8 +270,10 @@ QUESTIONS: tuple[Question, ...] = (
              N_("How many of the last years have you worked in production by your profile?"), Kind.TEXT,
              years_between(0, MAX_EXPERIENCE_YEARS), applies=_relevant("production_experience")),
     Question("certificates", N_("Certificates"),
-             N_("Do you hold any of these certificates? Tick them, then press Done (or Done with none)."),
-             Kind.MULTI, options=_certificate_options, applies=_relevant("certificates")),
+             N_("Do you hold any of these certificates (§8, §9)? Tick each one you hold, then press Done; "
+                "or press «None of these»."),
+             Kind.MULTI, options=_certificate_options, applies=_relevant("certificates"), columns=2,
+             none_first=True),
     Question("email", N_("E-mail"), N_("Your e-mail address:"), Kind.TEXT, parse_email),
     Question("phone", N_("Phone"), N_("Share your phone number with the button below."), Kind.CONTACT),
 )
@@ -274,6 +281,7 @@ BY_FIELD: dict[str, Question] = {q.field: q for q in QUESTIONS}
 
 # When an answer changes, the answers that were only valid for the old one are asked again.
 DEPENDENTS: dict[str, tuple[str, ...]] = {
+    "region": ("area_code",),
     "role": ("teaching_post", "current_category", "category_valid_until", "claimed_category", "early_requirements"),
     "current_category": ("category_valid_until",),
     "claimed_category": ("early_requirements",),
@@ -290,7 +298,7 @@ class ProfileForm(StatesGroup):
     org_type = State()
     org_name = State()
     region = State()
-    district = State()
+    area_code = State()
     current_category = State()
     category_valid_until = State()
     experience_years = State()
@@ -357,11 +365,20 @@ def teaching_post_of(p: TeacherProfile) -> TeachingPost | None:
     return TeachingPost(p.teaching_post) if p.role == Role.TEACHER and p.teaching_post else None
 
 
-def display_value(question: Question, profile: TeacherProfile, translate: Callable[[str], str]) -> str | None:
+# What the application depends on (§13 level, the area routing compares, the claim): frozen once it is
+# submitted; changing one needs /withdraw first.
+FROZEN_AFTER_SUBMISSION = frozenset({"role", "teaching_post", "org_type", "org_name", "region", "area_code",
+                                     "claimed_category"})
+
+
+def display_value(question: Question, profile: TeacherProfile, translate: Callable[[str], str],
+                  locale: str | None = None) -> str | None:
     """The stored answer as the user should read it, in their language."""
     value = getattr(profile, question.field)
     if value is None:
         return None
+    if question.kind is Kind.AREA:
+        return areas.area_name(value, locale) or str(value)
     if question.kind is Kind.CHOICE:
         label = option_label(question, profile, value)
         return translate(label) if label else str(value)

@@ -1,8 +1,10 @@
 """APScheduler 3.11 with its jobs in a persistent SQLAlchemyJobStore (the bot's PostgreSQL database, or
 an SQLite file beside the bot's; see `sync_url`).
 
-The one job, `check_reminders`, runs every REMINDER_CHECK_MINUTES minutes in TIMEZONE and sends what
-is due (bot/services/reminders.py). Keeping the schedule as one periodic job, with the reminders
+The job `check_reminders` runs every REMINDER_CHECK_MINUTES minutes in TIMEZONE and sends what is due
+(bot/services/reminders.py); `retry_routing`, as often, sends waiting applications to a commission that
+now serves them and tells whoever must know of one that none serves (bot/services/routing.py).
+Keeping the schedule as periodic jobs, with the reminders
 derived from the data each time, means a restart or a changed /window needs no rescheduling and a
 bot that was down catches up; the job store keeps the job and its next run time across restarts.
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -24,16 +27,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
 from bot.services.reminders import ReminderService
+from bot.services.routing import RoutingJob
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 JOB_ID = "reminders"
+ROUTING_JOB_ID = "routing"
 # Async drivers of the bot → synchronous drivers for APScheduler 3 (it has no async job store).
 SYNC_DRIVERS = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}
 DRIVER_MODULES = {"sqlite": "sqlite3", "postgresql+psycopg": "psycopg"}
 
 _service: ReminderService | None = None
+_routing: RoutingJob | None = None
 
 
 def sync_url(database_url: str) -> str:
@@ -72,9 +78,20 @@ async def check_reminders() -> None:
         log.info("sent %s reminder(s)", sent)
 
 
-def start_scheduler(service: ReminderService, settings: Settings) -> AsyncIOScheduler:
-    global _service
-    _service = service
+async def retry_routing() -> None:
+    """The scheduled routing retry (referenced by name in the job store)."""
+    if _routing is None:
+        log.warning("retry_routing ran before the routing job was set up")
+        return
+    outcome = await _routing.run()
+    if outcome.routed:
+        log.info("routed %s waiting application(s)", len(outcome.routed))
+
+
+def start_scheduler(service: ReminderService, settings: Settings, routing: RoutingJob | None = None
+                    ) -> AsyncIOScheduler:
+    global _service, _routing
+    _service, _routing = service, routing
     scheduler = AsyncIOScheduler(
         jobstores={"default": create_job_store(settings.database_url)},
         timezone=ZoneInfo(settings.timezone),
@@ -86,4 +103,10 @@ def start_scheduler(service: ReminderService, settings: Settings) -> AsyncIOSche
         "bot.scheduler:check_reminders", trigger="cron", minute=f"*/{settings.reminder_check_minutes}",
         id=JOB_ID, replace_existing=True,
     )
+    if routing is not None:
+        # Also once at the start: what waited while the bot was down is routed, or reported, at once.
+        scheduler.add_job(
+            "bot.scheduler:retry_routing", trigger="cron", minute=f"*/{settings.reminder_check_minutes}",
+            id=ROUTING_JOB_ID, replace_existing=True, next_run_time=datetime.now(ZoneInfo(settings.timezone)),
+        )
     return scheduler

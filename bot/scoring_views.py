@@ -6,7 +6,7 @@ from collections.abc import Collection
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.formatting import Pre, Text
+from aiogram.utils.formatting import Bold, Text
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -92,7 +92,8 @@ def _level_buttons(builder: InlineKeyboardBuilder, criterion: Criterion, answer:
                            callback_data=ScoreCallback(action="count", crit=criterion.id, value=str(n)))
         rows.append(chosen.max_count)
     if last is not None and chosen is not None and chosen.coauthored_points is not None:
-        builder.button(text=f"{_mark(bool(last.get('coauthored')))} {_('Co-authored')}",
+        coauthored = _("Co-authored")
+        builder.button(text=f"{_mark(bool(last.get('coauthored')))} {coauthored}",
                        callback_data=ScoreCallback(action="coauth", crit=criterion.id))
         rows.append(1)
     if adding:
@@ -152,7 +153,8 @@ def criterion_view(
     elif scale.kind is ScaleKind.FLAG:
         lines.append(_("Is this met? ({points} pts)").format(points=scale.points))
         met = bool((answer or {}).get("met"))
-        builder.button(text=f"{'✅ ' if met else ''}{_('Yes, it is met')}",
+        label = _("Yes, it is met")
+        builder.button(text=f"{'✅ ' if met else ''}{label}",
                        callback_data=ScoreCallback(action="lv", crit=criterion.id, value="met"))
         rows.append(1)
     elif scale.kind is ScaleKind.THRESHOLD:
@@ -161,8 +163,8 @@ def criterion_view(
     else:
         lines.append(_(
             "Observation sheets so far: {count} (at least {required} of the last academic year are needed). "
-            "Send the totals of your sheets as numbers from 0 to {cap} (e.g. 72 75 70), or fill in a sheet "
-            "indicator by indicator."
+            "Send the totals of all your sheets as numbers from 0 to {cap} (e.g. 72 75 70): what you send "
+            "replaces the sheets recorded so far. Or fill in one more sheet indicator by indicator."
         ).format(count=observation_count, required=rules.observation["min_sheets"],
                  cap=rules.observation["total_cap"]))
         builder.button(text=_("📝 Fill in a sheet"), callback_data=ScoreCallback(action="obf", crit=criterion.id))
@@ -204,13 +206,10 @@ def progress_bar(total: float, threshold: float) -> str:
     return "[" + "█" * filled + "░" * (BAR_WIDTH - filled) + "]"
 
 
-def _table(evaluation: Evaluation) -> str:
-    # The translated headings may be longer than the ids: the column is as wide as the widest.
-    width = max(len(_("No.")), len(_("Total")), *(len(r.criterion.id) for r in evaluation.results))
-    rows = [f"{r.criterion.id:<{width}}  {format_points(r.points):>6}" for r in evaluation.results]
-    rule = "-" * (width + 8)
-    return "\n".join([f"{_('No.'):<{width}}  {_('Points'):>6}", rule, *rows, rule,
-                      f"{_('Total'):<{width}}  {format_points(evaluation.total):>6}"])
+def criterion_lines(evaluation: Evaluation) -> list[str]:
+    """Each criterion by its number and its title in the reader's language, with its points."""
+    return [_("{id} {title}: {points} pts").format(id=r.criterion.id, title=_(r.criterion.title),
+                                                  points=format_points(r.points)) for r in evaluation.results]
 
 
 def summary_view(evaluation: Evaluation, answered: dict[str, Any],
@@ -259,7 +258,8 @@ def summary_view(evaluation: Evaluation, answered: dict[str, Any],
         tail += ["", _("Attach the supporting files of the criteria that score to your checklist (/checklist):")]
         tail += [f"📎 {', '.join(ids)} → {_(item.title)}" for item, ids in items.values()]
     tail += ["", _("Tap a criterion to change its answer.")]
-    body = Text("\n".join(head), Pre(_table(evaluation)), "\n".join(tail))
+    total = _("Total: {points} pts").format(points=format_points(evaluation.total))
+    body = Text("\n".join([*head, *criterion_lines(evaluation), ""]), Bold(total), "\n".join(tail))
     builder = InlineKeyboardBuilder()
     for result in evaluation.results:
         builder.button(text=f"✏️ {result.criterion.id} · {format_points(result.points)}",

@@ -55,9 +55,18 @@ class Settings(BaseSettings):
     # the 20 s a delivery may spend retrying, or a live sender could be overtaken (a duplicate).
     outbox_lease_seconds: float = Field(default=120.0, gt=0)
     reminder_check_minutes: int = Field(default=5, ge=1, le=60)
+    # The bot's part in this deployment: "commission" — the attestation commission works in this bot and
+    # /submit files the application with it; "portal" — the bot prepares the file and /submit hands the
+    # teacher the package and the steps to file it on the Ustaz platform or egov (Rules §15).
+    submission_mode: Literal["commission", "portal"] = "commission"
     # A department's own DOCX templates of the protocol, extract and certificate (and PDF fallback fonts in its
     # fonts/ subfolder); any template it lacks is the bot's own (bot/document_templates).
     document_templates_dir: Path | None = None
+
+    @property
+    def files_in_bot(self) -> bool:
+        """The application is filed with a commission working in this bot."""
+        return self.submission_mode == "commission"
 
     @field_validator("admin_ids", mode="before")
     @classmethod

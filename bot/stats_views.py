@@ -6,6 +6,7 @@ from collections.abc import Callable
 from io import BytesIO
 
 from bot.services.stats import ProgressReport
+from scoring import areas
 from scoring.categories import Category
 from scoring.i18n import N_
 from scoring.regions import region_by_id
@@ -21,10 +22,22 @@ def region_name(region_id: str | None, tr: Translate) -> str:
     return tr(region.label) if region else tr(N_("region not given"))
 
 
-def area_name(report: ProgressReport, area: AreaCounts, tr: Translate) -> str:
+def area_name(report: ProgressReport, area: AreaCounts, tr: Translate, locale: str | None = None) -> str:
     if report.districts_of is None:
         return region_name(area.key, tr)
-    return area.name or tr(N_("district not given"))
+    return areas.area_name(area.key, locale) or tr(N_("district not given"))
+
+
+def unrouted_lines(report: ProgressReport, tr: Translate, locale: str | None) -> list[str]:
+    """Applications no commission serves, per area: what an administrator has to create a commission for."""
+    if not report.unrouted:
+        return [tr(N_("Reaching no commission: 0"))]
+    lines = [tr(N_("⚠️ Reaching no commission: {count} (create one with /commission_new):")).format(
+        count=report.unrouted_total)]
+    for u in report.unrouted:
+        where = areas.area_name(u.area_code, locale) or tr(N_("district not chosen from the list"))
+        lines.append(f"• {where} ({region_name(u.region, tr)}): {u.count}")
+    return lines
 
 
 def areas_title(report: ProgressReport, tr: Translate) -> str:
@@ -44,7 +57,7 @@ def first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]  # str.capitalize would lower the rest (ПМПК -> Пмпк)
 
 
-def report_text(report: ProgressReport, tr: Translate) -> str:
+def report_text(report: ProgressReport, tr: Translate, locale: str | None = None) -> str:
     opens, closes = report.window
     lines = [tr(N_("📊 Attestation {year}/{next}, as of {today}")).format(
         year=report.year, next=report.year + 1, today=report.today.strftime("%d.%m.%Y"))]
@@ -59,6 +72,7 @@ def report_text(report: ProgressReport, tr: Translate) -> str:
             label=first_upper(tr(stage.label)), count=stage.count, share=report.share(stage.count)))
     lines.append(tr(N_("Refused by a commission: {count}")).format(count=report.refused))
     lines.append(tr(N_("Waiting for a secretary to accept or refuse: {count}")).format(count=report.awaiting_review))
+    lines += unrouted_lines(report, tr, locale)
     if report.late_commissions:
         late = ", ".join(f"«{name}» {n}" for name, n in sorted(report.late_commissions.items(),
                                                                 key=lambda item: (-item[1], item[0])))
@@ -69,13 +83,13 @@ def report_text(report: ProgressReport, tr: Translate) -> str:
         lines += ["", tr(N_("Submitted by claimed category: {list}")).format(list=claimed)]
     if report.areas:
         lines += ["", tr(N_("{areas} (agreed / submitted):")).format(areas=areas_title(report, tr))]
-        lines += [f"• {area_name(report, a, tr)}: {a.consented} / {a.submitted}" for a in report.areas]
+        lines += [f"• {area_name(report, a, tr, locale)}: {a.consented} / {a.submitted}" for a in report.areas]
     if not report.started:
         lines += ["", tr(N_("No teacher has started yet."))]
     return "\n".join(lines)
 
 
-def report_chart(report: ProgressReport, tr: Translate) -> bytes:
+def report_chart(report: ProgressReport, tr: Translate, locale: str | None = None) -> bytes:
     """A PNG: the stages as horizontal bars, and per region (or district) who agreed and who submitted."""
     # The object API with the Agg canvas: no pyplot global state, safe to draw from a worker thread.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -83,7 +97,7 @@ def report_chart(report: ProgressReport, tr: Translate) -> bytes:
 
     shown = report.areas[:CHART_AREAS]
     rest = report.areas[CHART_AREAS:]
-    names = [area_name(report, a, tr) for a in shown]
+    names = [area_name(report, a, tr, locale) for a in shown]
     agreed = [a.consented for a in shown]
     submitted = [a.submitted for a in shown]
     if rest:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.broadcast_views import STATUS_LABELS, control_keyboard, progress_text
 from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
 from bot.deferred import after_commit
+from bot.i18n import in_reading_order
 from bot.keyboards import grid
 from bot.services.broadcast import BroadcastSender
 from bot.settings import Settings
@@ -40,13 +41,15 @@ from storage.broadcast_repository import (
     SEGMENT_REGION,
     BroadcastRepository,
 )
+from storage.commission_models import Commission
 from storage.models import TeacherProfile
 
 # Telegram's limit for one text message.
 MAX_TEXT = 4096
-# A district or an organisation is matched against the profiles' column: a longer one matches no one.
+# An organisation is matched against the profiles' column (a longer one matches no one); a district's
+# name against the list of areas, whose longest names are far shorter than a typed name may be.
 SEGMENT_TEXT_MAX = {
-    SEGMENT_DISTRICT: max_length(TeacherProfile.district), SEGMENT_ORG: max_length(TeacherProfile.org_name),
+    SEGMENT_DISTRICT: max_length(Commission.legacy_area), SEGMENT_ORG: max_length(TeacherProfile.org_name),
 }
 
 SEGMENT_LABELS: dict[str, str] = {
@@ -142,7 +145,7 @@ def segment_keyboard() -> InlineKeyboardMarkup:
 
 def value_keyboard(kind: str) -> InlineKeyboardMarkup:
     if kind == SEGMENT_REGION:
-        options = [(region.id, region.label) for region in REGIONS]
+        options = in_reading_order((region.id, region.label) for region in REGIONS)
     else:
         options = [(category.value, category.label) for category in Category]
     return grid([
@@ -180,7 +183,7 @@ async def choose_segment(
     elif kind in (SEGMENT_DISTRICT, SEGMENT_ORG):
         await state.update_data(kind=kind)
         await state.set_state(BroadcastForm.segment_text)
-        prompt = _("Send the district or city, as teachers wrote it in their profiles.") if kind == SEGMENT_DISTRICT \
+        prompt = _("Send the name of the district or city, in Kazakh or Russian.") if kind == SEGMENT_DISTRICT \
             else _("Send the name of the organisation, as teachers wrote it in their profiles.")
         await callback.message.answer(prompt)
     elif not value:

@@ -23,6 +23,7 @@ from bot.views import answer_stale
 from scoring.documents import BY_ID, formats_label
 from storage.checklist_models import Application, UploadedFile
 from storage.models import TeacherProfile
+from storage.repositories import ProfileRepository
 
 
 class ChecklistForm(StatesGroup):
@@ -54,21 +55,41 @@ def no_checklist_text(profile: TeacherProfile | None) -> str:
     return _("Your checklist depends on your position and type of organisation: finish your profile with /start.")
 
 
-async def show_board(message: Message, state: FSMContext, service: ChecklistService) -> None:
-    assert message.from_user is not None
-    checklist = await service.load(message.from_user.id)
+async def send_board(bot: Bot, user_id: int, state: FSMContext, service: ChecklistService) -> None:
+    """The board as a new message (/checklist, and the "what next" and readiness buttons)."""
+    checklist = await service.load(user_id)
     if checklist is None:
-        from storage.repositories import ProfileRepository
-
-        await message.answer(no_checklist_text(await ProfileRepository(service.session).get(message.from_user.id)))
+        await bot.send_message(user_id, no_checklist_text(await ProfileRepository(service.session).get(user_id)))
         return
     if await state.get_state() == ChecklistForm.uploading.state:
         await state.clear()
-    await message.answer(views.board_text(checklist), reply_markup=views.board_keyboard(checklist))
+    await bot.send_message(user_id, views.board_text(checklist), reply_markup=views.board_keyboard(checklist))
 
 
-async def checklist_command(message: Message, state: FSMContext, session) -> None:  # type: ignore[no-untyped-def]
-    await show_board(message, state, ChecklistService(session))
+async def send_card(bot: Bot, user_id: int, item_id: str, state: FSMContext, service: ChecklistService) -> bool:
+    """An item's card as a new message, ready for its files; False if the item is not on her checklist."""
+    checklist = await service.load(user_id)
+    s = checklist.state_of(item_id) if checklist else None
+    if checklist is None or s is None:
+        return False
+    files = await service.files(user_id, item_id)
+    await _uploading(state, item_id, s.item.uploadable and checklist.frozen is None)
+    await bot.send_message(user_id, views.card_text(checklist, s, files),
+                           reply_markup=views.card_keyboard(checklist, s, files))
+    return True
+
+
+async def _uploading(state: FSMContext, item_id: str, accepts_files: bool) -> None:
+    if accepts_files:
+        await state.set_state(ChecklistForm.uploading)
+        await state.update_data(item=item_id)
+    elif await state.get_state() == ChecklistForm.uploading.state:
+        await state.clear()
+
+
+async def checklist_command(message: Message, state: FSMContext, session: AsyncSession) -> None:
+    assert message.from_user is not None and message.bot is not None
+    await send_board(message.bot, message.from_user.id, state, ChecklistService(session))
 
 
 async def _render_card(
@@ -83,11 +104,7 @@ async def _render_card(
         return
     await callback.answer()
     files = await service.files(user_id, item_id)
-    if s.item.uploadable and checklist.frozen is None:
-        await state.set_state(ChecklistForm.uploading)
-        await state.update_data(item=item_id)
-    elif await state.get_state() == ChecklistForm.uploading.state:
-        await state.clear()
+    await _uploading(state, item_id, s.item.uploadable and checklist.frozen is None)
     message_id = callback.message.message_id if callback.message else None
     await edit_or_send(callback.bot, user_id, message_id, views.card_text(checklist, s, files),
                        views.card_keyboard(checklist, s, files))

@@ -16,19 +16,21 @@ from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import area_views
 from bot.callbacks import user_id_in
 from bot.commission_callbacks import CmCallback, InviteRoleCallback
-from bot.i18n import render
+from bot.i18n import in_reading_order, render
 from bot.keyboards import LANGUAGE_NAMES, grid
 from bot.outbox import reach
 from bot.services.commission import INVITE_PREFIX, CommissionService
 from bot.services.commission_card import card, file_caption, submitted_files
 from bot.services.commission_session import SessionService
-from bot.services.notify import locale_of, notify, route_and_notify
+from bot.services.notify import locale_of, notify
+from bot.services.routing import route_and_notify
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, max_length
 from bot.views import answer_stale
@@ -43,6 +45,7 @@ from handlers.commission_session import (
     parse_date,
     strip_buttons,
 )
+from scoring.areas import area_name, catalogue
 from scoring.categories import CommissionLevel
 from scoring.commission import MemberRole, RefusalGround, invite_days
 from scoring.config import default_rules
@@ -59,11 +62,17 @@ class NewCommission(StatesGroup):
     level = State()
     name = State()
     region = State()
-    district = State()
+    area = State()
     organisation = State()
     order_number = State()
     order_date = State()
     language = State()
+
+
+class CommissionArea(StatesGroup):
+    """The admin chooses the area of an existing commission (one whose typed area matched no list entry)."""
+
+    area = State()
 
 
 class Join(StatesGroup):
@@ -101,7 +110,10 @@ def level_keyboard() -> InlineKeyboardMarkup:
 
 
 def region_keyboard() -> InlineKeyboardMarkup:
-    return grid([button(_(r.label), "reg", arg=r.id) for r in REGIONS] + [cancel_button("new")], 2)
+    """The regions in the reader's alphabet."""
+    return grid([button(_(label), "reg", arg=region_id)
+                 for region_id, label in in_reading_order((r.id, r.label) for r in REGIONS)]
+                + [cancel_button("new")], 2)
 
 
 def language_keyboard() -> InlineKeyboardMarkup:
@@ -164,23 +176,103 @@ async def pick_region(callback: CallbackQuery, callback_data: CmCallback, state:
     if data["level"] == CommissionLevel.REGION.value:
         await ask_order_number(callback.message, state)
         return
-    await state.set_state(NewCommission.district)
+    await state.set_state(NewCommission.area)
     assert callback.bot is not None
-    await callback.bot.send_message(callback.from_user.id, _("District or city it serves (as teachers write it in "
-                                                             "their profiles):"), reply_markup=cancel_markup("new"))
+    await callback.bot.send_message(callback.from_user.id, _("District or city it serves: choose it below, or type "
+                                                             "its name."),
+                                    reply_markup=area_list(callback_data.arg))
 
 
-async def got_district(message: Message, state: FSMContext) -> None:
-    district = await text_between(message, 2, max_length(Commission.district))
-    if district is None:
+# --- the area a commission serves: the same list teachers choose from (scoring.areas) ------------
+
+
+def pack_area(action: str, code: str, page: int) -> str:
+    return CmCallback(act="a" + action, ref=page, arg=code).pack()
+
+
+def area_list(region: str | None, page: int = 0) -> InlineKeyboardMarkup:
+    locale = get_i18n().current_locale
+    return area_views.area_list_keyboard(catalogue().for_choice(region, locale), locale, page, pack_area)
+
+
+async def _area_region(state: FSMContext, svc: CommissionService) -> tuple[str | None, Commission | None]:
+    """The region whose areas are being chosen from, and the commission when it already exists."""
+    data = await state.get_data()
+    if await state.get_state() == CommissionArea.area.state:
+        c = await svc.get(int(data.get("commission", 0)))
+        return (c.region if c else None), c
+    return data.get("region"), None
+
+
+async def got_area_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+    region, _c = await _area_region(state, service(session, settings))
+    text = await text_between(message, 2, max_length(Commission.legacy_area))
+    if text is None:
         return
-    await state.update_data(district=district)
+    candidates = catalogue().match(text, region).candidates
+    if not candidates:
+        found = region_by_id(region) if region else None
+        await message.answer(area_views.not_found_text(_(found.label) if found else "—"),
+                             reply_markup=area_list(region))
+        return
+    await message.answer(area_views.candidates_text(len(candidates)), reply_markup=area_views.candidates_keyboard(
+        candidates, get_i18n().current_locale, pack_area))
+
+
+async def area_button(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool,
+                      session: AsyncSession, settings: Settings, i18n: I18n) -> None:
+    current = await state.get_state()
+    if not is_admin or current not in (NewCommission.area.state, CommissionArea.area.state):
+        await answer_stale(callback)
+        return
+    assert callback.bot is not None and isinstance(callback.message, Message)
+    svc = service(session, settings)
+    region, existing = await _area_region(state, svc)
+    if callback_data.act == "a" + area_views.PAGE:
+        await callback.answer()
+        await callback.bot.edit_message_reply_markup(chat_id=callback.from_user.id,
+                                                     message_id=callback.message.message_id,
+                                                     reply_markup=area_list(region, callback_data.ref))
+        return
+    area = catalogue().get(callback_data.arg)
+    if area is None or area.region != region:
+        await callback.answer(_("This option is not available."), show_alert=True)
+        return
+    await callback.answer()
+    await callback.bot.edit_message_text(_("District or city it serves: {area}").format(
+        area=area.name(get_i18n().current_locale)), chat_id=callback.from_user.id,
+        message_id=callback.message.message_id)
+    if existing is not None:
+        await state.clear()
+        await svc.set_area(existing, area.code)
+        await route_and_notify(callback.bot, session, i18n, settings)
+        await send_card(callback.bot, callback.from_user.id, session, settings, existing, is_admin=True)
+        return
+    await state.update_data(area_code=area.code)
     if (await state.get_data())["level"] == CommissionLevel.ORGANISATION.value:
         await state.set_state(NewCommission.organisation)
-        await message.answer(_("Name of the organisation (as teachers write it in their profiles):"),
-                             reply_markup=cancel_markup("new"))
+        await callback.message.answer(_("Name of the organisation (as teachers write it in their profiles):"),
+                                      reply_markup=cancel_markup("new"))
         return
-    await ask_order_number(message, state)
+    await ask_order_number(callback.message, state)
+
+
+async def choose_area_of(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool,
+                         session: AsyncSession, settings: Settings) -> None:
+    """The admin gives an existing district or organisation commission its area from the list."""
+    c = await service(session, settings).get(callback_data.ref)
+    if not is_admin or c is None or c.level not in (CommissionLevel.DISTRICT.value,
+                                                    CommissionLevel.ORGANISATION.value):
+        await answer_stale(callback)
+        return
+    await callback.answer()
+    await state.clear()
+    await state.set_state(CommissionArea.area)
+    await state.update_data(commission=c.id)
+    assert callback.bot is not None
+    await callback.bot.send_message(callback.from_user.id, _("District or city that «{name}» serves: choose it "
+                                                             "below, or type its name.").format(name=c.name),
+                                    reply_markup=area_list(c.region))
 
 
 async def got_organisation(message: Message, state: FSMContext) -> None:
@@ -219,7 +311,7 @@ async def got_order_date(message: Message, state: FSMContext) -> None:
 
 
 async def pick_language(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, is_admin: bool,
-                        session: AsyncSession, settings: Settings) -> None:
+                        session: AsyncSession, settings: Settings, i18n: I18n) -> None:
     if (not is_admin or await state.get_state() != NewCommission.language.state
             or callback_data.arg not in LANGUAGE_NAMES):
         await answer_stale(callback)
@@ -229,15 +321,32 @@ async def pick_language(callback: CallbackQuery, callback_data: CmCallback, stat
     await state.clear()
     c = await service(session, settings).create(
         level=CommissionLevel(data["level"]), name=data["name"], region=data.get("region"),
-        district=data.get("district"), organisation=data.get("organisation"), order_number=data["order_number"],
+        area_code=data.get("area_code"), organisation=data.get("organisation"), order_number=data["order_number"],
         order_date=date.fromisoformat(data["order_date"]), locale=callback_data.arg, by=callback.from_user.id,
     )
     assert callback.bot is not None
     await callback.bot.send_message(callback.from_user.id, _("The commission is created."))
+    # Applications that were waiting for a commission of this level and area reach it now.
+    await route_and_notify(callback.bot, session, i18n, settings)
     await send_card(callback.bot, callback.from_user.id, session, settings, c, is_admin=True)
 
 
 # --- commission card, validity, invites, chair ------------------------------------------------
+
+
+def served_lines(c: Commission) -> list[str]:
+    """Where it serves: region, district or city (from the list), organisation; or what is missing."""
+    region = region_by_id(c.region) if c.region else None
+    parts = [_(region.label)] if region else []
+    if c.level in (CommissionLevel.DISTRICT.value, CommissionLevel.ORGANISATION.value):
+        name = area_name(c.area_code, get_i18n().current_locale)
+        if name is None:
+            return [_("⚠️ Its district or city is not chosen from the list (it was typed as «{typed}»): no application "
+                      "can reach it until an administrator chooses it.").format(typed=c.legacy_area or "—")]
+        parts.append(name)
+    if c.organisation:
+        parts.append(c.organisation)
+    return [_("Serves: {area}").format(area=", ".join(parts))] if parts else []
 
 
 async def card_text(svc: CommissionService, c: Commission) -> str:
@@ -246,6 +355,7 @@ async def card_text(svc: CommissionService, c: Commission) -> str:
     lines = [
         _("Commission No. {id}: {name}").format(id=c.id, name=c.name),
         _("Level: {level}").format(level=_(CommissionLevel(c.level).label)),
+        *served_lines(c),
         _("Order No. {number} of {date}; term until {end}").format(
             number=c.order_number, date=c.order_date.strftime("%d.%m.%Y"), end=c.term_end.strftime("%d.%m.%Y")),
         _("Secretary: {name}").format(name=c.secretary_name or "—"),
@@ -270,6 +380,8 @@ async def send_card(bot: Bot, chat_id: int, session: AsyncSession, settings: Set
         buttons += [button(_("➕ Invite a member"), "invm", c.id), button(_("➕ Invite the secretary"), "invs", c.id),
                     button(_("Record the chair"), "rchair", c.id), button(_("➖ Remove a member"), "rmm", c.id)]
         buttons += await order_buttons(session, svc, c)
+        if c.level in (CommissionLevel.DISTRICT.value, CommissionLevel.ORGANISATION.value):
+            buttons.append(button(_("📍 District or city it serves"), "setarea", c.id))
     member = await svc.repo.member(c.id, chat_id)
     if member is not None and await svc.repo.chair(c.id) is None:
         buttons.append(button(_("🗳 Elect the chair"), "chairv", c.id))
@@ -663,8 +775,8 @@ async def refuse_documents(message: Message, state: FSMContext, session: AsyncSe
     def tr(text: str) -> str:
         return i18n.gettext(text, locale=locale)
 
-    notice = tr("Your application No. {number} is refused by «{name}» (App 7). Grounds:\n{grounds}\nDocuments: "
-                "{documents}\nYou can correct them and submit again with /submit.").format(
+    notice = tr(N_("Your application No. {number} is refused by «{name}» (App 7). Grounds:\n{grounds}\nDocuments: "
+                   "{documents}\nYou can correct them and submit again with /submit.")).format(
         number=(app.number if app else None) or review.application_id, name=c.name,
         grounds="\n".join("• " + tr(g.label) for g in grounds), documents=documents)
     if not await svc.refuse(review, message.from_user.id, grounds, documents, locale, notice):
@@ -720,7 +832,7 @@ def create_router() -> Router:
     router.message.register(agenda_command, Command("agenda"))
     # Text steps take anything but a command (a photo gets the step's refusal; /help still runs).
     router.message.register(got_name, StateFilter(NewCommission.name), NOT_A_COMMAND)
-    router.message.register(got_district, StateFilter(NewCommission.district), NOT_A_COMMAND)
+    router.message.register(got_area_text, StateFilter(NewCommission.area, CommissionArea.area), NOT_A_COMMAND)
     router.message.register(got_organisation, StateFilter(NewCommission.organisation), NOT_A_COMMAND)
     router.message.register(got_order_number, StateFilter(NewCommission.order_number), NOT_A_COMMAND)
     router.message.register(got_order_date, StateFilter(NewCommission.order_date), NOT_A_COMMAND)
@@ -732,6 +844,8 @@ def create_router() -> Router:
     router.callback_query.register(pick_level, CmCallback.filter(F.act == "lvl"))
     router.callback_query.register(pick_region, CmCallback.filter(F.act == "reg"))
     router.callback_query.register(pick_language, CmCallback.filter(F.act == "lang"))
+    router.callback_query.register(area_button, CmCallback.filter(F.act.in_({"apage", "apick"})))
+    router.callback_query.register(choose_area_of, CmCallback.filter(F.act == "setarea"))
     router.callback_query.register(make_invite, CmCallback.filter(F.act.in_({"invm", "invs"})))
     router.callback_query.register(chair_menu, CmCallback.filter(F.act.in_({"chairv", "rchair"})))
     router.callback_query.register(chair_choice, CmCallback.filter(F.act.in_({"chair", "setchair"})))

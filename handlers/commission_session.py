@@ -10,6 +10,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
@@ -32,6 +33,7 @@ from bot.commission_ballot import (
     vote_line,
 )
 from bot.commission_callbacks import CmCallback, VoteCallback
+from bot.decision_views import scheduled_text
 from bot.i18n import render
 from bot.keyboards import grid
 from bot.outbox import reach
@@ -148,7 +150,8 @@ async def new_session(callback: CallbackQuery, callback_data: CmCallback, state:
         "it; the session is opened on that day):"), reply_markup=cancel_markup("snew"))
 
 
-async def session_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+async def session_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                       i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
     when = parse_date(message.text or "")
     if when is None:
@@ -167,7 +170,18 @@ async def session_date(message: Message, state: FSMContext, session: AsyncSessio
         await message.answer(render(created), reply_markup=cancel_markup("snew"))
         return
     await state.clear()
+    await tell_scheduled(message.bot, session, settings, i18n, sessions, created, c)
     await send_panel(message.bot, message.from_user.id, sessions, created, c)
+
+
+async def tell_scheduled(bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n, sessions: SessionService,
+                         s: CommissionSession, c: Commission) -> None:
+    """Each teacher on the agenda learns the date of the session, in her language (again when it moves)."""
+    for item in await sessions.items(s):
+        app = await sessions.repo.application(item.application_id)
+        locale = await locale_of(session, item.user_id, settings.default_locale)
+        number = (app.number if app else None) or str(item.application_id)
+        await reach(bot, item.user_id, scheduled_text(partial(i18n.gettext, locale=locale), number, c, s, item))
 
 
 async def change_date_start(bot: Bot, state: FSMContext, chat_id: int, s: CommissionSession) -> None:
@@ -177,7 +191,8 @@ async def change_date_start(bot: Bot, state: FSMContext, chat_id: int, s: Commis
                            reply_markup=cancel_markup("sdate", s.id))
 
 
-async def changed_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+async def changed_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                       i18n: I18n) -> None:
     assert message.from_user is not None and message.bot is not None
     _c, sessions = services(session, settings)
     found = await sessions.as_secretary(message.from_user.id, int((await state.get_data()).get("session", 0)))
@@ -193,6 +208,7 @@ async def changed_date(message: Message, state: FSMContext, session: AsyncSessio
         await message.answer(render(problem), reply_markup=cancel_markup("sdate", s.id))
         return
     await state.clear()
+    await tell_scheduled(message.bot, session, settings, i18n, sessions, s, c)
     await send_panel(message.bot, message.from_user.id, sessions, s, c)
 
 

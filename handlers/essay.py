@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
 
 from aiogram import Bot, F, Router
@@ -10,11 +11,14 @@ from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.attestation_callbacks import EssayCallback
+from bot.i18n import SUPPORTED_LOCALES
+from bot.keyboards import LANGUAGE_NAMES
 from bot.services.checklist import Clock, utc_now
 from bot.services.essay import (
     MAX_ESSAY_FILE_BYTES,
@@ -24,6 +28,7 @@ from bot.services.essay import (
     essay_file_kind,
     join_parts,
     parse_topics,
+    split_language,
     topics_fit,
 )
 from bot.settings import Settings
@@ -63,26 +68,50 @@ def _service(session: AsyncSession, settings: Settings) -> EssayService:
     return EssayService(session, timezone=settings.timezone)
 
 
+def other_locale(locale: str) -> str:
+    return next(code for code in SUPPORTED_LOCALES if code != locale)
+
+
+def numbered(topics: list[str]) -> list[str]:
+    return [f"{n}. {t}" for n, t in enumerate(topics, 1)]
+
+
+async def topics_lines(service: EssayService, now: datetime, locale: str) -> list[str]:
+    """The year's topics in the reader's language; if there are none in it yet, said, with the other
+    language's list rather than nothing."""
+    topics = await service.topics(now, locale)
+    if topics:
+        return [_("This year's topics:"), *numbered(topics)]
+    other = other_locale(locale)
+    elsewhere = await service.topics(now, other)
+    if elsewhere:
+        return [_("This year's topics have not been published in your language yet; in {language} they are:")
+                .format(language=LANGUAGE_NAMES[other]), *numbered(elsewhere)]
+    return [_("This year's topics have not been published in the bot yet; ask your methodist.")]
+
+
 async def essay_command(
-    message: Message, state: FSMContext, session: AsyncSession, settings: Settings, clock: Clock = utc_now,
+    message: Message, state: FSMContext, session: AsyncSession, settings: Settings, i18n: I18n,
+    clock: Clock = utc_now,
 ) -> None:
-    assert message.from_user is not None
-    user_id = message.from_user.id
+    assert message.from_user is not None and message.bot is not None
+    await start_essay(message.bot, message.from_user.id, state, session, settings, i18n.current_locale, clock())
+
+
+async def start_essay(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession, settings: Settings,
+                      locale: str, now: datetime) -> None:
+    """The topics and the invitation to paste or send the essay (/essay, and the "what next" buttons)."""
     if await ProfileRepository(session).get(user_id) is None:
-        await message.answer(_("Send /start first: the essay is part of your application, which needs your consent."))
+        await bot.send_message(user_id, _("Send /start first: the essay is part of your application, which needs "
+                                          "your consent."))
         return
     frozen = await ApplicationRepository(session).active(user_id)
     if frozen is not None:
-        await message.answer(frozen_text(frozen))
+        await bot.send_message(user_id, frozen_text(frozen))
         return
     service = _service(session, settings)
-    now = clock()
-    topics = await service.topics(now)
     lines = [_("Essay (§27): {min}–{max} words.").format(min=service.rules.essay_min, max=service.rules.essay_max)]
-    if topics:
-        lines += ["", _("This year's topics:")] + [f"{n}. {t}" for n, t in enumerate(topics, 1)]
-    else:
-        lines += ["", _("This year's topics have not been published in the bot yet; ask your methodist.")]
+    lines += ["", *await topics_lines(service, now, locale)]
     current = await service.current(user_id)
     if current is not None:
         lines += ["", _("Your saved essay has {words} words; what you send now replaces it.").format(
@@ -91,7 +120,7 @@ async def essay_command(
                     "or .txt file.")]
     await state.set_state(EssayForm.collecting)
     await state.update_data(parts=[])
-    await message.answer("\n".join(lines), reply_markup=essay_keyboard())
+    await bot.send_message(user_id, "\n".join(lines), reply_markup=essay_keyboard())
 
 
 def too_long_text(service: EssayService, words: int) -> str:
@@ -187,8 +216,8 @@ async def essay_other(message: Message) -> None:
 
 
 async def topics_command(
-    message: Message, command: CommandObject, session: AsyncSession, settings: Settings, is_admin: bool = False,
-    clock: Clock = utc_now,
+    message: Message, command: CommandObject, session: AsyncSession, settings: Settings, i18n: I18n,
+    is_admin: bool = False, clock: Clock = utc_now,
 ) -> None:
     assert message.from_user is not None
     if not is_admin:
@@ -196,21 +225,30 @@ async def topics_command(
         return
     service = _service(session, settings)
     now = clock()
-    topics = parse_topics(command.args or "")
+    year = service.year_of(now)
+    locale, rest = split_language(command.args or "", i18n.current_locale, SUPPORTED_LOCALES)
+    topics = parse_topics(rest)
     if not topics_fit(topics):
         await message.answer(_("Each topic can have at most {each} characters, and all of them together {total} "
                                "(teachers read them in one message). Please shorten them.").format(
             each=MAX_TOPIC_CHARS, total=MAX_TOPICS_CHARS))
         return
     if not topics:
-        current = await service.topics(now)
-        listing = "\n".join(f"{n}. {t}" for n, t in enumerate(current, 1)) or "—"
-        await message.answer(_("Essay topics of {year}/{next}:\n{topics}\n\nTo set them, send /topics followed by "
-                               "the topics, one per line.").format(
-            year=service.year_of(now), next=service.year_of(now) + 1, topics=listing))
+        lists = []
+        for code in SUPPORTED_LOCALES:
+            lists += [f"{LANGUAGE_NAMES[code]} ({code}):", *(numbered(await service.topics(now, code)) or ["—"]), ""]
+        await message.answer(_("Essay topics of {year}/{next}, in each language:").format(year=year, next=year + 1)
+                             + "\n\n" + "\n".join(lists) + "\n" + _(
+            "To set a language's topics, send /topics kk or /topics ru followed by the topics, one per line. "
+            "Without the code they are set for your language, {language}.").format(
+            language=LANGUAGE_NAMES[i18n.current_locale]))
         return
-    year = await service.set_topics(topics, message.from_user.id, now)
-    await message.answer(_("Saved {n} essay topics for {year}/{next}.").format(n=len(topics), year=year, next=year + 1))
+    await service.set_topics(topics, locale, message.from_user.id, now)
+    other = other_locale(locale)
+    await message.answer(_("Saved {n} essay topics in {language} for {year}/{next}. In {other}: {count} (/topics "
+                           "{code} followed by the topics sets them).").format(
+        n=len(topics), language=LANGUAGE_NAMES[locale], year=year, next=year + 1, other=LANGUAGE_NAMES[other],
+        count=len(await service.topics(now, other)), code=other))
 
 
 def create_router() -> Router:

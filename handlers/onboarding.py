@@ -5,14 +5,15 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
-from aiogram.utils.i18n import I18n
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import keyboards
-from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
-from bot.i18n import SUPPORTED_LOCALES, render
+from bot import area_views, keyboards
+from bot.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot.guidance_views import send_what_next
+from bot.i18n import SUPPORTED_LOCALES, in_reading_order, render
 from bot.profile_form import (
     BY_FIELD,
     InvalidAnswer,
@@ -25,12 +26,31 @@ from bot.profile_form import (
     parse_phone,
     state_for,
 )
+from bot.services.checklist import utc_now
 from bot.services.profile import ProfileService
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, TYPED_TEXT
-from bot.views import answer_stale, send_eligibility, send_profile
+from bot.views import answer_stale, local_today, send_eligibility, send_profile
+from scoring.areas import catalogue
+from scoring.regions import region_by_id
 from storage.models import TeacherProfile, User
 from storage.repositories import UserRepository
+
+AREA_FIELD = "area_code"
+
+
+def pack_area(action: str, code: str, page: int) -> str:
+    return AreaCallback(action=action, code=code, page=page).pack()
+
+
+def region_label(profile: TeacherProfile) -> str:
+    region = region_by_id(profile.region) if profile.region else None
+    return _(region.label) if region else "—"
+
+
+def area_list(profile: TeacherProfile, page: int = 0) -> InlineKeyboardMarkup:
+    locale = get_i18n().current_locale
+    return area_views.area_list_keyboard(catalogue().for_choice(profile.region, locale), locale, page, pack_area)
 
 
 async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfile, state: FSMContext,
@@ -41,43 +61,62 @@ async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfil
     text = _(question.prompt)
     if question.kind is Kind.CHOICE:
         assert question.options is not None
-        markup = keyboards.choice_keyboard(question.field, question.options(profile), question.columns)
+        options = question.options(profile)
+        if question.alphabetical:
+            options = in_reading_order(options)
+        markup = keyboards.choice_keyboard(question.field, options, question.columns)
         await bot.send_message(chat_id, text, reply_markup=markup)
+    elif question.kind is Kind.AREA:
+        await bot.send_message(chat_id, text, reply_markup=area_list(profile))
     elif question.kind is Kind.MULTI:
         assert question.options is not None
         if ticked is None:
             ticked = set(getattr(profile, question.field) or [])
         await state.update_data(ticked=sorted(ticked))
-        markup = keyboards.multi_keyboard(question.field, question.options(profile), ticked)
-        await bot.send_message(chat_id, text, reply_markup=markup)
+        await bot.send_message(chat_id, text, reply_markup=multi_markup(question, profile, ticked))
     elif question.kind is Kind.CONTACT:
         await bot.send_message(chat_id, text, reply_markup=keyboards.contact_keyboard())
     else:
         await bot.send_message(chat_id, text)
 
 
+def multi_markup(question: Question, profile: TeacherProfile, ticked: set[str]) -> InlineKeyboardMarkup:
+    assert question.options is not None
+    return keyboards.multi_keyboard(question.field, question.options(profile), ticked, question.columns,
+                                    question.none_first)
+
+
+def chosen_text(question: Question, chosen: list[str], profile: TeacherProfile) -> str:
+    """The question with the answer under it, so the chat shows what was chosen."""
+    labels = dict(question.options(profile)) if question.options else {}
+    answer = "; ".join(_(labels[value]) for value in chosen) if chosen else _("none")
+    return f"{_(question.prompt)}\n→ {answer}"
+
+
 async def advance(
     bot: Bot, chat_id: int, profile: TeacherProfile, upcoming: Question | None, state: FSMContext,
-    settings: Settings,
+    session: AsyncSession, settings: Settings,
 ) -> None:
-    """After an answer: the next question; when editing, back to the profile; at the end, the verdict."""
+    """After an answer: the next question; when editing, back to the profile; at the end, the verdict and
+    what comes next."""
     data = await state.get_data()
     if upcoming is not None and (not data.get("editing") or upcoming.field != data.get("edited")):
         await ask(bot, chat_id, upcoming, profile, state)
         return
     await state.clear()
     if data.get("editing"):
-        await send_profile(bot, chat_id, profile)
+        await send_profile(bot, chat_id, profile, local_today(settings))
         return
     await bot.send_message(chat_id, _("Your profile is complete. Thank you!"), reply_markup=ReplyKeyboardRemove())
     await send_eligibility(bot, chat_id, profile, settings)
+    await send_what_next(bot, chat_id, session, settings, utc_now())
 
 
 async def start(message: Message, state: FSMContext, session: AsyncSession, db_user: User, settings: Settings) -> None:
     assert message.bot is not None and message.from_user is not None
     chat_id = message.chat.id
     if db_user.locale is None:
-        await message.answer(_("Welcome! Choose your language:") + "\nТілді таңдаңыз / Выберите язык:",
+        await message.answer(_("Welcome! Choose your language:") + "\n" + keyboards.LANGUAGE_QUESTION,
                              reply_markup=keyboards.language_keyboard())
         return
     profile = await ProfileService(session).get(message.from_user.id)
@@ -86,12 +125,18 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, db_u
         return
     open_field = field_of(await state.get_state())
     upcoming = next_question(profile)
+    if open_field is None and upcoming is not None and upcoming.field == AREA_FIELD and profile.completed_at:
+        await message.answer(_("Districts and cities are now chosen from the official list, so that your application "
+                               "reaches the commission that serves you. Please choose yours once more."))
+        await ask(message.bot, chat_id, upcoming, profile, state)
+        return
     if open_field is not None or upcoming is not None:
         await message.answer(_("Welcome back! Let's continue where you left off."))
         await ask(message.bot, chat_id, BY_FIELD[open_field] if open_field else upcoming, profile, state)  # type: ignore[arg-type]
         return
     await message.answer(_("Welcome back, {name}!").format(name=profile.full_name))
     await send_eligibility(message.bot, chat_id, profile, settings)
+    await send_what_next(message.bot, chat_id, session, settings, utc_now())
 
 
 async def send_consent(bot: Bot, chat_id: int) -> None:
@@ -199,13 +244,57 @@ async def text_answer(
         await message.answer(_("Please use the button below to share your own phone number."),
                              reply_markup=keyboards.contact_keyboard())
         return
+    if question.kind is Kind.AREA:
+        await typed_area(message, service, profile)
+        return
     assert question.parse is not None
     try:
         upcoming = await service.save_answer(profile, field, question.parse(message.text))
     except InvalidAnswer as error:
         await message.answer(render(error.message))
         return
-    await advance(message.bot, message.chat.id, profile, upcoming, state, settings)
+    await advance(message.bot, message.chat.id, profile, upcoming, state, session, settings)
+
+
+async def typed_area(message: Message, service: ProfileService, profile: TeacherProfile) -> None:
+    """A typed district: what it may mean, to confirm with a button (never saved unconfirmed)."""
+    assert message.text is not None
+    locale = get_i18n().current_locale
+    candidates = service.match_area(profile, message.text).candidates
+    if not candidates:
+        await message.answer(area_views.not_found_text(region_label(profile)), reply_markup=area_list(profile))
+        return
+    await message.answer(area_views.candidates_text(len(candidates)),
+                         reply_markup=area_views.candidates_keyboard(candidates, locale, pack_area))
+
+
+async def area_answer(
+    callback: CallbackQuery, callback_data: AreaCallback, state: FSMContext, session: AsyncSession,
+    settings: Settings,
+) -> None:
+    """A page of the district list, or a district chosen (from the list or to confirm a typed name)."""
+    assert callback.bot is not None
+    opened = await _open_question(callback, AREA_FIELD, Kind.AREA, state, session)
+    if opened is None:
+        return
+    service, profile, question = opened
+    chat_id = callback.from_user.id
+    if callback_data.action == area_views.PAGE:
+        await callback.answer()
+        if callback.message is not None:
+            await callback.bot.edit_message_reply_markup(chat_id=chat_id, message_id=callback.message.message_id,
+                                                         reply_markup=area_list(profile, callback_data.page))
+        return
+    area = service.area_of_region(profile, callback_data.code) if callback_data.action == area_views.PICK else None
+    if area is None:
+        await callback.answer(_("This option is not available."), show_alert=True)
+        return
+    await callback.answer()
+    if callback.message is not None:
+        await callback.bot.edit_message_text(f"{_(question.prompt)}\n→ {area.name(get_i18n().current_locale)}",
+                                             chat_id=chat_id, message_id=callback.message.message_id)
+    upcoming = await service.save_answer(profile, AREA_FIELD, area.code)
+    await advance(callback.bot, chat_id, profile, upcoming, state, session, settings)
 
 
 async def contact_answer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
@@ -221,7 +310,7 @@ async def contact_answer(message: Message, state: FSMContext, session: AsyncSess
         return
     upcoming = await service.save_answer(profile, "phone", phone)
     await message.answer(_("Phone number saved."), reply_markup=ReplyKeyboardRemove())
-    await advance(message.bot, message.chat.id, profile, upcoming, state, settings)
+    await advance(message.bot, message.chat.id, profile, upcoming, state, session, settings)
 
 
 async def unexpected_content(message: Message, state: FSMContext, session: AsyncSession) -> None:
@@ -248,7 +337,15 @@ async def _open_question(
     if profile is None or field_of(await state.get_state()) != field or BY_FIELD[field].kind is not kind:
         await answer_stale(callback)
         return None
+    if field in await service.locked_fields(profile):
+        await callback.answer(frozen_text(), show_alert=True)
+        return None
     return service, profile, BY_FIELD[field]
+
+
+def frozen_text() -> str:
+    return _("Your submitted application depends on this answer (where it goes, and what it claims): to change it, "
+             "withdraw the application first with /withdraw, then change it and submit again.")
 
 
 async def choice_answer(
@@ -272,7 +369,7 @@ async def choice_answer(
             message_id=callback.message.message_id,
         )
     upcoming = await service.save_answer(profile, field, callback_data.value)
-    await advance(callback.bot, callback.from_user.id, profile, upcoming, state, settings)
+    await advance(callback.bot, callback.from_user.id, profile, upcoming, state, session, settings)
 
 
 async def toggle_answer(
@@ -289,13 +386,16 @@ async def toggle_answer(
     options = question.options(profile)
     ticked = set((await state.get_data()).get("ticked", []))
     chat_id = callback.from_user.id
-    if callback_data.value == ".":
+    if callback_data.value in (".", keyboards.NONE_OF_THESE) and (
+            callback_data.value == "." or question.none_first):
         await callback.answer()
+        chosen = [] if callback_data.value == keyboards.NONE_OF_THESE else [
+            value for value, _label in options if value in ticked]
         if callback.message is not None:
-            await callback.bot.edit_message_reply_markup(chat_id=chat_id, message_id=callback.message.message_id)
-        chosen = [value for value, _label in options if value in ticked]
+            await callback.bot.edit_message_text(chosen_text(question, chosen, profile), chat_id=chat_id,
+                                                 message_id=callback.message.message_id)
         upcoming = await service.save_answer(profile, field, chosen)
-        await advance(callback.bot, chat_id, profile, upcoming, state, settings)
+        await advance(callback.bot, chat_id, profile, upcoming, state, session, settings)
         return
     if callback_data.value not in dict(options):
         await answer_stale(callback)
@@ -306,7 +406,7 @@ async def toggle_answer(
     if callback.message is not None:
         await callback.bot.edit_message_reply_markup(
             chat_id=chat_id, message_id=callback.message.message_id,
-            reply_markup=keyboards.multi_keyboard(field, options, ticked),
+            reply_markup=multi_markup(question, profile, ticked),
         )
 
 
@@ -321,4 +421,5 @@ def create_router() -> Router:
     router.message.register(unexpected_content, StateFilter(ProfileForm), NOT_A_COMMAND)
     router.callback_query.register(choice_answer, ChoiceCallback.filter())
     router.callback_query.register(toggle_answer, ToggleCallback.filter())
+    router.callback_query.register(area_answer, AreaCallback.filter())
     return router

@@ -15,28 +15,35 @@ from bot.callbacks import DeleteMeCallback, EditFieldCallback
 from bot.fsm_storage import SqlStorage
 from bot.profile_form import BY_FIELD
 from bot.services.profile import ProfileService
-from bot.views import answer_stale, send_profile
-from handlers.onboarding import ask
+from bot.settings import Settings
+from bot.views import answer_stale, local_today, send_profile
+from handlers.onboarding import ask, frozen_text
 
 
-async def show_profile(message: Message, state: FSMContext, session: AsyncSession) -> None:
+async def show_profile(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
     assert message.bot is not None and message.from_user is not None
-    profile = await ProfileService(session).get(message.from_user.id)
+    service = ProfileService(session)
+    profile = await service.get(message.from_user.id)
     if profile is None:
         await message.answer(_("You have no profile yet. Send /start to begin."))
         return
     await state.clear()
-    await send_profile(message.bot, message.chat.id, profile)
+    await send_profile(message.bot, message.chat.id, profile, local_today(settings),
+                       await service.locked_fields(profile))
 
 
 async def edit_field(
     callback: CallbackQuery, callback_data: EditFieldCallback, state: FSMContext, session: AsyncSession,
 ) -> None:
     assert callback.bot is not None
-    profile = await ProfileService(session).get(callback.from_user.id)
+    service = ProfileService(session)
+    profile = await service.get(callback.from_user.id)
     question = BY_FIELD.get(callback_data.field)
     if profile is None or question is None or not question.applies(profile):
         await answer_stale(callback)
+        return
+    if question.field in await service.locked_fields(profile):
+        await callback.answer(frozen_text(), show_alert=True)
         return
     await callback.answer()
     await state.clear()

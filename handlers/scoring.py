@@ -168,25 +168,29 @@ async def resume(bot: Bot, chat_id: int, ctx: Context, state: FSMContext) -> Non
 
 async def score_command(message: Message, state: FSMContext, session: AsyncSession) -> None:
     assert message.bot is not None and message.from_user is not None
-    user_id, chat_id = message.from_user.id, message.chat.id
+    await start_score(message.bot, message.from_user.id, state, session)
+
+
+async def start_score(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession) -> None:
+    """Where the self-assessment stands (/score, and the "what next" buttons)."""
     setting = await _setting(session, user_id)
     if setting is None:
-        await message.answer(_("The self-assessment needs your completed profile (position, type of "
-                               "organisation, claimed category). Send /start to finish it first."))
+        await bot.send_message(user_id, _("The self-assessment needs your completed profile (position, type of "
+                                          "organisation, claimed category). Send /start to finish it first."))
         return
     ctx = await _context(state, session, user_id)
     if ctx is not None and await state.get_state() != ScoreForm.variant.state:
         await ctx.service.refresh_claim(ctx.row, setting)  # the claim may have changed in /profile meanwhile
-        await message.answer(_("Welcome back! Let's continue where you left off."))
-        await resume(message.bot, chat_id, ctx, state)
+        await bot.send_message(user_id, _("Welcome back! Let's continue where you left off."))
+        await resume(bot, user_id, ctx, state)
         return
     if setting.asks_dynamics:
         await state.set_state(ScoreForm.variant)
         await state.set_data({})
         text, markup = views.variant_view()
-        await message.answer(text, reply_markup=markup)
+        await bot.send_message(user_id, text, reply_markup=markup)
         return
-    await begin(message.bot, chat_id, user_id, setting.sheet_ids()[0], setting, session, state)
+    await begin(bot, user_id, user_id, setting.sheet_ids()[0], setting, session, state)
 
 
 async def _stale(callback: CallbackQuery) -> None:
@@ -387,11 +391,14 @@ async def on_text(message: Message, state: FSMContext, session: AsyncSession) ->
         if scale.kind is ScaleKind.OBSERVATION:
             totals = observation_totals(message.text, ctx.service.rules)
             limit = int(ctx.service.rules.self_assessment["max_observation_sheets"])
-            if len(ctx.row.observations or []) + len(totals) > limit:
+            if len(totals) > limit:
                 await message.answer(_("At most {max} observation sheets are accepted.").format(max=limit))
                 return
-            await ctx.service.add_observations(ctx.row, ctx.setting, criterion, totals)
-            await show_criterion(message.bot, message.chat.id, ctx, criterion, state, note=_("Saved."))
+            replaced = len(ctx.row.observations or [])
+            await ctx.service.replace_observations(ctx.row, ctx.setting, criterion, totals)
+            note = _("Saved: {count} observation sheets (they replace the {replaced} recorded before).").format(
+                count=len(totals), replaced=replaced) if replaced else _("Saved.")
+            await show_criterion(message.bot, message.chat.id, ctx, criterion, state, note=note)
             return
     except AnswerError as error:
         await message.answer(render(error.message))

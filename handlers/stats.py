@@ -29,9 +29,9 @@ async def stats_command(message: Message, session: AsyncSession, settings: Setti
     def tr(text: str) -> str:
         return i18n.gettext(text, locale=locale)
 
-    await message.answer(report_text(report, tr))
+    await message.answer(report_text(report, tr, locale))
     # Drawing takes a noticeable fraction of a second: off the event loop, so other chats are not held up.
-    chart = await asyncio.to_thread(partial(report_chart, report, tr))
+    chart = await asyncio.to_thread(partial(report_chart, report, tr, locale))
     await message.answer_photo(BufferedInputFile(chart, filename=f"attestation-{report.year}.png"))
 
 

@@ -1,8 +1,10 @@
 """Demo data for `python -m sandbox --demo`: the people of a whole attestation and their bot records.
 
-The story: one school in Karaganda (region `karaganda`, district «Караганда») and the district
-commission that attests its teachers for pedagogue-expert (§13). Six teachers at five stages, from a
-newcomer to two whose applications are registered and routed to the commission; a valid commission
+The story: one school in Karaganda (region `karaganda`, the city of Karaganda, KATO 351010000) and the
+district commission that attests its teachers for pedagogue-expert (§13). Six teachers at five stages,
+from a newcomer to two whose applications are registered and routed to the commission; a seventh, in
+Osakarovka district, whose application no commission serves yet (the admin's /stats shows it, and a
+commission created for that district receives it); a valid commission
 (seven eligible members, a chair they elected, a secretary who is not a member, an order of this academic
 year); an admin. Everything goes through the project's own services, with their checks.
 
@@ -37,6 +39,7 @@ from bot.services.submission import SubmissionService
 from sandbox.demo_content import ESSAY_TOPICS, ESSAYS, demo_pdf
 from sandbox.files import FileStore
 from sandbox.server import BotAPIServer
+from scoring.areas import area_name
 from scoring.calendar import ACADEMIC_YEAR_START_MONTH, academic_year, is_working_day, previous_working_day
 from scoring.categories import Category, CommissionLevel
 from scoring.commission import Decision, MemberRole
@@ -77,19 +80,26 @@ class Person:
 STAGES: dict[str, str] = {
     "": "new: /start from the very beginning",
     "started": "profile begun (name, IIN): /start goes on with it",
-    "checklist": "profile done, documents partly sent, no essay: /checklist, /essay, /score",
+    "checklist": "profile done, documents partly sent, no essay: /status (his steps), /submit",
     "ready": "file complete (documents, essay, self-assessment): /submit",
     "submitted": "application submitted, registered, routed to the commission: /status",
+    "unrouted": "application submitted, but no commission serves her district yet: /status",
 }
-FILE_STAGES = ("checklist", "ready", "submitted")  # stages with a checklist in progress or done
-COMPLETE_STAGES = ("ready", "submitted")  # every document, the essay and a self-assessment
+FILE_STAGES = ("checklist", "ready", "submitted", "unrouted")  # stages with a checklist in progress or done
+COMPLETE_STAGES = ("ready", "submitted", "unrouted")  # every document, the essay and a self-assessment
+SUBMITTED_STAGES = ("submitted", "unrouted")
 
 DEMO_ADMIN_ID = 7_000_001
 DEMO_SECRETARY_ID = 7_000_201
 DEMO_CHAIR_ID = 7_000_301
 
 DEMO_REGION = "karaganda"
-DEMO_DISTRICT = "Караганда"
+DEMO_AREA = "351010000"  # the city of Karaganda (scoring/data/areas.json)
+DEMO_DISTRICT = "Караганда"  # its name, for the guide
+# The district no commission serves yet: Osakarovka district of Karaganda region.
+UNSERVED_AREA = "355600000"
+UNSERVED_DISTRICT = "Осакаровский район"
+UNSERVED_SCHOOL = "Осакаровская средняя школа №1"
 DEMO_SCHOOL = "Школа-гимназия №12"
 COMMISSION_NAME = "Аттестационная комиссия отдела образования города Караганды"
 COMMISSION_ORDER = "112-к"
@@ -102,6 +112,7 @@ CAST: tuple[Person, ...] = (
     Person(7_000_104, "Асель", "Жаксыбекова", "ru", "+77011230104", "teacher", "ready"),
     Person(7_000_105, "Ольга", "Васильева", "ru", "+77011230105", "teacher", "submitted"),
     Person(7_000_106, "Ерлан", "Смагулов", "kk", "+77011230106", "teacher", "submitted"),
+    Person(7_000_107, "Сауле", "Бекова", "ru", "+77011230107", "teacher", "unrouted"),
     Person(DEMO_ADMIN_ID, "Ержан", "Администратов", "ru", "+77011230001", "admin"),
     Person(DEMO_SECRETARY_ID, "Гульнара", "Секретарева", "ru", "+77011230201", "secretary"),
     *(
@@ -129,6 +140,7 @@ class Work:
     valid_years: int  # the category is valid until 31 May, this many years from now
     email: str
     essay: str = ""  # a key of demo_content.ESSAYS
+    area: str = DEMO_AREA  # the KATO code of the district or city she works in
 
 
 WORK: dict[int, Work] = {
@@ -140,6 +152,8 @@ WORK: dict[int, Work] = {
                     "literacy_ru"),
     7_000_106: Work("850402301238", DEMO_SCHOOL, 11, "moderator", "expert", 1, "erlan.smagulov@mail.kz",
                     "research_kk"),
+    7_000_107: Work("890415401232", UNSERVED_SCHOOL, 10, "moderator", "expert", 1, "saule.bekova@mail.kz",
+                    "inclusion_ru", UNSERVED_AREA),
     # Teacher-members: at least 10 years and pedagogue-expert or above, valid beyond the term (§14, §15).
     7_000_301: Work("680317301231", "Лицей №1", 24, "master", "master", 4, "bakyt.zhumabayev@mail.kz"),
     7_000_302: Work("750829401235", "Школа-лицей №7", 18, "researcher", "researcher", 3, "svetlana.kim@mail.kz"),
@@ -153,9 +167,9 @@ SENT: dict[str, tuple[str, ...]] = {
     "ready": ("courses", "category_certificate", "professional_achievements", "student_achievements",
               "employment_record", "observation_sheets", "knowledge_quality"),
 }
-SENT["submitted"] = SENT["ready"]
+SENT["submitted"] = SENT["unrouted"] = SENT["ready"]
 IN_STATE_SYSTEMS = ("diploma",)  # "my diploma is in the state information systems"
-NOT_APPLICABLE: dict[str, tuple[str, ...]] = {"ready": ("retraining",), "submitted": ("retraining",)}
+NOT_APPLICABLE: dict[str, tuple[str, ...]] = {stage: ("retraining",) for stage in COMPLETE_STAGES}
 
 # A self-assessment on the teacher sheet (the JSON format of `python -m scoring evaluate`).
 SELF_ASSESSMENT: dict[str, dict[str, object]] = {
@@ -241,7 +255,8 @@ def demo_files() -> tuple[DemoFile, ...]:
     for person in teachers(*FILE_STAGES):
         work = WORK[person.id]
         region = region_by_id(DEMO_REGION)
-        where = f"{work.org}, {DEMO_DISTRICT}, {i18n.gettext(region.label, locale=person.language) if region else ''}"
+        district = area_name(work.area, person.language) or ""
+        where = f"{work.org}, {district}, {i18n.gettext(region.label, locale=person.language) if region else ''}"
         for item_id in SENT[person.stage]:
             title = i18n.gettext(BY_ID[item_id].title, locale=person.language)
             content = demo_pdf(title, [person.full_name, f"ИИН / ЖСН {work.iin}", where])
@@ -288,7 +303,7 @@ def profile_values(person: Person, today: date) -> dict[str, object]:
     return values | {
         "role": "teacher", "teaching_post": "subject", "org_type": "general_secondary", "org_name": work.org,
         "region": DEMO_REGION,
-        "district": DEMO_DISTRICT, "current_category": work.current,
+        "area_code": work.area, "current_category": work.current,
         "category_valid_until": date(today.year + work.valid_years, 5, 31), "experience_years": work.experience,
         "education": "higher_pedagogical", "claimed_category": work.claimed, "attestation_kind": "regular",
         "certificates": [], "email": work.email, "phone": person.phone, "completed_at": _now(),
@@ -308,11 +323,12 @@ async def seed_profiles(session: AsyncSession) -> None:
 
 
 async def seed_essay_topics(session: AsyncSession) -> None:
-    """The admin has published this year's essay topics (/topics)."""
+    """The admin has published this year's essay topics in both languages (/topics kk, /topics ru)."""
     essays = EssayService(session, timezone=TIMEZONE)
     now = _now()
-    if not await essays.topics(now):
-        await essays.set_topics(list(ESSAY_TOPICS), DEMO_ADMIN_ID, now)
+    for locale, topics in ESSAY_TOPICS.items():
+        if not await essays.topics(now, locale):
+            await essays.set_topics(list(topics), locale, DEMO_ADMIN_ID, now)
 
 
 async def seed_window(session: AsyncSession) -> None:
@@ -343,7 +359,7 @@ async def seed_commission(session: AsyncSession) -> None:
     if any(c.order_number == COMMISSION_ORDER and c.order_date == order_date for c in await svc.repo.all()):
         return
     c = await svc.create(level=CommissionLevel.DISTRICT, name=COMMISSION_NAME, region=DEMO_REGION,
-                         district=DEMO_DISTRICT, organisation=None, order_number=COMMISSION_ORDER,
+                         area_code=DEMO_AREA, organisation=None, order_number=COMMISSION_ORDER,
                          order_date=order_date, locale=COMMISSION_LOCALE, by=DEMO_ADMIN_ID)
     for person in members():
         code = await svc.new_invite(c, InviteKind.MEMBER, DEMO_ADMIN_ID, now)
@@ -414,13 +430,15 @@ async def seed_self_assessments(session: AsyncSession) -> None:
 
 async def seed_applications(session: AsyncSession) -> None:
     """The submitted teachers' applications: /submit's checks and acceptance (App 6 notice, registration
-    date, frozen snapshot), then routed to the commission as the bot does, waiting for the secretary."""
+    date, frozen snapshot), then routed to the commission as the bot does, waiting for the secretary. The
+    Osakarovka teacher's reaches none: the bot's routing tells her and the admin when it runs (the
+    scheduler's retry, at the bot's start)."""
     from handlers.submission import acceptance_notice  # the notice text exactly as /submit words it
 
     submissions = SubmissionService(session, default_rules(), TIMEZONE)
     i18n = create_i18n("ru")
     moment = filing_moment(_now())
-    for person in teachers("submitted"):
+    for person in teachers(*SUBMITTED_STAGES):
         if await submissions.applications.latest(person.id, academic_year(_today(moment))) is not None:
             continue
         review = await submissions.review(person.id, moment)
@@ -466,6 +484,22 @@ async def seed(server: BotAPIServer, database_url: str) -> list[Person]:
 
 
 # --- the guide printed with the sandbox's address ----------------------------------------------------
+
+
+def unserved_steps(t: Callable[[str], str], region_name: str) -> list[str]:
+    """The application no commission serves: told, counted, and routed once a commission is created."""
+    [teacher] = teachers("unrouted")
+    stats_line = t("⚠️ Reaching no commission: {count} (create one with /commission_new):").format(count=1)
+    return [
+        f"  An application no commission serves: {teacher.full_name} ({UNSERVED_DISTRICT}) has submitted hers.",
+        "  When the bot starts (the scheduler's routing retry runs at once) she is told so, and the admin too.",
+        f"    8. Admin: /stats → «{stats_line}»",
+        f"       «• {UNSERVED_DISTRICT} ({region_name}): 1».",
+        f"    9. Admin: /commission_new → «{t(CommissionLevel.DISTRICT.label)}» → a name → «{region_name}» → type",
+        f"       «Осакаровка» → «✅ {UNSERVED_DISTRICT}» → an order number, its date, a language. The application",
+        "       reaches the new commission at once: the admin is told it has no secretary yet (invite one from",
+        f"       /commissions), and {teacher.full_name} that her application has reached it.",
+    ]
 
 
 MEMBER_ROLES = {"teacher": "teacher-member", "methodist": "methodist", "authority": "education authority",
@@ -524,14 +558,19 @@ def guide(user_url: Callable[[int], str]) -> list[str]:
         f"«{t('🏁 Close the session and issue the documents')}».",
         "    8. The protocol (App 2: attendance, quorum, the votes, signature lines of those present; DOCX and PDF) "
         "reaches the secretary",
-        "       and the members; each teacher gets the extract (App 3) with the votes it refers to.",
+        "       and the members; each teacher is told the decision in her language (the category, until when, how to "
+        "appeal),",
+        "       then gets the extract (App 3) with the votes it refers to. Step 2 told each of them the date.",
         "    9. Once the order assigning the categories is signed: "
         f"«{t('📜 Enter the order assigning the categories')}» (the panel or /agenda)",
         "       → its number, date, issuing body and the head who signs → each teacher gets the certificate (App 1).",
         "   10. Admin: /stats — where the year stands, in numbers and a chart.",
         f"  A teacher's own way: {teachers('ready')[0].full_name} sends /submit; the application appears in the "
         "secretary's /agenda.",
+        f"  Not ready yet: {teachers('checklist')[0].full_name} sends /status (each step and his progress) or "
+        "/submit (what is done, what is missing, a button to each).",
         f"  A new teacher reaches this commission with region «{region_name}», district «{DEMO_DISTRICT}»",
         f"  and the claim {both(Category.EXPERT.label)}.",
+        *unserved_steps(t, region_name),
         "  Give --demo on every start: what was done in the sandbox is kept, the demo teachers' files come back.",
     ]

@@ -279,10 +279,11 @@ def chair_elected(votes: Mapping[int, int], members: Iterable[int]) -> int | Non
 
 @dataclass(frozen=True)
 class Area:
-    """The area a commission serves, or where a teacher works. Empty parts are wildcards for a commission."""
+    """The area a commission serves, or where a teacher works: region id, KATO code of the district or
+    city (scoring.areas), organisation name. Codes are compared, never names."""
 
     region: str | None = None
-    district: str | None = None
+    area_code: str | None = None
     organisation: str | None = None
 
 
@@ -294,11 +295,11 @@ def covers(level: CommissionLevel, area: Area, where: Area) -> bool:
     """Whether a commission of this level and area serves a teacher working at `where`."""
     if level is CommissionLevel.MINISTRY:
         return True
-    if not _same(area.region, where.region):
+    if area.region is None or area.region != where.region:
         return False
     if level is CommissionLevel.REGION:
         return True
-    if not _same(area.district, where.district):
+    if area.area_code is None or area.area_code != where.area_code:
         return False
     if level is CommissionLevel.DISTRICT:
         return True
@@ -547,8 +548,8 @@ def is_candidates_head(member_role: str | None, member_org: Area, candidate_org:
         return False
     return (_same(member_org.organisation, candidate_org.organisation)
             and _same(member_org.region, candidate_org.region)
-            and (member_org.district is None or candidate_org.district is None
-                 or _same(member_org.district, candidate_org.district)))
+            and (member_org.area_code is None or candidate_org.area_code is None
+                 or member_org.area_code == candidate_org.area_code))
 
 
 # --- protocol groups -------------------------------------------------------------------------------

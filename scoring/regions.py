@@ -25,7 +25,8 @@ class Region:
     kind: RegionKind
 
 
-# Cities first (most teachers live there), then oblasts in alphabetical order of the English label.
+# In the order of the English labels; lists shown to a reader are sorted in their own alphabet
+# (scoring.collation), as the names differ by language.
 REGIONS: tuple[Region, ...] = (
     Region("astana", N_("Astana"), RegionKind.CITY),
     Region("almaty_city", N_("Almaty (city)"), RegionKind.CITY),

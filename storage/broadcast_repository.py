@@ -14,10 +14,11 @@ from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scoring.areas import catalogue
 from scoring.calendar import KZ_TZ, academic_year
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus
 from storage.checklist_models import ACTIVE_STATUSES, Application
-from storage.commission_models import CommissionMember
+from storage.commission_models import Commission, CommissionMember
 from storage.models import TeacherProfile, User
 
 # Segment kinds an admin can choose; the value (if any) is matched as described in `_segment_filter`.
@@ -26,7 +27,9 @@ SEGMENT_REGION = "region"
 SEGMENT_DISTRICT = "district"
 SEGMENT_ORG = "org"
 SEGMENT_CLAIMED = "claimed"
-SEGMENT_NOT_SUBMITTED = "not_submitted"  # no accepted application this academic year (issue 3)
+# Teachers in attestation without an accepted application this academic year (issue 3): commission members
+# and secretaries are not among them, even those with a teacher profile (a teacher-member, §14).
+SEGMENT_NOT_SUBMITTED = "not_submitted"
 SEGMENT_COMMISSION = "commission"  # commission members (commission issue); they need no teacher profile
 SEGMENTS_WITH_TEXT = (SEGMENT_DISTRICT, SEGMENT_ORG)
 
@@ -73,9 +76,14 @@ class BroadcastRepository:
             year = academic_year(datetime.now(UTC).astimezone(KZ_TZ).date())
             submitted = select(Application.user_id).where(
                 Application.academic_year == year, Application.status.in_([s.value for s in ACTIVE_STATUSES]))
-            return User.id.not_in(submitted)
+            secretaries = select(Commission.secretary_user_id).where(Commission.secretary_user_id.is_not(None))
+            return and_(User.id.not_in(submitted), User.id.not_in(select(CommissionMember.user_id)),
+                        User.id.not_in(secretaries))
+        if kind == SEGMENT_DISTRICT:
+            # The name as typed, in Kazakh or Russian, matched to the areas of the list (scoring.areas).
+            return TeacherProfile.area_code.in_([a.code for a in catalogue().match(value or "").candidates])
         if kind in SEGMENTS_WITH_TEXT:
-            column = TeacherProfile.district if kind == SEGMENT_DISTRICT else TeacherProfile.org_name
+            column = TeacherProfile.org_name
             return column.in_(await self._matching_free_text(column, value or ""))
         raise ValueError(f"unknown segment {kind!r}")
 

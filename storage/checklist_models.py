@@ -82,11 +82,13 @@ class Essay(Base):
 
 
 class EssayTopics(Base):
-    """The essay topics of an academic year (set by an admin; a plain list for now)."""
+    """The essay topics of an academic year in one language (set by an admin; migration 0014): a teacher
+    reads them in hers."""
 
-    __tablename__ = "essay_topics"
+    __tablename__ = "essay_topic_lists"
 
     academic_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     set_by: Mapped[int | None] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -107,6 +109,8 @@ class Application(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     registered_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the teacher and the administrators were told that no commission serves it (yet).
+    unrouted_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # What was submitted: item id -> file ids, essay word count (the commission gets exactly this).
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

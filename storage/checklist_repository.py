@@ -110,14 +110,16 @@ class EssayRepository:
         await self.session.flush()
         return essay
 
-    async def topics(self, academic_year: int) -> list[str]:
-        row = await self.session.get(EssayTopics, academic_year)
+    async def topics(self, academic_year: int, locale: str) -> list[str]:
+        row = await self.session.get(EssayTopics, (academic_year, locale))
         return list(row.topics) if row is not None else []
 
-    async def set_topics(self, academic_year: int, topics: list[str], by: int | None, when: datetime) -> None:
-        row = await self.session.get(EssayTopics, academic_year)
+    async def set_topics(self, academic_year: int, locale: str, topics: list[str], by: int | None,
+                         when: datetime) -> None:
+        row = await self.session.get(EssayTopics, (academic_year, locale))
         if row is None:
-            self.session.add(EssayTopics(academic_year=academic_year, topics=topics, set_by=by, updated_at=when))
+            self.session.add(EssayTopics(academic_year=academic_year, locale=locale, topics=topics, set_by=by,
+                                         updated_at=when))
         else:
             row.topics, row.set_by, row.updated_at = topics, by, when
         await self.session.flush()

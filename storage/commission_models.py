@@ -64,7 +64,11 @@ class Commission(Base):
     level: Mapped[str] = mapped_column(String(16), index=True)
     name: Mapped[str] = mapped_column(String(300))
     region: Mapped[str | None] = mapped_column(String(32))
-    district: Mapped[str | None] = mapped_column(String(200))
+    # The KATO code of the district or city it serves (scoring.areas), for district and organisation levels.
+    area_code: Mapped[str | None] = mapped_column(String(9))
+    # The area as typed before areas were a list, kept only while it matches no area (the admin is told).
+    legacy_area: Mapped[str | None] = mapped_column(String(200))
+    area_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     organisation: Mapped[str | None] = mapped_column(String(300))
     order_number: Mapped[str] = mapped_column(String(64))
     order_date: Mapped[date] = mapped_column(Date)

@@ -182,14 +182,13 @@ class CommissionRepository:
             ).order_by(ApplicationReview.routed_at, ApplicationReview.application_id)
         ))
 
-    async def routable_applications(self, today: date) -> list[Application]:
-        """Registered applications (issue 3) never routed, or refused and submitted again since."""
+    async def routable_applications(self) -> list[Application]:
+        """Submitted applications (issue 3) never routed, or refused and submitted again since."""
         query = (
             select(Application)
             .outerjoin(ApplicationReview, ApplicationReview.application_id == Application.id)
             .where(
                 Application.status.in_([ApplicationStatus.SUBMITTED.value, ApplicationStatus.REGISTERED.value]),
-                Application.registered_on <= today,
                 (ApplicationReview.application_id.is_(None))
                 | (ApplicationReview.status == ReviewStatus.REFUSED.value),
             )
@@ -453,6 +452,16 @@ class CommissionRepository:
 
     async def decision(self, item_id: int) -> CommissionDecision | None:
         return await self.session.scalar(select(CommissionDecision).where(CommissionDecision.candidate_id == item_id))
+
+    async def agenda_entry(self, application_id: int) -> tuple[AgendaItem, CommissionSession, Commission] | None:
+        """The latest session whose agenda holds this application, and its commission."""
+        row = (await self.session.execute(
+            select(AgendaItem, CommissionSession, Commission)
+            .join(CommissionSession, CommissionSession.id == AgendaItem.session_id)
+            .join(Commission, Commission.id == CommissionSession.commission_id)
+            .where(AgendaItem.application_id == application_id)
+            .order_by(AgendaItem.id.desc()).limit(1))).first()
+        return (row[0], row[1], row[2]) if row is not None else None
 
     async def count_certificates(self, prefix: str) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(CommissionDecision).where(

@@ -38,7 +38,8 @@ class TeacherProfile(Base):
     org_type: Mapped[str | None] = mapped_column(String(32))
     org_name: Mapped[str | None] = mapped_column(String(300))
     region: Mapped[str | None] = mapped_column(String(32), index=True)
-    district: Mapped[str | None] = mapped_column(String(200))
+    # The KATO code of her district or city of regional significance (scoring.areas); None until chosen.
+    area_code: Mapped[str | None] = mapped_column(String(9), index=True)
     current_category: Mapped[str | None] = mapped_column(String(32))
     category_valid_until: Mapped[date | None] = mapped_column(Date)
     experience_years: Mapped[int | None] = mapped_column(Integer)

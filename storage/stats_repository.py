@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, func, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.checklist_models import ACTIVE_STATUSES, Application, Essay
@@ -35,8 +35,8 @@ class StageCounts:
 
 @dataclass(frozen=True)
 class AreaCounts:
-    """One region (`key` its id) or one district (`key` its name as typed, in lower case; `name` one of
-    the spellings teachers used)."""
+    """One region (`key` its id, `name` too) or one district or city (`key` its KATO code, scoring.areas;
+    `name` None: the reader's language decides it)."""
 
     key: str | None
     name: str | None
@@ -93,15 +93,14 @@ class StatsRepository:
         )
 
     async def areas(self, year: int, region: str | None = None) -> list[AreaCounts]:
-        """Teachers who consented and who submitted, per region, or with `region` per district of it (the
-        district is typed by teachers: spellings that differ only in case or spaces count as one), the
-        most teachers first."""
+        """Teachers who consented and who submitted, per region, or with `region` per district or city of
+        it (by its KATO code), the most teachers first."""
         if region is None:
             key: Any = TeacherProfile.region
             name: Any = func.min(TeacherProfile.region)
         else:
-            key = func.lower(func.trim(TeacherProfile.district))
-            name = func.min(func.trim(TeacherProfile.district))
+            key = TeacherProfile.area_code
+            name = literal(None)
         where = [TeacherProfile.consent_at.is_not(None), self._in_region(region)]
         consented = {row[0]: (row[1], row[2]) for row in (await self.session.execute(
             select(key, name, func.count()).where(*where).group_by(key))).all()}

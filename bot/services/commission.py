@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,7 @@ from scoring.commission import (
     invite_days,
     member_objections,
     missing,
+    required_level,
     route,
     term_end,
 )
@@ -59,6 +61,28 @@ class Routed:
     application: Application
 
 
+class Unrouted(StrEnum):
+    """Why a submitted application has no commission."""
+
+    NO_AREA = "no_area"  # her profile names no district from the list (a typed one that matched none)
+    NO_COMMISSION = "no_commission"  # no commission of the claim's level serves her area in its term
+
+
+@dataclass(frozen=True)
+class Destination:
+    application: Application
+    profile: TeacherProfile
+    level: CommissionLevel
+    commission: Commission | None
+    unrouted: Unrouted | None
+
+
+@dataclass
+class RoutingOutcome:
+    routed: list[Routed] = field(default_factory=list)
+    unrouted: list[Destination] = field(default_factory=list)
+
+
 class CommissionService:
     def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty"):
         self.session = session
@@ -72,11 +96,11 @@ class CommissionService:
     # --- commissions -------------------------------------------------------------------------
 
     async def create(
-        self, *, level: CommissionLevel, name: str, region: str | None, district: str | None,
+        self, *, level: CommissionLevel, name: str, region: str | None, area_code: str | None,
         organisation: str | None, order_number: str, order_date: date, locale: str, by: int,
     ) -> Commission:
         return await self.repo.create(
-            level=level.value, name=name, region=region, district=district, organisation=organisation,
+            level=level.value, name=name, region=region, area_code=area_code, organisation=organisation,
             order_number=order_number, order_date=order_date, term_end=term_end(order_date), locale=locale,
             created_by=by,
         )
@@ -211,41 +235,80 @@ class CommissionService:
 
     # --- routing and review ------------------------------------------------------------------
 
-    async def route_new(self, now: datetime | None = None) -> list[Routed]:
-        """Send every registered, not yet routed application to its commission (§13, area)."""
-        now = now or utc_now()
+    async def destinations(self, now: datetime | None = None) -> list[Destination]:
+        """Where every submitted application not yet with a commission is to go (§13 level, area)."""
         today = self.today(now)
         commissions = await self.repo.all()
-        refs = [CommissionRef(c.id, CommissionLevel(c.level), Area(c.region, c.district, c.organisation),
+        refs = [CommissionRef(c.id, CommissionLevel(c.level), Area(c.region, c.area_code, c.organisation),
                               c.order_date) for c in commissions]
         by_id = {c.id: c for c in commissions}
-        out: list[Routed] = []
+        out: list[Destination] = []
         profiles = ProfileRepository(self.session)
-        for app in await self.repo.routable_applications(today):
+        for app in await self.repo.routable_applications():
             profile = await profiles.get(app.user_id)
             claimed = _category(app.claimed_category or (profile.claimed_category if profile else None))
             role = _role(profile.role if profile else None)
             if profile is None or claimed is None or role is None or claimed is Category.TRAINEE:
-                continue
-            found = route(refs, claimed, role, Area(profile.region, profile.district, profile.org_name), today)
-            if found is None:
-                continue
-            routed_on = today if is_working_day(today) else next_working_day(today)
-            review = await self.repo.review(app.id)
-            if review is None:
-                if not await self.repo.add_review(application_id=app.id, commission_id=found.id, user_id=app.user_id,
-                                                  status=ReviewStatus.PENDING.value, routed_at=now,
-                                                  routed_on=routed_on):
-                    continue
-                review = await self.repo.review(app.id)
-            else:  # refused earlier, resubmitted since: a fresh review
-                review.commission_id, review.status, review.routed_at, review.routed_on = (
-                    found.id, ReviewStatus.PENDING.value, now, routed_on)
-                review.acted_at = review.acted_by = review.grounds = review.documents = review.reminded_at = None
-                await self.session.flush()
-            assert review is not None
-            out.append(Routed(review, by_id[found.id], app))
+                continue  # an erased or broken profile: nothing to route, nobody to tell
+            level = required_level(claimed, role)
+            found = route(refs, claimed, role, Area(profile.region, profile.area_code, profile.org_name), today)
+            if found is not None:
+                out.append(Destination(app, profile, level, by_id[found.id], None))
+            elif level in (CommissionLevel.DISTRICT, CommissionLevel.ORGANISATION) and profile.area_code is None:
+                out.append(Destination(app, profile, level, None, Unrouted.NO_AREA))
+            else:
+                out.append(Destination(app, profile, level, None, Unrouted.NO_COMMISSION))
         return out
+
+    async def unrouted(self, now: datetime | None = None) -> list[Destination]:
+        """Submitted applications that no commission serves (yet)."""
+        return [d for d in await self.destinations(now) if d.commission is None]
+
+    async def route_pending(self, now: datetime | None = None) -> RoutingOutcome:
+        """Send every registered application whose commission exists to it; report the ones with none."""
+        now = now or utc_now()
+        today = self.today(now)
+        outcome = RoutingOutcome()
+        for d in await self.destinations(now):
+            if d.commission is None:
+                outcome.unrouted.append(d)
+            elif d.application.registered_on is not None and d.application.registered_on <= today:
+                routed = await self._route(d.application, d.commission, now)
+                if routed is not None:
+                    outcome.routed.append(routed)
+        return outcome
+
+    async def route_new(self, now: datetime | None = None) -> list[Routed]:
+        """Send every registered, not yet routed application to its commission (§13, area)."""
+        return (await self.route_pending(now)).routed
+
+    async def _route(self, app: Application, commission: Commission, now: datetime) -> Routed | None:
+        today = self.today(now)
+        routed_on = today if is_working_day(today) else next_working_day(today)
+        review = await self.repo.review(app.id)
+        if review is None:
+            if not await self.repo.add_review(application_id=app.id, commission_id=commission.id,
+                                              user_id=app.user_id, status=ReviewStatus.PENDING.value, routed_at=now,
+                                              routed_on=routed_on):
+                return None
+            review = await self.repo.review(app.id)
+        else:  # refused earlier, resubmitted since: a fresh review
+            review.commission_id, review.status, review.routed_at, review.routed_on = (
+                commission.id, ReviewStatus.PENDING.value, now, routed_on)
+            review.acted_at = review.acted_by = review.grounds = review.documents = review.reminded_at = None
+            await self.session.flush()
+        assert review is not None
+        return Routed(review, commission, app)
+
+    async def commissions_without_area(self) -> list[Commission]:
+        """District and organisation commissions whose typed area matched no area of the list."""
+        return [c for c in await self.repo.all()
+                if c.level in (CommissionLevel.DISTRICT.value, CommissionLevel.ORGANISATION.value)
+                and c.area_code is None]
+
+    async def set_area(self, c: Commission, area_code: str) -> None:
+        c.area_code, c.legacy_area = area_code, None
+        await self.session.flush()
 
     async def overdue_reviews(self, now: datetime | None = None) -> list[ApplicationReview]:
         """Applications no secretary has accepted or refused within 1 working day (§23): a review routed

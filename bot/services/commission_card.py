@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.services.checklist import ChecklistService
 from bot.services.commission import CommissionService
 from bot.services.self_assessment import SelfAssessmentService, setting_of
+from scoring.areas import area_name
 from scoring.categories import Category, Role
 from scoring.documents import title_of
 from scoring.i18n import N_
@@ -65,7 +67,8 @@ async def card(svc: CommissionService, review: ApplicationReview) -> str:
         _("Application No. {number}").format(number=(app.number if app else None) or review.application_id),
         _("Full name: {name}").format(name=profile.full_name or "—"),
         _("Position: {role}").format(role=_label(profile.role, Role)),
-        _("Organisation: {org}; {district}").format(org=profile.org_name or "—", district=profile.district or "—"),
+        _("Organisation: {org}; {district}").format(
+            org=profile.org_name or "—", district=area_name(profile.area_code, get_i18n().current_locale) or "—"),
         _("Experience: {years} years").format(years=profile.experience_years if profile.experience_years is not None
                                               else "—"),
         _("Current category: {category}").format(category=_label(profile.current_category, Category)),

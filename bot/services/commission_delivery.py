@@ -1,6 +1,6 @@
 """Who receives which document of a session (§20): the protocol to the secretary and the members; each
-teacher's extract, and later their certificate, to the teacher and to the secretary. Every file is captioned in
-its reader's language with what it is and whose it is."""
+teacher's extract (after the decision told in words: bot/decision_views.py), and later their certificate, to the
+teacher and to the secretary. Every file is captioned in its reader's language with what it is and whose it is."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.outbox import reach_document
+from bot.decision_views import decision_text
+from bot.outbox import reach, reach_document
 from bot.services.commission import CommissionService, utc_now
 from bot.services.commission_docs import DocumentService, Produced
 from bot.services.notify import locale_of
 from bot.settings import Settings
 from scoring.i18n import N_
-from storage.commission_models import Commission, CommissionSession
+from storage.commission_models import AgendaItem, Commission, CommissionDecision, CommissionSession
+from storage.repositories import ProfileRepository
 
 PROTOCOL_CAPTION = N_("Protocol No. {number} of the session of {date}, «{name}»")
 EXTRACT_CAPTION = N_("Extract from the protocol No. {number} of {date}: {applicant}")
@@ -51,8 +53,12 @@ class DocumentDelivery:
                     for doc in p.documents:
                         await reach_document(bot, user_id, doc, caption)
                 continue
+            assert p.item is not None
+            decision = await self.commissions.repo.decision(p.item.id)
+            if decision is not None:
+                locale = await locale_of(self.session, p.item.user_id, self.settings.default_locale)
+                await self.tell_decision(bot, c, p.item, decision, locale)
             await self._to_teacher_and_secretary(bot, c, p, EXTRACT_CAPTION, number=s.number, date=when)
-            decision = await self.commissions.repo.decision(p.item.id) if p.item is not None else None
             if decision is not None:
                 decision.extract_sent_at = now
         await self.session.flush()
@@ -80,3 +86,10 @@ class DocumentDelivery:
             caption = await self.caption(user_id, template, applicant=p.item.full_name, **params)
             for doc in p.documents:
                 await reach_document(bot, user_id, doc, caption)
+
+    async def tell_decision(self, bot: Bot, c: Commission, item: AgendaItem, decision: CommissionDecision,
+                            locale: str) -> None:
+        profile = await ProfileRepository(self.session).get(item.user_id)
+        text = decision_text(lambda msgid: self.i18n.gettext(msgid, locale=locale), c, decision,
+                             item.current_category, profile.category_valid_until if profile is not None else None)
+        await reach(bot, item.user_id, text)

@@ -305,8 +305,8 @@ class SessionService:
             profiles = ProfileRepository(self.session)
             mine, theirs = await profiles.get(user_id), await profiles.get(item.user_id)
             if mine is not None and theirs is not None:
-                head = is_candidates_head(mine.role, Area(mine.region, mine.district, mine.org_name),
-                                          Area(theirs.region, theirs.district, theirs.org_name))
+                head = is_candidates_head(mine.role, Area(mine.region, mine.area_code, mine.org_name),
+                                          Area(theirs.region, theirs.area_code, theirs.org_name))
         return Voter(user_id, member is not None, c.secretary_user_id == user_id, present, head)
 
     # --- votes ---------------------------------------------------------------------------------

@@ -54,12 +54,13 @@ class EssayService:
     async def current(self, user_id: int) -> Essay | None:
         return await self.repo.get(user_id)
 
-    async def topics(self, now: datetime) -> list[str]:
-        return await self.repo.topics(self.year_of(now))
+    async def topics(self, now: datetime, locale: str) -> list[str]:
+        """This academic year's topics in `locale` ("kk" or "ru")."""
+        return await self.repo.topics(self.year_of(now), locale)
 
-    async def set_topics(self, topics: list[str], by: int, now: datetime) -> int:
+    async def set_topics(self, topics: list[str], locale: str, by: int, now: datetime) -> int:
         year = self.year_of(now)
-        await self.repo.set_topics(year, topics, by, now)
+        await self.repo.set_topics(year, locale, topics, by, now)
         return year
 
     @property
@@ -92,6 +93,16 @@ MAX_TOPICS_CHARS = 2500
 
 def topics_fit(topics: list[str]) -> bool:
     return all(len(t) <= MAX_TOPIC_CHARS for t in topics) and sum(map(len, topics)) <= MAX_TOPICS_CHARS
+
+
+def split_language(text: str, default: str, locales: tuple[str, ...]) -> tuple[str, str]:
+    """A leading language code ("kk" or "ru", alone on the first line or before the topics) and the rest;
+    without one, `default`."""
+    head, _sep, rest = text.strip().partition("\n")
+    first, _space, after = head.strip().partition(" ")
+    if first.lower() in locales:
+        return first.lower(), f"{after}\n{rest}".strip()
+    return default, text
 
 
 def parse_topics(text: str) -> list[str]:

@@ -10,10 +10,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox import reach
-from bot.services.commission import CommissionService
 from bot.settings import Settings
-from scoring.config import default_rules
-from scoring.i18n import N_
 from scoring.i18n import Message as RuleMessage
 from storage.models import User
 
@@ -30,16 +27,3 @@ async def notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings
     rendered = {k: (v.render(lambda t: i18n.gettext(t, locale=locale)) if isinstance(v, RuleMessage) else v)
                 for k, v in params.items()}
     await reach(bot, user_id, i18n.gettext(msgid, locale=locale).format(**rendered))
-
-
-ROUTED = N_("A new application No. {number} is routed to «{name}». Accept or refuse it within one working day: "
-            "/agenda")
-
-
-async def route_and_notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings) -> None:
-    """Route registered applications and tell each commission's secretary about theirs (§23: one working day)."""
-    service = CommissionService(session, default_rules(), settings.timezone)
-    for routed in await service.route_new():
-        if routed.commission.secretary_user_id is not None:
-            await notify(bot, session, i18n, settings, routed.commission.secretary_user_id, ROUTED,
-                         number=routed.application.number or routed.application.id, name=routed.commission.name)

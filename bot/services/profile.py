@@ -7,12 +7,21 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.profile_form import BY_FIELD, DEPENDENTS, InvalidAnswer, Question, next_question, to_rules_profile
+from bot.profile_form import (
+    BY_FIELD,
+    DEPENDENTS,
+    FROZEN_AFTER_SUBMISSION,
+    InvalidAnswer,
+    Question,
+    next_question,
+    to_rules_profile,
+)
 from scoring import eligibility
+from scoring.areas import AdministrativeArea, AreaMatch, catalogue
 from scoring.config import Rules
 from scoring.i18n import N_, Message
 from scoring.iin import InvalidIin, validate_iin
-from storage.checklist_repository import ChecklistRepository
+from storage.checklist_repository import ApplicationRepository, ChecklistRepository
 from storage.models import TeacherProfile
 from storage.outbox_repository import OutboxRepository
 from storage.repositories import ProfileRepository
@@ -29,6 +38,7 @@ IIN_TAKEN = Message(N_(
 class ProfileService:
     def __init__(self, session: AsyncSession):
         self.profiles = ProfileRepository(session)
+        self.applications = ApplicationRepository(session)
 
     async def get(self, user_id: int) -> TeacherProfile | None:
         return await self.profiles.get(user_id)
@@ -56,6 +66,24 @@ class ProfileService:
     async def _held_by_another(self, profile: TeacherProfile, iin: str) -> bool:
         holder = await self.profiles.by_iin(iin)
         return holder is not None and holder.user_id != profile.user_id
+
+    async def locked_fields(self, profile: TeacherProfile) -> frozenset[str]:
+        """The answers her submitted application depends on: changed only after /withdraw. One not given
+        yet (a district that matched none of the list) stays open, so the application can go on."""
+        if await self.applications.active(profile.user_id) is None:
+            return frozenset()
+        return frozenset(f for f in FROZEN_AFTER_SUBMISSION if getattr(profile, f, None) is not None)
+
+    def areas_to_choose(self, profile: TeacherProfile, locale: str | None) -> list[AdministrativeArea]:
+        return catalogue().for_choice(profile.region, locale)
+
+    def match_area(self, profile: TeacherProfile, text: str) -> AreaMatch:
+        return catalogue().match(text, profile.region)
+
+    def area_of_region(self, profile: TeacherProfile, code: str) -> AdministrativeArea | None:
+        """The area with this code when it is one of her region's (callback data is client-controlled)."""
+        area = catalogue().get(code)
+        return area if area is not None and area.region == profile.region else None
 
     async def erase(self, user_id: int) -> bool:
         """Consent withdrawn: erase the profile and everything entered under it in every area."""

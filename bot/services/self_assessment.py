@@ -184,6 +184,15 @@ class SelfAssessmentService:
         criteria[criterion.id] = {"observations": [o["total"] for o in observations]}
         await self._store(row, setting, criteria, observations)
 
+    async def replace_observations(self, row: SelfAssessment, setting: Setting, criterion: Criterion,
+                                   totals: list[int | float]) -> None:
+        """Typed totals are the whole list of sheets: typing them again corrects them, it adds no sheets."""
+        form = setting.observation_form.id
+        observations: list[dict[str, Any]] = [{"form": form, "total": t, "ratings": None} for t in totals]
+        criteria = self.criteria(row)
+        criteria[criterion.id] = {"observations": list(totals)}
+        await self._store(row, setting, criteria, observations)
+
     async def remove_last_observation(self, row: SelfAssessment, setting: Setting, criterion: Criterion) -> None:
         observations = copy.deepcopy(row.observations or [])[:-1]
         criteria = self.criteria(row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -23,6 +24,16 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class UnroutedArea:
+    """Submitted applications of one area that no commission serves (yet): `area_code` None when the
+    teachers' profiles name no district of the list."""
+
+    region: str | None
+    area_code: str | None
+    count: int
+
+
+@dataclass(frozen=True)
 class ProgressReport:
     year: int
     today: date
@@ -36,6 +47,12 @@ class ProgressReport:
     awaiting_review: int = 0
     # Commissions whose secretary has let an application wait past 1 working day (§23): name -> count.
     late_commissions: dict[str, int] = field(default_factory=dict)
+    # Submitted applications that reach no commission, per area, the most first.
+    unrouted: list[UnroutedArea] = field(default_factory=list)
+
+    @property
+    def unrouted_total(self) -> int:
+        return sum(u.count for u in self.unrouted)
 
     @property
     def started(self) -> int:
@@ -78,7 +95,15 @@ class StatsService:
             districts_of = areas[0].key
             areas = await self.repo.areas(year, region=districts_of)
         return ProgressReport(year, today, window, stages, counts.refused, areas, await self.repo.claimed(year),
-                              districts_of, counts.awaiting_review, await self._late_commissions(now))
+                              districts_of, counts.awaiting_review, await self._late_commissions(now),
+                              await self._unrouted(now))
+
+    async def _unrouted(self, now: datetime) -> list[UnroutedArea]:
+        per_area: Counter[tuple[str | None, str | None]] = Counter()
+        for d in await CommissionService(self.session, self.rules, str(self.tz)).unrouted(now):
+            per_area[(d.profile.region, d.profile.area_code)] += 1
+        return [UnroutedArea(region, code, n) for (region, code), n in
+                sorted(per_area.items(), key=lambda item: (-item[1], item[0][0] or "", item[0][1] or ""))]
 
     async def _late_commissions(self, now: datetime) -> dict[str, int]:
         commissions = CommissionService(self.session, self.rules, str(self.tz))

@@ -50,6 +50,9 @@ class Review:
         return not self.failures and self.already is None
 
 
+NO_CONSENT = Message(N_("no consent to the processing of personal data (App 4 item 9, ground 3): send /start"))
+
+
 def fmt_date(d: date) -> str:
     return d.strftime("%d.%m.%Y")
 
@@ -79,8 +82,7 @@ class SubmissionService:
                         await self.applications.active(user_id, year))
         add = review.failures.append
         if profile is None:
-            add(Failure("consent", Message(N_(
-                "no consent to the processing of personal data (App 4 item 9, ground 3): send /start"))))
+            add(Failure("consent", NO_CONSENT))
             return review
         if not is_complete(profile):
             add(Failure("profile", Message(N_("the application data (App 5) are incomplete: finish your profile "

@@ -26,7 +26,7 @@ def _email(n: int) -> str:
 
 # The longest answer of each typed field that has a text column, made to the column's length.
 LONGEST: dict[str, Callable[[int], str]] = {
-    "full_name": _name, "org_name": _letters, "district": _letters, "email": _email,
+    "full_name": _name, "org_name": _letters, "email": _email,
 }
 
 

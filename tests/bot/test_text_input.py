@@ -59,7 +59,7 @@ def test_normalised_text_is_stable_and_clean(text: str) -> None:
 
 
 def test_max_length_reads_the_column() -> None:
-    assert max_length(TeacherProfile.district) == 200
+    assert max_length(TeacherProfile.full_name) == 200
     assert max_length(TeacherProfile.org_name) == 300
     assert max_length(Commission.order_number) == 64
     with pytest.raises(TypeError):

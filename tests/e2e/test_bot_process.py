@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from sandbox.botapi import BotAPIServer
 from tests.sandbox.launch import launched, sandbox_env
 
@@ -152,7 +152,9 @@ async def test_onboarding_over_http_with_restart(server: BotAPIServer, tmp_path:
         assert stored(db, "role") == "teacher"
         await reply(server, "Школа-лицей №7")
         await press(server, choice("region", "karaganda"))
-        await reply(server, "Қарағанды қаласы")
+        await reply(server, "Қарағанды қаласы")  # typed: matched to the list, confirmed with its button
+        await press(server, AreaCallback(action="pick", code="351010000").pack())
+        assert stored(db, "area_code") == "351010000"
         await press(server, choice("current_category", "moderator"))
         await reply(server, "31.12.2026")
         await reply(server, "8")

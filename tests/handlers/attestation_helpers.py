@@ -39,7 +39,7 @@ async def make_teacher(h: Harness, user_id: int, locale: str = "ru", **overrides
     fields: dict[str, Any] = dict(
         full_name="Ахметова Айгуль", iin=iin_for(user_id), role="teacher", teaching_post="subject",
         org_type="general_secondary",
-        org_name="School-lyceum No. 7", region="karaganda", district="Karaganda", current_category="moderator",
+        org_name="School-lyceum No. 7", region="karaganda", area_code="351010000", current_category="moderator",
         category_valid_until=date(2026, 12, 31), experience_years=8, education="higher_pedagogical",
         claimed_category="expert", attestation_kind="regular", early_requirements=[], certificates=[],
         email="teacher@mail.kz", phone="+77011234567",

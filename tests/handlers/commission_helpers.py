@@ -47,7 +47,7 @@ async def create_commission(h: Harness, order_date: date | None = None) -> int:
     await h.press(admin, cm("lvl", arg="district"))
     await h.text(admin, "District attestation commission of Karaganda")
     await h.press(admin, cm("reg", arg="karaganda"))
-    await h.text(admin, "Karaganda")
+    await h.press(admin, cm("apick", arg="351010000"))  # Karaganda, from the list
     await h.text(admin, "17-к")
     when = order_date or (today() - timedelta(days=10))
     await h.text(admin, when.strftime("%d.%m.%Y"))

@@ -26,12 +26,12 @@ def recipients_line(h: Harness, count: int, locale: str = "ru") -> str:
 
 
 async def add_teachers(harness: Harness, *rows: tuple[int, str, str | None, str | None]) -> None:
-    """(user id, locale, region, district)"""
+    """(user id, locale, region, KATO code of the district)"""
     async with harness.app.sessions() as session:
-        for user_id, locale, region, district in rows:
+        for user_id, locale, region, area_code in rows:
             session.add(User(id=user_id, locale=locale, is_active=True))
             session.add(TeacherProfile(user_id=user_id, consent_at=datetime.now(UTC), region=region,
-                                       district=district, claimed_category="expert"))
+                                       area_code=area_code, claimed_category="expert"))
         await session.commit()
 
 
@@ -100,8 +100,9 @@ async def test_region_segment_counts_only_that_region(harness: Harness) -> None:
     assert broadcast.total == 1 and broadcast.segment == {"kind": "region", "value": "astana"}
 
 
-async def test_district_is_matched_ignoring_case(harness: Harness) -> None:
-    await add_teachers(harness, (10, "kk", "astana", "Есіл ауданы"), (11, "ru", "astana", "Сарыарка"))
+async def test_district_is_matched_ignoring_case_and_language(harness: Harness) -> None:
+    """The admin types the Kazakh name; the teachers of that district (by its code) are the segment."""
+    await add_teachers(harness, (10, "kk", "astana", "711210000"), (11, "ru", "astana", "711310000"))  # Есіл, Сарыарқа
     await compose(harness)
     admin = harness.user(ADMIN, "ru")
     await harness.press(admin, BroadcastSegmentCallback(kind="district").pack())
@@ -197,10 +198,30 @@ async def test_not_submitted_and_commission_segments(harness: Harness) -> None:
         await session.flush()
         session.add(CommissionMember(commission_id=commission.id, user_id=50, full_name="M", role="member",
                                      joined_at=now))
+        # A teacher-member and the secretary have teacher profiles too, and are not teachers in attestation.
+        await session.commit()
+    await add_teachers(harness, (51, "ru", "astana", None), (52, "kk", "astana", None))
+    async with harness.app.sessions() as session:
+        session.add(CommissionMember(commission_id=commission.id, user_id=51, full_name="T", role="teacher",
+                                     joined_at=now))
+        row = await session.get(Commission, commission.id)
+        assert row is not None
+        row.secretary_user_id = 52
         await session.commit()
         repo = BroadcastRepository(session)
-        assert await repo.count_segment("not_submitted", None) == 1
-        assert await repo.count_segment("commission", None) == 1
+        assert await repo.count_segment("not_submitted", None) == 1  # teacher 10 only
+        assert await repo.count_segment("commission", None) == 2
     await compose(harness)
     sent = await harness.press(harness.user(ADMIN, "ru"), BroadcastSegmentCallback(kind="commission").pack())
-    assert recipients_line(harness, 1) in texts(sent)[-1].split("\n")
+    assert recipients_line(harness, 2) in texts(sent)[-1].split("\n")
+
+
+async def test_regions_to_choose_from_are_in_the_admins_alphabet(harness: Harness) -> None:
+    from scoring.areas import sort_key  # the reader's alphabet, «область»/«облысы» aside
+    from scoring.regions import region_by_id
+
+    await compose(harness, "kk")
+    sent = await harness.press(harness.user(ADMIN, "kk"), BroadcastSegmentCallback(kind="region").pack())
+    regions = [BroadcastSegmentCallback.unpack(d).value for d in last_markup_data(sent)]
+    names = [tr(harness, region_by_id(r).label, "kk") for r in regions]  # type: ignore[union-attr]
+    assert len(names) == 20 and names == sorted(names, key=lambda name: sort_key(name, "kk"))

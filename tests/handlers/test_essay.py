@@ -124,6 +124,32 @@ async def test_essay_bad_input(harness: Harness, locale: str) -> None:
     assert alerts(sent) and alerts(sent)[0]
 
 
+async def test_topics_are_kept_and_shown_per_language(harness: Harness) -> None:
+    admin, kk, ru = harness.user(1), harness.user(205), harness.user(206)
+    await make_teacher(harness, 1, "ru")
+    await make_teacher(harness, 205, "kk")
+    await make_teacher(harness, 206, "ru")
+    # Only the Russian list so far: the Kazakh reader is told so and sees it rather than nothing.
+    sent = await harness.text(admin, "/topics\n1. Роль учителя\n2. Инклюзия")  # the admin's language: ru
+    assert "Русский" in texts(sent)[0] and "2" in texts(sent)[0]
+    shown = texts(await harness.text(kk, "/essay"))[0]
+    assert "Роль учителя" in shown and "Русский" in shown
+    await harness.press(kk, DONE)
+    sent = await harness.text(admin, "/topics kk\n1. Менің мамандығым\n2. Цифрлық сауаттылық\n3. Ұстаз")
+    assert "Қазақша" in texts(sent)[0] and "3" in texts(sent)[0]
+    shown = texts(await harness.text(kk, "/essay"))[0]
+    assert "Менің мамандығым" in shown and "Роль учителя" not in shown
+    shown = texts(await harness.text(ru, "/essay"))[0]
+    assert "Роль учителя" in shown and "Менің мамандығым" not in shown
+    # /topics alone lists both languages.
+    listing = texts(await harness.text(admin, "/topics"))[0]
+    assert all(t in listing for t in ("Қазақша", "Русский", "Ұстаз", "Инклюзия"))
+    # Setting one language again leaves the other as it was.
+    await harness.text(admin, "/topics ru 1. Новая тема")
+    shown = texts(await harness.text(kk, "/essay"))[0]
+    assert "Ұстаз" in shown
+
+
 async def test_topics_is_for_admins_only(harness: Harness) -> None:
     user = harness.user(204)
     await make_teacher(harness, 204)

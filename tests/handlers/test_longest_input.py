@@ -13,7 +13,7 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from bot.callbacks import ChoiceCallback, ToggleCallback
+from bot.callbacks import AreaCallback, ChoiceCallback, ToggleCallback
 from bot.services.essay import MAX_TOPIC_CHARS, MAX_TOPICS_CHARS
 from bot.text_input import max_length
 from handlers.admin import MAX_TEXT
@@ -26,7 +26,7 @@ from storage.checklist_models import Essay, EssayTopics
 from storage.commission_models import ApplicationReview, Commission, CommissionDecision, CommissionMember
 from storage.models import TeacherProfile
 from storage.scoring_models import SelfAssessment
-from tests.conftest import Harness, alerts, texts
+from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import iin_for
 from tests.handlers.commission_helpers import (
     ADMIN,
@@ -93,7 +93,10 @@ async def longest(h: Harness, user: Any, text: str) -> list[TelegramMethod[Any]]
     return sent
 
 
-async def onboard(h: Harness, district: str, org_name: str) -> None:
+KARAGANDA = "351010000"  # Karaganda, city of regional significance (scoring/data/areas.json)
+
+
+async def onboard(h: Harness, org_name: str) -> None:
     user = h.user(TEACHER)
     await start_and_consent(h, user, "ru")
     await longest(h, user, full_name(max_length(TeacherProfile.full_name)))
@@ -103,7 +106,9 @@ async def onboard(h: Harness, district: str, org_name: str) -> None:
     await h.press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
     await longest(h, user, org_name)
     await h.press(user, ChoiceCallback(field="region", value="karaganda").pack())
-    await longest(h, user, district)
+    # The district is chosen from the list (typed text is only matched to it, never stored).
+    assert AreaCallback(action="pick", code=KARAGANDA).pack() in last_markup_data(await h.text(user, "г. Караганда"))
+    await h.press(user, AreaCallback(action="pick", code=KARAGANDA).pack())
     await h.press(user, ChoiceCallback(field="current_category", value="moderator").pack())
     await h.text(user, "31.12.2027")
     await h.text(user, "60 жыл")
@@ -116,13 +121,14 @@ async def onboard(h: Harness, district: str, org_name: str) -> None:
     assert "+" + "7" * 15 in "".join(texts(sent)) or texts(sent)
 
 
-async def new_commission(h: Harness, level: str, name: str, district: str, organisation: str | None) -> int:
+async def new_commission(h: Harness, level: str, name: str, organisation: str | None) -> int:
     admin = h.user(ADMIN, "ru")
     await h.text(admin, "/commission_new")
     await h.press(admin, cm("lvl", arg=level))
     await longest(h, admin, name)
     await h.press(admin, cm("reg", arg="karaganda"))
-    await longest(h, admin, district)
+    assert cm("apick", 0, KARAGANDA) in last_markup_data(await h.text(admin, "Караганда"))
+    await h.press(admin, cm("apick", 0, KARAGANDA))
     if organisation is not None:
         await longest(h, admin, organisation)
     await longest(h, admin, filled("№ 17-к/", max_length(Commission.order_number)))
@@ -135,7 +141,6 @@ async def new_commission(h: Harness, level: str, name: str, district: str, organ
 async def test_every_typed_field_at_its_longest_is_stored_and_answered_on_postgresql(pg_harness: Harness) -> None:
     h = pg_harness
     assert h.app.engine.dialect.name == "postgresql"
-    district = filled("Қарағанды қаласы, Әлихан Бөкейхан ауданы ", max_length(TeacherProfile.district))
     org_name = filled("Жалпы білім беретін № 12 мектеп-гимназиясы ", max_length(TeacherProfile.org_name))
     admin, secretary = h.user(ADMIN, "ru"), h.user(SECRETARY)
 
@@ -149,7 +154,7 @@ async def test_every_typed_field_at_its_longest_is_stored_and_answered_on_postgr
     assert texts(await h.text(admin, "/topics\n" + "\n".join(topics)))
 
     # Teacher: the questionnaire, then the essay draft at its limit, then typed hours at theirs.
-    await onboard(h, district, org_name)
+    await onboard(h, org_name)
     user = h.user(TEACHER)
     listing = await h.text(user, "/essay")
     assert all(t in texts(listing)[0] for t in topics)
@@ -167,9 +172,8 @@ async def test_every_typed_field_at_its_longest_is_stored_and_answered_on_postgr
 
     # Admin: commissions with every typed field at its column's length.
     name = filled("Аттестациялық комиссия ", max_length(Commission.name))
-    await new_commission(h, "organisation", name, district, filled("Мектеп-гимназия ", max_length(
-        Commission.organisation)))
-    cid = await new_commission(h, "district", name, district, None)
+    await new_commission(h, "organisation", name, filled("Мектеп-гимназия ", max_length(Commission.organisation)))
+    cid = await new_commission(h, "district", name, None)
     member_name = max_length(CommissionMember.full_name)
     for n, member in enumerate(MEMBERS):
         await h.text(h.user(member), f"/start {await invite_code(h, cid)}")
@@ -180,7 +184,7 @@ async def test_every_typed_field_at_its_longest_is_stored_and_answered_on_postgr
     await elect_chair(h, cid)
 
     # Secretary: a refusal naming its documents at their limit, a reason at its limit.
-    apps = [await teacher_with_application(h, uid, district=district, org_name=org_name, current_category=None,
+    apps = [await teacher_with_application(h, uid, area_code=KARAGANDA, org_name=org_name, current_category=None,
                                            full_name=full_name(max_length(TeacherProfile.full_name), "Т"))
             for uid in (ACCEPTED, REFUSED)]
     await h.text(secretary, "/agenda")
@@ -209,12 +213,12 @@ async def test_every_typed_field_at_its_longest_is_stored_and_answered_on_postgr
     await h.press(secretary, cm("item", session.id, str(2**40)))
     await h.press(secretary, f"cm:card:{2**40}:")
 
-    # Admin: a broadcast with both texts at Telegram's limit, to the district typed at its limit.
+    # Admin: a broadcast with both texts at Telegram's limit, to a district typed by its name.
     await h.text(admin, "/broadcast")
     await longest(h, admin, filled("Құрметті әріптестер! ", MAX_TEXT))
     await longest(h, admin, filled("Уважаемые коллеги! ", MAX_TEXT))
     await h.press(admin, "bcseg:district:")
-    await longest(h, admin, district)
+    await h.text(admin, "Қарағанды")
     assert alerts(await h.press(admin, "bcok:1"))
 
     async with h.app.sessions() as s:
@@ -228,21 +232,21 @@ async def test_every_typed_field_at_its_longest_is_stored_and_answered_on_postgr
         decision = await s.scalar(select(CommissionDecision))
         broadcast = await s.scalar(select(Broadcast))
     assert profile is not None and profile.completed_at is not None
-    assert (len(profile.full_name or ""), profile.org_name, profile.district) == (
-        max_length(TeacherProfile.full_name), org_name, district)
+    assert (len(profile.full_name or ""), profile.org_name, profile.area_code) == (
+        max_length(TeacherProfile.full_name), org_name, KARAGANDA)
     assert len(profile.email or "") == max_length(TeacherProfile.email) and profile.experience_years == 60
     assert profile.phone == "+" + "7" * 15
     assert essay is not None and (essay.words, len(essay.text)) == (limit.words, limit.chars)
     assert stored_topics == topics
     assert assessment is not None and assessment.answers["criteria"]["4.1"] == {"hours": max_hours}
-    assert [(c.name, c.district, c.organisation is not None) for c in commissions] == [
-        (name, district, True), (name, district, False)]
+    assert [(c.name, c.area_code, c.organisation is not None) for c in commissions] == [
+        (name, KARAGANDA, True), (name, KARAGANDA, False)]
     assert all(len(c.order_number) == max_length(Commission.order_number) for c in commissions)
     assert len(members) == len(MEMBERS) and all(len(m.full_name) == member_name for m in members)
     assert len(commissions[1].secretary_name or "") == max_length(Commission.secretary_name)
     assert review is not None and review.status == "refused" and review.documents == documents
     assert decision is not None and decision.reason == reason
-    assert broadcast is not None and broadcast.segment == {"kind": "district", "value": district}
+    assert broadcast is not None and broadcast.segment == {"kind": "district", "value": "Қарағанды"}
     assert (len(broadcast.text_kk), len(broadcast.text_ru), broadcast.total) == (MAX_TEXT, MAX_TEXT, 3)
 
     # Everything was answered, nothing failed, and every message fits one Telegram message.

@@ -7,12 +7,13 @@ from typing import Any
 from aiogram.methods import EditMessageText, SendMessage, SetMyCommands
 from sqlalchemy import select
 
-from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from storage.models import FsmRecord, TeacherProfile, User
 from tests.conftest import Harness, alerts, last_markup_data, texts
 
 # A valid IIN: born 1985-03-15, male (century digit 3); check digit computed by the §9 algorithm.
 VALID_IIN = "850315300019"
+KARAGANDA = "351010000"  # the city's KATO code (scoring/data/areas.json)
 
 
 async def profile_of(h: Harness, user_id: int) -> TeacherProfile | None:
@@ -30,6 +31,12 @@ async def start_and_consent(h: Harness, user: Any, lang: str = "ru") -> None:
 
 
 async def answer_core(h: Harness, user: Any) -> None:
+    await answer_until_certificates(h, user)
+    await h.press(user, ToggleCallback(field="certificates", value=".").pack())
+
+
+async def answer_until_certificates(h: Harness, user: Any) -> list[Any]:
+    """Every core answer; returns what the last one made the bot send (the certificates question)."""
     await h.text(user, "Ахметова Айгуль Серикқызы")
     await h.text(user, VALID_IIN)
     await h.press(user, ChoiceCallback(field="role", value="teacher").pack())
@@ -37,14 +44,15 @@ async def answer_core(h: Harness, user: Any) -> None:
     await h.press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
     await h.text(user, "School-lyceum No. 7")
     await h.press(user, ChoiceCallback(field="region", value="karaganda").pack())
-    await h.text(user, "Karaganda city")
+    sent = await h.text(user, "Karaganda city")
+    assert AreaCallback(action="pick", code=KARAGANDA).pack() in last_markup_data(sent)  # a match to confirm
+    await h.press(user, AreaCallback(action="pick", code=KARAGANDA).pack())
     await h.press(user, ChoiceCallback(field="current_category", value="moderator").pack())
     await h.text(user, "31.12.2026")
     await h.text(user, "8")
     await h.press(user, ChoiceCallback(field="education", value="higher_pedagogical").pack())
     await h.press(user, ChoiceCallback(field="claimed_category", value="expert").pack())
-    await h.press(user, ChoiceCallback(field="attestation_kind", value="regular").pack())
-    await h.press(user, ToggleCallback(field="certificates", value=".").pack())
+    return await h.press(user, ChoiceCallback(field="attestation_kind", value="regular").pack())
 
 
 async def test_start_offers_both_languages(harness: Harness) -> None:
@@ -75,7 +83,7 @@ async def test_full_onboarding_records_profile_and_verdict(harness: Harness) -> 
     assert profile is not None
     assert profile.full_name == "Ахметова Айгуль Серикқызы"
     assert profile.iin == VALID_IIN and profile.phone == "+77011234567" and profile.completed_at is not None
-    assert profile.claimed_category == "expert" and profile.region == "karaganda"
+    assert profile.claimed_category == "expert" and profile.region == "karaganda" and profile.area_code == KARAGANDA
     # The verdict names the clause of each rule, written the Russian way.
     verdict = next(t for t in texts(sent) if "(п. 31)" in t)
     assert "(Правила, п. 15)" in verdict and "§" not in verdict
@@ -316,4 +324,79 @@ async def test_a_profile_completed_before_the_post_was_asked_is_asked_it_once(ha
     await harness.press(harness.user(26), ChoiceCallback(field="teaching_post", value="social_pedagogue").pack())
     assert await profile_complete(harness, 26)
     sent = await harness.text(harness.user(26), "/start")
-    assert not last_markup_data(sent)  # nothing more to ask: the verdict again
+    # Nothing more to ask: the verdict again, then the steps (no profile question among the buttons).
+    assert [d.split(":")[1] for d in last_markup_data(sent)] == ["checklist", "essay", "score", "submit"]
+
+
+async def test_certificates_compact_with_none_first_and_the_answer_echoed(harness: Harness) -> None:
+    user = harness.user(24)
+    await start_and_consent(harness, user, "kk")
+    sent = await answer_until_certificates(harness, user)
+    question = sent[-1]
+    assert isinstance(question, SendMessage) and question.reply_markup is not None
+    rows = question.reply_markup.inline_keyboard  # type: ignore[union-attr]
+    none = ToggleCallback(field="certificates", value="none").pack()
+    assert [b.callback_data for b in rows[0]] == [none]
+    options = [b for row in rows[1:-1] for b in row]
+    assert len(options) >= 15 and len(rows) < len(options)  # two short labels share a row
+    # Ticked, then Done: the question shows what was chosen, in the teacher's language.
+    await harness.press(user, ToggleCallback(field="certificates", value="ielts_7").pack())
+    await harness.press(user, ToggleCallback(field="certificates", value="celta").pack())
+    sent = await harness.press(user, ToggleCallback(field="certificates", value=".").pack())
+    echo = next(r for r in sent if isinstance(r, EditMessageText))
+    assert echo.text.endswith("→ IELTS 7; " + harness.app.i18n.gettext("CELTA (Pass and above)", locale="kk"))
+    profile = await profile_of(harness, 24)
+    assert profile is not None and profile.certificates == ["ielts_7", "celta"]
+
+
+async def test_none_of_the_certificates_answers_at_once(harness: Harness) -> None:
+    user = harness.user(25)
+    await start_and_consent(harness, user, "ru")
+    await answer_until_certificates(harness, user)
+    await harness.press(user, ToggleCallback(field="certificates", value="ielts_7").pack())
+    sent = await harness.press(user, ToggleCallback(field="certificates", value="none").pack())
+    echo = next(r for r in sent if isinstance(r, EditMessageText))
+    assert echo.text.endswith("→ " + harness.app.i18n.gettext("none", locale="ru"))
+    profile = await profile_of(harness, 25)
+    assert profile is not None and profile.certificates == []
+    # "none" is no answer to a question without that button.
+    sent = await harness.press(user, ToggleCallback(field="early_requirements", value="none").pack())
+    assert alerts(sent) and alerts(sent)[0]
+
+
+async def test_regions_in_the_readers_alphabet(harness: Harness) -> None:
+    from scoring.areas import sort_key  # the reader's alphabet, «область»/«облысы» aside
+    from scoring.regions import region_by_id
+
+    for user_id, locale, iin in ((26, "kk", VALID_IIN), (27, "ru", "900521400027")):  # one IIN, one account
+        user = harness.user(user_id)
+        await start_and_consent(harness, user, locale)
+        await harness.text(user, "Ахметова Айгуль")
+        await harness.text(user, iin)
+        await harness.press(user, ChoiceCallback(field="role", value="methodist").pack())
+        await harness.press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
+        sent = await harness.text(user, "School-lyceum No. 7")
+        shown = [harness.app.i18n.gettext(region_by_id(ChoiceCallback.unpack(d).value).label, locale=locale)
+                 for d in last_markup_data(sent)]  # type: ignore[union-attr]
+        assert len(shown) == 20 and shown == sorted(shown, key=lambda name: sort_key(name, locale))
+    if harness.app.i18n.gettext("Abai region", locale="kk") != "Abai region":  # catalogue compiled
+        assert shown != sorted(shown)
+
+
+async def test_a_category_date_that_has_passed_is_flagged_in_the_profile(harness: Harness) -> None:
+    user = harness.user(28)
+    await start_and_consent(harness, user)
+    await answer_core(harness, user)
+    await harness.text(user, "teacher@mail.kz")
+    await harness.contact(user, "77011234567")
+    from bot.callbacks import EditFieldCallback
+
+    await harness.text(user, "/profile")
+    await harness.press(user, EditFieldCallback(field="category_valid_until").pack())
+    sent = await harness.text(user, "31.05.2020")
+    card = texts(sent)[-1]
+    line = next(line for line in card.splitlines() if "31.05.2020" in line)
+    assert "⚠️" in line
+    await harness.press(user, EditFieldCallback(field="category_valid_until").pack())
+    sent = await harness.text(user, "31.05.2099")
+    assert "⚠️" not in next(line for line in texts(sent)[-1].splitlines() if "31.05.2099" in line)

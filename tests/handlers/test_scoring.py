@@ -39,7 +39,7 @@ async def make_profile(h: Harness, user_id: int, role: str, org_type: str, claim
         await session.merge(User(id=user_id, locale=locale, is_active=True))
         session.add(TeacherProfile(
             user_id=user_id, consent_at=datetime.now(UTC), full_name="Test Person", role=role, org_type=org_type,
-            org_name="School No. 1", region="karaganda", district="Karaganda", current_category="none",
+            org_name="School No. 1", region="karaganda", area_code="351010000", current_category="none",
             experience_years=10, education="higher_pedagogical", claimed_category=claimed,
             attestation_kind="regular", certificates=[], email="t@mail.kz", phone="+77011234567",
             completed_at=datetime.now(UTC),
@@ -119,6 +119,9 @@ async def test_teacher_walks_the_whole_sheet(harness: Harness, locale: str) -> N
     assert row.answers["criteria"]["3.3"] == {"level": "republic", "coauthored": True}
     assert row.answers["criteria"]["4.1"] == {"hours": [72, 24]}
     assert row.answers["criteria"]["2.2"] is None
+    # Each criterion is named by its title in the teacher's language, not only by its number.
+    for criterion in SHEETS["teacher"].criteria:
+        assert f"{criterion.id} {h.app.i18n.gettext(criterion.title, locale=locale)}:" in summary
     # The command line gives the same total for the stored answers.
     out = cli_total("teacher", row.answers)
     assert out["total"] == pytest.approx(90.6) and f"{out['total']:g}" in summary
@@ -235,6 +238,32 @@ async def test_invalid_numbers_are_refused_with_a_message(harness: Harness) -> N
     await h.text(user, "108")
     row = await stored(h, 130, "teacher-no-dynamics")
     assert row is not None and row.answers["criteria"]["4.1"] == {"hours": 108}
+
+
+async def test_retyped_observation_totals_replace_the_earlier_ones(harness: Harness) -> None:
+    h, user = harness, harness.user(131)
+    await make_profile(h, 131, "teacher", "general_secondary", "expert", "ru")
+    await h.text(user, "/score")
+    await h.press(user, sc("var", value="1"))
+    await h.press(user, sc("go", "1.2"))
+    await h.text(user, "72 75 70 74")
+    sent = await h.text(user, "80 81 82 83 84")  # a typing mistake corrected: the whole list again
+    assert "4" in texts(sent)[-1]  # says how many it replaced
+    row = await stored(h, 131, "teacher")
+    assert row is not None and row.answers["criteria"]["1.2"] == {"observations": [80, 81, 82, 83, 84]}
+    assert [o["total"] for o in row.observations] == [80, 81, 82, 83, 84]
+    # A sheet filled in indicator by indicator is one more; the next typed list replaces it too.
+    await h.press(user, sc("obf", "1.2"))
+    sent = await h.press(user, ObservationCallback(index=0, rating=3).pack())
+    index = 1
+    while ObservationCallback(index=index, rating=2).pack() in last_markup_data(sent):
+        sent = await h.press(user, ObservationCallback(index=index, rating=2).pack())
+        index += 1
+    row = await stored(h, 131, "teacher")
+    assert row is not None and len(row.observations) == 6
+    await h.text(user, "90 91 92 93 94")
+    row = await stored(h, 131, "teacher")
+    assert row is not None and row.answers["criteria"]["1.2"] == {"observations": [90, 91, 92, 93, 94]}
 
 
 async def test_stale_and_forged_buttons(harness: Harness) -> None:
@@ -391,12 +420,8 @@ async def test_kinds_of_work_add_up_in_the_bot_as_on_the_command_line(harness: H
     out = cli_total(sheet_id, row.answers)
     assert ours == by_hand and out["total"] == by_hand
     summary = texts(await h.press(user, sc("sum")))[-1]
-    total_row = h.app.i18n.gettext("Total", locale=locale)
-    totals = [line for line in summary.splitlines() if line.startswith(total_row)]
-    assert len(totals) == 1 and totals[0].split()[-1] == str(by_hand)
-    # The table's columns line up even when the translated "Total" is longer than the ids.
-    first_id = SHEETS[sheet_id].criteria[0].id
-    assert len(next(line for line in summary.splitlines() if line.startswith(first_id + " "))) == len(totals[0])
+    total_row = h.app.i18n.gettext("Total: {points} pts", locale=locale).format(points=by_hand)
+    assert summary.splitlines().count(total_row) == 1
     for crit in expected:  # every criterion with several kinds shows how they add up
         assert f"\n{crit}: " in summary, crit
     if who == "teacher":  # 1.2 was not answered: listed once as unanswered, not again as "not scorable"

@@ -22,6 +22,7 @@ from tests.handlers.attestation_helpers import at, make_teacher
 
 ADMIN = 1
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)  # 11:00 in Almaty: 37 days left in the window
+KARAGANDA, TEMIRTAU = "351010000", "352410000"  # KATO codes (scoring/data/areas.json)
 REFUSAL = "This command is for administrators only."
 
 
@@ -72,22 +73,23 @@ async def test_the_report_counts_each_stage(harness: Harness) -> None:
 
 
 async def test_a_regional_deployment_is_shown_by_district(harness: Harness) -> None:
-    """All teachers in one region: the breakdown is by district, spellings differing in case or spaces
-    counted as one."""
-    for uid, district in ((401, "Temirtau"), (402, "Karaganda"), (403, " karaganda "), (404, "KARAGANDA")):
-        await make_teacher(harness, uid, "ru", region="karaganda", district=district)
+    """All teachers in one region: the breakdown is by district (its KATO code), named in the reader's
+    language."""
+    for uid, area in ((401, TEMIRTAU), (402, KARAGANDA), (403, KARAGANDA), (404, KARAGANDA)):
+        await make_teacher(harness, uid, "ru", region="karaganda", area_code=area)
     async with harness.app.sessions() as session:
         report = await StatsService(session).report(NOW)
     assert report.districts_of == "karaganda"
-    assert [(a.key, a.consented) for a in report.areas] == [("karaganda", 3), ("temirtau", 1)]
+    assert [(a.key, a.consented) for a in report.areas] == [(KARAGANDA, 3), (TEMIRTAU, 1)]
 
     def tr(msgid: str) -> str:
         return harness.app.i18n.gettext(msgid, locale="ru")
 
-    text = report_text(report, tr)
+    text = report_text(report, tr, "ru")
     title = tr("By district: {region}").format(region=tr("Karaganda region"))
     assert tr("{areas} (agreed / submitted):").format(areas=title) in text
-    assert "• Temirtau: 1 / 0" in text
+    assert "• Темиртау: 1 / 0" in text and "• Караганда: 3 / 0" in text
+    assert "• Теміртау: 1 / 0" in report_text(report, tr, "kk")
     assert Image.open(io.BytesIO(report_chart(report, tr))).format == "PNG"
 
 

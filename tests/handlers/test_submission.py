@@ -9,13 +9,17 @@ import pytest
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from bot.attestation_callbacks import ChecklistCallback, EssayCallback, SubmissionCallback
+from bot.attestation_callbacks import ChecklistCallback, EssayCallback, GuideCallback, SubmissionCallback
+from bot.services.routing import ADMIN_NO_COMMISSION, TEACHER_NO_COMMISSION
+from scoring.areas import area_name
+from scoring.categories import Category, CommissionLevel
 from storage.checklist_models import Application, Essay, ItemMark, Notice, UploadedFile
 from storage.commission_models import ApplicationReview
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import ALMATY, NOW, at, make_teacher, pdf
 
 SUBMIT = SubmissionCallback(action="submit").pack()
+KARAGANDA = "351010000"
 WITHDRAW = SubmissionCallback(action="withdraw").pack()
 UPLOADS = ["courses", "category_certificate", "student_achievements", "observation_sheets", "knowledge_quality"]
 
@@ -58,21 +62,32 @@ async def submit(h: Harness, user, moment: datetime) -> list[str]:  # type: igno
     return texts(sent)
 
 
+def unrouted_notice(h: Harness, msgid: str, locale: str, number: str | None) -> str:
+    """What routing says of a Karaganda teacher's expert claim that no commission serves."""
+    def tr(text: str) -> str:
+        return h.app.i18n.gettext(text, locale=locale)
+    return tr(msgid).format(number=number, area=f"{area_name(KARAGANDA, locale)} ({tr('Karaganda region')})",
+                            category=tr(Category.EXPERT.label), level=tr(CommissionLevel.DISTRICT.label))
+
+
 @pytest.mark.parametrize("locale", ["kk", "ru"])
 async def test_from_empty_checklist_to_registered_application(harness: Harness, locale: str) -> None:
     user = harness.user(300)
     await make_teacher(harness, 300, locale)
     harness.app.dispatcher["clock"] = at(NOW)
-    # Empty checklist: a refusal (App 7) naming each missing item, recorded.
-    refusal = await submit(harness, user, NOW)
-    notice = refusal[0]
-    for n in range(1, 9):
-        assert f"{n})" in notice
-    recorded = await notices(harness, 300)
-    assert [n.kind for n in recorded] == ["refusal"] and recorded[0].locale == locale
-    assert recorded[0].text == notice
-    assert set(recorded[0].reasons) == {f"document:{i}" for i in [*UPLOADS, "diploma", "employment_record"]} | {
-        "essay"}
+    # Empty checklist: /submit early is no refusal but the readiness check: each missing document and the
+    # essay with a button that fixes it, no submit button, nothing recorded.
+    sent = await harness.text(user, "/submit")
+    [check] = texts(sent)
+    buttons = last_markup_data(sent)
+    assert SUBMIT not in buttons
+    for item in [*UPLOADS, "diploma", "employment_record"]:
+        assert GuideCallback(step="item", item=item).pack() in buttons, item
+    assert GuideCallback(step="essay").pack() in buttons and "✅" in check and "❌" in check
+    assert await notices(harness, 300) == [] and await applications(harness, 300) == []
+    # A fix button opens the item's card, ready for its file.
+    sent = await harness.press(user, GuideCallback(step="item", item="courses").pack())
+    assert ck("back") in last_markup_data(sent)
     # Through the bot: every document, the state-systems answers and the essay.
     for n, item in enumerate(UPLOADS):
         await harness.press(user, ck("open", item))
@@ -87,13 +102,19 @@ async def test_from_empty_checklist_to_registered_application(harness: Harness, 
     await harness.press(user, EssayCallback(action="done").pack())
     sent = await harness.text(user, "/checklist")
     assert "9" in texts(sent)[0]
-    accepted = await submit(harness, user, NOW)
-    assert len(accepted) == 1
+    sent = await harness.text(user, "/submit")
+    assert SUBMIT in last_markup_data(sent) and "❌" not in texts(sent)[0]
+    accepted = texts(await harness.press(user, SUBMIT))
     [app] = await applications(harness, 300)
     assert app.status == "submitted" and app.number and app.number in accepted[0]
+    # No commission serves Karaganda yet: she is told so plainly, in her language, and so is the admin (in his).
+    assert accepted[1:] == [unrouted_notice(harness, TEACHER_NO_COMMISSION, locale, app.number),
+                            unrouted_notice(harness, ADMIN_NO_COMMISSION, harness.app.settings.default_locale,
+                                            app.number)]
     assert app.registered_on == date(2026, 11, 25) and "25.11.2026" in accepted[0]
     assert app.snapshot is not None and set(app.snapshot["files"]) == {*UPLOADS, "employment_record"}
-    assert [n.kind for n in await notices(harness, 300)] == ["refusal", "acceptance"]
+    recorded = await notices(harness, 300)
+    assert [n.kind for n in recorded] == ["acceptance"] and recorded[0].locale == locale
     sent = await harness.text(user, "/status")
     assert app.number in texts(sent)[0] and "25.11.2026" in texts(sent)[0]
     # Frozen: no uploads, no essay, no second submission.
@@ -129,24 +150,42 @@ async def test_new_years_eve_accepted_new_year_refused(harness: Harness) -> None
     sent = await submit(harness, eve, datetime(2026, 12, 31, 23, 59, tzinfo=ALMATY))
     [app] = await applications(harness, 302)
     assert app.status == "submitted" and app.registered_on == date(2027, 1, 5) and "05.01.2027" in sent[0]
-    sent = await submit(harness, night, datetime(2027, 1, 1, 0, 1, tzinfo=ALMATY))
+    # Ready at 23:59, confirmed at 00:01: the rules refuse it, with the App 7 notice, recorded.
+    harness.app.dispatcher["clock"] = at(datetime(2026, 12, 31, 23, 59, tzinfo=ALMATY))
+    assert SUBMIT in last_markup_data(await harness.text(night, "/submit"))
+    harness.app.dispatcher["clock"] = at(datetime(2027, 1, 1, 0, 1, tzinfo=ALMATY))
+    sent = texts(await harness.press(night, SUBMIT))
     [refused] = await notices(harness, 303)
     assert refused.kind == "refusal" and refused.reasons == ["window"] and "31.12.2026" in sent[0]
+    assert refused.text == sent[0] and "1)" in sent[0]
+    # Trying again in the new year: the readiness check says the window is closed; nothing more recorded.
+    sent = await harness.text(night, "/submit")
+    assert "31.12.2026" in texts(sent)[0] and SUBMIT not in last_markup_data(sent)
+    assert len(await notices(harness, 303)) == 1
 
 
 async def test_eligibility_and_profile_failures_are_named(harness: Harness) -> None:
     user = harness.user(304)
     await make_teacher(harness, 304, claimed_category="master")  # skips steps (§31)
     await fill_everything(harness, 304)
-    await submit(harness, user, NOW)
+    harness.app.dispatcher["clock"] = at(NOW)
+    sent = await harness.text(user, "/submit")
+    assert "31" in texts(sent)[0]  # the sequence rule, by its clause
+    assert GuideCallback(step="edit").pack() in last_markup_data(sent) and SUBMIT not in last_markup_data(sent)
+    assert await notices(harness, 304) == []
+    # A submit pressed anyway (an old or forged button) goes to the rules, which refuse it (App 7).
+    await harness.press(user, SUBMIT)
     [notice] = await notices(harness, 304)
     assert notice.reasons and set(notice.reasons) == {"eligibility"}
     other = harness.user(305)
     await make_teacher(harness, 305, email=None)
     await fill_everything(harness, 305)
-    await submit(harness, other, NOW)
-    [notice] = await notices(harness, 305)
-    assert "profile" in notice.reasons
+    sent = await harness.text(other, "/submit")
+    assert GuideCallback(step="profile").pack() in last_markup_data(sent)
+    # The fix asks the missing question.
+    sent = await harness.press(other, GuideCallback(step="profile").pack())
+    assert texts(sent)[-1] == harness.app.i18n.gettext("Your e-mail address:", locale="ru")
+    assert await notices(harness, 305) == []
 
 
 async def test_without_consent_nothing_is_recorded(harness: Harness) -> None:
@@ -201,8 +240,7 @@ async def test_admin_window_overrides_the_default(harness: Harness) -> None:
     await fill_everything(harness, 309)
     sent = await submit(harness, user, NOW)
     assert "20.11.2026" in sent[0]
-    [notice] = await notices(harness, 309)
-    assert notice.reasons == ["window"]
+    assert await notices(harness, 309) == []  # the readiness check said so; nothing was filed
 
 
 async def test_status_of_a_draft(harness: Harness) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from sandbox.run import Sandbox, SandboxConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,7 +166,8 @@ async def run_scenario(page: Any, sandbox: Sandbox) -> None:
     await chat.press(choice("org_type", "general_secondary"))
     await chat.send("Школа-лицей №7")
     await chat.press(choice("region", "karaganda"))
-    await chat.send("Қарағанды қаласы")
+    await chat.send("Қарағанды қаласы")  # typed: the match is confirmed with its button
+    await chat.press(AreaCallback(action="pick", code="351010000").pack())
     await chat.press(choice("current_category", "moderator"))
     await chat.send("31.12.2026")
     await chat.send("8")

@@ -22,20 +22,21 @@ from sqlalchemy import func, select
 from bot.commission_callbacks import CmCallback, VoteCallback
 from bot.profile_form import next_question
 from bot.services.checklist import ChecklistService
-from bot.services.commission import CommissionService
+from bot.services.commission import CommissionService, Unrouted
 from bot.services.submission import SubmissionService
 from sandbox.botapi import BotAPIServer
 from sandbox.demo import (
     CAST,
     COMMISSION_ORDER,
     DEMO_ADMIN_ID,
+    DEMO_AREA,
     DEMO_CHAIR_ID,
-    DEMO_DISTRICT,
     DEMO_REGION,
     DEMO_SECRETARY_ID,
     SENT,
     STAGES,
     TIMEZONE,
+    UNSERVED_AREA,
     WORK,
     demo_files,
     filing_moment,
@@ -123,8 +124,8 @@ async def test_commission_is_valid_and_applications_are_routed_to_it(server: Bot
         async with create_session_factory(engine)() as session:
             svc = CommissionService(session, default_rules(), TIMEZONE)
             [c] = await svc.repo.all()
-            assert (c.level, c.region, c.district, c.order_number) == ("district", DEMO_REGION, DEMO_DISTRICT,
-                                                                      COMMISSION_ORDER)
+            assert (c.level, c.region, c.area_code, c.order_number) == ("district", DEMO_REGION, DEMO_AREA,
+                                                                       COMMISSION_ORDER)
             # Valid by the service's own check: 7 members (odd), a chair among them, a secretary who is
             # not one, today within the term of the order.
             assert await svc.missing(c) == []
@@ -149,6 +150,10 @@ async def test_commission_is_valid_and_applications_are_routed_to_it(server: Bot
                 for file_ids in sent.values():
                     assert all(server.file_content(fid).startswith(b"%PDF") for fid in file_ids)
             assert await svc.route_new() == []  # nothing left to route
+            # The Osakarovka teacher's application reaches no commission: it is counted as such.
+            [unrouted] = await svc.unrouted()
+            assert [unrouted.application.user_id] == [p.id for p in teachers("unrouted")]
+            assert unrouted.profile.area_code == UNSERVED_AREA and unrouted.unrouted is Unrouted.NO_COMMISSION
 
             submissions = SubmissionService(session, default_rules(), TIMEZONE)
             [ready] = teachers("ready")
@@ -293,9 +298,22 @@ async def test_a_whole_commission_session_in_the_demo(tmp_path: Path) -> None:
         await sandbox.stop()
 
 
+def text_of(message: dict[str, Any]) -> str:
+    return str(message.get("text") or "")
+
+
 async def _run_session(chats: Chats) -> None:
     secretary, voters = DEMO_SECRETARY_ID, [p.id for p in members()]
     candidates = teachers("submitted")
+
+    # 0. A teacher halfway: /status shows his steps with their buttons; /submit what is missing, a fix for each.
+    [halfway] = teachers("checklist")
+    await chats.send(halfway.id, "/status", lambda m: any(d.startswith("go:essay") for d in callback_data(m)),
+                     "the steps of a teacher halfway")
+    await chats.send(halfway.id, "/submit", lambda m: any(d.startswith("go:item:") for d in callback_data(m)),
+                     "the readiness check with a button to each missing document")
+    assert chats.committed("select count(*) from application_notices n join applications a on "
+                           "a.id = n.application_id where a.user_id = ?", halfway.id) == 0  # no refusal
 
     # 1. The routed applications: each card, its files (real PDFs), accepted.
     agenda = await chats.send(secretary, "/agenda", lambda m: sum(map(act("card"), callback_data(m))) == 2,
@@ -325,6 +343,11 @@ async def _run_session(chats: Chats) -> None:
     today = datetime.now(ZoneInfo(TIMEZONE)).strftime("%d.%m.%Y")  # the bot's date, not the machine's
     await chats.send(secretary, today, lambda m: any(map(act("sopen"), callback_data(m))), "the session panel")
     await chats.until_committed("select count(*) from commission_sessions")
+    session_day = today
+    for teacher in candidates:  # each teacher is told the date of her session
+        await until(lambda teacher=teacher: any("🗓" in text_of(m) and session_day in text_of(m)
+                                                for m in chats.bot_messages(teacher.id)),
+                    f"{teacher.full_name} told the session date")
     await chats.press(secretary, act("sopen"), "open the session")
     await chats.until_committed("select count(*) from commission_sessions where status = 'open'")
 
@@ -381,6 +404,12 @@ async def _run_session(chats: Chats) -> None:
     for teacher in candidates:
         await until(partial(chats.named_documents, teacher.id, "extract-", 2), f"{teacher.full_name}'s extract")
         assert chats.named_documents(teacher.id, "certificate-", 0) is not None  # not before the order
+        # The decision in words, in her language, before the documents: what it means and how to appeal.
+        told = chats.bot_messages(teacher.id)
+        decision = next(n for n, m in enumerate(told) if "eotinish.kz" in text_of(m))
+        extract = next(n for n, m in enumerate(told) if (m.get("document") or {}).get("file_name", "").startswith(
+            "extract-"))
+        assert decision < extract
     assert chats.committed("select count(*) from applications where status = 'decided'") == len(candidates)
 
     # The order assigning the categories, entered once it is signed: then each teacher gets the certificate.

@@ -150,25 +150,26 @@ def test_chair_election_needs_majority_of_all_members() -> None:
 
 # --- routing --------------------------------------------------------------------------------------
 
-WHERE = Area("karaganda", "Temirtau", "School No. 5")
+TEMIRTAU, SARAN = "352410000", "352210000"  # KATO codes (scoring/data/areas.json)
+WHERE = Area("karaganda", TEMIRTAU, "School No. 5")
 
 
 def test_coverage_per_level() -> None:
     assert covers(CommissionLevel.MINISTRY, Area(), WHERE)
     assert covers(CommissionLevel.REGION, Area("karaganda"), WHERE)
     assert not covers(CommissionLevel.REGION, Area("astana"), WHERE)
-    assert covers(CommissionLevel.DISTRICT, Area("karaganda", " temirtau "), WHERE)
-    assert not covers(CommissionLevel.DISTRICT, Area("karaganda", "Saran"), WHERE)
-    assert covers(CommissionLevel.ORGANISATION, Area("karaganda", "Temirtau", "school no. 5"), WHERE)
-    assert not covers(CommissionLevel.ORGANISATION, Area("karaganda", "Temirtau", "School No. 6"), WHERE)
+    assert covers(CommissionLevel.DISTRICT, Area("karaganda", TEMIRTAU), WHERE)
+    assert not covers(CommissionLevel.DISTRICT, Area("karaganda", SARAN), WHERE)
+    assert covers(CommissionLevel.ORGANISATION, Area("karaganda", TEMIRTAU, "school no. 5"), WHERE)
+    assert not covers(CommissionLevel.ORGANISATION, Area("karaganda", TEMIRTAU, "School No. 6"), WHERE)
 
 
 def test_route_by_level_and_area() -> None:
     refs = [
-        CommissionRef(1, CommissionLevel.ORGANISATION, Area("karaganda", "Temirtau", "School No. 5"), ORDER),
-        CommissionRef(2, CommissionLevel.DISTRICT, Area("karaganda", "Temirtau"), ORDER),
+        CommissionRef(1, CommissionLevel.ORGANISATION, Area("karaganda", TEMIRTAU, "School No. 5"), ORDER),
+        CommissionRef(2, CommissionLevel.DISTRICT, Area("karaganda", TEMIRTAU), ORDER),
         CommissionRef(3, CommissionLevel.REGION, Area("karaganda"), ORDER),
-        CommissionRef(4, CommissionLevel.DISTRICT, Area("karaganda", "Saran"), ORDER),
+        CommissionRef(4, CommissionLevel.DISTRICT, Area("karaganda", SARAN), ORDER),
         CommissionRef(5, CommissionLevel.MINISTRY, Area(), ORDER),
     ]
     def pick(claimed: Category, role: Role = Role.TEACHER, sub: Subordination = Subordination.LOCAL) -> int | None:
@@ -185,7 +186,7 @@ def test_route_by_level_and_area() -> None:
 
 
 def test_route_skips_expired_commission_and_reports_none() -> None:
-    old = [CommissionRef(1, CommissionLevel.DISTRICT, Area("karaganda", "Temirtau"), date(2025, 1, 1))]
+    old = [CommissionRef(1, CommissionLevel.DISTRICT, Area("karaganda", TEMIRTAU), date(2025, 1, 1))]
     assert route(old, Category.EXPERT, Role.TEACHER, WHERE, TODAY) is None
 
 
@@ -369,10 +370,10 @@ def test_vote_objections() -> None:
 
 
 def test_candidates_head() -> None:
-    org = Area("karaganda", "Temirtau", "School No. 5")
-    assert is_candidates_head("head", org, Area("karaganda", "Temirtau", "school no. 5"))
+    org = Area("karaganda", TEMIRTAU, "School No. 5")
+    assert is_candidates_head("head", org, Area("karaganda", TEMIRTAU, "school no. 5"))
     assert not is_candidates_head("deputy", org, org)
-    assert not is_candidates_head("head", org, Area("karaganda", "Temirtau", "School No. 6"))
+    assert not is_candidates_head("head", org, Area("karaganda", TEMIRTAU, "School No. 6"))
     assert not is_candidates_head(None, org, org)
 
 

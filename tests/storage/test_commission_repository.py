@@ -16,7 +16,7 @@ NOW = datetime(2026, 10, 1, 10, 0, tzinfo=UTC)
 async def setup_item(sessions: async_sessionmaker[AsyncSession]) -> tuple[int, int, int]:
     async with sessions() as s, s.begin():
         repo = CommissionRepository(s)
-        c = await repo.create(level="district", name="C", region="karaganda", district="Temirtau",
+        c = await repo.create(level="district", name="C", region="karaganda", area_code="352410000",
                               order_number="1", order_date=date(2026, 9, 1), term_end=date(2027, 9, 1),
                               locale="ru", created_by=1)
         sess = await repo.create_session(c.id, date(2026, 10, 1), 1, NOW)
