@@ -14,7 +14,7 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -108,13 +108,6 @@ class SqlStorage(BaseStorage):
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         _, data = await self._record(self._key(key))
         return dict(data)
-
-    async def forget(self, user_id: int) -> None:
-        """Erase the FSM records of a user's private chat (used by /delete_me)."""
-        pattern = f"fsm:%:{user_id}:{user_id}:%"
-        async with self._session() as session:
-            await session.execute(delete(FsmRecord).where(FsmRecord.key.like(pattern)))
-            self._seen(session).clear()
 
     async def close(self) -> None:
         return None

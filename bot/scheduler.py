@@ -2,11 +2,13 @@
 an SQLite file beside the bot's; see `sync_url`).
 
 The job `check_reminders` runs every REMINDER_CHECK_MINUTES minutes in TIMEZONE and sends what is due
-(bot/services/reminders.py); `retry_routing`, as often, sends waiting applications to a commission that
-now serves them and tells whoever must know of one that none serves (bot/services/routing.py).
-Keeping the schedule as periodic jobs, with the reminders
-derived from the data each time, means a restart or a changed /window needs no rescheduling and a
-bot that was down catches up; the job store keeps the job and its next run time across restarts.
+(bot/services/reminders.py), then deletes the commission records past their retention and, in the night
+after an erasure, rebuilds the SQLite file (bot/services/erasure.py, scoring/retention.py);
+`retry_routing`, as often, sends waiting applications to a commission that now serves them and tells
+whoever must know of one that none serves (bot/services/routing.py). Keeping the schedule as periodic
+jobs, with the reminders derived from the data each time, means a restart or a changed /window needs no
+rescheduling and a bot that was down catches up; the job store keeps the job and its next run time
+across restarts.
 
 Jobs are pickled into the store, so they take only plain values: the job is a module-level function
 that finds the running service here, never a Bot or a session in its arguments.
@@ -26,6 +28,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
+from bot.services.erasure import ErasureService
 from bot.services.reminders import ReminderService
 from bot.services.routing import RoutingJob
 from bot.settings import Settings
@@ -65,7 +68,8 @@ def create_job_store(database_url: str) -> BaseJobStore:
         # and the periodic job is re-added at every start.
         log.warning("No synchronous driver %r for the scheduler's job store; keeping jobs in memory", module)
         return MemoryJobStore()
-    return SQLAlchemyJobStore(url=url, tablename="apscheduler_jobs")
+    # Jobs hold no personal data, but the bot's engines all hide statement parameters from logs alike.
+    return SQLAlchemyJobStore(url=url, tablename="apscheduler_jobs", engine_options={"hide_parameters": True})
 
 
 async def check_reminders() -> None:
@@ -76,6 +80,20 @@ async def check_reminders() -> None:
     sent = await _service.run()
     if sent:
         log.info("sent %s reminder(s)", sent)
+    await keep_the_database(_service)
+
+
+async def keep_the_database(service: ReminderService) -> None:
+    """Records past their retention go; in the night after an erasure the SQLite file is rebuilt."""
+    now = datetime.now(service.tz)
+    async with service.sessions() as session:
+        erasure = ErasureService(session, service.rules)
+        purged = await erasure.purge(now.date())
+        await session.commit()
+        if await erasure.rebuild_if_owed(now):
+            log.info("database file rebuilt after an erasure")
+    if purged:
+        log.info("deleted %s commission record(s) past their retention", purged)
 
 
 async def retry_routing() -> None:

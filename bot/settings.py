@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # Optional override of scoring/rules.toml (assumed numbers and interpretations).
     rules_file: Path | None = None
     log_level: str = "INFO"
+    # Named in the consent text (App 5) as who keeps the data and where: the department running the bot
+    # and where its server is. The consent never claims more than these say.
+    data_operator: str | None = None
+    data_location: str | None = None
     # Broadcasts (issue 6): messages per second overall; Telegram allows about 30/s for a free bot,
     # and the default leaves room for the bot's other replies and the progress edits.
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)

@@ -627,9 +627,8 @@ async def open_card(callback: CallbackQuery, callback_data: CmCallback, session:
                     settings: Settings) -> None:
     svc = service(session, settings)
     found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
-    if found is None:
-        await callback.answer(_("Only the secretary of the commission this application went to can open it."),
-                              show_alert=True)
+    if isinstance(found, RuleMessage):
+        await callback.answer(render(found), show_alert=True)
         return
     review, _c = found
     await callback.answer()
@@ -660,9 +659,8 @@ async def send_files(callback: CallbackQuery, callback_data: CmCallback, session
                      settings: Settings) -> None:
     svc = service(session, settings)
     found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
-    if found is None:
-        await callback.answer(_("Only the secretary of the commission this application went to can open it."),
-                              show_alert=True)
+    if isinstance(found, RuleMessage):
+        await callback.answer(render(found), show_alert=True)
         return
     files = await submitted_files(svc, found[0])
     await callback.answer(_("Files: {count}").format(count=len(files)))
@@ -681,9 +679,8 @@ async def accept(callback: CallbackQuery, callback_data: CmCallback, session: As
                  i18n: I18n) -> None:
     svc = service(session, settings)
     found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
-    if found is None:
-        await callback.answer(_("Only the secretary of the commission this application went to can act on it."),
-                              show_alert=True)
+    if isinstance(found, RuleMessage):
+        await callback.answer(render(found), show_alert=True)
         return
     review, c = found
     assert callback.bot is not None
@@ -704,7 +701,10 @@ async def refuse_start(callback: CallbackQuery, callback_data: CmCallback, state
                        settings: Settings) -> None:
     svc = service(session, settings)
     found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
-    if found is None or found[0].status != "pending":
+    if isinstance(found, RuleMessage):
+        await callback.answer(render(found), show_alert=True)
+        return
+    if found[0].status != "pending":
         await callback.answer(_("Only a pending application of your commission can be refused."), show_alert=True)
         return
     await callback.answer()
@@ -764,8 +764,8 @@ async def refuse_documents(message: Message, state: FSMContext, session: AsyncSe
     await state.clear()
     svc = service(session, settings)
     found = await svc.review_for_secretary(message.from_user.id, int(data["application"]))
-    if found is None:
-        await message.answer(_("Only a pending application of your commission can be refused."))
+    if isinstance(found, RuleMessage):
+        await message.answer(render(found))
         return
     review, c = found
     grounds = [RefusalGround(g) for g in data["grounds"]]

@@ -178,6 +178,8 @@ async def tell_scheduled(bot: Bot, session: AsyncSession, settings: Settings, i1
                          s: CommissionSession, c: Commission) -> None:
     """Each teacher on the agenda learns the date of the session, in her language (again when it moves)."""
     for item in await sessions.items(s):
+        if item.user_id is None:  # an erased person's kept row: no account to tell
+            continue
         app = await sessions.repo.application(item.application_id)
         locale = await locale_of(session, item.user_id, settings.default_locale)
         number = (app.number if app else None) or str(item.application_id)
@@ -374,7 +376,7 @@ async def act_vote(x: Ctx) -> bool:
 
 
 async def act_item(x: Ctx) -> bool:
-    opened = await x.sessions.open_item(x.s, arg_id(x.data))
+    opened = await x.sessions.open_item(x.s, arg_id(x.data), x.me)
     if not isinstance(opened, AgendaItem):
         await x.alert(opened)
         return False
@@ -424,7 +426,7 @@ async def ask_close_anyway(x: Ctx, not_voted: NotVoted) -> None:
 
 async def act_nudge(x: Ctx) -> bool:
     """Send the ballot again to the members present who have not voted (theirs may be lost in the chat)."""
-    item = await x.sessions.item_of(x.s, arg_id(x.data))
+    item = await x.sessions.agenda_item(x.s, arg_id(x.data), x.me)
     if isinstance(item, Message_) or item.status != ItemStatus.VOTING.value:
         await x.alert(Message_(N_("The vote on this candidate is not open.")))
         return False
@@ -443,7 +445,7 @@ async def tell_no_decision(x: Ctx, closed: Closed) -> None:
 
 
 async def act_reason(x: Ctx) -> bool:
-    target = await x.sessions.reason_target(x.s, arg_id(x.data))
+    target = await x.sessions.reason_target(x.s, arg_id(x.data), x.me)
     if isinstance(target, Message_):
         await x.alert(target)
         return False
@@ -465,7 +467,7 @@ async def act_postpone_pick(x: Ctx) -> bool:
 
 
 async def act_postpone_ask(x: Ctx) -> bool:
-    item = await x.sessions.item_of(x.s, arg_id(x.data))
+    item = await x.sessions.agenda_item(x.s, arg_id(x.data), x.me)
     if isinstance(item, Message_):
         await x.alert(item)
         return False
@@ -478,16 +480,17 @@ async def act_postpone_ask(x: Ctx) -> bool:
 
 
 async def act_postpone(x: Ctx) -> bool:
-    item = await x.sessions.postpone(x.s, arg_id(x.data))
+    item = await x.sessions.postpone(x.s, arg_id(x.data), x.me)
     if isinstance(item, Message_):
         await x.alert(item)
         return False
     await x.callback.answer(_("Postponed: {name}.").format(name=item.full_name))
     await strip_buttons(x.callback)
     await close_ballots(x, item)
-    await notify(x.bot, x.session, x.i18n, x.settings, item.user_id,
-                 "«{name}» has postponed the consideration of your application to a later session; you will be told "
-                 "its date.", name=x.c.name)
+    if item.user_id is not None:  # None: they erased their data
+        await notify(x.bot, x.session, x.i18n, x.settings, item.user_id,
+                     "«{name}» has postponed the consideration of your application to a later session; you will be "
+                     "told its date.", name=x.c.name)
     return True
 
 
@@ -548,7 +551,7 @@ async def reason_text(message: Message, state: FSMContext, session: AsyncSession
         await message.answer(_("Only the commission's secretary manages its sessions."))
         return
     s, c = found
-    result = await sessions.set_reason(s, int(data.get("rs_item", 0)), message.text or "")
+    result = await sessions.set_reason(s, int(data.get("rs_item", 0)), message.text or "", message.from_user.id)
     if isinstance(result, Message_):
         if result is not REASON_LENGTH:  # anything but a length problem ends the step
             await state.clear()
@@ -663,7 +666,8 @@ async def candidate_files(callback: CallbackQuery, callback_data: CmCallback, se
         await callback.answer(render(checked), show_alert=True)
         return
     _s, item = checked
-    files = await submitted_files_of(commissions, item.application_id, item.user_id)
+    # An erased candidate's kept row has no files to show (and no account they belong to).
+    files = await submitted_files_of(commissions, item.application_id, item.user_id) if item.user_id else []
     await callback.answer(_("Files: {count}").format(count=len(files)))
     assert callback.bot is not None
     for f in files:

@@ -121,7 +121,7 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, db_u
         return
     profile = await ProfileService(session).get(message.from_user.id)
     if profile is None:
-        await send_consent(message.bot, chat_id)
+        await send_consent(message.bot, chat_id, settings)
         return
     open_field = field_of(await state.get_state())
     upcoming = next_question(profile)
@@ -139,25 +139,40 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, db_u
     await send_what_next(message.bot, chat_id, session, settings, utc_now())
 
 
-async def send_consent(bot: Bot, chat_id: int) -> None:
+def where_data_live(settings: Settings) -> str:
+    """The consent's statement of where the data are kept: the deployment names its operator and server."""
+    operator = settings.data_operator or _("the organisation that runs this bot")
+    if settings.data_location:
+        return _("Your answers, essay and self-assessment are kept in the bot's database, run by {operator} on "
+                 "its server ({location}).").format(operator=operator, location=settings.data_location)
+    return _("Your answers, essay and self-assessment are kept in the bot's database, run by {operator} on its "
+             "server.").format(operator=operator)
+
+
+async def send_consent(bot: Bot, chat_id: int, settings: Settings) -> None:
     await bot.send_message(
         chat_id,
         _(
             "Consent to the collection and processing of personal data (Appendix 5).\n\n"
             "To prepare your attestation application the bot collects: your full name, IIN, e-mail and "
-            "phone number, and the details of your work and qualification. They are used only for "
-            "attestation and passed only to the attestation body (the commission and the education "
-            "department). They are not transferred across the border of the Republic of Kazakhstan "
-            "and not published. You can withdraw your consent at any time with /delete_me, and your "
-            "data will be erased.\n\nDo you agree?"
-        ),
+            "phone number, the details of your work and qualification, and the documents, essay and "
+            "self-assessment you send. They are used only for attestation, passed only to the attestation "
+            "body (the commission and the education department) and not published.\n\n"
+            "{where}\n\n"
+            "Telegram carries every message and file between you and the bot and stores them on its own "
+            "servers, which may be outside the Republic of Kazakhstan: the files you send stay in Telegram, "
+            "and the bot keeps only Telegram's references to them.\n\n"
+            "You can withdraw your consent at any time with /delete_me: your data are erased, except the "
+            "records of a commission's decision that it must keep (you are told which, and for how long)."
+            "\n\nDo you agree?"
+        ).format(where=where_data_live(settings)),
         reply_markup=keyboards.consent_keyboard(),
     )
 
 
 async def choose_language(
     callback: CallbackQuery, callback_data: LanguageCallback, state: FSMContext, session: AsyncSession,
-    db_user: User, i18n: I18n,
+    db_user: User, i18n: I18n, settings: Settings,
 ) -> None:
     assert callback.bot is not None
     if callback_data.code not in SUPPORTED_LOCALES:
@@ -174,7 +189,7 @@ async def choose_language(
         )
     profile = await ProfileService(session).get(callback.from_user.id)
     if profile is None:
-        await send_consent(callback.bot, chat_id)
+        await send_consent(callback.bot, chat_id, settings)
         return
     open_field = field_of(await state.get_state())
     if open_field is not None:
@@ -193,7 +208,10 @@ async def consent(
         await callback.bot.edit_message_reply_markup(chat_id=chat_id, message_id=callback.message.message_id)
     if not callback_data.agree:
         if existing is not None:
-            await service.erase(callback.from_user.id)
+            # An old consent message: withdrawing goes through /delete_me, which says what a commission keeps.
+            await callback.bot.send_message(chat_id, _(
+                "Your consent is recorded. To withdraw it and erase your data, send /delete_me."))
+            return
         await state.clear()
         await callback.bot.send_message(chat_id, _(
             "Without your consent the attestation application cannot be accepted: the lack of consent "

@@ -5,19 +5,22 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.storage.base import BaseStorage
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import keyboards
 from bot.callbacks import DeleteMeCallback, EditFieldCallback
-from bot.fsm_storage import SqlStorage
+from bot.erasure_views import erasure_done, erasure_prompt
+from bot.i18n import render
 from bot.profile_form import BY_FIELD
+from bot.services.erasure import ErasureService
 from bot.services.profile import ProfileService
 from bot.settings import Settings
 from bot.views import answer_stale, local_today, send_profile
 from handlers.onboarding import ask, frozen_text
+from scoring.config import default_rules
+from scoring.i18n import Message as RuleMessage
 
 
 async def show_profile(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
@@ -53,19 +56,17 @@ async def edit_field(
 
 async def delete_me(message: Message, session: AsyncSession) -> None:
     assert message.from_user is not None
-    if await ProfileService(session).get(message.from_user.id) is None:
+    preview = await ErasureService(session, default_rules()).preview(message.from_user.id)
+    if preview is None:
         await message.answer(_("There is no personal data of yours to erase."))
-        return
-    await message.answer(
-        _("This withdraws your consent and erases your profile and everything you have entered. "
-          "It cannot be undone. Erase?"),
-        reply_markup=keyboards.delete_me_keyboard(),
-    )
+    elif preview.refusal is not None:
+        await message.answer(render(preview.refusal))
+    else:
+        await message.answer(erasure_prompt(preview.kept), reply_markup=keyboards.delete_me_keyboard())
 
 
 async def delete_me_confirm(
     callback: CallbackQuery, callback_data: DeleteMeCallback, state: FSMContext, session: AsyncSession,
-    fsm_storage: BaseStorage,
 ) -> None:
     assert callback.bot is not None
     await callback.answer()
@@ -75,14 +76,11 @@ async def delete_me_confirm(
     if not callback_data.confirm:
         await callback.bot.send_message(chat_id, _("Nothing was erased."))
         return
-    erased = await ProfileService(session).erase(callback.from_user.id)
-    await state.clear()
-    if isinstance(fsm_storage, SqlStorage):
-        await fsm_storage.forget(callback.from_user.id)
-    if erased:
-        await callback.bot.send_message(
-            chat_id, _("Your consent is withdrawn and your personal data is erased. Send /start to begin again.")
-        )
+    result = await ErasureService(session, default_rules()).erase(callback.from_user.id, state)
+    if isinstance(result, RuleMessage):
+        await callback.bot.send_message(chat_id, render(result))
+    elif result.existed:
+        await callback.bot.send_message(chat_id, erasure_done(result))
     else:
         await callback.bot.send_message(chat_id, _("There is no personal data of yours to erase."))
 

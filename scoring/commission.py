@@ -527,7 +527,7 @@ class Voter:
     is_candidates_head: bool = False
 
 
-def vote_objection(voter: Voter, candidate_user_id: int) -> Message | None:
+def vote_objection(voter: Voter, candidate_user_id: int | None) -> Message | None:
     """Why this person may not vote on this candidate, or None (§17, §18)."""
     if voter.is_secretary:
         return Message(N_("The secretary is not a member of the commission and does not vote (§17)."))
@@ -539,6 +539,48 @@ def vote_objection(voter: Voter, candidate_user_id: int) -> Message | None:
         return Message(N_("You are the candidate's head: you cannot vote on them."))
     if not voter.is_present:
         return Message(N_("Mark yourself present at the session before voting."))
+    return None
+
+
+# --- conflict of interest ---------------------------------------------------------------------------
+#
+# *Interpretation*: §15 keeps a person under attestation off a commission and §18 has members decide on
+# others; the bot reads both as one rule of impartiality. A commission "holds" an application from the
+# moment it is routed there until the session that decides it is closed (accepted, refused or decided by
+# another commission ends it). While it does, the applicant cannot be that commission's secretary, a
+# member or its chair, and nobody acts on their own application in any role.
+
+
+class CommissionRole(StrEnum):
+    MEMBER = "member"
+    SECRETARY = "secretary"
+    CHAIR = "chair"
+
+
+ROLE_CONFLICTS: dict[CommissionRole, str] = {
+    CommissionRole.MEMBER: N_("Your own attestation application is with this commission: you cannot be its member "
+                              "(conflict of interest)."),
+    CommissionRole.SECRETARY: N_("Your own attestation application is with this commission: you cannot be its "
+                                 "secretary (conflict of interest)."),
+    CommissionRole.CHAIR: N_("{name}'s own attestation application is with this commission: they cannot be its "
+                             "chair (conflict of interest)."),
+}
+
+OWN_APPLICATION = N_("This is your own application: you cannot review it, accept or refuse it, put it on a session "
+                     "or decide on it (conflict of interest). Tell the administrator: someone else has to act on it.")
+
+
+def role_conflict(role: CommissionRole, holds_own_application: bool, name: str = "") -> Message | None:
+    """Why this person cannot take this role in a commission that holds their application, or None."""
+    if not holds_own_application:
+        return None
+    return Message(ROLE_CONFLICTS[role], {"name": name} if role is CommissionRole.CHAIR else {})
+
+
+def own_application_objection(actor_user_id: int, applicant_user_id: int | None) -> Message | None:
+    """Why this person may not act on this application (it is their own), or None."""
+    if applicant_user_id is not None and actor_user_id == applicant_user_id:
+        return Message(OWN_APPLICATION)
     return None
 
 

@@ -74,6 +74,10 @@ class Rules:
     def commission(self) -> dict[str, Any]:
         return self._section("commission")
 
+    @property
+    def retention(self) -> dict[str, Any]:
+        return self._section("retention")
+
 
 def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
     """Read the defaults, then overlay the file at `path` (or $RULES_FILE) key by key."""

@@ -49,7 +49,7 @@ class Broadcast(Base):
     __tablename__ = "broadcasts"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # None: erased since (migration 0011)
     admin_locale: Mapped[str] = mapped_column(String(8))
     text_kk: Mapped[str] = mapped_column(Text)
     text_ru: Mapped[str] = mapped_column(Text)

@@ -84,14 +84,6 @@ class ChecklistRepository:
         await self.session.flush()
         return mark
 
-    async def erase(self, user_id: int) -> None:
-        """Everything of the user's checklist, essay and applications (consent withdrawn)."""
-        apps = select(Application.id).where(Application.user_id == user_id)
-        await self.session.execute(delete(Notice).where(Notice.application_id.in_(apps)))
-        for model in (UploadedFile, ItemMark, Essay, Application):
-            await self.session.execute(delete(model).where(model.user_id == user_id))  # type: ignore[attr-defined]
-        await self.session.flush()
-
 
 class EssayRepository:
     def __init__(self, session: AsyncSession):

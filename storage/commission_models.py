@@ -76,7 +76,8 @@ class Commission(Base):
     locale: Mapped[str] = mapped_column(String(8))  # the language of its documents
     secretary_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     secretary_name: Mapped[str | None] = mapped_column(String(200))
-    created_by: Mapped[int] = mapped_column(BigInteger)
+    # Who did it; None once that person erased their data (/delete_me, migration 0011).
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -102,7 +103,7 @@ class CommissionInvite(Base):
     commission_id: Mapped[int] = mapped_column(ForeignKey("commissions.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
-    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # None: erased since (migration 0011)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -148,7 +149,7 @@ class CommissionSession(Base):
     number: Mapped[int] = mapped_column(Integer)  # protocol number within the commission
     session_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=SessionStatus.DRAFT.value)
-    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # None: erased since (migration 0011)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -182,7 +183,9 @@ class AgendaItem(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("commission_sessions.id", ondelete="CASCADE"), index=True)
     application_id: Mapped[int] = mapped_column(Integer)
-    user_id: Mapped[int] = mapped_column(BigInteger)
+    # None: the candidate erased their data and this row is kept as the record of the decision
+    # (scoring/retention.py); it names them only as the protocol does (migration 0011).
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
     position: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=ItemStatus.WAITING.value)
     full_name: Mapped[str] = mapped_column(String(200))
@@ -222,7 +225,7 @@ class Abstention(Base):
     )
     member_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    recorded_by: Mapped[int] = mapped_column(BigInteger)  # the secretary
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)  # the secretary; None once they erased their data
 
 
 class BallotMessage(Base):

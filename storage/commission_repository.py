@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -220,6 +220,18 @@ class CommissionRepository:
                 await self.session.refresh(row)
             return True
         return False
+
+    async def holds_application_of(self, commission_id: int, user_id: int) -> bool:
+        """The commission has this person's application: routed, accepted or on the agenda of a session
+        that is not closed yet (scoring.commission, conflict of interest)."""
+        held = (ReviewStatus.PENDING.value, ReviewStatus.ACCEPTED.value, ReviewStatus.SCHEDULED.value)
+        routed = select(ApplicationReview.application_id).where(
+            ApplicationReview.commission_id == commission_id, ApplicationReview.user_id == user_id,
+            ApplicationReview.status.in_(held))
+        on_agenda = select(AgendaItem.id).join(CommissionSession, CommissionSession.id == AgendaItem.session_id).where(
+            CommissionSession.commission_id == commission_id, CommissionSession.status != SessionStatus.CLOSED.value,
+            AgendaItem.user_id == user_id)
+        return bool(await self.session.scalar(select(exists(routed) | exists(on_agenda))))
 
     async def set_review_status(self, application_id: int, status: ReviewStatus) -> None:
         await self.session.execute(update(ApplicationReview).where(
@@ -471,7 +483,8 @@ class CommissionRepository:
     async def overdue_extracts(self, due_on_or_before: date) -> list[tuple[CommissionDecision, AgendaItem]]:
         rows = await self.session.execute(
             select(CommissionDecision, AgendaItem).join(AgendaItem, AgendaItem.id == CommissionDecision.candidate_id)
-            .where(CommissionDecision.extract_sent_at.is_(None), CommissionDecision.extract_due <= due_on_or_before)
+            .where(CommissionDecision.extract_sent_at.is_(None), CommissionDecision.extract_due <= due_on_or_before,
+                   AgendaItem.user_id.is_not(None))  # an erased person is sent nothing
             .order_by(CommissionDecision.id)
         )
         return [(d, i) for d, i in rows.all()]

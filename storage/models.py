@@ -72,7 +72,16 @@ class FsmRecord(Base):
     )
 
 
-__all__ = ["Base", "FsmRecord", "TeacherProfile", "Text", "User"]
+class MaintenanceDue(Base):
+    """Work the database file owes, done when nobody is using the bot (bot/services/erasure.py); no personal data."""
+
+    __tablename__ = "maintenance_due"
+
+    task: Mapped[str] = mapped_column(String(32), primary_key=True)
+    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+__all__ = ["Base", "FsmRecord", "MaintenanceDue", "TeacherProfile", "Text", "User"]
 
 # Every area's tables registered on Base, so Alembic's autogenerate sees the whole schema.
 from storage import broadcast_models as _broadcast_models  # noqa: E402,F401

@@ -80,7 +80,3 @@ class OutboxRepository:
     async def prune(self, failed_before: datetime) -> None:
         await self.session.execute(delete(OutboxMessage).where(
             or_(OutboxMessage.sent_at.is_not(None), OutboxMessage.failed_at < failed_before)))
-
-    async def erase(self, user_id: int) -> None:
-        """Messages addressed to a person who withdrew consent (/delete_me): their texts name them."""
-        await self.session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == user_id))

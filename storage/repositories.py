@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import TeacherProfile, User
@@ -51,12 +51,6 @@ class ProfileRepository:
     async def set_field(self, profile: TeacherProfile, field: str, value: Any) -> None:
         setattr(profile, field, value)
         await self.session.flush()
-
-    async def erase(self, user_id: int) -> bool:
-        """Remove every personal datum of the user (consent withdrawn, /delete_me)."""
-        result = await self.session.execute(delete(TeacherProfile).where(TeacherProfile.user_id == user_id))
-        await self.session.flush()
-        return bool(getattr(result, "rowcount", 0))
 
     async def by_iin(self, iin: str) -> TeacherProfile | None:
         return await self.session.scalar(select(TeacherProfile).where(TeacherProfile.iin == iin))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.scoring_models import SelfAssessment
@@ -29,8 +28,4 @@ class SelfAssessmentRepository:
         # New objects, so SQLAlchemy sees the JSON change (in-place mutation is not tracked).
         row.answers = answers
         row.observations = observations
-        await self.session.flush()
-
-    async def erase(self, user_id: int) -> None:
-        await self.session.execute(delete(SelfAssessment).where(SelfAssessment.user_id == user_id))
         await self.session.flush()

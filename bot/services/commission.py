@@ -17,6 +17,7 @@ from scoring.commission import (
     Area,
     Candidate,
     CommissionRef,
+    CommissionRole,
     Composition,
     MemberRole,
     RefusalGround,
@@ -24,7 +25,9 @@ from scoring.commission import (
     invite_days,
     member_objections,
     missing,
+    own_application_objection,
     required_level,
+    role_conflict,
     route,
     term_end,
 )
@@ -38,6 +41,7 @@ from storage.commission_models import (
     Commission,
     CommissionDecision,
     CommissionInvite,
+    CommissionMember,
     InviteKind,
     ReviewStatus,
     SessionStatus,
@@ -151,6 +155,10 @@ class CommissionService:
             return Message(N_("This invite link has expired. Ask the administrator for a new one."))
         if self.today(now) > commission.term_end:
             return Message(N_("This commission's term has ended."))
+        role = CommissionRole.MEMBER if invite.kind == InviteKind.MEMBER.value else CommissionRole.SECRETARY
+        conflict = role_conflict(role, await self.repo.holds_application_of(commission.id, user_id))
+        if conflict is not None:
+            return conflict
         if invite.kind == InviteKind.MEMBER.value and commission.secretary_user_id == user_id:
             return Message(N_("You are this commission's secretary; the secretary cannot be a member (§17)."))
         if invite.kind == InviteKind.SECRETARY.value and await self.repo.member(commission.id, user_id):
@@ -195,14 +203,22 @@ class CommissionService:
 
     # --- chair -------------------------------------------------------------------------------
 
+    async def chair_conflict(self, c: Commission, candidate: CommissionMember) -> Message | None:
+        """A member whose own application this commission holds cannot be its chair."""
+        return role_conflict(CommissionRole.CHAIR, await self.repo.holds_application_of(c.id, candidate.user_id),
+                             candidate.full_name)
+
     async def vote_chair(self, c: Commission, voter: int, candidate: int, now: datetime | None = None) -> Message:
-        members = {m.user_id for m in await self.repo.members(c.id)}
+        members = {m.user_id: m for m in await self.repo.members(c.id)}
         if voter not in members:
             return Message(N_("Only members of this commission elect its chair."))
         if candidate not in members:
             return Message(N_("The chair is elected from among the members (§17)."))
         if await self.repo.chair(c.id) is not None:
             return Message(N_("The chair has already been elected."))
+        conflict = await self.chair_conflict(c, members[candidate])
+        if conflict is not None:
+            return conflict
         await self.repo.cast_chair_vote(c.id, voter, candidate, now or utc_now())
         elected = chair_elected(await self.repo.chair_votes(c.id), members)
         if elected is None:
@@ -216,6 +232,9 @@ class CommissionService:
         member = await self.repo.member(c.id, user_id)
         if member is None:
             return Message(N_("The chair is elected from among the members (§17)."))
+        conflict = await self.chair_conflict(c, member)
+        if conflict is not None:
+            return conflict
         await self.repo.set_chair(c.id, user_id)
         return Message(N_("The chair is recorded: {name}."), {"name": member.full_name})
 
@@ -350,12 +369,15 @@ class CommissionService:
 
     async def review_for_secretary(
         self, user_id: int, application_id: int
-    ) -> tuple[ApplicationReview, Commission] | None:
+    ) -> tuple[ApplicationReview, Commission] | Message:
+        """The application this secretary may open and act on, or why not: it went to another commission,
+        or it is their own (conflict of interest)."""
         review = await self.repo.review(application_id)
-        if review is None:
-            return None
-        c = await self.secretary_commission(user_id, review.commission_id)
-        return (review, c) if c is not None else None
+        c = await self.secretary_commission(user_id, review.commission_id) if review is not None else None
+        if review is None or c is None:
+            return Message(N_("Only the secretary of the commission this application went to can act on it."))
+        own = own_application_objection(user_id, review.user_id)
+        return own if own is not None else (review, c)
 
     async def pending(self, c: Commission) -> list[ApplicationReview]:
         return await self.repo.reviews(c.id, [ReviewStatus.PENDING])
@@ -368,6 +390,8 @@ class CommissionService:
 
     async def accept(self, review: ApplicationReview, by: int, now: datetime | None = None) -> bool:
         now = now or utc_now()
+        if own_application_objection(by, review.user_id) is not None:
+            return False
         if not await self.repo.act_on_review(review.application_id, ReviewStatus.PENDING, ReviewStatus.ACCEPTED, by,
                                              now):
             return False
@@ -383,6 +407,8 @@ class CommissionService:
     ) -> bool:
         """Refuse: the application goes back to a draft the teacher can fix and submit again."""
         now = now or utc_now()
+        if own_application_objection(by, review.user_id) is not None:
+            return False
         if not await self.repo.act_on_review(review.application_id, ReviewStatus.PENDING, ReviewStatus.REFUSED, by,
                                              now, [g.value for g in grounds], documents):
             return False

@@ -56,11 +56,9 @@ class DocumentDelivery:
             assert p.item is not None
             decision = await self.commissions.repo.decision(p.item.id)
             if decision is not None:
-                locale = await locale_of(self.session, p.item.user_id, self.settings.default_locale)
-                await self.tell_decision(bot, c, p.item, decision, locale)
-            await self._to_teacher_and_secretary(bot, c, p, EXTRACT_CAPTION, number=s.number, date=when)
-            if decision is not None:
+                await self._to_teacher(bot, c, p, EXTRACT_CAPTION, decision, number=s.number, date=when)
                 decision.extract_sent_at = now
+            await self._to_secretary(bot, c, p, EXTRACT_CAPTION, number=s.number, date=when)
         await self.session.flush()
 
     async def issue_certificates(self, bot: Bot, s: CommissionSession, c: Commission,
@@ -71,25 +69,40 @@ class DocumentDelivery:
             return 0
         produced = await self.documents.certificates(s, c, now)
         for p in produced:
-            await self._to_teacher_and_secretary(bot, c, p, CERTIFICATE_CAPTION)
+            await self._to_teacher(bot, c, p, CERTIFICATE_CAPTION, None)
+            await self._to_secretary(bot, c, p, CERTIFICATE_CAPTION)
             decision = await self.commissions.repo.decision(p.item.id) if p.item is not None else None
             if decision is not None:
                 decision.certificate_sent_at = now
         await self.session.flush()
         return len(produced)
 
-    async def _to_teacher_and_secretary(self, bot: Bot, c: Commission, p: Produced, template: str,
-                                        **params: object) -> None:
+    async def _to_teacher(self, bot: Bot, c: Commission, p: Produced, template: str,
+                          decision: CommissionDecision | None, **params: object) -> None:
+        """The teacher's documents captioned in their language; an extract after the decision told in words.
+        Nobody to send to once they erased their data (the row is then a kept record)."""
         assert p.item is not None
-        readers = [p.item.user_id] + ([c.secretary_user_id] if c.secretary_user_id is not None else [])
-        for user_id in readers:
-            caption = await self.caption(user_id, template, applicant=p.item.full_name, **params)
-            for doc in p.documents:
-                await reach_document(bot, user_id, doc, caption)
+        teacher = p.item.user_id
+        if teacher is None:
+            return
+        if decision is not None:
+            locale = await locale_of(self.session, teacher, self.settings.default_locale)
+            await self.tell_decision(bot, c, p.item, teacher, decision, locale)
+        caption = await self.caption(teacher, template, applicant=p.item.full_name, **params)
+        for doc in p.documents:
+            await reach_document(bot, teacher, doc, caption)
 
-    async def tell_decision(self, bot: Bot, c: Commission, item: AgendaItem, decision: CommissionDecision,
-                            locale: str) -> None:
-        profile = await ProfileRepository(self.session).get(item.user_id)
+    async def _to_secretary(self, bot: Bot, c: Commission, p: Produced, template: str, **params: object) -> None:
+        assert p.item is not None
+        if c.secretary_user_id is None:
+            return
+        caption = await self.caption(c.secretary_user_id, template, applicant=p.item.full_name, **params)
+        for doc in p.documents:
+            await reach_document(bot, c.secretary_user_id, doc, caption)
+
+    async def tell_decision(self, bot: Bot, c: Commission, item: AgendaItem, teacher: int,
+                            decision: CommissionDecision, locale: str) -> None:
+        profile = await ProfileRepository(self.session).get(teacher)
         text = decision_text(lambda msgid: self.i18n.gettext(msgid, locale=locale), c, decision,
                              item.current_category, profile.category_valid_until if profile is not None else None)
-        await reach(bot, item.user_id, text)
+        await reach(bot, teacher, text)

@@ -24,6 +24,7 @@ from scoring.sheets.evaluate import Evaluation, category_from_json, category_jso
 from scoring.sheets.model import ScaleKind
 from storage.commission_models import AgendaItem, CommissionPoints
 from storage.commission_repository import CommissionRepository
+from storage.models import TeacherProfile
 from storage.repositories import ProfileRepository
 from storage.scoring_models import SelfAssessment
 
@@ -61,20 +62,24 @@ class PointsService:
         self.repo = CommissionRepository(session)
         self.rules = rules or default_rules()
 
+    async def profile(self, item: AgendaItem) -> TeacherProfile | None:
+        """The candidate's profile; None once they erased their data (the row is then a kept record)."""
+        return await ProfileRepository(self.session).get(item.user_id) if item.user_id is not None else None
+
     async def self_assessment(self, item: AgendaItem) -> SelfAssessment | None:
         """The sheet the candidate filled in /score: of the sheets their profile allows, the latest one."""
-        profile = await ProfileRepository(self.session).get(item.user_id)
+        profile = await self.profile(item)
         setting = setting_of(profile)
-        if setting is None:
+        if profile is None or setting is None:
             return None
-        return await SelfAssessmentService(self.session, self.rules).latest(item.user_id, setting)
+        return await SelfAssessmentService(self.session, self.rules).latest(profile.user_id, setting)
 
     async def sheet_id(self, item: AgendaItem) -> str | None:
         """The sheet the candidate is scored on; None when their profile is not complete (or erased)."""
         row = await self.self_assessment(item)
         if row is not None:
             return row.sheet_id
-        setting = setting_of(await ProfileRepository(self.session).get(item.user_id))
+        setting = setting_of(await self.profile(item))
         return setting.sheet_ids()[0] if setting is not None else None
 
     async def _start(self, item: AgendaItem, sheet: ScoringSheet) -> dict[str, Any]:
@@ -85,7 +90,7 @@ class PointsService:
         claimed = category_from_json(sheet, item.claimed_category)
         if claimed is not None:
             answers["claimed"] = category_json(claimed)
-        profile = await ProfileRepository(self.session).get(item.user_id)
+        profile = await self.profile(item)
         if profile is not None and profile.org_type == OrgType.PRESCHOOL.value:
             answers["preschool"] = True
         return answers

@@ -29,6 +29,7 @@ from scoring.commission import (
     needs_reason,
     opening_objection,
     order_date_objection,
+    own_application_objection,
     protocol_group,
     quorum,
     session_date_objection,
@@ -160,7 +161,8 @@ class SessionService:
     async def create(self, c: Commission, when: date, by: int,
                      now: datetime | None = None) -> CommissionSession | Message:
         """A session with every accepted application on its agenda, on a date it can be held (§16, §23)."""
-        accepted = await self.commissions.accepted(c)
+        # Never one of the secretary's own applications (conflict of interest): it stays accepted for another.
+        accepted = [r for r in await self.commissions.accepted(c) if own_application_objection(by, r.user_id) is None]
         if not accepted:
             return NO_ACCEPTED
         objection = session_date_objection(when, self.commissions.today(now),
@@ -259,14 +261,17 @@ class SessionService:
     async def items(self, s: CommissionSession) -> list[AgendaItem]:
         return await self.repo.items(s.id)
 
-    async def item_of(self, s: CommissionSession, item_id: int) -> AgendaItem | Message:
+    async def agenda_item(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Message:
+        """A candidate of this session the secretary `by` may act on: never their own application."""
         item = await self.repo.item(item_id)
         if item is None or item.session_id != s.id:
             return Message(N_("This candidate is not on this session's agenda."))
-        return item
+        own = own_application_objection(by, item.user_id)
+        return own if own is not None else item
 
-    async def open_item(self, s: CommissionSession, item_id: int, now: datetime | None = None) -> AgendaItem | Message:
-        item = await self.item_of(s, item_id)
+    async def open_item(self, s: CommissionSession, item_id: int, by: int,
+                        now: datetime | None = None) -> AgendaItem | Message:
+        item = await self.agenda_item(s, item_id, by)
         if isinstance(item, Message):
             return item
         if s.status != SessionStatus.VOTING.value:
@@ -303,7 +308,8 @@ class SessionService:
         head = False
         if member is not None:
             profiles = ProfileRepository(self.session)
-            mine, theirs = await profiles.get(user_id), await profiles.get(item.user_id)
+            mine = await profiles.get(user_id)
+            theirs = await profiles.get(item.user_id) if item.user_id is not None else None
             if mine is not None and theirs is not None:
                 head = is_candidates_head(mine.role, Area(mine.region, mine.area_code, mine.org_name),
                                           Area(theirs.region, theirs.area_code, theirs.org_name))
@@ -398,7 +404,7 @@ class SessionService:
         `anyway` is the NotVoted.key the secretary confirmed: those members are recorded as abstaining. A vote
         with no decision stays open (nothing is recorded) and the members can change their votes.
         """
-        item = await self.item_of(s, item_id)
+        item = await self.agenda_item(s, item_id, by)
         if isinstance(item, Message):
             return item
         if item.status != ItemStatus.VOTING.value:
@@ -449,16 +455,16 @@ class SessionService:
         app = await self.repo.application(item.application_id)
         if app is not None:
             app.status = ApplicationStatus.DECIDED.value
-        if decision.assigned_category is not None and decision.valid_until is not None:
+        if decision.assigned_category is not None and decision.valid_until is not None and item.user_id is not None:
             profile = await ProfileRepository(self.session).get(item.user_id)
             if profile is not None:
                 profile.current_category = decision.assigned_category
                 profile.category_valid_until = decision.valid_until
         await self.session.flush()
 
-    async def postpone(self, s: CommissionSession, item_id: int) -> AgendaItem | Message:
+    async def postpone(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Message:
         """A candidate not decided at this session goes back to the accepted applications, for a later one."""
-        item = await self.item_of(s, item_id)
+        item = await self.agenda_item(s, item_id, by)
         if isinstance(item, Message):
             return item
         if s.status not in (SessionStatus.OPEN.value, SessionStatus.VOTING.value):
@@ -494,10 +500,10 @@ class SessionService:
                 out.append(item)
         return out
 
-    async def reason_target(self, s: CommissionSession,
-                            item_id: int) -> tuple[AgendaItem, CommissionDecision] | Message:
+    async def reason_target(self, s: CommissionSession, item_id: int,
+                            by: int) -> tuple[AgendaItem, CommissionDecision] | Message:
         """The decision a reason may be typed for: on this session's agenda, decided, needing one, not yet printed."""
-        item = await self.item_of(s, item_id)
+        item = await self.agenda_item(s, item_id, by)
         if isinstance(item, Message):
             return item
         decision = await self.repo.decision(item.id)
@@ -507,8 +513,8 @@ class SessionService:
             return Message(N_("The session is closed: its protocol is already issued."))
         return item, decision
 
-    async def set_reason(self, s: CommissionSession, item_id: int, reason: str) -> AgendaItem | Message:
-        target = await self.reason_target(s, item_id)
+    async def set_reason(self, s: CommissionSession, item_id: int, reason: str, by: int) -> AgendaItem | Message:
+        target = await self.reason_target(s, item_id, by)
         if isinstance(target, Message):
             return target
         reason = " ".join(reason.split())

@@ -1,4 +1,4 @@
-"""Onboarding and profile service: saving answers, consent, erasure, eligibility of a profile."""
+"""Onboarding and profile service: saving answers, consent, eligibility of a profile (erasure: services/erasure.py)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,9 @@ from scoring.areas import AdministrativeArea, AreaMatch, catalogue
 from scoring.config import Rules
 from scoring.i18n import N_, Message
 from scoring.iin import InvalidIin, validate_iin
-from storage.checklist_repository import ApplicationRepository, ChecklistRepository
+from storage.checklist_repository import ApplicationRepository
 from storage.models import TeacherProfile
-from storage.outbox_repository import OutboxRepository
 from storage.repositories import ProfileRepository
-from storage.scoring_repository import SelfAssessmentRepository
 
 # Says nothing of whose profile holds it: the IIN is personal data of someone else.
 IIN_TAKEN = Message(N_(
@@ -84,14 +82,6 @@ class ProfileService:
         """The area with this code when it is one of her region's (callback data is client-controlled)."""
         area = catalogue().get(code)
         return area if area is not None and area.region == profile.region else None
-
-    async def erase(self, user_id: int) -> bool:
-        """Consent withdrawn: erase the profile and everything entered under it in every area."""
-        session = self.profiles.session
-        await ChecklistRepository(session).erase(user_id)
-        await SelfAssessmentRepository(session).erase(user_id)
-        await OutboxRepository(session).erase(user_id)
-        return await self.profiles.erase(user_id)
 
 
 def is_complete(profile: TeacherProfile) -> bool:

@@ -62,6 +62,25 @@ async def test_onboarding_on_postgresql_with_redis_fsm(pg_harness: Harness) -> N
     assert state == "ProfileForm:iin"
 
 
+async def test_delete_me_on_postgresql_with_redis_fsm(pg_harness: Harness) -> None:
+    """The erasure commits on its own and skips SQLite's file work; Redis forgets the conversation."""
+    from bot.callbacks import DeleteMeCallback
+    from storage.models import User
+
+    user = pg_harness.user(79)
+    await pg_harness.text(user, "/start")
+    await pg_harness.press(user, LanguageCallback(code="ru").pack())
+    await pg_harness.press(user, ConsentCallback(agree=True).pack())
+    await pg_harness.text(user, "Иванов Иван")
+    assert await pg_harness.app.storage.get_state(_key(pg_harness, 79)) == "ProfileForm:iin"
+    await pg_harness.text(user, "/delete_me")
+    await pg_harness.press(user, DeleteMeCallback(confirm=True).pack())
+    async with pg_harness.app.sessions() as session:
+        assert await session.get(TeacherProfile, 79) is None and await session.get(User, 79) is None
+    assert await pg_harness.app.storage.get_state(_key(pg_harness, 79)) is None
+    assert await pg_harness.app.storage.get_data(_key(pg_harness, 79)) == {}
+
+
 async def test_sql_fsm_storage_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     settings = Settings(_env_file=None, bot_token="42:PG", database_url=pg_url)  # type: ignore[call-arg]
     harness = await make_harness(settings)

@@ -19,7 +19,7 @@ def upgrade() -> None:
         sa.Column('candidate_id', sa.Integer(), nullable=False),
         sa.Column('member_user_id', sa.BigInteger(), nullable=False),
         sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('recorded_by', sa.BigInteger(), nullable=False),
+        sa.Column('recorded_by', sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(['candidate_id'], ['session_candidates.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('candidate_id', 'member_user_id'),
     )
