@@ -32,7 +32,9 @@ MEANING = {
 KEPT = N_("Your claim is not confirmed. You keep your current category, {category}, until it expires ({until}).")
 KEPT_NONE = N_("Your claim is not confirmed, and no category is assigned.")
 AGAIN = N_("You can apply again in a later academic year's application window.")
-ATTACHED_BOTH = N_("The extract from the protocol and your certificate No. {number} follow (DOCX and PDF).")
+# The certificate cites the order that assigns the category on the protocol (§12): it follows that order.
+ATTACHED_CERTIFICATE_LATER = N_("The extract from the protocol follows (DOCX and PDF). Your certificate No. {number} "
+                                "follows once the order assigning the category on this protocol is signed (§12).")
 ATTACHED_EXTRACT = N_("The extract from the protocol follows (DOCX and PDF).")
 APPEAL = N_("If you disagree, you can appeal the decision through e-Otinish (eotinish.kz): to the attestation "
             "body, which considers the complaint within 5 working days, or to the authority for the quality of "
@@ -77,8 +79,8 @@ def decision_text(t: Translate, c: Commission, decision: CommissionDecision, cur
     """The decision as the teacher reads it: what was decided, what it means, the documents, the appeal."""
     head = t(N_("🏛 The attestation commission «{name}» decided on {date}: {decision}.")).format(
         name=c.name, date=d(decision.decided_on), decision=t(Decision(decision.decision).label))
-    documents = t(ATTACHED_BOTH).format(number=decision.certificate_number) if decision.certificate_number \
-        else t(ATTACHED_EXTRACT)
+    documents = t(ATTACHED_CERTIFICATE_LATER).format(number=decision.certificate_number) if (
+        decision.certificate_number) else t(ATTACHED_EXTRACT)
     return "\n\n".join([head, meaning_text(t, decision, current, current_until), documents, t(APPEAL),
                         t(STATUS_HINT)])
 

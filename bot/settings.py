@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     # /submit files the application with it; "portal" — the bot prepares the file and /submit hands the
     # teacher the package and the steps to file it on the Ustaz platform or egov (Rules §15).
     submission_mode: Literal["commission", "portal"] = "commission"
+    # A department's own DOCX templates of the protocol, extract and certificate (and PDF fallback fonts in its
+    # fonts/ subfolder); any template it lacks is the bot's own (bot/document_templates).
+    document_templates_dir: Path | None = None
 
     @property
     def files_in_bot(self) -> bool:

@@ -7,9 +7,11 @@ reaches onboarding.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -25,14 +27,24 @@ from bot.i18n import in_reading_order, render
 from bot.keyboards import LANGUAGE_NAMES, grid
 from bot.outbox import reach
 from bot.services.commission import INVITE_PREFIX, CommissionService
-from bot.services.commission_card import card, submitted_files
+from bot.services.commission_card import card, file_caption, submitted_files
+from bot.services.commission_session import SessionService
 from bot.services.notify import locale_of, notify
 from bot.services.routing import route_and_notify
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, max_length
 from bot.views import answer_stale
 from handlers import commission_points, commission_session
-from handlers.commission_session import parse_date
+from handlers.commission_session import (
+    ChangeDate,
+    NewSession,
+    OrderForm,
+    ReasonForm,
+    cancel_button,
+    cancel_markup,
+    parse_date,
+    strip_buttons,
+)
 from scoring.areas import area_name, catalogue
 from scoring.categories import CommissionLevel
 from scoring.commission import MemberRole, RefusalGround, invite_days
@@ -93,17 +105,19 @@ async def commission_new(message: Message, state: FSMContext, is_admin: bool) ->
 
 
 def level_keyboard() -> InlineKeyboardMarkup:
-    return grid([button(_(level.label), "lvl", arg=level.value) for level in CommissionLevel])
+    return grid([button(_(level.label), "lvl", arg=level.value) for level in CommissionLevel]
+                + [cancel_button("new")])
 
 
 def region_keyboard() -> InlineKeyboardMarkup:
     """The regions in the reader's alphabet."""
     return grid([button(_(label), "reg", arg=region_id)
-                 for region_id, label in in_reading_order((r.id, r.label) for r in REGIONS)], 2)
+                 for region_id, label in in_reading_order((r.id, r.label) for r in REGIONS)]
+                + [cancel_button("new")], 2)
 
 
 def language_keyboard() -> InlineKeyboardMarkup:
-    return grid([button(name, "lang", arg=code) for code, name in LANGUAGE_NAMES.items()])
+    return grid([button(name, "lang", arg=code) for code, name in LANGUAGE_NAMES.items()] + [cancel_button("new")])
 
 
 def roles_keyboard() -> InlineKeyboardMarkup:
@@ -124,7 +138,8 @@ async def pick_level(callback: CallbackQuery, callback_data: CmCallback, state: 
     await state.update_data(level=level.value)
     await state.set_state(NewCommission.name)
     assert callback.bot is not None
-    await callback.bot.send_message(callback.from_user.id, _("Full name of the commission (as in the order):"))
+    await callback.bot.send_message(callback.from_user.id, _("Full name of the commission (as in the order):"),
+                                    reply_markup=cancel_markup("new"))
 
 
 async def text_between(message: Message, low: int, high: int) -> str | None:
@@ -236,7 +251,8 @@ async def area_button(callback: CallbackQuery, callback_data: CmCallback, state:
     await state.update_data(area_code=area.code)
     if (await state.get_data())["level"] == CommissionLevel.ORGANISATION.value:
         await state.set_state(NewCommission.organisation)
-        await callback.message.answer(_("Name of the organisation (as teachers write it in their profiles):"))
+        await callback.message.answer(_("Name of the organisation (as teachers write it in their profiles):"),
+                                      reply_markup=cancel_markup("new"))
         return
     await ask_order_number(callback.message, state)
 
@@ -270,7 +286,8 @@ async def got_organisation(message: Message, state: FSMContext) -> None:
 async def ask_order_number(message: Message, state: FSMContext) -> None:
     await state.set_state(NewCommission.order_number)
     assert message.bot is not None
-    await message.bot.send_message(message.chat.id, _("Number of the order that approved the commission:"))
+    await message.bot.send_message(message.chat.id, _("Number of the order that approved the commission:"),
+                                   reply_markup=cancel_markup("new"))
 
 
 async def got_order_number(message: Message, state: FSMContext) -> None:
@@ -279,7 +296,8 @@ async def got_order_number(message: Message, state: FSMContext) -> None:
         return
     await state.update_data(order_number=number)
     await state.set_state(NewCommission.order_date)
-    await message.answer(_("Date of the order, DD.MM.YYYY (the term is one year from it, §16):"))
+    await message.answer(_("Date of the order, DD.MM.YYYY (the term is one year from it, §16):"),
+                         reply_markup=cancel_markup("new"))
 
 
 async def got_order_date(message: Message, state: FSMContext) -> None:
@@ -361,12 +379,20 @@ async def send_card(bot: Bot, chat_id: int, session: AsyncSession, settings: Set
     if is_admin:
         buttons += [button(_("➕ Invite a member"), "invm", c.id), button(_("➕ Invite the secretary"), "invs", c.id),
                     button(_("Record the chair"), "rchair", c.id), button(_("➖ Remove a member"), "rmm", c.id)]
+        buttons += await order_buttons(session, svc, c)
         if c.level in (CommissionLevel.DISTRICT.value, CommissionLevel.ORGANISATION.value):
             buttons.append(button(_("📍 District or city it serves"), "setarea", c.id))
     member = await svc.repo.member(c.id, chat_id)
     if member is not None and await svc.repo.chair(c.id) is None:
         buttons.append(button(_("🗳 Elect the chair"), "chairv", c.id))
     await bot.send_message(chat_id, await card_text(svc, c), reply_markup=grid(buttons) if buttons else None)
+
+
+async def order_buttons(session: AsyncSession, svc: CommissionService, c: Commission) -> list[InlineKeyboardButton]:
+    """Closed sessions whose certificates wait for the order assigning the categories (secretary, admins)."""
+    return [button(_("📜 Order for session No. {number} of {date}").format(
+        number=s.number, date=s.session_date.strftime("%d.%m.%Y")), "order", s.id)
+        for s in await SessionService(session, svc).awaiting_order(c)]
 
 
 async def commissions_command(message: Message, session: AsyncSession, settings: Settings, is_admin: bool) -> None:
@@ -463,7 +489,7 @@ async def remove_member(callback: CallbackQuery, callback_data: CmCallback, sess
         await callback.answer()
         await callback.bot.send_message(callback.from_user.id, _("Whom to remove from «{name}»?").format(name=c.name),
                                         reply_markup=grid([button(m.full_name, "rmmask", c.id, str(m.user_id))
-                                                           for m in members]))
+                                                           for m in members] + [cancel_button("rmm", c.id)]))
         return
     assert user_id is not None
     member = await svc.repo.member(c.id, user_id)
@@ -474,7 +500,7 @@ async def remove_member(callback: CallbackQuery, callback_data: CmCallback, sess
         await callback.answer()
         await callback.bot.send_message(
             callback.from_user.id, _("Remove {member} from «{name}»?").format(member=member.full_name, name=c.name),
-            reply_markup=grid([button(_("Yes, remove"), "rmmok", c.id, str(user_id))]))
+            reply_markup=grid([button(_("Yes, remove"), "rmmok", c.id, str(user_id)), cancel_button("rmm", c.id)]))
         return
     removed, result = await svc.remove_member(c, user_id)
     await callback.answer(render(result), show_alert=True)
@@ -591,6 +617,7 @@ async def agenda_command(message: Message, session: AsyncSession, settings: Sett
             buttons.append(button(_("🗓 New session ({count} accepted)").format(count=len(accepted)), "snew", c.id))
         buttons += [button(_("Session: {date}").format(date=s.session_date.strftime("%d.%m.%Y")), "spanel", s.id)
                     for s in await svc.repo.sessions(c.id) if s.status != "closed"]
+        buttons += await order_buttons(session, svc, c)
         text = _("«{name}»: {pending} to review, {accepted} accepted for a session.").format(
             name=c.name, pending=len(pending), accepted=len(accepted))
         await message.answer(text, reply_markup=grid(buttons) if buttons else None)
@@ -606,12 +633,26 @@ async def open_card(callback: CallbackQuery, callback_data: CmCallback, session:
     review, _c = found
     await callback.answer()
     assert callback.bot is not None
-    buttons = [button(_("📎 Send the files"), "files", review.application_id)]
-    if review.status == "pending":
-        buttons += [button(_("✅ Accept for a session"), "acc", review.application_id),
-                    button(_("❌ Refuse"), "ref", review.application_id)]
     await callback.bot.send_message(callback.from_user.id, await card(svc, review),
-                                    reply_markup=grid(buttons))
+                                    reply_markup=card_keyboard(review.application_id, review.status == "pending"))
+
+
+def card_keyboard(application_id: int, pending: bool) -> InlineKeyboardMarkup:
+    """The applicant's card: the files always; Accept and Refuse only while the application waits for a decision."""
+    buttons = [button(_("📎 Send the files"), "files", application_id)]
+    if pending:
+        buttons += [button(_("✅ Accept for a session"), "acc", application_id),
+                    button(_("❌ Refuse"), "ref", application_id)]
+    return grid(buttons)
+
+
+async def settle_card(bot: Bot, chat_id: int, message_id: int | None, application_id: int) -> None:
+    """The card of an application just accepted or refused keeps only its files button."""
+    if message_id is None:
+        return
+    with contextlib.suppress(TelegramBadRequest, TelegramForbiddenError):
+        await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id,
+                                            reply_markup=card_keyboard(application_id, pending=False))
 
 
 async def send_files(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession,
@@ -623,12 +664,15 @@ async def send_files(callback: CallbackQuery, callback_data: CmCallback, session
         return
     files = await submitted_files(svc, found[0])
     await callback.answer(_("Files: {count}").format(count=len(files)))
+    profile = await svc.profile(found[0].user_id)
+    applicant = profile.full_name if profile is not None else None
     assert callback.bot is not None
     for f in files:
+        caption = file_caption(_, f.item_id, applicant)
         if f.kind == "photo":
-            await callback.bot.send_photo(callback.from_user.id, f.file_id, caption=f.item_id)
+            await callback.bot.send_photo(callback.from_user.id, f.file_id, caption=caption)
         else:
-            await callback.bot.send_document(callback.from_user.id, f.file_id, caption=f.item_id)
+            await callback.bot.send_document(callback.from_user.id, f.file_id, caption=caption)
 
 
 async def accept(callback: CallbackQuery, callback_data: CmCallback, session: AsyncSession, settings: Settings,
@@ -639,12 +683,15 @@ async def accept(callback: CallbackQuery, callback_data: CmCallback, session: As
         await callback.answer(render(found), show_alert=True)
         return
     review, c = found
+    assert callback.bot is not None
+    card_message = callback.message.message_id if callback.message is not None else None
     if not await svc.accept(review, callback.from_user.id):
         await callback.answer(_("This application has already been accepted or refused."), show_alert=True)
+        await settle_card(callback.bot, callback.from_user.id, card_message, review.application_id)
         return
     await callback.answer(_("Accepted for a session."))
+    await settle_card(callback.bot, callback.from_user.id, card_message, review.application_id)
     app = await svc.application(review.application_id)
-    assert callback.bot is not None
     await notify(callback.bot, session, i18n, settings, review.user_id,
                  "Your application No. {number} is accepted by «{name}» and will be considered at a session.",
                  number=(app.number if app else None) or review.application_id, name=c.name)
@@ -662,7 +709,8 @@ async def refuse_start(callback: CallbackQuery, callback_data: CmCallback, state
         return
     await callback.answer()
     await state.set_state(Refuse.grounds)
-    await state.set_data({"application": callback_data.ref, "grounds": []})
+    await state.set_data({"application": callback_data.ref, "grounds": [],
+                          "card": callback.message.message_id if callback.message is not None else None})
     assert callback.bot is not None
     await callback.bot.send_message(callback.from_user.id, _("Choose the grounds for refusal (App 4, item 9):"),
                                     reply_markup=grounds_keyboard(callback_data.ref, set()))
@@ -672,6 +720,7 @@ def grounds_keyboard(application_id: int, ticked: set[str]) -> InlineKeyboardMar
     buttons = [button(("☑️ " if g.value in ticked else "⬜ ") + _(g.label), "grd", application_id, g.value)
                for g in RefusalGround]
     buttons.append(button(_("Done"), "grd", application_id, "."))
+    buttons.append(cancel_button("ref", application_id))
     return grid(buttons)
 
 
@@ -688,8 +737,10 @@ async def toggle_ground(callback: CallbackQuery, callback_data: CmCallback, stat
             return
         await callback.answer()
         await state.set_state(Refuse.documents)
+        await strip_buttons(callback)
         await callback.bot.send_message(callback.from_user.id, _(
-            "Name the documents concerned and what is wrong with them (the teacher reads this):"))
+            "Name the documents concerned and what is wrong with them (the teacher reads this):"),
+            reply_markup=cancel_markup("ref", callback_data.ref))
         return
     if callback_data.arg not in {g.value for g in RefusalGround}:
         await answer_stale(callback)
@@ -732,7 +783,28 @@ async def refuse_documents(message: Message, state: FSMContext, session: AsyncSe
         await message.answer(_("This application has already been accepted or refused."))
         return
     await reach(message.bot, review.user_id, notice)
+    await settle_card(message.bot, message.from_user.id, data.get("card"), review.application_id)
     await message.answer(_("Refused; the teacher is notified."))
+
+
+# Multi-step actions a Cancel button leaves: the FSM states it clears (None: a chain of buttons, nothing stored).
+CANCELLABLE: dict[str, type[StatesGroup] | None] = {
+    "new": NewCommission, "ref": Refuse, "snew": NewSession, "sdate": ChangeDate, "reason": ReasonForm,
+    "order": OrderForm, "rmm": None, "iforce": None, "pp": None,
+}
+
+
+async def cancel(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext) -> None:
+    """Cancel of any multi-step admin or secretary action: the step is left and its buttons are taken away."""
+    if callback_data.arg not in CANCELLABLE:
+        await answer_stale(callback)
+        return
+    group = CANCELLABLE[callback_data.arg]
+    current = await state.get_state()
+    if group is not None and current is not None and current in group.__all_states_names__:
+        await state.clear()
+    await callback.answer(_("Cancelled."))
+    await strip_buttons(callback)
 
 
 async def buttons_wanted(message: Message, state: FSMContext) -> None:
@@ -784,6 +856,7 @@ def create_router() -> Router:
     router.callback_query.register(accept, CmCallback.filter(F.act == "acc"))
     router.callback_query.register(refuse_start, CmCallback.filter(F.act == "ref"))
     router.callback_query.register(toggle_ground, CmCallback.filter(F.act == "grd"))
+    router.callback_query.register(cancel, CmCallback.filter(F.act == "cancel"))
     router.include_router(commission_session.create_router())
     router.include_router(commission_points.create_router())
     return router

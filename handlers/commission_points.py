@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import scoring_views as views
 from bot.callbacks import number_in
-from bot.commission_ballot import MEMBER_TOTAL, OWN_TOTAL, ballot_text, total_line
+from bot.commission_ballot import MEMBER_TOTAL, OWN_TOTAL, total_line
 from bot.commission_callbacks import PointsCallback
 from bot.i18n import render
 from bot.scoring_callbacks import ScoreCallback
@@ -30,7 +30,7 @@ from bot.services.commission_points import PointsService, total_of
 from bot.services.commission_session import SessionService
 from bot.settings import Settings
 from bot.views import answer_stale
-from handlers.commission_session import ballot, services
+from handlers.commission_session import ballot, ballot_body, services
 from scoring.i18n import N_
 from scoring.i18n import Message as RuleMessage
 from scoring.sheets import Criterion
@@ -142,7 +142,7 @@ async def show_ballot(bot: Bot, chat_id: int, state: FSMContext, session: AsyncS
                       points: PointsService, s: CommissionSession, item: AgendaItem, member: int,
                       edit: int | None) -> None:
     await state.clear()
-    text = ballot_text(_, item, await points.own_total(item), await points.member_total(item, member))
+    text = await ballot_body(session, sessions, item, member, _)
     await _show(bot, chat_id, text, await ballot(session, sessions, s, item, _), edit)
 
 
@@ -172,6 +172,8 @@ async def on_points(callback: CallbackQuery, callback_data: PointsCallback, stat
     sessions, points, s, item, row = found
     bot, chat_id = callback.bot, callback.from_user.id
     edit = callback.message.message_id if callback.message is not None else None
+    if edit is not None:  # the sheet is shown in the ballot's own message
+        await sessions.record_ballot(item, chat_id, edit)
     sheet, action = points.sheet(row), callback_data.a
     ids = [c.id for c in sheet.criteria]
     if action == "back":

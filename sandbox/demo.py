@@ -542,16 +542,29 @@ def guide(user_url: Callable[[int], str]) -> list[str]:
         f"«{t('✅ Accept for a session')}»; the same for each application.",
         f"    2. /agenda → «{t('🗓 New session ({count} accepted)').format(count=len(submitted))}» → a date, "
         f"e.g. {today:%d.%m.%Y} → «{t('▶️ Open the session')}».",
-        f"    3. In at least 5 of the 7 members' tabs: {both('✋ I am present')}.",
+        f"    3. In at least 5 of the 7 members' tabs: {both('✋ I am present')} (the panel counts who is present).",
         f"    4. «{t('🗳 Start voting')}» → «{t('Put to the vote: {name}').format(name=first)}».",
         f"    5. In each present member's tab: a decision, e.g. «{t(Decision.MATCHES_CLAIMED.label)}»",
-        f"       (kk: «{t(Decision.MATCHES_CLAIMED.label, 'kk')}»), then the category {both(Category.EXPERT.label)}.",
-        f"    6. «{t('Close the vote: {name}').format(name=first)}»; steps 4–6 for the next candidate; then",
-        f"       «{t('🏁 Close the session and issue the documents')}».",
-        "    7. The protocol (DOCX, PDF) reaches the secretary and the members; each teacher is told the decision in "
-        "her language",
-        "       (the category, until when, how to appeal), then gets the extract and the certificate. Step 2 told "
-        "each of them the date.",
+        f"       (kk: «{t(Decision.MATCHES_CLAIMED.label, 'kk')}»), then the category {both(Category.EXPERT.label)};"
+        " the ballot then shows the member's own vote.",
+        f"    6. «{t('Close the vote: {name}').format(name=first)}». The panel shows the votes against the members "
+        "present; while one of them",
+        f"       has not voted the vote does not close: the bot names them, «{t('🔔 Remind them')}» sends their "
+        "ballot again,",
+        f"       «{t('Close anyway, recording as abstaining: {names}').format(names='…')}» records them as "
+        "abstaining. A decision needs a majority of the members present (§18);",
+        "       the ballots of a closed vote lose their buttons.",
+        f"    7. Steps 4–6 for the next candidate (or «{t('⏭ Postpone a candidate')}»); then "
+        f"«{t('🏁 Close the session and issue the documents')}».",
+        "    8. The protocol (App 2: attendance, quorum, the votes, signature lines of those present; DOCX and PDF) "
+        "reaches the secretary",
+        "       and the members; each teacher is told the decision in her language (the category, until when, how to "
+        "appeal),",
+        "       then gets the extract (App 3) with the votes it refers to. Step 2 told each of them the date.",
+        "    9. Once the order assigning the categories is signed: "
+        f"«{t('📜 Enter the order assigning the categories')}» (the panel or /agenda)",
+        "       → its number, date, issuing body and the head who signs → each teacher gets the certificate (App 1).",
+        "   10. Admin: /stats — where the year stands, in numbers and a chart.",
         f"  A teacher's own way: {teachers('ready')[0].full_name} sends /submit; the application appears in the "
         "secretary's /agenda.",
         f"  Not ready yet: {teachers('checklist')[0].full_name} sends /status (each step and his progress) or "

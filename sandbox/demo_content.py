@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from bot.commission_documents import font_path
+from bot.document_render import primary_font
 
 # The same three topics in each language: a teacher reads the list of hers (/topics sets each).
 ESSAY_TOPICS: dict[str, tuple[str, ...]] = {
@@ -110,7 +110,7 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_creation_date(_FIXED_DATE)
     pdf.set_title(title)
-    pdf.add_font("DejaVu", "", str(font_path()))  # one font: loading a TrueType font is most of the time
+    pdf.add_font("DejaVu", "", str(primary_font()))  # one font: loading a TrueType font is most of the time
     pdf.add_page()
     pdf.set_font("DejaVu", "", 16)
     pdf.multi_cell(0, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -3,9 +3,17 @@
 Pure rules: no I/O, no aiogram. User-facing texts are `Message`s with `N_` msgids.
 
 *Interpretations* kept here (and listed in the README):
-- The majority is of the votes cast by the members present (rules.toml `[voting]`); a choice wins
-  with more than half of those votes; a tie at the top is decided by the chair's vote when the chair
-  voted for one of the tied choices; otherwise there is no decision yet and the members vote again.
+- What a decision needs (§18 "by a majority of the votes of the commission's members") is one setting,
+  rules.toml `voting.majority_of` (`Majority`): by default more than half of the members present who may
+  vote on the candidate; the other reading, more than half of the votes cast. Either way a vote closes
+  only when every such member has voted or, on the secretary's explicit "close anyway", is recorded as
+  abstaining. The chair's vote decides an even split (two choices, each with exactly half of what the
+  majority is counted of, §18); it never turns a plurality such as 2 of 6 into a decision.
+- Members present who may not vote on a candidate (the candidate, the candidate's head) are not counted
+  for that candidate's majority.
+- A session sits on its date: it is created for today or later (never before the registration date of an
+  application on it, nor outside the commission's term), opened, attended and voted on that date; every
+  decision of the session carries the session's date, as its protocol does.
 - A vote is a decision together with the category it leads to; two votes agree only if both match.
 - App 2 prints a "does not match the claimed category" table that §19 does not name: the bot offers
   that decision to a teacher who holds no category on the ladder yet (nothing to confirm or lower).
@@ -160,6 +168,59 @@ def missing(c: Composition, rules: Rules | None = None) -> list[Message]:
 
 def is_valid(c: Composition, rules: Rules | None = None) -> bool:
     return not missing(c, rules)
+
+
+# --- sessions and their dates --------------------------------------------------------------------
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def session_date_objection(when: date, today: date, registered: Iterable[date | None], order_date: date) -> (
+        Message | None):
+    """Why a session cannot be held on `when`, or None: not in the past, not before the registration date of
+    an application on its agenda (§23), within the commission's term (§16)."""
+    if when < today:
+        return Message(N_("{date} is in the past: a session is dated today or later."), {"date": _d(when)})
+    latest = max((day for day in registered if day is not None), default=None)
+    if latest is not None and when < latest:
+        return Message(N_("{date} is before {registered}, the registration date of an application on the agenda: "
+                          "choose {registered} or later."), {"date": _d(when), "registered": _d(latest)})
+    if not in_term(order_date, when):
+        return Message(N_("{date} is outside the commission's term ({start} – {end}, §16)."),
+                       {"date": _d(when), "start": _d(order_date), "end": _d(term_end(order_date))})
+    return None
+
+
+def opening_objection(session_date: date, today: date) -> Message | None:
+    """A session is opened on its date, not before; a date that has passed is changed first."""
+    if today < session_date:
+        return Message(N_("The session is on {date}: it can be opened on that day."), {"date": _d(session_date)})
+    if today > session_date:
+        return Message(N_("The session's date, {date}, has passed: change the date first."),
+                       {"date": _d(session_date)})
+    return None
+
+
+def sitting_objection(session_date: date, today: date) -> Message | None:
+    """Attendance and votes are recorded on the session's date only, so that every vote, the protocol and the
+    decisions carry that date."""
+    if today != session_date:
+        return Message(N_("The session was held on {date}: attendance and votes are recorded only on that day. "
+                          "The secretary can close the open vote, recording who did not vote as abstaining, or "
+                          "postpone the candidate to another session."), {"date": _d(session_date)})
+    return None
+
+
+def order_date_objection(order_date: date, decided_on: date, today: date) -> Message | None:
+    """The order assigning the categories follows the commission's decision (§12) and is not dated ahead."""
+    if order_date < decided_on:
+        return Message(N_("The order is issued on the commission's decision of {decided}: it cannot be dated "
+                          "earlier."), {"decided": _d(decided_on)})
+    if order_date > today:
+        return Message(N_("{date} is in the future: enter the date the order was signed."), {"date": _d(order_date)})
+    return None
 
 
 # --- members --------------------------------------------------------------------------------------
@@ -339,12 +400,27 @@ def valid_choice(choice: Choice, role: Role, claimed: Category, current: Categor
     return choice.category in options if options else choice.category is None
 
 
+class Majority(StrEnum):
+    """What a decision is a majority of (§18, *interpretation*, rules.toml `voting.majority_of`)."""
+
+    PRESENT = "present"  # the members present who may vote on the candidate (abstentions count against)
+    CAST = "cast"  # the votes cast (abstentions do not count)
+
+
+def majority_rule(rules: Rules | None = None) -> Majority:
+    value = str((rules or default_rules()).voting.get("majority_of", Majority.PRESENT.value))
+    try:
+        return Majority(value)
+    except ValueError as error:
+        raise ValueError(f"voting.majority_of must be one of {[m.value for m in Majority]}, not {value!r}") from error
+
+
 class Outcome(StrEnum):
     DECIDED = "decided"
-    CHAIR_DECIDED = "chair_decided"  # a tie at the top, broken by the chair (§18)
+    CHAIR_DECIDED = "chair_decided"  # an even split, decided by the chair's vote (§18)
     NO_VOTES = "no_votes"
     NO_MAJORITY = "no_majority"
-    TIE = "tie"  # a tie the chair's vote does not break (the chair did not vote, or not for a tied choice)
+    TIE = "tie"  # an even split the chair's vote does not decide (the chair did not vote for either side)
 
 
 @dataclass(frozen=True)
@@ -353,42 +429,88 @@ class Tally:
     choice: Choice | None
     counts: dict[Choice, int] = field(default_factory=dict)
     cast: int = 0
+    voters: int = 0  # members present who may vote on the candidate
+    majority: Majority = Majority.PRESENT
 
     @property
     def decided(self) -> bool:
         return self.choice is not None
 
+    @property
+    def base(self) -> int:
+        """What the majority is counted of."""
+        return self.voters if self.majority is Majority.PRESENT else self.cast
+
+    @property
+    def needed(self) -> int:
+        """The fewest votes for one choice that make a majority."""
+        return self.base // 2 + 1
+
+    @property
+    def top(self) -> int:
+        return max(self.counts.values(), default=0)
+
     def explain(self) -> Message:
+        present = self.majority is Majority.PRESENT
+        params = {"count": self.top, "cast": self.cast, "voters": self.voters, "needed": self.needed}
         if self.outcome is Outcome.DECIDED:
-            return Message(N_("Decided by a majority: {count} of {cast} votes."),
-                           {"count": self.counts[self.choice] if self.choice else 0, "cast": self.cast})
+            return Message(N_("Decided: {count} of the {voters} members present voted for it, a majority of the "
+                              "members present (§18).") if present else
+                           N_("Decided by a majority of the votes cast: {count} of {cast} (§18)."), params)
         if self.outcome is Outcome.CHAIR_DECIDED:
-            return Message(N_("The votes were tied; the chair's vote decided (§18)."))
+            return Message(N_("The votes were split evenly, {count} to {count}; the chair's vote decided (§18)."),
+                           params)
         if self.outcome is Outcome.NO_VOTES:
             return Message(N_("No votes have been cast."))
         if self.outcome is Outcome.TIE:
-            return Message(N_("The votes are tied and the chair has not voted for either of the tied choices: "
-                              "the members vote again."))
-        return Message(N_("No choice has a majority of the {cast} votes cast: the members vote again."),
-                       {"cast": self.cast})
+            return Message(N_("The votes are split evenly and the chair has not voted for either side: the members "
+                              "vote again."))
+        return Message(N_("No decision: the most votes for one choice are {count}, and a majority of the {voters} "
+                          "members present is {needed}. The members can change their votes; then close the vote "
+                          "again.") if present else
+                       N_("No decision: the most votes for one choice are {count} of the {cast} votes cast, and a "
+                          "majority is {needed}. The members can change their votes; then close the vote again."),
+                       params)
 
 
-def tally(votes: Mapping[int, Choice], chair: int | None) -> Tally:
-    """The result of the votes cast (member id -> choice), §18 with the interpretation above."""
+def tally(votes: Mapping[int, Choice], chair: int | None, voters: int,
+          majority: Majority = Majority.PRESENT) -> Tally:
+    """The result of the votes (member id -> choice) of `voters` members present who may vote (§18).
+
+    A choice decides with more than half of the base (the members present, or the votes cast). When
+    exactly two choices share the base half and half, the chair's vote decides (§18), if the chair voted
+    for one of them.
+    """
     counts = Counter(votes.values())
     cast = sum(counts.values())
+    if cast > voters:
+        raise ValueError(f"{cast} votes from {voters} voters")
+    result = Tally(Outcome.NO_VOTES, None, dict(counts), cast, voters, majority)
     if not cast:
-        return Tally(Outcome.NO_VOTES, None, {}, 0)
-    top = max(counts.values())
+        return result
+    top = result.top
     leaders = [choice for choice, n in counts.items() if n == top]
-    if len(leaders) == 1:
-        if top * 2 > cast:
-            return Tally(Outcome.DECIDED, leaders[0], dict(counts), cast)
-        return Tally(Outcome.NO_MAJORITY, None, dict(counts), cast)
-    chair_choice = votes.get(chair) if chair is not None else None
-    if chair_choice in leaders:
-        return Tally(Outcome.CHAIR_DECIDED, chair_choice, dict(counts), cast)
-    return Tally(Outcome.TIE, None, dict(counts), cast)
+    if top * 2 > result.base:
+        return Tally(Outcome.DECIDED, leaders[0], dict(counts), cast, voters, majority)
+    if len(leaders) == 2 and top * 2 == result.base:
+        chair_choice = votes.get(chair) if chair is not None else None
+        if chair_choice in leaders:
+            return Tally(Outcome.CHAIR_DECIDED, chair_choice, dict(counts), cast, voters, majority)
+        return Tally(Outcome.TIE, None, dict(counts), cast, voters, majority)
+    return Tally(Outcome.NO_MAJORITY, None, dict(counts), cast, voters, majority)
+
+
+def decision_basis(outcome: Outcome, count: int, cast: int, voters: int, majority: Majority) -> Message:
+    """What a recorded decision rests on, for the protocol and the extract (§18)."""
+    params = {"count": count, "cast": cast, "voters": voters, "abstained": max(voters - cast, 0)}
+    if outcome is Outcome.CHAIR_DECIDED:
+        return Message(N_("The votes were split evenly, {count} to {count}, with {voters} members present voting; "
+                          "the chair's vote decided (§18)."), params)
+    if majority is Majority.PRESENT:
+        return Message(N_("{count} of the {voters} members present voted for this decision; {abstained} abstained or "
+                          "did not vote. A majority of the members present decides (§18)."), params)
+    return Message(N_("{count} of the {cast} votes cast were for this decision ({voters} members present, {abstained} "
+                      "abstained). A majority of the votes cast decides (§18)."), params)
 
 
 # --- who votes -------------------------------------------------------------------------------------

@@ -63,7 +63,7 @@ class Rules:
         return self._section("self_assessment")
 
     @property
-    def voting(self) -> dict[str, int]:
+    def voting(self) -> dict[str, Any]:
         return self._section("voting")
 
     @property

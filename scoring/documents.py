@@ -198,6 +198,14 @@ ITEMS: tuple[Item, ...] = (
          not_pmpk=True),
 )
 BY_ID: dict[str, Item] = {item.id: item for item in ITEMS}
+UNKNOWN_ITEM_TITLE = N_("A document of the application")
+
+
+def title_of(item_id: str) -> str:
+    """The msgid of a checklist item's name; an item no longer in the table (a file kept from an older list)
+    is still named as a document, never by its internal id."""
+    item = BY_ID.get(item_id)
+    return item.title if item is not None else UNKNOWN_ITEM_TITLE
 
 
 def applicable_items(p: DocProfile) -> list[Item]:

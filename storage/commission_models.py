@@ -53,7 +53,8 @@ class SessionStatus(StrEnum):
 class ItemStatus(StrEnum):
     WAITING = "waiting"
     VOTING = "voting"
-    CLOSED = "closed"
+    CLOSED = "closed"  # decided
+    DEFERRED = "deferred"  # postponed to a later session: the application is accepted again
 
 
 class Commission(Base):
@@ -152,6 +153,13 @@ class CommissionSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The order of the attesting body that assigns the categories on this session's protocol (§12), entered by
+    # the secretary or an admin once it is signed; the certificates cite it (migration 0013).
+    order_number: Mapped[str | None] = mapped_column(String(64))
+    order_date: Mapped[date | None] = mapped_column(Date)
+    order_issuer: Mapped[str | None] = mapped_column(String(300))  # the organisation or authority that issued it
+    order_signatory: Mapped[str | None] = mapped_column(String(200))  # its head, who signs the certificates
+    certificates_issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Bumped by every state change so that concurrent changes serialise on this row (see repository).
     version: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -207,6 +215,32 @@ class Vote(Base):
     changes: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class Abstention(Base):
+    """A member present who had not voted when the secretary closed the vote anyway (migration 0013)."""
+
+    __tablename__ = "commission_abstentions"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("session_candidates.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    member_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)  # the secretary; None once they erased their data
+
+
+class BallotMessage(Base):
+    """Where a member's ballot on a candidate is in their chat, learnt from their first press on it, so the
+    ballot can show their vote and lose its buttons when the vote closes (migration 0013)."""
+
+    __tablename__ = "commission_ballot_messages"
+
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("session_candidates.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    member_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+
+
 class CommissionDecision(Base):
     __tablename__ = "commission_decisions"
 
@@ -228,6 +262,10 @@ class CommissionDecision(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Typed by the secretary for decisions whose protocol table has a "Reason" column (migration 0006).
     reason: Mapped[str | None] = mapped_column(Text)
+    # Who the majority was counted of when the vote closed: members present who could vote, and the reading of
+    # §18 in force (scoring.commission.Majority), so the protocol states what the decision rests on (0013).
+    voters: Mapped[int | None] = mapped_column(Integer)
+    majority_of: Mapped[str | None] = mapped_column(String(16))
 
 
 class GeneratedDocument(Base):

@@ -21,9 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.checklist_models import Application, ApplicationStatus
 from storage.commission_models import (
+    Abstention,
     AgendaItem,
     ApplicationReview,
     Attendance,
+    BallotMessage,
     ChairVote,
     Commission,
     CommissionDecision,
@@ -278,6 +280,53 @@ class CommissionRepository:
             await self.session.refresh(row)
         return ok
 
+    async def set_session_date(self, session_id: int, when: date) -> bool:
+        """Re-date a session that has not been opened yet."""
+        result = await self.session.execute(
+            update(CommissionSession)
+            .where(CommissionSession.id == session_id, CommissionSession.status == SessionStatus.DRAFT.value)
+            .values(session_date=when, version=CommissionSession.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        await self._refresh_session(session_id)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def set_order(self, session_id: int, number: str, when: date, issuer: str, signatory: str) -> bool:
+        """Record the order assigning the categories; refused once its certificates are issued."""
+        result = await self.session.execute(
+            update(CommissionSession)
+            .where(CommissionSession.id == session_id, CommissionSession.status == SessionStatus.CLOSED.value,
+                   CommissionSession.certificates_issued_at.is_(None))
+            .values(order_number=number, order_date=when, order_issuer=issuer, order_signatory=signatory,
+                    version=CommissionSession.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        await self._refresh_session(session_id)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def take_certificates(self, session_id: int, when: datetime) -> bool:
+        """Claim the issue of a session's certificates: True for the one caller that does it."""
+        result = await self.session.execute(
+            update(CommissionSession)
+            .where(CommissionSession.id == session_id, CommissionSession.order_number.is_not(None),
+                   CommissionSession.certificates_issued_at.is_(None))
+            .values(certificates_issued_at=when, version=CommissionSession.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        await self._refresh_session(session_id)
+        return bool(getattr(result, "rowcount", 0))
+
+    async def last_order(self, commission_id: int) -> CommissionSession | None:
+        """The commission's latest session with an order recorded (its issuer and signatory are offered again)."""
+        return await self.session.scalar(select(CommissionSession).where(
+            CommissionSession.commission_id == commission_id, CommissionSession.order_issuer.is_not(None)
+        ).order_by(CommissionSession.order_date.desc(), CommissionSession.id.desc()).limit(1))
+
+    async def _refresh_session(self, session_id: int) -> None:
+        row = await self.get_session(session_id)
+        if row is not None:
+            await self.session.refresh(row)
+
     async def lock_session(self, session_id: int) -> None:
         """Serialise with other writers of this session (attendance vs. opening the vote)."""
         await self.session.execute(update(CommissionSession).where(CommissionSession.id == session_id).values(
@@ -345,6 +394,27 @@ class CommissionRepository:
     async def vote(self, item_id: int, member: int) -> Vote | None:
         return await self.session.scalar(select(Vote).where(Vote.candidate_id == item_id,
                                                             Vote.member_user_id == member))
+
+    async def abstentions(self, item_id: int) -> list[Abstention]:
+        return list(await self.session.scalars(select(Abstention).where(Abstention.candidate_id == item_id)
+                                               .order_by(Abstention.member_user_id)))
+
+    async def add_abstentions(self, item_id: int, members: Sequence[int], by: int, when: datetime) -> None:
+        for member in members:
+            stmt = self._insert()(Abstention).values(candidate_id=item_id, member_user_id=member, recorded_at=when,
+                                                     recorded_by=by)
+            await self.session.execute(stmt.on_conflict_do_nothing(index_elements=["candidate_id", "member_user_id"]))
+
+    async def set_ballot_message(self, item_id: int, member: int, message_id: int) -> None:
+        stmt = self._insert()(BallotMessage).values(candidate_id=item_id, member_user_id=member,
+                                                    message_id=message_id)
+        await self.session.execute(stmt.on_conflict_do_update(
+            index_elements=["candidate_id", "member_user_id"], set_={"message_id": message_id}))
+
+    async def ballot_messages(self, item_id: int) -> dict[int, int]:
+        rows = await self.session.execute(select(BallotMessage.member_user_id, BallotMessage.message_id).where(
+            BallotMessage.candidate_id == item_id))
+        return {member: message for member, message in rows.all()}
 
     # --- commission points (a member's scoring sheet per candidate) --------------------------------
 

@@ -20,9 +20,11 @@ from sqlalchemy.sql.selectable import CompoundSelect
 from storage.broadcast_models import ApplicationWindow, Broadcast, BroadcastRecipient, ReminderPreference, SentReminder
 from storage.checklist_models import Application, Essay, EssayTopics, ItemMark, Notice, UploadedFile
 from storage.commission_models import (
+    Abstention,
     AgendaItem,
     ApplicationReview,
     Attendance,
+    BallotMessage,
     ChairVote,
     Commission,
     CommissionDecision,
@@ -113,6 +115,7 @@ class ErasureRepository:
         decided = select(CommissionDecision.candidate_id)
         mine = select(AgendaItem.id).where(AgendaItem.user_id == user_id)
         await self.session.execute(delete(CommissionPoints).where(CommissionPoints.candidate_id.in_(mine)))
+        await self.session.execute(delete(BallotMessage).where(BallotMessage.candidate_id.in_(mine)))
         await self.session.execute(delete(AgendaItem).where(AgendaItem.user_id == user_id,
                                                             AgendaItem.id.not_in(decided)))
         await self.session.execute(update(AgendaItem).where(AgendaItem.user_id == user_id)
@@ -136,6 +139,8 @@ class ErasureRepository:
                                    .execution_options(synchronize_session=False))
         await self.session.execute(delete(Attendance).where(Attendance.user_id == user_id))
         await self.session.execute(delete(Vote).where(Vote.member_user_id == user_id))
+        await self.session.execute(delete(Abstention).where(Abstention.member_user_id == user_id))
+        await self.session.execute(delete(BallotMessage).where(BallotMessage.member_user_id == user_id))
         await self.session.execute(delete(CommissionPoints).where(CommissionPoints.member_user_id == user_id))
 
     # --- what others' records say the person did ----------------------------------------------------
@@ -147,6 +152,7 @@ class ErasureRepository:
             (Commission, Commission.created_by), (CommissionInvite, CommissionInvite.created_by),
             (CommissionInvite, CommissionInvite.used_by), (CommissionSession, CommissionSession.created_by),
             (ApplicationReview, ApplicationReview.acted_by), (Broadcast, Broadcast.created_by),
+            (Abstention, Abstention.recorded_by),
             (EssayTopics, EssayTopics.set_by), (ApplicationWindow, ApplicationWindow.set_by),
         )
         for model, column in columns:

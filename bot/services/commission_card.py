@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 
@@ -10,6 +12,8 @@ from bot.services.commission import CommissionService
 from bot.services.self_assessment import SelfAssessmentService, setting_of
 from scoring.areas import area_name
 from scoring.categories import Category, Role
+from scoring.documents import title_of
+from scoring.i18n import N_
 from storage.checklist_models import UploadedFile
 from storage.checklist_repository import ChecklistRepository, EssayRepository
 from storage.commission_models import ApplicationReview
@@ -25,10 +29,19 @@ def _label(value: str | None, labels: type[Category] | type[Role]) -> str:
 
 async def submitted_files(svc: CommissionService, review: ApplicationReview) -> list[UploadedFile]:
     """The files frozen in the application's snapshot, re-sent by their Telegram file_id."""
-    app = await svc.application(review.application_id)
+    return await submitted_files_of(svc, review.application_id, review.user_id)
+
+
+async def submitted_files_of(svc: CommissionService, application_id: int, user_id: int) -> list[UploadedFile]:
+    app = await svc.application(application_id)
     snapshot = (app.snapshot or {}) if app else {}
     wanted = {fid for ids in (snapshot.get("files") or {}).values() for fid in ids}
-    return [f for f in await ChecklistRepository(svc.session).files(review.user_id) if f.file_id in wanted]
+    return [f for f in await ChecklistRepository(svc.session).files(user_id) if f.file_id in wanted]
+
+
+def file_caption(t: Callable[[str], str], item_id: str, applicant: str | None) -> str:
+    """A file of an application as its reader sees it: the checklist item's name in their language, and whose."""
+    return t(N_("{item}: {applicant}")).format(item=t(title_of(item_id)), applicant=applicant or "—")
 
 
 async def self_assessment_line(svc: CommissionService, profile: TeacherProfile) -> str:

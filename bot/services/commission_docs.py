@@ -1,34 +1,55 @@
-"""Builds the protocol, extracts and certificates of a closed session from the database and stores them."""
+"""Builds the protocol and extracts of a closed session, and its certificates once the order assigning the
+categories is recorded (§12, §20, §47), from the database; stores every document as DOCX and PDF."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
 from aiogram.utils.i18n import I18n
 
 from bot.commission_documents import (
+    Attendance,
     CertificateData,
     ProtocolData,
     Row,
     Translate,
     VoteLine,
-    certificate_blocks,
-    extract_blocks,
-    protocol_blocks,
-    to_docx,
-    to_pdf,
+    certificate_docx,
+    certificate_pdf,
+    extract_docx,
+    extract_pdf,
+    protocol_docx,
+    protocol_pdf,
 )
 from bot.services.commission import CommissionService, utc_now
 from bot.services.commission_points import PointsService, mean
-from scoring.areas import area_name
 from scoring.categories import AttestationKind, Category, Role
-from scoring.commission import Decision, needs_reason, protocol_group
+from scoring.commission import (
+    Decision,
+    Majority,
+    Outcome,
+    ProtocolGroup,
+    decision_basis,
+    keeps_current,
+    needs_reason,
+    protocol_group,
+    quorum,
+)
 from scoring.i18n import N_
-from scoring.regions import region_by_id
 from scoring.sheets.observation import format_points
-from storage.commission_models import AgendaItem, Commission, CommissionSession, GeneratedDocument
+from storage.commission_models import (
+    AgendaItem,
+    Commission,
+    CommissionDecision,
+    CommissionSession,
+    GeneratedDocument,
+    ItemStatus,
+)
 from storage.commission_repository import CommissionRepository
+
+ABSTAINED = N_("abstained: had not voted when the secretary closed the vote")
 
 
 @dataclass(frozen=True)
@@ -39,48 +60,80 @@ class Produced:
 
 
 class DocumentService:
-    def __init__(self, commissions: CommissionService, i18n: I18n):
+    def __init__(self, commissions: CommissionService, i18n: I18n, templates: Path | None = None):
         self.commissions = commissions
         self.repo: CommissionRepository = commissions.repo
         self.i18n = i18n
+        self.templates = templates  # a department's template folder (DOCUMENT_TEMPLATES_DIR), or None
 
     def translator(self, locale: str) -> Translate:
         return lambda text: self.i18n.gettext(text, locale=locale)
 
-    async def protocol_data(self, s: CommissionSession, c: Commission) -> ProtocolData:
+    def local(self, moment: datetime) -> datetime:
+        """A stored moment in the bot's time zone (SQLite gives it back without one; it was written in UTC)."""
+        return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).astimezone(self.commissions.tz)
+
+    # --- what the documents say ---------------------------------------------------------------------
+
+    async def attendance(self, s: CommissionSession) -> tuple[Attendance, set[int]]:
+        members = await self.repo.members(s.commission_id)
+        present = await self.repo.present(s.id)
+        return Attendance(
+            members=len(members),
+            present=tuple(m.full_name for m in members if m.user_id in present),
+            absent=tuple(m.full_name for m in members if m.user_id not in present),
+            quorum=quorum(len(members), self.commissions.rules),
+        ), present
+
+    async def protocols(self, s: CommissionSession, c: Commission) -> tuple[list[ProtocolData],
+                                                                            dict[int, tuple[ProtocolData, Row]]]:
+        """App 2 for teachers and App 12 for heads and deputies, one of each form the session needs; and for each
+        decided candidate (by agenda item) the protocol and row their extract repeats."""
         t = self.translator(c.locale)
         members = await self.repo.members(c.id)
         names = {m.user_id: m.full_name for m in members}
-        chair = next((m.full_name for m in members if m.is_chair), "—")
-        leaders = False
-        rows = []
+        chair = next((m for m in members if m.is_chair), None)
+        attendance, present = await self.attendance(s)
+        rows: dict[bool, list[tuple[int, Row]]] = {False: [], True: []}
+        postponed: dict[bool, list[str]] = {False: [], True: []}
         for item in await self.repo.items(s.id):
+            leader = _role(item.role).is_leader
             decision = await self.repo.decision(item.id)
-            if decision is None:
-                continue
-            role = _role(item.role)
-            leaders = leaders or role.is_leader
-            chosen = Decision(decision.decision)
-            votes = tuple(
-                VoteLine(names.get(v.member_user_id, str(v.member_user_id)),
-                         _choice(t, v.decision, v.category), v.cast_at.astimezone(self.commissions.tz))
-                for v in await self.repo.votes(item.id)
+            if decision is not None:
+                rows[leader].append((item.id, await self.row(t, item, decision, names)))
+            elif item.status == ItemStatus.DEFERRED.value:
+                postponed[leader].append(item.full_name)
+        forms = [leader for leader in (False, True) if rows[leader] or postponed[leader]] or [False]
+        out, by_item = [], {}
+        for leader in forms:
+            p = ProtocolData(
+                commission=c.name, number=s.number, session_date=s.session_date,
+                chair=chair.full_name if chair else "—", chair_present=chair is not None and chair.user_id in present,
+                members=tuple(m.full_name for m in members if m.user_id in present and not m.is_chair),
+                secretary=c.secretary_name or "—", leaders=leader, attendance=attendance,
+                rows=tuple(row for _id, row in rows[leader]), postponed=tuple(postponed[leader]),
             )
-            rows.append(Row(
-                full_name=item.full_name, position=t(role.label), kind=_kind(t, item.kind),
-                current=_label(t, item.current_category), claimed=_label(t, item.claimed_category),
-                assigned=_label(t, decision.assigned_category), decision=t(chosen.label),
-                group=protocol_group(chosen, role.is_leader),
-                # Typed by the secretary (SessionService.set_reason); a decision recorded before reasons were
-                # asked for prints its label, as before.
-                reason=(decision.reason or t(chosen.label)) if needs_reason(
-                    protocol_group(chosen, role.is_leader)) else "",
-                votes=votes, points=await self.points_line(t, item, names),
-            ))
-        return ProtocolData(
-            commission=c.name, number=s.number, session_date=s.session_date, chair=chair,
-            members=tuple(m.full_name for m in members if not m.is_chair), secretary=c.secretary_name or "—",
-            leaders=leaders, rows=tuple(rows),
+            out.append(p)
+            by_item.update({item_id: (p, row) for item_id, row in rows[leader]})
+        return out, by_item
+
+    async def row(self, t: Translate, item: AgendaItem, decision: CommissionDecision, names: dict[int, str]) -> Row:
+        role = _role(item.role)
+        chosen = Decision(decision.decision)
+        group = protocol_group(chosen, role.is_leader)
+        votes = [VoteLine(names.get(v.member_user_id, "—"), _choice(t, v.decision, v.category), self.local(v.cast_at))
+                 for v in await self.repo.votes(item.id)]
+        votes += [VoteLine(names.get(a.member_user_id, "—"), t(ABSTAINED), self.local(a.recorded_at))
+                  for a in await self.repo.abstentions(item.id)]
+        return Row(
+            full_name=item.full_name, position=t(role.label), kind=_kind(t, item.kind),
+            current=_label(t, item.current_category), claimed=_label(t, item.claimed_category),
+            assigned=_label(t, decision.assigned_category), decision=t(chosen.label), group=group,
+            # Typed by the secretary (SessionService.set_reason); a decision recorded before reasons were asked
+            # for prints its label, as before.
+            reason=(decision.reason or t(chosen.label)) if needs_reason(group) else "",
+            votes=tuple(votes), points=await self.points_line(t, item, names), basis=_basis(t, decision),
+            matches_claimed=_matches_claimed(group, decision, item), keeps_current=keeps_current(chosen),
         )
 
     async def points_line(self, t: Translate, item: AgendaItem, names: dict[int, str]) -> str:
@@ -90,78 +143,92 @@ class DocumentService:
         if average is None:
             return ""
         threshold = points[0].total.threshold
-        each = "; ".join(f"{names.get(p.member_user_id, str(p.member_user_id))} — {format_points(p.total.total)}"
-                         for p in points)
+        each = "; ".join(f"{names.get(p.member_user_id, '—')} — {format_points(p.total.total)}" for p in points)
         return t(N_("{name}: commission points, mean {mean} of {count} members (threshold {threshold}): "
                     "{each}.")).format(name=item.full_name, mean=format_points(average), count=len(points),
                                       threshold="—" if threshold is None else threshold, each=each)
 
-    async def signatory(self, t: Translate, c: Commission) -> str:
-        """Who signs the certificates: the chair; the secretary while no chair is recorded.
+    async def certificate(self, t: Translate, s: CommissionSession, item: AgendaItem,
+                          decision: CommissionDecision, issued_on: datetime) -> CertificateData | None:
+        if not (decision.certificate_number and decision.valid_until and decision.assigned_category
+                and s.order_number and s.order_date):
+            return None
+        return CertificateData(
+            full_name=item.full_name, category=_label(t, decision.assigned_category),
+            position=t(_role(item.role).label),
+            decided_on=decision.decided_on, order_issuer=s.order_issuer or "—", order_number=s.order_number,
+            order_date=s.order_date, signatory=s.order_signatory or "—", issued_on=self.commissions.today(issued_on),
+            valid_until=decision.valid_until, number=decision.certificate_number,
+        )
 
-        App 1 prints "head of the education organisation / authority" under the signature, but the bot issues
-        the certificate on the commission's decision and knows only the commission's people, so the line names
-        the chair (or the secretary) with their function instead of being left blank.
-        """
-        chair = await self.repo.chair(c.id)
-        if chair is not None:
-            return t(N_("Chair of the commission: {name}")).format(name=chair.full_name)
-        return t(N_("Secretary of the commission: {name}")).format(name=c.secretary_name or "—")
+    # --- generating and storing -------------------------------------------------------------------
 
-    async def _store(self, c: CommissionSession | None, commission: Commission, kind: str, stem: str,
-                     docx: bytes, pdf: bytes, item: AgendaItem | None, now: datetime) -> list[GeneratedDocument]:
+    async def _store(self, s: CommissionSession, c: Commission, kind: str, stem: str, docx: bytes, pdf: bytes,
+                     item: AgendaItem | None, now: datetime) -> list[GeneratedDocument]:
         out = []
         for fmt, content in (("docx", docx), ("pdf", pdf)):
             out.append(await self.repo.add_document(
-                commission_id=commission.id, session_id=c.id if c else None, candidate_id=item.id if item else None,
-                kind=kind, fmt=fmt, locale=commission.locale, filename=f"{stem}.{fmt}", content=content,
-                created_at=now,
+                commission_id=c.id, session_id=s.id, candidate_id=item.id if item else None, kind=kind, fmt=fmt,
+                locale=c.locale, filename=f"{stem}.{fmt}", content=content, created_at=now,
             ))
         return out
 
     async def generate(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Produced]:
-        """Protocol of the session, then an extract (and a certificate where one is due) per candidate."""
+        """The protocol of the session (per form), then an extract per decided candidate (§20, §47)."""
         now = now or utc_now()
         t = self.translator(c.locale)
-        data = await self.protocol_data(s, c)
-        blocks = protocol_blocks(data, t)
-        produced = [Produced("protocol", None, await self._store(
-            s, c, "protocol", f"protocol-{c.id}-{s.number}", to_docx(blocks, landscape=True),
-            to_pdf(blocks, landscape=True), None, now))]
-        decided = [(i, dec) for i in await self.repo.items(s.id) if (dec := await self.repo.decision(i.id))]
-        # protocol_data lists the decided candidates in agenda order, as `decided` does.
-        for (item, decision), row in zip(decided, data.rows, strict=True):
-            blocks = extract_blocks(data, row, t)
+        produced = []
+        protocols, by_item = await self.protocols(s, c)
+        for p in protocols:
+            stem = f"protocol-{c.id}-{s.number}" + ("-app12" if p.leaders and len(protocols) > 1 else "")
+            produced.append(Produced("protocol", None, await self._store(
+                s, c, "protocol", stem, protocol_docx(p, t, c.locale, self.templates),
+                protocol_pdf(p, t, self.templates), None, now)))
+        for item in await self.repo.items(s.id):
+            if item.id not in by_item:
+                continue
+            p, row = by_item[item.id]
             produced.append(Produced("extract", item, await self._store(
-                s, c, "extract", f"extract-{c.id}-{s.number}-{item.position}", to_docx(blocks), to_pdf(blocks),
-                item, now)))
-            if decision.certificate_number and decision.valid_until and decision.assigned_category:
-                cert = CertificateData(
-                    full_name=item.full_name, category=_label(t, decision.assigned_category), position=row.position,
-                    order_number=c.order_number, order_date=c.order_date, decided_on=decision.decided_on,
-                    issuer=issuer(t, c), signatory=await self.signatory(t, c),
-                    place=area_name(c.area_code, c.locale) or _region(t, c.region) or c.name,
-                    issued_on=decision.decided_on, valid_until=decision.valid_until,
-                    number=decision.certificate_number,
-                )
-                blocks = certificate_blocks(cert, t)
-                produced.append(Produced("certificate", item, await self._store(
-                    s, c, "certificate", f"certificate-{decision.certificate_number}", to_docx(blocks),
-                    to_pdf(blocks), item, now)))
+                s, c, "extract", f"extract-{c.id}-{s.number}-{item.position}",
+                extract_docx(p, row, t, c.locale, self.templates), extract_pdf(p, row, t, self.templates), item,
+                now)))
+        return produced
+
+    async def certificates(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Produced]:
+        """The certificate (App 1) of every candidate assigned a category, citing the order recorded for the
+        session (§12)."""
+        now = now or utc_now()
+        t = self.translator(c.locale)
+        produced = []
+        for item in await self.repo.items(s.id):
+            decision = await self.repo.decision(item.id)
+            data = await self.certificate(t, s, item, decision, now) if decision is not None else None
+            if data is None:
+                continue
+            produced.append(Produced("certificate", item, await self._store(
+                s, c, "certificate", f"certificate-{data.number}", certificate_docx(data, t, c.locale, self.templates),
+                certificate_pdf(data, t, self.templates), item, now)))
         return produced
 
 
-def _region(t: Translate, region_id: str | None) -> str | None:
-    region = region_by_id(region_id) if region_id else None
-    return t(region.label) if region is not None else region_id
+def _basis(t: Translate, decision: CommissionDecision) -> str:
+    counts = {str(k): int(v) for k, v in (decision.counts or {}).items()}
+    cast = sum(counts.values())
+    count = counts.get(f"{decision.decision}:{decision.assigned_category or ''}", 0)
+    # Decisions recorded before the majority reading was stored were counted of the votes cast.
+    majority = Majority(decision.majority_of) if decision.majority_of else Majority.CAST
+    voters = decision.voters if decision.voters is not None else cast
+    try:
+        outcome = Outcome(decision.outcome)
+    except ValueError:
+        outcome = Outcome.DECIDED
+    return decision_basis(outcome, count, cast, voters, majority).render(t)
 
 
-def issuer(t: Translate, c: Commission) -> str:
-    """The issuing body of App 1: the commission's name and the area it serves (organisation, district, region)."""
-    area = [part for part in (c.organisation, area_name(c.area_code, c.locale), _region(t, c.region)) if part]
-    if not area:
-        return c.name
-    return f"{c.name} ({', '.join(area)})"
+def _matches_claimed(group: ProtocolGroup, decision: CommissionDecision, item: AgendaItem) -> bool:
+    if group is ProtocolGroup.MATCHES_CLAIMED:
+        return True
+    return group is ProtocolGroup.LEADER_MATCHES and decision.assigned_category == item.claimed_category
 
 
 def _label(t: Translate, value: str | None) -> str:

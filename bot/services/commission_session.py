@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,6 +17,7 @@ from scoring.commission import (
     Area,
     Choice,
     Decision,
+    Majority,
     Tally,
     Voter,
     category_options,
@@ -22,10 +25,15 @@ from scoring.commission import (
     has_quorum,
     is_candidates_head,
     keeps_current,
+    majority_rule,
     needs_reason,
+    opening_objection,
+    order_date_objection,
     own_application_objection,
     protocol_group,
     quorum,
+    session_date_objection,
+    sitting_objection,
     tally,
     valid_choice,
     vote_objection,
@@ -41,6 +49,7 @@ from storage.commission_models import (
     ItemStatus,
     ReviewStatus,
     SessionStatus,
+    Vote,
 )
 from storage.commission_repository import CommissionRepository
 from storage.repositories import ProfileRepository
@@ -58,10 +67,65 @@ class Closed:
     tally: Tally
     decision: CommissionDecision | None
     item: AgendaItem
+    abstained: tuple[int, ...] = ()  # recorded as abstaining by "close anyway"
+
+
+@dataclass(frozen=True)
+class VoteProgress:
+    """Where the vote on one candidate stands: the members present who may vote, and who has voted."""
+
+    item: AgendaItem
+    voters: tuple[int, ...]
+    voted: frozenset[int]
+    abstained: frozenset[int]
+    names: dict[int, str]
+
+    @property
+    def missing(self) -> tuple[int, ...]:
+        return tuple(u for u in self.voters if u not in self.voted and u not in self.abstained)
+
+    def names_of(self, users: Sequence[int]) -> list[str]:
+        return [self.names.get(u, "—") for u in users]
+
+
+@dataclass(frozen=True)
+class NotVoted:
+    """The vote cannot close: these members present have not voted. `key` names exactly them, so that a "close
+    anyway" pressed after someone else voted (or arrived) is asked again instead of recording the wrong people."""
+
+    item: AgendaItem
+    names: list[str]
+    key: str
+
+
+@dataclass(frozen=True)
+class Presence:
+    message: Message
+    ballot: AgendaItem | None = None  # the candidate being voted on, whose ballot the newly present member needs
+    session: CommissionSession | None = None
+    commission: Commission | None = None
+
+
+@dataclass(frozen=True)
+class BallotState:
+    """A member's ballot on a candidate whose vote has closed: where it is and how they voted."""
+
+    member: int
+    message_id: int | None
+    vote: Vote | None
+    abstained: bool
+
+
+def absent_key(users: Sequence[int]) -> str:
+    """A short fingerprint of who has not voted (fits the 64 bytes of callback data)."""
+    return format(zlib.crc32(",".join(str(u) for u in sorted(users)).encode()), "08x")
 
 
 # Refused while the secretary is typing a reason: the step stays open for another try.
 REASON_LENGTH = Message(N_("Type the reason as text, 3 to 1000 characters."))
+
+
+NO_ACCEPTED = Message(N_("No application is accepted for a session yet: accept some in /agenda first."))
 
 
 class SessionService:
@@ -69,6 +133,10 @@ class SessionService:
         self.session = session
         self.commissions = commissions
         self.repo = CommissionRepository(session)
+
+    @property
+    def majority(self) -> Majority:
+        return majority_rule(self.commissions.rules)
 
     # --- lookups that re-check who is asking ------------------------------------------------
 
@@ -86,12 +154,21 @@ class SessionService:
 
     # --- the session ------------------------------------------------------------------------
 
-    async def create(self, c: Commission, when: date, by: int, now: datetime | None = None) -> CommissionSession | None:
-        """A session with every accepted application on its agenda, but never one of the secretary's own
-        (conflict of interest: it stays accepted for another to schedule); None if there is none."""
+    async def _registered(self, application_ids: Sequence[int]) -> list[date | None]:
+        apps = [await self.repo.application(a) for a in application_ids]
+        return [app.registered_on for app in apps if app is not None]
+
+    async def create(self, c: Commission, when: date, by: int,
+                     now: datetime | None = None) -> CommissionSession | Message:
+        """A session with every accepted application on its agenda, on a date it can be held (§16, §23)."""
+        # Never one of the secretary's own applications (conflict of interest): it stays accepted for another.
         accepted = [r for r in await self.commissions.accepted(c) if own_application_objection(by, r.user_id) is None]
         if not accepted:
-            return None
+            return NO_ACCEPTED
+        objection = session_date_objection(when, self.commissions.today(now),
+                                           await self._registered([r.application_id for r in accepted]), c.order_date)
+        if objection is not None:
+            return objection
         s = await self.repo.create_session(c.id, when, by, now or utc_now())
         profiles = ProfileRepository(self.session)
         for position, review in enumerate(accepted, start=1):
@@ -110,40 +187,69 @@ class SessionService:
             await self.repo.set_review_status(review.application_id, ReviewStatus.SCHEDULED)
         return s
 
+    async def change_date(self, s: CommissionSession, c: Commission, when: date,
+                          now: datetime | None = None) -> Message | None:
+        """A session not opened yet moves to another date, checked as a new one is."""
+        if s.status != SessionStatus.DRAFT.value:
+            return Message(N_("Only a session that has not been opened can change its date."))
+        registered = await self._registered([i.application_id for i in await self.repo.items(s.id)])
+        objection = session_date_objection(when, self.commissions.today(now), registered, c.order_date)
+        if objection is not None:
+            return objection
+        if not await self.repo.set_session_date(s.id, when):
+            return Message(N_("Only a session that has not been opened can change its date."))
+        return None
+
     async def open(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Message]:
-        """Open for attendance; refused (with what is missing) while the commission is not valid."""
+        """Open for attendance, on the session's date; refused (with what is missing) while the commission is not
+        valid."""
         problems = await self.commissions.missing(c)
         if problems:
             return problems
+        objection = opening_objection(s.session_date, self.commissions.today(now))
+        if objection is not None:
+            return [objection]
         if not await self.repo.transition(s.id, [SessionStatus.DRAFT], SessionStatus.OPEN, opened_at=now or utc_now()):
             return [Message(N_("This session is already open or closed."))]
         return []
 
-    async def mark_present(self, user_id: int, session_id: int, now: datetime | None = None) -> Message:
+    async def mark_present(self, user_id: int, session_id: int, now: datetime | None = None) -> Presence:
         s = await self.repo.get_session(session_id)
         if s is None:
-            return Message(N_("This session does not exist."))
+            return Presence(Message(N_("This session does not exist.")))
         c = await self.commission_of(s)
         if c.secretary_user_id == user_id:
-            return Message(N_("The secretary is not a member and is not counted for the quorum (§17)."))
+            return Presence(Message(N_("The secretary is not a member and is not counted for the quorum (§17).")))
         if await self.repo.member(c.id, user_id) is None:
-            return Message(N_("Only members of this commission take part in its sessions."))
+            return Presence(Message(N_("Only members of this commission take part in its sessions.")))
         if s.status not in (SessionStatus.OPEN.value, SessionStatus.VOTING.value):
-            return Message(N_("This session is not open."))
+            return Presence(Message(N_("This session is not open.")))
+        late = sitting_objection(s.session_date, self.commissions.today(now))
+        if late is not None:
+            return Presence(late)
         new = await self.repo.mark_present(s.id, user_id, now or utc_now())
         present, members = len(await self.repo.present(s.id)), len(await self.repo.members(c.id))
         params = {"present": present, "members": members, "quorum": quorum(members, self.commissions.rules)}
         if not new:
-            return Message(N_("You are already marked present ({present} of {members}; quorum {quorum})."), params)
-        return Message(N_("You are marked present ({present} of {members}; quorum {quorum})."), params)
+            return Presence(Message(N_("You are already marked present ({present} of {members}; quorum {quorum})."),
+                                    params))
+        # A member who arrives while a candidate is being voted on gets that ballot too.
+        voting = next((i for i in await self.repo.items(s.id) if i.status == ItemStatus.VOTING.value), None)
+        if voting is not None and user_id not in await self.voters(s, voting):
+            voting = None
+        return Presence(Message(N_("You are marked present ({present} of {members}; quorum {quorum})."), params),
+                        voting, s, c)
 
     async def attendance(self, s: CommissionSession) -> tuple[int, int, int]:
         members = len(await self.repo.members(s.commission_id))
         return len(await self.repo.present(s.id)), members, quorum(members, self.commissions.rules)
 
-    async def start_voting(self, s: CommissionSession) -> Message | None:
-        """Voting opens only with at least two thirds of the members present (§18)."""
+    async def start_voting(self, s: CommissionSession, now: datetime | None = None) -> Message | None:
+        """Voting opens only with at least two thirds of the members present (§18), on the session's date."""
         await self.repo.lock_session(s.id)
+        late = sitting_objection(s.session_date, self.commissions.today(now))
+        if late is not None:
+            return late
         present, members, needed = await self.attendance(s)
         if not has_quorum(present, members, self.commissions.rules):
             return Message(N_("No quorum: {present} of {members} members present, at least {quorum} are needed (§18)."),
@@ -163,12 +269,16 @@ class SessionService:
         own = own_application_objection(by, item.user_id)
         return own if own is not None else item
 
-    async def open_item(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Message:
+    async def open_item(self, s: CommissionSession, item_id: int, by: int,
+                        now: datetime | None = None) -> AgendaItem | Message:
         item = await self.agenda_item(s, item_id, by)
         if isinstance(item, Message):
             return item
         if s.status != SessionStatus.VOTING.value:
             return Message(N_("Voting is not open in this session."))
+        late = sitting_objection(s.session_date, self.commissions.today(now))
+        if late is not None:
+            return late
         if any(i.status == ItemStatus.VOTING.value for i in await self.repo.items(s.id) if i.id != item.id):
             return Message(N_("Close the vote on the current candidate first."))
         if not await self.repo.item_transition(item.id, ItemStatus.WAITING, ItemStatus.VOTING):
@@ -184,6 +294,13 @@ class SessionService:
             if vote_objection(voter, item.user_id) is None:
                 out.append(user_id)
         return out
+
+    async def progress(self, s: CommissionSession, item: AgendaItem) -> VoteProgress:
+        voters = tuple(await self.voters(s, item))
+        names = {m.user_id: m.full_name for m in await self.repo.members(s.commission_id)}
+        voted = frozenset(v.member_user_id for v in await self.repo.votes(item.id) if v.member_user_id in voters)
+        abstained = frozenset(a.member_user_id for a in await self.repo.abstentions(item.id))
+        return VoteProgress(item, voters, voted, abstained, names)
 
     async def _voter(self, c: Commission, s: CommissionSession, item: AgendaItem, user_id: int) -> Voter:
         member = await self.repo.member(c.id, user_id)
@@ -208,7 +325,7 @@ class SessionService:
         assert claimed is not None
         return category_options(decision, _role(item.role), claimed, _cat(item.current_category))
 
-    async def check_voter(self, user_id: int, session_id: int, item_id: int) -> tuple[
+    async def check_voter(self, user_id: int, session_id: int, item_id: int, now: datetime | None = None) -> tuple[
         CommissionSession, AgendaItem
     ] | Message:
         """Everything the server knows about a vote button press, before looking at the choice."""
@@ -220,15 +337,40 @@ class SessionService:
         objection = vote_objection(await self._voter(c, s, item, user_id), item.user_id)
         if objection is not None:
             return objection
-        if item.status == ItemStatus.CLOSED.value or s.status == SessionStatus.CLOSED.value:
+        if item.status in (ItemStatus.CLOSED.value, ItemStatus.DEFERRED.value) or (
+                s.status == SessionStatus.CLOSED.value):
             return Message(N_("Voting on this candidate is closed; your vote was not counted."))
         if item.status != ItemStatus.VOTING.value:
             return Message(N_("Voting on this candidate has not been opened yet."))
+        late = sitting_objection(s.session_date, self.commissions.today(now))
+        if late is not None:
+            return late
         return s, item
+
+    async def decision_of(self, item: AgendaItem) -> CommissionDecision | None:
+        return await self.repo.decision(item.id)
+
+    async def vote_over(self, item_id: int) -> bool:
+        """Whether the vote on this agenda item is over (decided or postponed): its ballots keep no buttons."""
+        item = await self.repo.item(item_id)
+        return item is not None and item.status in (ItemStatus.CLOSED.value, ItemStatus.DEFERRED.value)
+
+    async def is_present(self, session_id: int, user_id: int) -> bool:
+        return user_id in await self.repo.present(session_id)
+
+    async def members(self, c: Commission) -> list[int]:
+        return [m.user_id for m in await self.repo.members(c.id)]
+
+    async def own_vote(self, item: AgendaItem, user_id: int) -> Vote | None:
+        return await self.repo.vote(item.id, user_id)
+
+    async def record_ballot(self, item: AgendaItem, user_id: int, message_id: int) -> None:
+        """Where the member's ballot is, learnt from a press on it."""
+        await self.repo.set_ballot_message(item.id, user_id, message_id)
 
     async def cast(self, user_id: int, session_id: int, item_id: int, decision_code: str, category: str,
                    now: datetime | None = None) -> VoteResult:
-        checked = await self.check_voter(user_id, session_id, item_id)
+        checked = await self.check_voter(user_id, session_id, item_id, now)
         if isinstance(checked, Message):
             return VoteResult(False, checked)
         s, item = checked
@@ -255,40 +397,57 @@ class SessionService:
                                                "category": Message(N_(" — {name}"), {"name": Message(chosen.label)})
                                                if chosen else ""}), first)
 
-    async def close_item(self, s: CommissionSession, item_id: int, by: int,
-                         now: datetime | None = None) -> Closed | Message:
+    async def close_item(self, s: CommissionSession, item_id: int, by: int, anyway: str | None = None,
+                         now: datetime | None = None) -> Closed | NotVoted | Message:
+        """Count the votes on a candidate once every member present who may vote has voted (§18).
+
+        `anyway` is the NotVoted.key the secretary confirmed: those members are recorded as abstaining. A vote
+        with no decision stays open (nothing is recorded) and the members can change their votes.
+        """
         item = await self.agenda_item(s, item_id, by)
         if isinstance(item, Message):
             return item
+        if item.status != ItemStatus.VOTING.value:
+            return Message(N_("The vote on this candidate is not open."))
+        progress = await self.progress(s, item)
+        missing = progress.missing
+        if missing and anyway != absent_key(missing):
+            return NotVoted(item, progress.names_of(missing), absent_key(missing))
         # Take the row first: votes in flight finish before we count, later ones see "closed".
         if not await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.CLOSED):
             return Message(N_("The vote on this candidate is not open."))
         chair = await self.repo.chair(s.commission_id)
         votes = {v.member_user_id: Choice(Decision(v.decision), _cat(v.category))
-                 for v in await self.repo.votes(item.id)}
-        result = tally(votes, chair.user_id if chair else None)
+                 for v in await self.repo.votes(item.id) if v.member_user_id in progress.voters}
+        result = tally(votes, chair.user_id if chair else None, len(progress.voters), self.majority)
         if result.choice is None:
             await self.repo.item_transition(item.id, ItemStatus.CLOSED, ItemStatus.VOTING)
             return Closed(result, None, item)
         now = now or utc_now()
-        decided_on = self.commissions.today(now)
+        await self.repo.add_abstentions(item.id, missing, by, now)
+        decision = await self._record(s, item, result, now)
+        await self._apply(item, decision)
+        return Closed(result, decision, item, missing)
+
+    async def _record(self, s: CommissionSession, item: AgendaItem, result: Tally, now: datetime) -> CommissionDecision:
+        """The decision, dated the session's date as the protocol is (§20)."""
         choice = result.choice
-        c = await self.commission_of(s)
+        assert choice is not None
+        decided_on = s.session_date
         number = valid_until = None
         if not keeps_current(choice.decision) and choice.category is not None:
             valid_until = category_expiry(choice.category, decided_on)
-            prefix = f"{c.id}-{decided_on.year}-"
+            prefix = f"{s.commission_id}-{decided_on.year}-"
             number = f"{prefix}{await self.repo.count_certificates(prefix) + 1:04d}"
-        decision = await self.repo.add_decision(
+        return await self.repo.add_decision(
             candidate_id=item.id, decision=choice.decision.value,
             assigned_category=choice.category.value if choice.category else None, outcome=result.outcome.value,
             counts={f"{k.decision.value}:{k.category.value if k.category else ''}": n
                     for k, n in result.counts.items()},
             decided_at=now, decided_on=decided_on, extract_due=add_working_days(decided_on, 3),
-            certificate_number=number, valid_until=valid_until,
+            certificate_number=number, valid_until=valid_until, voters=result.voters,
+            majority_of=result.majority.value,
         )
-        await self._apply(item, decision)
-        return Closed(result, decision, item)
 
     async def _apply(self, item: AgendaItem, decision: CommissionDecision) -> None:
         """The teacher's profile takes the new category and its expiry; the application is decided."""
@@ -302,6 +461,29 @@ class SessionService:
                 profile.current_category = decision.assigned_category
                 profile.category_valid_until = decision.valid_until
         await self.session.flush()
+
+    async def postpone(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Message:
+        """A candidate not decided at this session goes back to the accepted applications, for a later one."""
+        item = await self.agenda_item(s, item_id, by)
+        if isinstance(item, Message):
+            return item
+        if s.status not in (SessionStatus.OPEN.value, SessionStatus.VOTING.value):
+            return Message(N_("Only a candidate of an open session can be postponed."))
+        moved = await self.repo.item_transition(item.id, ItemStatus.WAITING, ItemStatus.DEFERRED)
+        if not moved:
+            moved = await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.DEFERRED)
+        if not moved:
+            return Message(N_("This candidate is already decided or postponed."))
+        await self.repo.set_review_status(item.application_id, ReviewStatus.ACCEPTED)
+        return item
+
+    async def ballots(self, item: AgendaItem) -> list[BallotState]:
+        """Every ballot sent on this candidate, for showing the outcome on it once the vote is over."""
+        where = await self.repo.ballot_messages(item.id)
+        votes = {v.member_user_id: v for v in await self.repo.votes(item.id)}
+        abstained = {a.member_user_id for a in await self.repo.abstentions(item.id)}
+        members = sorted(set(where) | set(votes) | abstained)
+        return [BallotState(m, where.get(m), votes.get(m), m in abstained) for m in members]
 
     # --- reasons (the protocol's Reason column) ----------------------------------------------------
 
@@ -344,9 +526,9 @@ class SessionService:
 
     async def close(self, s: CommissionSession, now: datetime | None = None) -> Message | None:
         items = await self.repo.items(s.id)
-        open_items = [i for i in items if i.status != ItemStatus.CLOSED.value]
+        open_items = [i for i in items if i.status in (ItemStatus.WAITING.value, ItemStatus.VOTING.value)]
         if open_items:
-            return Message(N_("Candidates without a decision: {names}. Close their votes first."),
+            return Message(N_("Candidates without a decision: {names}. Close their votes or postpone them first."),
                            {"names": ", ".join(i.full_name for i in open_items)})
         unreasoned = await self.missing_reasons(s)
         if unreasoned:
@@ -356,6 +538,54 @@ class SessionService:
         closed_at = now or utc_now()
         if not await self.repo.transition(s.id, [SessionStatus.VOTING], SessionStatus.CLOSED, closed_at=closed_at):
             return Message(N_("Only a session in which voting is open can be closed."))
+        return None
+
+    # --- the order assigning the categories, and the certificates it is cited on (§12) -----------------
+
+    async def order_target(self, user_id: int, session_id: int,
+                           is_admin: bool) -> tuple[CommissionSession, Commission] | Message:
+        """A closed session whose certificates wait for the order; only its secretary or an admin records it."""
+        s = await self.repo.get_session(session_id)
+        c = await self.repo.get(s.commission_id) if s is not None else None
+        if s is None or c is None or not (is_admin or c.secretary_user_id == user_id):
+            return Message(N_("Only the commission's secretary or an administrator records the order."))
+        if s.status != SessionStatus.CLOSED.value:
+            return Message(N_("The order follows the protocol: close the session first."))
+        if s.certificates_issued_at is not None:
+            return Message(N_("The certificates of this session are already issued (order No. {number} of {date})."),
+                           {"number": s.order_number or "—",
+                            "date": s.order_date.strftime("%d.%m.%Y") if s.order_date else "—"})
+        if not await self.certificates_due(s):
+            return Message(N_("No decision of this session assigns a category: there are no certificates to issue."))
+        return s, c
+
+    async def certificates_due(self, s: CommissionSession) -> bool:
+        return any(d is not None and d.certificate_number for d in
+                   [await self.repo.decision(i.id) for i in await self.repo.items(s.id)])
+
+    async def awaiting_order(self, c: Commission) -> list[CommissionSession]:
+        """Closed sessions whose certificates wait for the order that assigns the categories."""
+        closed = await self.repo.sessions_of(SessionStatus.CLOSED, [c.id])
+        return [s for s in closed if s.certificates_issued_at is None and await self.certificates_due(s)]
+
+    async def last_order(self, c: Commission) -> CommissionSession | None:
+        return await self.repo.last_order(c.id)
+
+    def order_date_problem(self, s: CommissionSession, when: date | None, now: datetime | None = None) -> (
+            Message | None):
+        if when is None:
+            return Message(N_("I could not read the date. Send it as DD.MM.YYYY, e.g. 01.09.2026."))
+        return order_date_objection(when, s.session_date, self.commissions.today(now))
+
+    async def record_order(self, s: CommissionSession, number: str, when: date, issuer: str, signatory: str,
+                           now: datetime | None = None) -> Message | None:
+        objection = self.order_date_problem(s, when, now)
+        if objection is not None:
+            return objection
+        if not await self.repo.set_order(s.id, number, when, issuer, signatory):
+            return Message(N_("The certificates of this session are already issued (order No. {number} of {date})."),
+                           {"number": s.order_number or "—",
+                            "date": s.order_date.strftime("%d.%m.%Y") if s.order_date else "—"})
         return None
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from bot.decision_views import (
     AGAIN,
     APPEAL,
-    ATTACHED_BOTH,
+    ATTACHED_CERTIFICATE_LATER,
     ATTACHED_EXTRACT,
     INTERVIEW,
     KEPT,
@@ -40,7 +40,7 @@ def test_an_assigned_category_says_what_and_until_when() -> None:
         row = decision(kind, "expert", date(2031, 12, 15), "1-2026-0001")
         text = decision_text(same, COMMISSION, row, "moderator", date(2026, 12, 31))
         assert MEANING[kind].format(category="pedagogue-expert", until="15.12.2031") in text
-        assert ATTACHED_BOTH.format(number="1-2026-0001") in text and APPEAL in text
+        assert ATTACHED_CERTIFICATE_LATER.format(number="1-2026-0001") in text and APPEAL in text
         assert "District commission" in text and "15.12.2026" in text
 
 

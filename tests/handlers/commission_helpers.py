@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiogram.methods import SendDocument, TelegramMethod
 from sqlalchemy import select
@@ -17,6 +18,16 @@ from tests.conftest import Harness, texts
 from tests.handlers.attestation_helpers import make_teacher
 
 ADMIN = 1
+TZ = ZoneInfo("Asia/Almaty")  # the bot's default zone: "today" is Kazakhstan's, whatever the machine's
+
+
+def today() -> date:
+    return datetime.now(TZ).date()
+
+
+def today_text() -> str:
+    return today().strftime("%d.%m.%Y")
+
 MEMBERS = list(range(101, 108))  # seven members
 SECRETARY = 200
 TEACHERS = [301, 302, 303]
@@ -38,7 +49,7 @@ async def create_commission(h: Harness, order_date: date | None = None) -> int:
     await h.press(admin, cm("reg", arg="karaganda"))
     await h.press(admin, cm("apick", arg="351010000"))  # Karaganda, from the list
     await h.text(admin, "17-к")
-    when = order_date or (date.today() - timedelta(days=10))
+    when = order_date or (today() - timedelta(days=10))
     await h.text(admin, when.strftime("%d.%m.%Y"))
     await h.press(admin, cm("lang", arg="ru"))
     async with h.app.sessions() as s:
@@ -86,7 +97,7 @@ async def teacher_with_application(h: Harness, user_id: int, **overrides: Any) -
     async with h.app.sessions() as s:
         repo = ApplicationRepository(s)
         app = await repo.draft(user_id, 2026, now)
-        await repo.submit(app, now, date.today() - timedelta(days=1), fields.get("claimed_category", "expert"),
+        await repo.submit(app, now, today() - timedelta(days=1), fields.get("claimed_category", "expert"),
                           {"files": {}, "essay_words": None})
         await s.commit()
         return app.id
@@ -112,3 +123,34 @@ async def votes(h: Harness, item_id: int) -> list[Vote]:
 
 def documents(requests: list[TelegramMethod[Any]], chat_id: int) -> list[SendDocument]:
     return [r for r in requests if isinstance(r, SendDocument) and r.chat_id == chat_id]
+
+
+async def voting_session(h: Harness, present: list[int] = MEMBERS[:6], teachers: list[int] = TEACHERS[:2],
+                         **teacher_fields: Any) -> tuple[int, list[int]]:
+    """A valid commission, the teachers' applications accepted, today's session opened with `present` marked
+    present and voting started. Returns the session id and the agenda item ids."""
+    cid = await full_commission(h)
+    await elect_chair(h, cid)
+    apps = [await teacher_with_application(h, uid, **teacher_fields) for uid in teachers]
+    secretary = h.user(SECRETARY)
+    await h.text(secretary, "/agenda")
+    for app_id in apps:
+        await h.press(secretary, cm("acc", app_id))
+    await h.press(secretary, cm("snew", cid))
+    await h.text(secretary, today_text())
+    s = await latest_session(h)
+    await h.press(secretary, cm("sopen", s.id))
+    for user_id in present:
+        await h.press(h.user(user_id), cm("here", s.id))
+    await h.press(secretary, cm("svote", s.id))
+    return s.id, [i.id for i in await agenda(h, s.id)]
+
+
+def ballot_id(member: int) -> int:
+    """The message id a member's ballot has in their chat, in these tests."""
+    return 50_000 + member
+
+
+async def cast_votes(h: Harness, sid: int, item: int, members: list[int], d: str = "a", cat: str = "expert") -> None:
+    for user_id in members:
+        await h.press(h.user(user_id), vt(sid, item, d, cat), message_id=ballot_id(user_id))

@@ -34,6 +34,7 @@ from tests.handlers.commission_helpers import (
     full_commission,
     latest_session,
     teacher_with_application,
+    today_text,
     vt,
 )
 
@@ -78,7 +79,7 @@ async def session_in_voting(h: Harness) -> tuple[int, int, list[int]]:
     for app_id in apps:
         await h.press(secretary, cm("acc", app_id))
     await h.press(secretary, cm("snew", cid))
-    await h.text(secretary, "15.12.2026")
+    await h.text(secretary, today_text())
     session = await latest_session(h)
     await h.press(secretary, cm("sopen", session.id))
     for user_id in MEMBERS:
@@ -117,11 +118,11 @@ async def test_member_scores_the_sheet_prefilled_and_sees_the_total_on_the_ballo
     assert vt(sid, items[0], "a") in last_markup_data(back)  # the decisions are back
 
     # Voting still works after scoring; the points go into the protocol.
-    for user_id in MEMBERS[:4]:
+    for user_id in MEMBERS:
         await harness.press(harness.user(user_id), vt(sid, items[0], "a", "expert"))
     await harness.press(harness.user(SECRETARY), cm("iclose", sid, str(items[0])))
     await harness.press(harness.user(SECRETARY), cm("item", sid, str(items[1])))
-    for user_id in MEMBERS[:4]:
+    for user_id in MEMBERS:
         await harness.press(harness.user(user_id), vt(sid, items[1], "a", "expert"))
     await harness.press(harness.user(SECRETARY), cm("iclose", sid, str(items[1])))
     before = len(harness.session.requests)
@@ -130,7 +131,7 @@ async def test_member_scores_the_sheet_prefilled_and_sees_the_total_on_the_ballo
     protocol = docx_of(sent, SECRETARY, "protocol")
     paragraphs = "\n".join(p.text for p in protocol.paragraphs)
     assert ru("Commission points (scoring sheets filled in by the members)") in paragraphs
-    line = next(p for p in paragraphs.splitlines() if p.startswith("Teacher 301:"))
+    line = next(p for p in paragraphs.splitlines() if p.startswith("Teacher 301:") and "—" in p)
     assert f"Member {MEMBERS[1]} — {format_points(total(mine))}" in line and "84" in line
 
 
@@ -158,7 +159,7 @@ async def test_points_presses_are_checked_like_votes(harness: Harness) -> None:
         row = await s.scalar(select(CommissionPoints).where(CommissionPoints.member_user_id == MEMBERS[1]))
     assert row is not None and row.answers["criteria"]["4.1"] and row.answers["criteria"]["2.1"] == {
         "level": "region"}
-    for user_id in MEMBERS[:4]:
+    for user_id in MEMBERS:
         await harness.press(harness.user(user_id), vt(sid, items[0], "a", "expert"))
     await harness.press(harness.user(SECRETARY), cm("iclose", sid, str(items[0])))
     late = await harness.press(harness.user(MEMBERS[1]), pt(sid, items[0], "none", "2.1"))
@@ -171,16 +172,16 @@ def docx_of(sent: list[TelegramMethod[Any]], chat_id: int, stem: str) -> Any:
     return Document(io.BytesIO(doc.data))  # type: ignore[union-attr]
 
 
-async def test_reason_is_asked_required_and_printed_and_certificate_names_chair_and_issuer(
+async def test_reason_is_asked_required_and_printed(
         harness: Harness) -> None:
     _cid, sid, items = await session_in_voting(harness)
     secretary = harness.user(SECRETARY)
     await harness.press(secretary, cm("item", sid, str(items[0])))
-    for user_id in MEMBERS[:4]:
+    for user_id in MEMBERS:
         await harness.press(harness.user(user_id), vt(sid, items[0], "a", "expert"))
     await harness.press(secretary, cm("iclose", sid, str(items[0])))
     await harness.press(secretary, cm("item", sid, str(items[1])))
-    for user_id in MEMBERS[:4]:
+    for user_id in MEMBERS:
         await harness.press(harness.user(user_id), vt(sid, items[1], "n"))
     closed = await harness.press(secretary, cm("iclose", sid, str(items[1])))
     assert k("Type the reason for the decision on {name}: it goes to the «Reason» column of the protocol.",
@@ -212,10 +213,5 @@ async def test_reason_is_asked_required_and_printed_and_certificate_names_chair_
     assert not_matching[0][-1] == ru("Reason") and not_matching[1][1] == "Teacher 302"
     assert not_matching[1][-1] == reason
 
-    certificate = docx_of(sent, SCORED, "certificate")
-    text = "\n".join(p.text for p in certificate.paragraphs)
-    chair = ru("Chair of the commission: {name}").format(name=f"Member {MEMBERS[0]}")
-    assert chair in text and "____________" in text
-    # The area it serves, named from the list in the commission's language (its KATO code is stored).
-    issuer = "District attestation commission of Karaganda (Караганда, " + ru("Karaganda region")
-    assert issuer in text, text
+    assert documents(sent, SCORED) and not [d for d in documents(sent, SCORED)
+                                            if d.document.filename.startswith("certificate")]  # type: ignore[union-attr]

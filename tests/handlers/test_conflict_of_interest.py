@@ -24,6 +24,7 @@ from tests.handlers.commission_helpers import (
     invite_code,
     latest_session,
     teacher_with_application,
+    today_text,
     vt,
 )
 
@@ -140,7 +141,7 @@ async def test_the_secretary_never_puts_her_own_application_on_a_session(harness
         await s.commit()
     secretary = harness.user(SECRETARY)
     await harness.press(secretary, cm("snew", cid))
-    await harness.text(secretary, "15.12.2026")
+    await harness.text(secretary, today_text())
     s = await latest_session(harness)
     assert [i.application_id for i in await agenda(harness, s.id)] == [other]
     assert (await review_of(harness, own)).status == ReviewStatus.ACCEPTED.value
@@ -156,7 +157,7 @@ async def test_the_secretary_cannot_put_to_the_vote_close_or_reason_her_own_cand
         await s.commit()
     secretary = harness.user(SECRETARY)
     await harness.press(secretary, cm("snew", cid))
-    await harness.text(secretary, "15.12.2026")
+    await harness.text(secretary, today_text())
     session = await latest_session(harness)
     await harness.press(secretary, cm("sopen", session.id))
     for user_id in MEMBERS:
@@ -181,7 +182,7 @@ async def test_a_candidate_member_cannot_score_or_vote_on_herself_even_by_forged
     secretary = harness.user(SECRETARY)
     await harness.press(secretary, cm("acc", app_id))
     await harness.press(secretary, cm("snew", cid))
-    await harness.text(secretary, "15.12.2026")
+    await harness.text(secretary, today_text())
     session = await latest_session(harness)
     await harness.press(secretary, cm("sopen", session.id))
     for user_id in MEMBERS:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.app import create_application
 from bot.attestation_callbacks import ChecklistCallback, GuideCallback, SubmissionCallback
-from bot.decision_views import APPEAL, MEANING, SCHEDULED
+from bot.decision_views import APPEAL, ATTACHED_CERTIFICATE_LATER, MEANING, SCHEDULED
 from bot.scoring_callbacks import ScoreCallback
 from bot.services.checklist import ChecklistService
 from bot.settings import Settings
@@ -37,6 +37,7 @@ from tests.handlers.commission_helpers import (
     full_commission,
     latest_session,
     teacher_with_application,
+    today_text,
     vt,
 )
 from tests.handlers.test_submission import UPLOADS, applications, fill_everything, notices
@@ -210,15 +211,16 @@ async def test_the_session_date_and_the_decision_in_her_language(harness: Harnes
     for app_id in (kk_app, ru_app):
         await h.press(secretary, cm("acc", app_id))
     await h.press(secretary, cm("snew", cid))
-    sent = await h.text(secretary, "15.12.2026")
+    day = today_text()  # a session is held on a date from today on, and opened on it
+    sent = await h.text(secretary, day)
     s = await latest_session(h)
     [app_301] = await applications(h, 301)
     told = [r.text for r in sent_to(sent, SendMessage) if r.chat_id == 301]
     assert told == [t(h, SCHEDULED, "kk", number=app_301.number, name="District attestation commission of "
-                      "Karaganda", date="15.12.2026")]
-    assert any(r.chat_id == 302 and "15.12.2026" in r.text for r in sent_to(sent, SendMessage))
+                      "Karaganda", date=day)]
+    assert any(r.chat_id == 302 and day in r.text for r in sent_to(sent, SendMessage))
     status = texts(await h.text(h.user(301), "/status"))[0]
-    assert "15.12.2026" in status.splitlines()[0]
+    assert day in status.splitlines()[0]
 
     await h.press(secretary, cm("sopen", s.id))
     for member in MEMBERS:
@@ -227,7 +229,7 @@ async def test_the_session_date_and_the_decision_in_her_language(harness: Harnes
     items = {i.user_id: i.id for i in await agenda(h, s.id)}
     for user_id, (code, category) in {301: ("a", "expert"), 302: ("c", "moderator")}.items():
         await h.press(secretary, cm("item", s.id, str(items[user_id])))
-        for member in MEMBERS[:5]:
+        for member in MEMBERS:  # every member present votes: the vote closes (§18)
             await h.press(h.user(member), vt(s.id, items[user_id], code, category))
         await h.press(secretary, cm("iclose", s.id, str(items[user_id])))
     before = len(h.session.requests)
@@ -246,8 +248,9 @@ async def test_the_session_date_and_the_decision_in_her_language(harness: Harnes
         meaning = t(h, MEANING[decision], locale, category=t(h, category.label, locale),
                     until=row.valid_until.strftime("%d.%m.%Y"))
         assert meaning in told_decision and t(h, APPEAL, locale) in told_decision
-        assert row.certificate_number in told_decision
-        assert len([r for r in to_her[first_document:] if isinstance(r, SendDocument)]) == 4  # extract, certificate
+        assert t(h, ATTACHED_CERTIFICATE_LATER, locale, number=row.certificate_number) in told_decision
+        # The extract now; the certificate follows the order assigning the category (§12).
+        assert len([r for r in to_her[first_document:] if isinstance(r, SendDocument)]) == 2
         status = await h.text(h.user(user_id), "/status")
         assert meaning in texts(status)[0] and t(h, APPEAL, locale) in texts(status)[0]
         assert t(h, "Your attestation of this year is decided: /status shows the decision.", locale) in (

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoring.categories import Category, CommissionLevel, Role, Subordination
 from scoring.commission import (
@@ -14,6 +16,7 @@ from scoring.commission import (
     CommissionRef,
     Composition,
     Decision,
+    Majority,
     MemberRole,
     Outcome,
     ProtocolGroup,
@@ -26,16 +29,22 @@ from scoring.commission import (
     in_term,
     is_candidates_head,
     is_valid,
+    majority_rule,
     member_objections,
     missing,
+    opening_objection,
+    order_date_objection,
     protocol_group,
     quorum,
     route,
+    session_date_objection,
+    sitting_objection,
     tally,
     term_end,
     valid_choice,
     vote_objection,
 )
+from scoring.config import Rules
 
 ORDER = date(2026, 9, 1)
 TODAY = date(2026, 10, 1)
@@ -235,40 +244,107 @@ B = Choice(Decision.MATCHES_CURRENT, Category.EXPERT)
 C = Choice(Decision.LOWER_THAN_CURRENT, Category.MODERATOR)
 
 
-def test_majority_of_votes_cast() -> None:
-    result = tally({1: A, 2: A, 3: A, 4: A, 5: B}, chair=5)
-    assert result.outcome is Outcome.DECIDED and result.choice == A and result.cast == 5
+P, CAST = Majority.PRESENT, Majority.CAST
 
 
-def test_tie_broken_by_chair() -> None:
-    result = tally({1: A, 2: A, 3: B, 4: B}, chair=3)
+def test_two_votes_of_six_present_decide_nothing() -> None:
+    """The reproduced defect: two members voted, four present did not; a majority of the present is 4."""
+    result = tally({1: A, 2: A}, chair=1, voters=6, majority=P)
+    assert result.outcome is Outcome.NO_MAJORITY and not result.decided and result.needed == 4
+    # Recorded as abstaining, the same four still count against: nothing is decided by 2 of 6.
+    assert "2" in result.explain().render() and "4" in result.explain().render()
+
+
+def test_majority_of_the_members_present() -> None:
+    result = tally({1: A, 2: A, 3: A, 4: A, 5: B}, chair=5, voters=6, majority=P)
+    assert result.outcome is Outcome.DECIDED and result.choice == A and (result.cast, result.base) == (5, 6)
+    assert tally({1: A, 2: A, 3: A, 4: B}, chair=1, voters=6, majority=P).outcome is Outcome.NO_MAJORITY
+
+
+def test_majority_of_the_votes_cast_ignores_abstentions() -> None:
+    result = tally({1: A, 2: A}, chair=1, voters=6, majority=CAST)
+    assert result.outcome is Outcome.DECIDED and result.base == 2
+    assert "2 of 2" in result.explain().render()
+
+
+def test_even_split_is_decided_by_the_chair() -> None:
+    result = tally({1: A, 2: A, 3: B, 4: B}, chair=3, voters=4, majority=P)
     assert result.outcome is Outcome.CHAIR_DECIDED and result.choice == B
+    assert tally({1: A, 2: A, 3: B, 4: B}, chair=3, voters=6, majority=CAST).choice == B
 
 
-def test_tie_without_chair_vote_is_unresolved() -> None:
-    assert tally({1: A, 2: A, 3: B, 4: B}, chair=7).outcome is Outcome.TIE
-    assert tally({1: A, 2: A, 3: B, 4: B, 5: C}, chair=5).outcome is Outcome.TIE
-    assert tally({1: A, 2: B}, chair=None).outcome is Outcome.TIE
+def test_the_chair_does_not_turn_a_plurality_into_a_decision() -> None:
+    # Two against two with two present not voting: the chair's side has 2 of 6, not a majority.
+    assert tally({1: A, 2: A, 3: B, 4: B}, chair=1, voters=6, majority=P).outcome is Outcome.NO_MAJORITY
+    # Two, two and one: the leaders have 2 of 5 each; an even split needs exactly two sides.
+    assert tally({1: A, 2: A, 3: B, 4: B, 5: C}, chair=1, voters=5, majority=P).outcome is Outcome.NO_MAJORITY
+
+
+def test_even_split_without_the_chairs_vote_is_unresolved() -> None:
+    assert tally({1: A, 2: A, 3: B, 4: B}, chair=7, voters=4, majority=P).outcome is Outcome.TIE
+    assert tally({1: A, 2: B}, chair=None, voters=2, majority=CAST).outcome is Outcome.TIE
 
 
 def test_plurality_is_not_a_majority() -> None:
-    result = tally({1: A, 2: A, 3: A, 4: B, 5: B, 6: C, 7: C}, chair=1)
+    result = tally({1: A, 2: A, 3: A, 4: B, 5: B, 6: C, 7: C}, chair=1, voters=7, majority=CAST)
     assert result.outcome is Outcome.NO_MAJORITY and not result.decided
 
 
-def test_no_votes() -> None:
-    assert tally({}, chair=1).outcome is Outcome.NO_VOTES
+def test_no_votes_and_more_votes_than_voters() -> None:
+    assert tally({}, chair=1, voters=5).outcome is Outcome.NO_VOTES
+    with pytest.raises(ValueError):
+        tally({1: A, 2: A}, chair=1, voters=1)
 
 
 def test_same_decision_with_different_category_are_different_choices() -> None:
     c1 = Choice(Decision.LOWER_THAN_CURRENT, Category.MODERATOR)
     c2 = Choice(Decision.LOWER_THAN_CURRENT, Category.TEACHER)
-    assert tally({1: c1, 2: c2}, chair=2).choice == c2
+    assert tally({1: c1, 2: c2}, chair=2, voters=2).choice == c2
 
 
 def test_explanations_render() -> None:
-    assert "4 of 5" in tally({1: A, 2: A, 3: A, 4: A, 5: B}, 1).explain().render()
-    assert "chair" in tally({1: A, 2: B}, 1).explain().render()
+    assert "4 of the 6" in tally({1: A, 2: A, 3: A, 4: A, 5: B}, 1, 6).explain().render()
+    assert "4 of 5" in tally({1: A, 2: A, 3: A, 4: A, 5: B}, 1, 6, CAST).explain().render()
+    assert "chair" in tally({1: A, 2: B}, 1, 2).explain().render()
+
+
+def test_majority_rule_is_read_from_the_rules() -> None:
+    assert majority_rule() is Majority.PRESENT
+    assert majority_rule(Rules({"voting": {"majority_of": "cast"}})) is Majority.CAST
+    with pytest.raises(ValueError, match="majority_of"):
+        majority_rule(Rules({"voting": {"majority_of": "everyone"}}))
+
+
+# --- session dates ----------------------------------------------------------------------------------
+
+def test_a_session_is_not_dated_in_the_past_or_before_a_registration() -> None:
+    today = date(2026, 12, 2)
+    assert session_date_objection(today, today, [date(2026, 12, 1)], ORDER) is None
+    past = session_date_objection(date(2026, 12, 1), today, [], ORDER)
+    assert past is not None and "01.12.2026" in past.render() and "past" in past.render()
+    early = session_date_objection(date(2026, 12, 3), today, [date(2026, 12, 1), date(2026, 12, 4), None], ORDER)
+    assert early is not None and "04.12.2026" in early.render()
+    outside = session_date_objection(date(2027, 9, 3), today, [], ORDER)
+    assert outside is not None and "§16" in outside.render()
+
+
+def test_a_session_opens_and_sits_on_its_date() -> None:
+    day = date(2026, 12, 2)
+    assert opening_objection(day, day) is None and sitting_objection(day, day) is None
+    before, after = opening_objection(day, date(2026, 12, 1)), opening_objection(day, date(2026, 12, 3))
+    assert before is not None and "can be opened on that day" in before.render()
+    assert after is not None and "has passed" in after.render()
+    late = sitting_objection(day, date(2026, 12, 3))
+    assert late is not None and "02.12.2026" in late.render()
+
+
+def test_the_order_follows_the_decision() -> None:
+    decided, today = date(2026, 12, 2), date(2026, 12, 10)
+    assert order_date_objection(date(2026, 12, 5), decided, today) is None
+    assert order_date_objection(decided, decided, today) is None
+    early = order_date_objection(date(2026, 12, 1), decided, today)
+    assert early is not None and "02.12.2026" in early.render()
+    assert order_date_objection(date(2026, 12, 11), decided, today) is not None
 
 
 # --- who votes --------------------------------------------------------------------------------------
@@ -299,3 +375,27 @@ def test_candidates_head() -> None:
     assert not is_candidates_head("deputy", org, org)
     assert not is_candidates_head("head", org, Area("karaganda", TEMIRTAU, "School No. 6"))
     assert not is_candidates_head(None, org, org)
+
+
+# --- the tally as a property -------------------------------------------------------------------------
+
+CHOICES = [A, B, C]
+
+
+@given(st.integers(min_value=1, max_value=11).flatmap(lambda voters: st.tuples(
+    st.just(voters),
+    st.dictionaries(st.integers(min_value=1, max_value=voters), st.sampled_from(CHOICES), max_size=voters),
+    st.integers(min_value=0, max_value=voters),
+)), st.sampled_from(list(Majority)))
+def test_a_decision_always_has_a_majority_or_the_chairs_casting_vote(case: tuple[int, dict[int, Choice], int],
+                                                                     majority: Majority) -> None:
+    voters, votes, chair = case
+    result = tally(votes, chair or None, voters, majority)
+    base = voters if majority is Majority.PRESENT else len(votes)
+    if result.outcome is Outcome.DECIDED:
+        assert result.choice is not None and result.counts[result.choice] * 2 > base
+    elif result.outcome is Outcome.CHAIR_DECIDED:
+        assert result.choice is not None and result.counts[result.choice] * 2 == base
+        assert votes[chair] == result.choice and len(result.counts) == 2
+    else:
+        assert result.choice is None

@@ -86,3 +86,52 @@ async def test_member_added_once(sessions: async_sessionmaker[AsyncSession]) -> 
         await repo.set_chair(commission_id, 7)
         chair = await repo.chair(commission_id)
         assert chair is not None and chair.user_id == 7
+
+
+async def test_abstentions_and_ballot_messages_keep_one_row_each(sessions: async_sessionmaker[AsyncSession]) -> None:
+    _, _session_id, item_id = await setup_item(sessions)
+    for message_id in (7, 9):  # the member pressed an older, then a newer copy of the ballot
+        async with sessions() as s, s.begin():
+            repo = CommissionRepository(s)
+            await repo.set_ballot_message(item_id, 11, message_id)
+            await repo.add_abstentions(item_id, [12, 13], 200, NOW)
+    async with sessions() as s:
+        repo = CommissionRepository(s)
+        assert await repo.ballot_messages(item_id) == {11: 9}
+        assert [(a.member_user_id, a.recorded_by) for a in await repo.abstentions(item_id)] == [(12, 200), (13, 200)]
+
+
+async def test_the_order_is_recorded_until_its_certificates_are_taken_once(
+        sessions: async_sessionmaker[AsyncSession]) -> None:
+    from storage.commission_models import SessionStatus
+
+    c_id, session_id, _item_id = await setup_item(sessions)
+    async with sessions() as s, s.begin():
+        repo = CommissionRepository(s)
+        assert not await repo.set_order(session_id, "45", date(2026, 10, 2), "Dept", "Head")  # not closed yet
+        assert await repo.transition(session_id, [SessionStatus.DRAFT], SessionStatus.CLOSED)
+        assert await repo.set_order(session_id, "45", date(2026, 10, 2), "Dept", "Head")
+
+    async def take() -> bool:
+        async with sessions() as s, s.begin():
+            return await CommissionRepository(s).take_certificates(session_id, NOW)
+
+    assert sorted(await asyncio.gather(take(), take())) == [False, True]
+    async with sessions() as s, s.begin():
+        repo = CommissionRepository(s)
+        assert not await repo.set_order(session_id, "46", date(2026, 10, 3), "Dept", "Head")
+        last = await repo.last_order(c_id)
+    assert last is not None and (last.order_number, last.order_issuer, last.order_signatory) == ("45", "Dept", "Head")
+
+
+async def test_only_a_draft_session_changes_its_date(sessions: async_sessionmaker[AsyncSession]) -> None:
+    from storage.commission_models import SessionStatus
+
+    _, session_id, _item_id = await setup_item(sessions)
+    async with sessions() as s, s.begin():
+        repo = CommissionRepository(s)
+        assert await repo.set_session_date(session_id, date(2026, 10, 5))
+        assert await repo.transition(session_id, [SessionStatus.DRAFT], SessionStatus.OPEN)
+        assert not await repo.set_session_date(session_id, date(2026, 10, 6))
+        row = await repo.get_session(session_id)
+    assert row is not None and row.session_date == date(2026, 10, 5)

@@ -24,9 +24,11 @@ from scoring import retention
 from storage.broadcast_models import ApplicationWindow, Broadcast, BroadcastRecipient, ReminderPreference, SentReminder
 from storage.checklist_models import Application, Essay, EssayTopics, ItemMark, Notice, UploadedFile
 from storage.commission_models import (
+    Abstention,
     AgendaItem,
     ApplicationReview,
     Attendance,
+    BallotMessage,
     ChairVote,
     Commission,
     CommissionDecision,
@@ -124,6 +126,8 @@ def person_rows() -> list[Any]:
         session_row(1, 1, SECRETARY_ON, "closed", PERSON),
         item(1, 1, 20, OTHER_TEACHER, "Other Teacher"),
         document(1, 1, 1, None, "protocol", f"Other Teacher; secretary {NAME}"),
+        # ... and, closing a vote anyway, recorded a member as abstaining.
+        Abstention(candidate_id=1, member_user_id=MEMBERS[0], recorded_at=NOW, recorded_by=PERSON),
         # B: PERSON's first application decided in the closed session B1 (protocol, extract, certificate).
         ApplicationReview(application_id=10, commission_id=2, user_id=PERSON, status="decided", routed_at=NOW,
                           routed_on=DECIDED_ON, acted_at=NOW, acted_by=OTHER_SECRETARY),
@@ -148,6 +152,7 @@ def person_rows() -> list[Any]:
         Attendance(session_id=4, user_id=PERSON, marked_at=NOW),
         item(4, 4, 21, OTHER_TEACHER, "Other Teacher"),
         vote(20, 4, 4, PERSON),
+        BallotMessage(candidate_id=4, member_user_id=PERSON, message_id=99),  # where PERSON's ballot was
         vote(21, 4, 4, MEMBERS[0]),
         CommissionPoints(candidate_id=4, member_user_id=PERSON, sheet_id="teacher", answers={"criteria": {}},
                          updated_at=NOW),

@@ -1,0 +1,406 @@
+"""The documents of a session, end to end through the real Dispatcher, each read back (python-docx, pypdf):
+the protocol states attendance and quorum and has signature lines for those present only; the extract lists
+the votes it refers to; the certificate waits for the order assigning the categories and cites it in App 1's
+wording; every date is the session's; captions name the document and the applicant in the reader's language;
+any stored text renders (control characters, scripts DejaVu lacks); a department's template replaces ours."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from aiogram.methods import SendDocument, SendMessage, TelegramMethod
+from docx import Document
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from bot.app import create_application
+from bot.commission_documents import SIGNATURE_NOTE
+from bot.i18n import create_i18n
+from bot.services.commission_delivery import CERTIFICATE_CAPTION, EXTRACT_CAPTION, PROTOCOL_CAPTION
+from bot.settings import Settings
+from scoring.calendar import add_years
+from storage.commission_models import CommissionSession, GeneratedDocument
+from storage.migrate import upgrade
+from tests.conftest import Harness, last_markup_data, texts
+from tests.fakes import RecordingSession
+from tests.handlers.commission_helpers import (
+    ADMIN,
+    MEMBERS,
+    SECRETARY,
+    TEACHERS,
+    agenda,
+    cast_votes,
+    cm,
+    elect_chair,
+    full_commission,
+    latest_session,
+    teacher_with_application,
+    today,
+    today_text,
+    voting_session,
+)
+
+I18N = create_i18n("kk")
+COMMISSION = "District attestation commission of Karaganda"
+
+
+def ru(text: str, **params: object) -> str:
+    """The commission's documents are in Russian (create_commission), as are the test teachers."""
+    out = I18N.gettext(text, locale="ru")
+    return out.format(**params) if params else out
+
+
+def k(text: str, **params: object) -> str:
+    out = I18N.gettext(text, locale="kk")
+    return out.format(**params) if params else out
+
+
+def day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def docs(requests: list[TelegramMethod[Any]], chat: int, stem: str) -> list[SendDocument]:
+    return [r for r in requests if isinstance(r, SendDocument) and r.chat_id == chat
+            and r.document.filename.startswith(stem)]  # type: ignore[union-attr]
+
+
+def content(request: SendDocument) -> bytes:
+    return request.document.data  # type: ignore[union-attr]
+
+
+def docx_text(data: bytes) -> tuple[str, list[list[list[str]]]]:
+    doc = Document(io.BytesIO(data))
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    return "\n".join(p.text for p in doc.paragraphs), tables
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def of_kind(requests: list[SendDocument], fmt: str) -> bytes:
+    return content(next(r for r in requests if r.document.filename.endswith(f".{fmt}")))  # type: ignore[union-attr]
+
+
+async def run_session(h: Harness, **teacher_fields: Any) -> tuple[int, list[int], list[TelegramMethod[Any]]]:
+    """Six of the seven members present (Member 107 absent). The first candidate: an even split the chair
+    decides; the second: five votes, and the sixth member present is recorded as abstaining. Then closed."""
+    sid, items = await voting_session(h, **teacher_fields)
+    secretary = h.user(SECRETARY)
+    await h.press(secretary, cm("item", sid, str(items[0])))
+    await cast_votes(h, sid, items[0], MEMBERS[:3])
+    await cast_votes(h, sid, items[0], MEMBERS[3:6], d="c", cat="moderator")
+    await h.press(secretary, cm("iclose", sid, str(items[0])))
+    await h.press(secretary, cm("item", sid, str(items[1])))
+    await cast_votes(h, sid, items[1], MEMBERS[:5], d="c", cat="moderator")
+    asked = await h.press(secretary, cm("iclose", sid, str(items[1])))
+    await h.press(secretary, next(d for d in last_markup_data(asked) if d.startswith("cm:iforce")))
+    before = len(h.session.requests)
+    await h.press(secretary, cm("sclose", sid))
+    return sid, items, h.session.requests[before:]
+
+
+async def enter_order(h: Harness, sid: int, number: str = "45-к") -> list[TelegramMethod[Any]]:
+    secretary = h.user(SECRETARY)
+    await h.press(secretary, cm("order", sid))
+    await h.text(secretary, number)
+    await h.text(secretary, day(today()))
+    await h.text(secretary, "Отдел образования города Караганды")
+    await h.text(secretary, "Ахметов Серик Болатович")
+    before = len(h.session.requests)
+    await h.press(secretary, cm("ordok", sid))
+    return h.session.requests[before:]
+
+
+async def test_protocol_extract_and_certificate_read_back(harness: Harness) -> None:
+    sid, items, sent = await run_session(harness)
+    session_day = day(today())
+    present = [f"Member {m}" for m in MEMBERS[:6]]
+
+    # --- the protocol (App 2), to the secretary and every member, captioned in each reader's language.
+    for chat in [SECRETARY, *MEMBERS]:
+        protocol = docs(sent, chat, "protocol")
+        assert sorted(r.document.filename.rsplit(".", 1)[1] for r in protocol) == ["docx", "pdf"]  # type: ignore[union-attr]
+        assert {r.caption for r in protocol} == {k(PROTOCOL_CAPTION, number=1, date=session_day, name=COMMISSION)}
+    protocol = docs(sent, SECRETARY, "protocol")
+    text, tables = docx_text(of_kind(protocol, "docx"))
+    assert ru("Minutes No. {number} of {date}", number=1, date=session_day) in text
+    assert ru("Members of the commission: {members}; present: {present}; absent: {absent}. The session is valid when "
+              "at least two thirds of the members take part (§18), {quorum}: {verdict}.", members=7, present=6,
+              absent=1, quorum=5, verdict=ru("quorum reached")) in text
+    assert ru("Absent:") + " Member 107" in text
+    assert ru("Present:") + " " + ", ".join(present) in text
+    assert "Member 107" not in text.replace(ru("Absent:") + " Member 107", "")  # nowhere else: no signature line
+    groups, votes, signatures = tables[:4], tables[4], tables[5]
+    assert [row[1] for row in groups[0][1:]] == ["Teacher 301"] and [row[1] for row in groups[2][1:]] == ["Teacher 302"]
+    assert groups[1][0][-1] == ru("Reason")
+    assert len(votes) == 1 + 6 + 6  # six votes on the first; five and one abstention on the second
+    assert [row[1] for row in votes[1:] if row[2] == ru("abstained: had not voted when the secretary closed the "
+                                                         "vote")] == ["Member 106"]
+    assert all(row[3].startswith(session_day) for row in votes[1:])  # every vote on the session's date
+    assert [row[:2] for row in signatures] == [[ru("Chair of the commission"), "Member 101"]] + [
+        [ru("Member of the commission"), f"Member {m}"] for m in MEMBERS[1:6]] + [
+        [ru("Secretary of the commission"), "Secretary Sekretova"]]
+    assert ru("The votes were split evenly, {count} to {count}, with {voters} members present voting; the chair's "
+              "vote decided (§18).", count=3, voters=6) in text
+    assert ru("{count} of the {voters} members present voted for this decision; {abstained} abstained or did not "
+              "vote. A majority of the members present decides (§18).", count=5, voters=6, abstained=1) in text
+    pdf = pdf_text(of_kind(protocol, "pdf"))
+    for fact in (ru("Minutes No. {number} of {date}", number=1, date=session_day), ru("quorum reached"),
+                 "Teacher 301", "Teacher 302", ru("Absent:") + " Member 107", "Secretary Sekretova",
+                 flat(ru(SIGNATURE_NOTE))):
+        assert fact in pdf, fact
+    assert pdf.count("Member 107") == 1
+
+    # --- the extract (App 3), to the teacher (ru) and the secretary (kk), with the votes it refers to.
+    extract = docs(sent, TEACHERS[0], "extract")
+    assert {r.caption for r in extract} == {ru(EXTRACT_CAPTION, number=1, date=session_day, applicant="Teacher 301")}
+    assert {r.caption for r in docs(sent, SECRETARY, "extract-1-1-1")} == {
+        k(EXTRACT_CAPTION, number=1, date=session_day, applicant="Teacher 301")}
+    text, tables = docx_text(of_kind(extract, "docx"))
+    assert session_day in text.splitlines()[:3]
+    assert ru("Extract from the minutes No. {number} of the session of the attestation commission", number=1) in text
+    assert "Teacher 301" in text and ru("Matches the claimed qualification category") in text
+    assert ru("Matches the qualification category: {category}.", category=ru("pedagogue-expert")) in text
+    assert ru(SIGNATURE_NOTE) in text  # it announces the votes listed below ...
+    assert [row[0] for row in tables[0][1:]] == [f"Member {m}" for m in MEMBERS[:6]]  # ... and lists them
+    assert tables[-1][0][:2] == [ru("Secretary of the commission"), "Secretary Sekretova"]
+    pdf = pdf_text(of_kind(extract, "pdf"))
+    assert "Teacher 301" in pdf and "Member 106" in pdf and flat(ru(SIGNATURE_NOTE)) in pdf
+
+    # --- no certificate until the order assigning the categories is entered (§12).
+    assert docs(sent, TEACHERS[0], "certificate") == []
+    agenda = await harness.text(harness.user(SECRETARY), "/agenda")
+    assert cm("order", sid) in last_markup_data(agenda)
+    issued = await enter_order(harness, sid)
+    for teacher, category in ((TEACHERS[0], "pedagogue-expert"), (TEACHERS[1], "pedagogue-moderator")):
+        certificate = docs(issued, teacher, "certificate")
+        assert {r.caption for r in certificate} == {ru(CERTIFICATE_CAPTION, applicant=f"Teacher {teacher}")}
+        text, tables = docx_text(of_kind(certificate, "docx"))
+        body = ru("In accordance with the decision of the attestation commission for assigning (confirming) "
+                  "qualification categories of {decided}, by order No. {number} of {order_date} of the education "
+                  "organisation or education authority «{issuer}», the qualification category «{category}» is "
+                  "assigned (confirmed) for the position «{position}».", decided=session_day, number="45-к",
+                  order_date=day(today()), issuer="Отдел образования города Караганды", category=ru(category),
+                  position=ru("teacher"))
+        assert body in text and "17-к" not in text  # the order assigning the category, not the commission's
+        assert ru("This certificate is issued to:") in text and f"Teacher {teacher}" in text
+        assert ru("This certificate is valid until {date}.", date=day(add_years(today(), 5))) in text
+        cells = [cell for table in tables for row in table for cell in row]
+        assert ru("Place for the seal") in cells and "Ахметов Серик Болатович" in cells
+        assert ru("Date of issue:") + " " + day(today()) in text
+        pdf = pdf_text(of_kind(certificate, "pdf"))
+        assert flat(body) in pdf and ru("Place for the seal") in pdf and "Ахметов Серик Болатович" in pdf
+    # Once: the order cannot be entered again.
+    again = await harness.press(harness.user(SECRETARY), cm("order", sid))
+    assert k("The certificates of this session are already issued (order No. {number} of {date}).",
+             number="45-к", date=day(today())) in [getattr(r, "text", None) for r in again]
+    del items
+
+
+async def test_the_order_date_is_checked_and_the_flow_can_be_cancelled(harness: Harness) -> None:
+    sid, _items, _sent = await run_session(harness)
+    secretary = harness.user(SECRETARY)
+    started = await harness.press(secretary, cm("order", sid))
+    assert last_markup_data(started) == [cm("cancel", sid, "order")]
+    await harness.text(secretary, "45-к")
+    early = await harness.text(secretary, "01.01.2020")
+    assert k("The order is issued on the commission's decision of {decided}: it cannot be dated earlier.",
+             decided=day(today())) in texts(early)
+    await harness.press(secretary, cm("cancel", sid, "order"))
+    after = await harness.text(secretary, day(today()))
+    assert not any("«" in t and k("As before: {value}", value="")[:5] in t for t in texts(after))
+    async with harness.app.sessions() as s:
+        row = await s.get(CommissionSession, sid)
+    assert row is not None and row.order_number is None and row.certificates_issued_at is None
+    # Only the secretary (or an admin) enters it.
+    forged = await harness.press(harness.user(MEMBERS[0]), cm("order", sid))
+    assert [getattr(r, "text", None) for r in forged] == [
+        k("Only the commission's secretary or an administrator records the order.")]
+    card = await harness.text(harness.user(ADMIN), "/commissions")
+    assert cm("order", sid) in last_markup_data(card)
+    by_admin = await harness.press(harness.user(ADMIN), cm("order", sid))
+    assert last_markup_data(by_admin) == [cm("cancel", sid, "order")]
+
+
+async def test_the_next_order_offers_the_previous_issuer_and_signatory(harness: Harness) -> None:
+    sid, _items, _sent = await run_session(harness)
+    await enter_order(harness, sid)
+    async with harness.app.sessions() as s:
+        previous = await s.get(CommissionSession, sid)
+        assert previous is not None
+        # A second closed session of the same commission (as after another sitting), certificates not yet issued.
+        second = CommissionSession(commission_id=previous.commission_id, number=2, session_date=today(),
+                                   status="closed", created_by=SECRETARY, created_at=previous.created_at, version=0)
+        s.add(second)
+        await s.flush()
+        from storage.commission_models import AgendaItem, CommissionDecision
+
+        old_item = await s.scalar(select(AgendaItem).where(AgendaItem.session_id == sid))
+        assert old_item is not None
+        item = AgendaItem(session_id=second.id, application_id=old_item.application_id + 100, user_id=TEACHERS[0],
+                          position=1, status="closed", full_name="Teacher 301", role="teacher", org_name=None,
+                          kind="regular", current_category="expert", claimed_category="researcher", version=0)
+        s.add(item)
+        await s.flush()
+        s.add(CommissionDecision(candidate_id=item.id, decision="claimed", assigned_category="researcher",
+                                 outcome="decided", counts={"claimed:researcher": 6}, decided_at=previous.created_at,
+                                 decided_on=today(), extract_due=today(), certificate_number="x-1",
+                                 valid_until=add_years(today(), 5), voters=6, majority_of="present"))
+        await s.commit()
+        second_id = second.id
+    secretary = harness.user(SECRETARY)
+    await harness.press(secretary, cm("order", second_id))
+    await harness.text(secretary, "46-к")
+    asked = await harness.text(secretary, day(today()))
+    assert cm("ordsame", second_id, "issuer") in last_markup_data(asked)
+    await harness.press(secretary, cm("ordsame", second_id, "issuer"))
+    confirm = await harness.press(secretary, cm("ordsame", second_id, "signatory"))
+    assert any("Отдел образования города Караганды" in t and "Ахметов Серик Болатович" in t for t in texts(confirm))
+    issued = await harness.press(secretary, cm("ordok", second_id))
+    assert docs(issued, TEACHERS[0], "certificate-x-1")
+
+
+# --- any stored text renders ----------------------------------------------------------------------
+
+
+async def test_control_characters_in_a_name_do_not_wedge_closing(harness: Harness) -> None:
+    """A name with XML-invalid characters: the session closes and its protocol is issued, readable."""
+    _sid, _items, sent = await run_session(harness, full_name="Bad\x00Name\x1f\ufffe")
+    protocol = docs(sent, SECRETARY, "protocol")
+    assert len(protocol) == 2
+    _text, tables = docx_text(of_kind(protocol, "docx"))
+    assert "Bad\ufffdName\ufffd\ufffd" in [row[1] for table in tables[:4] for row in table]
+    assert "Bad" in pdf_text(of_kind(protocol, "pdf"))
+    async with harness.app.sessions() as s:
+        row = await s.scalar(select(CommissionSession))
+    assert row is not None and row.status == "closed"
+    assert any(t == k("The session is closed.") for t in [getattr(r, "text", "") for r in sent])
+
+
+async def test_a_script_dejavu_lacks_falls_back_to_another_font(harness: Harness) -> None:
+    _sid, _items, sent = await run_session(harness, full_name="王小明 Смагулов")
+    pdf = pdf_text(of_kind(docs(sent, SECRETARY, "protocol"), "pdf"))
+    # pypdf reads the fallback font's glyphs with NULs and spaces between them (pdftotext does not); the
+    # characters are there, none dropped.
+    assert "王小明Смагулов" in "".join(pdf.replace("\x00", "").split())
+
+
+async def test_a_department_template_replaces_ours(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    own = Document()
+    own.add_paragraph("Letterhead of the Karaganda education department")
+    own.add_paragraph("{{ heading }} — {{ commission }}; {{ attendance }}")
+    own.save(str(folder / "protocol_app2.ru.docx"))
+    (folder / "extract_app3.docx").write_bytes(b"not a docx at all")  # broken: ours is used instead
+    settings = settings.model_copy(update={"document_templates_dir": folder})
+    await upgrade(settings.database_url)
+    app = create_application(settings)
+    from aiogram import Bot
+
+    session = RecordingSession()
+    h = Harness(app, Bot(token=settings.token, session=session), session)
+    try:
+        _sid, _items, sent = await run_session(h)
+    finally:
+        await app.close()
+    text, _tables = docx_text(of_kind(docs(sent, SECRETARY, "protocol"), "docx"))
+    assert text.startswith("Letterhead of the Karaganda education department")
+    assert ru("Minutes No. {number} of {date}", number=1, date=day(today())) + " — " + COMMISSION in text
+    extract, _tables = docx_text(of_kind(docs(sent, TEACHERS[0], "extract"), "docx"))
+    assert ru("Matches the claimed qualification category") in extract
+
+
+async def test_generated_documents_are_kept(harness: Harness) -> None:
+    _sid, _items, sent = await run_session(harness)
+    async with harness.app.sessions() as s:
+        kinds = sorted({(d.kind, d.fmt) for d in await s.scalars(select(GeneratedDocument))})
+    assert kinds == [("extract", "docx"), ("extract", "pdf"), ("protocol", "docx"), ("protocol", "pdf")]
+    assert not [r for r in sent if isinstance(r, SendMessage) and "Traceback" in r.text]
+
+
+# --- files are captioned with what they are and whose ----------------------------------------------
+
+
+async def test_application_files_are_captioned_in_the_readers_language(harness: Harness) -> None:
+    from aiogram.methods import SendPhoto
+    from sqlalchemy import update
+
+    from scoring.documents import BY_ID
+    from storage.checklist_models import Application, UploadedFile
+    from storage.models import User
+
+    sid, items = await voting_session(harness)
+    async with harness.app.sessions() as s:
+        s.add_all([
+            UploadedFile(user_id=TEACHERS[0], item_id="courses", file_id="F-courses", file_unique_id="u1",
+                         file_name="courses.pdf", kind="document", uploaded_at=datetime.now(UTC)),
+            UploadedFile(user_id=TEACHERS[0], item_id="an-item-no-longer-listed", file_id="F-old",
+                         file_unique_id="u2", file_name=None, kind="photo", uploaded_at=datetime.now(UTC)),
+        ])
+        await s.execute(update(Application).where(Application.user_id == TEACHERS[0]).values(
+            snapshot={"files": {"courses": ["F-courses"], "an-item-no-longer-listed": ["F-old"]}}))
+        await s.execute(update(User).where(User.id == MEMBERS[1]).values(locale="ru"))
+        await s.commit()
+        app_id = await s.scalar(select(Application.id).where(Application.user_id == TEACHERS[0]))
+    sent = await harness.press(harness.user(SECRETARY), cm("files", int(app_id or 0)))
+    captions = [r.caption for r in sent if isinstance(r, SendDocument | SendPhoto)]
+    assert captions == [k("{item}: {applicant}", item=k(BY_ID["courses"].title), applicant="Teacher 301"),
+                        k("{item}: {applicant}", item=k("A document of the application"), applicant="Teacher 301")]
+    # A member who may vote opens the same files from the ballot, captioned in their own language.
+    await harness.press(harness.user(SECRETARY), cm("item", sid, str(items[0])))
+    sent = await harness.press(harness.user(MEMBERS[1]), cm("vfiles", sid, str(items[0])))
+    captions = [r.caption for r in sent if isinstance(r, SendDocument | SendPhoto)]
+    assert captions[0] == ru("{item}: {applicant}", item=ru(BY_ID["courses"].title), applicant="Teacher 301")
+    assert all("courses" not in (c or "") and "an-item" not in (c or "") for c in captions)
+    # Someone who may not vote on the candidate does not get them.
+    outsider = await harness.press(harness.user(999), cm("vfiles", sid, str(items[0])))
+    assert not [r for r in outsider if isinstance(r, SendDocument | SendPhoto)]
+
+
+async def test_a_session_with_a_teacher_and_a_head_issues_app_2_and_app_12(harness: Harness) -> None:
+    cid = await full_commission(harness)
+    await elect_chair(harness, cid)
+    apps = [await teacher_with_application(harness, TEACHERS[0]),
+            await teacher_with_application(harness, TEACHERS[1], role="head", teaching_post=None,
+                                           current_category="head_3", claimed_category="head_2")]
+    secretary = harness.user(SECRETARY)
+    await harness.text(secretary, "/agenda")
+    for app_id in apps:
+        await harness.press(secretary, cm("acc", app_id))
+    await harness.press(secretary, cm("snew", cid))
+    await harness.text(secretary, today_text())
+    sid = (await latest_session(harness)).id
+    await harness.press(secretary, cm("sopen", sid))
+    for member in MEMBERS:
+        await harness.press(harness.user(member), cm("here", sid))
+    await harness.press(secretary, cm("svote", sid))
+    items = [i.id for i in await agenda(harness, sid)]
+    for item, category in zip(items, ("expert", "head_2"), strict=True):
+        await harness.press(secretary, cm("item", sid, str(item)))
+        await cast_votes(harness, sid, item, MEMBERS, cat=category)
+        await harness.press(secretary, cm("iclose", sid, str(item)))
+    before = len(harness.session.requests)
+    await harness.press(secretary, cm("sclose", sid))
+    sent = harness.session.requests[before:]
+    names = sorted(r.document.filename for r in docs(sent, SECRETARY, "protocol"))  # type: ignore[union-attr]
+    assert names == [f"protocol-{cid}-1-app12.docx", f"protocol-{cid}-1-app12.pdf", f"protocol-{cid}-1.docx",
+                     f"protocol-{cid}-1.pdf"]
+    text2, _tables = docx_text(of_kind(docs(sent, SECRETARY, f"protocol-{cid}-1."), "docx"))
+    text12, tables12 = docx_text(of_kind(docs(sent, SECRETARY, f"protocol-{cid}-1-app12"), "docx"))
+    assert ru("Appendix 2") in text2 and "Teacher 302" not in text2 and "Teacher 301" in text2
+    assert ru("Appendix 12") in text12 and "Teacher 301" not in text12
+    assert tables12[0][0][-1] == ru("Commission's decision") and tables12[0][1][1] == "Teacher 302"
+    extract = docx_text(of_kind(docs(sent, TEACHERS[1], "extract"), "docx"))[0]
+    assert ru("Appendix 13") in extract
+    assert ru("Extract from the minutes No. {number} of {date} of the session of the attestation commission",
+              number=1, date=day(today())) in extract
