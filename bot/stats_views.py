@@ -73,6 +73,9 @@ def report_text(report: ProgressReport, tr: Translate, locale: str | None = None
     lines.append(tr(N_("Refused by a commission: {count}")).format(count=report.refused))
     lines.append(tr(N_("Waiting for a secretary to accept or refuse: {count}")).format(count=report.awaiting_review))
     lines += unrouted_lines(report, tr, locale)
+    if report.undelivered:
+        lines.append(tr(N_("⚠️ Messages the bot could not deliver in the last 7 days (blocked the bot, never "
+                           "started it, or Telegram refused): {count}")).format(count=report.undelivered))
     if report.late_commissions:
         late = ", ".join(f"«{name}» {n}" for name, n in sorted(report.late_commissions.items(),
                                                                 key=lambda item: (-item[1], item[0])))

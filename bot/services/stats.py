@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,11 @@ from bot.services.submission import SubmissionService
 from scoring.calendar import academic_year
 from scoring.config import Rules, default_rules
 from scoring.i18n import N_
+from storage.outbox_repository import OutboxRepository
 from storage.stats_repository import AreaCounts, StatsRepository
+
+# How far back /stats counts the messages that could not be delivered (the outbox keeps them 30 days).
+UNDELIVERED_SINCE = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class ProgressReport:
     late_commissions: dict[str, int] = field(default_factory=dict)
     # Submitted applications that reach no commission, per area, the most first.
     unrouted: list[UnroutedArea] = field(default_factory=list)
+    # Messages the bot gave up on in the last `UNDELIVERED_DAYS` (blocked, refused, too many failed tries).
+    undelivered: int = 0
 
     @property
     def unrouted_total(self) -> int:
@@ -96,7 +102,8 @@ class StatsService:
             areas = await self.repo.areas(year, region=districts_of)
         return ProgressReport(year, today, window, stages, counts.refused, areas, await self.repo.claimed(year),
                               districts_of, counts.awaiting_review, await self._late_commissions(now),
-                              await self._unrouted(now))
+                              await self._unrouted(now),
+                              await OutboxRepository(self.session).failed_since(now - UNDELIVERED_SINCE))
 
     async def _unrouted(self, now: datetime) -> list[UnroutedArea]:
         per_area: Counter[tuple[str | None, str | None]] = Counter()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from aiogram.methods import SendMessage, SendPhoto
@@ -16,6 +16,7 @@ from scoring.regions import REGIONS
 from storage.checklist_models import Application, ApplicationStatus, Essay
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus
 from storage.models import TeacherProfile, User
+from storage.outbox_repository import OutboxRepository
 from storage.scoring_models import SelfAssessment
 from tests.conftest import Harness, texts
 from tests.handlers.attestation_helpers import at, make_teacher
@@ -184,3 +185,22 @@ async def test_applications_waiting_for_a_secretary_and_the_late_commissions(har
     text = report_text(report, tr)
     assert tr("Waiting for a secretary to accept or refuse: {count}").format(count=2) in text
     assert tr("⚠️ Waiting longer than 1 working day (§23): {list}").format(list="«Комиссия района» 1") in text
+
+
+async def test_messages_the_bot_could_not_deliver_are_counted(harness: Harness) -> None:
+    async with harness.app.sessions() as session:
+        repo = OutboxRepository(session)
+        old, recent, _waiting = await repo.add_many([(7, "sendMessage", {"text": "a"}), (8, "sendMessage", {"text": "b"}),
+                                                    (9, "sendMessage", {"text": "c"})], NOW)
+        await repo.give_up(old, NOW - timedelta(days=8), 1, "Forbidden: bot was blocked by the user")
+        await repo.give_up(recent, NOW - timedelta(days=1), 8, "Internal Server Error")
+        await session.commit()
+        report = await StatsService(session).report(NOW)
+    assert report.undelivered == 1  # the recent one; a message still being tried is not counted
+
+    def tr(msgid: str) -> str:
+        return harness.app.i18n.gettext(msgid, locale="ru")
+
+    text = report_text(report, tr)
+    assert tr("⚠️ Messages the bot could not deliver in the last 7 days (blocked the bot, never started it, or "
+              "Telegram refused): {count}").format(count=1) in text
