@@ -190,8 +190,8 @@ async def test_applications_waiting_for_a_secretary_and_the_late_commissions(har
 async def test_messages_the_bot_could_not_deliver_are_counted(harness: Harness) -> None:
     async with harness.app.sessions() as session:
         repo = OutboxRepository(session)
-        old, recent, _waiting = await repo.add_many([(7, "sendMessage", {"text": "a"}), (8, "sendMessage", {"text": "b"}),
-                                                    (9, "sendMessage", {"text": "c"})], NOW)
+        rows = [(user_id, "sendMessage", {"text": "…"}) for user_id in (7, 8, 9)]
+        old, recent, _waiting = await repo.add_many(rows, NOW)
         await repo.give_up(old, NOW - timedelta(days=8), 1, "Forbidden: bot was blocked by the user")
         await repo.give_up(recent, NOW - timedelta(days=1), 8, "Internal Server Error")
         await session.commit()
