@@ -1,4 +1,4 @@
-"""Callback data of the checklist, essay and submission (issue 3); client-controlled, re-checked."""
+"""Callback data of the checklist, essay and submission; client-controlled, re-checked."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@
 - PDF fonts: DejaVu Sans (shipped) for Latin, Cyrillic with every Kazakh letter, Greek and more; characters it
   lacks fall back to the first font that has them, from the department's `fonts/` folder, then GNU Unifont
   (Debian's fonts-unifont: all of Unicode's basic plane and most of the rest). A character no font has is
-  printed as its code point, [U+XXXX], and logged (by count, never the text): never dropped silently.
+  printed as its code point (e.g. [U+1F600]) and logged (by count, never the text): never dropped silently.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Callback data of /score (issue 4). Client-controlled: handlers re-check the state and the criterion."""
+"""Callback data of /score. Client-controlled: handlers re-check the state and the criterion."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     # and where its server is. The consent never claims more than these say.
     data_operator: str | None = None
     data_location: str | None = None
-    # Broadcasts (issue 6): messages per second overall; Telegram allows about 30/s for a free bot,
+    # Broadcasts: messages per second overall; Telegram allows about 30/s for a free bot,
     # and the default leaves room for the bot's other replies and the progress edits.
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
     # Network or server errors on one recipient: this many retries, waiting backoff × 2^n seconds.
@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     broadcast_lease_seconds: float = Field(default=30.0, gt=0)
     # How often the admin's progress message is edited.
     broadcast_progress_seconds: float = Field(default=3.0, gt=0)
-    # Reminders (issue 6): run the APScheduler job in this process (turn off on extra workers), and
+    # Reminders: run the APScheduler job in this process (turn off on extra workers), and
     # how often it looks for due reminders.
     scheduler_enabled: bool = True
     # A message whose sender died is sent by another process once its claim is this old; keep it above

@@ -1,4 +1,4 @@
-"""Commissions: creation (admin), invites, members' roles, validity, chair, the secretary's review (issue 5).
+"""Commissions: creation (admin), invites, members' roles, validity, chair, the secretary's review.
 
 Sessions and voting are in handlers/commission_session.py; `create_router` includes both. The
 router goes before onboarding's, so `/start inv…` reaches `join_start` and every other /start

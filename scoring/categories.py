@@ -56,7 +56,7 @@ DEPUTY_LADDER: tuple[Category, ...] = (Category.DEPUTY_3, Category.DEPUTY_2, Cat
 
 
 class Role(StrEnum):
-    """Position of the person under attestation (issue 2, profile question 'role')."""
+    """Position of the person under attestation (profile question 'role')."""
 
     TEACHER = "teacher"
     METHODIST = "methodist"  # department head / organisation methodist

@@ -1,4 +1,4 @@
-"""Who gets which reminder when (issue 6; spec §1 validity, §2 window, §43 leaders). Pure: no I/O.
+"""Who gets which reminder when (spec §1 validity, §2 window, §43 leaders). Pure: no I/O.
 
 Every reminder is an *occasion* with a due moment and an end: it is due from `due` (already moved
 out of quiet hours) until `until` — the next occasion of the same kind, or the moment it stops making
@@ -99,7 +99,7 @@ class Teacher:
     active: bool = True
     category: str | None = None
     valid_until: date | None = None
-    # The application of the academic year of the window at hand (issue 3): started = a draft exists.
+    # The application of the academic year of the window at hand: started = a draft exists.
     started: bool = False
     submitted: bool = False
 

@@ -27,7 +27,7 @@ SEGMENT_REGION = "region"
 SEGMENT_DISTRICT = "district"
 SEGMENT_ORG = "org"
 SEGMENT_CLAIMED = "claimed"
-# Teachers in attestation without an accepted application this academic year (issue 3): commission members
+# Teachers in attestation without an accepted application this academic year: commission members
 # and secretaries are not among them, even those with a teacher profile (a teacher-member, §14).
 SEGMENT_NOT_SUBMITTED = "not_submitted"
 SEGMENT_COMMISSION = "commission"  # commission members (commission issue); they need no teacher profile

@@ -1,4 +1,4 @@
-"""Tables of the document checklist, the essay and the application (issue 3; migration 0002_checklist)."""
+"""Tables of the document checklist, the essay and the application (migration 0002_checklist)."""
 
 from __future__ import annotations
 

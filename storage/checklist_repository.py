@@ -1,4 +1,4 @@
-"""Queries of the checklist, the essay and the applications (issue 3). Services never build SQL."""
+"""Queries of the checklist, the essay and the applications. Services never build SQL."""
 
 from __future__ import annotations
 
@@ -183,7 +183,7 @@ class ApplicationRepository:
 
     async def window(self, academic_year: int) -> tuple[date, date] | None:
         """The admin-set window of the academic year (table `application_windows`), if any."""
-        try:  # the table and its model belong to the admin/reminders area (issue 6)
+        try:  # the table and its model belong to the admin/reminders area
             from storage.broadcast_models import ApplicationWindow
         except ImportError:
             return None

@@ -1,6 +1,6 @@
-"""Tables of attestation commissions (issue 5; migration 0004_commission).
+"""Tables of attestation commissions (migration 0004_commission).
 
-Applications belong to issue 3 (`storage.checklist_models.Application`, migration 0002). This
+Applications live with the checklist (`storage.checklist_models.Application`, migration 0002). This
 migration branches off 0001 and the order in which branches apply is not fixed, so the rows that
 point at an application keep its id without a database foreign key.
 """

@@ -183,7 +183,7 @@ class CommissionRepository:
         ))
 
     async def routable_applications(self) -> list[Application]:
-        """Submitted applications (issue 3) never routed, or refused and submitted again since."""
+        """Submitted applications never routed, or refused and submitted again since."""
         query = (
             select(Application)
             .outerjoin(ApplicationReview, ApplicationReview.application_id == Application.id)

@@ -57,7 +57,7 @@ class ReminderRepository:
 
     async def teachers(self, year: int) -> list[dict[str, Any]]:
         """Active, unmuted teachers with a category expiry date or an application this academic year,
-        with that application's state (issue 3's `applications`)."""
+        with that application's state (the `applications`)."""
         muted = select(ReminderPreference.user_id).where(ReminderPreference.muted.is_(True))
         draft = select(Application.user_id).where(
             Application.academic_year == year, Application.status == ApplicationStatus.DRAFT.value)

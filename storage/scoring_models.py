@@ -1,4 +1,4 @@
-"""Self-assessment on a scoring sheet (issue 4): one row per user and sheet, saved answer by answer."""
+"""Self-assessment on a scoring sheet: one row per user and sheet, saved answer by answer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Commissions: creation, invites, members and chair, routing and the secretary's review (issue 5)."""
+"""Commissions: creation, invites, members and chair, routing and the secretary's review."""
 
 from __future__ import annotations
 
@@ -336,7 +336,7 @@ class CommissionService:
         return await self.repo.overdue_reviews(add_working_days(self.today(now), -1))
 
     async def overdue_by_secretary(self, now: datetime | None = None) -> dict[int, list[ApplicationReview]]:
-        """For the reminder job (issue 6): secretary's user id -> their overdue reviews (§23)."""
+        """For the reminder job: secretary's user id -> their overdue reviews (§23)."""
         commissions = {c.id: c for c in await self.repo.all()}
         out: dict[int, list[ApplicationReview]] = defaultdict(list)
         for review in await self.overdue_reviews(now):

@@ -1,4 +1,4 @@
-"""Commission points: a member scores the candidate's sheet before voting (issue 5, optional).
+"""Commission points: a member scores the candidate's sheet before voting (optional).
 
 The member's sheet starts as a copy of the candidate's self-assessment (the sheet the teacher used in
 /score), so the member changes only what they disagree with. Answers are stored in the input format of

@@ -1,6 +1,6 @@
 """Secretaries' reminders (§23: 1 working day to accept or refuse; §20: extract within 3 working days).
 
-For the scheduler of issue 6: call `remind_secretaries` once per working day (e.g. at the start of
+For the scheduler: call `remind_secretaries` once per working day (e.g. at the start of
 working hours) with a fresh database session; it sends each secretary one message and commits nothing
 itself (the caller commits), marking what it reminded about so a review is reminded once.
 """

@@ -1,4 +1,4 @@
-"""Sends the reminders that are due, each once, in the teacher's language (issue 6).
+"""Sends the reminders that are due, each once, in the teacher's language.
 
 Decisions are pure (scoring/reminders.py); this module gathers the facts, drops what was already
 sent, and for each remaining reminder: inserts its key into `sent_reminders` and commits (the claim:
@@ -159,7 +159,7 @@ class ReminderService:
         return "\n\n".join(parts)
 
     async def progress(self, session: AsyncSession, user_id: int, tr: Callable[[str], str]) -> list[str]:
-        """The teacher's own checklist progress and what is still missing (issue 3's checklist)."""
+        """The teacher's own checklist progress and what is still missing."""
         checklist = await ChecklistService(session, self.rules).load(user_id)
         if checklist is None:
             return []

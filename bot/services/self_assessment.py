@@ -1,4 +1,4 @@
-"""Self-assessment on the official scoring sheet (issue 4): which sheet, saving answers, evaluation.
+"""Self-assessment on the official scoring sheet: which sheet, saving answers, evaluation.
 
 The stored answers are the JSON input of ``python -m scoring evaluate``, so the bot and the command line
 score the same data the same way.
@@ -100,7 +100,7 @@ _ACHIEVEMENTS = "professional_achievements"
 
 
 def evidence_item(sheet: ScoringSheet, criterion: Criterion, applicable: Collection[str]) -> Item | None:
-    """The checklist item (issue 3, scoring/documents.py) where the files supporting a criterion go, among
+    """The checklist item (scoring/documents.py) where the files supporting a criterion go, among
     the items on this person's checklist (`applicable`); None when none of them fits (no dead button)."""
     scale = criterion.scale
     quantity = scale.quantity.value if scale.quantity is not None else None

@@ -1,4 +1,4 @@
-"""The summary's evidence buttons lead only to items on the person's own checklist (issue 3 x issue 4)."""
+"""The summary's evidence buttons lead only to items on the person's own checklist."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Property tests over every sheet (issue 4): raising any answer never lowers the total, and the advice,
+"""Property tests over every sheet: raising any answer never lowers the total, and the advice,
 applied to the answers, reaches the claimed threshold (or, when it says it cannot, nothing does)."""
 
 from __future__ import annotations

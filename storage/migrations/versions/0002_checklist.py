@@ -1,4 +1,4 @@
-"""document checklist files and marks, essays, essay topics, applications and their notices (issue 3)
+"""document checklist files and marks, essays, essay topics, applications and their notices
 
 Revision ID: 0002_checklist
 Revises: 0001

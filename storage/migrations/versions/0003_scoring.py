@@ -1,4 +1,4 @@
-"""self-assessment answers on the scoring sheets (issue 4)
+"""self-assessment answers on the scoring sheets
 
 Revision ID: 0003_scoring
 Revises: 0001
