@@ -6,10 +6,10 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import render
 from bot.services.erasure import Erased
-from scoring.i18n import Message
+from scoring.i18n import Phrase
 
 
-def kept_text(kept: list[tuple[Message, Message, Message]]) -> str:
+def kept_text(kept: list[tuple[Phrase, Phrase, Phrase]]) -> str:
     if not kept:
         return ""
     lines = ["", _("Kept, because a commission must keep the records of its decisions; they no longer point to "
@@ -19,7 +19,7 @@ def kept_text(kept: list[tuple[Message, Message, Message]]) -> str:
     return "\n".join(lines)
 
 
-def erasure_prompt(kept: list[tuple[Message, Message, Message]]) -> str:
+def erasure_prompt(kept: list[tuple[Phrase, Phrase, Phrase]]) -> str:
     parts = [_("This withdraws your consent and erases your profile and everything you have entered: documents, "
                "essay, self-assessment, applications, and your part in commissions. It cannot be undone.")]
     if kept:

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import I18n, I18nMiddleware, get_i18n
 from aiogram.utils.i18n import gettext as _
 
 from scoring.areas import sort_key
-from scoring.i18n import Message
+from scoring.i18n import Phrase
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 SUPPORTED_LOCALES = ("kk", "ru")
@@ -46,8 +46,8 @@ class UserLocaleMiddleware(I18nMiddleware):
         )
 
 
-def render(message: Message) -> str:
-    """Translate a rule's message (scoring.i18n.Message) into the current locale."""
+def render(message: Phrase) -> str:
+    """Translate a rule's message (scoring.i18n.Phrase) into the current locale."""
     return message.render(_)
 
 

@@ -28,7 +28,7 @@ from scoring.categories import (
     Role,
     TeachingPost,
 )
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from scoring.iin import InvalidIin, validate_iin
 from scoring.profile import Profile
 from scoring.units import Unit, without_unit
@@ -46,7 +46,7 @@ class Kind(StrEnum):
 
 
 class InvalidAnswer(Exception):
-    def __init__(self, message: Message):
+    def __init__(self, message: Phrase):
         super().__init__(message.text)
         self.message = message
 
@@ -88,7 +88,7 @@ def parse_full_name(text: str) -> str:
     words = text.split()
     if (len(words) < 2 or len(" ".join(words)) > max_length(TeacherProfile.full_name)
             or not all(_NAME_RE.match(w) for w in words)):
-        raise InvalidAnswer(Message(N_(
+        raise InvalidAnswer(Phrase(N_(
             "Please send your full name as in your identity document: surname and first name "
             "(and patronymic, if you have one), letters only, at most {max} characters."
         ), {"max": max_length(TeacherProfile.full_name)}))
@@ -110,7 +110,7 @@ def free_text(column: Any, low: int = 2) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = " ".join(text.split())
         if not low <= len(value) <= high or not any(ch.isalnum() for ch in value):
-            raise InvalidAnswer(Message(N_("Please send a name between {min} and {max} characters long."),
+            raise InvalidAnswer(Phrase(N_("Please send a name between {min} and {max} characters long."),
                                         {"min": low, "max": high}))
         return value
 
@@ -125,16 +125,16 @@ def parse_date(text: str) -> date:
         day, month, year = (int(g) for g in match.groups())
         value = date(year, month, day)
     except ValueError:
-        raise InvalidAnswer(Message(N_("Please send a date as DD.MM.YYYY, for example 31.12.2027."))) from None
+        raise InvalidAnswer(Phrase(N_("Please send a date as DD.MM.YYYY, for example 31.12.2027."))) from None
     if not 1990 <= value.year <= 2100:
-        raise InvalidAnswer(Message(N_("That date looks wrong: please check the year.")))
+        raise InvalidAnswer(Phrase(N_("That date looks wrong: please check the year.")))
     return value
 
 
 def parse_past_date(text: str) -> date:
     value = parse_date(text)
     if value > date.today():
-        raise InvalidAnswer(Message(N_("This date cannot be in the future.")))
+        raise InvalidAnswer(Phrase(N_("This date cannot be in the future.")))
     return value
 
 
@@ -144,13 +144,13 @@ def years_between(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = without_unit(text, Unit.YEARS)
         if not _DIGITS_RE.match(value):
-            raise InvalidAnswer(Message(
+            raise InvalidAnswer(Phrase(
                 N_("Please send a whole number of years from {low} to {high}."), {"low": low, "high": high}
             ))
         # Compared by length first: int() of thousands of digits is refused by Python itself.
         significant = value.lstrip("0") or "0"
         if len(significant) > len(str(high)) or not low <= int(significant) <= high:
-            raise InvalidAnswer(Message(
+            raise InvalidAnswer(Phrase(
                 N_("That is out of range: the number of years is from {low} to {high}."), {"low": low, "high": high}
             ))
         return int(significant)
@@ -161,7 +161,7 @@ def years_between(low: int, high: int) -> Callable[[str], int]:
 def parse_email(text: str) -> str:
     value = text.strip()
     if len(value) > max_length(TeacherProfile.email) or not _EMAIL_RE.match(value):
-        raise InvalidAnswer(Message(N_("That does not look like an e-mail address, e.g. name@mail.kz.")))
+        raise InvalidAnswer(Phrase(N_("That does not look like an e-mail address, e.g. name@mail.kz.")))
     return value.lower()
 
 

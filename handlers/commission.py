@@ -49,8 +49,7 @@ from scoring.areas import area_name, catalogue
 from scoring.categories import CommissionLevel
 from scoring.commission import MemberRole, RefusalGround, invite_days
 from scoring.config import default_rules
-from scoring.i18n import N_
-from scoring.i18n import Message as RuleMessage
+from scoring.i18n import N_, Phrase
 from scoring.regions import REGIONS, region_by_id
 from storage.commission_models import Commission, CommissionMember, InviteKind
 
@@ -520,7 +519,7 @@ async def join_start(message: Message, command: CommandObject, state: FSMContext
     assert message.from_user is not None
     code = command.args or ""
     checked = await service(session, settings).check_invite(code, message.from_user.id)
-    if isinstance(checked, RuleMessage):
+    if isinstance(checked, Phrase):
         await message.answer(render(checked))
         return
     invite, c = checked
@@ -578,7 +577,7 @@ async def finish_join(bot: Bot, user_id: int, name: str, state: FSMContext, sess
     role = MemberRole(data["role"]) if data.get("role") else None
     svc = service(session, settings)
     result = await svc.join(data.get("code", ""), user_id, name, role)
-    if isinstance(result, RuleMessage):
+    if isinstance(result, Phrase):
         await bot.send_message(user_id, render(result))
         return
     if isinstance(result, list):
@@ -627,7 +626,7 @@ async def open_card(callback: CallbackQuery, callback_data: CmCallback, session:
                     settings: Settings) -> None:
     svc = service(session, settings)
     found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
-    if isinstance(found, RuleMessage):
+    if isinstance(found, Phrase):
         await callback.answer(render(found), show_alert=True)
         return
     review, _c = found
@@ -659,7 +658,7 @@ async def send_files(callback: CallbackQuery, callback_data: CmCallback, session
                      settings: Settings) -> None:
     svc = service(session, settings)
     found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
-    if isinstance(found, RuleMessage):
+    if isinstance(found, Phrase):
         await callback.answer(render(found), show_alert=True)
         return
     files = await submitted_files(svc, found[0])
@@ -679,7 +678,7 @@ async def accept(callback: CallbackQuery, callback_data: CmCallback, session: As
                  i18n: I18n) -> None:
     svc = service(session, settings)
     found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
-    if isinstance(found, RuleMessage):
+    if isinstance(found, Phrase):
         await callback.answer(render(found), show_alert=True)
         return
     review, c = found
@@ -701,7 +700,7 @@ async def refuse_start(callback: CallbackQuery, callback_data: CmCallback, state
                        settings: Settings) -> None:
     svc = service(session, settings)
     found = await svc.review_for_secretary(callback.from_user.id, callback_data.ref)
-    if isinstance(found, RuleMessage):
+    if isinstance(found, Phrase):
         await callback.answer(render(found), show_alert=True)
         return
     if found[0].status != "pending":
@@ -764,7 +763,7 @@ async def refuse_documents(message: Message, state: FSMContext, session: AsyncSe
     await state.clear()
     svc = service(session, settings)
     found = await svc.review_for_secretary(message.from_user.id, int(data["application"]))
-    if isinstance(found, RuleMessage):
+    if isinstance(found, Phrase):
         await message.answer(render(found))
         return
     review, c = found

@@ -26,7 +26,7 @@ from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, max_length
 from bot.views import answer_stale
 from handlers.commission_session import OrderForm, button, cancel_button, cancel_markup, d, parse_date, services
-from scoring.i18n import Message as Message_
+from scoring.i18n import Phrase
 from storage.commission_models import Commission, CommissionSession
 
 FLOW = "order"
@@ -36,10 +36,10 @@ LIMITS = {"number": (1, max_length(CommissionSession.order_number)),
 
 
 async def _target(user_id: int, session_id: int, session: AsyncSession, settings: Settings,
-                  is_admin: bool) -> tuple[SessionService, CommissionSession, Commission] | Message_:
+                  is_admin: bool) -> tuple[SessionService, CommissionSession, Commission] | Phrase:
     _c, sessions = services(session, settings)
     found = await sessions.order_target(user_id, session_id, is_admin)
-    if isinstance(found, Message_):
+    if isinstance(found, Phrase):
         return found
     return sessions, *found
 
@@ -47,7 +47,7 @@ async def _target(user_id: int, session_id: int, session: AsyncSession, settings
 async def order_start(callback: CallbackQuery, callback_data: CmCallback, state: FSMContext, session: AsyncSession,
                       settings: Settings, is_admin: bool) -> None:
     found = await _target(callback.from_user.id, callback_data.ref, session, settings, is_admin)
-    if isinstance(found, Message_):
+    if isinstance(found, Phrase):
         await callback.answer(render(found), show_alert=True)
         return
     _sessions, s, _c = found
@@ -65,7 +65,7 @@ async def _current(message: Message, state: FSMContext, session: AsyncSession, s
     assert message.from_user is not None
     found = await _target(message.from_user.id, int((await state.get_data()).get("session", 0)), session, settings,
                           is_admin)
-    if isinstance(found, Message_):
+    if isinstance(found, Phrase):
         await state.clear()
         await message.answer(render(found))
         return None
@@ -182,7 +182,7 @@ async def same_as_before(callback: CallbackQuery, callback_data: CmCallback, sta
         await answer_stale(callback)
         return
     found = await _target(callback.from_user.id, callback_data.ref, session, settings, is_admin)
-    if isinstance(found, Message_):
+    if isinstance(found, Phrase):
         await state.clear()
         await callback.answer(render(found), show_alert=True)
         return
@@ -207,7 +207,7 @@ async def issue(callback: CallbackQuery, callback_data: CmCallback, state: FSMCo
         return
     found = await _target(callback.from_user.id, callback_data.ref, session, settings, is_admin)
     await state.clear()
-    if isinstance(found, Message_):
+    if isinstance(found, Phrase):
         await callback.answer(render(found), show_alert=True)
         return
     sessions, s, c = found

@@ -31,8 +31,7 @@ from bot.services.commission_session import SessionService
 from bot.settings import Settings
 from bot.views import answer_stale
 from handlers.commission_session import ballot, ballot_body, services
-from scoring.i18n import N_
-from scoring.i18n import Message as RuleMessage
+from scoring.i18n import N_, Phrase
 from scoring.sheets import Criterion
 from scoring.sheets.entry import observation_totals, quantity_answer
 from scoring.sheets.evaluate import AnswerError
@@ -148,17 +147,17 @@ async def show_ballot(bot: Bot, chat_id: int, state: FSMContext, session: AsyncS
 
 async def _checked(user_id: int, sid: int, item_id: int, session: AsyncSession, settings: Settings) -> tuple[
     SessionService, PointsService, CommissionSession, AgendaItem, CommissionPoints
-] | RuleMessage:
+] | Phrase:
     """Everything a vote press is checked for, then the member's sheet (created from the self-assessment)."""
     _c, sessions = services(session, settings)
     checked = await sessions.check_voter(user_id, sid, item_id)
-    if isinstance(checked, RuleMessage):
+    if isinstance(checked, Phrase):
         return checked
     s, item = checked
     points = PointsService(session, sessions.commissions.rules)
     row = await points.sheet_of(item, user_id)
     if row is None:
-        return RuleMessage(N_("The candidate's scoring sheet is not known (their profile is incomplete)."))
+        return Phrase(N_("The candidate's scoring sheet is not known (their profile is incomplete)."))
     return sessions, points, s, item, row
 
 
@@ -166,7 +165,7 @@ async def on_points(callback: CallbackQuery, callback_data: PointsCallback, stat
                     session: AsyncSession, settings: Settings) -> None:
     assert callback.bot is not None
     found = await _checked(callback.from_user.id, callback_data.sid, callback_data.item, session, settings)
-    if isinstance(found, RuleMessage):
+    if isinstance(found, Phrase):
         await callback.answer(render(found), show_alert=True)
         return
     sessions, points, s, item, row = found
@@ -246,7 +245,7 @@ async def on_text(message: Message, state: FSMContext, session: AsyncSession, se
     data = await state.get_data()
     found = await _checked(message.from_user.id, int(data.get("pt_sid", 0)), int(data.get("pt_item", 0)),
                            session, settings)
-    if isinstance(found, RuleMessage):
+    if isinstance(found, Phrase):
         await state.clear()
         await message.answer(render(found))
         return

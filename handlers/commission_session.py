@@ -53,8 +53,7 @@ from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND
 from scoring.categories import Category
 from scoring.config import default_rules
-from scoring.i18n import N_
-from scoring.i18n import Message as Message_
+from scoring.i18n import N_, Phrase
 from storage.commission_models import AgendaItem, Commission, CommissionSession, ItemStatus, SessionStatus
 
 Translate = Callable[[str], str]
@@ -166,7 +165,7 @@ async def session_date(message: Message, state: FSMContext, session: AsyncSessio
         await message.answer(_("Only the commission's secretary creates its sessions."))
         return
     created = await sessions.create(c, when, message.from_user.id)
-    if isinstance(created, Message_):
+    if isinstance(created, Phrase):
         await message.answer(render(created), reply_markup=cancel_markup("snew"))
         return
     await state.clear()
@@ -205,7 +204,7 @@ async def changed_date(message: Message, state: FSMContext, session: AsyncSessio
     s, c = found
     when = parse_date(message.text or "")
     problem = (await sessions.change_date(s, c, when) if when is not None else
-               Message_(N_("I could not read the date. Send it as DD.MM.YYYY, e.g. 01.09.2026.")))
+               Phrase(N_("I could not read the date. Send it as DD.MM.YYYY, e.g. 01.09.2026.")))
     if problem is not None:
         await message.answer(render(problem), reply_markup=cancel_markup("sdate", s.id))
         return
@@ -320,7 +319,7 @@ class Ctx:
     def me(self) -> int:
         return self.callback.from_user.id
 
-    async def alert(self, message: Message_ | str) -> None:
+    async def alert(self, message: Phrase | str) -> None:
         await self.callback.answer(message if isinstance(message, str) else render(message), show_alert=True)
 
     def translator(self, locale: str) -> Translate:
@@ -359,7 +358,7 @@ async def act_open(x: Ctx) -> bool:
 
 async def act_date(x: Ctx) -> bool:
     if x.s.status != SessionStatus.DRAFT.value:
-        await x.alert(Message_(N_("Only a session that has not been opened can change its date.")))
+        await x.alert(Phrase(N_("Only a session that has not been opened can change its date.")))
         return False
     await x.callback.answer()
     await change_date_start(x.bot, x.state, x.me, x.s)
@@ -427,8 +426,8 @@ async def ask_close_anyway(x: Ctx, not_voted: NotVoted) -> None:
 async def act_nudge(x: Ctx) -> bool:
     """Send the ballot again to the members present who have not voted (theirs may be lost in the chat)."""
     item = await x.sessions.agenda_item(x.s, arg_id(x.data), x.me)
-    if isinstance(item, Message_) or item.status != ItemStatus.VOTING.value:
-        await x.alert(Message_(N_("The vote on this candidate is not open.")))
+    if isinstance(item, Phrase) or item.status != ItemStatus.VOTING.value:
+        await x.alert(Phrase(N_("The vote on this candidate is not open.")))
         return False
     missing = (await x.sessions.progress(x.s, item)).missing
     await send_ballots(x, item, list(missing), reminder=True)
@@ -446,7 +445,7 @@ async def tell_no_decision(x: Ctx, closed: Closed) -> None:
 
 async def act_reason(x: Ctx) -> bool:
     target = await x.sessions.reason_target(x.s, arg_id(x.data), x.me)
-    if isinstance(target, Message_):
+    if isinstance(target, Phrase):
         await x.alert(target)
         return False
     await x.callback.answer()
@@ -458,7 +457,7 @@ async def act_postpone_pick(x: Ctx) -> bool:
     undecided = [i for i in await x.sessions.items(x.s)
                  if i.status in (ItemStatus.WAITING.value, ItemStatus.VOTING.value)]
     if not undecided:
-        await x.alert(Message_(N_("Every candidate is decided or postponed.")))
+        await x.alert(Phrase(N_("Every candidate is decided or postponed.")))
         return False
     await x.callback.answer()
     await x.bot.send_message(x.me, _("Which candidate is postponed to a later session?"), reply_markup=grid(
@@ -468,7 +467,7 @@ async def act_postpone_pick(x: Ctx) -> bool:
 
 async def act_postpone_ask(x: Ctx) -> bool:
     item = await x.sessions.agenda_item(x.s, arg_id(x.data), x.me)
-    if isinstance(item, Message_):
+    if isinstance(item, Phrase):
         await x.alert(item)
         return False
     await x.callback.answer()
@@ -481,7 +480,7 @@ async def act_postpone_ask(x: Ctx) -> bool:
 
 async def act_postpone(x: Ctx) -> bool:
     item = await x.sessions.postpone(x.s, arg_id(x.data), x.me)
-    if isinstance(item, Message_):
+    if isinstance(item, Phrase):
         await x.alert(item)
         return False
     await x.callback.answer(_("Postponed: {name}.").format(name=item.full_name))
@@ -552,7 +551,7 @@ async def reason_text(message: Message, state: FSMContext, session: AsyncSession
         return
     s, c = found
     result = await sessions.set_reason(s, int(data.get("rs_item", 0)), message.text or "", message.from_user.id)
-    if isinstance(result, Message_):
+    if isinstance(result, Phrase):
         if result is not REASON_LENGTH:  # anything but a length problem ends the step
             await state.clear()
             await message.answer(render(result))

@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.views import answer_stale, local_today, send_profile
 from handlers.onboarding import ask, frozen_text
 from scoring.config import default_rules
-from scoring.i18n import Message as RuleMessage
+from scoring.i18n import Phrase
 
 
 async def show_profile(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
@@ -77,7 +77,7 @@ async def delete_me_confirm(
         await callback.bot.send_message(chat_id, _("Nothing was erased."))
         return
     result = await ErasureService(session, default_rules()).erase(callback.from_user.id, state)
-    if isinstance(result, RuleMessage):
+    if isinstance(result, Phrase):
         await callback.bot.send_message(chat_id, render(result))
     elif result.existed:
         await callback.bot.send_message(chat_id, erasure_done(result))

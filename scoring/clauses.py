@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 
 _FORMS = (
     (re.compile(r"§(\d+)"), N_("§{n}")),
@@ -17,9 +17,9 @@ _FORMS = (
 )
 
 
-def clause_reference(mark: str) -> Message:
+def clause_reference(mark: str) -> Phrase:
     for pattern, template in _FORMS:
         match = pattern.fullmatch(mark)
         if match:
-            return Message(template, {"n": match.group(1)})
+            return Phrase(template, {"n": match.group(1)})
     raise ValueError(f"unknown clause mark {mark!r}")

@@ -1,6 +1,6 @@
 """Attestation commissions: composition, term, routing, decisions and the tally (spec §8; §13–§19, §46).
 
-Pure rules: no I/O, no aiogram. User-facing texts are `Message`s with `N_` msgids.
+Pure rules: no I/O, no aiogram. User-facing texts are `Phrase`s with `N_` msgids.
 
 *Interpretations* kept here (and listed in the README):
 - What a decision needs (§18 "by a majority of the votes of the commission's members") is one setting,
@@ -42,7 +42,7 @@ from scoring.categories import (
 )
 from scoring.config import Rules, default_rules
 from scoring.eligibility import commission_level, ladder_for
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 
 TERM_YEARS = 1  # §16
 MEMBER_MIN_EXPERIENCE_YEARS = 10  # §14
@@ -139,29 +139,29 @@ class Composition:
     today: date
 
 
-def missing(c: Composition, rules: Rules | None = None) -> list[Message]:
+def missing(c: Composition, rules: Rules | None = None) -> list[Phrase]:
     """Everything that stops the commission from holding a session; empty when it is valid."""
     minimum = int((rules or default_rules()).voting["min_members"])
     n = len(c.members)
-    out: list[Message] = []
+    out: list[Phrase] = []
     if n < minimum:
-        out.append(Message(N_("Members: {count}; at least {minimum} are needed (§17)."),
+        out.append(Phrase(N_("Members: {count}; at least {minimum} are needed (§17)."),
                            {"count": n, "minimum": minimum}))
     if n % 2 == 0:
-        out.append(Message(N_("Members: {count}; the number of members must be odd (§17)."), {"count": n}))
+        out.append(Phrase(N_("Members: {count}; the number of members must be odd (§17)."), {"count": n}))
     if c.chair is None:
-        out.append(Message(N_("No chair: the members elect one from among themselves (§17).")))
+        out.append(Phrase(N_("No chair: the members elect one from among themselves (§17).")))
     elif c.chair not in c.members:
-        out.append(Message(N_("The chair is not a member: the chair is elected from among the members (§17).")))
+        out.append(Phrase(N_("The chair is not a member: the chair is elected from among the members (§17).")))
     if c.secretary is None:
-        out.append(Message(N_("No secretary (§17).")))
+        out.append(Phrase(N_("No secretary (§17).")))
     elif c.secretary in c.members:
-        out.append(Message(N_("The secretary is also a member; the secretary must not be a member (§17).")))
+        out.append(Phrase(N_("The secretary is also a member; the secretary must not be a member (§17).")))
     if c.today < c.order_date:
-        out.append(Message(N_("The commission's order is dated {date}: its term has not begun."),
+        out.append(Phrase(N_("The commission's order is dated {date}: its term has not begun."),
                            {"date": c.order_date.strftime("%d.%m.%Y")}))
     elif c.today > term_end(c.order_date):
-        out.append(Message(N_("The commission's term ended on {date} (one year from the order, §16)."),
+        out.append(Phrase(N_("The commission's term ended on {date} (one year from the order, §16)."),
                            {"date": term_end(c.order_date).strftime("%d.%m.%Y")}))
     return out
 
@@ -178,48 +178,48 @@ def _d(day: date) -> str:
 
 
 def session_date_objection(when: date, today: date, registered: Iterable[date | None], order_date: date) -> (
-        Message | None):
+        Phrase | None):
     """Why a session cannot be held on `when`, or None: not in the past, not before the registration date of
     an application on its agenda (§23), within the commission's term (§16)."""
     if when < today:
-        return Message(N_("{date} is in the past: a session is dated today or later."), {"date": _d(when)})
+        return Phrase(N_("{date} is in the past: a session is dated today or later."), {"date": _d(when)})
     latest = max((day for day in registered if day is not None), default=None)
     if latest is not None and when < latest:
-        return Message(N_("{date} is before {registered}, the registration date of an application on the agenda: "
+        return Phrase(N_("{date} is before {registered}, the registration date of an application on the agenda: "
                           "choose {registered} or later."), {"date": _d(when), "registered": _d(latest)})
     if not in_term(order_date, when):
-        return Message(N_("{date} is outside the commission's term ({start} – {end}, §16)."),
+        return Phrase(N_("{date} is outside the commission's term ({start} – {end}, §16)."),
                        {"date": _d(when), "start": _d(order_date), "end": _d(term_end(order_date))})
     return None
 
 
-def opening_objection(session_date: date, today: date) -> Message | None:
+def opening_objection(session_date: date, today: date) -> Phrase | None:
     """A session is opened on its date, not before; a date that has passed is changed first."""
     if today < session_date:
-        return Message(N_("The session is on {date}: it can be opened on that day."), {"date": _d(session_date)})
+        return Phrase(N_("The session is on {date}: it can be opened on that day."), {"date": _d(session_date)})
     if today > session_date:
-        return Message(N_("The session's date, {date}, has passed: change the date first."),
+        return Phrase(N_("The session's date, {date}, has passed: change the date first."),
                        {"date": _d(session_date)})
     return None
 
 
-def sitting_objection(session_date: date, today: date) -> Message | None:
+def sitting_objection(session_date: date, today: date) -> Phrase | None:
     """Attendance and votes are recorded on the session's date only, so that every vote, the protocol and the
     decisions carry that date."""
     if today != session_date:
-        return Message(N_("The session was held on {date}: attendance and votes are recorded only on that day. "
+        return Phrase(N_("The session was held on {date}: attendance and votes are recorded only on that day. "
                           "The secretary can close the open vote, recording who did not vote as abstaining, or "
                           "postpone the candidate to another session."), {"date": _d(session_date)})
     return None
 
 
-def order_date_objection(order_date: date, decided_on: date, today: date) -> Message | None:
+def order_date_objection(order_date: date, decided_on: date, today: date) -> Phrase | None:
     """The order assigning the categories follows the commission's decision (§12) and is not dated ahead."""
     if order_date < decided_on:
-        return Message(N_("The order is issued on the commission's decision of {decided}: it cannot be dated "
+        return Phrase(N_("The order is issued on the commission's decision of {decided}: it cannot be dated "
                           "earlier."), {"decided": _d(decided_on)})
     if order_date > today:
-        return Message(N_("{date} is in the future: enter the date the order was signed."), {"date": _d(order_date)})
+        return Phrase(N_("{date} is in the future: enter the date the order was signed."), {"date": _d(order_date)})
     return None
 
 
@@ -237,26 +237,26 @@ class Candidate:
     has_active_application: bool = False
 
 
-def member_objections(person: Candidate, term_last_day: date) -> list[Message]:
+def member_objections(person: Candidate, term_last_day: date) -> list[Phrase]:
     """Why this person cannot be a member; empty when they can (§14, §15)."""
-    out: list[Message] = []
+    out: list[Phrase] = []
     if person.role is MemberRole.TEACHER:
         if person.experience_years is None or person.experience_years < MEMBER_MIN_EXPERIENCE_YEARS:
-            out.append(Message(
+            out.append(Phrase(
                 N_("A teacher-member needs at least {years} years of experience (§14); your profile says {have}."),
                 {"years": MEMBER_MIN_EXPERIENCE_YEARS,
                  "have": "—" if person.experience_years is None else person.experience_years},
             ))
         if person.category not in MEMBER_CATEGORIES:
-            out.append(Message(N_(
+            out.append(Phrase(N_(
                 "A teacher-member needs the category pedagogue-expert, pedagogue-researcher or "
                 "pedagogue-master (§14)."
             )))
     if person.has_active_application:
-        out.append(Message(N_("You have an attestation application in progress: a person under attestation "
+        out.append(Phrase(N_("You have an attestation application in progress: a person under attestation "
                               "cannot be a member during the commission's term (§15).")))
     elif person.category_valid_until is not None and person.category_valid_until <= term_last_day:
-        out.append(Message(
+        out.append(Phrase(
             N_("Your category expires on {date}, within the commission's term: you are to be attested during "
                "the term and cannot be a member (§15)."),
             {"date": person.category_valid_until.strftime("%d.%m.%Y")},
@@ -450,22 +450,22 @@ class Tally:
     def top(self) -> int:
         return max(self.counts.values(), default=0)
 
-    def explain(self) -> Message:
+    def explain(self) -> Phrase:
         present = self.majority is Majority.PRESENT
         params = {"count": self.top, "cast": self.cast, "voters": self.voters, "needed": self.needed}
         if self.outcome is Outcome.DECIDED:
-            return Message(N_("Decided: {count} of the {voters} members present voted for it, a majority of the "
+            return Phrase(N_("Decided: {count} of the {voters} members present voted for it, a majority of the "
                               "members present (§18).") if present else
                            N_("Decided by a majority of the votes cast: {count} of {cast} (§18)."), params)
         if self.outcome is Outcome.CHAIR_DECIDED:
-            return Message(N_("The votes were split evenly, {count} to {count}; the chair's vote decided (§18)."),
+            return Phrase(N_("The votes were split evenly, {count} to {count}; the chair's vote decided (§18)."),
                            params)
         if self.outcome is Outcome.NO_VOTES:
-            return Message(N_("No votes have been cast."))
+            return Phrase(N_("No votes have been cast."))
         if self.outcome is Outcome.TIE:
-            return Message(N_("The votes are split evenly and the chair has not voted for either side: the members "
+            return Phrase(N_("The votes are split evenly and the chair has not voted for either side: the members "
                               "vote again."))
-        return Message(N_("No decision: the most votes for one choice are {count}, and a majority of the {voters} "
+        return Phrase(N_("No decision: the most votes for one choice are {count}, and a majority of the {voters} "
                           "members present is {needed}. The members can change their votes; then close the vote "
                           "again.") if present else
                        N_("No decision: the most votes for one choice are {count} of the {cast} votes cast, and a "
@@ -500,16 +500,16 @@ def tally(votes: Mapping[int, Choice], chair: int | None, voters: int,
     return Tally(Outcome.NO_MAJORITY, None, dict(counts), cast, voters, majority)
 
 
-def decision_basis(outcome: Outcome, count: int, cast: int, voters: int, majority: Majority) -> Message:
+def decision_basis(outcome: Outcome, count: int, cast: int, voters: int, majority: Majority) -> Phrase:
     """What a recorded decision rests on, for the protocol and the extract (§18)."""
     params = {"count": count, "cast": cast, "voters": voters, "abstained": max(voters - cast, 0)}
     if outcome is Outcome.CHAIR_DECIDED:
-        return Message(N_("The votes were split evenly, {count} to {count}, with {voters} members present voting; "
+        return Phrase(N_("The votes were split evenly, {count} to {count}, with {voters} members present voting; "
                           "the chair's vote decided (§18)."), params)
     if majority is Majority.PRESENT:
-        return Message(N_("{count} of the {voters} members present voted for this decision; {abstained} abstained or "
+        return Phrase(N_("{count} of the {voters} members present voted for this decision; {abstained} abstained or "
                           "did not vote. A majority of the members present decides (§18)."), params)
-    return Message(N_("{count} of the {cast} votes cast were for this decision ({voters} members present, {abstained} "
+    return Phrase(N_("{count} of the {cast} votes cast were for this decision ({voters} members present, {abstained} "
                       "abstained). A majority of the votes cast decides (§18)."), params)
 
 
@@ -527,18 +527,18 @@ class Voter:
     is_candidates_head: bool = False
 
 
-def vote_objection(voter: Voter, candidate_user_id: int | None) -> Message | None:
+def vote_objection(voter: Voter, candidate_user_id: int | None) -> Phrase | None:
     """Why this person may not vote on this candidate, or None (§17, §18)."""
     if voter.is_secretary:
-        return Message(N_("The secretary is not a member of the commission and does not vote (§17)."))
+        return Phrase(N_("The secretary is not a member of the commission and does not vote (§17)."))
     if not voter.is_member:
-        return Message(N_("Only members of this commission vote on its candidates."))
+        return Phrase(N_("Only members of this commission vote on its candidates."))
     if voter.user_id == candidate_user_id:
-        return Message(N_("You cannot vote on your own attestation."))
+        return Phrase(N_("You cannot vote on your own attestation."))
     if voter.is_candidates_head:
-        return Message(N_("You are the candidate's head: you cannot vote on them."))
+        return Phrase(N_("You are the candidate's head: you cannot vote on them."))
     if not voter.is_present:
-        return Message(N_("Mark yourself present at the session before voting."))
+        return Phrase(N_("Mark yourself present at the session before voting."))
     return None
 
 
@@ -570,17 +570,17 @@ OWN_APPLICATION = N_("This is your own application: you cannot review it, accept
                      "or decide on it (conflict of interest). Tell the administrator: someone else has to act on it.")
 
 
-def role_conflict(role: CommissionRole, holds_own_application: bool, name: str = "") -> Message | None:
+def role_conflict(role: CommissionRole, holds_own_application: bool, name: str = "") -> Phrase | None:
     """Why this person cannot take this role in a commission that holds their application, or None."""
     if not holds_own_application:
         return None
-    return Message(ROLE_CONFLICTS[role], {"name": name} if role is CommissionRole.CHAIR else {})
+    return Phrase(ROLE_CONFLICTS[role], {"name": name} if role is CommissionRole.CHAIR else {})
 
 
-def own_application_objection(actor_user_id: int, applicant_user_id: int | None) -> Message | None:
+def own_application_objection(actor_user_id: int, applicant_user_id: int | None) -> Phrase | None:
     """Why this person may not act on this application (it is their own), or None."""
     if applicant_user_id is not None and actor_user_id == applicant_user_id:
-        return Message(OWN_APPLICATION)
+        return Phrase(OWN_APPLICATION)
     return None
 
 

@@ -28,7 +28,7 @@ from enum import StrEnum
 from pathlib import PurePosixPath
 
 from scoring.categories import Category, OrgType, Role
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 
 # Bot API: a bot can download files of at most 20 MB (getFile); larger files could never reach a commission.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -331,14 +331,14 @@ def missing(states: Iterable[ItemState]) -> list[ItemState]:
 
 def check_upload(
     item: Item, *, is_photo: bool, file_name: str | None, mime: str | None, size: int | None,
-) -> Message | None:
+) -> Phrase | None:
     """Why a file cannot be accepted for `item` (None: it can). Uses only what the update says: the
     size is checked before any download (the Bot API cannot hand a bot a file over 20 MB)."""
     accepted = formats_label(item.formats)
     if not item.uploadable:
-        return Message(N_("Nothing to send for this item."))
+        return Phrase(N_("Nothing to send for this item."))
     if size is not None and size > MAX_FILE_BYTES:
-        return Message(
+        return Phrase(
             N_("This file is {size} MB; Telegram lets a bot receive files of at most 20 MB. Please compress it "
                "or split it into parts and send them one by one."),
             {"size": f"{size / 1024 / 1024:.1f}"},
@@ -346,8 +346,8 @@ def check_upload(
     if is_photo:
         if Format.IMAGE in item.formats:
             return None
-        return Message(N_("A photo is not accepted for this item. Please send it as a file: {formats}."),
+        return Phrase(N_("A photo is not accepted for this item. Please send it as a file: {formats}."),
                        {"formats": accepted})
     if not item.accepts(format_of(file_name, mime)):
-        return Message(N_("This type of file is not accepted here. Accepted: {formats}."), {"formats": accepted})
+        return Phrase(N_("This type of file is not accepted here. Accepted: {formats}."), {"formats": accepted})
     return None

@@ -27,7 +27,7 @@ from scoring.categories import (
 )
 from scoring.clauses import clause_reference
 from scoring.config import Rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from scoring.iin import InvalidIin, Sex, validate_iin
 from scoring.profile import Profile
 
@@ -45,13 +45,13 @@ class FindingKind(StrEnum):
 class Finding:
     kind: FindingKind
     clause: str
-    message: Message
+    message: Phrase
 
     def __post_init__(self) -> None:
         clause_reference(self.clause)  # an unknown mark fails here, where the rule is written
 
     @property
-    def reference(self) -> Message:
+    def reference(self) -> Phrase:
         return clause_reference(self.clause)
 
 
@@ -97,13 +97,13 @@ class EligibilityReport:
 @dataclass(frozen=True)
 class Requirement:
     id: str
-    label: Message
+    label: Phrase
 
 
 # §42, transcribed in the text's order. Ids are unique within a category's list; the same id in two
 # lists means the same requirement (the text repeats it word for word).
 def _req(requirement_id: str, text: str) -> Requirement:
-    return Requirement(requirement_id, Message(text))
+    return Requirement(requirement_id, Phrase(text))
 
 
 EARLY_REQUIREMENTS: dict[Category, list[Requirement]] = {
@@ -161,19 +161,19 @@ class CertificateEffect(StrEnum):
 @dataclass(frozen=True)
 class Certificate:
     id: str
-    label: Message
+    label: Phrase
     clause: str
     effect: CertificateEffect
     opens: frozenset[Category]
 
 
 def _no_test(certificate_id: str, text: str, clause: str, *opens: Category) -> Certificate:
-    return Certificate(certificate_id, Message(text), clause, CertificateEffect.NO_TEST, frozenset(opens))
+    return Certificate(certificate_id, Phrase(text), clause, CertificateEffect.NO_TEST, frozenset(opens))
 
 
 def _on_appointment(certificate_id: str, text: str, opens: Category) -> Certificate:
     return Certificate(
-        certificate_id, Message(text), "§7", CertificateEffect.NO_ATTESTATION, frozenset({opens})
+        certificate_id, Phrase(text), "§7", CertificateEffect.NO_ATTESTATION, frozenset({opens})
     )
 
 
@@ -212,26 +212,26 @@ CERTIFICATES_BY_ID: dict[str, Certificate] = {c.id: c for c in CERTIFICATES}
 @dataclass(frozen=True)
 class PostponementGround:
     id: str
-    label: Message
+    label: Phrase
 
 
 # §34: attestation postponed up to POSTPONEMENT_MAX_YEARS on application, keeping the category.
 POSTPONEMENT_MAX_YEARS = 2
 POSTPONEMENT_GROUNDS: tuple[PostponementGround, ...] = (
-    PostponementGround("illness", Message(N_("Sick leave with a socially significant or dangerous illness"))),
+    PostponementGround("illness", Phrase(N_("Sick leave with a socially significant or dangerous illness"))),
     PostponementGround(
-        "childcare_leave", Message(N_("Back from maternity or childcare leave (child under 3)"))
+        "childcare_leave", Phrase(N_("Back from maternity or childcare leave (child under 3)"))
     ),
     PostponementGround(
         "from_authority",
-        Message(
+        Phrase(
             N_("Moved to a school from an education authority, methodical cabinet or training institute")
         ),
     ),
-    PostponementGround("from_abroad", Message(N_("Arrived from abroad, where you taught"))),
+    PostponementGround("from_abroad", Phrase(N_("Arrived from abroad, where you taught"))),
     PostponementGround(
         "one_year_left_moved",
-        Message(N_("One year left on your category and you moved to another organisation in Kazakhstan")),
+        Phrase(N_("One year left on your category and you moved to another organisation in Kazakhstan")),
     ),
 )
 
@@ -419,9 +419,9 @@ def relevant_questions(profile: Profile) -> set[str]:
 # --- assessment ------------------------------------------------------------------------------------------
 
 
-def _cat(category: Category) -> Message:
-    # Nested Message so the bot translates the category name along with the sentence.
-    return Message(category.label)
+def _cat(category: Category) -> Phrase:
+    # Nested Phrase so the bot translates the category name along with the sentence.
+    return Phrase(category.label)
 
 
 # One template per length keeps every sentence a fixed, translatable string.
@@ -432,12 +432,12 @@ _EITHER_TEMPLATES: dict[int, str] = {
 }
 
 
-def _either(categories: list[Category]) -> Message:
+def _either(categories: list[Category]) -> Phrase:
     """ "A, B or C" with each category name translated."""
     if len(categories) == 1:
         return _cat(categories[0])
     template = _EITHER_TEMPLATES[len(categories)]
-    return Message(template, {k: _cat(c) for k, c in zip("abcd", categories, strict=False)})
+    return Phrase(template, {k: _cat(c) for k, c in zip("abcd", categories, strict=False)})
 
 
 def _day(day: date) -> str:
@@ -452,7 +452,7 @@ class _Assessment:
     findings: list[Finding] = field(default_factory=list)
 
     def add(self, kind: FindingKind, clause: str, text: str, **params: object) -> None:
-        self.findings.append(Finding(kind, clause, Message(text, dict(params))))
+        self.findings.append(Finding(kind, clause, Phrase(text, dict(params))))
 
 
 def assess(
@@ -494,10 +494,10 @@ def assess(
             FindingKind.INFO,
             "§13",
             N_("Your claim is decided by {commission}."),
-            commission=Message(commission.label),
+            commission=Phrase(commission.label),
         )
         a.add(
-            FindingKind.INFO, "Rules §15", N_("You apply through {channel}."), channel=Message(channel.label)
+            FindingKind.INFO, "Rules §15", N_("You apply through {channel}."), channel=Phrase(channel.label)
         )
     allowed = not any(f.kind is FindingKind.BLOCKER for f in a.findings)
     return EligibilityReport(
@@ -525,7 +525,7 @@ def _check_ladder(a: _Assessment) -> bool:
             FindingKind.BLOCKER,
             "§43" if p.role.is_leader else "§31",
             N_("As {role}, you can claim only {first} to {last}, not {claimed}."),
-            role=Message(p.role.label),
+            role=Phrase(p.role.label),
             first=_cat(ladder[1] if ladder is TEACHER_LADDER else ladder[0]),
             last=_cat(ladder[-1]),
             claimed=_cat(p.claimed),
@@ -583,7 +583,7 @@ def _check_entry(a: _Assessment) -> None:
                     "With the old {old} you may claim {opened}; the full procedure applies "
                     "(assessment, test, portfolio)."
                 ),
-                old=Message(p.old_category.label),
+                old=Phrase(p.old_category.label),
                 opened=_cat(opened),
             )
         else:
@@ -591,7 +591,7 @@ def _check_entry(a: _Assessment) -> None:
                 FindingKind.BLOCKER,
                 "§32",
                 N_("With the old {old} you may claim {opened}, not {claimed}."),
-                old=Message(p.old_category.label),
+                old=Phrase(p.old_category.label),
                 opened=_cat(opened),
                 claimed=_cat(p.claimed),
             )

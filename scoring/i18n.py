@@ -16,14 +16,14 @@ def N_(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Message:
+class Phrase:
     """An English source string (a gettext msgid) with the values to format into it."""
 
     text: str
     params: dict[str, Any] = field(default_factory=dict)
 
     def render(self, translate: Any = None) -> str:
-        """Translate the template (and any nested Message parameters) and format it."""
+        """Translate the template (and any nested Phrase parameters) and format it."""
         tr = translate or (lambda text: text)
-        params = {k: (v.render(tr) if isinstance(v, Message) else v) for k, v in self.params.items()}
+        params = {k: (v.render(tr) if isinstance(v, Phrase) else v) for k, v in self.params.items()}
         return str(tr(self.text)).format(**params)

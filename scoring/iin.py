@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 
 IIN_LENGTH = 12
 # No holder of an IIN alive and working was born before this year (the 1800s century digits 1 and 2
@@ -57,7 +57,7 @@ class IinResult:
 class InvalidIin(ValueError):
     """The text is not a valid IIN; `message` explains why in words a teacher can act on."""
 
-    def __init__(self, problem: IinProblem, message: Message) -> None:
+    def __init__(self, problem: IinProblem, message: Phrase) -> None:
         super().__init__(message.render())
         self.problem = problem
         self.message = message
@@ -81,17 +81,17 @@ def validate_iin(text: str, today: date | None = None) -> IinResult:
     # People copy IINs from documents that group digits with spaces; nothing else is forgiven.
     iin = "".join(text.split())
     if not iin.isascii() or not iin.isdigit():
-        raise InvalidIin(IinProblem.NOT_DIGITS, Message(N_("The IIN may contain digits only.")))
+        raise InvalidIin(IinProblem.NOT_DIGITS, Phrase(N_("The IIN may contain digits only.")))
     if len(iin) != IIN_LENGTH:
         raise InvalidIin(
             IinProblem.LENGTH,
-            Message(N_("The IIN must have exactly 12 digits; you sent {count}."), {"count": len(iin)}),
+            Phrase(N_("The IIN must have exactly 12 digits; you sent {count}."), {"count": len(iin)}),
         )
     century_digit = int(iin[6])
     if century_digit not in _CENTURY_DIGITS:
         raise InvalidIin(
             IinProblem.CENTURY,
-            Message(
+            Phrase(
                 N_("The IIN's 7th digit must be 1–6 (century of birth and sex); yours is {digit}."),
                 {"digit": century_digit},
             ),
@@ -102,7 +102,7 @@ def validate_iin(text: str, today: date | None = None) -> IinResult:
     except ValueError:
         raise InvalidIin(
             IinProblem.BIRTH_DATE,
-            Message(
+            Phrase(
                 N_("The IIN's first six digits must be a birth date (YYMMDD); {value} is not a date."),
                 {"value": iin[0:6]},
             ),
@@ -111,19 +111,19 @@ def validate_iin(text: str, today: date | None = None) -> IinResult:
     if check_digit(iin[:11]) != int(iin[11]):
         raise InvalidIin(
             IinProblem.CHECK_DIGIT,
-            Message(N_("The IIN's check digit does not match: please check for a typo.")),
+            Phrase(N_("The IIN's check digit does not match: please check for a typo.")),
         )
     return IinResult(iin=iin, birth_date=birth, sex=sex)
 
 
 def _check_birth(birth: date, today: date) -> None:
     if birth > today:
-        raise InvalidIin(IinProblem.BIRTH_DATE, Message(
+        raise InvalidIin(IinProblem.BIRTH_DATE, Phrase(
             N_("The IIN's birth date ({date}) is in the future: please check the first six digits and the 7th."),
             {"date": birth.strftime("%d.%m.%Y")},
         ))
     if birth.year < EARLIEST_BIRTH_YEAR:
-        raise InvalidIin(IinProblem.BIRTH_DATE, Message(
+        raise InvalidIin(IinProblem.BIRTH_DATE, Phrase(
             N_("The IIN's birth date ({date}) is before 1900: please check the first six digits and the 7th."),
             {"date": birth.strftime("%d.%m.%Y")},
         ))

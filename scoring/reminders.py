@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from scoring.calendar import academic_year, add_months, add_working_days, add_years
 from scoring.config import Rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 
 
 class ReminderKind(StrEnum):
@@ -84,7 +84,7 @@ class Occasion:
     occasion: str
     due: datetime
     until: datetime
-    message: Message
+    message: Phrase
 
     def key(self, user_id: int) -> tuple[int, str, int, str]:
         return (user_id, self.kind.value, self.academic_year, self.occasion)
@@ -112,7 +112,7 @@ def _start_of(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=tz)
 
 
-def _chain(kind: ReminderKind, points: list[tuple[str, int, datetime, Message]], end: datetime,
+def _chain(kind: ReminderKind, points: list[tuple[str, int, datetime, Phrase]], end: datetime,
            rules: ReminderRules) -> list[Occasion]:
     """Occasions from (name, academic year, nominal moment, message), each lasting until the next one."""
     released = [(name, year, rules.quiet.release(moment), message) for name, year, moment, message in points]
@@ -126,7 +126,7 @@ def _chain(kind: ReminderKind, points: list[tuple[str, int, datetime, Message]],
 
 
 def window_open_occasion(window: Window, tz: ZoneInfo, rules: ReminderRules) -> list[Occasion]:
-    message = Message(N_(
+    message = Phrase(N_(
         "The attestation application window is open: {opens} – {closes}. Your qualification category "
         "expires within the coming year, so now is the time to apply: /checklist shows what to prepare."
     ), {"opens": _fmt(window.opens), "closes": _fmt(window.closes)})
@@ -140,7 +140,7 @@ def before_close_occasions(window: Window, tz: ZoneInfo, rules: ReminderRules) -
         day = window.closes - timedelta(days=days)
         if day < window.opens:
             continue  # a window shorter than the lead time has no such reminder
-        message = Message(N_(
+        message = Phrase(N_(
             "{days} days left to submit your attestation application: the window closes on {closes}."
         ), {"days": days, "closes": _fmt(window.closes)})
         points.append((f"{days}d", window.year, _start_of(day, tz), message))
@@ -155,7 +155,7 @@ def session_eve_occasion(session_id: int, number: int, name: str, session_date: 
     return Occasion(
         ReminderKind.SESSION_EVE, academic_year(session_date), f"session-{session_id}",
         datetime.combine(eve, working_start, tzinfo=tz), _start_of(session_date, tz),
-        Message(N_("Session No. {number} of the attestation commission «{name}» is on {date}. Please come: the "
+        Phrase(N_("Session No. {number} of the attestation commission «{name}» is on {date}. Please come: the "
                    "commission decides only with two thirds of its members present (§18)."),
                 {"number": number, "name": name, "date": _fmt(session_date)}),
     )
@@ -177,7 +177,7 @@ def expiry_occasions(category: str | None, valid_until: date, tz: ZoneInfo, rule
         else:
             text = N_("Your qualification category expires on {expiry} (in {months} months). "
                       "Plan your attestation: /checklist shows what to prepare.")
-        message = Message(text, {"expiry": _fmt(valid_until), "months": months})
+        message = Phrase(text, {"expiry": _fmt(valid_until), "months": months})
         # The expiry date is in the key, so a renewed category gets its own reminders.
         points.append((f"{valid_until.isoformat()}/{months}m", academic_year(day), _start_of(day, tz), message))
     return _chain(ReminderKind.CATEGORY_EXPIRY, points, _start_of(valid_until + timedelta(days=1), tz), rules)

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 from scoring.calendar import add_years
 from scoring.config import Rules, default_rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from scoring.reminders import QuietHours
 
 
@@ -97,7 +97,7 @@ class KeptItem:
     latest_session: date
 
 
-def explain(items: list[KeptItem], rules: Rules | None = None) -> list[tuple[Message, Message, Message]]:
+def explain(items: list[KeptItem], rules: Rules | None = None) -> list[tuple[Phrase, Phrase, Phrase]]:
     """(what, why, how long) for each kind of kept record, in the order of KEPT."""
     out = []
     for record in KEPT:
@@ -105,6 +105,6 @@ def explain(items: list[KeptItem], rules: Rules | None = None) -> list[tuple[Mes
         if not dates:
             continue
         until = kept_until(max(dates), rules)
-        out.append((Message(KEPT[record].what), Message(KEPT[record].why),
-                    Message(KEPT_UNTIL, {"date": until.strftime("%d.%m.%Y"), "years": retention_years(rules)})))
+        out.append((Phrase(KEPT[record].what), Phrase(KEPT[record].why),
+                    Phrase(KEPT_UNTIL, {"date": until.strftime("%d.%m.%Y"), "years": retention_years(rules)})))
     return out

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from scoring.categories import DEPUTY_LADDER, HEAD_LADDER, TEACHER_LADDER, Category
 from scoring.config import Rules, default_rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 
 LEADER_KEY = "leader"
 
@@ -36,7 +36,7 @@ class RuleOutcome:
 
     category: Category | None
     clause: str
-    reason: Message
+    reason: Phrase
 
 
 def ladder_of(category: Category) -> tuple[Category, ...]:
@@ -92,7 +92,7 @@ def final_category(
     meets = portfolio is not None and ladder.index(portfolio) >= ladder.index(claimed)
     threshold = threshold_for(claimed, rules)
     test_ok = test_percent is None or test_percent >= threshold
-    params = {"claimed": Message(claimed.label), "threshold": threshold, "percent": test_percent}
+    params = {"claimed": Phrase(claimed.label), "threshold": threshold, "percent": test_percent}
 
     if meets and test_ok:
         text = (
@@ -100,7 +100,7 @@ def final_category(
             if test_percent is None
             else N_("The portfolio and the test ({percent} %, threshold {threshold} %) reach {claimed}.")
         )
-        return RuleOutcome(claimed, "§29", Message(text, params))
+        return RuleOutcome(claimed, "§29", Phrase(text, params))
 
     if is_leader(claimed):
         return _leader(claimed, portfolio, meets, test_ok, decision, params)
@@ -112,22 +112,22 @@ def final_category(
             return RuleOutcome(
                 lower,
                 "§30",
-                Message(N_("The portfolio reaches {claimed} but the test ({percent} %) is below {threshold} %: "
+                Phrase(N_("The portfolio reaches {claimed} but the test ({percent} %) is below {threshold} %: "
                            "on confirmation the category is one level lower."), params),
             )
         if by_test is None or by_test in (Category.TRAINEE, Category.TEACHER):
             return RuleOutcome(
                 Category.TEACHER,
                 "§32",
-                Message(N_("The test ({percent} %) is too low even for pedagogue-moderator: the category is "
+                Phrase(N_("The test ({percent} %) is too low even for pedagogue-moderator: the category is "
                            "pedagogue."), params),
             )
         return RuleOutcome(
             _min(claimed, by_test),
             "§30",
-            Message(N_("The portfolio reaches {claimed} but the test ({percent} %) is below {threshold} %: on "
+            Phrase(N_("The portfolio reaches {claimed} but the test ({percent} %) is below {threshold} %: on "
                        "assignment the category is not higher than the test allows ({by_test})."),
-                    {**params, "by_test": Message(by_test.label)}),
+                    {**params, "by_test": Phrase(by_test.label)}),
         )
     # The portfolio does not reach the claimed category (interpretation, see the module docstring).
     result = portfolio or Category.TEACHER
@@ -138,8 +138,8 @@ def final_category(
     return RuleOutcome(
         result,
         "§32",
-        Message(N_("The portfolio does not reach {claimed}: the category is the lower of what the portfolio "
-                   "and the test reach ({result})."), {**params, "result": Message(result.label)}),
+        Phrase(N_("The portfolio does not reach {claimed}: the category is the lower of what the portfolio "
+                   "and the test reach ({result})."), {**params, "result": Phrase(result.label)}),
     )
 
 
@@ -157,24 +157,24 @@ def _leader(
             return RuleOutcome(
                 lower,
                 "§30",
-                Message(N_("The portfolio reaches {claimed} but the test ({percent} %) is below {threshold} %: "
+                Phrase(N_("The portfolio reaches {claimed} but the test ({percent} %) is below {threshold} %: "
                            "on confirmation the category is one level lower."), params),
             )
         return RuleOutcome(
             None,
             "§30",
-            Message(N_("The portfolio reaches {claimed} but the test ({percent} %) is below {threshold} %: no "
+            Phrase(N_("The portfolio reaches {claimed} but the test ({percent} %) is below {threshold} %: no "
                        "category can be assigned."), params),
         )
     if portfolio is not None and test_ok:
         return RuleOutcome(
             portfolio,
             "§29",
-            Message(N_("The portfolio reaches only {reached}: the commission finds the lower category."),
-                    {**params, "reached": Message(portfolio.label)}),
+            Phrase(N_("The portfolio reaches only {reached}: the commission finds the lower category."),
+                    {**params, "reached": Phrase(portfolio.label)}),
         )
     return RuleOutcome(
         None,
         "§29",
-        Message(N_("Neither the portfolio nor the test reach a category."), params),
+        Phrase(N_("Neither the portfolio nor the test reach a category."), params),
     )

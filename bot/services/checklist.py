@@ -15,7 +15,7 @@ from scoring import documents
 from scoring.config import Rules, default_rules
 from scoring.documents import DocProfile, Item, ItemState, Mark, Progress
 from scoring.essay import essay_verdict
-from scoring.i18n import Message
+from scoring.i18n import Phrase
 from storage.checklist_models import Application, UploadedFile
 from storage.checklist_repository import ApplicationRepository, ChecklistRepository, EssayRepository
 from storage.models import TeacherProfile
@@ -141,7 +141,7 @@ class ChecklistService:
         return True
 
 
-def check_upload(item: Item, incoming: Incoming) -> Message | None:
+def check_upload(item: Item, incoming: Incoming) -> Phrase | None:
     return documents.check_upload(
         item, is_photo=incoming.is_photo, file_name=incoming.file_name, mime=incoming.mime_type, size=incoming.size,
     )

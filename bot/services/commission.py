@@ -32,7 +32,7 @@ from scoring.commission import (
     term_end,
 )
 from scoring.config import Rules, default_rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from storage.checklist_models import Application, ApplicationStatus, NoticeKind
 from storage.checklist_repository import ApplicationRepository
 from storage.commission_models import (
@@ -115,7 +115,7 @@ class CommissionService:
         return Composition(frozenset(m.user_id for m in members), chair, c.secretary_user_id, c.order_date,
                            today or self.today())
 
-    async def missing(self, c: Commission, today: date | None = None) -> list[Message]:
+    async def missing(self, c: Commission, today: date | None = None) -> list[Phrase]:
         return missing(await self.composition(c, today), self.rules)
 
     async def get(self, commission_id: int) -> Commission | None:
@@ -140,34 +140,34 @@ class CommissionService:
 
     async def check_invite(
         self, code: str, user_id: int, now: datetime | None = None
-    ) -> tuple[CommissionInvite, Commission] | Message:
+    ) -> tuple[CommissionInvite, Commission] | Phrase:
         """The invite behind a code, or why it cannot be used (nothing is changed)."""
         now = now or utc_now()
         invite = await self.repo.invite(code)
         commission = await self.repo.get(invite.commission_id) if invite is not None else None
         if invite is None or commission is None:
-            return Message(N_("This invite link is not valid. Ask the administrator for a new one."))
+            return Phrase(N_("This invite link is not valid. Ask the administrator for a new one."))
         if invite.used_at is not None:
             if invite.used_by == user_id:
-                return Message(N_("You have already used this invite link."))
-            return Message(N_("This invite link has already been used. Ask the administrator for a new one."))
+                return Phrase(N_("You have already used this invite link."))
+            return Phrase(N_("This invite link has already been used. Ask the administrator for a new one."))
         if _aware(invite.expires_at) <= now:
-            return Message(N_("This invite link has expired. Ask the administrator for a new one."))
+            return Phrase(N_("This invite link has expired. Ask the administrator for a new one."))
         if self.today(now) > commission.term_end:
-            return Message(N_("This commission's term has ended."))
+            return Phrase(N_("This commission's term has ended."))
         role = CommissionRole.MEMBER if invite.kind == InviteKind.MEMBER.value else CommissionRole.SECRETARY
         conflict = role_conflict(role, await self.repo.holds_application_of(commission.id, user_id))
         if conflict is not None:
             return conflict
         if invite.kind == InviteKind.MEMBER.value and commission.secretary_user_id == user_id:
-            return Message(N_("You are this commission's secretary; the secretary cannot be a member (§17)."))
+            return Phrase(N_("You are this commission's secretary; the secretary cannot be a member (§17)."))
         if invite.kind == InviteKind.SECRETARY.value and await self.repo.member(commission.id, user_id):
-            return Message(N_("You are a member of this commission; the secretary cannot be a member (§17)."))
+            return Phrase(N_("You are a member of this commission; the secretary cannot be a member (§17)."))
         if invite.kind == InviteKind.MEMBER.value and await self.repo.member(commission.id, user_id):
-            return Message(N_("You are already a member of this commission."))
+            return Phrase(N_("You are already a member of this commission."))
         return invite, commission
 
-    async def member_objections(self, c: Commission, user_id: int, role: MemberRole) -> list[Message]:
+    async def member_objections(self, c: Commission, user_id: int, role: MemberRole) -> list[Phrase]:
         profile = await ProfileRepository(self.session).get(user_id)
         active = await ApplicationRepository(self.session).active(user_id)
         category = _category(profile.current_category) if profile else None
@@ -177,80 +177,80 @@ class CommissionService:
 
     async def join(
         self, code: str, user_id: int, full_name: str, role: MemberRole | None, now: datetime | None = None,
-    ) -> tuple[Commission, InviteKind] | Message | list[Message]:
+    ) -> tuple[Commission, InviteKind] | Phrase | list[Phrase]:
         """Use the invite: become a member (with `role`) or the secretary. Re-checks everything."""
         now = now or utc_now()
         checked = await self.check_invite(code, user_id, now)
-        if isinstance(checked, Message):
+        if isinstance(checked, Phrase):
             return checked
         invite, c = checked
         kind = InviteKind(invite.kind)
         if kind is InviteKind.MEMBER:
             if role is None:
-                return Message(N_("Choose your role in the commission first."))
+                return Phrase(N_("Choose your role in the commission first."))
             objections = await self.member_objections(c, user_id, role)
             if objections:
                 return objections
         if not await self.repo.consume_invite(invite.id, user_id, now):
-            return Message(N_("This invite link has already been used. Ask the administrator for a new one."))
+            return Phrase(N_("This invite link has already been used. Ask the administrator for a new one."))
         if kind is InviteKind.MEMBER:
             assert role is not None
             if not await self.repo.add_member(c.id, user_id, full_name, role.value, now):
-                return Message(N_("You are already a member of this commission."))
+                return Phrase(N_("You are already a member of this commission."))
         else:
             await self.repo.set_secretary(c, user_id, full_name)
         return c, kind
 
     # --- chair -------------------------------------------------------------------------------
 
-    async def chair_conflict(self, c: Commission, candidate: CommissionMember) -> Message | None:
+    async def chair_conflict(self, c: Commission, candidate: CommissionMember) -> Phrase | None:
         """A member whose own application this commission holds cannot be its chair."""
         return role_conflict(CommissionRole.CHAIR, await self.repo.holds_application_of(c.id, candidate.user_id),
                              candidate.full_name)
 
-    async def vote_chair(self, c: Commission, voter: int, candidate: int, now: datetime | None = None) -> Message:
+    async def vote_chair(self, c: Commission, voter: int, candidate: int, now: datetime | None = None) -> Phrase:
         members = {m.user_id: m for m in await self.repo.members(c.id)}
         if voter not in members:
-            return Message(N_("Only members of this commission elect its chair."))
+            return Phrase(N_("Only members of this commission elect its chair."))
         if candidate not in members:
-            return Message(N_("The chair is elected from among the members (§17)."))
+            return Phrase(N_("The chair is elected from among the members (§17)."))
         if await self.repo.chair(c.id) is not None:
-            return Message(N_("The chair has already been elected."))
+            return Phrase(N_("The chair has already been elected."))
         conflict = await self.chair_conflict(c, members[candidate])
         if conflict is not None:
             return conflict
         await self.repo.cast_chair_vote(c.id, voter, candidate, now or utc_now())
         elected = chair_elected(await self.repo.chair_votes(c.id), members)
         if elected is None:
-            return Message(N_("Your vote for the chair is recorded."))
+            return Phrase(N_("Your vote for the chair is recorded."))
         await self.repo.set_chair(c.id, elected)
         chair = await self.repo.chair(c.id)
-        return Message(N_("The chair is elected: {name}."), {"name": chair.full_name if chair else "—"})
+        return Phrase(N_("The chair is elected: {name}."), {"name": chair.full_name if chair else "—"})
 
-    async def record_chair(self, c: Commission, user_id: int) -> Message:
+    async def record_chair(self, c: Commission, user_id: int) -> Phrase:
         """The admin records a chair elected outside the bot."""
         member = await self.repo.member(c.id, user_id)
         if member is None:
-            return Message(N_("The chair is elected from among the members (§17)."))
+            return Phrase(N_("The chair is elected from among the members (§17)."))
         conflict = await self.chair_conflict(c, member)
         if conflict is not None:
             return conflict
         await self.repo.set_chair(c.id, user_id)
-        return Message(N_("The chair is recorded: {name}."), {"name": member.full_name})
+        return Phrase(N_("The chair is recorded: {name}."), {"name": member.full_name})
 
-    async def remove_member(self, c: Commission, user_id: int) -> tuple[bool, Message]:
+    async def remove_member(self, c: Commission, user_id: int) -> tuple[bool, Phrase]:
         """The admin takes a member off the commission (they left, or the order changed); not while a
         session is open or voting, where attendance and votes count on the members as they are."""
         member = await self.repo.member(c.id, user_id)
         if member is None:
-            return False, Message(N_("This person is not a member of the commission."))
+            return False, Phrase(N_("This person is not a member of the commission."))
         if await self.repo.sessions_of(SessionStatus.OPEN, [c.id]) or await self.repo.sessions_of(
                 SessionStatus.VOTING, [c.id]):
-            return False, Message(N_("Members cannot change while a session is open: close it first."))
+            return False, Phrase(N_("Members cannot change while a session is open: close it first."))
         await self.repo.remove_member(c.id, user_id)
         note = N_("{name} is no longer a member; the chair is to be elected again.") if member.is_chair else N_(
             "{name} is no longer a member.")
-        return True, Message(note, {"name": member.full_name})
+        return True, Phrase(note, {"name": member.full_name})
 
     # --- routing and review ------------------------------------------------------------------
 
@@ -369,13 +369,13 @@ class CommissionService:
 
     async def review_for_secretary(
         self, user_id: int, application_id: int
-    ) -> tuple[ApplicationReview, Commission] | Message:
+    ) -> tuple[ApplicationReview, Commission] | Phrase:
         """The application this secretary may open and act on, or why not: it went to another commission,
         or it is their own (conflict of interest)."""
         review = await self.repo.review(application_id)
         c = await self.secretary_commission(user_id, review.commission_id) if review is not None else None
         if review is None or c is None:
-            return Message(N_("Only the secretary of the commission this application went to can act on it."))
+            return Phrase(N_("Only the secretary of the commission this application went to can act on it."))
         own = own_application_objection(user_id, review.user_id)
         return own if own is not None else (review, c)
 

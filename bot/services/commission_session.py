@@ -39,7 +39,7 @@ from scoring.commission import (
     vote_objection,
 )
 from scoring.eligibility import category_expiry
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from storage.checklist_models import ApplicationStatus
 from storage.commission_models import (
     AgendaItem,
@@ -58,7 +58,7 @@ from storage.repositories import ProfileRepository
 @dataclass(frozen=True)
 class VoteResult:
     ok: bool
-    message: Message
+    message: Phrase
     first: bool = False  # the member's first vote on this candidate (not a change)
 
 
@@ -100,7 +100,7 @@ class NotVoted:
 
 @dataclass(frozen=True)
 class Presence:
-    message: Message
+    message: Phrase
     ballot: AgendaItem | None = None  # the candidate being voted on, whose ballot the newly present member needs
     session: CommissionSession | None = None
     commission: Commission | None = None
@@ -122,10 +122,10 @@ def absent_key(users: Sequence[int]) -> str:
 
 
 # Refused while the secretary is typing a reason: the step stays open for another try.
-REASON_LENGTH = Message(N_("Type the reason as text, 3 to 1000 characters."))
+REASON_LENGTH = Phrase(N_("Type the reason as text, 3 to 1000 characters."))
 
 
-NO_ACCEPTED = Message(N_("No application is accepted for a session yet: accept some in /agenda first."))
+NO_ACCEPTED = Phrase(N_("No application is accepted for a session yet: accept some in /agenda first."))
 
 
 class SessionService:
@@ -159,7 +159,7 @@ class SessionService:
         return [app.registered_on for app in apps if app is not None]
 
     async def create(self, c: Commission, when: date, by: int,
-                     now: datetime | None = None) -> CommissionSession | Message:
+                     now: datetime | None = None) -> CommissionSession | Phrase:
         """A session with every accepted application on its agenda, on a date it can be held (§16, §23)."""
         # Never one of the secretary's own applications (conflict of interest): it stays accepted for another.
         accepted = [r for r in await self.commissions.accepted(c) if own_application_objection(by, r.user_id) is None]
@@ -188,19 +188,19 @@ class SessionService:
         return s
 
     async def change_date(self, s: CommissionSession, c: Commission, when: date,
-                          now: datetime | None = None) -> Message | None:
+                          now: datetime | None = None) -> Phrase | None:
         """A session not opened yet moves to another date, checked as a new one is."""
         if s.status != SessionStatus.DRAFT.value:
-            return Message(N_("Only a session that has not been opened can change its date."))
+            return Phrase(N_("Only a session that has not been opened can change its date."))
         registered = await self._registered([i.application_id for i in await self.repo.items(s.id)])
         objection = session_date_objection(when, self.commissions.today(now), registered, c.order_date)
         if objection is not None:
             return objection
         if not await self.repo.set_session_date(s.id, when):
-            return Message(N_("Only a session that has not been opened can change its date."))
+            return Phrase(N_("Only a session that has not been opened can change its date."))
         return None
 
-    async def open(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Message]:
+    async def open(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Phrase]:
         """Open for attendance, on the session's date; refused (with what is missing) while the commission is not
         valid."""
         problems = await self.commissions.missing(c)
@@ -210,20 +210,20 @@ class SessionService:
         if objection is not None:
             return [objection]
         if not await self.repo.transition(s.id, [SessionStatus.DRAFT], SessionStatus.OPEN, opened_at=now or utc_now()):
-            return [Message(N_("This session is already open or closed."))]
+            return [Phrase(N_("This session is already open or closed."))]
         return []
 
     async def mark_present(self, user_id: int, session_id: int, now: datetime | None = None) -> Presence:
         s = await self.repo.get_session(session_id)
         if s is None:
-            return Presence(Message(N_("This session does not exist.")))
+            return Presence(Phrase(N_("This session does not exist.")))
         c = await self.commission_of(s)
         if c.secretary_user_id == user_id:
-            return Presence(Message(N_("The secretary is not a member and is not counted for the quorum (§17).")))
+            return Presence(Phrase(N_("The secretary is not a member and is not counted for the quorum (§17).")))
         if await self.repo.member(c.id, user_id) is None:
-            return Presence(Message(N_("Only members of this commission take part in its sessions.")))
+            return Presence(Phrase(N_("Only members of this commission take part in its sessions.")))
         if s.status not in (SessionStatus.OPEN.value, SessionStatus.VOTING.value):
-            return Presence(Message(N_("This session is not open.")))
+            return Presence(Phrase(N_("This session is not open.")))
         late = sitting_objection(s.session_date, self.commissions.today(now))
         if late is not None:
             return Presence(late)
@@ -231,20 +231,20 @@ class SessionService:
         present, members = len(await self.repo.present(s.id)), len(await self.repo.members(c.id))
         params = {"present": present, "members": members, "quorum": quorum(members, self.commissions.rules)}
         if not new:
-            return Presence(Message(N_("You are already marked present ({present} of {members}; quorum {quorum})."),
+            return Presence(Phrase(N_("You are already marked present ({present} of {members}; quorum {quorum})."),
                                     params))
         # A member who arrives while a candidate is being voted on gets that ballot too.
         voting = next((i for i in await self.repo.items(s.id) if i.status == ItemStatus.VOTING.value), None)
         if voting is not None and user_id not in await self.voters(s, voting):
             voting = None
-        return Presence(Message(N_("You are marked present ({present} of {members}; quorum {quorum})."), params),
+        return Presence(Phrase(N_("You are marked present ({present} of {members}; quorum {quorum})."), params),
                         voting, s, c)
 
     async def attendance(self, s: CommissionSession) -> tuple[int, int, int]:
         members = len(await self.repo.members(s.commission_id))
         return len(await self.repo.present(s.id)), members, quorum(members, self.commissions.rules)
 
-    async def start_voting(self, s: CommissionSession, now: datetime | None = None) -> Message | None:
+    async def start_voting(self, s: CommissionSession, now: datetime | None = None) -> Phrase | None:
         """Voting opens only with at least two thirds of the members present (§18), on the session's date."""
         await self.repo.lock_session(s.id)
         late = sitting_objection(s.session_date, self.commissions.today(now))
@@ -252,37 +252,37 @@ class SessionService:
             return late
         present, members, needed = await self.attendance(s)
         if not has_quorum(present, members, self.commissions.rules):
-            return Message(N_("No quorum: {present} of {members} members present, at least {quorum} are needed (§18)."),
+            return Phrase(N_("No quorum: {present} of {members} members present, at least {quorum} are needed (§18)."),
                            {"present": present, "members": members, "quorum": needed})
         if not await self.repo.transition(s.id, [SessionStatus.OPEN], SessionStatus.VOTING):
-            return Message(N_("Voting can be opened only in an open session."))
+            return Phrase(N_("Voting can be opened only in an open session."))
         return None
 
     async def items(self, s: CommissionSession) -> list[AgendaItem]:
         return await self.repo.items(s.id)
 
-    async def agenda_item(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Message:
+    async def agenda_item(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Phrase:
         """A candidate of this session the secretary `by` may act on: never their own application."""
         item = await self.repo.item(item_id)
         if item is None or item.session_id != s.id:
-            return Message(N_("This candidate is not on this session's agenda."))
+            return Phrase(N_("This candidate is not on this session's agenda."))
         own = own_application_objection(by, item.user_id)
         return own if own is not None else item
 
     async def open_item(self, s: CommissionSession, item_id: int, by: int,
-                        now: datetime | None = None) -> AgendaItem | Message:
+                        now: datetime | None = None) -> AgendaItem | Phrase:
         item = await self.agenda_item(s, item_id, by)
-        if isinstance(item, Message):
+        if isinstance(item, Phrase):
             return item
         if s.status != SessionStatus.VOTING.value:
-            return Message(N_("Voting is not open in this session."))
+            return Phrase(N_("Voting is not open in this session."))
         late = sitting_objection(s.session_date, self.commissions.today(now))
         if late is not None:
             return late
         if any(i.status == ItemStatus.VOTING.value for i in await self.repo.items(s.id) if i.id != item.id):
-            return Message(N_("Close the vote on the current candidate first."))
+            return Phrase(N_("Close the vote on the current candidate first."))
         if not await self.repo.item_transition(item.id, ItemStatus.WAITING, ItemStatus.VOTING):
-            return Message(N_("The vote on this candidate is already open or closed."))
+            return Phrase(N_("The vote on this candidate is already open or closed."))
         return item
 
     async def voters(self, s: CommissionSession, item: AgendaItem) -> list[int]:
@@ -327,21 +327,21 @@ class SessionService:
 
     async def check_voter(self, user_id: int, session_id: int, item_id: int, now: datetime | None = None) -> tuple[
         CommissionSession, AgendaItem
-    ] | Message:
+    ] | Phrase:
         """Everything the server knows about a vote button press, before looking at the choice."""
         s = await self.repo.get_session(session_id)
         item = await self.repo.item(item_id)
         if s is None or item is None or item.session_id != s.id:
-            return Message(N_("This candidate is not on this session's agenda."))
+            return Phrase(N_("This candidate is not on this session's agenda."))
         c = await self.commission_of(s)
         objection = vote_objection(await self._voter(c, s, item, user_id), item.user_id)
         if objection is not None:
             return objection
         if item.status in (ItemStatus.CLOSED.value, ItemStatus.DEFERRED.value) or (
                 s.status == SessionStatus.CLOSED.value):
-            return Message(N_("Voting on this candidate is closed; your vote was not counted."))
+            return Phrase(N_("Voting on this candidate is closed; your vote was not counted."))
         if item.status != ItemStatus.VOTING.value:
-            return Message(N_("Voting on this candidate has not been opened yet."))
+            return Phrase(N_("Voting on this candidate has not been opened yet."))
         late = sitting_objection(s.session_date, self.commissions.today(now))
         if late is not None:
             return late
@@ -371,7 +371,7 @@ class SessionService:
     async def cast(self, user_id: int, session_id: int, item_id: int, decision_code: str, category: str,
                    now: datetime | None = None) -> VoteResult:
         checked = await self.check_voter(user_id, session_id, item_id, now)
-        if isinstance(checked, Message):
+        if isinstance(checked, Phrase):
             return VoteResult(False, checked)
         s, item = checked
         decision = DECISION_BY_CODE.get(decision_code)
@@ -380,42 +380,42 @@ class SessionService:
         if decision is None or claimed is None or (category and chosen is None) or not valid_choice(
             Choice(decision, chosen), _role(item.role), claimed, _cat(item.current_category)
         ):
-            return VoteResult(False, Message(N_("This choice is not possible for this candidate.")))
+            return VoteResult(False, Phrase(N_("This choice is not possible for this candidate.")))
         # The guarded UPDATE serialises this vote with the secretary closing the candidate.
         if not await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.VOTING):
-            return VoteResult(False, Message(N_("Voting on this candidate is closed; your vote was not counted.")))
+            return VoteResult(False, Phrase(N_("Voting on this candidate is closed; your vote was not counted.")))
         previous = await self.repo.vote(item.id, user_id)
         same = previous is not None and previous.decision == decision.value and previous.category == (
             chosen.value if chosen else None)
         if same:
-            return VoteResult(True, Message(N_("Your vote is already recorded; nothing changed.")))
+            return VoteResult(True, Phrase(N_("Your vote is already recorded; nothing changed.")))
         first = await self.repo.upsert_vote(s.id, item.id, user_id, decision.value, chosen.value if chosen else None,
                                             now or utc_now())
         text = N_("Your vote is recorded: {decision}{category}.") if first else N_(
             "Your vote is changed: {decision}{category}.")
-        return VoteResult(True, Message(text, {"decision": Message(decision.label),
-                                               "category": Message(N_(" — {name}"), {"name": Message(chosen.label)})
+        return VoteResult(True, Phrase(text, {"decision": Phrase(decision.label),
+                                               "category": Phrase(N_(" — {name}"), {"name": Phrase(chosen.label)})
                                                if chosen else ""}), first)
 
     async def close_item(self, s: CommissionSession, item_id: int, by: int, anyway: str | None = None,
-                         now: datetime | None = None) -> Closed | NotVoted | Message:
+                         now: datetime | None = None) -> Closed | NotVoted | Phrase:
         """Count the votes on a candidate once every member present who may vote has voted (§18).
 
         `anyway` is the NotVoted.key the secretary confirmed: those members are recorded as abstaining. A vote
         with no decision stays open (nothing is recorded) and the members can change their votes.
         """
         item = await self.agenda_item(s, item_id, by)
-        if isinstance(item, Message):
+        if isinstance(item, Phrase):
             return item
         if item.status != ItemStatus.VOTING.value:
-            return Message(N_("The vote on this candidate is not open."))
+            return Phrase(N_("The vote on this candidate is not open."))
         progress = await self.progress(s, item)
         missing = progress.missing
         if missing and anyway != absent_key(missing):
             return NotVoted(item, progress.names_of(missing), absent_key(missing))
         # Take the row first: votes in flight finish before we count, later ones see "closed".
         if not await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.CLOSED):
-            return Message(N_("The vote on this candidate is not open."))
+            return Phrase(N_("The vote on this candidate is not open."))
         chair = await self.repo.chair(s.commission_id)
         votes = {v.member_user_id: Choice(Decision(v.decision), _cat(v.category))
                  for v in await self.repo.votes(item.id) if v.member_user_id in progress.voters}
@@ -462,18 +462,18 @@ class SessionService:
                 profile.category_valid_until = decision.valid_until
         await self.session.flush()
 
-    async def postpone(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Message:
+    async def postpone(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Phrase:
         """A candidate not decided at this session goes back to the accepted applications, for a later one."""
         item = await self.agenda_item(s, item_id, by)
-        if isinstance(item, Message):
+        if isinstance(item, Phrase):
             return item
         if s.status not in (SessionStatus.OPEN.value, SessionStatus.VOTING.value):
-            return Message(N_("Only a candidate of an open session can be postponed."))
+            return Phrase(N_("Only a candidate of an open session can be postponed."))
         moved = await self.repo.item_transition(item.id, ItemStatus.WAITING, ItemStatus.DEFERRED)
         if not moved:
             moved = await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.DEFERRED)
         if not moved:
-            return Message(N_("This candidate is already decided or postponed."))
+            return Phrase(N_("This candidate is already decided or postponed."))
         await self.repo.set_review_status(item.application_id, ReviewStatus.ACCEPTED)
         return item
 
@@ -501,21 +501,21 @@ class SessionService:
         return out
 
     async def reason_target(self, s: CommissionSession, item_id: int,
-                            by: int) -> tuple[AgendaItem, CommissionDecision] | Message:
+                            by: int) -> tuple[AgendaItem, CommissionDecision] | Phrase:
         """The decision a reason may be typed for: on this session's agenda, decided, needing one, not yet printed."""
         item = await self.agenda_item(s, item_id, by)
-        if isinstance(item, Message):
+        if isinstance(item, Phrase):
             return item
         decision = await self.repo.decision(item.id)
         if decision is None or not self.reason_needed(item, decision):
-            return Message(N_("This decision has no Reason column in the protocol."))
+            return Phrase(N_("This decision has no Reason column in the protocol."))
         if s.status != SessionStatus.VOTING.value:
-            return Message(N_("The session is closed: its protocol is already issued."))
+            return Phrase(N_("The session is closed: its protocol is already issued."))
         return item, decision
 
-    async def set_reason(self, s: CommissionSession, item_id: int, reason: str, by: int) -> AgendaItem | Message:
+    async def set_reason(self, s: CommissionSession, item_id: int, reason: str, by: int) -> AgendaItem | Phrase:
         target = await self.reason_target(s, item_id, by)
-        if isinstance(target, Message):
+        if isinstance(target, Phrase):
             return target
         reason = " ".join(reason.split())
         if not 3 <= len(reason) <= 1000:
@@ -524,39 +524,39 @@ class SessionService:
         await self.repo.set_reason(decision.id, reason)
         return item
 
-    async def close(self, s: CommissionSession, now: datetime | None = None) -> Message | None:
+    async def close(self, s: CommissionSession, now: datetime | None = None) -> Phrase | None:
         items = await self.repo.items(s.id)
         open_items = [i for i in items if i.status in (ItemStatus.WAITING.value, ItemStatus.VOTING.value)]
         if open_items:
-            return Message(N_("Candidates without a decision: {names}. Close their votes or postpone them first."),
+            return Phrase(N_("Candidates without a decision: {names}. Close their votes or postpone them first."),
                            {"names": ", ".join(i.full_name for i in open_items)})
         unreasoned = await self.missing_reasons(s)
         if unreasoned:
-            return Message(N_("The protocol needs the reason of the decision on: {names}. Type it first (the "
+            return Phrase(N_("The protocol needs the reason of the decision on: {names}. Type it first (the "
                               "«Reason» button on the panel)."),
                            {"names": ", ".join(i.full_name for i in unreasoned)})
         closed_at = now or utc_now()
         if not await self.repo.transition(s.id, [SessionStatus.VOTING], SessionStatus.CLOSED, closed_at=closed_at):
-            return Message(N_("Only a session in which voting is open can be closed."))
+            return Phrase(N_("Only a session in which voting is open can be closed."))
         return None
 
     # --- the order assigning the categories, and the certificates it is cited on (§12) -----------------
 
     async def order_target(self, user_id: int, session_id: int,
-                           is_admin: bool) -> tuple[CommissionSession, Commission] | Message:
+                           is_admin: bool) -> tuple[CommissionSession, Commission] | Phrase:
         """A closed session whose certificates wait for the order; only its secretary or an admin records it."""
         s = await self.repo.get_session(session_id)
         c = await self.repo.get(s.commission_id) if s is not None else None
         if s is None or c is None or not (is_admin or c.secretary_user_id == user_id):
-            return Message(N_("Only the commission's secretary or an administrator records the order."))
+            return Phrase(N_("Only the commission's secretary or an administrator records the order."))
         if s.status != SessionStatus.CLOSED.value:
-            return Message(N_("The order follows the protocol: close the session first."))
+            return Phrase(N_("The order follows the protocol: close the session first."))
         if s.certificates_issued_at is not None:
-            return Message(N_("The certificates of this session are already issued (order No. {number} of {date})."),
+            return Phrase(N_("The certificates of this session are already issued (order No. {number} of {date})."),
                            {"number": s.order_number or "—",
                             "date": s.order_date.strftime("%d.%m.%Y") if s.order_date else "—"})
         if not await self.certificates_due(s):
-            return Message(N_("No decision of this session assigns a category: there are no certificates to issue."))
+            return Phrase(N_("No decision of this session assigns a category: there are no certificates to issue."))
         return s, c
 
     async def certificates_due(self, s: CommissionSession) -> bool:
@@ -572,18 +572,18 @@ class SessionService:
         return await self.repo.last_order(c.id)
 
     def order_date_problem(self, s: CommissionSession, when: date | None, now: datetime | None = None) -> (
-            Message | None):
+            Phrase | None):
         if when is None:
-            return Message(N_("I could not read the date. Send it as DD.MM.YYYY, e.g. 01.09.2026."))
+            return Phrase(N_("I could not read the date. Send it as DD.MM.YYYY, e.g. 01.09.2026."))
         return order_date_objection(when, s.session_date, self.commissions.today(now))
 
     async def record_order(self, s: CommissionSession, number: str, when: date, issuer: str, signatory: str,
-                           now: datetime | None = None) -> Message | None:
+                           now: datetime | None = None) -> Phrase | None:
         objection = self.order_date_problem(s, when, now)
         if objection is not None:
             return objection
         if not await self.repo.set_order(s.id, number, when, issuer, signatory):
-            return Message(N_("The certificates of this session are already issued (order No. {number} of {date})."),
+            return Phrase(N_("The certificates of this session are already issued (order No. {number} of {date})."),
                            {"number": s.order_number or "—",
                             "date": s.order_date.strftime("%d.%m.%Y") if s.order_date else "—"})
         return None

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scoring import retention
 from scoring.config import Rules, default_rules
-from scoring.i18n import Message
+from scoring.i18n import Phrase
 from storage.db import empty_wal, rebuild_file
 from storage.erasure_repository import ErasureRepository
 
@@ -24,14 +24,14 @@ from storage.erasure_repository import ErasureRepository
 class Preview:
     """What /delete_me would do now: why it must wait (a session in progress), or what it would keep."""
 
-    refusal: Message | None
-    kept: list[tuple[Message, Message, Message]]
+    refusal: Phrase | None
+    kept: list[tuple[Phrase, Phrase, Phrase]]
 
 
 @dataclass(frozen=True)
 class Erased:
     existed: bool  # there was personal data to erase
-    kept: list[tuple[Message, Message, Message]]  # what is kept, why, until when (scoring.retention.explain)
+    kept: list[tuple[Phrase, Phrase, Phrase]]  # what is kept, why, until when (scoring.retention.explain)
 
 
 class ErasureService:
@@ -47,15 +47,15 @@ class ErasureService:
         refusal = await self.refusal(user_id)
         return Preview(refusal, [] if refusal is not None else await self.kept(user_id))
 
-    async def refusal(self, user_id: int) -> Message | None:
+    async def refusal(self, user_id: int) -> Phrase | None:
         """Why the person cannot be erased right now: a session they sit on is in progress."""
         in_progress = await self.repo.sessions_in_progress(user_id)
         if not in_progress:
             return None
         s, c = in_progress[0]
-        return Message(retention.WAIT_FOR_SESSION, {"name": c.name, "number": s.number})
+        return Phrase(retention.WAIT_FOR_SESSION, {"name": c.name, "number": s.number})
 
-    async def kept(self, user_id: int) -> list[tuple[Message, Message, Message]]:
+    async def kept(self, user_id: int) -> list[tuple[Phrase, Phrase, Phrase]]:
         """What an erasure would keep of this person now, why, and until when."""
         items = [retention.KeptItem(retention.KeptRecord.DECISION, day)
                  for day in await self.repo.decided_session_dates(user_id)]
@@ -63,7 +63,7 @@ class ErasureService:
                   for day in await self.repo.protocol_session_dates(user_id)]
         return retention.explain(items, self.rules)
 
-    async def erase(self, user_id: int, state: FSMContext) -> Erased | Message:
+    async def erase(self, user_id: int, state: FSMContext) -> Erased | Phrase:
         """Erase the person (the conversation state too), commit, empty the WAL; or why not now."""
         refusal = await self.refusal(user_id)
         if refusal is not None:

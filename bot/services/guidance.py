@@ -18,7 +18,7 @@ from scoring.commission import Decision
 from scoring.config import Rules, default_rules
 from scoring.eligibility import Channel
 from scoring.essay import essay_verdict
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from scoring.sheets.observation import format_points
 from storage.checklist_models import Application, ApplicationStatus, UploadedFile
 from storage.checklist_repository import ChecklistRepository
@@ -47,7 +47,7 @@ class StepProgress:
     step: Step
     done: bool
     started: bool
-    detail: Message
+    detail: Phrase
 
 
 @dataclass(frozen=True)
@@ -125,50 +125,50 @@ class GuidanceService:
     def checklist_step(review: Review) -> StepProgress:
         checklist = review.checklist
         if checklist is None:
-            return StepProgress(Step.CHECKLIST, False, False, Message(N_("after the profile")))
+            return StepProgress(Step.CHECKLIST, False, False, Phrase(N_("after the profile")))
         progress = checklist.progress
         return StepProgress(Step.CHECKLIST, progress.complete, progress.done > 0,
-                            Message(N_("{done}/{total} documents"), {"done": progress.done, "total": progress.total}))
+                            Phrase(N_("{done}/{total} documents"), {"done": progress.done, "total": progress.total}))
 
     def essay_step(self, review: Review) -> StepProgress:
         if review.essay is None:
-            return StepProgress(Step.ESSAY, False, False, Message(N_("not written yet")))
+            return StepProgress(Step.ESSAY, False, False, Phrase(N_("not written yet")))
         v = essay_verdict(review.essay.words, self.rules)
         if v.to_add:
-            detail = Message(N_("{words}/{min} words"), {"words": v.words, "min": v.min})
+            detail = Phrase(N_("{words}/{min} words"), {"words": v.words, "min": v.min})
         elif v.to_cut:
-            detail = Message(N_("{words} words, {n} over {max}"), {"words": v.words, "n": v.to_cut, "max": v.max})
+            detail = Phrase(N_("{words} words, {n} over {max}"), {"words": v.words, "n": v.to_cut, "max": v.max})
         else:
-            detail = Message(N_("{words} words, within {min}–{max}"), {"words": v.words, "min": v.min, "max": v.max})
+            detail = Phrase(N_("{words} words, within {min}–{max}"), {"words": v.words, "min": v.min, "max": v.max})
         return StepProgress(Step.ESSAY, v.ok, True, detail)
 
     async def score_step(self, review: Review) -> StepProgress:
         """Not required for filing, but it shows whether the portfolio reaches the claimed category."""
         setting = setting_of(review.profile)
         if setting is None:
-            return StepProgress(Step.SCORE, False, False, Message(N_("after the profile")))
+            return StepProgress(Step.SCORE, False, False, Phrase(N_("after the profile")))
         service = SelfAssessmentService(self.session, self.rules)
         row = await service.latest(review.profile.user_id, setting) if review.profile else None
         answered = service.criteria(row) if row is not None else {}
         if row is None or not answered:
-            return StepProgress(Step.SCORE, False, False, Message(N_("not started")))
+            return StepProgress(Step.SCORE, False, False, Phrase(N_("not started")))
         evaluation = service.evaluate(row)
         total = len(evaluation.sheet.criteria)
         points = format_points(evaluation.total)
         if len(answered) < total:
-            return StepProgress(Step.SCORE, False, True, Message(
+            return StepProgress(Step.SCORE, False, True, Phrase(
                 N_("{answered}/{total} criteria, {points} points so far"),
                 {"answered": len(answered), "total": total, "points": points}))
         claimed = evaluation.claimed
         if claimed is None or evaluation.gap is None:
-            detail = Message(N_("{points} points"), {"points": points})
+            detail = Phrase(N_("{points} points"), {"points": points})
         elif evaluation.meets_claimed:
-            detail = Message(N_("{points} points, enough for {category}"),
-                             {"points": points, "category": Message(claimed.label)})
+            detail = Phrase(N_("{points} points, enough for {category}"),
+                             {"points": points, "category": Phrase(claimed.label)})
         else:
-            detail = Message(N_("{points} points, {gap} short of {category}"),
+            detail = Phrase(N_("{points} points, {gap} short of {category}"),
                              {"points": points, "gap": format_points(evaluation.gap),
-                              "category": Message(claimed.label)})
+                              "category": Phrase(claimed.label)})
         return StepProgress(Step.SCORE, True, True, detail)
 
     def submit_step(self, review: Review, app: Application | None, routed: ApplicationReview | None,
@@ -177,26 +177,26 @@ class GuidanceService:
             # The bot cannot see the portal: this step stays the next one once the others are done.
             detail = N_("ready, with the steps for the portal") if review.passed else N_(
                 "once the documents and the essay are ready")
-            return StepProgress(Step.SUBMIT, False, review.passed, Message(detail))
+            return StepProgress(Step.SUBMIT, False, review.passed, Phrase(detail))
         if app is None or ApplicationStatus(app.status) not in ACTIVE:
-            return StepProgress(Step.SUBMIT, False, False, Message(N_("not submitted yet")))
+            return StepProgress(Step.SUBMIT, False, False, Phrase(N_("not submitted yet")))
         return StepProgress(Step.SUBMIT, True, True, application_state(app, routed, agenda))
 
 
-def application_state(app: Application, routed: ApplicationReview | None, agenda: AgendaEntry | None) -> Message:
+def application_state(app: Application, routed: ApplicationReview | None, agenda: AgendaEntry | None) -> Phrase:
     """A short account of a submitted application, as far as it has gone."""
     number = app.number or str(app.id)
     if agenda is not None and agenda.decision is not None:
         decision = agenda.decision
         category = decision.assigned_category
         if category:
-            return Message(N_("No. {number} decided: {category}"),
-                           {"number": number, "category": Message(Category(category).label)})
-        return Message(N_("No. {number} decided: {decision}"),
-                       {"number": number, "decision": Message(Decision(decision.decision).label)})
+            return Phrase(N_("No. {number} decided: {category}"),
+                           {"number": number, "category": Phrase(Category(category).label)})
+        return Phrase(N_("No. {number} decided: {decision}"),
+                       {"number": number, "decision": Phrase(Decision(decision.decision).label)})
     if agenda is not None:
-        return Message(N_("No. {number} on the session of {date}"),
+        return Phrase(N_("No. {number} on the session of {date}"),
                        {"number": number, "date": fmt_date(agenda.session.session_date)})
     if routed is not None and routed.status == ReviewStatus.ACCEPTED.value:
-        return Message(N_("No. {number} accepted by the commission for a session"), {"number": number})
-    return Message(N_("No. {number} submitted"), {"number": number})
+        return Phrase(N_("No. {number} accepted by the commission for a session"), {"number": number})
+    return Phrase(N_("No. {number} submitted"), {"number": number})

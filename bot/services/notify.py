@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox import reach
 from bot.settings import Settings
-from scoring.i18n import Message as RuleMessage
+from scoring.i18n import Phrase
 from storage.models import User
 
 
@@ -24,6 +24,6 @@ async def notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings
                  msgid: str, **params: object) -> None:
     """Send one translated text; rule messages among the parameters are translated too."""
     locale = await locale_of(session, user_id, settings.default_locale)
-    rendered = {k: (v.render(lambda t: i18n.gettext(t, locale=locale)) if isinstance(v, RuleMessage) else v)
+    rendered = {k: (v.render(lambda t: i18n.gettext(t, locale=locale)) if isinstance(v, Phrase) else v)
                 for k, v in params.items()}
     await reach(bot, user_id, i18n.gettext(msgid, locale=locale).format(**rendered))

@@ -19,14 +19,14 @@ from bot.profile_form import (
 from scoring import eligibility
 from scoring.areas import AdministrativeArea, AreaMatch, catalogue
 from scoring.config import Rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from scoring.iin import InvalidIin, validate_iin
 from storage.checklist_repository import ApplicationRepository
 from storage.models import TeacherProfile
 from storage.repositories import ProfileRepository
 
 # Says nothing of whose profile holds it: the IIN is personal data of someone else.
-IIN_TAKEN = Message(N_(
+IIN_TAKEN = Phrase(N_(
     "This IIN is already registered in the bot from another Telegram account, and one IIN belongs to one "
     "account. If you registered it earlier, continue in that account. If it is your IIN and that account is "
     "not yours, tell the bot's administrator at your education department. Please check the digits."

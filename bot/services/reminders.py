@@ -30,7 +30,7 @@ from bot.settings import Settings
 from scoring import documents
 from scoring.calendar import academic_year, default_window, is_working_day
 from scoring.config import Rules, default_rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from scoring.reminders import (
     Occasion,
     ReminderKind,
@@ -163,7 +163,7 @@ class ReminderService:
         checklist = await ChecklistService(session, self.rules).load(user_id)
         if checklist is None:
             return []
-        lines = [Message(N_("Your checklist: {done} of {total} done."),
+        lines = [Phrase(N_("Your checklist: {done} of {total} done."),
                          {"done": checklist.progress.done, "total": checklist.progress.total}).render(tr)]
         missing = documents.missing(checklist.states)
         if missing:

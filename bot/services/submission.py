@@ -14,7 +14,7 @@ from scoring.calendar import academic_year, default_window, registration_date
 from scoring.config import Rules, default_rules
 from scoring.documents import Source, State
 from scoring.essay import essay_verdict
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from storage.checklist_models import Application, ApplicationStatus, Essay, NoticeKind
 from storage.checklist_repository import ApplicationRepository, ChecklistRepository, EssayRepository
 from storage.models import TeacherProfile
@@ -26,7 +26,7 @@ class Failure:
     """One failed check: `reason` is stable (recorded), `message` is what the teacher reads."""
 
     reason: str
-    message: Message
+    message: Phrase
 
 
 @dataclass
@@ -50,7 +50,7 @@ class Review:
         return not self.failures and self.already is None
 
 
-NO_CONSENT = Message(N_("no consent to the processing of personal data (App 4 item 9, ground 3): send /start"))
+NO_CONSENT = Phrase(N_("no consent to the processing of personal data (App 4 item 9, ground 3): send /start"))
 
 
 def fmt_date(d: date) -> str:
@@ -85,36 +85,36 @@ class SubmissionService:
             add(Failure("consent", NO_CONSENT))
             return review
         if not is_complete(profile):
-            add(Failure("profile", Message(N_("the application data (App 5) are incomplete: finish your profile "
+            add(Failure("profile", Phrase(N_("the application data (App 5) are incomplete: finish your profile "
                                                "with /start"))))
         else:
             report = assess(profile, today, self.rules)
             if report is None or not report.allowed:
                 for finding in report.blockers if report is not None else []:
-                    add(Failure("eligibility", Message(N_("the claimed category cannot be applied for: {reason} "
+                    add(Failure("eligibility", Phrase(N_("the claimed category cannot be applied for: {reason} "
                                                           "({clause})"),
                                                        {"reason": finding.message, "clause": finding.reference})))
         if checklist is not None:
             for s in checklist.states:
                 if not s.blocking or s.item.source in (Source.PROFILE, Source.ESSAY):
                     continue
-                title = Message(s.item.title)
+                title = Phrase(s.item.title)
                 if s.state is State.ASK:
-                    add(Failure(f"document:{s.item.id}", Message(N_(
+                    add(Failure(f"document:{s.item.id}", Phrase(N_(
                         "«{item}»: not sent, and not confirmed to be in the state information systems "
                         "(/checklist)"), {"item": title})))
                 else:
-                    add(Failure(f"document:{s.item.id}", Message(N_("«{item}»: missing (/checklist)"),
+                    add(Failure(f"document:{s.item.id}", Phrase(N_("«{item}»: missing (/checklist)"),
                                                                  {"item": title})))
         if essay is None:
-            add(Failure("essay", Message(N_("the essay (§27): not written yet (/essay)"))))
+            add(Failure("essay", Phrase(N_("the essay (§27): not written yet (/essay)"))))
         else:
             verdict = essay_verdict(essay.words, self.rules)
             if not verdict.ok:
-                add(Failure("essay", Message(N_("the essay (§27) has {words} words instead of {min}–{max} (/essay)"),
+                add(Failure("essay", Phrase(N_("the essay (§27) has {words} words instead of {min}–{max} (/essay)"),
                                              {"words": essay.words, "min": verdict.min, "max": verdict.max})))
         if not review.window_open:
-            add(Failure("window", Message(N_("applications are accepted from {start} to {end}; this one was filed "
+            add(Failure("window", Phrase(N_("applications are accepted from {start} to {end}; this one was filed "
                                              "on {today}, outside the window (App 4 item 10)"),
                                           {"start": fmt_date(review.window[0]), "end": fmt_date(review.window[1]),
                                            "today": fmt_date(today)})))
@@ -149,13 +149,13 @@ class SubmissionService:
         year = academic_year(self.today(now))
         return await self.applications.active(user_id, year) or await self.applications.latest(user_id, year)
 
-    async def can_withdraw(self, app: Application, now: datetime) -> Message | None:
+    async def can_withdraw(self, app: Application, now: datetime) -> Phrase | None:
         """Why `app` cannot be withdrawn now (None: it can)."""
         if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.REGISTERED):
-            return Message(N_("The commission is already reviewing this application: it can no longer be withdrawn."))
+            return Phrase(N_("The commission is already reviewing this application: it can no longer be withdrawn."))
         start, end = await self.window(app.academic_year)
         if not start <= self.today(now) <= end:
-            return Message(N_("The application window is closed ({start} – {end}): the application can no longer be "
+            return Phrase(N_("The application window is closed ({start} – {end}): the application can no longer be "
                               "withdrawn."), {"start": fmt_date(start), "end": fmt_date(end)})
         return None
 

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from scoring.config import Rules, default_rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from scoring.sheets.evaluate import AnswerError, parse_answer
 from scoring.sheets.model import Criterion, Quantity, ScaleKind
 from scoring.units import Unit, without_unit
@@ -25,7 +25,7 @@ _MAX_DIGITS = 4000
 
 
 def _err(text: str, **params: Any) -> AnswerError:
-    return AnswerError(Message(text, params))
+    return AnswerError(Phrase(text, params))
 
 
 def parse_numbers(text: str, whole: bool = False, unit: Unit | None = None) -> list[Fraction]:

@@ -24,7 +24,7 @@ from typing import Any
 
 from scoring.categories import Category
 from scoring.config import Rules, default_rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 from scoring.sheets.model import (
     BONUS_LABELS,
     QUANTITY_UNITS,
@@ -43,7 +43,7 @@ TOP_LEVEL_KEYS = frozenset({"claimed", "criteria", "preschool"})
 class AnswerError(ValueError):
     """The answers do not fit the sheet (unknown criterion, level, key or a bad value)."""
 
-    def __init__(self, message: Message) -> None:
+    def __init__(self, message: Phrase) -> None:
         super().__init__(message.render())
         self.message = message
 
@@ -95,7 +95,7 @@ def category_from_json(sheet: ScoringSheet, raw: object) -> Category | None:
 
 
 def _err(text: str, **params: Any) -> AnswerError:
-    return AnswerError(Message(text, params))
+    return AnswerError(Phrase(text, params))
 
 
 def _number(criterion: Criterion, key: str, raw: object) -> Fraction:
@@ -309,7 +309,7 @@ def _work_points(level: LevelOption, count: int, coauthored: bool) -> int:
 class CriterionResult:
     criterion: Criterion
     points: Fraction
-    why: tuple[Message, ...]
+    why: tuple[Phrase, ...]
     scorable: bool = True
 
     def why_text(self, translate: Callable[[str], str] | None = None) -> str:
@@ -334,53 +334,53 @@ def score_criterion(
         except ObservationError as exc:
             raise AnswerError(exc.message) from exc
         if answer.observations is None:
-            return CriterionResult(criterion, Fraction(0), (Message(N_("Not answered: 0 points.")),), False)
+            return CriterionResult(criterion, Fraction(0), (Phrase(N_("Not answered: 0 points.")),), False)
         points = mean.mean if mean.mean is not None else Fraction(0)
         return CriterionResult(criterion, points, (mean.why,), mean.scorable)
     if answer.empty:
-        return CriterionResult(criterion, Fraction(0), (Message(N_("Not answered: 0 points.")),))
-    why: list[Message] = []
+        return CriterionResult(criterion, Fraction(0), (Phrase(N_("Not answered: 0 points.")),))
+    why: list[Phrase] = []
     if scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
         parts = []
         for work in answer.works:
             pts = _work_points(work.level, work.count, work.coauthored)
             parts.append(pts)
             if work.coauthored:
-                why.append(Message(N_("{level}, co-authored: {points}."),
-                                   {"level": Message(work.level.label), "points": pts}))
+                why.append(Phrase(N_("{level}, co-authored: {points}."),
+                                   {"level": Phrase(work.level.label), "points": pts}))
             elif scale.kind is ScaleKind.COUNT:
-                why.append(Message(N_("{level}: {count} x {per_item} = {points}."),
-                                   {"level": Message(work.level.label), "count": work.count,
+                why.append(Phrase(N_("{level}: {count} x {per_item} = {points}."),
+                                   {"level": Phrase(work.level.label), "count": work.count,
                                     "per_item": work.level.points, "points": pts}))
             else:
-                why.append(Message(N_("{level}: {points}."), {"level": Message(work.level.label), "points": pts}))
+                why.append(Phrase(N_("{level}: {points}."), {"level": Phrase(work.level.label), "points": pts}))
             if work.levels_given > 1:
-                why.append(Message(N_("The same work at {n} levels counts once, at its highest level."),
+                why.append(Phrase(N_("The same work at {n} levels counts once, at its highest level."),
                                    {"n": work.levels_given}))
         total = sum(parts) if scale.kinds_add_up else max(parts)
         if len(parts) > 1:
-            why.append(Message(N_("{n} different kinds of work add up."), {"n": len(parts)}))
+            why.append(Phrase(N_("{n} different kinds of work add up."), {"n": len(parts)}))
         if answer.bonus and scale.bonus is not None:
             total += 1
-            why.append(Message(BONUS_LABELS[scale.bonus]))
+            why.append(Phrase(BONUS_LABELS[scale.bonus]))
         return CriterionResult(criterion, Fraction(total), tuple(why))
     if scale.kind is ScaleKind.THRESHOLD:
         assert answer.value is not None and scale.quantity is not None
         steps = scale.steps_for(_reduced(sheet, answers))
         step_points = _step_points(steps, answer.value)
-        why.append(Message(N_("{value}: {points} points."),
-                           {"value": Message(QUANTITY_UNITS[scale.quantity],
+        why.append(Phrase(N_("{value}: {points} points."),
+                           {"value": Phrase(QUANTITY_UNITS[scale.quantity],
                                              {"value": format_points(answer.value)}),
                             "points": step_points}))
         if step_points == 0:
-            why.append(Message(N_("Below the lowest step ({minimum})."), {"minimum": steps[0].minimum}))
+            why.append(Phrase(N_("Below the lowest step ({minimum})."), {"minimum": steps[0].minimum}))
         return CriterionResult(criterion, Fraction(step_points), tuple(why))
     flag_points = scale.points if answer.met else 0
-    why.append(Message(N_("Met: {points} points."), {"points": flag_points}) if answer.met
-               else Message(N_("Not met: 0 points.")))
+    why.append(Phrase(N_("Met: {points} points."), {"points": flag_points}) if answer.met
+               else Phrase(N_("Not met: 0 points.")))
     if answer.bonus and scale.bonus is not None:
         flag_points += 1
-        why.append(Message(BONUS_LABELS[scale.bonus]))
+        why.append(Phrase(BONUS_LABELS[scale.bonus]))
     return CriterionResult(criterion, Fraction(flag_points), tuple(why))
 
 
@@ -395,7 +395,7 @@ class Improvement:
     change: dict[str, Any]
     points: Fraction
     gain: Fraction
-    text: Message
+    text: Phrase
 
 
 def _improvements(
@@ -404,7 +404,7 @@ def _improvements(
     criterion, scale, current = result.criterion, result.criterion.scale, result.points
     found: dict[Fraction, Improvement] = {}
 
-    def add(points: Fraction, change: dict[str, Any], text: Message) -> None:
+    def add(points: Fraction, change: dict[str, Any], text: Phrase) -> None:
         if points > current and points not in found:
             found[points] = Improvement(criterion.id, change, points, points - current, text)
 
@@ -418,33 +418,33 @@ def _improvements(
                 change: dict[str, Any] = {"level": option.name}
                 if scale.kind is ScaleKind.COUNT:
                     change["count"] = n
-                    text = Message(N_("{criterion}: reach {level}, {count} event(s)."),
-                                   {"criterion": criterion.id, "level": Message(option.label), "count": n})
+                    text = Phrase(N_("{criterion}: reach {level}, {count} event(s)."),
+                                   {"criterion": criterion.id, "level": Phrase(option.label), "count": n})
                 else:
-                    text = Message(N_("{criterion}: reach {level}."),
-                                   {"criterion": criterion.id, "level": Message(option.label)})
+                    text = Phrase(N_("{criterion}: reach {level}."),
+                                   {"criterion": criterion.id, "level": Phrase(option.label)})
                 add(base + option.points * n, change, text)
     elif scale.kind is ScaleKind.THRESHOLD:
         assert scale.quantity is not None
         for step in scale.steps_for(_reduced(sheet, answers)):
             value = step.minimum + 1 if step.strict else step.minimum
             add(Fraction(step.points), {scale.quantity.value: value},
-                Message(N_("{criterion}: reach {value}."),
+                Phrase(N_("{criterion}: reach {value}."),
                         {"criterion": criterion.id,
-                         "value": Message(QUANTITY_UNITS[scale.quantity], {"value": value})}))
+                         "value": Phrase(QUANTITY_UNITS[scale.quantity], {"value": value})}))
     elif scale.kind is ScaleKind.FLAG:
         add(Fraction(scale.points), {"met": True},
-            Message(N_("{criterion}: meet the criterion."), {"criterion": criterion.id}))
+            Phrase(N_("{criterion}: meet the criterion."), {"criterion": criterion.id}))
     else:
         cap = int(rules.observation["total_cap"])
         required = int(rules.observation["min_sheets"])
         targets = {Fraction(t) for t in (61, 71, 81, 91, cap)}
         for target in sorted(t for t in targets if t <= cap):
             if result.scorable:
-                text = Message(N_("{criterion}: raise the mean of the observation sheets to {mean}."),
+                text = Phrase(N_("{criterion}: raise the mean of the observation sheets to {mean}."),
                                {"criterion": criterion.id, "mean": format_points(target)})
             else:
-                text = Message(
+                text = Phrase(
                     N_("{criterion}: provide at least {required} observation sheets with a mean of {mean}."),
                     {"criterion": criterion.id, "required": required, "mean": format_points(target)},
                 )
@@ -463,7 +463,7 @@ def _with_exact_observation(options: list[Improvement], current: Fraction, gap: 
     mean = Fraction(-(-target.numerator // target.denominator))  # round up to a whole mean
     if mean > cap or mean <= current:
         return options
-    text = Message(template.text.text, {**template.text.params, "mean": format_points(mean)})
+    text = Phrase(template.text.text, {**template.text.params, "mean": format_points(mean)})
     exact = Improvement(template.criterion_id, {"mean": mean}, mean, mean - current, text)
     return sorted([*options, exact], key=lambda i: i.points)
 

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from scoring.categories import Category
 from scoring.config import Rules, default_rules
-from scoring.i18n import N_, Message
+from scoring.i18n import N_, Phrase
 
 
 class Section(StrEnum):
@@ -305,7 +305,7 @@ OBSERVATION_SHEETS: dict[str, ObservationSheet] = {s.id: s for s in (SECONDARY, 
 
 
 class ObservationError(ValueError):
-    def __init__(self, message: Message) -> None:
+    def __init__(self, message: Phrase) -> None:
         super().__init__(message.render())
         self.message = message
 
@@ -333,17 +333,17 @@ def score_observation(
     raw = 0
     for indicator_id, rating in ratings.items():
         if indicator_id not in known:
-            raise ObservationError(Message(N_("Unknown indicator {indicator}."), {"indicator": indicator_id}))
+            raise ObservationError(Phrase(N_("Unknown indicator {indicator}."), {"indicator": indicator_id}))
         if indicator_id not in applicable:
             raise ObservationError(
-                Message(
+                Phrase(
                     N_("Indicator {indicator} is rated only for researcher and master claims."),
                     {"indicator": indicator_id},
                 )
             )
         if isinstance(rating, bool) or not isinstance(rating, int) or not 0 <= rating <= max_level:
             raise ObservationError(
-                Message(
+                Phrase(
                     N_("Indicator {indicator}: the rating must be a whole number from 0 to {max}."),
                     {"indicator": indicator_id, "max": max_level},
                 )
@@ -365,14 +365,14 @@ class ObservationMean:
         return self.mean is not None
 
     @property
-    def why(self) -> Message:
+    def why(self) -> Phrase:
         if self.mean is None:
-            return Message(
+            return Phrase(
                 N_("Cannot be scored: {count} observation sheet(s) given, at least {required} of the last "
                    "academic year are needed."),
                 {"count": self.count, "required": self.required},
             )
-        return Message(
+        return Phrase(
             N_("Mean of {count} observation sheets: {mean}."),
             {"count": self.count, "mean": format_points(self.mean)},
         )
@@ -386,7 +386,7 @@ def observation_mean(totals: Sequence[Fraction | int], rules: Rules | None = Non
     for total in totals:
         if not 0 <= total <= cap:
             raise ObservationError(
-                Message(
+                Phrase(
                     N_("An observation sheet total must be from 0 to {cap}, got {total}."),
                     {"cap": cap, "total": format_points(Fraction(total))},
                 )
