@@ -21,7 +21,7 @@ test: install
 
 lint:
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot handlers scoring storage sandbox main.py
+	$(BIN)/mypy app bot features scoring storage sandbox main.py
 
 # Re-extract English source strings and merge them into the kk/ru catalogues.
 locales:

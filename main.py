@@ -12,13 +12,13 @@ import sys
 from aiogram import Bot
 from aiohttp import web
 
-from bot.app import Application, create_application, create_bot
-from bot.background import start_background
-from bot.commands import register_commands
-from bot.inbox import UpdateRunner
-from bot.polling import DurablePolling
+from app.background import start_background
+from app.commands import register_commands
+from app.factory import Application, create_application, create_bot
+from bot.pipeline.inbox import UpdateRunner
+from bot.pipeline.polling import DurablePolling
+from bot.pipeline.webhook import WebhookEndpoint
 from bot.settings import Settings, get_settings
-from bot.webhook import WebhookEndpoint
 from storage.migrate import upgrade
 
 log = logging.getLogger("attestation-bot")

@@ -37,8 +37,8 @@ from pydantic import SecretStr
 from sqlalchemy import insert
 
 from bot.i18n import create_i18n
-from bot.services.broadcast import BroadcastSender
 from bot.settings import Settings
+from features.broadcast.sender import BroadcastSender
 from sandbox.botapi import BotAPIServer, RateLimit
 from storage.broadcast_models import BroadcastStatus
 from storage.broadcast_repository import BroadcastRepository

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import CallbackQuery, Chat, Contact, Message, MessageEntity, Update, User
 
-from bot.app import create_application
+from app.factory import create_application
 from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from bot.settings import Settings
 from scoring.iin import check_digit

@@ -1,5 +1,5 @@
 """The one window where a message can be sent twice: Telegram has accepted it, and the process dies before
-the commit that deletes its outbox row. This measures that commit (bot/outbox.py `_record`) on SQLite.
+the commit that deletes its outbox row. This measures that commit (bot/pipeline/outbox.py `_record`) on SQLite.
 
     .venv/bin/python benchmarks/outbox_window.py [--messages 2000]
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiogram.methods import SendMessage
 
-from bot.outbox import Attempt, Outcome, Queued, _record
+from bot.pipeline.outbox import Attempt, Outcome, Queued, _record
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.outbox_repository import OutboxRepository

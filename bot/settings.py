@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     # teacher the package and the steps to file it on the Ustaz platform or egov (Rules §15).
     submission_mode: Literal["commission", "portal"] = "commission"
     # A department's own DOCX templates of the protocol, extract and certificate (and PDF fallback fonts in its
-    # fonts/ subfolder); any template it lacks is the bot's own (bot/document_templates).
+    # fonts/ subfolder); any template it lacks is the bot's own (features/commission/documents/templates).
     document_templates_dir: Path | None = None
 
     @property

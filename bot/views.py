@@ -12,9 +12,9 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards
 from bot.i18n import render
-from bot.profile_form import QUESTIONS, display_value
-from bot.services.profile import assess
 from bot.settings import Settings
+from features.profile.form import QUESTIONS, display_value
+from features.profile.service import assess
 from scoring.config import default_rules
 from scoring.eligibility import Channel, EligibilityReport
 from storage.models import TeacherProfile

@@ -31,11 +31,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import create_i18n
-from bot.services.checklist import AddResult, ChecklistService, Incoming, check_upload
-from bot.services.commission import CommissionService
-from bot.services.essay import EssayService
-from bot.services.self_assessment import SelfAssessmentService, setting_of
-from bot.services.submission import SubmissionService
+from features.checklist.service import AddResult, ChecklistService, Incoming, check_upload
+from features.commission.composition.service import CommissionService
+from features.essay.service import EssayService
+from features.self_assessment.service import SelfAssessmentService, setting_of
+from features.submission.service import SubmissionService
 from sandbox.demo_content import ESSAY_TOPICS, ESSAYS, demo_pdf
 from sandbox.files import FileStore
 from sandbox.server import BotAPIServer
@@ -51,8 +51,8 @@ from storage.commission_models import InviteKind
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import TeacherProfile
+from storage.profile_repository import ProfileRepository, UserRepository
 from storage.reminder_repository import ReminderRepository
-from storage.repositories import ProfileRepository, UserRepository
 from storage.scoring_repository import SelfAssessmentRepository
 
 log = logging.getLogger(__name__)
@@ -433,7 +433,7 @@ async def seed_applications(session: AsyncSession) -> None:
     date, frozen snapshot), then routed to the commission as the bot does, waiting for the secretary. The
     Osakarovka teacher's reaches none: the bot's routing tells her and the admin when it runs (the
     scheduler's retry, at the bot's start)."""
-    from handlers.submission import acceptance_notice  # the notice text exactly as /submit words it
+    from features.submission.handlers import acceptance_notice  # the notice text exactly as /submit words it
 
     submissions = SubmissionService(session, default_rules(), TIMEZONE)
     i18n = create_i18n("ru")

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from bot.document_render import primary_font
+from features.commission.documents.render import primary_font
 
 # The same three topics in each language: a teacher reads the list of hers (/topics sets each).
 ESSAY_TOPICS: dict[str, tuple[str, ...]] = {

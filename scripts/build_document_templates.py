@@ -1,10 +1,10 @@
-"""Builds the bot's own DOCX templates of the commission's documents (bot/document_templates/*.docx).
+"""Builds the bot's own DOCX templates of the commission's documents (features/commission/documents/templates/*.docx).
 
 Run it after changing a layout here: `.venv/bin/python scripts/build_document_templates.py`. The templates are
 ordinary Word documents with docxtpl's Jinja tags ({{ name }}, {%p for %} around paragraphs, {%tr for %} around
 table rows); a department copies one, changes letterhead, wording or layout in Word or LibreOffice, keeps the
 tags it needs, and puts it into its DOCUMENT_TEMPLATES_DIR. The names a template can use are the keys of the
-contexts in bot/commission_documents.py (listed in the README).
+contexts in features/commission/documents/content.py (listed in the README).
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from docx.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.commission_documents import (  # noqa: E402
+from features.commission.documents.content import (  # noqa: E402
     CERTIFICATE,
     EXTRACT,
     EXTRACT_LEADERS,
     PROTOCOL,
     PROTOCOL_LEADERS,
 )
-from bot.document_render import SHIPPED_TEMPLATES  # noqa: E402
+from features.commission.documents.render import SHIPPED_TEMPLATES  # noqa: E402
 
 TEACHER_COLUMNS = ("no", "full_name", "position", "kind", "current", "claimed", "assigned")
 LEADER_COLUMNS = ("no", "full_name", "position", "current", "claimed", "assigned", "decision")

@@ -1,7 +1,7 @@
 """Tables of broadcasts and reminders: the broadcast queue (one row per recipient) and the reminder bookkeeping.
 
 The queue lives in the database so that a crash or `kill -9` loses nothing: every state change of a
-recipient row is committed before the next step (see bot/services/broadcast.py for the protocol).
+recipient row is committed before the next step (see features/broadcast/sender.py for the protocol).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Queries of the broadcast queue. Every method is one short statement; callers commit.
 
 The sender commits after each state change of a recipient row, so the states in the table are
-always what has (or, for "sending", may have) happened: see bot/services/broadcast.py.
+always what has (or, for "sending", may have) happened: see features/broadcast/sender.py.
 """
 
 from __future__ import annotations

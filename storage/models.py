@@ -60,7 +60,7 @@ class TeacherProfile(Base):
 
 
 class FsmRecord(Base):
-    """aiogram FSM state and data, keyed like aiogram's own storages (see bot/fsm_storage.py)."""
+    """aiogram FSM state and data, keyed like aiogram's own storages (see bot/pipeline/fsm_storage.py)."""
 
     __tablename__ = "fsm_records"
 
@@ -73,7 +73,7 @@ class FsmRecord(Base):
 
 
 class MaintenanceDue(Base):
-    """Work the database file owes, done when nobody is using the bot (bot/services/erasure.py); no personal data."""
+    """Work the database file owes, done when nobody is using the bot (features/privacy); no personal data."""
 
     __tablename__ = "maintenance_due"
 

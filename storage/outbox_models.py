@@ -17,7 +17,7 @@ class OutboxMessage(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger)
     # The Bot API method ("sendMessage", "editMessageText", "answerCallbackQuery", …) and its fields
-    # (bot/outbox.py encodes them); a generated document is named by its id, not its bytes.
+    # (bot/pipeline/outbox.py encodes them); a generated document is named by its id, not its bytes.
     method: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

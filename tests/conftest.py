@@ -13,7 +13,7 @@ from aiogram import Bot
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from aiogram.types import CallbackQuery, Chat, Contact, Message, Update, User
 
-from bot.app import Application, create_application
+from app.factory import Application, create_application
 from bot.settings import Settings
 from storage.migrate import upgrade
 from tests.fakes import RecordingSession

@@ -25,7 +25,7 @@ from pathlib import Path
 from babel.messages.extract import DEFAULT_KEYWORDS, extract
 
 ROOT = Path(__file__).resolve().parent.parent
-AUDITED = ("bot", "handlers", "scoring")
+AUDITED = ("app", "bot", "features", "scoring")
 
 # The keywords of `make locales` (-k _ -k __ -k N_ -k lazy_gettext -k notify:6) on top of babel's defaults.
 KEYWORDS = {**DEFAULT_KEYWORDS, "__": None, "lazy_gettext": None, "notify": (6,)}

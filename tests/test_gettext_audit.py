@@ -1,4 +1,4 @@
-"""Every user-facing string of bot/, handlers/ and scoring/ is one pybabel extracts (tests/gettext_audit.py);
+"""Every user-facing string of app/, bot/, features/ and scoring/ is one pybabel extracts (tests/gettext_audit.py);
 and the audit does find each kind of string it cannot see, planted in a module."""
 
 from __future__ import annotations

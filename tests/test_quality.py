@@ -19,5 +19,5 @@ def test_ruff_is_clean() -> None:
 
 
 def test_mypy_is_clean() -> None:
-    result = run("mypy", "bot", "handlers", "scoring", "storage", "sandbox", "main.py", "benchmarks")
+    result = run("mypy", "app", "bot", "features", "scoring", "storage", "sandbox", "main.py", "benchmarks")
     assert result.returncode == 0, result.stdout[-3000:]

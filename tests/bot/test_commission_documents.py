@@ -15,8 +15,8 @@ from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from pypdf import PdfReader
 
-from bot import document_render
-from bot.commission_documents import (
+from features.commission.documents import render as document_render
+from features.commission.documents.content import (
     CERTIFICATE,
     EXTRACT,
     EXTRACT_LEADERS,
@@ -36,7 +36,7 @@ from bot.commission_documents import (
     protocol_docx,
     protocol_pdf,
 )
-from bot.document_render import SHIPPED_TEMPLATES, clean_text, plan_fonts, render_docx
+from features.commission.documents.render import SHIPPED_TEMPLATES, clean_text, plan_fonts, render_docx
 from scoring.commission import ProtocolGroup
 
 
@@ -162,7 +162,7 @@ def test_characters_no_font_has_are_printed_as_code_points(monkeypatch: pytest.M
     assert plan_fonts(["王"], None).missing == frozenset("王")
     cert = certificate()
     odd = CertificateData("王 Ли", *[getattr(cert, f) for f in list(cert.__dataclass_fields__)[1:]])
-    with caplog.at_level(logging.WARNING, logger="bot.document_render"):
+    with caplog.at_level(logging.WARNING, logger="features.commission.documents.render"):
         text = pdf(certificate_pdf(odd, same))
     assert "[U+738B] Ли" in text
     assert "王" not in caplog.text  # the log says how many, never the text
@@ -227,6 +227,6 @@ def test_a_template_for_one_language_wins_and_a_broken_one_falls_back(tmp_path: 
     context = certificate_context(certificate(), same)
     kk, _tables = docx(render_docx(CERTIFICATE, "kk", context, tmp_path))
     assert kk == ["KK letterhead Әбенова Гүлнұр"]
-    with caplog.at_level(logging.ERROR, logger="bot.document_render"):
+    with caplog.at_level(logging.ERROR, logger="features.commission.documents.render"):
         ru, _tables = docx(render_docx(CERTIFICATE, "ru", context, tmp_path))
     assert "This certificate is issued to:" in ru and "failed to render" in caplog.text

@@ -1,10 +1,10 @@
-"""The decision as the teacher reads it (bot/decision_views.py), for every kind of decision."""
+"""The decision as the teacher reads it (features/commission/notices.py), for every kind of decision."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.decision_views import (
+from features.commission.notices import (
     AGAIN,
     APPEAL,
     ATTACHED_CERTIFICATE_LATER,

@@ -24,8 +24,8 @@ from aiogram.types import BufferedInputFile, Chat, InlineKeyboardButton, InlineK
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-import bot.outbox as outbox
-from bot.middlewares import DatabaseMiddleware
+import bot.pipeline.outbox as outbox
+from bot.pipeline.middlewares import DatabaseMiddleware
 from bot.settings import Settings
 from storage.commission_models import Commission, GeneratedDocument
 from storage.db import create_engine, create_session_factory

@@ -20,8 +20,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import create_i18n
-from bot.inbox import UpdateRunner, store
-from bot.middlewares import DatabaseMiddleware
+from bot.pipeline.inbox import UpdateRunner, store
+from bot.pipeline.middlewares import DatabaseMiddleware
 from bot.settings import Settings
 from storage.inbox_repository import InboxRepository
 from storage.models import User as DbUser

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.profile_form import QUESTIONS, InvalidAnswer, Kind, parse_phone
 from bot.text_input import max_length
+from features.profile.form import QUESTIONS, InvalidAnswer, Kind, parse_phone
 from storage.models import TeacherProfile
 
 

@@ -18,10 +18,10 @@ from aiohttp.web import Application
 from sqlalchemy import func, select
 
 import main
-from bot.inbox import UpdateRunner
-from bot.polling import DurablePolling
+from bot.pipeline.inbox import UpdateRunner
+from bot.pipeline.polling import DurablePolling
+from bot.pipeline.webhook import SECRET_HEADER, WebhookEndpoint
 from bot.settings import Settings
-from bot.webhook import SECRET_HEADER, WebhookEndpoint
 from storage.inbox_models import ReceivedUpdate
 from tests.conftest import Harness
 from tests.fakes import RecordingSession

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.self_assessment import evidence_item, sheet_id_for
+from features.self_assessment.service import evidence_item, sheet_id_for
 from scoring.categories import OrgType, Role
 from scoring.documents import DocProfile, applicable_items
 from scoring.sheets import SHEETS

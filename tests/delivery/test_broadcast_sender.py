@@ -16,10 +16,10 @@ from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select, update
 
-from bot.app import Application, create_application
-from bot.services.broadcast import BroadcastSender
-from bot.services.delivery import RateLimiter
+from app.factory import Application, create_application
 from bot.settings import Settings
+from features.broadcast.delivery import RateLimiter
+from features.broadcast.sender import BroadcastSender
 from sandbox.botapi import BotAPIServer, RateLimit
 from sandbox.state import RateLimiter as SandboxRateLimiter
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus

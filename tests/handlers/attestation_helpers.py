@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import Document, PhotoSize
 
-from bot.services.profile import is_complete
+from features.profile.service import is_complete
 from scoring.iin import check_digit
 from storage.models import TeacherProfile, User
 from tests.conftest import Harness

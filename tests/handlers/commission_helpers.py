@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from aiogram.methods import SendDocument, TelegramMethod
 from sqlalchemy import select
 
-from bot.commission_callbacks import CmCallback, VoteCallback
+from features.commission.callbacks import CmCallback, VoteCallback
 from storage.checklist_repository import ApplicationRepository
 from storage.commission_models import AgendaItem, Commission, CommissionSession, Vote
 from storage.models import TeacherProfile

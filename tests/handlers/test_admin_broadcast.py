@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
-from bot.services.broadcast import BroadcastSender
+from features.broadcast.sender import BroadcastSender
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus
 from storage.models import TeacherProfile, User
 from tests.conftest import Harness, alerts, last_markup_data, texts

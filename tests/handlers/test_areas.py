@@ -9,8 +9,8 @@ from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from sqlalchemy import select
 
 from bot.callbacks import AreaCallback, ChoiceCallback, EditFieldCallback
-from bot.commission_callbacks import CmCallback
-from bot.services.routing import (
+from features.commission.callbacks import CmCallback
+from features.commission.routing import (
     ADMIN_COMMISSION_WITHOUT_AREA,
     ADMIN_NO_AREA,
     ROUTED_AT_LAST,
@@ -18,8 +18,8 @@ from bot.services.routing import (
     TEACHER_NO_AREA,
     RoutingJob,
 )
-from bot.services.stats import StatsService
-from bot.stats_views import report_text
+from features.stats.service import StatsService
+from features.stats.views import report_text
 from scoring.areas import sort_key
 from storage.checklist_models import Application, ApplicationStatus
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus

@@ -16,8 +16,8 @@ from aiogram.types import Message
 from sqlalchemy import select
 
 from bot.callbacks import BroadcastControlCallback, ChoiceCallback, ToggleCallback, WindowCallback
-from bot.fsm_storage import MAX_DATA_BYTES
-from bot.scoring_callbacks import ObservationCallback
+from bot.pipeline.fsm_storage import MAX_DATA_BYTES
+from features.self_assessment.callbacks import ObservationCallback
 from storage.broadcast_models import Broadcast
 from storage.checklist_models import Essay
 from storage.models import TeacherProfile

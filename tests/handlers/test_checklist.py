@@ -8,7 +8,7 @@ from aiogram.methods import EditMessageText, SendMessage
 from aiogram.types import Sticker, Voice
 from sqlalchemy import select
 
-from bot.app import create_application
+from app.factory import create_application
 from bot.attestation_callbacks import ChecklistCallback
 from storage.checklist_models import ItemMark, UploadedFile
 from tests.conftest import Harness, alerts, last_markup_data, texts

@@ -10,7 +10,7 @@ from aiogram import Bot
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select, update
 
-from bot.app import create_application
+from app.factory import create_application
 from bot.i18n import create_i18n
 from storage.checklist_models import Application, ApplicationStatus
 from storage.commission_models import (
@@ -324,7 +324,7 @@ async def test_chair_election_by_members_and_by_admin(harness: Harness) -> None:
 
 
 async def test_overdue_reviews_for_the_reminder(harness: Harness) -> None:
-    from bot.services.commission import CommissionService
+    from features.commission.composition.service import CommissionService
 
     _cid, apps = await valid_commission_with_applications(harness)
     await harness.text(harness.user(SECRETARY), "/agenda")
@@ -335,7 +335,7 @@ async def test_overdue_reviews_for_the_reminder(harness: Harness) -> None:
     assert sorted(r.application_id for r in overdue[SECRETARY]) == sorted(apps)
     assert all(r.status == ReviewStatus.PENDING.value for r in overdue[SECRETARY])
 
-    from bot.services.commission_reminders import remind_secretaries
+    from features.commission.reminders import remind_secretaries
 
     for expected in (1, 0):  # reminded once, not again
         before = len(harness.session.requests)
@@ -349,7 +349,7 @@ async def test_overdue_reviews_for_the_reminder(harness: Harness) -> None:
 async def test_scheduler_reminds_a_late_secretary_in_working_hours_only(harness: Harness) -> None:
     from zoneinfo import ZoneInfo
 
-    from bot.services.reminders import ReminderService
+    from features.reminders.service import ReminderService
     from scoring.calendar import add_working_days
 
     await valid_commission_with_applications(harness)

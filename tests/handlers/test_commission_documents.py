@@ -16,11 +16,11 @@ from docx import Document
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from bot.app import create_application
-from bot.commission_documents import SIGNATURE_NOTE
+from app.factory import create_application
 from bot.i18n import create_i18n
-from bot.services.commission_delivery import CERTIFICATE_CAPTION, EXTRACT_CAPTION, PROTOCOL_CAPTION
 from bot.settings import Settings
+from features.commission.documents.content import SIGNATURE_NOTE
+from features.commission.documents.delivery import CERTIFICATE_CAPTION, EXTRACT_CAPTION, PROTOCOL_CAPTION
 from scoring.calendar import add_years
 from storage.commission_models import CommissionSession, GeneratedDocument
 from storage.migrate import upgrade

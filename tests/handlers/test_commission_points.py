@@ -13,10 +13,10 @@ from aiogram.methods import TelegramMethod
 from docx import Document
 from sqlalchemy import select
 
-from bot.commission_ballot import MEMBER_TOTAL, OWN_TOTAL, total_line
-from bot.commission_callbacks import PointsCallback
 from bot.i18n import create_i18n
-from bot.services.commission_points import Total
+from features.commission.callbacks import PointsCallback
+from features.commission.points.service import Total
+from features.commission.session.ballot import MEMBER_TOTAL, OWN_TOTAL, total_line
 from scoring.categories import Category
 from scoring.sheets import SHEETS
 from scoring.sheets.evaluate import evaluate_answers

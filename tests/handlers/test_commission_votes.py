@@ -177,7 +177,7 @@ async def test_close_anyway_after_someone_voted_asks_again(harness: Harness) -> 
 
 async def test_majority_of_the_votes_cast_when_configured(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = {**default_rules().raw, "voting": {**default_rules().voting, "majority_of": "cast"}}
-    monkeypatch.setattr("handlers.commission_session.default_rules", lambda: Rules(raw))
+    monkeypatch.setattr("features.commission.session.handlers.default_rules", lambda: Rules(raw))
     sid, items = await voting_session(harness)
     await harness.press(harness.user(SECRETARY), cm("item", sid, str(items[0])))
     await cast_votes(harness, sid, items[0], MEMBERS[:2])

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot.commission_callbacks import PointsCallback
 from bot.i18n import create_i18n
-from bot.services.commission import CommissionService
+from features.commission.callbacks import PointsCallback
+from features.commission.composition.service import CommissionService
 from scoring.commission import OWN_APPLICATION, ROLE_CONFLICTS, CommissionRole
 from scoring.config import default_rules
 from storage.commission_models import AgendaItem, ApplicationReview, CommissionMember, ReviewStatus

@@ -13,12 +13,12 @@ from aiogram.methods import SendDocument, SendMessage, SendPhoto, TelegramMethod
 from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 
-from bot.app import create_application
+from app.factory import create_application
 from bot.attestation_callbacks import ChecklistCallback, GuideCallback, SubmissionCallback
-from bot.decision_views import APPEAL, ATTACHED_CERTIFICATE_LATER, MEANING, SCHEDULED
-from bot.scoring_callbacks import ScoreCallback
-from bot.services.checklist import ChecklistService
 from bot.settings import Settings
+from features.checklist.service import ChecklistService
+from features.commission.notices import APPEAL, ATTACHED_CERTIFICATE_LATER, MEANING, SCHEDULED
+from features.self_assessment.callbacks import ScoreCallback
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.eligibility import Channel

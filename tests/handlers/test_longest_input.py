@@ -14,10 +14,10 @@ from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, T
 from sqlalchemy import select
 
 from bot.callbacks import AreaCallback, ChoiceCallback, ToggleCallback
-from bot.services.essay import MAX_TOPIC_CHARS, MAX_TOPICS_CHARS
 from bot.text_input import max_length
-from handlers.admin import MAX_TEXT
-from handlers.commission import REFUSAL_DOCUMENTS_MAX
+from features.broadcast.handlers import MAX_TEXT
+from features.commission.composition.handlers import REFUSAL_DOCUMENTS_MAX
+from features.essay.service import MAX_TOPIC_CHARS, MAX_TOPICS_CHARS
 from scoring.commission import RefusalGround
 from scoring.config import default_rules
 from scoring.essay import draft_limit
@@ -45,7 +45,7 @@ from tests.handlers.test_onboarding import start_and_consent
 from tests.handlers.test_scoring import sc
 
 TEACHER, ACCEPTED, REFUSED = 501, 502, 503
-REASON_MAX = 1000  # bot.services.commission_session: "Type the reason as text, 3 to 1000 characters."
+REASON_MAX = 1000  # features.commission.session.service: "Type the reason as text, 3 to 1000 characters."
 
 
 def filled(pattern: str, length: int) -> str:

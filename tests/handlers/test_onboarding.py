@@ -214,7 +214,7 @@ async def test_edit_message_used_for_choice(harness: Harness) -> None:
 
 
 async def test_commands_registered_per_language(harness: Harness) -> None:
-    from bot.commands import register_commands
+    from app.commands import register_commands
 
     await register_commands(harness.bot, harness.app.i18n)
     calls = [r for r in harness.session.requests if isinstance(r, SetMyCommands)]

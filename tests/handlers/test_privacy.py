@@ -16,7 +16,7 @@ from sqlalchemy import event, insert, text
 from bot.callbacks import DeleteMeCallback
 from bot.i18n import create_i18n
 from bot.settings import Settings
-from handlers.onboarding import where_data_live
+from features.profile.onboarding import where_data_live
 from scoring import retention
 from storage.checklist_models import Essay, UploadedFile
 from storage.commission_models import (
@@ -211,7 +211,7 @@ async def test_without_emptying_the_wal_the_erased_iin_is_still_in_the_files(
     async def keep_the_wal(_session: object) -> bool:
         return True
 
-    monkeypatch.setattr("bot.services.erasure.empty_wal", keep_the_wal)
+    monkeypatch.setattr("features.privacy.service.empty_wal", keep_the_wal)
     await onboard_and_fill(harness, 512, PERSON)
     await harness.text(harness.user(512), "/delete_me")
     await harness.press(harness.user(512), DeleteMeCallback(confirm=True).pack())
@@ -264,7 +264,7 @@ async def test_a_failing_statement_logs_no_iin(harness: Harness, caplog: pytest.
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The IIN typed in onboarding reaches a statement that fails (a duplicate key): the update pipeline logs
     the error with its traceback at ERROR, SQLAlchemy echoes its statements at DEBUG; no line has the IIN."""
-    from storage.repositories import ProfileRepository
+    from storage.profile_repository import ProfileRepository
 
     async def failing(self: ProfileRepository, profile: TeacherProfile, field: str, value: object) -> None:
         await self.session.execute(insert(TeacherProfile).values(user_id=profile.user_id, consent_at=NOW,

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from aiogram.methods import SendMessage
 from sqlalchemy import select
 
+from app.scheduler import create_job_store, sync_url
 from bot.callbacks import ReminderMuteCallback, WindowCallback
-from bot.scheduler import create_job_store, sync_url
-from bot.services.delivery import RateLimiter
-from bot.services.reminders import ReminderService
+from features.broadcast.delivery import RateLimiter
+from features.reminders.service import ReminderService
 from storage.broadcast_models import ApplicationWindow, SentReminder
 from storage.checklist_models import Application
 from storage.reminder_repository import ReminderRepository
@@ -166,7 +166,7 @@ def test_sync_url_for_the_job_store(tmp_path: object) -> None:
 async def test_scheduler_keeps_its_job_beside_the_bot_database(harness: Harness) -> None:
     import sqlite3
 
-    from bot.scheduler import JOB_ID, start_scheduler
+    from app.scheduler import JOB_ID, start_scheduler
 
     scheduler = start_scheduler(service(harness), harness.app.settings)
     try:

@@ -16,11 +16,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import create_application
+from app.factory import create_application
 from bot.attestation_callbacks import ChecklistCallback
-from bot.scoring_callbacks import ObservationCallback, ScoreCallback
-from bot.services.self_assessment import SelfAssessmentService
 from bot.settings import Settings
+from features.self_assessment.callbacks import ObservationCallback, ScoreCallback
+from features.self_assessment.service import SelfAssessmentService
 from scoring.config import default_rules
 from scoring.sheets import SHEETS
 from scoring.sheets.describe import describe_sheet

@@ -10,8 +10,8 @@ from aiogram.methods import SendMessage, SendPhoto
 from aiogram.types import BufferedInputFile
 from PIL import Image
 
-from bot.services.stats import StatsService
-from bot.stats_views import CHART_AREAS, report_chart, report_text
+from features.stats.service import StatsService
+from features.stats.views import CHART_AREAS, report_chart, report_text
 from scoring.regions import REGIONS
 from storage.checklist_models import Application, ApplicationStatus, Essay
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus

@@ -19,11 +19,11 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
 from sqlalchemy import func, select
 
-from bot.commission_callbacks import CmCallback, VoteCallback
-from bot.profile_form import next_question
-from bot.services.checklist import ChecklistService
-from bot.services.commission import CommissionService, Unrouted
-from bot.services.submission import SubmissionService
+from features.checklist.service import ChecklistService
+from features.commission.callbacks import CmCallback, VoteCallback
+from features.commission.composition.service import CommissionService, Unrouted
+from features.profile.form import next_question
+from features.submission.service import SubmissionService
 from sandbox.botapi import BotAPIServer
 from sandbox.demo import (
     CAST,

@@ -9,7 +9,7 @@ import pytest
 from aiogram import Bot
 from aiogram.fsm.storage.redis import RedisStorage
 
-from bot.app import create_application
+from app.factory import create_application
 from bot.callbacks import ConsentCallback, LanguageCallback
 from bot.settings import Settings
 from storage.migrate import upgrade
@@ -106,8 +106,8 @@ async def test_scheduler_job_store_on_postgresql(pg_url: str) -> None:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from sqlalchemy import text
 
-    from bot.scheduler import JOB_ID, create_job_store, start_scheduler
-    from bot.services.reminders import ReminderService
+    from app.scheduler import JOB_ID, create_job_store, start_scheduler
+    from features.reminders.service import ReminderService
 
     settings = Settings(_env_file=None, bot_token="42:PG", database_url=pg_url)  # type: ignore[call-arg]
     harness = await make_harness(settings)

@@ -19,7 +19,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from sqlalchemy import BigInteger, Integer, LargeBinary, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.erasure import Erased, ErasureService
+from features.privacy.service import Erased, ErasureService
 from scoring import retention
 from storage.broadcast_models import ApplicationWindow, Broadcast, BroadcastRecipient, ReminderPreference, SentReminder
 from storage.checklist_models import Application, Essay, EssayTopics, ItemMark, Notice, UploadedFile

@@ -31,7 +31,7 @@ async def test_a_failing_statement_logs_no_iin(sessions: async_sessionmaker[Asyn
             # consent_at missing: PostgreSQL's error then says "Failing row contains (…, IIN, …)".
             s.add(TeacherProfile(user_id=2, full_name=NAME, iin=IIN))
             await s.commit()
-    logging.getLogger("bot.middlewares").error("Update 1 failed: %s", type(failure.value).__name__,
+    logging.getLogger("bot.pipeline.middlewares").error("Update 1 failed: %s", type(failure.value).__name__,
                                                exc_info=failure.value)
     assert "NOT NULL" in caplog.text.upper() or "not-null" in caplog.text  # the error is there…
     assert IIN not in caplog.text and NAME not in caplog.text  # …not what was in the row

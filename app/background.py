@@ -1,0 +1,52 @@
+"""Work that runs beside the dispatcher: the broadcast sender, the reminder scheduler and the outbox
+deliverer (messages to others left unsent by a process that died).
+
+main.py starts it once the app is ready and stops it on shutdown; each piece opens its own database
+sessions from `Application.sessions`. Both share one rate limiter, so together they stay within
+BROADCAST_RATE and one message per second per chat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiogram import Bot
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from app.factory import Application
+from app.scheduler import start_scheduler
+from bot.pipeline.outbox import OutboxDeliverer
+from features.broadcast.delivery import RateLimiter
+from features.broadcast.sender import BroadcastSender
+from features.commission.routing import RoutingJob
+from features.reminders.service import ReminderService
+
+
+@dataclass
+class Background:
+    sender: BroadcastSender
+    scheduler: AsyncIOScheduler | None
+    outbox: OutboxDeliverer
+
+    async def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        await self.outbox.stop()
+        await self.sender.stop()
+
+
+def start_background(app: Application, bot: Bot) -> Background:
+    limiter = RateLimiter(app.settings.broadcast_rate)
+    sender = BroadcastSender(bot, app.sessions, app.i18n, app.settings, limiter=limiter)
+    # Handlers reach the sender through the dispatcher's data to wake it after a confirm or resume.
+    app.dispatcher["broadcast_sender"] = sender
+    sender.start()  # resumes broadcasts left unfinished by a previous run
+    scheduler = None
+    if app.settings.scheduler_enabled:
+        service = ReminderService(bot, app.sessions, app.i18n, app.settings, limiter=limiter)
+        routing = RoutingJob(bot, app.sessions, app.i18n, app.settings)
+        scheduler = start_scheduler(service, app.settings, routing)
+    outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds))
+    outbox.start()
+    return Background(sender, scheduler, outbox)

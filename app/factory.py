@@ -1,0 +1,98 @@
+"""App factory: the Bot, the Dispatcher with its routers and middlewares, storage and database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.i18n import UserLocaleMiddleware, create_i18n
+from bot.pipeline.fsm_storage import SqlStorage
+from bot.pipeline.middlewares import DatabaseMiddleware
+from bot.settings import Settings
+from bot.text_input import TextInputMiddleware
+from features.broadcast import handlers as broadcast
+from features.checklist import handlers as checklist
+from features.commission.composition import handlers as commission
+from features.essay import handlers as essay
+from features.general import handlers as general
+from features.guidance import handlers as guidance
+from features.profile import handlers as profile
+from features.profile import onboarding
+from features.reminders import handlers as reminders
+from features.self_assessment import handlers as self_assessment
+from features.stats import handlers as stats
+from features.submission import handlers as submission
+from storage.db import create_engine, create_session_factory
+
+
+def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
+    api = TelegramAPIServer.from_base(settings.bot_api_url.rstrip("/"))
+    return Bot(token=settings.token, session=session or AiohttpSession(api=api))
+
+
+def create_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> BaseStorage:
+    if settings.redis_url:
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+
+        return RedisStorage.from_url(settings.redis_url, key_builder=DefaultKeyBuilder(with_destiny=True))
+    return SqlStorage(sessions)
+
+
+def create_dispatcher(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], storage: BaseStorage, i18n: I18n,
+) -> Dispatcher:
+    # One chat's updates are handled one at a time (a double tap must not race itself).
+    isolation: BaseEventIsolation = SimpleEventIsolation()
+    if settings.redis_url:
+        # Several workers on one Redis: serialise the updates of one chat across processes.
+        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+
+        assert isinstance(storage, RedisStorage)
+        isolation = RedisEventIsolation(storage.redis)
+    # FSM is registered by hand so that it runs inside the update's database session: its reads and
+    # writes then share the update's single transaction instead of opening their own. The chat lock
+    # moves out to the database middleware, so it is held until that transaction commits.
+    dp = Dispatcher(storage=storage, events_isolation=DisabledEventIsolation(), disable_fsm=True,
+                    fsm_storage=storage)
+    dp.update.outer_middleware(DatabaseMiddleware(sessions, settings, isolation, dp.fsm, i18n))
+    dp.update.outer_middleware(dp.fsm)
+    UserLocaleMiddleware(i18n).setup(dp)
+    dp.message.outer_middleware(TextInputMiddleware())
+    dp.include_routers(
+        general.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
+        checklist.create_router(),
+        essay.create_router(), submission.create_router(), guidance.create_router(),
+        broadcast.create_router(), stats.create_router(), reminders.create_router(), self_assessment.create_router(),
+        general.create_fallback_router(),
+    )
+    return dp
+
+
+@dataclass
+class Application:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    storage: BaseStorage
+    i18n: I18n
+    dispatcher: Dispatcher
+
+    async def close(self) -> None:
+        await self.storage.close()
+        await self.engine.dispose()
+
+
+def create_application(settings: Settings) -> Application:
+    engine = create_engine(settings.database_url)
+    sessions = create_session_factory(engine)
+    storage = create_storage(settings, sessions)
+    i18n = create_i18n(settings.default_locale)
+    dispatcher = create_dispatcher(settings, sessions, storage, i18n)
+    return Application(settings, engine, sessions, storage, i18n, dispatcher)

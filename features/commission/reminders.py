@@ -1,0 +1,46 @@
+"""Secretaries' reminders (§23: 1 working day to accept or refuse; §20: extract within 3 working days).
+
+For the scheduler: call `remind_secretaries` once per working day (e.g. at the start of
+working hours) with a fresh database session; it sends each secretary one message and commits nothing
+itself (the caller commits), marking what it reminded about so a review is reminded once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Bot
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messaging import locale_of
+from features.commission.composition.service import CommissionService
+
+
+async def remind_secretaries(bot: Bot, session: AsyncSession, i18n: I18n, default_locale: str,
+                             timezone: str = "Asia/Almaty", now: datetime | None = None) -> int:
+    """Send the reminders; returns how many secretaries were reminded."""
+    svc = CommissionService(session, timezone=timezone)
+    reviews = await svc.overdue_by_secretary(now)
+    extracts = await svc.overdue_extracts(now)
+    reminded = 0
+    for secretary in sorted(set(reviews) | set(extracts)):
+        locale = await locale_of(session, secretary, default_locale)
+        lines = []
+        pending = [r for r in reviews.get(secretary, []) if r.reminded_at is None]
+        if pending:
+            lines.append(i18n.gettext(
+                "Applications waiting for acceptance or refusal for more than one working day: {count}. "
+                "Open /agenda.", locale=locale).format(count=len(pending)))
+        late = extracts.get(secretary, [])
+        if late:
+            lines.append(i18n.gettext(
+                "Extracts not sent within three working days of the decision: {names}.", locale=locale).format(
+                names=", ".join(item.full_name for _d, item in late)))
+        if not lines:
+            continue
+        await bot.send_message(secretary, "\n".join(lines))
+        await svc.mark_reminded(pending, now)
+        await svc.mark_reminded([d for d, _i in late], now)
+        reminded += 1
+    return reminded

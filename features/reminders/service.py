@@ -1,0 +1,172 @@
+"""Sends the reminders that are due, each once, in the teacher's language.
+
+Decisions are pure (scoring/reminders.py); this module gathers the facts, drops what was already
+sent, and for each remaining reminder: inserts its key into `sent_reminders` and commits (the claim:
+a second process or a second run fails the unique key and skips it), then sends, then records the
+outcome. A crash between the claim and the send loses that one reminder rather than sending it twice.
+
+Other areas add reminders by appending a provider to `ReminderService.providers` (e.g. the
+commission secretaries' working-day deadlines): a provider returns (user id, locale, occasion, extra
+text) candidates and gets the same once-only claim, quiet hours are its own business.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.messaging import locale_of
+from bot.settings import Settings
+from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, deliver
+from features.checklist.service import ChecklistService
+from features.commission.reminders import remind_secretaries
+from scoring import documents
+from scoring.calendar import academic_year, default_window, is_working_day
+from scoring.config import Rules, default_rules
+from scoring.i18n import N_, Phrase
+from scoring.reminders import (
+    Occasion,
+    ReminderKind,
+    ReminderRules,
+    Teacher,
+    due_reminders,
+    session_eve_occasion,
+    windows_to_check,
+)
+from storage.broadcast_repository import BroadcastRepository
+from storage.commission_models import SessionStatus
+from storage.commission_repository import CommissionRepository
+from storage.reminder_repository import ReminderRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    user_id: int
+    locale: str
+    occasion: Occasion
+
+
+Provider = Callable[[AsyncSession, datetime], Awaitable[list[Candidate]]]
+
+
+async def window_of(session: AsyncSession, years: list[int], rules: Rules) -> dict[int, tuple]:
+    """Each academic year's window: the admin's (/window) or the default from rules.toml."""
+    stored = await ReminderRepository(session).windows(years)
+    return {year: stored.get(year) or default_window(year, rules) for year in years}
+
+
+class ReminderService:
+    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], i18n: I18n, settings: Settings, *,
+                 limiter: RateLimiter | None = None, rules: Rules | None = None) -> None:
+        self.bot = bot
+        self.sessions = sessions
+        self.i18n = i18n
+        self.settings = settings
+        self.rules = rules or default_rules()
+        self.reminder_rules = ReminderRules.from_rules(self.rules)
+        self.tz = ZoneInfo(settings.timezone)
+        self.limiter = limiter or RateLimiter(settings.broadcast_rate)
+        self.policy = RetryPolicy(settings.broadcast_max_retries, settings.broadcast_retry_backoff)
+        self.providers: list[Provider] = [self.teacher_reminders, self.session_reminders]
+
+    async def teacher_reminders(self, session: AsyncSession, now: datetime) -> list[Candidate]:
+        year = academic_year(now.astimezone(self.tz).date())
+        windows = windows_to_check(now, self.tz, await window_of(session, [year, year + 1], self.rules))
+        result = []
+        for row in await ReminderRepository(session).teachers(year):
+            teacher = Teacher(row["user_id"], category=row["category"], valid_until=row["valid_until"],
+                              started=row["started"], submitted=row["submitted"])
+            locale = row["locale"] or self.settings.default_locale
+            for occasion in due_reminders(teacher, now, windows, self.tz, self.reminder_rules):
+                result.append(Candidate(teacher.user_id, locale, occasion))
+        return result
+
+    async def session_reminders(self, session: AsyncSession, now: datetime) -> list[Candidate]:
+        """Members and the secretary of a session scheduled for the next working day (quorum, §18)."""
+        commissions = CommissionRepository(session)
+        by_id = {c.id: c for c in await commissions.all()}
+        result = []
+        for s in await commissions.sessions_of(SessionStatus.DRAFT, list(by_id)):
+            c = by_id[s.commission_id]
+            occasion = session_eve_occasion(s.id, s.number, c.name, s.session_date, self.tz, self.rules.working_start)
+            if not occasion.due <= now < occasion.until:
+                continue
+            people = [m.user_id for m in await commissions.members(c.id)]
+            if c.secretary_user_id is not None:
+                people.append(c.secretary_user_id)
+            for user_id in people:
+                result.append(Candidate(user_id, await locale_of(session, user_id, self.settings.default_locale),
+                                        occasion))
+        return result
+
+    async def run(self, now: datetime | None = None) -> int:
+        """Send every due reminder not sent before; returns how many went out."""
+        now = now or datetime.now(UTC)
+        async with self.sessions() as session:
+            candidates = [c for provider in self.providers for c in await provider(session, now)]
+            sent = await ReminderRepository(session).sent_keys([c.occasion.key(c.user_id) for c in candidates])
+        delivered = 0
+        for candidate in candidates:
+            if candidate.occasion.key(candidate.user_id) not in sent:
+                delivered += await self._send(candidate, now)
+        async with self.sessions() as session:
+            delivered += await self.secretary_reminders(session, now)
+            await session.commit()
+        return delivered
+
+    async def secretary_reminders(self, session: AsyncSession, now: datetime) -> int:
+        """Secretaries late with a review (1 working day, §23) or an extract (3, §20); each item once.
+
+        The deadlines are in working days, so the reminders go out in working hours only."""
+        local = now.astimezone(self.tz)
+        if not is_working_day(local.date()) or not self.rules.working_start <= local.time() < self.rules.working_end:
+            return 0
+        return await remind_secretaries(self.bot, session, self.i18n, self.settings.default_locale,
+                                        self.settings.timezone, now)
+
+    async def _send(self, candidate: Candidate, now: datetime) -> int:
+        async with self.sessions() as session:
+            repo = ReminderRepository(session)
+            claim = await repo.claim(candidate.occasion.key(candidate.user_id), now)
+            text = await self.text(session, candidate) if claim is not None else ""
+            await session.commit()
+        if claim is None:
+            return 0  # another process (or run) claimed it first
+        result = await deliver(self.bot, candidate.user_id, text, self.limiter, self.policy)
+        async with self.sessions() as session:
+            await ReminderRepository(session).record(claim, result.outcome.value, result.error)
+            if result.outcome is Outcome.BLOCKED:
+                await BroadcastRepository(session).mark_user_blocked(candidate.user_id)
+            await session.commit()
+        return 1 if result.outcome is Outcome.SENT else 0
+
+    async def text(self, session: AsyncSession, candidate: Candidate) -> str:
+        def tr(text: str) -> str:
+            return self.i18n.gettext(text, locale=candidate.locale)
+
+        parts = [candidate.occasion.message.render(tr)]
+        if candidate.occasion.kind is ReminderKind.BEFORE_CLOSE:
+            parts += await self.progress(session, candidate.user_id, tr)
+        return "\n\n".join(parts)
+
+    async def progress(self, session: AsyncSession, user_id: int, tr: Callable[[str], str]) -> list[str]:
+        """The teacher's own checklist progress and what is still missing."""
+        checklist = await ChecklistService(session, self.rules).load(user_id)
+        if checklist is None:
+            return []
+        lines = [Phrase(N_("Your checklist: {done} of {total} done."),
+                         {"done": checklist.progress.done, "total": checklist.progress.total}).render(tr)]
+        missing = documents.missing(checklist.states)
+        if missing:
+            lines.append(tr(N_("Still missing:")) + "\n" + "\n".join(f"• {tr(s.item.title)}" for s in missing))
+        lines.append(tr(N_("Open /checklist to continue.")))
+        return ["\n".join(lines)]

@@ -1,0 +1,41 @@
+"""/stats (administrators): this academic year's progress in numbers, then the same as a chart."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from aiogram import Router
+from aiogram.filters import Command
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.settings import Settings
+from features.checklist.service import Clock, utc_now
+from features.stats.service import StatsService
+from features.stats.views import report_chart, report_text
+
+
+async def stats_command(message: Message, session: AsyncSession, settings: Settings, i18n: I18n,
+                        is_admin: bool = False, clock: Clock = utc_now) -> None:
+    if not is_admin:
+        await message.answer(_("This command is for administrators only."))
+        return
+    report = await StatsService(session, timezone=settings.timezone).report(clock())
+    locale = i18n.current_locale
+
+    def tr(text: str) -> str:
+        return i18n.gettext(text, locale=locale)
+
+    await message.answer(report_text(report, tr, locale))
+    # Drawing takes a noticeable fraction of a second: off the event loop, so other chats are not held up.
+    chart = await asyncio.to_thread(partial(report_chart, report, tr, locale))
+    await message.answer_photo(BufferedInputFile(chart, filename=f"attestation-{report.year}.png"))
+
+
+def create_router() -> Router:
+    router = Router(name="stats")
+    router.message.register(stats_command, Command("stats"))
+    return router

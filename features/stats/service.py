@@ -1,0 +1,122 @@
+"""The administrators' progress report: how far this academic year's teachers have got, in numbers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from features.commission.composition.service import CommissionService
+from features.submission.service import SubmissionService
+from scoring.calendar import academic_year
+from scoring.config import Rules, default_rules
+from scoring.i18n import N_
+from storage.outbox_repository import OutboxRepository
+from storage.stats_repository import AreaCounts, StatsRepository
+
+# How far back /stats counts the messages that could not be delivered (the outbox keeps them 30 days).
+UNDELIVERED_SINCE = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Stage:
+    label: str  # a msgid
+    count: int
+
+
+@dataclass(frozen=True)
+class UnroutedArea:
+    """Submitted applications of one area that no commission serves (yet): `area_code` None when the
+    teachers' profiles name no district of the list."""
+
+    region: str | None
+    area_code: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    year: int
+    today: date
+    window: tuple[date, date]
+    stages: list[Stage]  # from consent to the commission's decision, each a subset of the one before
+    refused: int
+    # Per region; when every teacher is in one region (a regional deployment), per district of it.
+    areas: list[AreaCounts]
+    claimed: dict[str, int]
+    districts_of: str | None = None  # the region whose districts `areas` are
+    awaiting_review: int = 0
+    # Commissions whose secretary has let an application wait past 1 working day (§23): name -> count.
+    late_commissions: dict[str, int] = field(default_factory=dict)
+    # Submitted applications that reach no commission, per area, the most first.
+    unrouted: list[UnroutedArea] = field(default_factory=list)
+    # Messages the bot gave up on in the last `UNDELIVERED_DAYS` (blocked, refused, too many failed tries).
+    undelivered: int = 0
+
+    @property
+    def unrouted_total(self) -> int:
+        return sum(u.count for u in self.unrouted)
+
+    @property
+    def started(self) -> int:
+        return self.stages[0].count
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the window closes, counting today; None when it is not open."""
+        opens, closes = self.window
+        return (closes - self.today).days + 1 if opens <= self.today <= closes else None
+
+    def share(self, count: int) -> int:
+        """Per cent of the teachers who started."""
+        return round(100 * count / self.started) if self.started else 0
+
+
+class StatsService:
+    def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty"):
+        self.session = session
+        self.rules = rules or default_rules()
+        self.tz = ZoneInfo(timezone)
+        self.repo = StatsRepository(session)
+
+    async def report(self, now: datetime) -> ProgressReport:
+        today = now.astimezone(self.tz).date()
+        year = academic_year(today)
+        counts = await self.repo.stages(year, self.rules.essay_min, self.rules.essay_max)
+        stages = [
+            Stage(N_("agreed to data processing"), counts.consented),
+            Stage(N_("profile complete"), counts.profile_complete),
+            Stage(N_("essay of the required length"), counts.essay_in_range),
+            Stage(N_("self-assessment started"), counts.self_assessment_started),
+            Stage(N_("application submitted"), counts.submitted),
+            Stage(N_("accepted by a commission"), counts.accepted),
+            Stage(N_("decided by a commission"), counts.decided),
+        ]
+        window = await SubmissionService(self.session, self.rules, str(self.tz)).window(year)
+        areas, districts_of = await self.repo.areas(year), None
+        if len(areas) == 1 and areas[0].key is not None:
+            districts_of = areas[0].key
+            areas = await self.repo.areas(year, region=districts_of)
+        return ProgressReport(year, today, window, stages, counts.refused, areas, await self.repo.claimed(year),
+                              districts_of, counts.awaiting_review, await self._late_commissions(now),
+                              await self._unrouted(now),
+                              await OutboxRepository(self.session).failed_since(now - UNDELIVERED_SINCE))
+
+    async def _unrouted(self, now: datetime) -> list[UnroutedArea]:
+        per_area: Counter[tuple[str | None, str | None]] = Counter()
+        for d in await CommissionService(self.session, self.rules, str(self.tz)).unrouted(now):
+            per_area[(d.profile.region, d.profile.area_code)] += 1
+        return [UnroutedArea(region, code, n) for (region, code), n in
+                sorted(per_area.items(), key=lambda item: (-item[1], item[0][0] or "", item[0][1] or ""))]
+
+    async def _late_commissions(self, now: datetime) -> dict[str, int]:
+        commissions = CommissionService(self.session, self.rules, str(self.tz))
+        names = {c.id: c.name for c in await commissions.repo.all()}
+        late: dict[str, int] = {}
+        for review in await commissions.overdue_reviews(now):
+            name = names.get(review.commission_id, "?")
+            late[name] = late.get(name, 0) + 1
+        return late
