@@ -9,12 +9,14 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.i18n import UserLocaleMiddleware, create_i18n
 from bot.pipeline.fsm_storage import SqlStorage
 from bot.pipeline.middlewares import DatabaseMiddleware
+from bot.refusal import RefusalMiddleware
 from bot.settings import Settings
 from bot.text_input import TextInputMiddleware
 from features.broadcast import handlers as broadcast
@@ -65,6 +67,10 @@ def create_dispatcher(
     dp.update.outer_middleware(dp.fsm)
     UserLocaleMiddleware(i18n).setup(dp)
     dp.message.outer_middleware(TextInputMiddleware())
+    # Every button press is answered once, after its handler (a refusal as an alert, see bot/refusal.py).
+    dp.callback_query.middleware(CallbackAnswerMiddleware())
+    dp.callback_query.middleware(RefusalMiddleware())
+    dp.message.middleware(RefusalMiddleware())
     dp.include_routers(
         general.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),

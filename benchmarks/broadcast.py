@@ -44,7 +44,7 @@ from storage.broadcast_models import BroadcastStatus
 from storage.broadcast_repository import BroadcastRepository
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 
 TOKEN = "5555:BENCHMARK-broadcast"
 # Short, so the restarted sender takes the broadcast over soon after the kill.

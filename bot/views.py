@@ -17,7 +17,7 @@ from features.profile.form import QUESTIONS, display_value
 from features.profile.service import assess
 from scoring.config import default_rules
 from scoring.eligibility import Channel, EligibilityReport
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 
 FINDING_ICONS = {"ok": "✅", "warning": "⚠️", "blocker": "⛔", "info": "ℹ️"}
 

@@ -50,7 +50,7 @@ from scoring.sheets import SHEETS
 from storage.commission_models import InviteKind
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository, UserRepository
 from storage.reminder_repository import ReminderRepository
 from storage.scoring_repository import SelfAssessmentRepository

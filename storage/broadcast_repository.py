@@ -19,7 +19,7 @@ from scoring.calendar import KZ_TZ, academic_year
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus
 from storage.checklist_models import ACTIVE_STATUSES, Application
 from storage.commission_models import Commission, CommissionMember
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 
 # Segment kinds an admin can choose; the value (if any) is matched as described in `_segment_filter`.
 SEGMENT_ALL = "all"

@@ -36,8 +36,10 @@ from storage.commission_models import (
     SessionStatus,
     Vote,
 )
-from storage.models import FsmRecord, MaintenanceDue, TeacherProfile, User
+from storage.fsm_models import FsmRecord
+from storage.maintenance_models import MaintenanceDue
 from storage.outbox_models import OutboxMessage
+from storage.profile_models import TeacherProfile, User
 from storage.scoring_models import SelfAssessment
 
 IN_PROGRESS = (SessionStatus.OPEN.value, SessionStatus.VOTING.value)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.broadcast_models import ApplicationWindow, ReminderPreference, SentReminder
 from storage.checklist_models import ACTIVE_STATUSES, Application, ApplicationStatus
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 
 Key = tuple[int, str, int, str]
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.checklist_models import ACTIVE_STATUSES, Application, Essay
 from storage.commission_models import ApplicationReview, ReviewStatus
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from storage.scoring_models import SelfAssessment
 
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]

@@ -22,7 +22,7 @@ from weakref import WeakSet
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.methods import Response, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, Message, MessageId
 
@@ -59,13 +59,23 @@ def _stand_in(method: TelegramMethod[Any]) -> Any:
     return True
 
 
+def _answers_again(held: Held, method: TelegramMethod[Any]) -> bool:
+    """A callback query is answered once: Telegram refuses a second answer, so the first one held wins
+    (a handler's own answer before the one aiogram's CallbackAnswerMiddleware gives after it)."""
+    if not isinstance(method, AnswerCallbackQuery):
+        return False
+    return any(isinstance(call, AnswerCallbackQuery) and call.callback_query_id == method.callback_query_id
+               for call in held.calls)
+
+
 class HoldUntilCommit(BaseRequestMiddleware):
     async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
                        method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
         held = _held.get()
         if held is None or not is_output(method):
             return await make_request(bot, method)
-        held.calls.append(method)
+        if not _answers_again(held, method):
+            held.calls.append(method)
         # What flows through the chain is the call's result (BaseSession casts it), not a Response.
         return cast(Response[TelegramType], _stand_in(method))
 

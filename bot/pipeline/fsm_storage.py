@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import FsmRecord
+from storage.fsm_models import FsmRecord
 
 # The session of the update being handled (set by DatabaseMiddleware). FSM writes join its
 # transaction: one commit per update, and no second writer fighting SQLite's single write lock.

@@ -235,7 +235,7 @@ class Queued:
     call: TelegramMethod[Any] | None
 
 
-async def deliver(bot: Bot, sessions: async_sessionmaker[AsyncSession], message_ids: list[int],
+async def send_claimed(bot: Bot, sessions: async_sessionmaker[AsyncSession], message_ids: list[int],
                   sender: Sender | None = None) -> None:
     """Send rows this process holds the claim of, in order, and record how each went."""
     if not message_ids:
@@ -301,7 +301,7 @@ async def deliver_due(bot: Bot, sessions: async_sessionmaker[AsyncSession], now:
             if await OutboxRepository(session).claim(message_id, now, lease):
                 taken.append(message_id)
             await session.commit()
-    await deliver(bot, sessions, taken)
+    await send_claimed(bot, sessions, taken)
     return len(taken)
 
 
@@ -313,25 +313,6 @@ async def prune(sessions: async_sessionmaker[AsyncSession], now: datetime | None
 
 
 # --- messages to other people --------------------------------------------------------------------------
-
-
-async def reach(bot: Bot, user_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
-    """A text (with buttons) to another person: after the update's commit, or at once outside one."""
-    await _send_to_other(bot, SendMessage(chat_id=user_id, text=text, reply_markup=reply_markup))
-
-
-async def reach_document(bot: Bot, user_id: int, document: GeneratedDocument, caption: str | None = None) -> None:
-    """A generated document (protocol, extract, certificate) to another person."""
-    await _send_to_other(bot, SendDocument(chat_id=user_id, document=StoredDocument(document), caption=caption))
-
-
-async def _send_to_other(bot: Bot, method: TelegramMethod[Any]) -> None:
-    # Inside an update the call is held for the commit (bot/pipeline/deferred.py) and answers at once; outside,
-    # a person who cannot be reached (blocked the bot, never started it) must not stop the caller.
-    try:
-        await bot(method)
-    except (TelegramForbiddenError, TelegramBadRequest) as error:
-        log.warning("Could not reach a person (%s): %s", method.__api_method__, error.message)
 
 
 class OutboxDeliverer:

@@ -80,7 +80,7 @@ class RetryPolicy:
     backoff: float = 1.0
 
 
-async def deliver(
+async def send_paced(
     bot: Bot, chat_id: int, text: str, limiter: RateLimiter, policy: RetryPolicy, sleep: Sleep = asyncio.sleep,
     *, paced: bool = False,
 ) -> Result:

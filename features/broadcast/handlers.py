@@ -42,7 +42,7 @@ from storage.broadcast_repository import (
     BroadcastRepository,
 )
 from storage.commission_models import Commission
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 
 # Telegram's limit for one text message.
 MAX_TEXT = 4096

@@ -33,7 +33,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, Sleep, deliver
+from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, Sleep, send_paced
 from features.broadcast.views import control_keyboard, progress_text
 from storage.broadcast_models import Broadcast, BroadcastStatus, RecipientStatus
 from storage.broadcast_repository import BroadcastRepository
@@ -183,7 +183,7 @@ class BroadcastSender:
             async with self.sessions() as session:
                 current = await BroadcastRepository(session).get(broadcast.id)
             return 0 if current is not None and current.status == BroadcastStatus.RUNNING else None
-        result = await deliver(self.bot, user_id, text_for(broadcast, locale), self.limiter, self.policy, self.sleep,
+        result = await send_paced(self.bot, user_id, text_for(broadcast, locale), self.limiter, self.policy, self.sleep,
                                paced=True)
         async with self.sessions() as session:
             repo = BroadcastRepository(session)

@@ -22,7 +22,7 @@ from features.checklist import views
 from features.checklist.service import AddResult, ChecklistService, Clock, Incoming, check_upload, utc_now
 from scoring.documents import BY_ID, formats_label
 from storage.checklist_models import Application, UploadedFile
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
 
 

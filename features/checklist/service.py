@@ -18,7 +18,7 @@ from scoring.essay import essay_verdict
 from scoring.i18n import Phrase
 from storage.checklist_models import Application, UploadedFile
 from storage.checklist_repository import ApplicationRepository, ChecklistRepository, EssayRepository
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
 
 Clock = Callable[[], datetime]

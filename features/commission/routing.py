@@ -9,7 +9,7 @@ secretary opens /agenda, and every few minutes from the scheduler (app/scheduler
   need do nothing, or which question to answer) and every administrator, once (`unrouted_reported_at`);
 - tells the administrators, once, of a commission whose typed area matched no area of the list.
 
-Messages go through the outbox (`bot.pipeline.outbox.reach`): inside an update they are sent after its commit.
+Messages go through the outbox (`bot.messaging.reach`): inside an update they are sent after its commit.
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messaging import locale_of
+from bot.messaging import locale_of, reach
 from bot.pipeline import deferred, outbox
-from bot.pipeline.outbox import reach
 from bot.settings import Settings
 from features.commission.composition.service import CommissionService, Destination, Routed, RoutingOutcome, Unrouted
 from scoring.areas import area_name
@@ -184,5 +183,5 @@ class RoutingJob:
                          await outbox.encode(self.bot, call)) for call in held.calls]
                 ids = await OutboxRepository(session).add_many(rows, _now()) if rows else []
                 await session.commit()
-        await outbox.deliver(self.bot, self.sessions, ids)
+        await outbox.send_claimed(self.bot, self.sessions, ids)
         return outcome

@@ -32,7 +32,7 @@ from scoring.i18n import N_, Phrase
 from scoring.iin import InvalidIin, validate_iin
 from scoring.profile import Profile
 from scoring.units import Unit, without_unit
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 
 NONE_VALUE = "none"
 

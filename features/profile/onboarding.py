@@ -33,7 +33,7 @@ from features.profile.form import (
 from features.profile.service import ProfileService
 from scoring.areas import catalogue
 from scoring.regions import region_by_id
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 from storage.profile_repository import UserRepository
 
 AREA_FIELD = "area_code"

@@ -22,7 +22,7 @@ from scoring.config import Rules
 from scoring.i18n import N_, Phrase
 from scoring.iin import InvalidIin, validate_iin
 from storage.checklist_repository import ApplicationRepository
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
 
 # Says nothing of whose profile holds it: the IIN is personal data of someone else.

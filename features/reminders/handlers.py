@@ -17,7 +17,7 @@ from bot.settings import Settings
 from bot.views import answer_stale
 from scoring.calendar import academic_year, default_window
 from scoring.config import default_rules
-from storage.models import User
+from storage.profile_models import User
 from storage.reminder_repository import ReminderRepository
 
 MAX_WINDOW_DAYS = 366

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messaging import locale_of
 from bot.settings import Settings
-from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, deliver
+from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, send_paced
 from features.checklist.service import ChecklistService
 from features.commission.reminders import remind_secretaries
 from scoring import documents
@@ -141,7 +141,7 @@ class ReminderService:
             await session.commit()
         if claim is None:
             return 0  # another process (or run) claimed it first
-        result = await deliver(self.bot, candidate.user_id, text, self.limiter, self.policy)
+        result = await send_paced(self.bot, candidate.user_id, text, self.limiter, self.policy)
         async with self.sessions() as session:
             await ReminderRepository(session).record(claim, result.outcome.value, result.error)
             if result.outcome is Outcome.BLOCKED:

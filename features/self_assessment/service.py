@@ -29,7 +29,7 @@ from scoring.sheets.evaluate import (
 )
 from scoring.sheets.model import ScaleKind
 from scoring.sheets.observation import OBSERVATION_SHEETS, ObservationSheet
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
 from storage.scoring_models import SelfAssessment
 from storage.scoring_repository import SelfAssessmentRepository

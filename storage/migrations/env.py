@@ -8,9 +8,9 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import create_engine
-from storage.models import Base
+from storage.registry import metadata
 
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _url() -> str:

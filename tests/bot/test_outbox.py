@@ -24,14 +24,15 @@ from aiogram.types import BufferedInputFile, Chat, InlineKeyboardButton, InlineK
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import bot.messaging as messaging
 import bot.pipeline.outbox as outbox
 from bot.pipeline.middlewares import DatabaseMiddleware
 from bot.settings import Settings
 from storage.commission_models import Commission, GeneratedDocument
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
-from storage.models import User as DbUser
 from storage.outbox_models import OutboxMessage
+from storage.profile_models import User as DbUser
 from tests.fakes import RecordingSession
 
 ACTOR, OTHER = 501, 502
@@ -53,7 +54,7 @@ def dispatcher(sessions: async_sessionmaker[AsyncSession], fail: bool = False) -
     @router.message()
     async def act(message: Message, session: AsyncSession, bot: Bot) -> None:
         session.add(DbUser(id=OTHER, is_active=True, locale="kk"))
-        await outbox.reach(bot, OTHER, "you were added", reply_markup=BUTTON)
+        await messaging.reach(bot, OTHER, "you were added", reply_markup=BUTTON)
         await message.answer("done")
         if fail:
             raise RuntimeError("the update fails after announcing")
@@ -236,7 +237,7 @@ async def test_a_reply_never_overtakes_the_one_before_it_in_the_same_chat(
             raise TelegramRetryAfter(method=call, message="Too Many Requests", retry_after=120)
 
     recording.on_request = first_waits
-    await outbox.deliver(Bot("1:T", session=recording), sessions, repo_ids)
+    await outbox.send_claimed(Bot("1:T", session=recording), sessions, repo_ids)
     assert sent_to(recording, ACTOR) == ["first"]  # tried; "second" was not tried before it
     assert sent_to(recording, OTHER) == ["elsewhere"]
     assert [r.payload["text"] for r in await rows(sessions)] == ["first", "second"]
@@ -256,7 +257,7 @@ async def test_a_network_failure_is_retried_then_given_up(sessions: async_sessio
         [message_id] = await outbox.OutboxRepository(session).add_many(
             [(OTHER, "sendMessage", {"chat_id": OTHER, "text": "hello"})], datetime.now(UTC))
         await session.commit()
-    await outbox.deliver(bot, sessions, [message_id], sender)
+    await outbox.send_claimed(bot, sessions, [message_id], sender)
     for _ in range(outbox.MAX_ATTEMPTS - 1):
         [row] = await rows(sessions)
         assert row.failed_at is None
@@ -264,7 +265,7 @@ async def test_a_network_failure_is_retried_then_given_up(sessions: async_sessio
             assert await outbox.OutboxRepository(session).claim(message_id, row.next_attempt_at or datetime.now(UTC),
                                                                 outbox.LEASE)
             await session.commit()
-        await outbox.deliver(bot, sessions, [message_id], sender)
+        await outbox.send_claimed(bot, sessions, [message_id], sender)
     [row] = await rows(sessions)
     assert row.failed_at is not None and row.attempts == outbox.MAX_ATTEMPTS
     assert "connection reset" in (row.error or "")
@@ -351,7 +352,7 @@ async def test_outside_an_update_it_is_sent_at_once(sessions: async_sessionmaker
     recording = RecordingSession()
     recording.blocked.add(OTHER)
     bot = Bot("1:T", session=recording)
-    await outbox.reach(bot, ACTOR, "reminder")
-    await outbox.reach(bot, OTHER, "blocked the bot")  # logged, not raised
+    await messaging.reach(bot, ACTOR, "reminder")
+    await messaging.reach(bot, OTHER, "blocked the bot")  # logged, not raised
     assert [r.chat_id for r in recording.requests if isinstance(r, SendMessage)] == [ACTOR, OTHER]
     assert await rows(sessions) == []

@@ -24,8 +24,8 @@ from bot.pipeline.inbox import UpdateRunner, store
 from bot.pipeline.middlewares import DatabaseMiddleware
 from bot.settings import Settings
 from storage.inbox_repository import InboxRepository
-from storage.models import User as DbUser
 from storage.outbox_models import OutboxMessage
+from storage.profile_models import User as DbUser
 from tests.conftest import Harness
 from tests.fakes import RecordingSession
 from tests.handlers.test_onboarding import VALID_IIN, profile_of, start_and_consent

@@ -8,7 +8,7 @@ import pytest
 
 from bot.text_input import max_length
 from features.profile.form import QUESTIONS, InvalidAnswer, Kind, parse_phone
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 
 
 def _letters(n: int) -> str:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from bot.text_input import TextInputMiddleware, max_length, normalise
 from storage.commission_models import Commission
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\u2061", "\u2062", "\u2063", "\u2064",
              "\ufeff", "\u00ad", "\u202e", "\u2066", "\u3164"]

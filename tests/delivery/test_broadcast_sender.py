@@ -25,7 +25,7 @@ from sandbox.state import RateLimiter as SandboxRateLimiter
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus
 from storage.broadcast_repository import BroadcastRepository
 from storage.migrate import upgrade
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 
 TOKEN = "4242:SANDBOX-broadcast"
 

@@ -10,7 +10,7 @@ from aiogram.types import Document, PhotoSize
 
 from features.profile.service import is_complete
 from scoring.iin import check_digit
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 from tests.conftest import Harness
 
 ALMATY = ZoneInfo("Asia/Almaty")

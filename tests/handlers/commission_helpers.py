@@ -13,7 +13,7 @@ from sqlalchemy import select
 from features.commission.callbacks import CmCallback, VoteCallback
 from storage.checklist_repository import ApplicationRepository
 from storage.commission_models import AgendaItem, Commission, CommissionSession, Vote
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from tests.conftest import Harness, texts
 from tests.handlers.attestation_helpers import make_teacher
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
 from features.broadcast.sender import BroadcastSender
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 from tests.conftest import Harness, alerts, last_markup_data, texts
 
 ADMIN = 1

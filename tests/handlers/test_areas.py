@@ -23,7 +23,7 @@ from features.stats.views import report_text
 from scoring.areas import sort_key
 from storage.checklist_models import Application, ApplicationStatus
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import NOW, make_teacher
 

@@ -20,7 +20,7 @@ from bot.pipeline.fsm_storage import MAX_DATA_BYTES
 from features.self_assessment.callbacks import ObservationCallback
 from storage.broadcast_models import Broadcast
 from storage.checklist_models import Essay
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import iin_for, make_teacher
 from tests.handlers.commission_helpers import ADMIN, cm, create_commission

@@ -337,7 +337,7 @@ async def test_application_files_are_captioned_in_the_readers_language(harness: 
 
     from scoring.documents import BY_ID
     from storage.checklist_models import Application, UploadedFile
-    from storage.models import User
+    from storage.profile_models import User
 
     sid, items = await voting_session(harness)
     async with harness.app.sessions() as s:

@@ -24,7 +24,7 @@ from scoring.essay import draft_limit
 from storage.broadcast_models import Broadcast
 from storage.checklist_models import Essay, EssayTopics
 from storage.commission_models import ApplicationReview, Commission, CommissionDecision, CommissionMember
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from storage.scoring_models import SelfAssessment
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import iin_for

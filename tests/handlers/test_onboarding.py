@@ -8,7 +8,8 @@ from aiogram.methods import EditMessageText, SendMessage, SetMyCommands
 from sqlalchemy import select
 
 from bot.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
-from storage.models import FsmRecord, TeacherProfile, User
+from storage.fsm_models import FsmRecord
+from storage.profile_models import TeacherProfile, User
 from tests.conftest import Harness, alerts, last_markup_data, texts
 
 # A valid IIN: born 1985-03-15, male (century digit 3); check digit computed by the §9 algorithm.

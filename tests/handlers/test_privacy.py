@@ -27,7 +27,7 @@ from storage.commission_models import (
     CommissionSession,
     GeneratedDocument,
 )
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 from tests.conftest import Harness, texts
 from tests.handlers.attestation_helpers import make_teacher
 from tests.handlers.test_onboarding import start_and_consent

@@ -188,7 +188,7 @@ async def test_the_job_store_never_waits_for_an_update_holding_the_write_lock(ha
 
     from sqlalchemy import text
 
-    from storage.models import User
+    from storage.profile_models import User
 
     store = create_job_store(harness.app.settings.database_url)
     async with harness.app.sessions() as session:

@@ -26,7 +26,7 @@ from scoring.sheets import SHEETS
 from scoring.sheets.describe import describe_sheet
 from scoring.sheets.kinds import choose_level, toggle_bonus
 from scoring.sheets.observation import SECONDARY
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 from storage.scoring_models import SelfAssessment
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.fakes import RecordingSession

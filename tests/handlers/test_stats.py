@@ -15,8 +15,8 @@ from features.stats.views import CHART_AREAS, report_chart, report_text
 from scoring.regions import REGIONS
 from storage.checklist_models import Application, ApplicationStatus, Essay
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus
-from storage.models import TeacherProfile, User
 from storage.outbox_repository import OutboxRepository
+from storage.profile_models import TeacherProfile, User
 from storage.scoring_models import SelfAssessment
 from tests.conftest import Harness, texts
 from tests.handlers.attestation_helpers import at, make_teacher

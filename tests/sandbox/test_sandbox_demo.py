@@ -54,7 +54,7 @@ from scoring.iin import validate_iin
 from storage.checklist_models import Application, ApplicationStatus, UploadedFile
 from storage.commission_models import Commission, CommissionMember, ReviewStatus
 from storage.db import create_engine, create_session_factory
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ from app.factory import create_application
 from bot.callbacks import ConsentCallback, LanguageCallback
 from bot.settings import Settings
 from storage.migrate import upgrade
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from tests.conftest import Harness
 from tests.fakes import RecordingSession
 from tests.services import postgres_server, redis_server
@@ -65,7 +65,7 @@ async def test_onboarding_on_postgresql_with_redis_fsm(pg_harness: Harness) -> N
 async def test_delete_me_on_postgresql_with_redis_fsm(pg_harness: Harness) -> None:
     """The erasure commits on its own and skips SQLite's file work; Redis forgets the conversation."""
     from bot.callbacks import DeleteMeCallback
-    from storage.models import User
+    from storage.profile_models import User
 
     user = pg_harness.user(79)
     await pg_harness.text(user, "/start")

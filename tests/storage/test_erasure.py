@@ -40,9 +40,12 @@ from storage.commission_models import (
     Vote,
 )
 from storage.db import create_engine, create_session_factory, empty_wal, rebuild_file
+from storage.fsm_models import FsmRecord
+from storage.maintenance_models import MaintenanceDue
 from storage.migrate import upgrade
-from storage.models import Base, FsmRecord, MaintenanceDue, TeacherProfile, User
 from storage.outbox_models import OutboxMessage
+from storage.profile_models import TeacherProfile, User
+from storage.registry import Base
 from storage.scoring_models import SelfAssessment
 
 PERSON = 777_000_123  # a teacher with two applications, secretary of A, member of C and an administrator

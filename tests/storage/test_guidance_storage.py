@@ -13,7 +13,7 @@ from storage.checklist_models import Application
 from storage.checklist_repository import EssayRepository
 from storage.commission_models import CommissionMember
 from storage.commission_repository import CommissionRepository
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 
 NOW = datetime(2026, 10, 1, 10, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 
 IIN, NAME = "920704431789", "Қуанышбекова Жадыра"
 

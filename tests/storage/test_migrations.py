@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from storage.migrate import upgrade_sync
-from storage.models import Base
+from storage.registry import Base
 
 
 def test_migrations_match_the_models(tmp_path: Path) -> None:

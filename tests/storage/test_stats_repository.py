@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.checklist_models import Application, Essay
 from storage.commission_models import ApplicationReview, Commission
-from storage.models import TeacherProfile, User
+from storage.profile_models import TeacherProfile, User
 from storage.scoring_models import SelfAssessment
 from storage.stats_repository import StatsRepository
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage.db import create_engine, create_session_factory
 from storage.migrate import alembic_config, upgrade
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 
 T0 = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
 

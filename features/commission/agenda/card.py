@@ -17,7 +17,7 @@ from scoring.i18n import N_
 from storage.checklist_models import UploadedFile
 from storage.checklist_repository import ChecklistRepository, EssayRepository
 from storage.commission_models import ApplicationReview
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 
 
 def _label(value: str | None, labels: type[Category] | type[Role]) -> str:

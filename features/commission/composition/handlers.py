@@ -24,8 +24,7 @@ from bot import area_views
 from bot.callbacks import user_id_in
 from bot.i18n import in_reading_order, render
 from bot.keyboards import LANGUAGE_NAMES, grid
-from bot.messaging import locale_of, notify
-from bot.pipeline.outbox import reach
+from bot.messaging import locale_of, notify, reach
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, max_length
 from bot.views import answer_stale

@@ -47,7 +47,7 @@ from storage.commission_models import (
     SessionStatus,
 )
 from storage.commission_repository import CommissionRepository
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
 
 # Deep-link payloads of invites start with this (the onboarding /start gets every other payload).

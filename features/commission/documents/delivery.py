@@ -11,8 +11,7 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messaging import locale_of
-from bot.pipeline.outbox import reach, reach_document
+from bot.messaging import locale_of, reach, reach_document
 from bot.settings import Settings
 from features.commission.composition.service import CommissionService, utc_now
 from features.commission.documents.service import DocumentService, Produced

@@ -24,7 +24,7 @@ from scoring.sheets.evaluate import Evaluation, category_from_json, category_jso
 from scoring.sheets.model import ScaleKind
 from storage.commission_models import AgendaItem, CommissionPoints
 from storage.commission_repository import CommissionRepository
-from storage.models import TeacherProfile
+from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
 from storage.scoring_models import SelfAssessment
 

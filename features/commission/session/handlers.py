@@ -26,8 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import row_id_in
 from bot.i18n import render
 from bot.keyboards import grid
-from bot.messaging import locale_of, notify
-from bot.pipeline.outbox import reach
+from bot.messaging import locale_of, notify, reach
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND
 from features.commission.agenda.card import file_caption, submitted_files_of

@@ -31,7 +31,7 @@ def upgrade() -> None:
     for table, column in COLUMNS:
         with op.batch_alter_table(table) as batch:
             batch.alter_column(column, existing_type=sa.BigInteger(), nullable=True)
-    # After an erasure SQLite's file is rebuilt in the night (storage.models.MaintenanceDue).
+    # After an erasure SQLite's file is rebuilt in the night (storage.maintenance_models.MaintenanceDue).
     op.create_table(
         'maintenance_due',
         sa.Column('task', sa.String(length=32), nullable=False),

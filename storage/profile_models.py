@@ -1,16 +1,13 @@
-"""Database tables. Everything that matters to a person lives here, so a restart loses nothing."""
+"""Tables of the people: the Telegram user and the teacher's consent and profile (App 5)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Integer, String, Text, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class Base(DeclarativeBase):
-    pass
+from storage.base import Base
 
 
 class User(Base):
@@ -57,36 +54,3 @@ class TeacherProfile(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
-
-
-class FsmRecord(Base):
-    """aiogram FSM state and data, keyed like aiogram's own storages (see bot/pipeline/fsm_storage.py)."""
-
-    __tablename__ = "fsm_records"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    state: Mapped[str | None] = mapped_column(String(200))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
-
-
-class MaintenanceDue(Base):
-    """Work the database file owes, done when nobody is using the bot (features/privacy); no personal data."""
-
-    __tablename__ = "maintenance_due"
-
-    task: Mapped[str] = mapped_column(String(32), primary_key=True)
-    since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-__all__ = ["Base", "FsmRecord", "MaintenanceDue", "TeacherProfile", "Text", "User"]
-
-# Every area's tables registered on Base, so Alembic's autogenerate sees the whole schema.
-from storage import broadcast_models as _broadcast_models  # noqa: E402,F401
-from storage import checklist_models as _checklist_models  # noqa: E402,F401
-from storage import commission_models as _commission_models  # noqa: E402,F401
-from storage import inbox_models as _inbox_models  # noqa: E402,F401
-from storage import outbox_models as _outbox_models  # noqa: E402,F401
-from storage import scoring_models as _scoring_models  # noqa: E402,F401
