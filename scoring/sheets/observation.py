@@ -9,6 +9,7 @@ apply only to researcher and master claims. Criterion 1.2 is the arithmetic mean
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -167,9 +168,19 @@ def observation_mean(totals: Sequence[Fraction | int], rules: Rules | None = Non
             )
     if len(totals) < required:
         return ObservationMean(count=len(totals), required=required, mean=None)
-    return ObservationMean(
-        count=len(totals), required=required, mean=Fraction(sum(Fraction(t) for t in totals), len(totals))
-    )
+    mean = Fraction(sum(Fraction(t) for t in totals), len(totals))
+    return ObservationMean(count=len(totals), required=required, mean=rounded_mean(mean, rules))
+
+
+def rounded_mean(mean: Fraction, rules: Rules) -> Fraction:
+    """The mean as [interpretations] observation_mean_rounding reads App 8's explanatory note, item 1:
+    "exact" (the default), "half_up" or "down" to whole points."""
+    rounding = rules.interpretation("observation_mean_rounding")
+    if rounding == "half_up":
+        return Fraction(math.floor(mean + Fraction(1, 2)))
+    if rounding == "down":
+        return Fraction(math.floor(mean))
+    return mean
 
 
 def format_points(value: Fraction) -> str:
