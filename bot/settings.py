@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from scoring.config import use_rules_file
+
 OFFICIAL_BOT_API_URL = "https://api.telegram.org"
 
 
@@ -34,7 +36,9 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     # Without WEBHOOK_SECRET anyone who finds the URL can post updates; allowed only when said so.
     webhook_allow_no_secret: bool = False
-    # Optional override of scoring/rules.toml (assumed numbers and interpretations).
+    # The rule set the bot decides with: a whole rule set file (copied from scoring/rulesets/2024-pilot.toml),
+    # or a file of a few tables overriding the pilot's keys; read from the environment or .env like every
+    # setting, and handed to the rules by `get_settings` (scoring.config.use_rules_file).
     rules_file: Path | None = None
     log_level: str = "INFO"
     # Named in the consent text (App 5) as who keeps the data and where: the department running the bot
@@ -92,4 +96,7 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, and the rules they name: `default_rules()` reads the RULES_FILE of these settings."""
+    settings = Settings()
+    use_rules_file(settings.rules_file)
+    return settings

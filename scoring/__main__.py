@@ -17,9 +17,9 @@ from typing import Any, NoReturn
 
 from scoring.config import Rules, load_rules
 from scoring.essay import EssayFileError, count_words, essay_verdict, read_essay_bytes
-from scoring.rulesets import RuleSet, RuleSetError, load_ruleset
+from scoring.rulesets import RuleSet, RuleSetError, load_ruleset, parse_ruleset, read_toml
 from scoring.rulesets.diff import diff
-from scoring.sheets import SHEETS, get_sheet
+from scoring.sheets import SHEETS, ScoringSheet
 from scoring.sheets.describe import describe_sheet
 from scoring.sheets.evaluate import AnswerError, evaluate_answers
 
@@ -45,10 +45,10 @@ def _read_bytes(name: str) -> bytes:
         raise CliError(f"cannot read {name}: {exc.strerror or exc}") from exc
 
 
-def _sheet(sheet_id: str) -> Any:
-    sheet = get_sheet(sheet_id)
+def _sheet(args: argparse.Namespace, sheet_id: str) -> ScoringSheet:
+    sheet = args.sheets.get(sheet_id)
     if sheet is None:
-        raise CliError(f"unknown sheet '{sheet_id}'; expected one of: {', '.join(SHEETS)}")
+        raise CliError(f"unknown sheet '{sheet_id}'; expected one of: {', '.join(args.sheets)}")
     return sheet
 
 
@@ -63,7 +63,7 @@ def _print(data: Any) -> None:
 
 
 def cmd_evaluate(args: argparse.Namespace, rules: Rules) -> None:
-    sheet = _sheet(args.sheet)
+    sheet = _sheet(args, args.sheet)
     raw = _read_bytes(args.file)
     try:
         data = json.loads(raw.decode("utf-8-sig"), parse_constant=_reject_constant)
@@ -82,9 +82,9 @@ def cmd_evaluate(args: argparse.Namespace, rules: Rules) -> None:
 
 def cmd_sheets(args: argparse.Namespace, rules: Rules) -> None:
     if args.sheet:
-        _print(describe_sheet(_sheet(args.sheet), rules))
+        _print(describe_sheet(_sheet(args, args.sheet), rules))
     else:
-        _print([describe_sheet(sheet, rules) for sheet in SHEETS.values()])
+        _print([describe_sheet(sheet, rules) for sheet in args.sheets.values()])
 
 
 def cmd_essay(args: argparse.Namespace, rules: Rules) -> None:
@@ -153,9 +153,21 @@ def _rules_parser(sub: Any) -> None:
     changed.set_defaults(handler=cmd_rules_diff)
 
 
+def rules_and_sheets(path: str | None) -> tuple[Rules, dict[str, ScoringSheet]]:
+    """The rules and sheets of the rule set file at `path`; for a file of a few tables (or none), the
+    pilot's sheets and the pilot's rules with those tables overlaid."""
+    if path:
+        data = read_toml(path)
+        if "ruleset" in data:
+            ruleset = parse_ruleset(data, path)
+            return ruleset.rules, ruleset.sheets
+    return load_rules(path), SHEETS
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m scoring", description="Attestation scoring sheets, essay length check.")
-    parser.add_argument("--rules", help="a rule set file, or a TOML file of tables overriding the pilot's")
+    parser.add_argument("--rules", help="a rule set file (its sheets and rules), or a TOML file of tables "
+                        "overriding the pilot's rules")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     evaluate = sub.add_parser("evaluate", help="score answers (JSON) against a sheet")
     evaluate.add_argument("sheet", help=f"sheet id: {', '.join(SHEETS)}")
@@ -175,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         try:
-            rules = load_rules(args.rules)
+            rules, args.sheets = rules_and_sheets(args.rules)
         except (OSError, ValueError) as exc:
             raise CliError(f"cannot read the rules file: {exc}") from exc
         args.handler(args, rules)
