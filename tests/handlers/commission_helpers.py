@@ -7,10 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendDocument, TelegramMethod
 from sqlalchemy import select
-
-from aiogram.filters.callback_data import CallbackData
 
 from features.commission.callbacks import CmCallback
 from features.commission.flows import CancelCallback, Flow
