@@ -1,4 +1,4 @@
-"""Callback data of commissions (prefixes cm, vt, inv). Client-controlled: handlers re-check everything."""
+"""Callback data of commissions (prefixes cm, inv, pt). Client-controlled: handlers re-check everything."""
 
 from __future__ import annotations
 
@@ -13,15 +13,6 @@ class CmCallback(CallbackData, prefix="cm"):
     act: str
     ref: RowId = 0
     arg: str = ""
-
-
-class VoteCallback(CallbackData, prefix="vt"):
-    """A member's vote: decision code `d` (scoring.commission.DECISION_CODES), then the category `cat`."""
-
-    sid: RowId
-    item: RowId
-    d: str
-    cat: str = ""
 
 
 class InviteRoleCallback(CallbackData, prefix="inv"):
