@@ -94,13 +94,24 @@ def _pattern_message(pattern: str) -> str:
     return "must be lower-case letters, digits, '.', '_' or '-'"
 
 
+def _is_alternative(part: str | int) -> bool:
+    """A loc part naming one alternative of a union (`literal[...]`, `constrained-str`), not a key."""
+    return isinstance(part, str) and ("[" in part or part.startswith(("constrained-", "function-")))
+
+
 def _schema_problems(exc: ValidationError) -> list[Problem]:
-    problems = []
+    """One problem per place; a union (`need = "required" | "@name"`) says what each alternative needs,
+    leaving out the alternatives of another type when one of the right type is there."""
+    by_place: dict[str, list[Mapping[str, Any]]] = {}
     for error in exc.errors():
-        # A union (`need = "required" | "@name"`) reports each alternative; its place is the key itself.
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
-        problems.append(Problem(place(loc), _message(error)))
-    return list(dict.fromkeys(problems))
+        loc = tuple(p for p in error["loc"] if not _is_alternative(p))
+        by_place.setdefault(place(loc), []).append(error)
+    problems = []
+    for at, errors in by_place.items():
+        relevant = [e for e in errors if not str(e["type"]).endswith("_type")] or errors[:1]
+        messages = list(dict.fromkeys(_message(e) for e in relevant))
+        problems.append(Problem(at, "; or ".join(messages)))
+    return problems
 
 
 # Checks across keys and tables ------------------------------------------------------------------------

@@ -246,3 +246,17 @@ def test_evaluate_scores_with_the_sheets_of_the_rule_set_given(capsys: pytest.Ca
     assert '"gap": 3' in capsys.readouterr().out
     assert main(["evaluate", "teacher", str(answers)]) == 0
     assert '"gap": 0' in capsys.readouterr().out
+
+
+def test_a_value_of_either_kind_says_what_each_kind_needs() -> None:
+    tables = pilot_tables()
+    tables["documents"]["essay"]["need"] = "maybe"
+    levels = tables["sheets"]["teacher"]["criteria"][8]["levels"]
+    levels[0]["coauthored_points"] = -2
+    levels[1]["coauthored_points"] = "two"
+    assert problems(tables) == [
+        "documents.essay.need: must be one of: 'required' or 'if_any'; or must be @ and the name of an "
+        "[interpretations] key",
+        "sheets.teacher.criteria[8].levels[0].coauthored_points: must be ≥ 0",
+        "sheets.teacher.criteria[8].levels[1].coauthored_points: must be @ and the name of an [interpretations] key",
+    ]
