@@ -101,11 +101,13 @@ class Rules:
     @property
     def windows(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
         """The application windows of an academic year as ((month, day) opens, (month, day) closes)."""
-        listed = self.raw.get("windows")
-        if not listed:
-            w = self.window
-            return [((w["start_month"], w["start_day"]), (w["end_month"], w["end_day"]))]
-        return [(_month_day(w["opens"]), _month_day(w["closes"])) for w in listed]
+        listed = [(_month_day(w["opens"]), _month_day(w["closes"])) for w in self.raw.get("windows", [])]
+        w = self.window
+        legacy = ((w["start_month"], w["start_day"]), (w["end_month"], w["end_day"])) if w else None
+        # A `[window]` table of the old shape that differs from the first window overrides the list.
+        if legacy is not None and (not listed or listed[0] != legacy):
+            return [legacy]
+        return listed
 
     @property
     def deadlines(self) -> dict[str, int]:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 from scoring.calendar import academic_year, default_windows
-from scoring.rulesets.load import RuleSet
+from scoring.rulesets.load import RuleSet, load_ruleset
 
 
 class RegistryError(ValueError):
@@ -30,6 +31,11 @@ class Registry:
         for day in starts:
             if starts.count(day) > 1:
                 raise RegistryError(f"two rule sets start on {day.isoformat()}")
+
+    @classmethod
+    def from_files(cls, paths: Iterable[str | Path]) -> Registry:
+        """The sets of these files (each checked; a bad one raises RuleSetError with all its problems)."""
+        return cls(load_ruleset(path) for path in paths)
 
     def get(self, key: str) -> RuleSet | None:
         """The set stored with an application (`RuleSet.key`)."""

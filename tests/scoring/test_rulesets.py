@@ -107,7 +107,7 @@ def test_a_toml_syntax_error_is_one_problem_with_its_line(tmp_path: Path) -> Non
 
 
 def registry() -> Registry:
-    return Registry([load_ruleset(TEST_SET_FILE), pilot()])
+    return Registry.from_files([TEST_SET_FILE, PILOT_FILE])
 
 
 def test_the_test_set_changes_a_threshold_a_document_and_the_windows() -> None:
@@ -133,7 +133,7 @@ def test_an_application_is_judged_by_the_set_in_force_on_the_day_it_was_submitte
     assert sets.for_submission(date(2020, 1, 1)).id == "kz-2024-pilot"
     # Submitted under the pilot: its key finds the pilot for the application's whole life.
     submitted = sets.for_submission(date(2024, 11, 5)).key
-    assert sets.get(submitted) is pilot() and sets.get("nothing@1") is None
+    assert sets.get(submitted) == pilot() and sets.get("nothing@1") is None
 
 
 def test_which_set_judges_an_academic_year() -> None:
@@ -260,3 +260,12 @@ def test_a_value_of_either_kind_says_what_each_kind_needs() -> None:
         "sheets.teacher.criteria[8].levels[0].coauthored_points: must be ≥ 0",
         "sheets.teacher.criteria[8].levels[1].coauthored_points: must be @ and the name of an [interpretations] key",
     ]
+
+
+def test_a_window_table_of_the_old_shape_still_overrides_the_window(tmp_path: Path) -> None:
+    override = tmp_path / "window.toml"
+    override.write_text("[window]\nstart_month = 10\nstart_day = 1\nend_month = 11\nend_day = 30\n", encoding="utf-8")
+    rules = load_rules(override)
+    assert rules.windows == [((10, 1), (11, 30))]
+    assert default_windows(2025, rules) == [(date(2025, 10, 1), date(2025, 11, 30))]
+    assert load_rules(TEST_SET_FILE).windows == [((9, 15), (11, 30)), ((1, 15), (5, 31))]
