@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.keyboards import grid
-from features.commission.callbacks import CmCallback, PointsCallback, VoteCallback
+from features.commission.callbacks import CmCallback, VoteCallback
+from features.commission.points import views as points_views
 from features.commission.points.service import Total
 from scoring.categories import Category
 from scoring.commission import Decision
@@ -98,8 +99,7 @@ def ballot_markup(session_id: int, item: AgendaItem, options: Sequence[Decision]
                                                                               d=d.code).pack())
                for d in options]
     if scorable:
-        buttons.append(InlineKeyboardButton(text=t(SCORE_BUTTON), callback_data=PointsCallback(
-            sid=session_id, item=item.id, a="open").pack()))
+        buttons.append(points_views.points_button(session_id, item.id, t(SCORE_BUTTON)))
     if files:
         buttons.append(InlineKeyboardButton(text=t(FILES_BUTTON), callback_data=CmCallback(
             act="vfiles", ref=session_id, arg=str(item.id)).pack()))
