@@ -1,4 +1,4 @@
-"""Callback data of commissions (prefixes cm, vt, inv). Client-controlled: handlers re-check everything."""
+"""Callback data of commissions (prefixes cm, vt, pt). Client-controlled: handlers re-check everything."""
 
 from __future__ import annotations
 
@@ -22,12 +22,6 @@ class VoteCallback(CallbackData, prefix="vt"):
     item: RowId
     d: str
     cat: str = ""
-
-
-class InviteRoleCallback(CallbackData, prefix="inv"):
-    """The role a new member states while using an invite."""
-
-    role: str
 
 
 class PointsCallback(CallbackData, prefix="pt"):

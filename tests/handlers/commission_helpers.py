@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendDocument, TelegramMethod
 from sqlalchemy import select
 
+from features.commission.agenda.callbacks import GroundCallback, GroundsChosenCallback, ReviewAct, ReviewCallback
 from features.commission.callbacks import CmCallback, VoteCallback
+from features.commission.composition.callbacks import (
+    AreaAct,
+    CommissionAct,
+    CommissionAreaCallback,
+    CommissionCallback,
+    DocumentsLanguageCallback,
+    LevelCallback,
+    MemberAct,
+    MemberCallback,
+    RegionCallback,
+)
+from features.commission.flows import CancelCallback, Flow
+from scoring.categories import CommissionLevel
+from scoring.commission import RefusalGround
 from storage.checklist_repository import ApplicationRepository
 from storage.commission_models import AgendaItem, Commission, CommissionSession, Vote
 from storage.profile_models import TeacherProfile
@@ -33,8 +50,48 @@ SECRETARY = 200
 TEACHERS = [301, 302, 303]
 
 
+# The commission's buttons by their short action names (the callback data each factory packs).
+COMPOSITION_ACTS = {a.value: a for a in CommissionAct}
+MEMBER_ACTS = {a.value: a for a in MemberAct}
+REVIEW_ACTS = {a.value: a for a in ReviewAct}
+# The flows whose Cancel is already a CancelCallback (the session's steps still carry the old one).
+CANCEL_FLOWS = {Flow.NEW_COMMISSION.value, Flow.REFUSE.value, Flow.REMOVE_MEMBER.value}
+
+
 def cm(act: str, ref: int = 0, arg: str = "") -> str:
+    """The callback data of the commission button `act` on row `ref` with argument `arg`."""
+    typed = composition_button(act, ref, arg) or review_button(act, ref, arg)
+    if typed is not None:
+        return typed.pack()
+    if act == "cancel" and arg in CANCEL_FLOWS:
+        return CancelCallback(flow=Flow(arg), ref=ref).pack()
     return CmCallback(act=act, ref=ref, arg=arg).pack()
+
+
+def composition_button(act: str, ref: int, arg: str) -> CallbackData | None:
+    simple: dict[str, Callable[[], CallbackData]] = {
+        "lvl": lambda: LevelCallback(level=CommissionLevel(arg)),
+        "reg": lambda: RegionCallback(region=arg),
+        "lang": lambda: DocumentsLanguageCallback(code=arg),
+        "apick": lambda: CommissionAreaCallback(act=AreaAct.PICK, code=arg, page=ref),
+        "apage": lambda: CommissionAreaCallback(act=AreaAct.PAGE, code=arg, page=ref),
+    }
+    if act in simple:
+        return simple[act]()
+    if act in COMPOSITION_ACTS:
+        return CommissionCallback(act=COMPOSITION_ACTS[act], commission=ref)
+    if act in MEMBER_ACTS:
+        return MemberCallback(act=MEMBER_ACTS[act], commission=ref, user=int(arg))
+    return None
+
+
+def review_button(act: str, ref: int, arg: str) -> CallbackData | None:
+    if act in REVIEW_ACTS:
+        return ReviewCallback(act=REVIEW_ACTS[act], application=ref)
+    if act == "grd":
+        return GroundsChosenCallback(application=ref) if arg == "." else GroundCallback(
+            application=ref, ground=RefusalGround(arg))
+    return None
 
 
 def vt(sid: int, item: int, d: str, cat: str = "") -> str:
