@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendDocument, TelegramMethod
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from features.commission.agenda.callbacks import GroundCallback, GroundsChosenCallback, ReviewAct, ReviewCallback
@@ -26,8 +26,6 @@ from features.commission.composition.callbacks import (
     RegionCallback,
 )
 from features.commission.flows import CancelCallback, Flow
-from scoring.categories import CommissionLevel
-from scoring.commission import RefusalGround
 from storage.checklist_repository import ApplicationRepository
 from storage.commission_models import AgendaItem, Commission, CommissionSession, Vote
 from storage.profile_models import TeacherProfile
@@ -51,46 +49,54 @@ TEACHERS = [301, 302, 303]
 
 
 # The commission's buttons by their short action names (the callback data each factory packs).
-COMPOSITION_ACTS = {a.value: a for a in CommissionAct}
-MEMBER_ACTS = {a.value: a for a in MemberAct}
-REVIEW_ACTS = {a.value: a for a in ReviewAct}
+COMPOSITION_ACTS = {a.value for a in CommissionAct}
+MEMBER_ACTS = {a.value for a in MemberAct}
+REVIEW_ACTS = {a.value for a in ReviewAct}
 # The flows whose Cancel is already a CancelCallback (the session's steps still carry the old one).
 CANCEL_FLOWS = {Flow.NEW_COMMISSION.value, Flow.REFUSE.value, Flow.REMOVE_MEMBER.value}
 
 
 def cm(act: str, ref: int = 0, arg: str = "") -> str:
-    """The callback data of the commission button `act` on row `ref` with argument `arg`."""
+    """The callback data of the commission button `act` on row `ref` with argument `arg` (packed as sent even
+    when it is forged: a value the factory refuses is packed as it is)."""
     typed = composition_button(act, ref, arg) or review_button(act, ref, arg)
-    if typed is not None:
-        return typed.pack()
     if act == "cancel" and arg in CANCEL_FLOWS:
-        return CancelCallback(flow=Flow(arg), ref=ref).pack()
-    return CmCallback(act=act, ref=ref, arg=arg).pack()
+        typed = CancelCallback, {"flow": arg, "ref": ref}
+    if typed is None:
+        return CmCallback(act=act, ref=ref, arg=arg).pack()
+    factory, fields = typed
+    try:
+        return factory(**fields).pack()
+    except ValidationError:
+        return ":".join([factory.__prefix__, *(str(v) for v in fields.values())])
 
 
-def composition_button(act: str, ref: int, arg: str) -> CallbackData | None:
-    simple: dict[str, Callable[[], CallbackData]] = {
-        "lvl": lambda: LevelCallback(level=CommissionLevel(arg)),
-        "reg": lambda: RegionCallback(region=arg),
-        "lang": lambda: DocumentsLanguageCallback(code=arg),
-        "apick": lambda: CommissionAreaCallback(act=AreaAct.PICK, code=arg, page=ref),
-        "apage": lambda: CommissionAreaCallback(act=AreaAct.PAGE, code=arg, page=ref),
+Button = tuple[type[CallbackData], dict[str, Any]]
+
+
+def composition_button(act: str, ref: int, arg: str) -> Button | None:
+    simple: dict[str, Button] = {
+        "lvl": (LevelCallback, {"level": arg}),
+        "reg": (RegionCallback, {"region": arg}),
+        "lang": (DocumentsLanguageCallback, {"code": arg}),
+        "apick": (CommissionAreaCallback, {"act": AreaAct.PICK, "code": arg, "page": ref}),
+        "apage": (CommissionAreaCallback, {"act": AreaAct.PAGE, "code": arg, "page": ref}),
     }
     if act in simple:
-        return simple[act]()
+        return simple[act]
     if act in COMPOSITION_ACTS:
-        return CommissionCallback(act=COMPOSITION_ACTS[act], commission=ref)
+        return CommissionCallback, {"act": act, "commission": ref}
     if act in MEMBER_ACTS:
-        return MemberCallback(act=MEMBER_ACTS[act], commission=ref, user=int(arg))
+        return MemberCallback, {"act": act, "commission": ref, "user": arg}
     return None
 
 
-def review_button(act: str, ref: int, arg: str) -> CallbackData | None:
+def review_button(act: str, ref: int, arg: str) -> Button | None:
     if act in REVIEW_ACTS:
-        return ReviewCallback(act=REVIEW_ACTS[act], application=ref)
+        return ReviewCallback, {"act": act, "application": ref}
     if act == "grd":
-        return GroundsChosenCallback(application=ref) if arg == "." else GroundCallback(
-            application=ref, ground=RefusalGround(arg))
+        return (GroundsChosenCallback, {"application": ref}) if arg == "." else (
+            GroundCallback, {"application": ref, "ground": arg})
     return None
 
 

@@ -21,7 +21,7 @@ from scoring.commission import RefusalGround
 from scoring.config import default_rules
 from scoring.i18n import N_, Phrase
 from storage.checklist_models import UploadedFile
-from storage.commission_models import ApplicationReview, Commission, CommissionSession, SessionStatus
+from storage.commission_models import ApplicationReview, Commission, CommissionSession
 from storage.profile_models import TeacherProfile
 
 ALREADY_DECIDED = Phrase(N_("This application has already been accepted or refused."))
@@ -81,12 +81,12 @@ class AgendaService:
 
     async def agenda(self, secretary: int) -> list[CommissionAgenda]:
         svc = self.commissions
-        mine = await svc.repo.for_secretary(secretary)
+        mine = await svc.of_secretary(secretary)
         if not mine:
             raise Refusal(Phrase(N_("/agenda is for commission secretaries; you are not one.")))
         return [CommissionAgenda(
             c, [Applicant(r, await svc.profile(r.user_id)) for r in await svc.pending(c)], len(await svc.accepted(c)),
-            [s for s in await svc.repo.sessions(c.id) if s.status != SessionStatus.CLOSED.value],
+            await svc.open_sessions(c),
             await self.sessions.awaiting_order(c)) for c in mine]
 
     async def review(self, secretary: int, application_id: int) -> tuple[ApplicationReview, Commission]:

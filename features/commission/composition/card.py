@@ -35,7 +35,3 @@ async def visible_cards(svc: CommissionService, reader: int, is_admin: bool) -> 
     """The cards of the commissions the reader belongs to (as member or secretary), or all for an admin."""
     return [await commission_card(svc, c, reader, is_admin) for c in await svc.visible_to(reader, is_admin)]
 
-
-async def card_of(svc: CommissionService, commission_id: int, reader: int, is_admin: bool) -> CommissionCard | None:
-    c = await svc.get(commission_id)
-    return await commission_card(svc, c, reader, is_admin) if c is not None else None

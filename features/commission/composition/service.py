@@ -44,6 +44,7 @@ from storage.commission_models import (
     CommissionDecision,
     CommissionInvite,
     CommissionMember,
+    CommissionSession,
     InviteKind,
     ReviewStatus,
     SessionStatus,
@@ -262,6 +263,14 @@ class CommissionService:
 
     async def members(self, c: Commission) -> list[CommissionMember]:
         return await self.repo.members(c.id)
+
+    async def of_secretary(self, user_id: int) -> list[Commission]:
+        """The commissions whose secretary this person is."""
+        return await self.repo.for_secretary(user_id)
+
+    async def open_sessions(self, c: Commission) -> list[CommissionSession]:
+        """The commission's sessions not closed yet (draft, open, voting)."""
+        return [s for s in await self.repo.sessions(c.id) if s.status != SessionStatus.CLOSED.value]
 
     async def existing(self, commission_id: int) -> Commission:
         c = await self.repo.get(commission_id)
