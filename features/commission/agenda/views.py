@@ -10,9 +10,9 @@ from aiogram.utils.i18n import gettext as _
 from bot.keyboards import grid
 from features.commission.agenda.callbacks import GroundCallback, GroundsChosenCallback, ReviewAct, ReviewCallback
 from features.commission.agenda.service import CommissionAgenda
-from features.commission.callbacks import CmCallback
 from features.commission.composition.views import order_buttons
 from features.commission.flows import Flow, cancel_button
+from features.commission.session.callbacks import SessionAct, SessionCallback
 from scoring.commission import RefusalGround
 from scoring.dates import format_day
 from scoring.i18n import N_
@@ -29,8 +29,8 @@ def _review_button(text: str, act: ReviewAct, application_id: int) -> InlineKeyb
     return InlineKeyboardButton(text=text, callback_data=ReviewCallback(act=act, application=application_id).pack())
 
 
-def _session_button(text: str, act: str, ref: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=CmCallback(act=act, ref=ref).pack())
+def _session_button(text: str, data: SessionCallback) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
 def agenda_text(agenda: CommissionAgenda) -> str:
@@ -43,10 +43,10 @@ def agenda_keyboard(agenda: CommissionAgenda) -> InlineKeyboardMarkup | None:
     buttons = [_review_button(_("📄 {name}").format(name=(a.profile.full_name if a.profile else None) or "—"),
                               ReviewAct.CARD, a.review.application_id) for a in agenda.pending]
     if agenda.accepted:
-        buttons.append(_session_button(_("🗓 New session ({count} accepted)").format(count=agenda.accepted), "snew",
-                                       agenda.commission.id))
-    buttons += [_session_button(_("Session: {date}").format(date=format_day(s.session_date)), "spanel", s.id)
-                for s in agenda.sessions]
+        buttons.append(_session_button(_("🗓 New session ({count} accepted)").format(count=agenda.accepted),
+                                       SessionCallback(act=SessionAct.NEW, commission=agenda.commission.id)))
+    buttons += [_session_button(_("Session: {date}").format(date=format_day(s.session_date)),
+                                SessionCallback(act=SessionAct.PANEL, session=s.id)) for s in agenda.sessions]
     buttons += order_buttons(agenda.awaiting_order)
     return grid(buttons) if buttons else None
 

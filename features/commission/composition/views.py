@@ -11,7 +11,6 @@ from aiogram.utils.i18n import gettext as _
 from bot import area_views
 from bot.i18n import in_reading_order, render
 from bot.keyboards import LANGUAGE_NAMES, grid
-from features.commission.callbacks import CmCallback
 from features.commission.composition.callbacks import (
     AreaAct,
     CommissionAct,
@@ -27,6 +26,7 @@ from features.commission.composition.callbacks import (
 from features.commission.composition.card import CommissionCard
 from features.commission.composition.service import AREA_LEVELS
 from features.commission.flows import Flow, cancel_button
+from features.commission.session.callbacks import SessionAct, SessionCallback
 from scoring.areas import AdministrativeArea, area_name, catalogue
 from scoring.categories import CommissionLevel
 from scoring.commission import MemberRole
@@ -40,7 +40,7 @@ Translate = Callable[[str], str]
 REMOVED = N_("You are no longer a member of the attestation commission «{name}».")
 
 
-def _button(text: str, data: CmCallback | CommissionCallback | MemberCallback) -> InlineKeyboardButton:
+def _button(text: str, data: SessionCallback | CommissionCallback | MemberCallback) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
@@ -142,7 +142,8 @@ def card_text(card: CommissionCard) -> str:
 def order_buttons(sessions: list[CommissionSession]) -> list[InlineKeyboardButton]:
     """Closed sessions whose certificates wait for the order assigning the categories (secretary, admins)."""
     return [_button(_("📜 Order for session No. {number} of {date}").format(
-        number=s.number, date=format_day(s.session_date)), CmCallback(act="order", ref=s.id)) for s in sessions]
+        number=s.number, date=format_day(s.session_date)), SessionCallback(act=SessionAct.ORDER, session=s.id))
+        for s in sessions]
 
 
 def card_keyboard(card: CommissionCard) -> InlineKeyboardMarkup | None:
