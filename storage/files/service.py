@@ -8,6 +8,7 @@ objects are gone, and running it again finishes it. The log gets counts, never n
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.file_models import StoredFile
 from storage.file_repository import FileRepository
-from storage.files.detection import accepted_type
+from storage.files.detection import FileType, accepted_type
 from storage.files.store import FileStore, MissingFile, sha256_of
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,8 @@ class FileStoreService:
     async def store_upload(self, owner_user_id: int, data: bytes) -> StoredFile:
         """Keep an upload of this person's; UnacceptedFile (with the reason to show) when its bytes are not
         an accepted type. Nothing is written before that check."""
-        kind = accepted_type(data)
-        sha256 = sha256_of(data)
+        # Hashing and reading a large upload take a while: off the event loop.
+        kind, sha256 = await asyncio.to_thread(_examine, data)
         known = await self.repo.find(owner_user_id, sha256)
         if known is not None and await self.store.exists(known.store_key):
             return known
@@ -78,6 +79,10 @@ class FileStoreService:
             erased += await self.repo.remove([stored.id for stored in rows])
             await self.session.flush()
         return erased
+
+
+def _examine(data: bytes) -> tuple[FileType, str]:
+    return accepted_type(data), sha256_of(data)
 
 
 async def erase_expired_files(sessions: async_sessionmaker[AsyncSession], store: FileStore,
