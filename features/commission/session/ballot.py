@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.keyboards import grid
-from features.commission.callbacks import PointsCallback
+from features.commission.points import views as points_views
 from features.commission.points.service import Total
 from features.commission.session.callbacks import CandidateFilesCallback, VoteCallback
 from scoring.categories import Category
@@ -92,8 +92,7 @@ def ballot_markup(session_id: int, item: AgendaItem, options: Sequence[Decision]
     buttons = [InlineKeyboardButton(text=t(d.label), callback_data=VoteCallback(
         session=session_id, item=item.id, decision=d).pack()) for d in options]
     if scorable:
-        buttons.append(InlineKeyboardButton(text=t(SCORE_BUTTON), callback_data=PointsCallback(
-            sid=session_id, item=item.id, a="open").pack()))
+        buttons.append(points_views.points_button(session_id, item.id, t(SCORE_BUTTON)))
     if files:
         buttons.append(InlineKeyboardButton(text=t(FILES_BUTTON), callback_data=CandidateFilesCallback(
             session=session_id, item=item.id).pack()))
