@@ -20,7 +20,7 @@ from aiogram.exceptions import TelegramForbiddenError
 from sqlalchemy import func, select
 
 from features.checklist.service import ChecklistService
-from features.commission.callbacks import CmCallback
+from features.commission.agenda.callbacks import ReviewAct, ReviewCallback
 from features.commission.composition.service import CommissionService, Unrouted
 from features.commission.order.callbacks import OrderAct, OrderCallback
 from features.commission.session.callbacks import PresenceCallback, SessionAct, SessionCallback, VoteCallback
@@ -196,9 +196,9 @@ def callback_data(message: dict[str, Any]) -> list[str]:
     return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row if "callback_data" in b]
 
 
-def cm(data: str) -> CmCallback | None:
+def review(data: str) -> ReviewCallback | None:
     try:
-        return CmCallback.unpack(data)
+        return ReviewCallback.unpack(data)
     except (TypeError, ValueError):
         return None
 
@@ -306,9 +306,8 @@ def act(name: str, ref: int | None = None, arg: str | None = None) -> Callable[[
         return lambda data: data.startswith(f"{OrderCallback.__prefix__}:{OrderAct.ISSUE.value}:")
 
     def match(data: str) -> bool:
-        parsed = cm(data)
-        return parsed is not None and parsed.act == name and (ref is None or parsed.ref == ref) and (
-            arg is None or parsed.arg == arg)
+        parsed = review(data)
+        return parsed is not None and parsed.act == ReviewAct(name) and (ref is None or parsed.application == ref)
     return match
 
 
@@ -349,7 +348,7 @@ async def _run_session(chats: Chats) -> None:
     agenda = await chats.send(secretary, "/agenda", lambda m: sum(map(act("card"), callback_data(m))) == 2,
                               "the agenda with the two routed applications")
     for data in [d for d in callback_data(agenda) if act("card")(d)]:
-        application = cm(data).ref  # type: ignore[union-attr]
+        application = review(data).application  # type: ignore[union-attr]
         await chats.press(secretary, exactly(data), "the applicant's card")
         before = len(chats.documents(secretary))
         await chats.press(secretary, act("files", application), "send the files")
