@@ -300,13 +300,14 @@ QUESTIONS: tuple[Question, ...] = (
 BY_FIELD: dict[str, Question] = {q.field: q for q in QUESTIONS}
 
 # When an answer changes, the answers that were only valid for the old one are asked again.
-DEPENDENTS: dict[str, tuple[str, ...]] = {
-    "region": ("area_code",),
-    "role": ("teaching_post", "current_category", "category_valid_until", "claimed_category", "early_requirements"),
-    "current_category": ("category_valid_until",),
-    "claimed_category": ("early_requirements",),
-    "attestation_kind": ("last_attestation", "early_requirements"),
-    "org_type": ("production_experience_years",),
+DEPENDENTS: dict[ProfileField, tuple[ProfileField, ...]] = {
+    ProfileField.REGION: (ProfileField.AREA_CODE,),
+    ProfileField.ROLE: (ProfileField.TEACHING_POST, ProfileField.CURRENT_CATEGORY, ProfileField.CATEGORY_VALID_UNTIL,
+                        ProfileField.CLAIMED_CATEGORY, ProfileField.EARLY_REQUIREMENTS),
+    ProfileField.CURRENT_CATEGORY: (ProfileField.CATEGORY_VALID_UNTIL,),
+    ProfileField.CLAIMED_CATEGORY: (ProfileField.EARLY_REQUIREMENTS,),
+    ProfileField.ATTESTATION_KIND: (ProfileField.LAST_ATTESTATION, ProfileField.EARLY_REQUIREMENTS),
+    ProfileField.ORG_TYPE: (ProfileField.PRODUCTION_EXPERIENCE_YEARS,),
 }
 
 
@@ -351,8 +352,9 @@ def teaching_post_of(p: TeacherProfile) -> TeachingPost | None:
 
 # What the application depends on (§13 level, the area routing compares, the claim): frozen once it is
 # submitted; changing one needs /withdraw first.
-FROZEN_AFTER_SUBMISSION = frozenset({"role", "teaching_post", "org_type", "org_name", "region", "area_code",
-                                     "claimed_category"})
+FROZEN_AFTER_SUBMISSION = frozenset({ProfileField.ROLE, ProfileField.TEACHING_POST, ProfileField.ORG_TYPE,
+                                     ProfileField.ORG_NAME, ProfileField.REGION, ProfileField.AREA_CODE,
+                                     ProfileField.CLAIMED_CATEGORY})
 
 
 def display_value(question: Question, profile: TeacherProfile, translate: Callable[[str], str],

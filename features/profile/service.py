@@ -97,7 +97,7 @@ class ProfileService:
             return Consented(existing, already=True)
         return Consented(await self.profiles.give_consent(user_id, datetime.now(UTC)), already=False)
 
-    async def open_question(self, user_id: int, field: str, kind: Kind, open_field: str | None) -> Opened:
+    async def open_question(self, user_id: int, field: ProfileField, kind: Kind, open_field: str | None) -> Opened:
         """The question a button answers, if it is the open one and of the button's kind (a pick for a
         single choice, a tick for a multi-select); otherwise the button is stale or forged."""
         profile = await self.profiles.get(user_id)
@@ -107,7 +107,7 @@ class ProfileService:
         await self._refuse_if_locked(profile, field)
         return Opened(profile, question)
 
-    async def start_editing(self, user_id: int, field: str) -> Opened:
+    async def start_editing(self, user_id: int, field: ProfileField) -> Opened:
         """/profile's ✏️ on a field: the question asked again, unless the application depends on it."""
         profile = await self.profiles.get(user_id)
         question = BY_FIELD.get(field)
@@ -116,18 +116,18 @@ class ProfileService:
         await self._refuse_if_locked(profile, field)
         return Opened(profile, question)
 
-    async def _refuse_if_locked(self, profile: TeacherProfile, field: str) -> None:
+    async def _refuse_if_locked(self, profile: TeacherProfile, field: ProfileField) -> None:
         if field in await self.locked_fields(profile):
             raise Refusal(FROZEN_ANSWER)
 
-    async def choose(self, user_id: int, field: str, value: str, open_field: str | None) -> Answered:
+    async def choose(self, user_id: int, field: ProfileField, value: str, open_field: str | None) -> Answered:
         """A single choice pressed: one of the options her question offers her."""
         opened = await self.open_question(user_id, field, Kind.CHOICE, open_field)
         if option_label(opened.question, opened.profile, value) is None:
             raise StaleButton()
         return await self._answer(opened, value)
 
-    async def tick(self, user_id: int, field: str, value: str, open_field: str | None) -> Opened:
+    async def tick(self, user_id: int, field: ProfileField, value: str, open_field: str | None) -> Opened:
         """A multi-select option ticked or unticked (the ticks are kept in the conversation until Done)."""
         opened = await self.open_question(user_id, field, Kind.MULTI, open_field)
         assert opened.question.options is not None
@@ -135,7 +135,7 @@ class ProfileService:
             raise StaleButton()
         return opened
 
-    async def finish_multi(self, user_id: int, field: str, ticked: set[str] | None,
+    async def finish_multi(self, user_id: int, field: ProfileField, ticked: set[str] | None,
                            open_field: str | None) -> Answered:
         """Done with the `ticked` options, or (None) "none of these", where the question offers it."""
         opened = await self.open_question(user_id, field, Kind.MULTI, open_field)
@@ -157,9 +157,9 @@ class ProfileService:
         await self.open_question(user_id, ProfileField.AREA_CODE, Kind.AREA, open_field)
         raise Refusal(AREA_NOT_AVAILABLE)
 
-    async def answer_text(self, user_id: int, field: str, text: str) -> Answered:
+    async def answer_text(self, user_id: int, field: ProfileField, text: str) -> Answered:
         """A typed answer, parsed as its question says; a refusal says what is wrong with it."""
-        profile = await self._started(user_id)
+        profile = await self.started(user_id)
         question = BY_FIELD[field]
         assert question.parse is not None
         try:
@@ -176,9 +176,6 @@ class ProfileService:
 
     async def started(self, user_id: int) -> TeacherProfile:
         """Her profile, for a message typed in the questionnaire; NotStarted when there is none."""
-        return await self._started(user_id)
-
-    async def _started(self, user_id: int) -> TeacherProfile:
         profile = await self.profiles.get(user_id)
         if profile is None:
             raise NotStarted()
@@ -186,7 +183,7 @@ class ProfileService:
 
     async def typed_area(self, user_id: int, text: str) -> tuple[TeacherProfile, list[AdministrativeArea]]:
         """What a typed district may mean in her region (confirmed with a button, never saved as typed)."""
-        profile = await self._started(user_id)
+        profile = await self.started(user_id)
         return profile, list(self.match_area(profile, text).candidates)
 
     async def _answer(self, opened: Opened, value: Any) -> Answered:
@@ -200,7 +197,7 @@ class ProfileService:
             return None
         return profile, await self.locked_fields(profile)
 
-    async def save_answer(self, profile: TeacherProfile, field: str, value: Any) -> Question | None:
+    async def save_answer(self, profile: TeacherProfile, field: ProfileField, value: Any) -> Question | None:
         """Store one answer, forget the answers it invalidates, and return the next open question.
 
         Raises InvalidAnswer for an IIN another account already holds (one IIN, one account; the unique
@@ -228,9 +225,6 @@ class ProfileService:
             return frozenset()
         return frozenset(f for f in FROZEN_AFTER_SUBMISSION if getattr(profile, f, None) is not None)
 
-    def areas_to_choose(self, profile: TeacherProfile, locale: str | None) -> list[AdministrativeArea]:
-        return catalogue().for_choice(profile.region, locale)
-
     def match_area(self, profile: TeacherProfile, text: str) -> AreaMatch:
         return catalogue().match(text, profile.region)
 
@@ -257,6 +251,3 @@ def assess(profile: TeacherProfile, today: date, rules: Rules) -> eligibility.El
             pass
     return eligibility.assess(view, today, rules, birth_date=birth, sex=sex)
 
-
-def question(field: str) -> Question:
-    return BY_FIELD[field]
