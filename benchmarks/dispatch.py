@@ -28,8 +28,10 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.types import CallbackQuery, Chat, Contact, Message, MessageEntity, Update, User
 
 from app.factory import create_application
-from bot.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from bot.i18n import Locale
 from bot.settings import Settings
+from features.profile.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from features.profile.form import ProfileField
 from scoring.iin import check_digit
 from storage.migrate import upgrade
 from tests.fakes import RecordingSession
@@ -64,27 +66,27 @@ def press(user: User, data: str) -> Update:
 def teacher_script(user: User) -> Iterator[Update]:
     lang = "kk" if user.id % 2 else "ru"
     yield message(user, "/start")
-    yield press(user, LanguageCallback(code=lang).pack())
+    yield press(user, LanguageCallback(code=Locale(lang)).pack())
     yield press(user, ConsentCallback(agree=True).pack())
     yield message(user, "x")  # invalid name
     yield message(user, "Ахметова Айгуль")
     yield message(user, "12345")  # invalid IIN
     yield message(user, iin_of(user.id))
     yield message(user, "teacher")  # text where a button is expected
-    yield press(user, ChoiceCallback(field="role", value="teacher").pack())
-    yield press(user, ChoiceCallback(field="teaching_post", value="subject").pack())
-    yield press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
+    yield press(user, ChoiceCallback(field=ProfileField.ROLE, value="teacher").pack())
+    yield press(user, ChoiceCallback(field=ProfileField.TEACHING_POST, value="subject").pack())
+    yield press(user, ChoiceCallback(field=ProfileField.ORG_TYPE, value="general_secondary").pack())
     yield message(user, "School No. 7")
-    yield press(user, ChoiceCallback(field="region", value="karaganda").pack())
+    yield press(user, ChoiceCallback(field=ProfileField.REGION, value="karaganda").pack())
     yield message(user, "Karaganda")
-    yield press(user, ChoiceCallback(field="current_category", value="moderator").pack())
+    yield press(user, ChoiceCallback(field=ProfileField.CURRENT_CATEGORY, value="moderator").pack())
     yield message(user, "32.13.2026")  # invalid date
     yield message(user, "31.12.2026")
     yield message(user, "8")
-    yield press(user, ChoiceCallback(field="education", value="higher_pedagogical").pack())
-    yield press(user, ChoiceCallback(field="claimed_category", value="expert").pack())
-    yield press(user, ChoiceCallback(field="attestation_kind", value="regular").pack())
-    yield press(user, ToggleCallback(field="certificates", value=".").pack())
+    yield press(user, ChoiceCallback(field=ProfileField.EDUCATION, value="higher_pedagogical").pack())
+    yield press(user, ChoiceCallback(field=ProfileField.CLAIMED_CATEGORY, value="expert").pack())
+    yield press(user, ChoiceCallback(field=ProfileField.ATTESTATION_KIND, value="regular").pack())
+    yield press(user, ToggleCallback(field=ProfileField.CERTIFICATES, value=".").pack())
     yield message(user, "not-an-email")
     yield message(user, "t@mail.kz")
     yield message(user, contact=Contact(phone_number="77011234567", first_name="A", user_id=user.id))

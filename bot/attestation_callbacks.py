@@ -24,12 +24,3 @@ class SubmissionCallback(CallbackData, prefix="sub"):
     """/submit and /withdraw confirmations: "submit", "withdraw", "keep"."""
 
     action: str
-
-
-class GuideCallback(CallbackData, prefix="go"):
-    """A step of the "what next" message or a fix offered by the readiness check, opened as its command
-    would open it: "checklist", "item" (with `item`), "essay", "score", "submit", "profile" (finish it),
-    "edit" (review it). Nothing is trusted: each step re-reads the teacher's own data."""
-
-    step: str
-    item: str = ""

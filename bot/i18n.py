@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,16 @@ from scoring.areas import sort_key
 from scoring.i18n import Phrase
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-SUPPORTED_LOCALES = ("kk", "ru")
+
+
+class Locale(StrEnum):
+    """The languages the bot speaks (English is only the msgid source)."""
+
+    KK = "kk"
+    RU = "ru"
+
+
+SUPPORTED_LOCALES: tuple[str, ...] = tuple(Locale)
 DOMAIN = "messages"
 
 

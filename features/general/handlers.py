@@ -8,8 +8,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot import keyboards
-from bot.views import answer_stale
+from bot.refusal import StaleButton
+from features.profile.views import language_keyboard
 
 
 async def help_command(message: Message, is_admin: bool = False) -> None:
@@ -45,7 +45,7 @@ async def help_command(message: Message, is_admin: bool = False) -> None:
 
 
 async def lang_command(message: Message) -> None:
-    await message.answer(_("Choose your language:"), reply_markup=keyboards.language_keyboard())
+    await message.answer(_("Choose your language:"), reply_markup=language_keyboard())
 
 
 async def cancel_command(message: Message, state: FSMContext) -> None:
@@ -64,8 +64,9 @@ async def unknown_message(message: Message) -> None:
 
 
 async def unknown_callback(callback: CallbackQuery) -> None:
-    # Stale keyboards from old messages, or forged data: never silence, never a traceback.
-    await answer_stale(callback)
+    """A button no handler takes: a keyboard of an old message, or forged data (never silence, never a
+    traceback)."""
+    raise StaleButton()
 
 
 def create_router() -> Router:

@@ -3,74 +3,96 @@ would (/checklist, an item of it, /essay, /score, /submit, the profile), in a ne
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from collections.abc import Awaitable, Callable
+
+from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attestation_callbacks import GuideCallback
+from bot.clock import local_today
+from bot.refusal import StaleButton
 from bot.settings import Settings
-from bot.views import answer_stale, local_today, send_profile
 from features.checklist.handlers import send_board, send_card
 from features.checklist.service import ChecklistService, Clock, utc_now
 from features.essay.handlers import start_essay
+from features.guidance.callbacks import GuideCallback, GuideStep
 from features.profile.form import next_question
 from features.profile.onboarding import ask
 from features.profile.service import ProfileService
+from features.profile.views import send_profile
 from features.self_assessment.handlers import start_score
 from features.submission.handlers import start_submit
 
 
-async def open_profile(bot: Bot, user_id: int, step: str, state: FSMContext, session: AsyncSession,
-                       settings: Settings) -> bool:
-    """"profile": the next unanswered question (or the profile once none is left); "edit": the profile."""
-    service = ProfileService(session)
-    profile = await service.get(user_id)
-    if profile is None:
-        return False
-    upcoming = next_question(profile) if step == "profile" else None
-    await state.clear()
-    if upcoming is not None:
-        await ask(bot, user_id, upcoming, profile, state)
-    else:
-        await send_profile(bot, user_id, profile, local_today(settings), await service.locked_fields(profile))
-    return True
-
-
-async def on_step(callback: CallbackQuery, callback_data: GuideCallback, state: FSMContext, session: AsyncSession,
-                  settings: Settings, i18n: I18n, clock: Clock = utc_now) -> None:
+async def open_checklist(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
     assert callback.bot is not None
-    bot, user_id, step = callback.bot, callback.from_user.id, callback_data.step
-    if step == "item":
-        # Only an item on her own checklist opens (the callback data is hers to forge).
-        if not await send_card(bot, user_id, callback_data.item, state, ChecklistService(session)):
-            await answer_stale(callback)
-            return
-        await callback.answer()
-        return
-    if step in ("profile", "edit"):
-        if not await open_profile(bot, user_id, step, state, session, settings):
-            await answer_stale(callback)
-            return
-        await callback.answer()
-        return
-    if step not in ("checklist", "essay", "score", "submit"):
-        await answer_stale(callback)
-        return
-    await callback.answer()
-    if step == "checklist":
-        await send_board(bot, user_id, state, ChecklistService(session))
-    elif step == "essay":
-        await start_essay(bot, user_id, state, session, settings, i18n.current_locale, clock())
-    elif step == "score":
-        await start_score(bot, user_id, state, session)
+    await send_board(callback.bot, callback.from_user.id, state, ChecklistService(session))
+
+
+async def open_item(callback: CallbackQuery, callback_data: GuideCallback, state: FSMContext,
+                    session: AsyncSession) -> None:
+    """Only an item on her own checklist opens (the callback data is hers to forge)."""
+    assert callback.bot is not None
+    if not await send_card(callback.bot, callback.from_user.id, callback_data.item, state, ChecklistService(session)):
+        raise StaleButton()
+
+
+async def open_essay(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
+                     i18n: I18n, clock: Clock = utc_now) -> None:
+    assert callback.bot is not None
+    await start_essay(callback.bot, callback.from_user.id, state, session, settings, i18n.current_locale, clock())
+
+
+async def open_score(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
+    assert callback.bot is not None
+    await start_score(callback.bot, callback.from_user.id, state, session)
+
+
+async def open_submit(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
+                      clock: Clock = utc_now) -> None:
+    assert callback.bot is not None
+    await start_submit(callback.bot, callback.from_user.id, state, session, settings, clock())
+
+
+async def finish_profile(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
+                         settings: Settings) -> None:
+    """The next unanswered question, or the profile card once none is left."""
+    assert callback.bot is not None
+    user_id = callback.from_user.id
+    found = await ProfileService(session).locked_fields_of(user_id)
+    if found is None:
+        raise StaleButton()
+    profile, locked = found
+    await state.clear()
+    upcoming = next_question(profile)
+    if upcoming is not None:
+        await ask(callback.bot, user_id, upcoming, profile, state)
     else:
-        await start_submit(bot, user_id, state, session, settings, clock())
+        await send_profile(callback.bot, user_id, profile, local_today(settings), locked)
+
+
+async def review_profile(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
+                         settings: Settings) -> None:
+    """The profile card, each field to change."""
+    assert callback.bot is not None
+    found = await ProfileService(session).locked_fields_of(callback.from_user.id)
+    if found is None:
+        raise StaleButton()
+    profile, locked = found
+    await state.clear()
+    await send_profile(callback.bot, callback.from_user.id, profile, local_today(settings), locked)
 
 
 def create_router() -> Router:
     """A fresh router per Dispatcher (a router can belong to one parent only)."""
     router = Router(name="guidance")
-    router.callback_query.register(on_step, GuideCallback.filter())
+    steps: dict[GuideStep, Callable[..., Awaitable[None]]] = {
+        GuideStep.CHECKLIST: open_checklist, GuideStep.ITEM: open_item, GuideStep.ESSAY: open_essay,
+        GuideStep.SCORE: open_score, GuideStep.SUBMIT: open_submit, GuideStep.PROFILE: finish_profile,
+        GuideStep.EDIT: review_profile,
+    }
+    for step, handler in steps.items():
+        router.callback_query.register(handler, GuideCallback.filter(F.step == step))
     return router

@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.settings import Settings
 from features.profile.service import assess, is_complete
 from features.self_assessment.service import SelfAssessmentService, setting_of
-from features.submission.service import Review, SubmissionService, fmt_date
+from features.submission.service import Review, SubmissionService
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.config import Rules, default_rules
+from scoring.dates import format_day
 from scoring.eligibility import Channel
 from scoring.essay import essay_verdict
 from scoring.i18n import N_, Phrase
@@ -196,7 +197,7 @@ def application_state(app: Application, routed: ApplicationReview | None, agenda
                        {"number": number, "decision": Phrase(Decision(decision.decision).label)})
     if agenda is not None:
         return Phrase(N_("No. {number} on the session of {date}"),
-                       {"number": number, "date": fmt_date(agenda.session.session_date)})
+                       {"number": number, "date": format_day(agenda.session.session_date)})
     if routed is not None and routed.status == ReviewStatus.ACCEPTED.value:
         return Phrase(N_("No. {number} accepted by the commission for a session"), {"number": number})
     return Phrase(N_("No. {number} submitted"), {"number": number})

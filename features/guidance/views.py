@@ -10,14 +10,16 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attestation_callbacks import GuideCallback, SubmissionCallback
+from bot.attestation_callbacks import SubmissionCallback
 from bot.i18n import render
 from bot.keyboards import grid
 from bot.settings import Settings
+from features.guidance.callbacks import GuideCallback, GuideStep
 from features.guidance.service import GuidanceService, Standing, Step, StepProgress
 from features.profile.form import QUESTIONS, display_value
-from features.submission.service import Failure, Review, fmt_date
+from features.submission.service import Failure, Review
 from scoring.categories import Category
+from scoring.dates import format_day
 from scoring.documents import BY_ID, ItemState, Source, State
 from scoring.eligibility import Channel
 from scoring.i18n import N_
@@ -80,7 +82,7 @@ def next_hint(standing: Standing) -> str:
 def what_next_keyboard(standing: Standing) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(text=f"{'✅' if p.done else STEP_ICONS[p.step]} {step_label(standing, p.step)}",
-                             callback_data=GuideCallback(step=p.step.value).pack())
+                             callback_data=GuideCallback(step=GuideStep(p.step.value)).pack())
         for p in standing.steps
     ]
     return grid(buttons, columns=2)
@@ -93,19 +95,19 @@ def _failures(review: Review, prefix: str) -> list[Failure]:
     return [f for f in review.failures if f.reason == prefix or f.reason.startswith(prefix + ":")]
 
 
-def _fix(text: str, step: str, item: str = "") -> InlineKeyboardButton:
+def _fix(text: str, step: GuideStep, item: str = "") -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=GuideCallback(step=step, item=item).pack())
 
 
 def _profile_rows(review: Review) -> tuple[list[str], list[InlineKeyboardButton]]:
     if _failures(review, "profile"):
-        return [_("❌ Profile (App 5): not complete yet")], [_fix(_("✏️ Finish the profile"), "profile")]
+        return [_("❌ Profile (App 5): not complete yet")], [_fix(_("✏️ Finish the profile"), GuideStep.PROFILE)]
     lines = [_("✅ Profile (App 5): complete")]
     blocked = _failures(review, "eligibility")
     if blocked:
         lines.append(_("❌ Eligibility: the claimed category cannot be applied for yet:"))
         lines += [f"   • {render(f.message)}" for f in blocked]
-        return lines, [_fix(_("✏️ Check my profile"), "edit")]
+        return lines, [_fix(_("✏️ Check my profile"), GuideStep.EDIT)]
     assert review.profile is not None
     claimed = review.profile.claimed_category
     lines.append(_("✅ Eligibility: you can apply for {category}").format(
@@ -129,7 +131,7 @@ def _document_rows(review: Review) -> tuple[list[str], list[InlineKeyboardButton
         asked = state is not None and state.state is State.ASK
         lines.append("   • " + (_("«{item}»: in the state information systems, or to be sent?") if asked
                                 else _("«{item}»")).format(item=_(item.title)))
-        buttons.append(_fix(f"📎 {_(item.title)}", "item", item.id))
+        buttons.append(_fix(f"📎 {_(item.title)}", GuideStep.ITEM, item.id))
     return lines, buttons
 
 
@@ -138,19 +140,19 @@ def _essay_rows(review: Review) -> tuple[list[str], list[InlineKeyboardButton]]:
     if review.essay is not None and not problem:
         return [_("✅ Essay: {words} words").format(words=review.essay.words)], []
     if review.essay is None:
-        return [_("❌ Essay: not written yet")], [_fix(_("✍️ Write the essay"), "essay")]
+        return [_("❌ Essay: not written yet")], [_fix(_("✍️ Write the essay"), GuideStep.ESSAY)]
     text = render(problem[0].message)
-    return [f"❌ {text[:1].upper()}{text[1:]}"], [_fix(_("✍️ Correct the essay"), "essay")]
+    return [f"❌ {text[:1].upper()}{text[1:]}"], [_fix(_("✍️ Correct the essay"), GuideStep.ESSAY)]
 
 
 def _window_row(review: Review) -> str:
     start, end = review.window
     if review.window_open:
-        return _("✅ Application window: open until {end}").format(end=fmt_date(end))
+        return _("✅ Application window: open until {end}").format(end=format_day(end))
     if review.today < start:
         return _("❌ Application window: opens on {start} (nothing to fix: /submit then)").format(
-            start=fmt_date(start))
-    return _("❌ Application window: closed on {end}").format(end=fmt_date(end))
+            start=format_day(start))
+    return _("❌ Application window: closed on {end}").format(end=format_day(end))
 
 
 def readiness_view(standing: Standing) -> tuple[str, InlineKeyboardMarkup]:
@@ -168,7 +170,7 @@ def readiness_view(standing: Standing) -> tuple[str, InlineKeyboardMarkup]:
     lines.append(_("{mark} Self-assessment (not required, but it shows whether your portfolio reaches the "
                    "category): {detail}").format(mark="✅" if score.done else "ℹ️", detail=render(score.detail)))
     if not score.done:
-        buttons.append(_fix(_("📊 Self-assessment"), "score"))
+        buttons.append(_fix(_("📊 Self-assessment"), GuideStep.SCORE))
     lines.append("")
     if review.passed and standing.files_in_bot:
         lines.append(_("Everything is ready. After submission the documents are frozen until you withdraw the "

@@ -13,25 +13,21 @@ from datetime import UTC, date, datetime
 from aiogram.fsm.context import FSMContext
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.refusal import Refusal
 from scoring import retention
 from scoring.config import Rules, default_rules
-from scoring.i18n import Phrase
+from scoring.i18n import N_, Phrase
 from storage.db import empty_wal, rebuild_file
 from storage.erasure_repository import ErasureRepository
 
-
-@dataclass(frozen=True)
-class Preview:
-    """What /delete_me would do now: why it must wait (a session in progress), or what it would keep."""
-
-    refusal: Phrase | None
-    kept: list[tuple[Phrase, Phrase, Phrase]]
+NOTHING_TO_ERASE = Phrase(N_("There is no personal data of yours to erase."))
+Kept = list[tuple[Phrase, Phrase, Phrase]]  # what is kept, why, until when (scoring.retention.explain)
 
 
 @dataclass(frozen=True)
 class Erased:
     existed: bool  # there was personal data to erase
-    kept: list[tuple[Phrase, Phrase, Phrase]]  # what is kept, why, until when (scoring.retention.explain)
+    kept: Kept
 
 
 class ErasureService:
@@ -40,12 +36,15 @@ class ErasureService:
         self.repo = ErasureRepository(session)
         self.rules = rules or default_rules()
 
-    async def preview(self, user_id: int) -> Preview | None:
-        """Before the person confirms; None when there is nothing of theirs to erase."""
+    async def preview(self, user_id: int) -> Kept:
+        """Before the person confirms: what the erasure would keep. Refused when there is nothing of theirs
+        to erase, or while a session they sit on is in progress."""
         if not await self.repo.has_personal_data(user_id):
-            return None
+            raise Refusal(NOTHING_TO_ERASE)
         refusal = await self.refusal(user_id)
-        return Preview(refusal, [] if refusal is not None else await self.kept(user_id))
+        if refusal is not None:
+            raise Refusal(refusal)
+        return await self.kept(user_id)
 
     async def refusal(self, user_id: int) -> Phrase | None:
         """Why the person cannot be erased right now: a session they sit on is in progress."""
@@ -55,7 +54,7 @@ class ErasureService:
         s, c = in_progress[0]
         return Phrase(retention.WAIT_FOR_SESSION, {"name": c.name, "number": s.number})
 
-    async def kept(self, user_id: int) -> list[tuple[Phrase, Phrase, Phrase]]:
+    async def kept(self, user_id: int) -> Kept:
         """What an erasure would keep of this person now, why, and until when."""
         items = [retention.KeptItem(retention.KeptRecord.DECISION, day)
                  for day in await self.repo.decided_session_dates(user_id)]
@@ -64,7 +63,8 @@ class ErasureService:
         return retention.explain(items, self.rules)
 
     async def erase(self, user_id: int, state: FSMContext) -> Erased | Phrase:
-        """Erase the person (the conversation state too), commit, empty the WAL; or why not now."""
+        """Erase the person (the conversation state too), commit, empty the WAL; or why not now (said in the
+        chat, under the confirmation, rather than as an alert)."""
         refusal = await self.refusal(user_id)
         if refusal is not None:
             return refusal

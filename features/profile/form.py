@@ -13,8 +13,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from aiogram.fsm.state import State, StatesGroup
-
 from bot.text_input import max_length
 from scoring import areas, eligibility, regions
 from scoring.categories import (
@@ -28,6 +26,7 @@ from scoring.categories import (
     Role,
     TeachingPost,
 )
+from scoring.dates import format_day, parse_day
 from scoring.i18n import N_, Phrase
 from scoring.iin import InvalidIin, validate_iin
 from scoring.profile import Profile
@@ -35,6 +34,31 @@ from scoring.units import Unit, without_unit
 from storage.profile_models import TeacherProfile
 
 NONE_VALUE = "none"
+
+
+class ProfileField(StrEnum):
+    """The questions of the profile, by the column each answer is stored in."""
+
+    FULL_NAME = "full_name"
+    IIN = "iin"
+    ROLE = "role"
+    TEACHING_POST = "teaching_post"
+    ORG_TYPE = "org_type"
+    ORG_NAME = "org_name"
+    REGION = "region"
+    AREA_CODE = "area_code"
+    CURRENT_CATEGORY = "current_category"
+    CATEGORY_VALID_UNTIL = "category_valid_until"
+    EXPERIENCE_YEARS = "experience_years"
+    EDUCATION = "education"
+    CLAIMED_CATEGORY = "claimed_category"
+    ATTESTATION_KIND = "attestation_kind"
+    LAST_ATTESTATION = "last_attestation"
+    EARLY_REQUIREMENTS = "early_requirements"
+    PRODUCTION_EXPERIENCE_YEARS = "production_experience_years"
+    CERTIFICATES = "certificates"
+    EMAIL = "email"
+    PHONE = "phone"
 
 
 class Kind(StrEnum):
@@ -56,7 +80,7 @@ Options = Callable[[TeacherProfile], list[tuple[str, str]]]
 
 @dataclass(frozen=True)
 class Question:
-    field: str
+    field: ProfileField
     label: str
     prompt: str
     kind: Kind
@@ -78,7 +102,6 @@ class Question:
 
 _NAME_RE = re.compile(r"^[^\W\d_]+(?:[-'’][^\W\d_]+)*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
-_DATE_RE = re.compile(r"^([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4})$")
 _DIGITS_RE = re.compile(r"^[0-9]+$")
 _PHONE_RE = re.compile(r"^\+?[0-9]{5,15}$")  # E.164: at most 15 digits
 MAX_EXPERIENCE_YEARS = 60
@@ -118,14 +141,9 @@ def free_text(column: Any, low: int = 2) -> Callable[[str], str]:
 
 
 def parse_date(text: str) -> date:
-    match = _DATE_RE.match(text.strip())
-    try:
-        if not match:
-            raise ValueError
-        day, month, year = (int(g) for g in match.groups())
-        value = date(year, month, day)
-    except ValueError:
-        raise InvalidAnswer(Phrase(N_("Please send a date as DD.MM.YYYY, for example 31.12.2027."))) from None
+    value = parse_day(text)
+    if value is None:
+        raise InvalidAnswer(Phrase(N_("Please send a date as DD.MM.YYYY, for example 31.12.2027.")))
     if not 1990 <= value.year <= 2100:
         raise InvalidAnswer(Phrase(N_("That date looks wrong: please check the year.")))
     return value
@@ -232,98 +250,65 @@ def _holds_category(p: TeacherProfile) -> bool:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("full_name", N_("Full name"), N_("What is your full name (surname, first name, patronymic)?"),
+    Question(ProfileField.FULL_NAME, N_("Full name"), N_("What is your full name (surname, first name, patronymic)?"),
              Kind.TEXT, parse_full_name),
-    Question("iin", N_("IIN"), N_("Your IIN (12 digits, as in your identity document):"), Kind.TEXT, parse_iin),
-    Question("role", N_("Position"), N_("What is your position?"), Kind.CHOICE, options=_enum_options(Role)),
-    Question("teaching_post", N_("Post"), N_("Which describes your post? (It decides your scoring sheet and "
+    Question(ProfileField.IIN, N_("IIN"), N_("Your IIN (12 digits, as in your identity document):"), Kind.TEXT,
+             parse_iin),
+    Question(ProfileField.ROLE, N_("Position"), N_("What is your position?"), Kind.CHOICE, options=_enum_options(Role)),
+    Question(ProfileField.TEACHING_POST, N_("Post"), N_("Which describes your post? (It decides your scoring sheet and "
                                             "some documents.)"), Kind.CHOICE, options=_enum_options(TeachingPost),
              applies=_is_teacher),
-    Question("org_type", N_("Type of organisation"), N_("What type of organisation do you work in?"),
+    Question(ProfileField.ORG_TYPE, N_("Type of organisation"), N_("What type of organisation do you work in?"),
              Kind.CHOICE, options=_enum_options(OrgType)),
-    Question("org_name", N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT,
+    Question(ProfileField.ORG_NAME, N_("Organisation"), N_("The name of your organisation:"), Kind.TEXT,
              free_text(TeacherProfile.org_name)),
-    Question("region", N_("Region"), N_("Your region or city of republican significance:"), Kind.CHOICE,
+    Question(ProfileField.REGION, N_("Region"), N_("Your region or city of republican significance:"), Kind.CHOICE,
              options=_region_options, columns=2, alphabetical=True),
-    Question("area_code", N_("District or city"),
+    Question(ProfileField.AREA_CODE, N_("District or city"),
              N_("Your district or city of regional significance: choose it below, or type its name."), Kind.AREA),
-    Question("current_category", N_("Current category"), N_("Your current qualification category:"),
+    Question(ProfileField.CURRENT_CATEGORY, N_("Current category"), N_("Your current qualification category:"),
              Kind.CHOICE, options=_current_options),
-    Question("category_valid_until", N_("Category valid until"),
+    Question(ProfileField.CATEGORY_VALID_UNTIL, N_("Category valid until"),
              N_("Until what date is your current category valid? (DD.MM.YYYY)"), Kind.TEXT, parse_date,
              applies=_holds_category),
-    Question("experience_years", N_("Pedagogical experience, years"),
+    Question(ProfileField.EXPERIENCE_YEARS, N_("Pedagogical experience, years"),
              N_("How many full years of pedagogical experience do you have?"), Kind.TEXT,
              years_between(0, MAX_EXPERIENCE_YEARS)),
-    Question("education", N_("Education"), N_("Your education:"), Kind.CHOICE, options=_enum_options(Education)),
-    Question("claimed_category", N_("Claimed category"), N_("Which category are you applying for?"),
+    Question(ProfileField.EDUCATION, N_("Education"), N_("Your education:"), Kind.CHOICE,
+             options=_enum_options(Education)),
+    Question(ProfileField.CLAIMED_CATEGORY, N_("Claimed category"), N_("Which category are you applying for?"),
              Kind.CHOICE, options=_claimed_options),
-    Question("attestation_kind", N_("Attestation"), N_("Regular or early attestation?"), Kind.CHOICE,
+    Question(ProfileField.ATTESTATION_KIND, N_("Attestation"), N_("Regular or early attestation?"), Kind.CHOICE,
              options=_kind_options),
-    Question("last_attestation", N_("Last attestation"),
+    Question(ProfileField.LAST_ATTESTATION, N_("Last attestation"),
              N_("When was your last attestation? (DD.MM.YYYY)"), Kind.TEXT, parse_past_date,
              applies=_relevant("last_attestation")),
-    Question("early_requirements", N_("Early attestation requirements met"),
+    Question(ProfileField.EARLY_REQUIREMENTS, N_("Early attestation requirements met"),
              N_("Early attestation (§42): tick every requirement you meet, then press Done."), Kind.MULTI,
              options=_early_options, applies=_relevant("early_requirements")),
-    Question("production_experience_years", N_("Production experience, years"),
+    Question(ProfileField.PRODUCTION_EXPERIENCE_YEARS, N_("Production experience, years"),
              N_("How many of the last years have you worked in production by your profile?"), Kind.TEXT,
              years_between(0, MAX_EXPERIENCE_YEARS), applies=_relevant("production_experience")),
-    Question("certificates", N_("Certificates"),
+    Question(ProfileField.CERTIFICATES, N_("Certificates"),
              N_("Do you hold any of these certificates (§8, §9)? Tick each one you hold, then press Done; "
                 "or press «None of these»."),
              Kind.MULTI, options=_certificate_options, applies=_relevant("certificates"), columns=2,
              none_first=True),
-    Question("email", N_("E-mail"), N_("Your e-mail address:"), Kind.TEXT, parse_email),
-    Question("phone", N_("Phone"), N_("Share your phone number with the button below."), Kind.CONTACT),
+    Question(ProfileField.EMAIL, N_("E-mail"), N_("Your e-mail address:"), Kind.TEXT, parse_email),
+    Question(ProfileField.PHONE, N_("Phone"), N_("Share your phone number with the button below."), Kind.CONTACT),
 )
 BY_FIELD: dict[str, Question] = {q.field: q for q in QUESTIONS}
 
 # When an answer changes, the answers that were only valid for the old one are asked again.
-DEPENDENTS: dict[str, tuple[str, ...]] = {
-    "region": ("area_code",),
-    "role": ("teaching_post", "current_category", "category_valid_until", "claimed_category", "early_requirements"),
-    "current_category": ("category_valid_until",),
-    "claimed_category": ("early_requirements",),
-    "attestation_kind": ("last_attestation", "early_requirements"),
-    "org_type": ("production_experience_years",),
+DEPENDENTS: dict[ProfileField, tuple[ProfileField, ...]] = {
+    ProfileField.REGION: (ProfileField.AREA_CODE,),
+    ProfileField.ROLE: (ProfileField.TEACHING_POST, ProfileField.CURRENT_CATEGORY, ProfileField.CATEGORY_VALID_UNTIL,
+                        ProfileField.CLAIMED_CATEGORY, ProfileField.EARLY_REQUIREMENTS),
+    ProfileField.CURRENT_CATEGORY: (ProfileField.CATEGORY_VALID_UNTIL,),
+    ProfileField.CLAIMED_CATEGORY: (ProfileField.EARLY_REQUIREMENTS,),
+    ProfileField.ATTESTATION_KIND: (ProfileField.LAST_ATTESTATION, ProfileField.EARLY_REQUIREMENTS),
+    ProfileField.ORG_TYPE: (ProfileField.PRODUCTION_EXPERIENCE_YEARS,),
 }
-
-
-class ProfileForm(StatesGroup):
-    full_name = State()
-    iin = State()
-    role = State()
-    teaching_post = State()
-    org_type = State()
-    org_name = State()
-    region = State()
-    area_code = State()
-    current_category = State()
-    category_valid_until = State()
-    experience_years = State()
-    education = State()
-    claimed_category = State()
-    attestation_kind = State()
-    last_attestation = State()
-    early_requirements = State()
-    production_experience_years = State()
-    certificates = State()
-    email = State()
-    phone = State()
-
-
-def state_for(field: str) -> State:
-    state = getattr(ProfileForm, field)
-    assert isinstance(state, State)
-    return state
-
-
-def field_of(state: str | None) -> str | None:
-    if state and state.startswith("ProfileForm:"):
-        field = state.split(":", 1)[1]
-        return field if field in BY_FIELD else None
-    return None
 
 
 def next_question(profile: TeacherProfile) -> Question | None:
@@ -367,8 +352,9 @@ def teaching_post_of(p: TeacherProfile) -> TeachingPost | None:
 
 # What the application depends on (§13 level, the area routing compares, the claim): frozen once it is
 # submitted; changing one needs /withdraw first.
-FROZEN_AFTER_SUBMISSION = frozenset({"role", "teaching_post", "org_type", "org_name", "region", "area_code",
-                                     "claimed_category"})
+FROZEN_AFTER_SUBMISSION = frozenset({ProfileField.ROLE, ProfileField.TEACHING_POST, ProfileField.ORG_TYPE,
+                                     ProfileField.ORG_NAME, ProfileField.REGION, ProfileField.AREA_CODE,
+                                     ProfileField.CLAIMED_CATEGORY})
 
 
 def display_value(question: Question, profile: TeacherProfile, translate: Callable[[str], str],
@@ -386,5 +372,5 @@ def display_value(question: Question, profile: TeacherProfile, translate: Callab
         labels = dict(question.options(profile)) if question.options else {}
         return "; ".join(translate(labels.get(v, v)) for v in value) if value else translate(N_("none"))
     if isinstance(value, date | datetime):
-        return value.strftime("%d.%m.%Y")
+        return format_day(value)
     return str(value)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from bot.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from features.profile.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from sandbox.botapi import BotAPIServer
 from tests.sandbox.launch import launched, sandbox_env
 

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.callbacks import ConsentCallback, LanguageCallback
+from bot.i18n import Locale
+from features.profile.callbacks import ConsentCallback, LanguageCallback
 from tests.e2e.live_bot import LiveBot, buttons, running_bot
 
-LANGUAGE_RU = LanguageCallback(code="ru").pack()
+LANGUAGE_RU = LanguageCallback(code=Locale.RU).pack()
 AGREE = ConsentCallback(agree=True).pack()
 NAME = "Ахметова Айгуль Серикқызы"
 SORRY = "Извините"  # the start of the Russian "please try again"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import ConsentCallback, LanguageCallback
+from features.profile.callbacks import ConsentCallback, LanguageCallback
 from tests.e2e.live_bot import LiveBot, buttons
 
 LANGUAGE_KK = LanguageCallback(code="kk").pack()

@@ -8,7 +8,6 @@ from typing import Any
 from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from sqlalchemy import select
 
-from bot.callbacks import AreaCallback, ChoiceCallback, EditFieldCallback
 from features.commission.composition.callbacks import (
     AreaAct,
     CommissionAct,
@@ -26,6 +25,7 @@ from features.commission.routing import (
     TEACHER_NO_AREA,
     RoutingJob,
 )
+from features.profile.callbacks import AreaCallback, ChoiceCallback, EditFieldCallback
 from features.stats.service import StatsService
 from features.stats.views import report_text
 from scoring.areas import sort_key

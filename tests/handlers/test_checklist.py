@@ -221,7 +221,7 @@ async def test_stale_and_forged_buttons(harness: Harness) -> None:
 
 
 async def test_delete_me_erases_files_marks_and_essay(harness: Harness) -> None:
-    from bot.callbacks import DeleteMeCallback
+    from features.privacy.callbacks import DeleteMeCallback
     from storage.checklist_models import Essay
 
     user = harness.user(112)

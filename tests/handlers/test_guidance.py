@@ -14,10 +14,11 @@ from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 
 from app.factory import create_application
-from bot.attestation_callbacks import ChecklistCallback, GuideCallback, SubmissionCallback
+from bot.attestation_callbacks import ChecklistCallback, SubmissionCallback
 from bot.settings import Settings
 from features.checklist.service import ChecklistService
 from features.commission.notices import APPEAL, ATTACHED_CERTIFICATE_LATER, MEANING, SCHEDULED
+from features.guidance.callbacks import GuideCallback
 from features.self_assessment.callbacks import ScoreCallback
 from scoring.categories import Category
 from scoring.commission import Decision
@@ -129,8 +130,8 @@ async def test_each_step_button_opens_its_step(harness: Harness) -> None:
     # A document of her checklist opens its card; anything else is refused, never silent.
     sent = await harness.press(user, GuideCallback(step="item", item="courses").pack())
     assert ChecklistCallback(action="back").pack() in last_markup_data(sent)
-    for forged in (GuideCallback(step="item", item="no_such_item"), GuideCallback(step="anything")):
-        sent = await harness.press(user, forged.pack())
+    for forged in (GuideCallback(step="item", item="no_such_item").pack(), "go:anything"):
+        sent = await harness.press(user, forged)
         assert alerts(sent) and alerts(sent)[0] and not texts(sent), forged
     sent = await harness.press(user, GuideCallback(step="edit").pack())
     assert any(d.startswith("edit:") for d in last_markup_data(sent))

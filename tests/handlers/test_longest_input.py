@@ -13,11 +13,11 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from bot.callbacks import AreaCallback, ChoiceCallback, ToggleCallback
 from bot.text_input import max_length
 from features.broadcast.handlers import MAX_TEXT
 from features.commission.agenda.handlers import REFUSAL_DOCUMENTS_MAX
 from features.essay.service import MAX_TOPIC_CHARS, MAX_TOPICS_CHARS
+from features.profile.callbacks import AreaCallback, ChoiceCallback, ToggleCallback
 from scoring.commission import RefusalGround
 from scoring.config import default_rules
 from scoring.essay import draft_limit

@@ -7,7 +7,7 @@ from typing import Any
 from aiogram.methods import EditMessageText, SendMessage, SetMyCommands
 from sqlalchemy import select
 
-from bot.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
+from features.profile.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from storage.fsm_models import FsmRecord
 from storage.profile_models import TeacherProfile, User
 from tests.conftest import Harness, alerts, last_markup_data, texts
@@ -169,12 +169,12 @@ async def test_language_is_stored_and_changeable(harness: Harness) -> None:
     async with harness.app.sessions() as session:
         row = await session.get(User, 18)
         assert row is not None and row.locale == "ru"
-    sent = await harness.press(user, LanguageCallback(code="en").pack())
+    sent = await harness.press(user, "lang:en")
     assert alerts(sent) and alerts(sent)[0]
 
 
 async def test_delete_me_erases_everything(harness: Harness) -> None:
-    from bot.callbacks import DeleteMeCallback
+    from features.privacy.callbacks import DeleteMeCallback
 
     user = harness.user(19)
     await start_and_consent(harness, user)
@@ -189,7 +189,7 @@ async def test_early_attestation_multiselect(harness: Harness) -> None:
     await start_and_consent(harness, user)
     await answer_core(harness, user)
     await harness.text(user, "/profile")
-    from bot.callbacks import EditFieldCallback
+    from features.profile.callbacks import EditFieldCallback
 
     await harness.press(user, EditFieldCallback(field="attestation_kind").pack())
     await harness.press(user, ChoiceCallback(field="attestation_kind", value="early").pack())
@@ -228,7 +228,7 @@ async def test_delete_me_erases_every_area(harness: Harness) -> None:
 
     from sqlalchemy import func, select
 
-    from bot.callbacks import DeleteMeCallback
+    from features.privacy.callbacks import DeleteMeCallback
     from storage.checklist_models import Essay
     from storage.outbox_models import OutboxMessage
     from storage.scoring_models import SelfAssessment
@@ -290,7 +290,7 @@ async def test_double_tap_is_handled_once(harness: Harness, monkeypatch: Any) ->
 
 
 async def test_only_teachers_are_asked_their_post_and_a_new_position_forgets_it(harness: Harness) -> None:
-    from bot.callbacks import EditFieldCallback
+    from features.profile.callbacks import EditFieldCallback
 
     user = harness.user(25)
     await start_and_consent(harness, user)
@@ -390,7 +390,7 @@ async def test_a_category_date_that_has_passed_is_flagged_in_the_profile(harness
     await answer_core(harness, user)
     await harness.text(user, "teacher@mail.kz")
     await harness.contact(user, "77011234567")
-    from bot.callbacks import EditFieldCallback
+    from features.profile.callbacks import EditFieldCallback
 
     await harness.text(user, "/profile")
     await harness.press(user, EditFieldCallback(field="category_valid_until").pack())

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event, insert, text
 
-from bot.callbacks import DeleteMeCallback
 from bot.i18n import create_i18n
 from bot.settings import Settings
-from features.profile.onboarding import where_data_live
+from features.privacy.callbacks import DeleteMeCallback
+from features.profile.views import where_data_live
 from scoring import retention
 from storage.checklist_models import Essay, UploadedFile
 from storage.commission_models import (
@@ -128,7 +128,7 @@ async def test_a_session_in_progress_makes_the_erasure_wait(harness: Harness) ->
 
 async def test_no_on_an_old_consent_message_points_to_delete_me(harness: Harness) -> None:
     """Declining after having agreed would erase without saying what is kept: /delete_me does that."""
-    from bot.callbacks import ConsentCallback
+    from features.profile.callbacks import ConsentCallback
 
     await make_teacher(harness, 507, locale="ru")
     sent = await harness.press(harness.user(507), ConsentCallback(agree=False).pack())
@@ -242,7 +242,7 @@ async def test_consent_names_the_operator_and_telegram(harness: Harness, setting
     settings.data_location = "Қарағанды қаласы"
     user = harness.user(520 if locale == "kk" else 521)
     await harness.text(user, "/start")
-    from bot.callbacks import LanguageCallback
+    from features.profile.callbacks import LanguageCallback
 
     consent = "\n".join(texts(await harness.press(user, LanguageCallback(code=locale).pack())))
     assert "Қарағанды облысының білім басқармасы" in consent and "Қарағанды қаласы" in consent

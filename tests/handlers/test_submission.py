@@ -9,8 +9,9 @@ import pytest
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from bot.attestation_callbacks import ChecklistCallback, EssayCallback, GuideCallback, SubmissionCallback
+from bot.attestation_callbacks import ChecklistCallback, EssayCallback, SubmissionCallback
 from features.commission.routing import ADMIN_NO_COMMISSION, TEACHER_NO_COMMISSION
+from features.guidance.callbacks import GuideCallback
 from scoring.areas import area_name
 from scoring.categories import Category, CommissionLevel
 from storage.checklist_models import Application, Essay, ItemMark, Notice, UploadedFile

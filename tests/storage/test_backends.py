@@ -10,8 +10,8 @@ from aiogram import Bot
 from aiogram.fsm.storage.redis import RedisStorage
 
 from app.factory import create_application
-from bot.callbacks import ConsentCallback, LanguageCallback
 from bot.settings import Settings
+from features.profile.callbacks import ConsentCallback, LanguageCallback
 from storage.migrate import upgrade
 from storage.profile_models import TeacherProfile
 from tests.conftest import Harness
@@ -64,7 +64,7 @@ async def test_onboarding_on_postgresql_with_redis_fsm(pg_harness: Harness) -> N
 
 async def test_delete_me_on_postgresql_with_redis_fsm(pg_harness: Harness) -> None:
     """The erasure commits on its own and skips SQLite's file work; Redis forgets the conversation."""
-    from bot.callbacks import DeleteMeCallback
+    from features.privacy.callbacks import DeleteMeCallback
     from storage.profile_models import User
 
     user = pg_harness.user(79)

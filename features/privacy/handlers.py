@@ -1,0 +1,50 @@
+"""/delete_me: withdraw consent and erase personal data, after a confirmation that says what is kept."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from features.privacy.callbacks import DeleteMeCallback
+from features.privacy.service import ErasureService
+from features.privacy.views import delete_me_keyboard, erasure_outcome, erasure_prompt
+from scoring.config import default_rules
+
+
+async def delete_me(message: Message, session: AsyncSession) -> None:
+    assert message.from_user is not None
+    kept = await ErasureService(session, default_rules()).preview(message.from_user.id)
+    await message.answer(erasure_prompt(kept), reply_markup=delete_me_keyboard())
+
+
+async def remove_buttons(callback: CallbackQuery) -> None:
+    assert callback.bot is not None
+    if callback.message is not None:
+        await callback.bot.edit_message_reply_markup(chat_id=callback.from_user.id,
+                                                     message_id=callback.message.message_id)
+
+
+async def erase_confirmed(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
+    assert callback.bot is not None
+    await remove_buttons(callback)
+    result = await ErasureService(session, default_rules()).erase(callback.from_user.id, state)
+    await callback.bot.send_message(callback.from_user.id, erasure_outcome(result))
+
+
+async def erase_declined(callback: CallbackQuery) -> None:
+    assert callback.bot is not None
+    await remove_buttons(callback)
+    await callback.bot.send_message(callback.from_user.id, _("Nothing was erased."))
+
+
+def create_router() -> Router:
+    """A fresh router per Dispatcher (a router can belong to one parent only)."""
+    router = Router(name="privacy")
+    router.message.register(delete_me, Command("delete_me"))
+    router.callback_query.register(erase_confirmed, DeleteMeCallback.filter(F.confirm))
+    router.callback_query.register(erase_declined, DeleteMeCallback.filter(~F.confirm))
+    return router
