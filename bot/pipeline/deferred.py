@@ -68,13 +68,21 @@ def _answers_again(held: Held, method: TelegramMethod[Any]) -> bool:
                for call in held.calls)
 
 
+def _answers_held(held: Held) -> int:
+    return sum(isinstance(call, AnswerCallbackQuery) for call in held.calls)
+
+
 class HoldUntilCommit(BaseRequestMiddleware):
     async def __call__(self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
                        method: TelegramMethod[TelegramType]) -> Response[TelegramType]:
         held = _held.get()
         if held is None or not is_output(method):
             return await make_request(bot, method)
-        if not _answers_again(held, method):
+        if isinstance(method, AnswerCallbackQuery):
+            if not _answers_again(held, method):
+                # The press is answered before what it brings is sent: the button stops spinning first.
+                held.calls.insert(_answers_held(held), method)
+        else:
             held.calls.append(method)
         # What flows through the chain is the call's result (BaseSession casts it), not a Response.
         return cast(Response[TelegramType], _stand_in(method))

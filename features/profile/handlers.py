@@ -13,7 +13,7 @@ from bot.clock import local_today
 from bot.settings import Settings
 from features.privacy import handlers as privacy
 from features.profile.callbacks import EditFieldCallback
-from features.profile.onboarding import accept_press, ask
+from features.profile.onboarding import ask
 from features.profile.service import ProfileService
 from features.profile.views import send_profile
 
@@ -34,7 +34,6 @@ async def edit_field(
 ) -> None:
     assert callback.bot is not None
     opened = await ProfileService(session).start_editing(callback.from_user.id, callback_data.field)
-    await accept_press(callback)
     await state.clear()
     await state.update_data(editing=True, edited=opened.question.field)
     await ask(callback.bot, callback.from_user.id, opened.question, opened.profile, state)

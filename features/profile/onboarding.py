@@ -120,13 +120,6 @@ async def edit_markup(callback: CallbackQuery, markup: InlineKeyboardMarkup | No
                                                      message_id=callback.message.message_id, reply_markup=markup)
 
 
-async def accept_press(callback: CallbackQuery) -> None:
-    """A press that the service has taken, answered before the question it brings (so the chat gets the
-    answer first, as it always has); CallbackAnswerMiddleware's answer after the handler is then dropped
-    as a second one. Nothing may refuse after this: a refusal's alert would be dropped instead."""
-    await callback.answer()
-
-
 async def choose_language(
     callback: CallbackQuery, callback_data: LanguageCallback, state: FSMContext, session: AsyncSession,
     db_user: User, i18n: I18n, settings: Settings, callback_answer: CallbackAnswer,
@@ -150,7 +143,6 @@ async def consent_given(callback: CallbackQuery, state: FSMContext, session: Asy
     assert callback.bot is not None
     chat_id = callback.from_user.id
     consented = await ProfileService(session).give_consent(chat_id)
-    await accept_press(callback)
     await edit_markup(callback)
     if consented.already:
         await callback.bot.send_message(chat_id, _("Your consent is already recorded."))
@@ -282,7 +274,6 @@ async def area_pick(callback: CallbackQuery, callback_data: AreaCallback, state:
     assert callback.bot is not None
     answered = await ProfileService(session).pick_area(callback.from_user.id, callback_data.code,
                                                        field_of(await state.get_state()))
-    await accept_press(callback)
     await edit_text(callback, views.area_picked_text(answered.question, answered.value))
     await advance(callback.bot, callback.from_user.id, answered, state, session, settings)
 
@@ -297,7 +288,6 @@ async def choice_answer(callback: CallbackQuery, callback_data: ChoiceCallback, 
     assert callback.bot is not None
     answered = await ProfileService(session).choose(callback.from_user.id, callback_data.field, callback_data.value,
                                                     field_of(await state.get_state()))
-    await accept_press(callback)
     await edit_text(callback, views.picked_text(answered.question, answered.profile, answered.value))
     await advance(callback.bot, callback.from_user.id, answered, state, session, settings)
 
@@ -319,7 +309,6 @@ async def finish_options(callback: CallbackQuery, callback_data: ToggleCallback,
     ticked = None if callback_data.value == NONE_OF_THESE else set((await state.get_data()).get("ticked", []))
     answered = await ProfileService(session).finish_multi(callback.from_user.id, callback_data.field, ticked,
                                                           field_of(await state.get_state()))
-    await accept_press(callback)
     await edit_text(callback, views.chosen_text(answered.question, answered.value, answered.profile))
     await advance(callback.bot, callback.from_user.id, answered, state, session, settings)
 
