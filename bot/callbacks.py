@@ -82,17 +82,6 @@ class BroadcastConfirmCallback(CallbackData, prefix="bcok"):
     confirm: bool
 
 
-class ReminderMuteCallback(CallbackData, prefix="rm"):
-    mute: bool
-
-
-class WindowCallback(CallbackData, prefix="win"):
-    """Reset the application window of academic year `year` to the default."""
-
-    action: str
-    year: RowId
-
-
 class AreaCallback(CallbackData, prefix="area"):
     """The district question: `action` page (show page `page` of the list) or pick (choose area `code`).
     Accepted only while that question is open, and only for an area of her region."""

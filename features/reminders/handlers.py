@@ -12,7 +12,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import ReminderMuteCallback, WindowCallback
+from features.reminders.callbacks import ReminderMuteCallback
+from features.submission.callbacks import WindowCallback
 from bot.settings import Settings
 from bot.views import answer_stale
 from scoring.calendar import academic_year, default_window

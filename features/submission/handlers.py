@@ -15,7 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attestation_callbacks import SubmissionCallback
+from features.submission.callbacks import SubmissionCallback
 from bot.i18n import render
 from bot.settings import Settings
 from bot.views import answer_stale

@@ -9,7 +9,8 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from app.scheduler import create_job_store, sync_url
-from bot.callbacks import ReminderMuteCallback, WindowCallback
+from features.reminders.callbacks import ReminderMuteCallback
+from features.submission.callbacks import WindowCallback
 from features.broadcast.delivery import RateLimiter
 from features.reminders.service import ReminderService
 from storage.broadcast_models import ApplicationWindow, SentReminder
