@@ -16,14 +16,14 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from features.essay.callbacks import EssayCallback
 from bot.i18n import SUPPORTED_LOCALES
 from bot.keyboards import LANGUAGE_NAMES
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, TYPED_TEXT
 from bot.views import answer_stale
-from features.checklist.views import frozen_text
 from features.checklist.service import Clock, utc_now
+from features.checklist.views import frozen_text
+from features.essay.callbacks import EssayCallback
 from features.essay.service import (
     MAX_ESSAY_FILE_BYTES,
     MAX_TOPIC_CHARS,

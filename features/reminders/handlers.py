@@ -12,10 +12,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from features.reminders.callbacks import ReminderMuteCallback
-from features.submission.callbacks import WindowCallback
 from bot.settings import Settings
 from bot.views import answer_stale
+from features.reminders.callbacks import ReminderMuteCallback
+from features.submission.callbacks import WindowCallback
 from scoring.calendar import academic_year, default_window
 from scoring.config import default_rules
 from storage.profile_models import User

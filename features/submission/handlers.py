@@ -15,7 +15,6 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from features.submission.callbacks import SubmissionCallback
 from bot.i18n import render
 from bot.settings import Settings
 from bot.views import answer_stale
@@ -33,6 +32,7 @@ from features.guidance.views import (
 )
 from features.profile.form import next_question
 from features.profile.onboarding import AREA_FIELD, ask
+from features.submission.callbacks import SubmissionCallback
 from features.submission.service import NO_CONSENT, Review, SubmissionService, fmt_date
 from scoring.categories import Category
 from storage.checklist_models import Application, ApplicationStatus

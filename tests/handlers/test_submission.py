@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from bot.attestation_callbacks import GuideCallback
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
+from features.commission.routing import ADMIN_NO_COMMISSION, TEACHER_NO_COMMISSION
 from features.essay.callbacks import EssayCallback
 from features.submission.callbacks import SubmissionCallback
-from features.commission.routing import ADMIN_NO_COMMISSION, TEACHER_NO_COMMISSION
 from scoring.areas import area_name
 from scoring.categories import Category, CommissionLevel
 from storage.checklist_models import Application, Essay, ItemMark, Notice, UploadedFile
