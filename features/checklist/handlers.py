@@ -14,10 +14,11 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import render
+from bot.refusal import Refusal
 from bot.text_input import max_length
 from features.checklist import views
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
-from features.checklist.service import AddResult, Card, Checklist, ChecklistService, Clock, Incoming, utc_now
+from features.checklist.service import FILE_GONE, AddResult, Card, Checklist, ChecklistService, Clock, Incoming, utc_now
 from scoring.documents import BY_ID, Item
 from storage.checklist_models import UploadedFile
 
@@ -137,6 +138,10 @@ async def answer_in_state_systems(callback: CallbackQuery, callback_data: Checkl
     await _show_card(callback, state, card)
 
 
+async def file_not_attached(callback: CallbackQuery) -> None:
+    raise Refusal(FILE_GONE)
+
+
 def _fitting(value: str | None, column: Any) -> str | None:
     """A file's name or type as its column can hold it: a longer name keeps its end (the extension)."""
     limit = max_length(column)
@@ -205,6 +210,9 @@ def create_router() -> Router:
                          (mark_not_applicable, ChecklistAct.NOT_APPLICABLE),
                          (answer_in_state_systems, ChecklistAct.IN_STATE_SYSTEMS)):
         router.callback_query.register(handler, ChecklistCallback.filter(F.action == act))
+    # A remove button whose file id is no row id (forged) names no file she has attached.
+    router.callback_query.register(file_not_attached,
+                                   F.data.startswith(f"{ChecklistCallback.__prefix__}:{ChecklistAct.REMOVE}:"))
     router.message.register(on_file, StateFilter(ChecklistForm.uploading), F.document | F.photo)
     router.message.register(on_other_content, StateFilter(ChecklistForm.uploading), ~F.text.startswith("/"))
     router.message.register(file_without_item, StateFilter(None), F.document | F.photo)

@@ -15,7 +15,8 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Message
 from sqlalchemy import select
 
-from bot.callbacks import BroadcastControlCallback, ChoiceCallback, ToggleCallback, WindowCallback
+from bot.callbacks import BroadcastControlCallback, ChoiceCallback, ToggleCallback
+from features.submission.callbacks import WindowCallback
 from bot.pipeline.fsm_storage import MAX_DATA_BYTES
 from features.self_assessment.callbacks import ObservationCallback
 from storage.broadcast_models import Broadcast
