@@ -8,7 +8,6 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,12 +18,9 @@ from bot.text_input import max_length
 from features.checklist import views
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
 from features.checklist.service import FILE_GONE, AddResult, Card, Checklist, ChecklistService, Clock, Incoming, utc_now
+from features.checklist.states import ChecklistForm
 from scoring.documents import BY_ID, Item
 from storage.checklist_models import UploadedFile
-
-
-class ChecklistForm(StatesGroup):
-    uploading = State()  # data: {"item": item id}
 
 
 async def edit_or_send(

@@ -9,7 +9,6 @@ from io import BytesIO
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,13 +21,10 @@ from features.checklist.service import Clock, utc_now
 from features.essay import views
 from features.essay.callbacks import EssayAct, EssayCallback
 from features.essay.service import EssayService, topics_of_command
+from features.essay.states import EssayForm
 from scoring.i18n import N_, Phrase
 
 FOR_ADMINS = Phrase(N_("This command is for administrators."))
-
-
-class EssayForm(StatesGroup):
-    collecting = State()  # data: {"parts": [str, ...]}
 
 
 def _service(session: AsyncSession, settings: Settings) -> EssayService:
