@@ -64,24 +64,6 @@ class DeleteMeCallback(CallbackData, prefix="erase"):
     confirm: bool
 
 
-class BroadcastControlCallback(CallbackData, prefix="bc"):
-    """Pause, resume, cancel or refresh broadcast `id` (admins only, re-checked)."""
-
-    action: str
-    id: RowId
-
-
-class BroadcastSegmentCallback(CallbackData, prefix="bcseg"):
-    """While composing: a segment kind, then (for region/category) its value; value '' = not chosen yet."""
-
-    kind: str
-    value: str = ""
-
-
-class BroadcastConfirmCallback(CallbackData, prefix="bcok"):
-    confirm: bool
-
-
 class AreaCallback(CallbackData, prefix="area"):
     """The district question: `action` page (show page `page` of the list) or pick (choose area `code`).
     Accepted only while that question is open, and only for an area of her region."""
