@@ -6,8 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+from scoring.config import use_rules_file
 
 OFFICIAL_BOT_API_URL = "https://api.telegram.org"
 
@@ -34,7 +37,9 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     # Without WEBHOOK_SECRET anyone who finds the URL can post updates; allowed only when said so.
     webhook_allow_no_secret: bool = False
-    # Optional override of scoring/rules.toml (assumed numbers and interpretations).
+    # The rule set the bot decides with: a whole rule set file (copied from scoring/rulesets/2024-pilot.toml),
+    # or a file of a few tables overriding the pilot's keys; read from the environment or .env like every
+    # setting, and handed to the rules by `get_settings` (scoring.config.use_rules_file).
     rules_file: Path | None = None
     log_level: str = "INFO"
     # Named in the consent text (App 5) as who keeps the data and where: the department running the bot
@@ -66,6 +71,17 @@ class Settings(BaseSettings):
     # A department's own DOCX templates of the protocol, extract and certificate (and PDF fallback fonts in its
     # fonts/ subfolder); any template it lacks is the bot's own (features/commission/documents/templates).
     document_templates_dir: Path | None = None
+    # The department's file store, the copy of record of every uploaded and generated document: a folder on
+    # this server ("local"), or S3-compatible object storage such as a MinIO of the department's ("s3").
+    file_store: Literal["local", "s3"] = "local"
+    # Unset: a files/ folder next to the SQLite database (./data/files with PostgreSQL).
+    file_store_dir: Path | None = None
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_access_key: SecretStr | None = None
+    s3_secret_key: SecretStr | None = None
+    # MinIO and most S3-compatible servers accept any region and default to this one.
+    s3_region: str = "us-east-1"
 
     @property
     def files_in_bot(self) -> bool:
@@ -81,6 +97,22 @@ class Settings(BaseSettings):
             return [value]
         return value
 
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.file_store == "s3" and not self.s3_bucket:
+            raise ValueError("FILE_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a server of your own)")
+        return self
+
+    @property
+    def files_dir(self) -> Path:
+        """Where the local file store keeps its files."""
+        if self.file_store_dir is not None:
+            return self.file_store_dir
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).parent / "files"
+        return Path("data/files")
+
     @property
     def token(self) -> str:
         return self.bot_token.get_secret_value() if self.bot_token else ""
@@ -92,4 +124,7 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings, and the rules they name: `default_rules()` reads the RULES_FILE of these settings."""
+    settings = Settings()
+    use_rules_file(settings.rules_file)
+    return settings

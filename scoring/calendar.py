@@ -99,11 +99,24 @@ def academic_year(day: date) -> int:
     return day.year if day.month >= ACADEMIC_YEAR_START_MONTH else day.year - 1
 
 
-def default_window(year: int, rules: Rules) -> tuple[date, date]:
-    """The application window of academic year `year` from rules.toml [window] (App 4 item 10).
+def default_windows(year: int, rules: Rules) -> list[tuple[date, date]]:
+    """The application windows of academic year `year` from the rule set's [[windows]] (App 4 item 10).
 
-    An end month earlier than the start month lies in the next calendar year (e.g. Sep–Feb).
+    A window whose end (month, day) is before its start ends in the next calendar year (e.g. Sep–Feb);
+    a window opening before September lies in the second calendar year of the academic year (e.g. a
+    January–May window of 2025/26 is in 2026).
     """
+    windows = []
+    for (start_month, start_day), (end_month, end_day) in rules.windows:
+        start_year = year if start_month >= ACADEMIC_YEAR_START_MONTH else year + 1
+        start = date(start_year, start_month, start_day)
+        end_year = start_year if (end_month, end_day) >= (start_month, start_day) else start_year + 1
+        windows.append((start, date(end_year, end_month, end_day)))
+    return sorted(windows)
+
+
+def default_window(year: int, rules: Rules) -> tuple[date, date]:
+    """The first application window of academic year `year` (the one an admin's /window replaces)."""
     window = rules.window
     start = date(year, window["start_month"], window["start_day"])
     end_year = year if (window["end_month"], window["end_day"]) >= (start.month, start.day) else year + 1

@@ -1,16 +1,35 @@
-"""Loads the configurable rules (scoring/rules.toml, or the file named by RULES_FILE)."""
+"""The rule sections the engine reads (window, essay, voting, deadlines, interpretations ...) of a rule set.
+
+The default is the 2024 pilot rule set (scoring/rulesets/2024-pilot.toml). `load_rules(path)` takes a
+whole rule set file, or a file of a few tables overlaid key by key on the pilot's; the bot names it by
+its RULES_FILE setting (bot.settings, from the environment or .env), which calls `use_rules_file`.
+"""
 
 from __future__ import annotations
 
+import copy
 import os
-import tomllib
 from dataclasses import dataclass
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-DEFAULT_RULES_FILE = Path(__file__).with_name("rules.toml")
+DEFAULT_RULES_FILE = Path(__file__).parent / "rulesets" / "2024-pilot.toml"
+
+# The readings an older rules file or a test's partial Rules({...}) leaves out: the pilot's defaults.
+DEFAULT_INTERPRETATIONS: dict[str, Any] = {
+    "deputy_thresholds": "printed",
+    "deputy_own_area_only": False,
+    "dissemination_items": "uncapped",
+    "observation_mean_rounding": "exact",
+    "coauthored_material_organisation_points": 1,
+    "course_hours_between_steps": "lower_step",
+    "professional_achievements": "if_any",
+}
+DEFAULT_DEADLINES: dict[str, int] = {
+    "acceptance_notice": 1, "extract": 3, "attested_list": 15, "complaint_forwarded": 3, "complaint_reviewed": 5,
+}
 
 
 @dataclass(frozen=True)
@@ -79,15 +98,47 @@ class Rules:
         return self._section("retention")
 
 
+    @property
+    def windows(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The application windows of an academic year as ((month, day) opens, (month, day) closes)."""
+        listed = [(_month_day(w["opens"]), _month_day(w["closes"])) for w in self.raw.get("windows", [])]
+        w = self.window
+        legacy = ((w["start_month"], w["start_day"]), (w["end_month"], w["end_day"])) if w else None
+        # A `[window]` table of the old shape that differs from the first window overrides the list.
+        if legacy is not None and (not listed or listed[0] != legacy):
+            return [legacy]
+        return listed
+
+    @property
+    def deadlines(self) -> dict[str, int]:
+        """Working days after the event: acceptance_notice (§23), extract (§20), ..."""
+        return {**DEFAULT_DEADLINES, **self._section("deadlines")}
+
+    def interpretation(self, name: str) -> Any:
+        """The reading of an ambiguous clause chosen in [interpretations] (the pilot's by default)."""
+        return self._section("interpretations").get(name, DEFAULT_INTERPRETATIONS[name])
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    month, day = text.split("-")
+    return int(month), int(day)
+
+
 def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
-    """Read the defaults, then overlay the file at `path` (or $RULES_FILE) key by key."""
-    with DEFAULT_RULES_FILE.open("rb") as fh:
-        data = tomllib.load(fh)
-    override = path or os.environ.get("RULES_FILE")
-    if override:
-        with Path(override).open("rb") as fh:
-            _merge(data, tomllib.load(fh))
-    return Rules(data)
+    """The rules of the rule set file at `path`, or of the pilot with the tables of the file at `path`
+    overlaid key by key (a file without a [ruleset] table); the pilot's without a path.
+
+    Raises scoring.rulesets.RuleSetError (a ValueError) for a rule set with problems."""
+    from scoring.rulesets import parse_ruleset, pilot, read_toml
+
+    if not path:
+        return pilot().rules
+    data = read_toml(Path(path))
+    if "ruleset" in data:
+        return parse_ruleset(data, str(path)).rules
+    merged = copy.deepcopy(pilot().rules.raw)
+    _merge(merged, data)
+    return Rules(merged)
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
@@ -98,6 +149,16 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
             base[key] = value
 
 
+_rules_file: Path | None = None
+
+
+def use_rules_file(path: str | os.PathLike[str] | None) -> None:
+    """Make `default_rules()` the rules of `path` (the RULES_FILE setting); None for the pilot's."""
+    global _rules_file
+    _rules_file = Path(path) if path else None
+    default_rules.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def default_rules() -> Rules:
-    return load_rules()
+    return load_rules(_rules_file)

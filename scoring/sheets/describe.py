@@ -15,6 +15,27 @@ def _steps(steps: tuple[Step, ...]) -> list[dict[str, Any]]:
     return [{"min": s.minimum, "strict": s.strict, "points": s.points} for s in steps]
 
 
+def _describe_levels(criterion: Criterion, info: dict[str, Any], tr: Callable[[str], str]) -> dict[str, Any]:
+    """The levels of a LEVEL/COUNT criterion into `info`; returns its example answer."""
+    scale = criterion.scale
+    per_item = scale.kind is ScaleKind.COUNT
+    info["levels"] = [
+        {
+            "name": o.name,
+            "label": tr(o.label),
+            ("points_per_item" if per_item else "points"): o.points,
+            **({"coauthored_points": o.coauthored_points} if o.coauthored_points is not None else {}),
+            **({"max_count": o.max_count} if o.max_count is not None else {}),
+        }
+        for o in scale.levels
+    ]
+    info["kinds_add_up"] = scale.kinds_add_up
+    example: dict[str, Any] = {"level": scale.levels[-1].name}
+    if per_item:
+        example["count"] = scale.levels[-1].max_count or 1
+    return example
+
+
 def describe_answer(
     criterion: Criterion,
     sheet: ScoringSheet,
@@ -27,21 +48,7 @@ def describe_answer(
     scale = criterion.scale
     info: dict[str, Any] = {"kind": scale.kind.value, "keys": list(allowed_keys(criterion))}
     if scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
-        per_item = scale.kind is ScaleKind.COUNT
-        info["levels"] = [
-            {
-                "name": o.name,
-                "label": tr(o.label),
-                ("points_per_item" if per_item else "points"): o.points,
-                **({"coauthored_points": o.coauthored_points} if o.coauthored_points is not None else {}),
-                **({"max_count": o.max_count} if o.max_count is not None else {}),
-            }
-            for o in scale.levels
-        ]
-        info["kinds_add_up"] = scale.kinds_add_up
-        example: dict[str, Any] = {"level": scale.levels[-1].name}
-        if per_item:
-            example["count"] = scale.levels[-1].max_count or 1
+        example = _describe_levels(criterion, info, tr)
     elif scale.kind is ScaleKind.THRESHOLD:
         assert scale.quantity is not None
         info["quantity"] = scale.quantity.value
