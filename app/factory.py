@@ -31,6 +31,7 @@ from features.reminders import handlers as reminders
 from features.self_assessment import handlers as self_assessment
 from features.stats import handlers as stats
 from features.submission import handlers as submission
+from features.submission.window import handlers as window
 from storage.db import create_engine, create_session_factory
 
 
@@ -74,7 +75,7 @@ def create_dispatcher(
     dp.include_routers(
         general.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),
-        essay.create_router(), submission.create_router(), guidance.create_router(),
+        essay.create_router(), submission.create_router(), window.create_router(), guidance.create_router(),
         broadcast.create_router(), stats.create_router(), reminders.create_router(), self_assessment.create_router(),
         general.create_fallback_router(),
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
 
 # Row ids are INTEGER columns (32 bits on PostgreSQL), Telegram user ids BIGINT. A forged number beyond
@@ -35,12 +34,3 @@ def user_id_in(text: str) -> int | None:
     return number_in(text, INT64_MAX)
 
 
-class ReminderMuteCallback(CallbackData, prefix="rm"):
-    mute: bool
-
-
-class WindowCallback(CallbackData, prefix="win"):
-    """Reset the application window of academic year `year` to the default."""
-
-    action: str
-    year: RowId

@@ -433,7 +433,7 @@ async def seed_applications(session: AsyncSession) -> None:
     date, frozen snapshot), then routed to the commission as the bot does, waiting for the secretary. The
     Osakarovka teacher's reaches none: the bot's routing tells her and the admin when it runs (the
     scheduler's retry, at the bot's start)."""
-    from features.submission.handlers import acceptance_notice  # the notice text exactly as /submit words it
+    from features.submission.views import acceptance_notice  # the notice text exactly as /submit words it
 
     submissions = SubmissionService(session, default_rules(), TIMEZONE)
     i18n = create_i18n("ru")

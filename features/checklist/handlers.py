@@ -8,26 +8,19 @@ from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attestation_callbacks import ChecklistCallback
-from bot.callbacks import row_id_in
 from bot.i18n import render
+from bot.refusal import Refusal
 from bot.text_input import max_length
-from bot.views import answer_stale
 from features.checklist import views
-from features.checklist.service import AddResult, ChecklistService, Clock, Incoming, check_upload, utc_now
-from scoring.documents import BY_ID, formats_label
-from storage.checklist_models import Application, UploadedFile
-from storage.profile_models import TeacherProfile
-from storage.profile_repository import ProfileRepository
-
-
-class ChecklistForm(StatesGroup):
-    uploading = State()  # data: {"item": item id}
+from features.checklist.callbacks import ChecklistAct, ChecklistCallback
+from features.checklist.service import FILE_GONE, AddResult, Card, Checklist, ChecklistService, Clock, Incoming, utc_now
+from features.checklist.states import ChecklistForm
+from scoring.documents import BY_ID, Item
+from storage.checklist_models import UploadedFile
 
 
 async def edit_or_send(
@@ -44,47 +37,34 @@ async def edit_or_send(
     await bot.send_message(chat_id, text, reply_markup=markup)
 
 
-def frozen_text(app: Application) -> str:
-    return _("Your application No. {number} is submitted, so the documents are frozen. To change anything, "
-             "/withdraw the application first (only while the window is open).").format(number=app.number)
-
-
-def no_checklist_text(profile: TeacherProfile | None) -> str:
-    if profile is None:
-        return _("Send /start first: the checklist needs your consent and your profile.")
-    return _("Your checklist depends on your position and type of organisation: finish your profile with /start.")
+async def _uploading(state: FSMContext, card: Card | None) -> None:
+    """The item whose card is open waits for her files; the board (card None) waits for nothing."""
+    if card is not None and card.accepts_files:
+        await state.set_state(ChecklistForm.uploading)
+        await state.update_data(item=card.state.item.id)
+    elif await state.get_state() == ChecklistForm.uploading.state:
+        await state.clear()
 
 
 async def send_board(bot: Bot, user_id: int, state: FSMContext, service: ChecklistService) -> None:
     """The board as a new message (/checklist, and the "what next" and readiness buttons)."""
     checklist = await service.load(user_id)
     if checklist is None:
-        await bot.send_message(user_id, no_checklist_text(await ProfileRepository(service.session).get(user_id)))
+        await bot.send_message(user_id, render(await service.why_unavailable(user_id)))
         return
-    if await state.get_state() == ChecklistForm.uploading.state:
-        await state.clear()
+    await _uploading(state, None)
     await bot.send_message(user_id, views.board_text(checklist), reply_markup=views.board_keyboard(checklist))
 
 
 async def send_card(bot: Bot, user_id: int, item_id: str, state: FSMContext, service: ChecklistService) -> bool:
     """An item's card as a new message, ready for its files; False if the item is not on her checklist."""
-    checklist = await service.load(user_id)
-    s = checklist.state_of(item_id) if checklist else None
-    if checklist is None or s is None:
+    card = await service.card(user_id, item_id)
+    if card is None:
         return False
-    files = await service.files(user_id, item_id)
-    await _uploading(state, item_id, s.item.uploadable and checklist.frozen is None)
-    await bot.send_message(user_id, views.card_text(checklist, s, files),
-                           reply_markup=views.card_keyboard(checklist, s, files))
+    await _uploading(state, card)
+    await bot.send_message(user_id, views.card_text(card.checklist, card.state, card.files),
+                           reply_markup=views.card_keyboard(card.checklist, card.state, card.files))
     return True
-
-
-async def _uploading(state: FSMContext, item_id: str, accepts_files: bool) -> None:
-    if accepts_files:
-        await state.set_state(ChecklistForm.uploading)
-        await state.update_data(item=item_id)
-    elif await state.get_state() == ChecklistForm.uploading.state:
-        await state.clear()
 
 
 async def checklist_command(message: Message, state: FSMContext, session: AsyncSession) -> None:
@@ -92,80 +72,62 @@ async def checklist_command(message: Message, state: FSMContext, session: AsyncS
     await send_board(message.bot, message.from_user.id, state, ChecklistService(session))
 
 
-async def _render_card(
-    callback: CallbackQuery, service: ChecklistService, item_id: str, state: FSMContext,
-) -> None:
+async def _show_card(callback: CallbackQuery, state: FSMContext, card: Card) -> None:
+    """The card in place of the tapped message."""
     assert callback.bot is not None
-    user_id = callback.from_user.id
-    checklist = await service.load(user_id)
-    s = checklist.state_of(item_id) if checklist else None
-    if checklist is None or s is None:
-        await answer_stale(callback)
-        return
-    await callback.answer()
-    files = await service.files(user_id, item_id)
-    await _uploading(state, item_id, s.item.uploadable and checklist.frozen is None)
+    await _uploading(state, card)
     message_id = callback.message.message_id if callback.message else None
-    await edit_or_send(callback.bot, user_id, message_id, views.card_text(checklist, s, files),
-                       views.card_keyboard(checklist, s, files))
+    await edit_or_send(callback.bot, callback.from_user.id, message_id,
+                       views.card_text(card.checklist, card.state, card.files),
+                       views.card_keyboard(card.checklist, card.state, card.files))
 
 
-async def _render_board(callback: CallbackQuery, service: ChecklistService, state: FSMContext) -> None:
+async def _show_board(callback: CallbackQuery, state: FSMContext, checklist: Checklist) -> None:
     assert callback.bot is not None
-    checklist = await service.load(callback.from_user.id)
-    if checklist is None:
-        await answer_stale(callback)
-        return
-    await callback.answer()
-    if await state.get_state() == ChecklistForm.uploading.state:
-        await state.clear()
+    await _uploading(state, None)
     message_id = callback.message.message_id if callback.message else None
     await edit_or_send(callback.bot, callback.from_user.id, message_id, views.board_text(checklist),
                        views.board_keyboard(checklist))
 
 
-async def on_button(
-    callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext, session: AsyncSession,
-    clock: Clock = utc_now,
-) -> None:
-    service = ChecklistService(session)
-    user_id = callback.from_user.id
-    action = callback_data.action
-    if action == "back":
-        await _render_board(callback, service, state)
-        return
-    item = BY_ID.get(callback_data.item)
-    if item is None:
-        await answer_stale(callback)
-        return
-    if action == "open":
-        await _render_card(callback, service, item.id, state)
-        return
-    frozen = await service.frozen(user_id)
-    if frozen is not None:
-        await callback.answer(frozen_text(frozen), show_alert=True)
-        return
-    now = clock()
-    if action == "rm":
-        file_id = row_id_in(callback_data.arg)
-        if file_id is None or await service.remove_file(user_id, file_id) is None:
-            await callback.answer(_("This file is no longer attached."), show_alert=True)
-            return
-    elif action == "clear":
-        await service.clear_item(user_id, item.id)
-    elif action == "na":
-        if not await service.set_not_applicable(user_id, item, callback_data.arg == "1", now):
-            await callback.answer(_("This document is required: it cannot be marked not applicable."),
-                                  show_alert=True)
-            return
-    elif action == "ss":
-        if not await service.set_in_state_systems(user_id, item, callback_data.arg == "1", now):
-            await answer_stale(callback)
-            return
-    else:
-        await answer_stale(callback)
-        return
-    await _render_card(callback, service, item.id, state)
+async def back_to_board(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
+    await _show_board(callback, state, await ChecklistService(session).board(callback.from_user.id))
+
+
+async def open_item(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
+                    session: AsyncSession) -> None:
+    card = await ChecklistService(session).open_card(callback.from_user.id, callback_data.item)
+    await _show_card(callback, state, card)
+
+
+async def remove_file(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
+                      session: AsyncSession) -> None:
+    card = await ChecklistService(session).detach(callback.from_user.id, callback_data.item, callback_data.file)
+    await _show_card(callback, state, card)
+
+
+async def replace_all(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
+                      session: AsyncSession) -> None:
+    card = await ChecklistService(session).detach_all(callback.from_user.id, callback_data.item)
+    await _show_card(callback, state, card)
+
+
+async def mark_not_applicable(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
+                              session: AsyncSession, clock: Clock = utc_now) -> None:
+    card = await ChecklistService(session).mark_not_applicable(
+        callback.from_user.id, callback_data.item, callback_data.yes, clock())
+    await _show_card(callback, state, card)
+
+
+async def answer_in_state_systems(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
+                                  session: AsyncSession, clock: Clock = utc_now) -> None:
+    card = await ChecklistService(session).answer_in_state_systems(
+        callback.from_user.id, callback_data.item, callback_data.yes, clock())
+    await _show_card(callback, state, card)
+
+
+async def file_not_attached(callback: CallbackQuery) -> None:
+    raise Refusal(FILE_GONE)
 
 
 def _fitting(value: str | None, column: Any) -> str | None:
@@ -185,79 +147,60 @@ def incoming_of(message: Message) -> Incoming | None:
     return None
 
 
+async def _open_item(state: FSMContext) -> Item | None:
+    return BY_ID.get((await state.get_data()).get("item", ""))
+
+
 async def on_file(message: Message, state: FSMContext, session: AsyncSession, clock: Clock = utc_now) -> None:
     assert message.from_user is not None
-    item = BY_ID.get((await state.get_data()).get("item", ""))
-    incoming = incoming_of(message)
+    item, incoming = await _open_item(state), incoming_of(message)
     if item is None or incoming is None:
         await state.clear()
-        await message.answer(_("Open /checklist and tap the item this file belongs to, then send it again."))
+        await message.answer(views.tap_an_item_text())
         return
-    problem = check_upload(item, incoming)
-    if problem is not None:
-        await message.answer(render(problem) + "\n" + _("Nothing was saved; «{item}» is still open.").format(
-            item=_(item.title)))
-        return
-    service = ChecklistService(session)
-    result = await service.add_file(message.from_user.id, item, incoming, clock())
-    name = incoming.file_name or _("photo")
-    if result is AddResult.FROZEN:
-        frozen = await service.frozen(message.from_user.id)
-        assert frozen is not None
+    attached = await ChecklistService(session).attach(message.from_user.id, item, incoming, clock())
+    if attached.result is AddResult.FROZEN:
         await state.clear()
-        await message.answer(frozen_text(frozen))
-        return
-    if result is AddResult.DUPLICATE:
-        await message.answer(_("This file is already attached to «{item}»; it is kept once.").format(
-            item=_(item.title)), reply_markup=views.done_keyboard())
-        return
-    files = await service.files(message.from_user.id, item.id)
-    if result is AddResult.FULL:
-        await message.answer(
-            _("«{item}» takes one file and already has «{name}». To send another, open the item and press "
-              "🔁 Replace all; this file was not saved.").format(item=_(item.title), name=views.file_label(files[0])),
-            reply_markup=views.done_keyboard(),
-        )
-        return
-    if item.multiple:
-        text = _("📎 Saved «{name}» for «{item}» (files: {n}). Send more, or press ✅ Done.").format(
-            name=name, item=_(item.title), n=len(files))
-    else:
-        text = _("📎 Saved «{name}» for «{item}». Press ✅ Done.").format(name=name, item=_(item.title))
-    await message.answer(text, reply_markup=views.done_keyboard())
+    text, markup = views.attached_reply(item, incoming, attached)
+    await message.answer(text, reply_markup=markup)
+
+
+def content_of(message: Message) -> views.Content:
+    if message.text:
+        return views.Content.TEXT
+    if message.sticker:
+        return views.Content.STICKER
+    if message.voice or message.audio or message.video_note:
+        return views.Content.SOUND
+    return views.Content.OTHER
 
 
 async def on_other_content(message: Message, state: FSMContext) -> None:
     """Stickers, voice notes, videos, text… while an item waits for files."""
-    item = BY_ID.get((await state.get_data()).get("item", ""))
+    item = await _open_item(state)
     if item is None:
         await state.clear()
         await message.answer(_("Open /checklist and tap an item first."))
         return
-    if message.text:
-        text = _("«{item}» is waiting for files ({formats}). Send them, or press ✅ Done.")
-    elif message.sticker:
-        text = _("A sticker cannot be attached to «{item}». Send a file ({formats}) as a document or a photo.")
-    elif message.voice or message.audio or message.video_note:
-        text = _("A voice or audio message cannot be attached to «{item}». Send a file ({formats}) as a document "
-                 "or a photo.")
-    else:
-        text = _("This cannot be attached to «{item}»: stickers, voice notes, videos and other media are not "
-                 "documents. Send a file ({formats}) as a document or a photo.")
-    await message.answer(text.format(item=_(item.title), formats=formats_label(item.formats)),
-                         reply_markup=views.done_keyboard())
+    await message.answer(views.not_a_file_text(item, content_of(message)), reply_markup=views.done_keyboard())
 
 
 async def file_without_item(message: Message) -> None:
-    await message.answer(_("Which document is this? Open /checklist and tap its item first, then send the file "
-                           "again. Nothing was saved."))
+    await message.answer(views.file_without_item_text())
 
 
 def create_router() -> Router:
     """A fresh router per Dispatcher (a router can belong to one parent only)."""
     router = Router(name="checklist")
     router.message.register(checklist_command, Command("checklist"))
-    router.callback_query.register(on_button, ChecklistCallback.filter())
+    for handler, act in ((back_to_board, ChecklistAct.BACK), (open_item, ChecklistAct.OPEN),
+                         (remove_file, ChecklistAct.REMOVE), (replace_all, ChecklistAct.CLEAR),
+                         (mark_not_applicable, ChecklistAct.NOT_APPLICABLE),
+                         (answer_in_state_systems, ChecklistAct.IN_STATE_SYSTEMS)):
+        router.callback_query.register(handler, ChecklistCallback.filter(F.action == act))
+    # A remove button whose file id is no row id (forged) names no file she has attached.
+    router.callback_query.register(file_not_attached,
+                                   F.data.startswith(f"{ChecklistCallback.__prefix__}:{ChecklistAct.REMOVE}:"))
     router.message.register(on_file, StateFilter(ChecklistForm.uploading), F.document | F.photo)
     router.message.register(on_other_content, StateFilter(ChecklistForm.uploading), ~F.text.startswith("/"))
     router.message.register(file_without_item, StateFilter(None), F.document | F.photo)

@@ -9,13 +9,14 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.refusal import Refusal, StaleButton
 from features.profile.form import teaching_post_of
 from features.profile.service import is_complete
 from scoring import documents
 from scoring.config import Rules, default_rules
 from scoring.documents import DocProfile, Item, ItemState, Mark, Progress
 from scoring.essay import essay_verdict
-from scoring.i18n import Phrase
+from scoring.i18n import N_, Phrase
 from storage.checklist_models import Application, UploadedFile
 from storage.checklist_repository import ApplicationRepository, ChecklistRepository, EssayRepository
 from storage.profile_models import TeacherProfile
@@ -53,6 +54,7 @@ class AddResult(StrEnum):
     DUPLICATE = "duplicate"  # the same file is already attached to this item
     FULL = "full"  # a one-file item already has its file
     FROZEN = "frozen"  # the application is submitted: withdraw first
+    REJECTED = "rejected"  # not a file the item takes (format, size): see `Attached.problem`
 
 
 @dataclass
@@ -67,6 +69,42 @@ class Checklist:
         return next((s for s in self.states if s.item.id == item_id), None)
 
 
+@dataclass
+class Card:
+    """One item of her checklist, with the files she sent for it."""
+
+    checklist: Checklist
+    state: ItemState
+    files: list[UploadedFile]
+
+    @property
+    def accepts_files(self) -> bool:
+        return self.state.item.uploadable and self.checklist.frozen is None
+
+
+@dataclass(frozen=True)
+class Attached:
+    """What became of a file she sent for `item`: `files` are the item's files afterwards."""
+
+    result: AddResult
+    files: list[UploadedFile]
+    frozen: Application | None = None
+    problem: Phrase | None = None
+
+
+def frozen_refusal(app: Application) -> Phrase:
+    return Phrase(N_("Your application No. {number} is submitted, so the documents are frozen. To change "
+                     "anything, /withdraw the application first (only while the window is open)."),
+                  {"number": app.number})
+
+
+FILE_GONE = Phrase(N_("This file is no longer attached."))
+REQUIRED_ITEM = Phrase(N_("This document is required: it cannot be marked not applicable."))
+NO_CONSENT = Phrase(N_("Send /start first: the checklist needs your consent and your profile."))
+NO_POSITION = Phrase(N_("Your checklist depends on your position and type of organisation: finish your profile "
+                        "with /start."))
+
+
 class ChecklistService:
     def __init__(self, session: AsyncSession, rules: Rules | None = None):
         self.session = session
@@ -74,9 +112,10 @@ class ChecklistService:
         self.repo = ChecklistRepository(session)
         self.essays = EssayRepository(session)
         self.applications = ApplicationRepository(session)
+        self.profiles = ProfileRepository(session)
 
     async def load(self, user_id: int) -> Checklist | None:
-        profile = await ProfileRepository(self.session).get(user_id)
+        profile = await self.profiles.get(user_id)
         if profile is None:
             return None
         view = doc_profile(profile)
@@ -94,6 +133,71 @@ class ChecklistService:
         )
         frozen = await self.applications.active(user_id)
         return Checklist(profile, view, states, documents.progress(states), frozen)
+
+    async def why_unavailable(self, user_id: int) -> Phrase:
+        """Why `load` found no checklist: no consent yet, or the profile lacks the position."""
+        return NO_CONSENT if await self.profiles.get(user_id) is None else NO_POSITION
+
+    async def board(self, user_id: int) -> Checklist:
+        """Her checklist, for a button of it (refused as stale if she has none any more)."""
+        checklist = await self.load(user_id)
+        if checklist is None:
+            raise StaleButton()
+        return checklist
+
+    async def card(self, user_id: int, item_id: str) -> Card | None:
+        """The card of `item_id`; None if it is not on her checklist (callback data is hers to forge)."""
+        checklist = await self.load(user_id)
+        state = checklist.state_of(item_id) if checklist is not None else None
+        if checklist is None or state is None:
+            return None
+        return Card(checklist, state, await self.files(user_id, item_id))
+
+    async def open_card(self, user_id: int, item_id: str) -> Card:
+        card = await self.card(user_id, item_id)
+        if card is None:
+            raise StaleButton()
+        return card
+
+    async def _editable(self, user_id: int, item_id: str) -> Card:
+        """The card of an item she is about to change: refused once the application is submitted."""
+        card = await self.open_card(user_id, item_id)
+        if card.checklist.frozen is not None:
+            raise Refusal(frozen_refusal(card.checklist.frozen))
+        return card
+
+    async def detach(self, user_id: int, item_id: str, file_pk: int) -> Card:
+        await self._editable(user_id, item_id)
+        if await self.remove_file(user_id, file_pk) is None:
+            raise Refusal(FILE_GONE)
+        return await self.open_card(user_id, item_id)
+
+    async def detach_all(self, user_id: int, item_id: str) -> Card:
+        await self._editable(user_id, item_id)
+        await self.clear_item(user_id, item_id)
+        return await self.open_card(user_id, item_id)
+
+    async def mark_not_applicable(self, user_id: int, item_id: str, value: bool, when: datetime) -> Card:
+        card = await self._editable(user_id, item_id)
+        if not await self.set_not_applicable(user_id, card.state.item, value, when):
+            raise Refusal(REQUIRED_ITEM)
+        return await self.open_card(user_id, item_id)
+
+    async def answer_in_state_systems(self, user_id: int, item_id: str, value: bool, when: datetime) -> Card:
+        card = await self._editable(user_id, item_id)
+        if not await self.set_in_state_systems(user_id, card.state.item, value, when):
+            raise StaleButton()
+        return await self.open_card(user_id, item_id)
+
+    async def attach(self, user_id: int, item: Item, incoming: Incoming, when: datetime) -> Attached:
+        """A file she sent for `item`: checked against the item, then stored unless it cannot be."""
+        problem = check_upload(item, incoming)
+        if problem is not None:
+            return Attached(AddResult.REJECTED, [], problem=problem)
+        result = await self.add_file(user_id, item, incoming, when)
+        if result is AddResult.FROZEN:
+            return Attached(result, [], frozen=await self.frozen(user_id))
+        return Attached(result, await self.files(user_id, item.id))
 
     async def files(self, user_id: int, item_id: str) -> list[UploadedFile]:
         return await self.repo.files(user_id, item_id)

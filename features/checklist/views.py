@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.attestation_callbacks import ChecklistCallback
-from features.checklist.service import Checklist
+from bot.i18n import render
+from features.checklist.callbacks import ChecklistAct, ChecklistCallback
+from features.checklist.service import AddResult, Attached, Checklist, Incoming, frozen_refusal
 from scoring.categories import Category
 from scoring.documents import Item, ItemState, Source, State, formats_label
-from storage.checklist_models import UploadedFile
+from storage.checklist_models import Application, UploadedFile
 
 ICONS = {
     State.DONE: "✅",
@@ -75,7 +78,7 @@ def board_keyboard(checklist: Checklist) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for s in checklist.states:
         builder.button(text=f"{ICONS[s.state]} {_(s.item.title)}",
-                       callback_data=ChecklistCallback(action="open", item=s.item.id))
+                       callback_data=ChecklistCallback(action=ChecklistAct.OPEN, item=s.item.id))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -118,30 +121,99 @@ def card_keyboard(checklist: Checklist, s: ItemState, files: list[UploadedFile])
     item: Item = s.item
     builder = InlineKeyboardBuilder()
     if checklist.frozen is None and item.uploadable:
-        for f in files:
-            builder.button(text=f"✖ {file_label(f)}",
-                           callback_data=ChecklistCallback(action="rm", item=item.id, arg=str(f.id)))
-        if files:
-            builder.button(text=_("🔁 Replace all"), callback_data=ChecklistCallback(action="clear", item=item.id))
-        if item.source is Source.STATE_OR_UPLOAD and not files:
-            builder.button(text=_("🏛 Yes, it is in state systems"),
-                           callback_data=ChecklistCallback(action="ss", item=item.id, arg="1"))
-            builder.button(text=_("📎 No, I will send it"),
-                           callback_data=ChecklistCallback(action="ss", item=item.id, arg="0"))
-        if item.optional and not files:
-            if s.state is State.NOT_APPLICABLE:
-                builder.button(text=_("↩️ It applies to me"),
-                               callback_data=ChecklistCallback(action="na", item=item.id, arg="0"))
-            else:
-                builder.button(text=_("🚫 Not applicable"),
-                               callback_data=ChecklistCallback(action="na", item=item.id, arg="1"))
+        for text, data in _change_buttons(s, files):
+            builder.button(text=text, callback_data=data)
     builder.button(text=_("✅ Done") if item.uploadable else _("⬅️ Back to the list"),
-                   callback_data=ChecklistCallback(action="back"))
+                   callback_data=ChecklistCallback(action=ChecklistAct.BACK))
     builder.adjust(1)
     return builder.as_markup()
 
 
+def _change_buttons(s: ItemState, files: list[UploadedFile]) -> list[tuple[str, ChecklistCallback]]:
+    """The buttons that change an item she can still change: its files, and the answers it asks for."""
+    item = s.item
+
+    def on_item(act: ChecklistAct, file: int = 0, yes: bool = False) -> ChecklistCallback:
+        return ChecklistCallback(action=act, item=item.id, file=file, yes=yes)
+
+    buttons = [(f"✖ {file_label(f)}", on_item(ChecklistAct.REMOVE, file=f.id)) for f in files]
+    if files:
+        buttons.append((_("🔁 Replace all"), on_item(ChecklistAct.CLEAR)))
+    if item.source is Source.STATE_OR_UPLOAD and not files:
+        buttons.append((_("🏛 Yes, it is in state systems"), on_item(ChecklistAct.IN_STATE_SYSTEMS, yes=True)))
+        buttons.append((_("📎 No, I will send it"), on_item(ChecklistAct.IN_STATE_SYSTEMS, yes=False)))
+    if item.optional and not files:
+        if s.state is State.NOT_APPLICABLE:
+            buttons.append((_("↩️ It applies to me"), on_item(ChecklistAct.NOT_APPLICABLE, yes=False)))
+        else:
+            buttons.append((_("🚫 Not applicable"), on_item(ChecklistAct.NOT_APPLICABLE, yes=True)))
+    return buttons
+
+
 def done_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("✅ Done"), callback_data=ChecklistCallback(action="back"))
+    builder.button(text=_("✅ Done"), callback_data=ChecklistCallback(action=ChecklistAct.BACK))
     return builder.as_markup()
+
+
+def frozen_text(app: Application) -> str:
+    return render(frozen_refusal(app))
+
+
+def tap_an_item_text() -> str:
+    return _("Open /checklist and tap the item this file belongs to, then send it again.")
+
+
+def file_without_item_text() -> str:
+    return _("Which document is this? Open /checklist and tap its item first, then send the file again. Nothing "
+             "was saved.")
+
+
+def attached_reply(item: Item, incoming: Incoming, attached: Attached) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The answer to a file she sent for `item`, and whether ✅ Done goes with it."""
+    title = _(item.title)
+    if attached.result is AddResult.REJECTED:
+        assert attached.problem is not None
+        return render(attached.problem) + "\n" + _("Nothing was saved; «{item}» is still open.").format(
+            item=title), None
+    if attached.result is AddResult.FROZEN:
+        assert attached.frozen is not None
+        return frozen_text(attached.frozen), None
+    if attached.result is AddResult.DUPLICATE:
+        text = _("This file is already attached to «{item}»; it is kept once.").format(item=title)
+    elif attached.result is AddResult.FULL:
+        text = _("«{item}» takes one file and already has «{name}». To send another, open the item and press "
+                 "🔁 Replace all; this file was not saved.").format(item=title, name=file_label(attached.files[0]))
+    else:
+        text = saved_text(item, incoming.file_name or _("photo"), len(attached.files))
+    return text, done_keyboard()
+
+
+def saved_text(item: Item, name: str, count: int) -> str:
+    if item.multiple:
+        return _("📎 Saved «{name}» for «{item}» (files: {n}). Send more, or press ✅ Done.").format(
+            name=name, item=_(item.title), n=count)
+    return _("📎 Saved «{name}» for «{item}». Press ✅ Done.").format(name=name, item=_(item.title))
+
+
+class Content(StrEnum):
+    """What she sent instead of a file, for the answer that says why it cannot be attached."""
+
+    TEXT = "text"
+    STICKER = "sticker"
+    SOUND = "sound"
+    OTHER = "other"
+
+
+def not_a_file_text(item: Item, content: Content) -> str:
+    if content is Content.TEXT:
+        text = _("«{item}» is waiting for files ({formats}). Send them, or press ✅ Done.")
+    elif content is Content.STICKER:
+        text = _("A sticker cannot be attached to «{item}». Send a file ({formats}) as a document or a photo.")
+    elif content is Content.SOUND:
+        text = _("A voice or audio message cannot be attached to «{item}». Send a file ({formats}) as a document "
+                 "or a photo.")
+    else:
+        text = _("This cannot be attached to «{item}»: stickers, voice notes, videos and other media are not "
+                 "documents. Send a file ({formats}) as a document or a photo.")
+    return text.format(item=_(item.title), formats=formats_label(item.formats))

@@ -10,13 +10,13 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.attestation_callbacks import SubmissionCallback
 from bot.i18n import render
 from bot.keyboards import grid
 from bot.settings import Settings
 from features.guidance.callbacks import GuideCallback, GuideStep
 from features.guidance.service import GuidanceService, Standing, Step, StepProgress
 from features.profile.form import QUESTIONS, display_value
+from features.submission.callbacks import SubmissionAct, SubmissionCallback
 from features.submission.service import Failure, Review
 from scoring.categories import Category
 from scoring.dates import format_day
@@ -176,14 +176,15 @@ def readiness_view(standing: Standing) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(_("Everything is ready. After submission the documents are frozen until you withdraw the "
                        "application. Submit now?"))
         buttons = [InlineKeyboardButton(text=_("✅ Submit the application"),
-                                        callback_data=SubmissionCallback(action="submit").pack()),
-                   InlineKeyboardButton(text=_("Not now"), callback_data=SubmissionCallback(action="keep").pack()),
+                                        callback_data=SubmissionCallback(action=SubmissionAct.SUBMIT).pack()),
+                   InlineKeyboardButton(text=_("Not now"),
+                                        callback_data=SubmissionCallback(action=SubmissionAct.KEEP).pack()),
                    *buttons]
     elif review.passed:
         lines.append(_("Everything is ready to be filed on {channel}. The bot gives you the package: your data, "
                        "the documents, the essay, and the steps on the portal.").format(channel=channel_name(standing)))
-        buttons = [InlineKeyboardButton(text=_("📦 Get my package"),
-                                        callback_data=SubmissionCallback(action="package").pack()), *buttons]
+        package = SubmissionCallback(action=SubmissionAct.PACKAGE).pack()
+        buttons = [InlineKeyboardButton(text=_("📦 Get my package"), callback_data=package), *buttons]
     else:
         lines.append(_("Not ready yet: {count} to put right, with the buttons below. Nothing has been filed or "
                        "recorded; send /submit again when it is done.").format(count=len(review.failures)))

@@ -64,6 +64,19 @@ async def window_of(session: AsyncSession, years: list[int], rules: Rules) -> di
     return {year: stored.get(year) or default_window(year, rules) for year in years}
 
 
+class ReminderPreferences:
+    """Whether a teacher wants reminders (/reminders)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.repo = ReminderRepository(session)
+
+    async def is_muted(self, user_id: int) -> bool:
+        return await self.repo.is_muted(user_id)
+
+    async def set_muted(self, user_id: int, muted: bool) -> None:
+        await self.repo.set_muted(user_id, muted)
+
+
 class ReminderService:
     def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], i18n: I18n, settings: Settings, *,
                  limiter: RateLimiter | None = None, rules: Rules | None = None) -> None:

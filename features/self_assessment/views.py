@@ -11,8 +11,8 @@ from aiogram.utils.formatting import Bold, Text
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.attestation_callbacks import ChecklistCallback
 from bot.i18n import render
+from features.checklist.callbacks import ChecklistAct, ChecklistCallback
 from features.self_assessment.callbacks import ObservationCallback, ScoreAct, ScoreCallback
 from features.self_assessment.screens import CriterionScreen, FillingScreen, Screen, SummaryScreen, VariantScreen
 from features.self_assessment.service import evidence_item
@@ -302,7 +302,8 @@ def _summary_keyboard(evaluation: Evaluation, items: Collection[Item]) -> Inline
         builder.button(text=f"✏️ {result.criterion.id} · {format_points(result.points)}",
                        callback_data=ScoreCallback(action=ScoreAct.GO, crit=result.criterion.id))
     for item in items:
-        builder.button(text=f"📎 {_(item.title)}", callback_data=ChecklistCallback(action="open", item=item.id))
+        builder.button(text=f"📎 {_(item.title)}",
+                       callback_data=ChecklistCallback(action=ChecklistAct.OPEN, item=item.id))
     count = len(evaluation.results)
     builder.adjust(*([4] * (count // 4)), *([count % 4] if count % 4 else []), *([1] * len(items)))
     return builder.as_markup()

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.refusal import Refusal
 from features.checklist.service import Checklist, ChecklistService
 from features.profile.service import assess, is_complete
 from scoring.calendar import academic_year, default_window, registration_date
 from scoring.config import Rules, default_rules
+from scoring.dates import format_day
 from scoring.documents import Source, State
 from scoring.essay import essay_verdict
 from scoring.i18n import N_, Phrase
@@ -51,10 +55,67 @@ class Review:
 
 
 NO_CONSENT = Phrase(N_("no consent to the processing of personal data (App 4 item 9, ground 3): send /start"))
+NOTHING_TO_WITHDRAW = Phrase(N_("There is no submitted application to withdraw."))
 
 
-def fmt_date(d: date) -> str:
-    return d.strftime("%d.%m.%Y")
+
+def _document_failures(checklist: Checklist | None) -> list[Failure]:
+    """The documents still missing; those of the profile and the essay are checked on their own."""
+    failures = []
+    for s in checklist.states if checklist is not None else []:
+        if not s.blocking or s.item.source in (Source.PROFILE, Source.ESSAY):
+            continue
+        title = Phrase(s.item.title)
+        if s.state is State.ASK:
+            failures.append(Failure(f"document:{s.item.id}", Phrase(N_(
+                "«{item}»: not sent, and not confirmed to be in the state information systems (/checklist)"),
+                {"item": title})))
+        else:
+            failures.append(Failure(f"document:{s.item.id}", Phrase(N_("«{item}»: missing (/checklist)"),
+                                                                     {"item": title})))
+    return failures
+
+
+def _window_failures(review: Review) -> list[Failure]:
+    if review.window_open:
+        return []
+    start, end = review.window
+    return [Failure("window", Phrase(N_("applications are accepted from {start} to {end}; this one was filed on "
+                                        "{today}, outside the window (App 4 item 10)"),
+                                     {"start": format_day(start), "end": format_day(end),
+                                      "today": format_day(review.today)}))]
+
+
+class SubmitOutcome(StrEnum):
+    NO_CONSENT = "no_consent"  # nothing to file: she has not consented (or withdrew her consent)
+    ALREADY = "already"  # this year's application is on file already
+    REFUSED = "refused"  # the rules refuse it: the App 7 notice is recorded
+    ACCEPTED = "accepted"  # filed and registered: the App 6 notice is recorded
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What became of a confirmed /submit: `application` is the one filed (or already on file), `notice`
+    the recorded App 6 or App 7 notice."""
+
+    outcome: SubmitOutcome
+    review: Review
+    application: Application | None = None
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class NoticeWording:
+    """The notices' wording (features/submission/views.py): each is recorded exactly as she reads it."""
+
+    acceptance: Callable[[Review, Application], str]
+    refusal: Callable[[Review], str]
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    application: Application
+    window_end: date  # she can submit again until then
 
 
 class SubmissionService:
@@ -73,6 +134,7 @@ class SubmissionService:
         return await self.applications.window(year) or default_window(year, self.rules)
 
     async def review(self, user_id: int, now: datetime) -> Review:
+        """Every check of an application filed now, each failure named with its clause."""
         today = self.today(now)
         year = academic_year(today)
         profile = await ProfileRepository(self.session).get(user_id)
@@ -80,45 +142,50 @@ class SubmissionService:
         essay = await EssayRepository(self.session).get(user_id)
         review = Review(now, today, year, await self.window(year), profile, checklist, essay,
                         await self.applications.active(user_id, year))
-        add = review.failures.append
         if profile is None:
-            add(Failure("consent", NO_CONSENT))
+            review.failures.append(Failure("consent", NO_CONSENT))
             return review
-        if not is_complete(profile):
-            add(Failure("profile", Phrase(N_("the application data (App 5) are incomplete: finish your profile "
-                                               "with /start"))))
-        else:
-            report = assess(profile, today, self.rules)
-            if report is None or not report.allowed:
-                for finding in report.blockers if report is not None else []:
-                    add(Failure("eligibility", Phrase(N_("the claimed category cannot be applied for: {reason} "
-                                                          "({clause})"),
-                                                       {"reason": finding.message, "clause": finding.reference})))
-        if checklist is not None:
-            for s in checklist.states:
-                if not s.blocking or s.item.source in (Source.PROFILE, Source.ESSAY):
-                    continue
-                title = Phrase(s.item.title)
-                if s.state is State.ASK:
-                    add(Failure(f"document:{s.item.id}", Phrase(N_(
-                        "«{item}»: not sent, and not confirmed to be in the state information systems "
-                        "(/checklist)"), {"item": title})))
-                else:
-                    add(Failure(f"document:{s.item.id}", Phrase(N_("«{item}»: missing (/checklist)"),
-                                                                 {"item": title})))
-        if essay is None:
-            add(Failure("essay", Phrase(N_("the essay (§27): not written yet (/essay)"))))
-        else:
-            verdict = essay_verdict(essay.words, self.rules)
-            if not verdict.ok:
-                add(Failure("essay", Phrase(N_("the essay (§27) has {words} words instead of {min}–{max} (/essay)"),
-                                             {"words": essay.words, "min": verdict.min, "max": verdict.max})))
-        if not review.window_open:
-            add(Failure("window", Phrase(N_("applications are accepted from {start} to {end}; this one was filed "
-                                             "on {today}, outside the window (App 4 item 10)"),
-                                          {"start": fmt_date(review.window[0]), "end": fmt_date(review.window[1]),
-                                           "today": fmt_date(today)})))
+        review.failures += [*self._profile_failures(profile, today), *_document_failures(checklist),
+                            *self._essay_failures(essay), *_window_failures(review)]
         return review
+
+    def _profile_failures(self, profile: TeacherProfile, today: date) -> list[Failure]:
+        if not is_complete(profile):
+            return [Failure("profile", Phrase(N_("the application data (App 5) are incomplete: finish your profile "
+                                                 "with /start")))]
+        report = assess(profile, today, self.rules)
+        if report is not None and report.allowed:
+            return []
+        return [Failure("eligibility", Phrase(N_("the claimed category cannot be applied for: {reason} ({clause})"),
+                                              {"reason": finding.message, "clause": finding.reference}))
+                for finding in (report.blockers if report is not None else [])]
+
+    def _essay_failures(self, essay: Essay | None) -> list[Failure]:
+        if essay is None:
+            return [Failure("essay", Phrase(N_("the essay (§27): not written yet (/essay)")))]
+        verdict = essay_verdict(essay.words, self.rules)
+        if verdict.ok:
+            return []
+        return [Failure("essay", Phrase(N_("the essay (§27) has {words} words instead of {min}–{max} (/essay)"),
+                                        {"words": essay.words, "min": verdict.min, "max": verdict.max}))]
+
+    async def submit(self, user_id: int, now: datetime, locale: str, wording: NoticeWording) -> Submission:
+        """She confirmed: the checks once more, then this year's draft filed with the App 6 acceptance
+        notice, or (the rules refuse it: something changed since the readiness check, e.g. the window
+        closed) the App 7 refusal notice; either notice recorded as she reads it."""
+        review = await self.review(user_id, now)
+        if review.profile is None:
+            return Submission(SubmitOutcome.NO_CONSENT, review)
+        if review.already is not None:
+            return Submission(SubmitOutcome.ALREADY, review, review.already)
+        if review.failures:
+            notice = wording.refusal(review)
+            await self.refuse(user_id, review, locale, notice)
+            return Submission(SubmitOutcome.REFUSED, review, notice=notice)
+        app = await self.accept(user_id, review)
+        notice = wording.acceptance(review, app)
+        await self.record_acceptance(app, locale, notice, now)
+        return Submission(SubmitOutcome.ACCEPTED, review, app, notice)
 
     async def refuse(self, user_id: int, review: Review, locale: str, text: str) -> Application:
         """Record an App 7 notice against this year's draft."""
@@ -149,6 +216,22 @@ class SubmissionService:
         year = academic_year(self.today(now))
         return await self.applications.active(user_id, year) or await self.applications.latest(user_id, year)
 
+    async def withdrawable(self, user_id: int, now: datetime) -> Application:
+        """Her submitted application, if it can be withdrawn now; refused otherwise."""
+        app = await self.latest(user_id, now)
+        if app is None or app.status in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN):
+            raise Refusal(NOTHING_TO_WITHDRAW)
+        problem = await self.can_withdraw(app, now)
+        if problem is not None:
+            raise Refusal(problem)
+        return app
+
+    async def withdraw_latest(self, user_id: int, now: datetime) -> Withdrawn:
+        app = await self.withdrawable(user_id, now)
+        await self.withdraw(app, now)
+        _start, end = await self.window(app.academic_year)
+        return Withdrawn(app, end)
+
     async def can_withdraw(self, app: Application, now: datetime) -> Phrase | None:
         """Why `app` cannot be withdrawn now (None: it can)."""
         if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.REGISTERED):
@@ -156,7 +239,7 @@ class SubmissionService:
         start, end = await self.window(app.academic_year)
         if not start <= self.today(now) <= end:
             return Phrase(N_("The application window is closed ({start} – {end}): the application can no longer be "
-                              "withdrawn."), {"start": fmt_date(start), "end": fmt_date(end)})
+                              "withdrawn."), {"start": format_day(start), "end": format_day(end)})
         return None
 
     async def withdraw(self, app: Application, now: datetime) -> None:

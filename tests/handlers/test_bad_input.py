@@ -15,11 +15,11 @@ from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Message
 from sqlalchemy import select
 
-from bot.callbacks import WindowCallback
 from bot.pipeline.fsm_storage import MAX_DATA_BYTES
 from features.broadcast.callbacks import BroadcastControlCallback
 from features.profile.callbacks import ChoiceCallback, ToggleCallback
 from features.self_assessment.callbacks import ObservationCallback
+from features.submission.callbacks import WindowCallback
 from storage.broadcast_models import Broadcast
 from storage.checklist_models import Essay
 from storage.profile_models import TeacherProfile

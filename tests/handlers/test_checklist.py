@@ -9,7 +9,7 @@ from aiogram.types import Sticker, Voice
 from sqlalchemy import select
 
 from app.factory import create_application
-from bot.attestation_callbacks import ChecklistCallback
+from features.checklist.callbacks import ChecklistAct, ChecklistCallback
 from storage.checklist_models import ItemMark, UploadedFile
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.fakes import RecordingSession
@@ -17,7 +17,13 @@ from tests.handlers.attestation_helpers import NOW, at, make_teacher, pdf, photo
 
 
 def ck(action: str, item: str = "", arg: str = "") -> str:
-    return ChecklistCallback(action=action, item=item, arg=arg).pack()
+    """A checklist button; `arg` is the file row id of "rm", "1"/"0" of "na" and "ss"."""
+    if action not in ChecklistAct.__members__.values():
+        return f"{ChecklistCallback.__prefix__}:{action}:{item}:0:0"  # forged: no such action
+    act = ChecklistAct(action)
+    file = int(arg) if act is ChecklistAct.REMOVE else 0
+    yes = arg == "1" and act in (ChecklistAct.NOT_APPLICABLE, ChecklistAct.IN_STATE_SYSTEMS)
+    return ChecklistCallback(action=act, item=item, file=file, yes=yes).pack()
 
 
 async def files_of(h: Harness, user_id: int, item: str | None = None) -> list[UploadedFile]:

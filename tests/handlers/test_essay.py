@@ -7,7 +7,7 @@ import io
 import pytest
 from aiogram.types import Document, PhotoSize, Sticker
 
-from bot.attestation_callbacks import EssayCallback
+from features.essay.callbacks import EssayCallback
 from storage.checklist_models import Essay
 from tests.conftest import Harness, alerts, texts
 from tests.handlers.attestation_helpers import NOW, at, make_teacher

@@ -14,12 +14,13 @@ from aiogram.types import BufferedInputFile
 from sqlalchemy import select
 
 from app.factory import create_application
-from bot.attestation_callbacks import ChecklistCallback, SubmissionCallback
 from bot.settings import Settings
+from features.checklist.callbacks import ChecklistCallback
 from features.checklist.service import ChecklistService
 from features.commission.notices import APPEAL, ATTACHED_CERTIFICATE_LATER, MEANING, SCHEDULED
 from features.guidance.callbacks import GuideCallback
 from features.self_assessment.callbacks import ScoreCallback
+from features.submission.callbacks import SubmissionCallback
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.eligibility import Channel

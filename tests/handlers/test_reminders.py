@@ -9,9 +9,10 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from app.scheduler import create_job_store, sync_url
-from bot.callbacks import ReminderMuteCallback, WindowCallback
 from features.broadcast.delivery import RateLimiter
+from features.reminders.callbacks import ReminderMuteCallback
 from features.reminders.service import ReminderService
+from features.submission.callbacks import WindowCallback
 from storage.broadcast_models import ApplicationWindow, SentReminder
 from storage.checklist_models import Application
 from storage.reminder_repository import ReminderRepository

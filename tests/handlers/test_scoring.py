@@ -17,8 +17,8 @@ from babel.messages.pofile import read_po
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.factory import create_application
-from bot.attestation_callbacks import ChecklistCallback
 from bot.settings import Settings
+from features.checklist.callbacks import ChecklistCallback
 from features.self_assessment.callbacks import ObservationCallback, ScoreCallback
 from features.self_assessment.service import SelfAssessmentService
 from scoring.config import default_rules

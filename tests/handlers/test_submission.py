@@ -9,9 +9,11 @@ import pytest
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from bot.attestation_callbacks import ChecklistCallback, EssayCallback, SubmissionCallback
+from features.checklist.callbacks import ChecklistAct, ChecklistCallback
 from features.commission.routing import ADMIN_NO_COMMISSION, TEACHER_NO_COMMISSION
+from features.essay.callbacks import EssayCallback
 from features.guidance.callbacks import GuideCallback
+from features.submission.callbacks import SubmissionCallback
 from scoring.areas import area_name
 from scoring.categories import Category, CommissionLevel
 from storage.checklist_models import Application, Essay, ItemMark, Notice, UploadedFile
@@ -26,7 +28,13 @@ UPLOADS = ["courses", "category_certificate", "student_achievements", "observati
 
 
 def ck(action: str, item: str = "", arg: str = "") -> str:
-    return ChecklistCallback(action=action, item=item, arg=arg).pack()
+    """A checklist button; `arg` is the file row id of "rm", "1"/"0" of "na" and "ss"."""
+    if action not in ChecklistAct.__members__.values():
+        return f"{ChecklistCallback.__prefix__}:{action}:{item}:0:0"  # forged: no such action
+    act = ChecklistAct(action)
+    file = int(arg) if act is ChecklistAct.REMOVE else 0
+    yes = arg == "1" and act in (ChecklistAct.NOT_APPLICABLE, ChecklistAct.IN_STATE_SYSTEMS)
+    return ChecklistCallback(action=act, item=item, file=file, yes=yes).pack()
 
 
 async def fill_everything(h: Harness, user_id: int) -> None:

@@ -1,0 +1,1 @@
+"""/window: the admins set the application window of an academic year."""
