@@ -113,6 +113,9 @@ class Application(Base):
     unrouted_reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # What was submitted: item id -> file ids, essay word count (the commission gets exactly this).
     snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The rule set in force on the day it was submitted (scoring.rulesets.RuleSet.key): it judges the
+    # application for its whole life (migration 0017_rule_sets; earlier rows: the 2024 pilot's).
+    rule_set_key: Mapped[str | None] = mapped_column(String(128))
 
 
 class Notice(Base):

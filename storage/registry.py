@@ -16,6 +16,7 @@ from storage import (  # noqa: F401
     maintenance_models,
     outbox_models,
     profile_models,
+    ruleset_models,
     scoring_models,
 )
 from storage.base import Base

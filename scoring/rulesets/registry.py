@@ -5,11 +5,22 @@ for its whole life; a teacher who has not submitted sees the set of the academic
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from scoring.calendar import academic_year, default_windows
 from scoring.rulesets.load import RuleSet, load_ruleset
+
+
+def starting_in(ruleset: RuleSet, year: int) -> RuleSet:
+    """The set as an admin loads it: judging from academic year `year` on (its file's `applies` is what the
+    department proposed; the admin decides), its own first day kept only if it lies in that year."""
+    in_force_from = ruleset.in_force_from
+    if in_force_from is not None and academic_year(in_force_from) != year:
+        in_force_from = None
+    last_year = ruleset.last_year if ruleset.last_year is not None and ruleset.last_year >= year else None
+    return replace(ruleset, first_year=year, last_year=last_year, in_force_from=in_force_from)
 
 
 class RegistryError(ValueError):
