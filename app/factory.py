@@ -17,6 +17,7 @@ from bot.i18n import UserLocaleMiddleware, create_i18n
 from bot.pipeline.fsm_storage import SqlStorage
 from bot.pipeline.middlewares import DatabaseMiddleware
 from bot.refusal import RefusalMiddleware
+from bot.rule_book import RuleBook, RuleBookMiddleware
 from bot.settings import Settings
 from bot.text_input import TextInputMiddleware
 from features.broadcast import handlers as broadcast
@@ -28,6 +29,7 @@ from features.guidance import handlers as guidance
 from features.profile import handlers as profile
 from features.profile import onboarding
 from features.reminders import handlers as reminders
+from features.rules import handlers as rules
 from features.self_assessment import handlers as self_assessment
 from features.stats import handlers as stats
 from features.submission import handlers as submission
@@ -50,6 +52,7 @@ def create_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession
 
 def create_dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], storage: BaseStorage, i18n: I18n,
+    rule_book: RuleBook | None = None,
 ) -> Dispatcher:
     # One chat's updates are handled one at a time (a double tap must not race itself).
     isolation: BaseEventIsolation = SimpleEventIsolation()
@@ -66,6 +69,9 @@ def create_dispatcher(
                     fsm_storage=storage)
     dp.update.outer_middleware(DatabaseMiddleware(sessions, settings, isolation, dp.fsm, i18n))
     dp.update.outer_middleware(dp.fsm)
+    # The rule sets reach handlers as `rule_book`, kept up to date with the sets stored by any worker.
+    dp["rule_book"] = rule_book or RuleBook()
+    dp.update.outer_middleware(RuleBookMiddleware())
     UserLocaleMiddleware(i18n).setup(dp)
     dp.message.outer_middleware(TextInputMiddleware())
     # Every button press is answered once, after its handler (a refusal as an alert, see bot/refusal.py).
@@ -77,7 +83,7 @@ def create_dispatcher(
         checklist.create_router(),
         essay.create_router(), submission.create_router(), window.create_router(), guidance.create_router(),
         broadcast.create_router(), stats.create_router(), reminders.create_router(), self_assessment.create_router(),
-        general.create_fallback_router(),
+        rules.create_router(), general.create_fallback_router(),
     )
     return dp
 
@@ -90,6 +96,7 @@ class Application:
     storage: BaseStorage
     i18n: I18n
     dispatcher: Dispatcher
+    rule_book: RuleBook
 
     async def close(self) -> None:
         await self.storage.close()
@@ -101,5 +108,6 @@ def create_application(settings: Settings) -> Application:
     sessions = create_session_factory(engine)
     storage = create_storage(settings, sessions)
     i18n = create_i18n(settings.default_locale)
-    dispatcher = create_dispatcher(settings, sessions, storage, i18n)
-    return Application(settings, engine, sessions, storage, i18n, dispatcher)
+    rule_book = RuleBook()
+    dispatcher = create_dispatcher(settings, sessions, storage, i18n, rule_book)
+    return Application(settings, engine, sessions, storage, i18n, dispatcher, rule_book)

@@ -9,6 +9,7 @@ translated with `locale_of` before it is handed over.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot
@@ -17,8 +18,9 @@ from aiogram.methods import SendDocument, SendMessage, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.pipeline.outbox import StoredDocument
+from bot.pipeline.outbox import StoredDocument, encode
 from storage.commission_models import GeneratedDocument
+from storage.outbox_repository import OutboxRepository
 from storage.profile_models import User
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,16 @@ async def locale_of(session: AsyncSession, user_id: int, default: str) -> str:
 async def reach(bot: Bot, user_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
     """A text (with buttons) to another person: after the update's commit, or at once outside one."""
     await _send_to_other(bot, SendMessage(chat_id=user_id, text=text, reply_markup=reply_markup))
+
+
+async def reach_many(session: AsyncSession, bot: Bot, messages: list[tuple[int, str]]) -> None:
+    """Texts to many people at once (each her own): queued in the outbox with the update's commit and sent
+    by its deliverer, paced, so the update that causes them does not send thousands itself."""
+    rows = []
+    for user_id, text in messages:
+        call = SendMessage(chat_id=user_id, text=text)
+        rows.append((user_id, call.__api_method__, await encode(bot, call)))
+    await OutboxRepository(session).queue_many(rows, datetime.now(UTC))
 
 
 async def reach_document(bot: Bot, user_id: int, document: GeneratedDocument, caption: str | None = None) -> None:

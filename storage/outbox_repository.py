@@ -34,6 +34,13 @@ class OutboxRepository:
               "attempts": 0} for user_id, method, payload in rows])
         return list(result.scalars())
 
+    async def queue_many(self, rows: list[tuple[int, str, dict[str, Any]]], now: datetime) -> None:
+        """Rows nobody claims: the deliverer (bot.pipeline.outbox.OutboxDeliverer) sends them, paced."""
+        if rows:
+            await self.session.execute(insert(OutboxMessage), [
+                {"user_id": user_id, "method": method, "payload": payload, "created_at": now, "attempts": 0}
+                for user_id, method, payload in rows])
+
     async def add(self, user_id: int, method: str, payload: dict[str, Any], now: datetime) -> OutboxMessage:
         [message_id] = await self.add_many([(user_id, method, payload)], now)
         row = await self.session.get(OutboxMessage, message_id)

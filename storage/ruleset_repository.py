@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.checklist_models import ACTIVE_STATUSES, Application, ApplicationStatus
+from storage.checklist_models import ACTIVE_STATUSES, Application
+from storage.profile_models import TeacherProfile
 from storage.ruleset_models import PILOT_KEY, StoredRuleSet
 
 
@@ -47,14 +48,10 @@ class RuleSetRepository:
                                           .where(Application.id.in_(ids)))
         return {id_: key or PILOT_KEY for id_, key in rows.tuples()}
 
-    async def drafts(self, academic_years: Iterable[int]) -> Sequence[Application]:
-        """Applications started and not submitted (drafts) of these academic years."""
-        return (await self.session.scalars(select(Application).where(
-            Application.status == ApplicationStatus.DRAFT.value,
-            Application.academic_year.in_(list(academic_years)),
-        ).order_by(Application.id))).all()
-
-    async def has_active(self, user_id: int, academic_year: int) -> bool:
-        return await self.session.scalar(select(func.count()).select_from(Application).where(
-            Application.user_id == user_id, Application.academic_year == academic_year,
-            Application.status.in_([s.value for s in ACTIVE_STATUSES]))) != 0
+    async def teachers_in_progress(self, academic_year: int) -> Sequence[TeacherProfile]:
+        """Teachers who have started (consented) and have not submitted in `academic_year` or later."""
+        submitted = exists().where(and_(
+            Application.user_id == TeacherProfile.user_id, Application.academic_year >= academic_year,
+            Application.status.in_([s.value for s in ACTIVE_STATUSES])))
+        return (await self.session.scalars(select(TeacherProfile).where(~submitted)
+                                           .order_by(TeacherProfile.user_id))).all()

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.checklist.service import Clock, utc_now
 from features.commission.routing import route_and_notify
@@ -27,8 +28,10 @@ from features.submission.service import SubmissionService, SubmitOutcome
 from scoring.i18n import N_, Phrase
 
 
-def _service(session: AsyncSession, settings: Settings) -> SubmissionService:
-    return SubmissionService(session, timezone=settings.timezone)
+def _service(session: AsyncSession, settings: Settings, rule_book: RuleBook, now: datetime) -> SubmissionService:
+    """Judged by the set in force today: the one stored with the application she submits now."""
+    ruleset = rule_book.for_submission(now.astimezone(ZoneInfo(settings.timezone)).date())
+    return SubmissionService(session, ruleset.rules, settings.timezone, rule_set_key=ruleset.key)
 
 
 async def start_submit(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession, settings: Settings,
@@ -99,11 +102,13 @@ async def keep(callback: CallbackQuery) -> None:
 
 
 async def confirm_submit(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
-                         i18n: I18n, clock: Clock = utc_now) -> None:
+                         i18n: I18n, rule_book: RuleBook, clock: Clock = utc_now) -> None:
     assert callback.bot is not None
     bot, user_id = callback.bot, callback.from_user.id
     await _take_buttons_away(callback)
-    submission = await _service(session, settings).submit(user_id, clock(), i18n.current_locale, views.NOTICES)
+    now = clock()
+    submission = await _service(session, settings, rule_book, now).submit(user_id, now, i18n.current_locale,
+                                                                          views.NOTICES)
     if submission.outcome is SubmitOutcome.ACCEPTED:
         await state.clear()
     for text in views.submission_texts(submission):
@@ -121,17 +126,19 @@ async def take_package(callback: CallbackQuery, state: FSMContext, session: Asyn
 
 
 async def confirm_withdraw(callback: CallbackQuery, session: AsyncSession, settings: Settings,
-                           clock: Clock = utc_now) -> None:
+                           rule_book: RuleBook, clock: Clock = utc_now) -> None:
     assert callback.bot is not None
-    withdrawn = await _service(session, settings).withdraw_latest(callback.from_user.id, clock())
+    now = clock()
+    withdrawn = await _service(session, settings, rule_book, now).withdraw_latest(callback.from_user.id, now)
     await _take_buttons_away(callback)
     await callback.bot.send_message(callback.from_user.id, views.withdrawn_text(withdrawn))
 
 
 async def withdraw_command(message: Message, session: AsyncSession, settings: Settings,
-                           clock: Clock = utc_now) -> None:
+                           rule_book: RuleBook, clock: Clock = utc_now) -> None:
     assert message.from_user is not None
-    app = await _service(session, settings).withdrawable(message.from_user.id, clock())
+    now = clock()
+    app = await _service(session, settings, rule_book, now).withdrawable(message.from_user.id, now)
     text, markup = views.withdraw_question(app)
     await message.answer(text, reply_markup=markup)
 

@@ -23,6 +23,7 @@ from storage.checklist_models import Application, ApplicationStatus, Essay, Noti
 from storage.checklist_repository import ApplicationRepository, ChecklistRepository, EssayRepository
 from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
+from storage.ruleset_models import PILOT_KEY
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,12 @@ class Withdrawn:
 
 
 class SubmissionService:
-    def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty"):
+    def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty",
+                 rule_set_key: str = PILOT_KEY):
         self.session = session
         self.rules = rules or default_rules()
+        # Stored with what she submits: the set that judges it for its whole life.
+        self.rule_set_key = rule_set_key
         self.tz = ZoneInfo(timezone)
         self.applications = ApplicationRepository(session)
         self.checklists = ChecklistService(session, self.rules)
@@ -205,6 +209,7 @@ class SubmissionService:
         }
         for f in files:
             snapshot["files"][f.item_id].append(f.file_id)  # type: ignore[index]
+        draft.rule_set_key = self.rule_set_key
         return await self.applications.submit(
             draft, review.now, registration_date(review.now, self.rules), review.profile.claimed_category, snapshot,
         )

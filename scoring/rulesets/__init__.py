@@ -13,6 +13,7 @@ from scoring.rulesets.load import (
     load_ruleset,
     parse_ruleset,
     read_toml,
+    read_toml_text,
 )
 
 PILOT_FILE = Path(__file__).with_name("2024-pilot.toml")
@@ -26,5 +27,5 @@ def pilot() -> RuleSet:
 
 __all__ = [
     "PILOT_FILE", "DocumentRule", "Problem", "RuleSet", "RuleSetError", "load_ruleset", "parse_ruleset",
-    "pilot", "read_toml",
+    "pilot", "read_toml", "read_toml_text",
 ]

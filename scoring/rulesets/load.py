@@ -462,5 +462,13 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise RuleSetError(str(path), [Problem("", f"not valid TOML: {exc}")]) from exc
 
 
+def read_toml_text(text: str, origin: str) -> dict[str, Any]:
+    """The tables of TOML text (a file sent to the bot); a syntax error is a RuleSetError with its place."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleSetError(origin, [Problem("", f"not valid TOML: {exc}")]) from exc
+
+
 def load_ruleset(path: str | Path) -> RuleSet:
     return parse_ruleset(read_toml(path), str(path))

@@ -1,0 +1,1 @@
+"""/rules: an admin loads a rule set file (check, diff, the academic year it starts, confirm)."""

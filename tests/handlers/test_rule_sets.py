@@ -1,0 +1,156 @@
+"""/rules through the real Dispatcher: an admin loads the test set beside the pilot; a submitted application
+keeps the pilot; a teacher in progress is told what the new set changes for her, and only that."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiogram.types import Document
+from sqlalchemy import select
+
+from bot.pipeline.outbox import deliver_due
+from features.rules.callbacks import RulesAct, RulesCallback
+from scoring.categories import Category
+from scoring.rulesets.changes import year_label
+from storage.checklist_models import Application
+from storage.ruleset_models import PILOT_KEY, StoredRuleSet
+from storage.scoring_models import SelfAssessment
+from tests.conftest import Harness, alerts, last_markup_data, texts
+from tests.handlers.attestation_helpers import ALMATY, NOW, at, make_teacher
+from tests.handlers.test_submission import fill_everything, submit
+from tests.scoring.rulesets_helpers import TEST_SET_FILE
+from tests.scoring.test_teacher_changes import ANSWERS_84
+
+ADMIN = Harness.user(1, "ru")
+# After the 2026/27 window closed: whoever has not submitted will submit in 2027/28.
+SPRING = datetime(2027, 3, 1, 11, 0, tzinfo=ALMATY)
+TEST_KEY = "test-2025@2025.1"
+
+
+def toml_document(unique: str, name: str = "2027.toml") -> Document:
+    return Document(file_id=f"T-{unique}", file_unique_id=unique, file_name=name, mime_type="application/toml",
+                    file_size=70_000)
+
+
+async def send_rules(h: Harness, content: bytes, unique: str) -> list[Any]:
+    await h.text(ADMIN, "/rules")
+    h.session.files[f"T-{unique}"] = content
+    return await h.send(ADMIN, document=toml_document(unique))
+
+
+async def load_test_set(h: Harness, year: int = 2027) -> list[Any]:
+    h.app.dispatcher["clock"] = at(SPRING)
+    await send_rules(h, TEST_SET_FILE.read_bytes(), "good")
+    await h.press(ADMIN, RulesCallback(act=RulesAct.YEAR, year=year).pack())
+    return await h.press(ADMIN, RulesCallback(act=RulesAct.CONFIRM).pack())
+
+
+async def outbox_texts(h: Harness, user_id: int) -> list[str]:
+    before = len(h.session.requests)
+    await deliver_due(h.bot, h.app.sessions)
+    return [r.text for r in h.session.requests[before:] if getattr(r, "chat_id", None) == user_id]
+
+
+def tr(h: Harness, text: str, locale: str = "ru") -> str:
+    return h.app.i18n.gettext(text, locale=locale)
+
+
+async def test_a_broken_file_is_answered_with_every_problem_and_its_place(harness: Harness) -> None:
+    broken = TEST_SET_FILE.read_text().replace("expert = 88", "expert = -1").replace('opens = "09-15"',
+                                                                                      'opens = "13-01"')
+    sent = texts(await send_rules(harness, broken.encode(), "bad"))
+    assert len(sent) == 1
+    assert "sheets.teacher.thresholds.expert: must be ≥ 0" in sent[0]
+    assert "windows[0].opens" in sent[0]
+    assert sent[0].startswith(tr(harness, "The rule set {file} cannot be loaded: {count} problem(s). Fix them and "
+                                          "send the file again.").format(file="2027.toml", count=2))
+    async with harness.app.sessions() as session:
+        assert list(await session.scalars(select(StoredRuleSet))) == []
+
+
+async def test_the_admin_sees_the_diff_chooses_the_year_and_the_set_is_stored(harness: Harness) -> None:
+    harness.app.dispatcher["clock"] = at(SPRING)
+    sent = await send_rules(harness, TEST_SET_FILE.read_bytes(), "good")
+    shown = "\n".join(texts(sent))
+    assert "sheets.teacher.thresholds.expert: 84 -> 88" in shown
+    assert "documents.author_programme: added" in shown
+    assert RulesCallback(act=RulesAct.YEAR, year=2027).pack() in last_markup_data(sent)
+    assert RulesCallback(act=RulesAct.YEAR, year=2028).pack() in last_markup_data(sent)
+    asked = await harness.press(ADMIN, RulesCallback(act=RulesAct.YEAR, year=2027).pack())
+    assert RulesCallback(act=RulesAct.CONFIRM).pack() in last_markup_data(asked)
+    done = texts(await harness.press(ADMIN, RulesCallback(act=RulesAct.CONFIRM).pack()))
+    assert done == [tr(harness, "Loaded: {key} applies from {year}. Teachers told what changes for them: {told}.")
+                    .format(key=TEST_KEY, year="2027/28", told=0)]
+    async with harness.app.sessions() as session:
+        [row] = list(await session.scalars(select(StoredRuleSet)))
+    assert (row.key, row.first_year, row.loaded_by) == (TEST_KEY, 2027, 1)
+    listing = texts(await harness.text(ADMIN, "/rules"))[0]
+    assert PILOT_KEY in listing and TEST_KEY in listing and "2027/28" in listing
+
+
+async def test_a_year_not_offered_is_a_stale_button(harness: Harness) -> None:
+    harness.app.dispatcher["clock"] = at(SPRING)
+    await send_rules(harness, TEST_SET_FILE.read_bytes(), "good")
+    answered = alerts(await harness.press(ADMIN, RulesCallback(act=RulesAct.YEAR, year=2031).pack()))
+    assert answered == [tr(harness, "This button is no longer active.")]
+
+
+async def test_an_application_submitted_under_the_pilot_keeps_its_threshold_and_deadlines(harness: Harness) -> None:
+    teacher = Harness.user(501, "ru")
+    await make_teacher(harness, 501)
+    await fill_everything(harness, 501)
+    await submit(harness, teacher, NOW)
+    await load_test_set(harness)
+    async with harness.app.sessions() as session:
+        [app] = list(await session.scalars(select(Application).where(Application.user_id == 501)))
+    book = harness.app.rule_book
+    assert app.rule_set_key == PILOT_KEY
+    judged = book.for_application(app)
+    assert judged.sheets["teacher"].thresholds[Category.EXPERT] == 84
+    assert judged.rules.deadlines["extract"] == 3 and judged.rules.deadlines["acceptance_notice"] == 1
+    assert judged.windows == (((9, 1), (12, 31)),)
+    later = book.for_submission(datetime(2027, 9, 20).date())
+    assert later.key == TEST_KEY and later.sheets["teacher"].thresholds[Category.EXPERT] == 88
+
+
+async def test_a_teacher_in_progress_is_told_exactly_what_changes_for_her(harness: Harness) -> None:
+    await make_teacher(harness, 502)
+    async with harness.app.sessions() as session:
+        session.add(SelfAssessment(user_id=502, sheet_id="teacher", answers=ANSWERS_84, observations=[],
+                                   updated_at=NOW))
+        await session.commit()
+    done = texts(await load_test_set(harness))
+    assert done[-1].endswith(": 1.")
+    told = await outbox_texts(harness, 502)
+    category = tr(harness, Category.EXPERT.label)
+    assert told == ["\n".join([
+        tr(harness, "The attestation rules change. For you this means:"),
+        "• " + tr(harness, "Under {year} {category} needs {points} points; your self-assessment has {total}.")
+        .format(year=year_label(2027), category=category, points=88, total=84),
+        "• " + tr(harness, "A new document is required: {document} ({clause}).")
+        .format(document="author programme", clause="test: an author's programme"),
+        "• " + tr(harness, "Under {year} applications are accepted {windows} (it was {before}).")
+        .format(year="2027/28", windows="15.09–30.11, 15.01–31.05", before="01.09–31.12"),
+    ])]
+
+
+async def test_a_teacher_who_has_submitted_is_told_nothing(harness: Harness) -> None:
+    teacher = Harness.user(503, "ru")
+    await make_teacher(harness, 503)
+    await fill_everything(harness, 503)
+    await submit(harness, teacher, NOW)
+    await load_test_set(harness)
+    assert await outbox_texts(harness, 503) == []
+
+
+async def test_a_set_starting_after_her_next_window_tells_nobody(harness: Harness) -> None:
+    await make_teacher(harness, 504)
+    done = texts(await load_test_set(harness, year=2028))
+    assert done[-1].endswith(": 0.")
+    assert await outbox_texts(harness, 504) == []
+
+
+async def test_a_non_admin_is_refused(harness: Harness) -> None:
+    sent = texts(await harness.text(Harness.user(77, "ru"), "/rules"))
+    assert sent == [tr(harness, "This command is for administrators only.")]
