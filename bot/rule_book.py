@@ -104,6 +104,22 @@ class RuleBook:
         self._seen = version
 
 
+_STORED: dict[str, RuleSet] = {}
+
+
+async def rules_of_application(session: AsyncSession, application_id: int, builtin: Rules) -> Rules:
+    """The rule sections that judge a submitted application: its stored set's (a stored set never changes
+    once confirmed, so each is parsed once per process), `builtin` for the pilot's."""
+    repo = RuleSetRepository(session)
+    key = await repo.key_of(application_id)
+    if key not in _STORED:
+        row = await repo.get(key)
+        if row is None:
+            return builtin
+        _STORED[key] = stored_set(row)
+    return _STORED[key].rules
+
+
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 

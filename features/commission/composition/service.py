@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal, StaleButton
+from bot.rule_book import rules_of_application
 from scoring.areas import AdministrativeArea, catalogue
 from scoring.calendar import add_working_days, is_working_day, next_working_day
 from scoring.categories import Category, CommissionLevel, Role
@@ -427,10 +428,20 @@ class CommissionService:
         await self.session.flush()
 
     async def overdue_reviews(self, now: datetime | None = None) -> list[ApplicationReview]:
-        """Applications no secretary has accepted or refused within 1 working day (§23): a review routed
-        on working day D is overdue once the working day after D has begun."""
-        # Overdue when add_working_days(routed_on, 1) <= today, i.e. routed_on <= the previous working day.
-        return await self.repo.overdue_reviews(add_working_days(self.today(now), -1))
+        """Applications no secretary has accepted or refused within the set's working days (§23, 1 in the
+        pilot): a review routed on working day D is overdue once the Nth working day after D has begun."""
+        # Overdue when add_working_days(routed_on, N) <= today, N from the set that judges the application.
+        today = self.today(now)
+        overdue = []
+        for review in await self.repo.overdue_reviews(today):
+            days = (await self.deadlines_of(review.application_id))["acceptance_notice"]
+            if add_working_days(review.routed_on, days) <= today:
+                overdue.append(review)
+        return overdue
+
+    async def deadlines_of(self, application_id: int) -> dict[str, int]:
+        """The deadlines in working days (§20, §23) of the rule set stored with the application."""
+        return (await rules_of_application(self.session, application_id, self.rules)).deadlines
 
     async def overdue_by_secretary(self, now: datetime | None = None) -> dict[int, list[ApplicationReview]]:
         """For the reminder job: secretary's user id -> their overdue reviews (§23)."""

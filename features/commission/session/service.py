@@ -704,7 +704,9 @@ class SessionService:
             assigned_category=choice.category.value if choice.category else None, outcome=result.outcome.value,
             counts={f"{k.decision.value}:{k.category.value if k.category else ''}": n
                     for k, n in result.counts.items()},
-            decided_at=now, decided_on=decided_on, extract_due=add_working_days(decided_on, 3),
+            decided_at=now, decided_on=decided_on,
+            extract_due=add_working_days(decided_on, (await self.commissions.deadlines_of(item.application_id))[
+                "extract"]),
             certificate_number=number, valid_until=valid_until, voters=result.voters,
             majority_of=result.majority.value,
         )
