@@ -1,4 +1,4 @@
-"""The application window of each academic year: the admin's (/window) or the default of rules.toml."""
+"""The application window of each academic year: the admin's (/window) or the default of the rule set."""
 
 from __future__ import annotations
 
