@@ -71,5 +71,5 @@ class WindowService:
         return YearWindow(year, setting.opens, setting.closes, set_by_admin=True)
 
     async def reset(self, year: int) -> None:
-        """Back to the default window of rules.toml."""
+        """Back to the rule set's default window."""
         await self.repo.reset_window(year)
