@@ -45,7 +45,7 @@ from scoring.categories import (
     Subordination,
 )
 from scoring.config import Rules, default_rules
-from scoring.eligibility import commission_level, ladder_for
+from scoring.eligibility import commission_level, held_category, ladder_for
 from scoring.i18n import N_, Phrase
 
 TERM_YEARS = 1  # §16
@@ -366,8 +366,12 @@ def decisions_for(role: Role, current: Category | None) -> tuple[Decision, ...]:
 def category_options(
     decision: Decision, role: Role, claimed: Category, current: Category | None
 ) -> tuple[Category, ...]:
-    """The categories a vote for `decision` can assign; empty when the decision assigns none."""
+    """The categories a vote for `decision` can assign; empty when the decision assigns none.
+
+    A head who became a deputy, or the reverse, holds the counterpart of their category (§49).
+    """
     ladder = ladder_for(role)
+    current = held_category(role, current)
     if decision is Decision.MATCHES_CLAIMED:
         return (claimed,)
     if decision is Decision.MATCHES_CURRENT:

@@ -85,6 +85,8 @@ class EligibilityReport:
     category_expires: date | None = None
     # §43: heads and deputies apply this many months before expiry.
     apply_by: date | None = None
+    # §10: the claimed category is assigned on application without attestation (no test, no portfolio).
+    without_attestation: Category | None = None
 
     @property
     def blockers(self) -> list[Finding]:
@@ -285,6 +287,22 @@ _ENTRY_CATEGORIES = frozenset({Category.TEACHER, Category.MODERATOR})
 TVET_MODERATOR_MIN_YEARS = 5  # "not less than the last 5 years"
 TVET_EXPERT_MORE_THAN_YEARS = 10  # "more than the last 10 years"
 
+# §10: teachers hired under the Special Programme get on application, without attestation, moderator as
+# graduates of higher or postgraduate education, and the next category as holders of expert or researcher
+# (the text names only these two).
+SPECIAL_PROGRAMME_STEP_UP: dict[Category, Category] = {
+    Category.EXPERT: Category.RESEARCHER,
+    Category.RESEARCHER: Category.MASTER,
+}
+_WITHOUT_CATEGORY = (None, Category.TRAINEE, Category.TEACHER)
+
+# §49: a head who becomes a deputy, or a deputy who becomes a head, keeps the category as its counterpart
+# (1st ↔ 1st, 2nd ↔ 2nd, 3rd ↔ 3rd) until it expires.
+LEADER_COUNTERPART: dict[Category, Category] = {
+    **dict(zip(HEAD_LADDER, DEPUTY_LADDER, strict=True)),
+    **dict(zip(DEPUTY_LADDER, HEAD_LADDER, strict=True)),
+}
+
 # §13: the commission level by claimed category. Rows for ordinary organisations; the subordinate
 # organisations' rows move the district-level claims up (regional subordination or a methodical
 # cabinet) or everything but moderator to the ministry (republican subordination).
@@ -363,6 +381,33 @@ def ladder_for(role: Role) -> tuple[Category, ...]:
     return TEACHER_LADDER
 
 
+def held_category(role: Role, current: Category | None) -> Category | None:
+    """The category this person holds in their position: the current one if it is on the position's ladder,
+    its counterpart for a head who became a deputy or the reverse (§49), else None (a first attestation in
+    this position)."""
+    ladder = ladder_for(role)
+    if current in ladder:
+        return current
+    counterpart = LEADER_COUNTERPART.get(current) if current is not None else None
+    return counterpart if counterpart in ladder else None
+
+
+def special_programme_category(profile: Profile) -> Category | None:
+    """The category §10 gives this person on application without attestation, or None.
+
+    *Interpretation*: §10 speaks of teachers ("мұғалімдер") hired under the programme, so the "teacher" role;
+    a graduate is one with higher or postgraduate education who holds no category above pedagogue.
+    """
+    if not profile.special_programme or profile.role is not Role.TEACHER:
+        return None
+    current = held_category(profile.role, profile.current_category)
+    if current in SPECIAL_PROGRAMME_STEP_UP:
+        return SPECIAL_PROGRAMME_STEP_UP[current]
+    if current in _WITHOUT_CATEGORY and profile.education in _HIGHER:
+        return Category.MODERATOR
+    return None
+
+
 def validity_years(category: Category) -> int:
     """How long a category stays valid (§3, §43): heads 3 years, deputies and teachers 5.
 
@@ -397,6 +442,8 @@ def relevant_questions(profile: Profile) -> set[str]:
     - "certificates": every teacher-ladder teacher claiming moderator and above (§7–§9); the profile
       has no subject, so the question says it is for language teachers and "none" is one tap.
     - "old_category": teacher-ladder people without a new category, who may hold an old one (§32).
+    - "special_programme": teachers, who may have been hired under the Special Programme (§10).
+    - "transferred": holders of a category, who keep it after a move (§41, §49).
     """
     questions: set[str] = set()
     if profile.kind is AttestationKind.EARLY:
@@ -413,6 +460,10 @@ def relevant_questions(profile: Profile) -> set[str]:
         questions.add("certificates")
     if not profile.role.is_leader and profile.current_category is None:
         questions.add("old_category")
+    if profile.role is Role.TEACHER:
+        questions.add("special_programme")
+    if profile.current_category is not None:
+        questions.add("transferred")
     return questions
 
 
@@ -454,6 +505,10 @@ class _Assessment:
     def add(self, kind: FindingKind, clause: str, text: str, **params: object) -> None:
         self.findings.append(Finding(kind, clause, Phrase(text, dict(params))))
 
+    @property
+    def blockers(self) -> bool:
+        return any(f.kind is FindingKind.BLOCKER for f in self.findings)
+
 
 def assess(
     profile: Profile,
@@ -467,41 +522,19 @@ def assess(
     Birth date and sex come from the IIN; when not given they are read from `profile.iin` if valid.
     """
     if birth_date is None and profile.iin:
-        try:
-            parsed = validate_iin(profile.iin)
-        except InvalidIin:
-            parsed = None
-        if parsed is not None:
-            birth_date, sex = parsed.birth_date, sex or parsed.sex.value
+        birth_date, sex = _born(profile.iin, sex)
 
     a = _Assessment(profile, today, rules)
     on_ladder = _check_ladder(a)
-    if on_ladder:
-        _check_sequence(a)
-        _check_experience_and_education(a)
-        _check_early(a)
+    without_attestation = _check_claim(a) if on_ladder else None
     expires, apply_by = _check_expiry(a)
+    _check_transfer(a, expires)
     exempt = _check_exemption(a, birth_date, sex)
     test_exempt = _check_certificates(a)
     _check_no_attestation_routes(a)
-
-    commission: CommissionLevel | None = None
-    channel: Channel | None = None
-    if on_ladder:
-        commission = commission_level(profile.claimed, profile.role, profile.subordination)
-        channel = application_channel(profile.claimed)
-        a.add(
-            FindingKind.INFO,
-            "§13",
-            N_("Your claim is decided by {commission}."),
-            commission=Phrase(commission.label),
-        )
-        a.add(
-            FindingKind.INFO, "Rules §15", N_("You apply through {channel}."), channel=Phrase(channel.label)
-        )
-    allowed = not any(f.kind is FindingKind.BLOCKER for f in a.findings)
+    commission, channel = _check_where(a) if on_ladder else (None, None)
     return EligibilityReport(
-        allowed=allowed,
+        allowed=not a.blockers,
         findings=a.findings,
         commission=commission,
         channel=channel,
@@ -509,7 +542,39 @@ def assess(
         test_exempt=test_exempt,
         category_expires=expires,
         apply_by=apply_by,
+        without_attestation=without_attestation,
     )
+
+
+def _born(iin: str, sex: str | None) -> tuple[date | None, str | None]:
+    """Birth date and sex from a valid IIN (the given sex wins); nothing from an invalid one."""
+    try:
+        parsed = validate_iin(iin)
+    except InvalidIin:
+        return None, sex
+    return parsed.birth_date, sex or parsed.sex.value
+
+
+def _check_claim(a: _Assessment) -> Category | None:
+    """The claim on the person's ladder: by the §10 route (returned), or by attestation (§31, §42, §44)."""
+    route = special_programme_category(a.profile)
+    if route is not None and route is a.profile.claimed:
+        _check_special_programme_claim(a, route)
+        return route
+    _check_sequence(a)
+    _check_experience(a)
+    _check_education(a)
+    _check_early(a)
+    return None
+
+
+def _check_where(a: _Assessment) -> tuple[CommissionLevel, Channel]:
+    p = a.profile
+    commission = commission_level(p.claimed, p.role, p.subordination)
+    channel = application_channel(p.claimed)
+    a.add(FindingKind.INFO, "§13", N_("Your claim is decided by {commission}."), commission=Phrase(commission.label))
+    a.add(FindingKind.INFO, "Rules §15", N_("You apply through {channel}."), channel=Phrase(channel.label))
+    return commission, channel
 
 
 def _check_ladder(a: _Assessment) -> bool:
@@ -541,8 +606,7 @@ def _check_ladder(a: _Assessment) -> bool:
 
 
 def _current_on_ladder(p: Profile) -> Category | None:
-    current = p.current_category
-    return current if current in ladder_for(p.role) else None
+    return held_category(p.role, p.current_category)
 
 
 def _check_sequence(a: _Assessment) -> None:
@@ -558,6 +622,15 @@ def _check_sequence(a: _Assessment) -> None:
                 "is your first attestation in this one."
             ),
             current=_cat(p.current_category),
+        )
+    elif p.current_category is not None and current is not None and current is not p.current_category:
+        a.add(
+            FindingKind.INFO,
+            "§49",
+            N_("As {role}, your {current} counts as {counterpart} until it expires."),
+            role=Phrase(p.role.label),
+            current=_cat(p.current_category),
+            counterpart=_cat(current),
         )
     if p.role.is_leader:
         _check_leader_sequence(a, ladder, current)
@@ -664,7 +737,7 @@ def _check_step(a: _Assessment, ladder: tuple[Category, ...], current: Category,
               next=_cat(ladder[ladder.index(current) + 1]), claimed=_cat(claimed))
 
 
-def _check_experience_and_education(a: _Assessment) -> None:
+def _check_experience(a: _Assessment) -> None:
     p = a.profile
     if p.claimed not in MIN_EXPERIENCE:
         return  # leader categories: the texts set no experience or education minimum
@@ -687,6 +760,12 @@ def _check_experience_and_education(a: _Assessment) -> None:
             needed=needed,
             years=p.experience_years,
         )
+
+
+def _check_education(a: _Assessment) -> None:
+    p = a.profile
+    if p.claimed not in REQUIRED_EDUCATION:
+        return
     if p.education in REQUIRED_EDUCATION[p.claimed]:
         a.add(FindingKind.OK, "§31", N_("Your education fits {claimed}."), claimed=_cat(p.claimed))
     else:
@@ -702,6 +781,21 @@ def _check_experience_and_education(a: _Assessment) -> None:
             "§31",
             N_("With non-pedagogical education you also need a pedagogical retraining document."),
         )
+
+
+def _check_special_programme_claim(a: _Assessment, route: Category) -> None:
+    """§10 replaces the procedure (test, portfolio) and the sequence and experience of §31; *interpretation*:
+    not the education a category needs (researcher and master: higher education)."""
+    a.add(
+        FindingKind.OK,
+        "§10",
+        N_(
+            "Hired under the Special Programme: on your application {category} is assigned without "
+            "attestation (no test, no portfolio)."
+        ),
+        category=_cat(route),
+    )
+    _check_education(a)
 
 
 def _check_early(a: _Assessment) -> None:
@@ -934,26 +1028,8 @@ def _check_certificates(a: _Assessment) -> bool:
 
 
 def _check_no_attestation_routes(a: _Assessment) -> None:
+    _check_tvet_route(a)
     p = a.profile
-    if p.org_type is OrgType.TVET and p.role is Role.TEACHER and p.production_experience_years is not None:
-        years = p.production_experience_years
-        route: Category | None = None
-        if years > TVET_EXPERT_MORE_THAN_YEARS:
-            route = Category.EXPERT
-        elif years >= TVET_MODERATOR_MIN_YEARS:
-            route = Category.MODERATOR
-        if route is not None:
-            a.add(
-                FindingKind.INFO,
-                "§6",
-                N_(
-                    "With {years} years in production by your profile, special-subject "
-                    "teachers and production masters get {category} on hiring without "
-                    "attestation, on the college's application."
-                ),
-                years=years,
-                category=_cat(route),
-            )
     if p.current_category is None and not p.role.is_leader:
         a.add(
             FindingKind.INFO,
@@ -972,4 +1048,86 @@ def _check_no_attestation_routes(a: _Assessment) -> None:
                 "Graduates of the leaders-of-change programme in the personnel reserve get "
                 "head, 1st category on appointment without attestation."
             ),
+        )
+    _check_special_programme_route(a)
+
+
+def _check_tvet_route(a: _Assessment) -> None:
+    p = a.profile
+    if p.org_type is not OrgType.TVET or p.role is not Role.TEACHER or p.production_experience_years is None:
+        return
+    years = p.production_experience_years
+    route: Category | None = None
+    if years > TVET_EXPERT_MORE_THAN_YEARS:
+        route = Category.EXPERT
+    elif years >= TVET_MODERATOR_MIN_YEARS:
+        route = Category.MODERATOR
+    if route is not None:
+        a.add(
+            FindingKind.INFO,
+            "§6",
+            N_(
+                "With {years} years in production by your profile, special-subject "
+                "teachers and production masters get {category} on hiring without "
+                "attestation, on the college's application."
+            ),
+            years=years,
+            category=_cat(route),
+        )
+
+
+def _check_special_programme_route(a: _Assessment) -> None:
+    """§10 for a teacher of the Special Programme whose claim is not the category the route gives."""
+    p = a.profile
+    if not p.special_programme or p.role is not Role.TEACHER:
+        return
+    route = special_programme_category(p)
+    if route is p.claimed:
+        return  # said by _check_special_programme_claim
+    if route is not None:
+        a.add(
+            FindingKind.INFO,
+            "§10",
+            N_("Under the Special Programme you can get {category} on application, without attestation."),
+            category=_cat(route),
+        )
+    else:
+        a.add(
+            FindingKind.INFO,
+            "§10",
+            N_(
+                "The Special Programme gives pedagogue-moderator to graduates of higher education and the next "
+                "category to pedagogue-experts and pedagogue-researchers; for you attestation goes as usual."
+            ),
+        )
+
+
+def _check_transfer(a: _Assessment, expires: date | None) -> None:
+    """§41 (teachers), §49 (heads and deputies): a category is kept after a move until it expires; one given
+    under the Special Programme is confirmed at the new organisation (§10)."""
+    p = a.profile
+    current = _current_on_ladder(p)
+    if not p.transferred or current is None or current is Category.TRAINEE:
+        return
+    if p.special_programme:
+        a.add(
+            FindingKind.WARNING,
+            "§10",
+            N_(
+                "A category given under the Special Programme is confirmed by attestation after a move to "
+                "another organisation: if yours was, apply to confirm it."
+            ),
+        )
+        return
+    clause = "§49" if p.role.is_leader else "§41"
+    if expires is None:
+        a.add(FindingKind.INFO, clause, N_("After your move your category {current} is kept until it expires."),
+              current=_cat(p.current_category or current))
+    elif expires >= a.today:
+        a.add(
+            FindingKind.INFO,
+            clause,
+            N_("After your move your category {current} is kept until {date}: you need not attest before then."),
+            current=_cat(p.current_category or current),
+            date=_day(expires),
         )

@@ -280,6 +280,18 @@ def test_par42_par47_not_matching_keeps_the_current_category() -> None:
                             Category.EXPERT) is Category.EXPERT
 
 
+def test_par49_matches_current_for_a_deputy_who_became_head() -> None:
+    """§49: a deputy-1 appointed head holds head-1, so "matches the current category" confirms head-1."""
+    assert category_options(Decision.MATCHES_CURRENT, Role.HEAD, Category.HEAD_1, Category.DEPUTY_1) == (
+        Category.HEAD_1,)
+    assert valid_choice(Choice(Decision.MATCHES_CURRENT, Category.DEPUTY_2), Role.DEPUTY, Category.DEPUTY_1,
+                        Category.HEAD_2)
+    assert not valid_choice(Choice(Decision.MATCHES_CURRENT, Category.DEPUTY_2), Role.DEPUTY, Category.DEPUTY_1,
+                            Category.HEAD_3)
+    # A teacher's category is no leader category: nothing current to confirm.
+    assert category_options(Decision.MATCHES_CURRENT, Role.DEPUTY, Category.DEPUTY_1, Category.EXPERT) == ()
+
+
 def test_protocol_groups() -> None:
     assert protocol_group(Decision.MATCHES_CLAIMED, leader=False) is ProtocolGroup.MATCHES_CLAIMED
     assert protocol_group(Decision.NOT_MATCHING, leader=False) is ProtocolGroup.NOT_MATCHING_CLAIMED
