@@ -647,27 +647,7 @@ def _check_entry(a: _Assessment) -> None:
     """Teacher ladder without a current category: §31 entry routes, or an old category (§32)."""
     p = a.profile
     if p.old_category is not None:
-        opened = OLD_CATEGORY_OPENS[p.old_category]
-        if p.claimed is opened or p.claimed in _ENTRY_CATEGORIES:
-            a.add(
-                FindingKind.OK,
-                "§32",
-                N_(
-                    "With the old {old} you may claim {opened}; the full procedure applies "
-                    "(assessment, test, portfolio)."
-                ),
-                old=Phrase(p.old_category.label),
-                opened=_cat(opened),
-            )
-        else:
-            a.add(
-                FindingKind.BLOCKER,
-                "§32",
-                N_("With the old {old} you may claim {opened}, not {claimed}."),
-                old=Phrase(p.old_category.label),
-                opened=_cat(opened),
-                claimed=_cat(p.claimed),
-            )
+        _check_old_category(a, p.old_category)
         return
     if p.claimed in _ENTRY_CATEGORIES:
         a.add(
@@ -701,6 +681,32 @@ def _check_entry(a: _Assessment) -> None:
             "they open moderator, expert and researcher, with the full procedure."
         ),
     )
+
+
+def _check_old_category(a: _Assessment, old: OldCategory) -> None:
+    """§32: an old category opens the matching new one, with the full procedure."""
+    p = a.profile
+    opened = OLD_CATEGORY_OPENS[old]
+    if p.claimed is opened or p.claimed in _ENTRY_CATEGORIES:
+        a.add(
+            FindingKind.OK,
+            "§32",
+            N_(
+                "With the old {old} you may claim {opened}; the full procedure applies "
+                "(assessment, test, portfolio)."
+            ),
+            old=Phrase(old.label),
+            opened=_cat(opened),
+        )
+    else:
+        a.add(
+            FindingKind.BLOCKER,
+            "§32",
+            N_("With the old {old} you may claim {opened}, not {claimed}."),
+            old=Phrase(old.label),
+            opened=_cat(opened),
+            claimed=_cat(p.claimed),
+        )
 
 
 def _check_leader_sequence(a: _Assessment, ladder: tuple[Category, ...], current: Category | None) -> None:
@@ -818,6 +824,25 @@ def _check_early(a: _Assessment) -> None:
             N_("Early attestation is possible only for expert, researcher and master."),
         )
         return
+    _check_years_since_last(a, clause)
+    if p.role.is_leader:
+        a.add(
+            FindingKind.INFO,
+            "§47",
+            N_("Leaders may apply early after two years of continuous results at the claimed level."),
+        )
+    else:
+        _check_early_requirements(a)
+    a.add(
+        FindingKind.INFO,
+        clause,
+        N_("If an early attestation does not succeed, you keep your current category until it expires."),
+    )
+
+
+def _check_years_since_last(a: _Assessment, clause: str) -> None:
+    """§42, §47: early attestation at least `early.min_years_since_last` years after the last one."""
+    p = a.profile
     min_years = int(a.rules.early["min_years_since_last"])
     if p.last_attestation is None:
         a.add(
@@ -843,19 +868,6 @@ def _check_early(a: _Assessment) -> None:
                 N_("At least {years} years have passed since your last attestation."),
                 years=min_years,
             )
-    if p.role.is_leader:
-        a.add(
-            FindingKind.INFO,
-            "§47",
-            N_("Leaders may apply early after two years of continuous results at the claimed level."),
-        )
-    else:
-        _check_early_requirements(a)
-    a.add(
-        FindingKind.INFO,
-        clause,
-        N_("If an early attestation does not succeed, you keep your current category until it expires."),
-    )
 
 
 def _check_early_requirements(a: _Assessment) -> None:
@@ -881,46 +893,60 @@ def _check_early_requirements(a: _Assessment) -> None:
 
 
 def _check_expiry(a: _Assessment) -> tuple[date | None, date | None]:
-    p = a.profile
-    current = p.current_category
-    if current is None:
-        return None, None
-    expires = p.category_valid_until
-    if expires is None and p.last_attestation is not None:
-        expires = category_expiry(current, p.last_attestation)
-    if expires is None:
+    """When the current category expires (§3, §43) and, for heads and deputies, the date to apply by."""
+    current = a.profile.current_category
+    expires = _expiry_of(a.profile)
+    if current is None or expires is None:
         return None, None
     is_leader_category = current in HEAD_LADDER or current in DEPUTY_LADDER
-    clause = "§43" if is_leader_category else "§3"
     if expires < a.today:
         a.add(
             FindingKind.WARNING,
-            clause,
+            "§43" if is_leader_category else "§3",
             N_("Your category {current} expired on {date}: attest this year to keep a category."),
             current=_cat(current),
             date=_day(expires),
         )
         return expires, None
     if not is_leader_category:
+        _tell_teacher_expiry(a, current, expires)
+        return expires, None
+    return expires, _tell_leader_expiry(a, current, expires)
+
+
+def _expiry_of(p: Profile) -> date | None:
+    if p.current_category is None:
+        return None
+    if p.category_valid_until is None and p.last_attestation is not None:
+        return category_expiry(p.current_category, p.last_attestation)
+    return p.category_valid_until
+
+
+def _tell_teacher_expiry(a: _Assessment, current: Category, expires: date) -> None:
+    a.add(
+        FindingKind.INFO,
+        "§3",
+        N_("Your category {current} is valid until {date}."),
+        current=_cat(current),
+        date=_day(expires),
+    )
+    if a.profile.kind is AttestationKind.REGULAR and expires <= add_years(a.today, 1):
         a.add(
             FindingKind.INFO,
-            clause,
-            N_("Your category {current} is valid until {date}."),
-            current=_cat(current),
-            date=_day(expires),
+            "§34",
+            N_(
+                "If one of the postponement grounds applies to you, attestation can be "
+                "postponed for up to {years} years, keeping your category."
+            ),
+            years=POSTPONEMENT_MAX_YEARS,
         )
-        if p.kind is AttestationKind.REGULAR and expires <= add_years(a.today, 1):
-            a.add(
-                FindingKind.INFO,
-                "§34",
-                N_(
-                    "If one of the postponement grounds applies to you, attestation can be "
-                    "postponed for up to {years} years, keeping your category."
-                ),
-                years=POSTPONEMENT_MAX_YEARS,
-            )
-        return expires, None
+
+
+def _tell_leader_expiry(a: _Assessment, current: Category, expires: date) -> date:
+    """§43: heads and deputies apply LEADER_APPLY_MONTHS_BEFORE months before expiry; returns that date."""
     apply_by = add_months(expires, -LEADER_APPLY_MONTHS_BEFORE)
+    params = {"current": _cat(current), "date": _day(expires), "months": LEADER_APPLY_MONTHS_BEFORE,
+              "apply_by": _day(apply_by)}
     if a.today > apply_by:
         a.add(
             FindingKind.WARNING,
@@ -929,10 +955,7 @@ def _check_expiry(a: _Assessment) -> tuple[date | None, date | None]:
                 "Your category {current} expires on {date}; heads and deputies apply "
                 "{months} months before, by {apply_by}. Apply as soon as you can."
             ),
-            current=_cat(current),
-            date=_day(expires),
-            months=LEADER_APPLY_MONTHS_BEFORE,
-            apply_by=_day(apply_by),
+            **params,
         )
     else:
         a.add(
@@ -942,12 +965,9 @@ def _check_expiry(a: _Assessment) -> tuple[date | None, date | None]:
                 "Your category {current} is valid until {date}; apply by {apply_by}, {months} months "
                 "before it expires."
             ),
-            current=_cat(current),
-            date=_day(expires),
-            months=LEADER_APPLY_MONTHS_BEFORE,
-            apply_by=_day(apply_by),
+            **params,
         )
-    return expires, apply_by
+    return apply_by
 
 
 def _check_exemption(a: _Assessment, birth: date | None, sex: str | None) -> bool:
@@ -974,57 +994,53 @@ def _check_exemption(a: _Assessment, birth: date | None, sex: str | None) -> boo
 
 
 def _check_certificates(a: _Assessment) -> bool:
-    p = a.profile
+    """§7–§9: what each certificate held does; True when one replaces the test for the claim."""
     test_exempt = False
-    for certificate_id in sorted(p.certificates):
+    for certificate_id in sorted(a.profile.certificates):
         certificate = CERTIFICATES_BY_ID.get(certificate_id)
-        if certificate is None:
-            continue  # an id from an older list: nothing to say about it
-        opens = [c for c in TEACHER_LADDER if c in certificate.opens]
-        names = _either(opens)
-        if certificate.effect is CertificateEffect.NO_ATTESTATION:
-            a.add(
-                FindingKind.INFO,
-                certificate.clause,
-                N_(
-                    "With {certificate}, {categories} is given on appointment "
-                    "without attestation, on your organisation's application."
-                ),
-                certificate=certificate.label,
-                categories=names,
-            )
-        elif p.claimed in certificate.opens:
-            test_exempt = True
-            a.add(
-                FindingKind.OK,
-                certificate.clause,
-                N_(
-                    "With {certificate} you skip the national test for {claimed}; your portfolio is "
-                    "still assessed."
-                ),
-                certificate=certificate.label,
-                claimed=_cat(p.claimed),
-            )
-            if len(opens) > 1:
-                a.add(
-                    FindingKind.INFO,
-                    certificate.clause,
-                    N_(
-                        "{certificate} opens {categories}: the one-step rule "
-                        "and your experience decide which you claim."
-                    ),
-                    certificate=certificate.label,
-                    categories=names,
-                )
-        else:
-            a.add(
-                FindingKind.INFO,
-                certificate.clause,
-                N_("{certificate} replaces the test only for {categories}."),
-                certificate=certificate.label,
-                categories=names,
-            )
+        if certificate is not None:  # else an id from an older list: nothing to say about it
+            test_exempt = _tell_certificate(a, certificate) or test_exempt
     return test_exempt
+
+
+def _tell_certificate(a: _Assessment, certificate: Certificate) -> bool:
+    p = a.profile
+    opens = [c for c in TEACHER_LADDER if c in certificate.opens]
+    names = _either(opens)
+    if certificate.effect is CertificateEffect.NO_ATTESTATION:
+        a.add(
+            FindingKind.INFO,
+            certificate.clause,
+            N_(
+                "With {certificate}, {categories} is given on appointment "
+                "without attestation, on your organisation's application."
+            ),
+            certificate=certificate.label, categories=names,
+        )
+        return False
+    if p.claimed not in certificate.opens:
+        a.add(
+            FindingKind.INFO,
+            certificate.clause,
+            N_("{certificate} replaces the test only for {categories}."),
+            certificate=certificate.label, categories=names,
+        )
+        return False
+    a.add(
+        FindingKind.OK,
+        certificate.clause,
+        N_("With {certificate} you skip the national test for {claimed}; your portfolio is still assessed."),
+        certificate=certificate.label,
+        claimed=_cat(p.claimed),
+    )
+    if len(opens) > 1:
+        a.add(
+            FindingKind.INFO,
+            certificate.clause,
+            N_("{certificate} opens {categories}: the one-step rule and your experience decide which you claim."),
+            certificate=certificate.label, categories=names,
+        )
+    return True
 
 
 def _check_no_attestation_routes(a: _Assessment) -> None:
