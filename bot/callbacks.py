@@ -64,24 +64,6 @@ class DeleteMeCallback(CallbackData, prefix="erase"):
     confirm: bool
 
 
-class BroadcastControlCallback(CallbackData, prefix="bc"):
-    """Pause, resume, cancel or refresh broadcast `id` (admins only, re-checked)."""
-
-    action: str
-    id: RowId
-
-
-class BroadcastSegmentCallback(CallbackData, prefix="bcseg"):
-    """While composing: a segment kind, then (for region/category) its value; value '' = not chosen yet."""
-
-    kind: str
-    value: str = ""
-
-
-class BroadcastConfirmCallback(CallbackData, prefix="bcok"):
-    confirm: bool
-
-
 class ReminderMuteCallback(CallbackData, prefix="rm"):
     mute: bool
 

@@ -72,81 +72,101 @@ def _parse_attrs(raw: str) -> dict[str, str]:
 
 def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
     """Plain text and entities of an HTML-formatted message, or Telegram's parse error."""
-    out: list[str] = []
-    offset = 0
-    stack: list[_Open] = []
-    entities: list[dict[str, Any]] = []
-    i = 0
-    while i < len(source):
-        char = source[i]
-        if char == "&":
-            match = _ENTITY_RE.match(source, i)
-            piece = _unescape(match.group(0)) if match else "&"
-            i = match.end() if match else i + 1
-            out.append(piece)
-            offset += utf16_len(piece)
-            continue
-        if char != "<":
-            j = i
-            while j < len(source) and source[j] not in "<&":
-                j += 1
-            piece = source[i:j]
-            out.append(piece)
-            offset += utf16_len(piece)
-            i = j
-            continue
-        end = source.find(">", i)
+    return _HtmlParser(source).parse()
+
+
+def _entity_of(top: _Open, length: int) -> dict[str, Any]:
+    entity: dict[str, Any] = {"type": top.kind, "offset": top.offset, "length": length}
+    if top.kind == "text_link":
+        entity["url"] = top.attrs.get("href", "")
+    elif top.kind == "custom_emoji":
+        entity["custom_emoji_id"] = top.attrs.get("emoji-id", "")
+    elif top.kind == "pre" and top.attrs.get("language"):
+        entity["language"] = top.attrs["language"]
+    elif top.kind == "blockquote" and "expandable" in top.attrs:
+        entity["type"] = "expandable_blockquote"
+    return entity
+
+
+class _HtmlParser:
+    """One pass over the source: text runs, character references, end tags and start tags."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.out: list[str] = []
+        self.offset = 0
+        self.stack: list[_Open] = []
+        self.entities: list[dict[str, Any]] = []
+
+    def parse(self) -> tuple[str, list[dict[str, Any]]]:
+        i = 0
+        while i < len(self.source):
+            char = self.source[i]
+            if char == "&":
+                i = self._reference(i)
+            elif char != "<":
+                i = self._text(i)
+            else:
+                i = self._tag(i)
+        if self.stack:
+            raise bad_request("can't parse entities: Can't find end tag corresponding to start tag "
+                              f'"{self.stack[-1].tag}"')
+        self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
+        return "".join(self.out), self.entities
+
+    def _emit(self, piece: str) -> None:
+        self.out.append(piece)
+        self.offset += utf16_len(piece)
+
+    def _reference(self, i: int) -> int:
+        match = _ENTITY_RE.match(self.source, i)
+        self._emit(_unescape(match.group(0)) if match else "&")
+        return match.end() if match else i + 1
+
+    def _text(self, i: int) -> int:
+        j = i
+        while j < len(self.source) and self.source[j] not in "<&":
+            j += 1
+        self._emit(self.source[i:j])
+        return j
+
+    def _tag(self, i: int) -> int:
+        end = self.source.find(">", i)
         if end == -1:
-            raise bad_request(f"can't parse entities: Unclosed start tag at byte offset {_byte_offset(source, i)}")
-        body = source[i + 1:end]
+            raise bad_request(f"can't parse entities: Unclosed start tag at byte offset {_byte_offset(self.source, i)}")
+        body = self.source[i + 1:end]
         if body.startswith("/"):
-            name = body[1:].strip().lower()
-            if not stack:
-                raise bad_request(
-                    f"can't parse entities: Unexpected end tag at byte offset {_byte_offset(source, i)}"
-                )
-            top = stack.pop()
-            if name and name != top.tag:
-                raise bad_request(
-                    f"can't parse entities: Unmatched end tag at byte offset {_byte_offset(source, i)}, "
-                    f'expected "</{top.tag}>", found "</{name}>"'
-                )
-            length = offset - top.offset
-            if length > 0:
-                entity: dict[str, Any] = {"type": top.kind, "offset": top.offset, "length": length}
-                if top.kind == "text_link":
-                    entity["url"] = top.attrs.get("href", "")
-                elif top.kind == "custom_emoji":
-                    entity["custom_emoji_id"] = top.attrs.get("emoji-id", "")
-                elif top.kind == "pre" and top.attrs.get("language"):
-                    entity["language"] = top.attrs["language"]
-                elif top.kind == "blockquote" and "expandable" in top.attrs:
-                    entity["type"] = "expandable_blockquote"
-                entities.append(entity)
-            i = end + 1
-            continue
+            self._end_tag(body[1:].strip().lower(), i)
+        else:
+            self._start_tag(body, i)
+        return end + 1
+
+    def _end_tag(self, name: str, i: int) -> None:
+        at = _byte_offset(self.source, i)
+        if not self.stack:
+            raise bad_request(f"can't parse entities: Unexpected end tag at byte offset {at}")
+        top = self.stack.pop()
+        if name and name != top.tag:
+            raise bad_request(f"can't parse entities: Unmatched end tag at byte offset {at}, "
+                              f'expected "</{top.tag}>", found "</{name}>"')
+        length = self.offset - top.offset
+        if length > 0:
+            self.entities.append(_entity_of(top, length))
+
+    def _start_tag(self, body: str, i: int) -> None:
         match = re.match(r"([a-zA-Z][-a-zA-Z0-9]*)", body)
         name = match.group(1).lower() if match else ""
+        at = _byte_offset(self.source, i)
         if name not in _HTML_TAGS:
-            raise bad_request(
-                f'can\'t parse entities: Unsupported start tag "{name or body}" at byte offset '
-                f"{_byte_offset(source, i)}"
-            )
+            raise bad_request(f'can\'t parse entities: Unsupported start tag "{name or body}" at byte offset {at}')
         attrs = _parse_attrs(body[len(name):].rstrip("/"))
         if name == "span" and attrs.get("class") != "tg-spoiler":
-            raise bad_request(
-                f'can\'t parse entities: Tag "span" must have class "tg-spoiler" at byte offset '
-                f"{_byte_offset(source, i)}"
-            )
+            raise bad_request(f'can\'t parse entities: Tag "span" must have class "tg-spoiler" at byte offset {at}')
+        stack = self.stack
         if name == "code" and stack and stack[-1].tag == "pre" and attrs.get("class", "").startswith("language-"):
             # <pre><code class="language-x"> is one pre entity with a language, not two entities.
             stack[-1].attrs["language"] = attrs["class"][len("language-"):]
-        stack.append(_Open(name, _HTML_TAGS[name], offset, attrs))
-        i = end + 1
-    if stack:
-        raise bad_request(f'can\'t parse entities: Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
-    entities.sort(key=lambda e: (e["offset"], -e["length"]))
-    return "".join(out), entities
+        stack.append(_Open(name, _HTML_TAGS[name], self.offset, attrs))
 
 
 def format_text(text: str, parse_mode: str | None, entities: Any) -> tuple[str, list[dict[str, Any]]]:

@@ -70,44 +70,50 @@ def canonical_name(name: str) -> str | None:
 # --- shared validation ---------------------------------------------------------------------------
 
 
+_INLINE_ACTIONS = ("url", "callback_data", "web_app", "login_url", "switch_inline_query",
+                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
+                   "callback_game", "pay")
+
+
 def _validate_markup(markup: Any) -> dict[str, Any] | None:
     if markup is None or markup == "":
         return None
     if not isinstance(markup, dict):
         raise bad_request("can't parse reply keyboard markup JSON object")
     if "inline_keyboard" in markup:
-        rows = markup["inline_keyboard"]
-        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
-        actions = ("url", "callback_data", "web_app", "login_url", "switch_inline_query",
-                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-                   "callback_game", "pay")
-        for row in rows:
-            for button in row:
-                if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-                    raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the "
-                                      "inline keyboard")
-                present = [key for key in actions if key in button]
-                if len(present) != 1:
-                    raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the "
-                                      "inline keyboard")
-                data = button.get("callback_data")
-                if data is not None and not (isinstance(data, str) and 1 <= len(data.encode()) <= 64):
-                    raise bad_request("BUTTON_DATA_INVALID")
-        return {"inline_keyboard": rows}
+        return {"inline_keyboard": _inline_rows(markup["inline_keyboard"])}
     if "keyboard" in markup:
-        rows = markup["keyboard"]
-        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-            raise bad_request("can't parse keyboard button: field \"keyboard\" must be an Array")
-        normal = [[{"text": b} if isinstance(b, str) else b for b in row] for row in rows]
-        for row in normal:
-            for button in row:
-                if not isinstance(button, dict) or not isinstance(button.get("text"), str) or not button["text"]:
-                    raise bad_request("can't parse keyboard button: Field \"text\" must be of type String")
-        return {**markup, "keyboard": normal}
+        return {**markup, "keyboard": _reply_rows(markup["keyboard"])}
     if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
         return markup
     raise bad_request("can't parse reply keyboard markup JSON object")
+
+
+def _inline_rows(rows: Any) -> list[list[Any]]:
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+    for button in (button for row in rows for button in row):
+        _check_inline_button(button)
+    return rows
+
+
+def _check_inline_button(button: Any) -> None:
+    if not isinstance(button, dict) or not isinstance(button.get("text"), str) \
+            or len([key for key in _INLINE_ACTIONS if key in button]) != 1:
+        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+    data = button.get("callback_data")
+    if data is not None and not (isinstance(data, str) and 1 <= len(data.encode()) <= 64):
+        raise bad_request("BUTTON_DATA_INVALID")
+
+
+def _reply_rows(rows: Any) -> list[list[Any]]:
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise bad_request("can't parse keyboard button: field \"keyboard\" must be an Array")
+    normal = [[{"text": b} if isinstance(b, str) else b for b in row] for row in rows]
+    for button in (button for row in normal for button in row):
+        if not isinstance(button, dict) or not isinstance(button.get("text"), str) or not button["text"]:
+            raise bad_request("can't parse keyboard button: Field \"text\" must be of type String")
+    return normal
 
 
 def _chat_message(call: Call, chat_param: str = "chat_id") -> tuple[Chat, StoredMessage | None, int]:
@@ -542,35 +548,47 @@ async def _resolve_file(call: Call, field: str, kind: str) -> tuple[str, FileRec
     source = call.params.input_file(field)
     if source is None:
         raise bad_request(f"there is no {field[:-1] if field.endswith('s') else field} in the request")
-    world = call.world
     if isinstance(source, str) and re.match(r"^https?://", source):
-        try:
-            session = await call.http()
-            async with session.get(source) as response:
-                response.raise_for_status()
-                name = source.rstrip("/").rsplit("/", 1)[-1] or field
-                source = Upload(name, await response.read(), response.content_type)
-        except (aiohttp.ClientError, TimeoutError):
-            raise bad_request("failed to get HTTP URL content") from None
+        source = await _download(call, source, field)
     if isinstance(source, str):
-        record = world.files.get(source)
-        if record is None:
-            raise bad_request("wrong file identifier/HTTP URL specified")
-        if (record.kind == "photos") != (kind == "photos"):
-            raise bad_request(f"can't use file of type {record.kind[:-1].capitalize()} as {kind[:-1].capitalize()}")
-        return source, record
+        return source, _known_file(call, source, kind)
+    return await _store_upload(call, source, kind)
+
+
+async def _download(call: Call, url: str, field: str) -> Upload:
+    try:
+        session = await call.http()
+        async with session.get(url) as response:
+            response.raise_for_status()
+            name = url.rstrip("/").rsplit("/", 1)[-1] or field
+            return Upload(name, await response.read(), response.content_type)
+    except (aiohttp.ClientError, TimeoutError):
+        raise bad_request("failed to get HTTP URL content") from None
+
+
+def _known_file(call: Call, file_id: str, kind: str) -> FileRecord:
+    record = call.world.files.get(file_id)
+    if record is None:
+        raise bad_request("wrong file identifier/HTTP URL specified")
+    if (record.kind == "photos") != (kind == "photos"):
+        raise bad_request(f"can't use file of type {record.kind[:-1].capitalize()} as {kind[:-1].capitalize()}")
+    return record
+
+
+async def _store_upload(call: Call, source: Upload, kind: str) -> tuple[str, FileRecord]:
+    files = call.world.files
     if kind == "photos":
         size = image_size(source.content)
         if size is None:
             raise bad_request("IMAGE_PROCESS_FAILED")
         if source.content and len(source.content) > 10 * 1024 * 1024:
             raise bad_request("PHOTO_INVALID_DIMENSIONS")
-        return await world.files.add(source.content, kind="photos", file_name=source.filename,
-                                     mime_type=source.content_type, width=size[0], height=size[1])
+        return await files.add(source.content, kind="photos", file_name=source.filename,
+                               mime_type=source.content_type, width=size[0], height=size[1])
     if not source.content:
         raise bad_request("file must be non-empty")
-    return await world.files.add(source.content, kind="documents", file_name=source.filename,
-                                 mime_type=source.content_type)
+    return await files.add(source.content, kind="documents", file_name=source.filename,
+                           mime_type=source.content_type)
 
 
 async def _send_media(call: Call, field: str, kind: str) -> dict[str, Any]:

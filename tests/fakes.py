@@ -67,6 +67,10 @@ class RecordingSession(BaseSession):
             content = self.files.get(method.file_id, b"")
             return File(file_id=method.file_id, file_unique_id=f"u-{method.file_id}", file_size=len(content),
                         file_path=f"documents/{method.file_id}")
+        return self._sent(method)
+
+    def _sent(self, method: TelegramMethod[Any]) -> Any:
+        """What Telegram returns for a send or an edit: the message as it now stands."""
         if isinstance(method, SendMessage):
             return self._message(method.chat_id, text=method.text, reply_markup=method.reply_markup)
         if isinstance(method, SendDocument):
@@ -74,13 +78,10 @@ class RecordingSession(BaseSession):
         if isinstance(method, SendPhoto):
             return self._message(method.chat_id, caption=method.caption, photo=[PhotoSize(
                 file_id=f"P{self.count}", file_unique_id=f"p{self.count}", width=1, height=1)])
-        if isinstance(method, EditMessageText):
+        if isinstance(method, EditMessageText | EditMessageReplyMarkup):
             assert method.chat_id is not None
-            return self._message(method.chat_id, message_id=method.message_id, text=method.text,
-                                 reply_markup=method.reply_markup)
-        if isinstance(method, EditMessageReplyMarkup):
-            assert method.chat_id is not None
-            return self._message(method.chat_id, message_id=method.message_id, text="…",
+            text = method.text if isinstance(method, EditMessageText) else "…"
+            return self._message(method.chat_id, message_id=method.message_id, text=text,
                                  reply_markup=method.reply_markup)
         return True
 

@@ -1,68 +1,64 @@
 """Admin broadcasts: /broadcast (compose in Kazakh and Russian, pick a segment, preview, confirm),
 /broadcast_status, and the pause/resume/cancel buttons of the live progress message.
 
-Every handler re-checks `is_admin`: commands can be typed and callback data forged by anyone.
+Every handler is filtered by IsAdmin: commands can be typed and callback data forged by anyone.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
-from bot.i18n import in_reading_order
-from bot.keyboards import grid
+from bot.filters import IsAdmin
 from bot.pipeline.deferred import after_commit
+from bot.refusal import Refusal, StaleButton
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, max_length
-from bot.views import answer_stale
-from features.broadcast.sender import BroadcastSender
-from features.broadcast.views import STATUS_LABELS, control_keyboard, progress_text
-from scoring.categories import Category
-from scoring.i18n import N_
-from scoring.regions import REGIONS, region_by_id
-from storage.broadcast_models import BroadcastStatus
-from storage.broadcast_repository import (
-    SEGMENT_ALL,
-    SEGMENT_CLAIMED,
-    SEGMENT_COMMISSION,
-    SEGMENT_DISTRICT,
-    SEGMENT_NOT_SUBMITTED,
-    SEGMENT_ORG,
-    SEGMENT_REGION,
-    BroadcastRepository,
+from features.broadcast.callbacks import (
+    BroadcastConfirmCallback,
+    BroadcastControlCallback,
+    BroadcastSegmentCallback,
+    ControlAct,
+    Segment,
 )
+from features.broadcast.sender import BroadcastSender
+from features.broadcast.service import BroadcastService, Draft, Progress
+from features.broadcast.views import (
+    STATUS_LABELS,
+    confirm_text,
+    control_keyboard,
+    progress_text,
+    segment_description,
+    segment_keyboard,
+    status_text,
+    value_keyboard,
+)
+from scoring.categories import Category
+from scoring.i18n import N_, Phrase
+from scoring.regions import region_by_id
+from storage.broadcast_models import BroadcastStatus
 from storage.commission_models import Commission
 from storage.profile_models import TeacherProfile
 
+ADMINS_ONLY = N_("This command is for administrators only.")
 # Telegram's limit for one text message.
 MAX_TEXT = 4096
 # An organisation is matched against the profiles' column (a longer one matches no one); a district's
 # name against the list of areas, whose longest names are far shorter than a typed name may be.
 SEGMENT_TEXT_MAX = {
-    SEGMENT_DISTRICT: max_length(Commission.legacy_area), SEGMENT_ORG: max_length(TeacherProfile.org_name),
-}
-
-SEGMENT_LABELS: dict[str, str] = {
-    SEGMENT_ALL: N_("All teachers"),
-    SEGMENT_NOT_SUBMITTED: N_("Not yet submitted"),
-    SEGMENT_REGION: N_("By region"),
-    SEGMENT_DISTRICT: N_("By district"),
-    SEGMENT_ORG: N_("By organisation"),
-    SEGMENT_CLAIMED: N_("By claimed category"),
-    SEGMENT_COMMISSION: N_("Commission members"),
+    Segment.DISTRICT: max_length(Commission.legacy_area), Segment.ORG: max_length(TeacherProfile.org_name),
 }
 # Segments chosen with one tap (no value to pick or type).
-SEGMENTS_WITHOUT_VALUE = (SEGMENT_ALL, SEGMENT_NOT_SUBMITTED, SEGMENT_COMMISSION)
+SEGMENTS_WITHOUT_VALUE = (Segment.ALL, Segment.NOT_SUBMITTED, Segment.COMMISSION)
 
 
 class BroadcastForm(StatesGroup):
@@ -73,21 +69,13 @@ class BroadcastForm(StatesGroup):
     confirm = State()
 
 
-async def refuse(event: Message | CallbackQuery) -> None:
-    text = _("This command is for administrators only.")
-    if isinstance(event, CallbackQuery):
-        await event.answer(text, show_alert=True)
-    else:
-        await event.answer(text)
+BROADCAST_STATES = {s.state for s in BroadcastForm.__all_states__}
 
 
 # --- composing ------------------------------------------------------------------------------------
 
 
-async def broadcast_command(message: Message, state: FSMContext, is_admin: bool = False) -> None:
-    if not is_admin:
-        await refuse(message)
-        return
+async def broadcast_command(message: Message, state: FSMContext) -> None:
     await state.set_state(BroadcastForm.text_kk)
     await message.answer(_("New broadcast. Send the text in Kazakh (/cancel to stop)."))
 
@@ -98,191 +86,108 @@ def _text_of(message: Message) -> str | None:
     return text or None
 
 
-async def _read_text(message: Message) -> str | None:
+def _read_text(message: Message) -> str:
     text = _text_of(message)
     if text is None:
-        await message.answer(_("Please send the broadcast as a text message (not empty, no files)."))
-        return None
+        raise Refusal(Phrase(N_("Please send the broadcast as a text message (not empty, no files).")))
     if len(text) > MAX_TEXT:
-        await message.answer(_("The text is too long: {n} characters, at most {max}. Please shorten it.").format(
-            n=len(text), max=MAX_TEXT))
-        return None
+        raise Refusal(Phrase(N_("The text is too long: {n} characters, at most {max}. Please shorten it."),
+                             {"n": len(text), "max": MAX_TEXT}))
     return text
 
 
-async def got_text_kk(message: Message, state: FSMContext, is_admin: bool = False) -> None:
-    if not is_admin:
-        await state.clear()
-        await refuse(message)
-        return
-    text = await _read_text(message)
-    if text is None:
-        return
-    await state.update_data(text_kk=text)
+async def got_text_kk(message: Message, state: FSMContext) -> None:
+    await state.update_data(text_kk=_read_text(message))
     await state.set_state(BroadcastForm.text_ru)
     await message.answer(_("Now send the same text in Russian."))
 
 
-async def got_text_ru(message: Message, state: FSMContext, is_admin: bool = False) -> None:
-    if not is_admin:
-        await state.clear()
-        await refuse(message)
-        return
-    text = await _read_text(message)
-    if text is None:
-        return
-    await state.update_data(text_ru=text)
+async def got_text_ru(message: Message, state: FSMContext) -> None:
+    await state.update_data(text_ru=_read_text(message))
     await state.set_state(BroadcastForm.segment)
     await message.answer(_("Who should receive it?"), reply_markup=segment_keyboard())
 
 
-def segment_keyboard() -> InlineKeyboardMarkup:
-    return grid([
-        InlineKeyboardButton(text=_(label), callback_data=BroadcastSegmentCallback(kind=kind).pack())
-        for kind, label in SEGMENT_LABELS.items()
-    ])
-
-
-def value_keyboard(kind: str) -> InlineKeyboardMarkup:
-    if kind == SEGMENT_REGION:
-        options = in_reading_order((region.id, region.label) for region in REGIONS)
-    else:
-        options = [(category.value, category.label) for category in Category]
-    return grid([
-        InlineKeyboardButton(text=_(label), callback_data=BroadcastSegmentCallback(kind=kind, value=value).pack())
-        for value, label in options
-    ], 2)
-
-
-def _valid_value(kind: str, value: str) -> bool:
-    if kind == SEGMENT_REGION:
+def _valid_value(kind: Segment, value: str) -> bool:
+    if kind is Segment.REGION:
         return region_by_id(value) is not None
-    if kind == SEGMENT_CLAIMED:
+    if kind is Segment.CLAIMED:
         return value in {c.value for c in Category}
     return False
 
 
-async def choose_segment(
-    callback: CallbackQuery, callback_data: BroadcastSegmentCallback, state: FSMContext, session: AsyncSession,
-    is_admin: bool = False,
-) -> None:
-    if not is_admin:
-        await state.clear()
-        await refuse(callback)
-        return
-    if not isinstance(callback.message, Message):
-        await answer_stale(callback)
-        return
+async def choose_segment(callback: CallbackQuery, callback_data: BroadcastSegmentCallback, state: FSMContext,
+                         session: AsyncSession) -> None:
     kind, value = callback_data.kind, callback_data.value
-    if kind not in SEGMENT_LABELS or (value and not _valid_value(kind, value)):
-        await answer_stale(callback)
-        return
-    await callback.answer()
-    if kind in SEGMENTS_WITHOUT_VALUE:
-        await preview(callback.message, state, session, kind, None)
-    elif kind in (SEGMENT_DISTRICT, SEGMENT_ORG):
+    if not isinstance(callback.message, Message) or (value and not _valid_value(kind, value)):
+        raise StaleButton()
+    if kind in SEGMENTS_WITHOUT_VALUE or value:
+        await preview(callback.message, state, session, kind, value or None)
+    elif kind in SEGMENT_TEXT_MAX:
         await state.update_data(kind=kind)
         await state.set_state(BroadcastForm.segment_text)
-        prompt = _("Send the name of the district or city, in Kazakh or Russian.") if kind == SEGMENT_DISTRICT \
+        prompt = _("Send the name of the district or city, in Kazakh or Russian.") if kind is Segment.DISTRICT \
             else _("Send the name of the organisation, as teachers wrote it in their profiles.")
         await callback.message.answer(prompt)
-    elif not value:
-        await callback.message.answer(_("Choose one:"), reply_markup=value_keyboard(kind))
     else:
-        await preview(callback.message, state, session, kind, value)
+        await callback.message.answer(_("Choose one:"), reply_markup=value_keyboard(kind))
 
 
-async def got_segment_text(message: Message, state: FSMContext, session: AsyncSession, is_admin: bool = False) -> None:
-    if not is_admin:
-        await state.clear()
-        await refuse(message)
-        return
+async def got_segment_text(message: Message, state: FSMContext, session: AsyncSession) -> None:
     value = _text_of(message)
     if value is None:
-        await message.answer(_("Please send the name as text."))
-        return
+        raise Refusal(Phrase(N_("Please send the name as text.")))
     kind = (await state.get_data()).get("kind")
     if kind not in SEGMENT_TEXT_MAX:
         await state.set_state(BroadcastForm.segment)
         await message.answer(_("Who should receive it?"), reply_markup=segment_keyboard())
         return
     if len(value) > SEGMENT_TEXT_MAX[kind]:
-        await message.answer(_("The name is too long: {n} characters, at most {max}. Please shorten it.").format(
-            n=len(value), max=SEGMENT_TEXT_MAX[kind]))
-        return
-    await preview(message, state, session, kind, value)
+        raise Refusal(Phrase(N_("The name is too long: {n} characters, at most {max}. Please shorten it."),
+                             {"n": len(value), "max": SEGMENT_TEXT_MAX[kind]}))
+    await preview(message, state, session, Segment(kind), value)
 
 
-async def buttons_wanted(message: Message, state: FSMContext, is_admin: bool = False) -> None:
+async def buttons_wanted(message: Message, state: FSMContext) -> None:
     """Typed text while the composer waits for a segment or the confirmation: the buttons, again."""
-    if not is_admin:
-        await state.clear()
-        await refuse(message)
-        return
     await message.answer(_("Please choose one of the buttons above."))
     if await state.get_state() == BroadcastForm.segment.state:
         await message.answer(_("Who should receive it?"), reply_markup=segment_keyboard())
 
 
-def _segment_description(kind: str, value: str | None) -> str:
-    label = _(SEGMENT_LABELS[kind])
-    if kind == SEGMENT_REGION and value:
-        region = region_by_id(value)
-        return f"{label}: {_(region.label) if region else value}"
-    if kind == SEGMENT_CLAIMED and value:
-        return f"{label}: {_(Category(value).label)}"
-    return f"{label}: {value}" if value else label
-
-
-async def preview(message: Message, state: FSMContext, session: AsyncSession, kind: str, value: str | None) -> None:
+async def preview(message: Message, state: FSMContext, session: AsyncSession, kind: Segment,
+                  value: str | None) -> None:
     """The recipient count and both texts, then Confirm / Cancel."""
-    count = await BroadcastRepository(session).count_segment(kind, value)
+    count = await BroadcastService(session).recipients(kind, value)
     if count == 0:
         await state.set_state(BroadcastForm.segment)
         await message.answer(_("No teacher matches «{segment}». Choose another segment:").format(
-            segment=_segment_description(kind, value)), reply_markup=segment_keyboard())
+            segment=segment_description(kind, value)), reply_markup=segment_keyboard())
         return
-    await state.update_data(kind=kind, value=value)
+    await state.update_data(kind=kind.value, value=value)
     await state.set_state(BroadcastForm.confirm)
     data = await state.get_data()
     # Each text as its own message: each may be as long as one message can be.
     await message.answer(data["text_kk"])
     await message.answer(data["text_ru"])
-    await message.answer(
-        _("Segment: {segment}\nRecipients: {count}\n\nThe Kazakh and the Russian text are the two messages above.")
-        .format(segment=_segment_description(kind, value), count=count),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=[[
-            InlineKeyboardButton(text=_("✅ Send to {count}").format(count=count),
-                                 callback_data=BroadcastConfirmCallback(confirm=True).pack()),
-            InlineKeyboardButton(text=_("❌ Cancel"), callback_data=BroadcastConfirmCallback(confirm=False).pack()),
-        ]]),
-    )
+    text, markup = confirm_text(kind, value, count)
+    await message.answer(text, reply_markup=markup)
 
 
-async def confirm(
-    callback: CallbackQuery, callback_data: BroadcastConfirmCallback, state: FSMContext, session: AsyncSession,
-    settings: Settings, is_admin: bool = False, broadcast_sender: BroadcastSender | None = None,
-) -> None:
-    if not is_admin:
-        await state.clear()
-        await refuse(callback)
-        return
+async def confirm(callback: CallbackQuery, callback_data: BroadcastConfirmCallback, state: FSMContext,
+                  session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer,
+                  broadcast_sender: BroadcastSender | None = None) -> None:
     assert callback.message is not None
     data: dict[str, Any] = await state.get_data()
     await state.clear()
     if not callback_data.confirm:
-        await callback.answer()
         await callback.message.answer(_("Broadcast cancelled; nothing was sent."))
         return
-    repo = BroadcastRepository(session)
-    broadcast = await repo.create(
-        created_by=callback.from_user.id, admin_locale=get_i18n().current_locale,
-        text_kk=data["text_kk"], text_ru=data["text_ru"], kind=data["kind"], value=data.get("value"),
-        default_locale=settings.default_locale,
-    )
-    # The sender posts the progress message itself (it needs the message's id to edit it later).
-    await repo.set_progress_message(broadcast.id, callback.message.chat.id, None)
-    await callback.answer(_("Broadcast #{id} queued.").format(id=broadcast.id))
+    draft = Draft(data["text_kk"], data["text_ru"], data["kind"], data.get("value"))
+    broadcast = await BroadcastService(session).queue(
+        draft, created_by=callback.from_user.id, admin_locale=get_i18n().current_locale,
+        default_locale=settings.default_locale, progress_chat_id=callback.message.chat.id)
+    callback_answer.text = _("Broadcast #{id} queued.").format(id=broadcast.id)
     if broadcast_sender is not None:
         # Once committed, so the sender sees the queue.
         after_commit(broadcast_sender.wake)
@@ -291,79 +196,90 @@ async def confirm(
 # --- progress and control --------------------------------------------------------------------------
 
 
-async def broadcast_status(message: Message, session: AsyncSession, settings: Settings, is_admin: bool = False) -> None:
-    if not is_admin:
-        await refuse(message)
-        return
-    repo = BroadcastRepository(session)
-    latest = await repo.latest(5)
-    if not latest:
+async def broadcast_status(message: Message, session: AsyncSession, settings: Settings) -> None:
+    report = await BroadcastService(session).status()
+    if report is None:
         await message.answer(_("There have been no broadcasts yet. Start one with /broadcast."))
         return
-    newest, older = latest[0], latest[1:]
-    text = progress_text(_, newest, await repo.counts(newest.id), None, settings.broadcast_rate)
-    if older:
-        lines = [_("Earlier:")]
-        for item in older:
-            counts = await repo.counts(item.id)
-            lines.append(_("#{id}: {sent} of {total} sent").format(id=item.id, sent=counts.get("sent", 0),
-                                                                    total=item.total))
-        text += "\n\n" + "\n".join(lines)
-    await message.answer(text, reply_markup=control_keyboard(_, newest))
+    await message.answer(status_text(report, settings.broadcast_rate),
+                         reply_markup=control_keyboard(_, report.newest.broadcast))
 
 
-async def control(
-    callback: CallbackQuery, callback_data: BroadcastControlCallback, session: AsyncSession, settings: Settings,
-    is_admin: bool = False, broadcast_sender: BroadcastSender | None = None,
-) -> None:
-    if not is_admin:
-        await refuse(callback)
-        return
-    repo = BroadcastRepository(session)
-    now = datetime.now(UTC)
-    action, broadcast_id = callback_data.action, callback_data.id
-    if action == "pause":
-        changed = await repo.pause(broadcast_id)
-    elif action == "resume":
-        changed = await repo.resume(broadcast_id)
-    elif action == "cancel":
-        changed = await repo.cancel(broadcast_id, now)
-    elif action == "refresh":
-        changed = True
-    else:
-        await answer_stale(callback)
-        return
-    broadcast = await repo.get(broadcast_id)
-    if broadcast is None:
-        await callback.answer(_("This broadcast no longer exists."), show_alert=True)
-        return
-    if not changed:
-        await callback.answer(_("Not possible now: the broadcast is {status}.").format(
-            status=_(STATUS_LABELS[BroadcastStatus(broadcast.status)])), show_alert=True)
-    else:
-        await callback.answer()
-    if action == "resume" and changed and broadcast_sender is not None:
-        after_commit(broadcast_sender.wake)
+async def _show_progress(callback: CallbackQuery, progress: Progress, settings: Settings,
+                         callback_answer: CallbackAnswer) -> None:
+    broadcast = progress.broadcast
+    if not progress.changed:
+        callback_answer.text = _("Not possible now: the broadcast is {status}.").format(
+            status=_(STATUS_LABELS[BroadcastStatus(broadcast.status)]))
+        callback_answer.show_alert = True
     if isinstance(callback.message, Message):
         # A refresh with no news is Telegram's "message is not modified": the outbox counts it as done.
         await callback.message.edit_text(
-            progress_text(_, broadcast, await repo.counts(broadcast_id), None, settings.broadcast_rate),
-            reply_markup=control_keyboard(_, broadcast),
-        )
+            progress_text(_, broadcast, progress.counts, None, settings.broadcast_rate),
+            reply_markup=control_keyboard(_, broadcast))
+
+
+async def pause(callback: CallbackQuery, callback_data: BroadcastControlCallback, session: AsyncSession,
+                settings: Settings, callback_answer: CallbackAnswer) -> None:
+    progress = await BroadcastService(session).pause(callback_data.id)
+    await _show_progress(callback, progress, settings, callback_answer)
+
+
+async def resume(callback: CallbackQuery, callback_data: BroadcastControlCallback, session: AsyncSession,
+                 settings: Settings, callback_answer: CallbackAnswer,
+                 broadcast_sender: BroadcastSender | None = None) -> None:
+    progress = await BroadcastService(session).resume(callback_data.id)
+    if progress.changed and broadcast_sender is not None:
+        after_commit(broadcast_sender.wake)
+    await _show_progress(callback, progress, settings, callback_answer)
+
+
+async def cancel(callback: CallbackQuery, callback_data: BroadcastControlCallback, session: AsyncSession,
+                 settings: Settings, callback_answer: CallbackAnswer) -> None:
+    progress = await BroadcastService(session).cancel(callback_data.id)
+    await _show_progress(callback, progress, settings, callback_answer)
+
+
+async def refresh(callback: CallbackQuery, callback_data: BroadcastControlCallback, session: AsyncSession,
+                  settings: Settings, callback_answer: CallbackAnswer) -> None:
+    progress = await BroadcastService(session).refresh(callback_data.id)
+    await _show_progress(callback, progress, settings, callback_answer)
+
+
+# --- everyone else ---------------------------------------------------------------------------------
+
+
+async def not_for_you(event: Message | CallbackQuery, state: FSMContext) -> None:
+    """A non-admin typed a command, pressed a broadcast button or is left in the composer: refused."""
+    if await state.get_state() in BROADCAST_STATES:
+        await state.clear()
+    raise Refusal(Phrase(ADMINS_ONLY))
 
 
 def create_router() -> Router:
     """A fresh router per Dispatcher (a router can belong to one parent only)."""
-    router = Router(name="admin")
-    router.message.register(broadcast_command, Command("broadcast"))
-    router.message.register(broadcast_status, Command("broadcast_status"))
+    router = Router(name="broadcast")
+    _register_refusals(router)
+    message, press = router.message.register, router.callback_query.register
+    message(broadcast_command, Command("broadcast"), IsAdmin())
+    message(broadcast_status, Command("broadcast_status"), IsAdmin())
     # The composer takes anything but a command: /help, /cancel, /stats… typed here run as commands.
-    router.message.register(got_text_kk, StateFilter(BroadcastForm.text_kk), NOT_A_COMMAND)
-    router.message.register(got_text_ru, StateFilter(BroadcastForm.text_ru), NOT_A_COMMAND)
-    router.message.register(got_segment_text, StateFilter(BroadcastForm.segment_text), NOT_A_COMMAND)
-    router.message.register(buttons_wanted, StateFilter(BroadcastForm.segment, BroadcastForm.confirm), NOT_A_COMMAND)
-    router.callback_query.register(choose_segment, BroadcastSegmentCallback.filter(),
-                                   StateFilter(BroadcastForm.segment))
-    router.callback_query.register(confirm, BroadcastConfirmCallback.filter(), StateFilter(BroadcastForm.confirm))
-    router.callback_query.register(control, BroadcastControlCallback.filter())
+    message(got_text_kk, StateFilter(BroadcastForm.text_kk), NOT_A_COMMAND, IsAdmin())
+    message(got_text_ru, StateFilter(BroadcastForm.text_ru), NOT_A_COMMAND, IsAdmin())
+    message(got_segment_text, StateFilter(BroadcastForm.segment_text), NOT_A_COMMAND, IsAdmin())
+    message(buttons_wanted, StateFilter(BroadcastForm.segment, BroadcastForm.confirm), NOT_A_COMMAND, IsAdmin())
+    press(choose_segment, BroadcastSegmentCallback.filter(), StateFilter(BroadcastForm.segment), IsAdmin())
+    press(confirm, BroadcastConfirmCallback.filter(), StateFilter(BroadcastForm.confirm), IsAdmin())
+    press(pause, BroadcastControlCallback.filter(F.action == ControlAct.PAUSE), IsAdmin())
+    press(resume, BroadcastControlCallback.filter(F.action == ControlAct.RESUME), IsAdmin())
+    press(cancel, BroadcastControlCallback.filter(F.action == ControlAct.CANCEL), IsAdmin())
+    press(refresh, BroadcastControlCallback.filter(F.action == ControlAct.REFRESH), IsAdmin())
     return router
+
+
+def _register_refusals(router: Router) -> None:
+    """What a non-admin gets: the commands, the composer's steps and the buttons answer "administrators only"."""
+    router.message.register(not_for_you, Command("broadcast", "broadcast_status"), ~IsAdmin())
+    router.message.register(not_for_you, StateFilter(*BROADCAST_STATES), NOT_A_COMMAND, ~IsAdmin())
+    for factory in (BroadcastSegmentCallback, BroadcastConfirmCallback, BroadcastControlCallback):
+        router.callback_query.register(not_for_you, factory.filter(), ~IsAdmin())

@@ -10,6 +10,7 @@ from datetime import date
 
 from scoring.categories import Category, Role
 from scoring.commission import Decision
+from scoring.dates import format_day
 from scoring.i18n import N_
 from storage.commission_models import AgendaItem, Commission, CommissionDecision, CommissionSession
 
@@ -42,10 +43,6 @@ APPEAL = N_("If you disagree, you can appeal the decision through e-Otinish (eot
 STATUS_HINT = N_("/status shows this decision at any time.")
 
 
-def d(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
 def _category(t: Translate, value: str | None) -> str | None:
     try:
         return t(Category(value).label) if value else None
@@ -54,7 +51,7 @@ def _category(t: Translate, value: str | None) -> str | None:
 
 
 def scheduled_text(t: Translate, number: str, c: Commission, s: CommissionSession, item: AgendaItem) -> str:
-    text = t(SCHEDULED).format(number=number, name=c.name, date=d(s.session_date))
+    text = t(SCHEDULED).format(number=number, name=c.name, date=format_day(s.session_date))
     try:
         leader = Role(item.role).is_leader
     except ValueError:
@@ -67,10 +64,10 @@ def meaning_text(t: Translate, decision: CommissionDecision, current: str | None
     chosen = Decision(decision.decision)
     assigned = _category(t, decision.assigned_category)
     if chosen in MEANING and assigned is not None and decision.valid_until is not None:
-        return t(MEANING[chosen]).format(category=assigned, until=d(decision.valid_until))
+        return t(MEANING[chosen]).format(category=assigned, until=format_day(decision.valid_until))
     held = _category(t, current)
     if held is not None and current_until is not None:
-        return t(KEPT).format(category=held, until=d(current_until)) + " " + t(AGAIN)
+        return t(KEPT).format(category=held, until=format_day(current_until)) + " " + t(AGAIN)
     return t(KEPT_NONE) + " " + t(AGAIN)
 
 
@@ -78,7 +75,7 @@ def decision_text(t: Translate, c: Commission, decision: CommissionDecision, cur
                   current_until: date | None) -> str:
     """The decision as the teacher reads it: what was decided, what it means, the documents, the appeal."""
     head = t(N_("🏛 The attestation commission «{name}» decided on {date}: {decision}.")).format(
-        name=c.name, date=d(decision.decided_on), decision=t(Decision(decision.decision).label))
+        name=c.name, date=format_day(decision.decided_on), decision=t(Decision(decision.decision).label))
     documents = t(ATTACHED_CERTIFICATE_LATER).format(number=decision.certificate_number) if (
         decision.certificate_number) else t(ATTACHED_EXTRACT)
     return "\n\n".join([head, meaning_text(t, decision, current, current_until), documents, t(APPEAL),
@@ -89,5 +86,5 @@ def decision_status(t: Translate, c: Commission, decision: CommissionDecision, c
                     current_until: date | None) -> str:
     """The decision in /status: the same facts, without the documents that were sent with it."""
     head = t(N_("Status: the attestation commission «{name}» decided on {date}: {decision}.")).format(
-        name=c.name, date=d(decision.decided_on), decision=t(Decision(decision.decision).label))
+        name=c.name, date=format_day(decision.decided_on), decision=t(Decision(decision.decision).label))
     return "\n".join([head, meaning_text(t, decision, current, current_until), t(APPEAL)])

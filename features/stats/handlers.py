@@ -9,20 +9,19 @@ from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
-from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.filters import IsAdmin
+from bot.refusal import Refusal
 from bot.settings import Settings
 from features.checklist.service import Clock, utc_now
 from features.stats.service import StatsService
 from features.stats.views import report_chart, report_text
+from scoring.i18n import N_, Phrase
 
 
 async def stats_command(message: Message, session: AsyncSession, settings: Settings, i18n: I18n,
-                        is_admin: bool = False, clock: Clock = utc_now) -> None:
-    if not is_admin:
-        await message.answer(_("This command is for administrators only."))
-        return
+                        clock: Clock = utc_now) -> None:
     report = await StatsService(session, timezone=settings.timezone).report(clock())
     locale = i18n.current_locale
 
@@ -35,7 +34,12 @@ async def stats_command(message: Message, session: AsyncSession, settings: Setti
     await message.answer_photo(BufferedInputFile(chart, filename=f"attestation-{report.year}.png"))
 
 
+async def not_for_you(message: Message) -> None:
+    raise Refusal(Phrase(N_("This command is for administrators only.")))
+
+
 def create_router() -> Router:
     router = Router(name="stats")
-    router.message.register(stats_command, Command("stats"))
+    router.message.register(stats_command, Command("stats"), IsAdmin())
+    router.message.register(not_for_you, Command("stats"), ~IsAdmin())
     return router

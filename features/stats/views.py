@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from io import BytesIO
+from typing import Any
 
 from features.stats.service import ProgressReport
 from scoring import areas
 from scoring.categories import Category
+from scoring.dates import format_day
 from scoring.i18n import N_
 from scoring.regions import region_by_id
 from storage.stats_repository import AreaCounts
@@ -60,9 +62,8 @@ def first_upper(text: str) -> str:
 def report_text(report: ProgressReport, tr: Translate, locale: str | None = None) -> str:
     opens, closes = report.window
     lines = [tr(N_("📊 Attestation {year}/{next}, as of {today}")).format(
-        year=report.year, next=report.year + 1, today=report.today.strftime("%d.%m.%Y"))]
-    window = tr(N_("Window: {opens} – {closes}")).format(opens=opens.strftime("%d.%m.%Y"),
-                                                          closes=closes.strftime("%d.%m.%Y"))
+        year=report.year, next=report.year + 1, today=format_day(report.today))]
+    window = tr(N_("Window: {opens} – {closes}")).format(opens=format_day(opens), closes=format_day(closes))
     days = report.days_left
     lines.append(window + ", " + (tr(N_("{days} days left")).format(days=days) if days is not None
                                   else tr(N_("closed now"))))
@@ -92,12 +93,8 @@ def report_text(report: ProgressReport, tr: Translate, locale: str | None = None
     return "\n".join(lines)
 
 
-def report_chart(report: ProgressReport, tr: Translate, locale: str | None = None) -> bytes:
-    """A PNG: the stages as horizontal bars, and per region (or district) who agreed and who submitted."""
-    # The object API with the Agg canvas: no pyplot global state, safe to draw from a worker thread.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
+def _chart_areas(report: ProgressReport, tr: Translate, locale: str | None) -> tuple[list[str], list[int], list[int]]:
+    """The areas the chart names (the rest added up in one bar): names, who agreed, who submitted."""
     shown = report.areas[:CHART_AREAS]
     rest = report.areas[CHART_AREAS:]
     names = [area_name(report, a, tr, locale) for a in shown]
@@ -107,36 +104,53 @@ def report_chart(report: ProgressReport, tr: Translate, locale: str | None = Non
         names.append(tr(N_("the others")))
         agreed.append(sum(r.consented for r in rest))
         submitted.append(sum(r.submitted for r in rest))
+    return names, agreed, submitted
 
-    figure = Figure(figsize=(9, 4.2 + 0.32 * max(len(names), 1)), dpi=110, layout="constrained")
-    FigureCanvasAgg(figure)
-    stages_ax, regions_ax = figure.subplots(2, 1, height_ratios=[len(report.stages), max(len(names), 1)])
 
+def _draw_stages(axes: Any, report: ProgressReport, tr: Translate) -> None:
     labels = [first_upper(tr(stage.label)) for stage in report.stages]
     counts = [stage.count for stage in report.stages]
-    bars = stages_ax.barh(labels, counts, color="#2f6db5")
-    stages_ax.bar_label(bars, labels=[f"{c} ({report.share(c)}%)" for c in counts], padding=3)
-    stages_ax.invert_yaxis()
-    stages_ax.set_xlim(0, max([*counts, 1]) * 1.25)
-    stages_ax.set_title(tr(N_("Attestation {year}/{next}: where the teachers are")).format(
+    bars = axes.barh(labels, counts, color="#2f6db5")
+    axes.bar_label(bars, labels=[f"{c} ({report.share(c)}%)" for c in counts], padding=3)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max([*counts, 1]) * 1.25)
+    axes.set_title(tr(N_("Attestation {year}/{next}: where the teachers are")).format(
         year=report.year, next=report.year + 1), loc="left")
-    stages_ax.spines[["top", "right"]].set_visible(False)
+    axes.spines[["top", "right"]].set_visible(False)
 
+
+def _draw_areas(axes: Any, report: ProgressReport, tr: Translate,
+                areas: tuple[list[str], list[int], list[int]]) -> None:
+    names, agreed, submitted = areas
     if names:
         positions = list(range(len(names)))
-        regions_ax.barh([p - 0.2 for p in positions], agreed, height=0.4, color="#9bbbe0",
-                        label=tr(N_("agreed to data processing")))
-        regions_ax.barh([p + 0.2 for p in positions], submitted, height=0.4, color="#2f6db5",
-                        label=tr(N_("application submitted")))
-        regions_ax.set_yticks(positions, names)
-        regions_ax.invert_yaxis()
-        regions_ax.legend(loc="lower right", frameon=False)
+        axes.barh([p - 0.2 for p in positions], agreed, height=0.4, color="#9bbbe0",
+                  label=tr(N_("agreed to data processing")))
+        axes.barh([p + 0.2 for p in positions], submitted, height=0.4, color="#2f6db5",
+                  label=tr(N_("application submitted")))
+        axes.set_yticks(positions, names)
+        axes.invert_yaxis()
+        axes.legend(loc="lower right", frameon=False)
     else:
-        regions_ax.text(0.5, 0.5, tr(N_("No teacher has started yet.")), ha="center", va="center")
-        regions_ax.set_yticks([])
-    regions_ax.set_title(areas_title(report, tr), loc="left")
-    regions_ax.spines[["top", "right"]].set_visible(False)
+        axes.text(0.5, 0.5, tr(N_("No teacher has started yet.")), ha="center", va="center")
+        axes.set_yticks([])
+    axes.set_title(areas_title(report, tr), loc="left")
+    axes.spines[["top", "right"]].set_visible(False)
 
+
+def report_chart(report: ProgressReport, tr: Translate, locale: str | None = None) -> bytes:
+    """A PNG: the stages as horizontal bars, and per region (or district) who agreed and who submitted."""
+    # The object API with the Agg canvas: no pyplot global state, safe to draw from a worker thread.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    areas = _chart_areas(report, tr, locale)
+    rows = max(len(areas[0]), 1)
+    figure = Figure(figsize=(9, 4.2 + 0.32 * rows), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    stages_ax, regions_ax = figure.subplots(2, 1, height_ratios=[len(report.stages), rows])
+    _draw_stages(stages_ax, report, tr)
+    _draw_areas(regions_ax, report, tr, areas)
     buffer = BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

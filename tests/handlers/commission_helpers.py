@@ -7,10 +7,22 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendDocument, TelegramMethod
 from sqlalchemy import select
 
-from features.commission.callbacks import CmCallback, VoteCallback
+from features.commission.callbacks import CmCallback
+from features.commission.flows import CancelCallback, Flow
+from features.commission.order.callbacks import OrderAct, OrderCallback
+from features.commission.session.callbacks import (
+    CandidateFilesCallback,
+    PresenceCallback,
+    SessionAct,
+    SessionCallback,
+    VoteCallback,
+)
+from scoring.categories import Category
+from scoring.commission import DECISION_BY_CODE
 from storage.checklist_repository import ApplicationRepository
 from storage.commission_models import AgendaItem, Commission, CommissionSession, Vote
 from storage.profile_models import TeacherProfile
@@ -33,12 +45,48 @@ SECRETARY = 200
 TEACHERS = [301, 302, 303]
 
 
+# The session's buttons by their former short action names (the callback data each factory packs).
+SESSION_ACTS = {"spanel": SessionAct.PANEL, "sopen": SessionAct.OPEN, "sdate": SessionAct.DATE,
+                "svote": SessionAct.VOTING, "item": SessionAct.PUT, "iclose": SessionAct.CLOSE_VOTE,
+                "inudge": SessionAct.NUDGE, "reason": SessionAct.REASON, "ppick": SessionAct.POSTPONE_PICK,
+                "ppone": SessionAct.POSTPONE_ASK, "ppok": SessionAct.POSTPONE, "sclose": SessionAct.CLOSE,
+                "order": SessionAct.ORDER}
+ORDER_ACTS = {"ordok": OrderAct.ISSUE}
+# The flows whose Cancel is a CancelCallback.
+CANCEL_FLOWS = {Flow.NEW_SESSION.value, Flow.CHANGE_DATE.value, Flow.REASON.value, Flow.ORDER.value,
+                Flow.CLOSE_ANYWAY.value, Flow.POSTPONE.value}
+
+
 def cm(act: str, ref: int = 0, arg: str = "") -> str:
+    """The callback data of the commission button `act` on row `ref` with argument `arg`."""
+    typed = session_button(act, ref, arg)
+    if typed is not None:
+        return typed.pack()
+    if act == "cancel" and arg in CANCEL_FLOWS:
+        return CancelCallback(flow=Flow(arg), ref=ref).pack()
     return CmCallback(act=act, ref=ref, arg=arg).pack()
 
 
+def session_button(act: str, ref: int, arg: str) -> CallbackData | None:
+    if act == "snew":
+        return SessionCallback(act=SessionAct.NEW, commission=ref)
+    if act in SESSION_ACTS:
+        return SessionCallback(act=SESSION_ACTS[act], session=ref, item=int(arg or 0))
+    if act == "here":
+        return PresenceCallback(session=ref)
+    if act == "vfiles":
+        return CandidateFilesCallback(session=ref, item=int(arg))
+    if act == "ordsame":
+        return OrderCallback(act=OrderAct(arg), session=ref)
+    if act in ORDER_ACTS:
+        return OrderCallback(act=ORDER_ACTS[act], session=ref)
+    return None
+
+
 def vt(sid: int, item: int, d: str, cat: str = "") -> str:
-    return VoteCallback(sid=sid, item=item, d=d, cat=cat).pack()
+    """A ballot press: decision code `d` (scoring.commission.DECISION_CODES; "-" the way back), category `cat`."""
+    return VoteCallback(session=sid, item=item, decision=DECISION_BY_CODE.get(d),
+                        category=Category(cat) if cat else None).pack()
 
 
 async def create_commission(h: Harness, order_date: date | None = None) -> int:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
+from features.broadcast.callbacks import BroadcastConfirmCallback, BroadcastControlCallback, BroadcastSegmentCallback
 from features.broadcast.sender import BroadcastSender
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus
 from storage.profile_models import TeacherProfile, User
@@ -137,7 +137,7 @@ async def test_bad_input_gets_a_clear_message(harness: Harness) -> None:
     # A forged segment kind.
     await harness.text(admin, "kk text")
     await harness.text(admin, "ru text")
-    sent = await harness.press(admin, BroadcastSegmentCallback(kind="everyone-please").pack())
+    sent = await harness.press(admin, "bcseg:everyone-please:")  # forged: no such segment
     assert alerts(sent) == [tr(harness, "This button is no longer active.")]
 
 

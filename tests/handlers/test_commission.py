@@ -266,7 +266,7 @@ async def test_vote_after_closing_is_not_counted(harness: Harness) -> None:
     for user_id in MEMBERS[:5]:
         await harness.press(harness.user(user_id), vt(sid, items[0], "a", "expert"))
     asked = await harness.press(harness.user(SECRETARY), cm("iclose", sid, str(items[0])))
-    await harness.press(harness.user(SECRETARY), next(d for d in last_markup_data(asked) if d.startswith("cm:iforce")))
+    await harness.press(harness.user(SECRETARY), next(d for d in last_markup_data(asked) if d.startswith("ss:force:")))
     late = await harness.press(harness.user(MEMBERS[5]), vt(sid, items[0], "c", "moderator"))
     assert alerts(late) == [k("Voting on this candidate is closed; your vote was not counted.")]
     assert len(await votes(harness, items[0])) == 5

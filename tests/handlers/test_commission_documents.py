@@ -102,7 +102,7 @@ async def run_session(h: Harness, **teacher_fields: Any) -> tuple[int, list[int]
     await h.press(secretary, cm("item", sid, str(items[1])))
     await cast_votes(h, sid, items[1], MEMBERS[:5], d="c", cat="moderator")
     asked = await h.press(secretary, cm("iclose", sid, str(items[1])))
-    await h.press(secretary, next(d for d in last_markup_data(asked) if d.startswith("cm:iforce")))
+    await h.press(secretary, next(d for d in last_markup_data(asked) if d.startswith("ss:force:")))
     before = len(h.session.requests)
     await h.press(secretary, cm("sclose", sid))
     return sid, items, h.session.requests[before:]

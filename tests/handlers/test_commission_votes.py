@@ -97,7 +97,7 @@ async def test_two_votes_of_six_present_decide_nothing(harness: Harness) -> None
     prompt = "\n".join(texts(asked))
     assert ", ".join(name(m) for m in MEMBERS[2:6]) in prompt
     assert await decision_of(harness, items[0]) is None and await item_status(harness, items[0]) == "voting"
-    forced = next(d for d in last_markup_data(asked) if d.startswith("cm:iforce:"))
+    forced = next(d for d in last_markup_data(asked) if d.startswith("ss:force:"))
 
     # Closed anyway: the four count as abstaining, and two of six is not a majority of the members present.
     closed = await harness.press(harness.user(SECRETARY), forced)
@@ -129,7 +129,7 @@ async def test_close_anyway_names_and_records_the_abstainers(harness: Harness) -
               for row in r.reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
     assert k("Close anyway, recording as abstaining: {names}", names=f"{name(MEMBERS[4])}, {name(MEMBERS[5])}") in (
         labels)
-    forced = next(d for d in last_markup_data(asked) if d.startswith("cm:iforce:"))
+    forced = next(d for d in last_markup_data(asked) if d.startswith("ss:force:"))
     before = len(harness.session.requests)
     closed = await harness.press(harness.user(SECRETARY), forced)
     assert k("Decided: {count} of the {voters} members present voted for it, a majority of the members present "
@@ -163,13 +163,13 @@ async def test_close_anyway_after_someone_voted_asks_again(harness: Harness) -> 
     await harness.press(harness.user(SECRETARY), cm("item", sid, str(items[0])))
     await cast_votes(harness, sid, items[0], MEMBERS[:4])
     asked = await harness.press(harness.user(SECRETARY), cm("iclose", sid, str(items[0])))
-    stale = next(d for d in last_markup_data(asked) if d.startswith("cm:iforce:"))
+    stale = next(d for d in last_markup_data(asked) if d.startswith("ss:force:"))
     await cast_votes(harness, sid, items[0], MEMBERS[4:5])  # one of the two votes meanwhile
     again = await harness.press(harness.user(SECRETARY), stale)
     assert alerts(again) == [k("Who has not voted has changed meanwhile: check again.")]
     assert name(MEMBERS[5]) in "\n".join(texts(again)) and name(MEMBERS[4]) not in "\n".join(texts(again))
     assert await decision_of(harness, items[0]) is None
-    fresh = next(d for d in last_markup_data(again) if d.startswith("cm:iforce:"))
+    fresh = next(d for d in last_markup_data(again) if d.startswith("ss:force:"))
     await harness.press(harness.user(SECRETARY), fresh)
     async with harness.app.sessions() as s:
         assert [a.member_user_id for a in await s.scalars(select(Abstention))] == [MEMBERS[5]]
@@ -183,7 +183,7 @@ async def test_majority_of_the_votes_cast_when_configured(harness: Harness, monk
     await cast_votes(harness, sid, items[0], MEMBERS[:2])
     asked = await harness.press(harness.user(SECRETARY), cm("iclose", sid, str(items[0])))
     closed = await harness.press(harness.user(SECRETARY), next(
-        d for d in last_markup_data(asked) if d.startswith("cm:iforce:")))
+        d for d in last_markup_data(asked) if d.startswith("ss:force:")))
     assert k("Decided by a majority of the votes cast: {count} of {cast} (§18).", count=2, cast=2) in texts(closed)
     decision = await decision_of(harness, items[0])
     assert decision is not None and (decision.voters, decision.majority_of) == (6, "cast")
@@ -411,7 +411,7 @@ async def test_votes_are_recorded_on_the_session_date_only(harness: Harness) -> 
                               date=(today() - timedelta(days=1)).strftime("%d.%m.%Y"))]
     # The secretary can still close it anyway; the decision carries the session's date.
     asked = await harness.press(harness.user(SECRETARY), cm("iclose", sid, str(items[0])))
-    await harness.press(harness.user(SECRETARY), next(d for d in last_markup_data(asked) if d.startswith("cm:iforce")))
+    await harness.press(harness.user(SECRETARY), next(d for d in last_markup_data(asked) if d.startswith("ss:force:")))
     decision = await decision_of(harness, items[0])
     assert decision is not None and decision.decided_on == today() - timedelta(days=1)
 

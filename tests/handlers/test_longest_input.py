@@ -210,7 +210,7 @@ async def test_every_typed_field_at_its_longest_is_stored_and_answered_on_postgr
     reason = filled("Портфолио балы шекті деңгейден төмен. ", REASON_MAX)
     await longest(h, secretary, reason)
     # Forged ids beyond PostgreSQL's INTEGER reach no query: the stale answer, not an error.
-    await h.press(secretary, cm("item", session.id, str(2**40)))
+    await h.press(secretary, f"ss:put:{session.id}:0:{2**40}:")
     await h.press(secretary, f"cm:card:{2**40}:")
 
     # Admin: a broadcast with both texts at Telegram's limit, to a district typed by its name.

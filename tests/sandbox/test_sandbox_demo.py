@@ -20,8 +20,10 @@ from aiogram.exceptions import TelegramForbiddenError
 from sqlalchemy import func, select
 
 from features.checklist.service import ChecklistService
-from features.commission.callbacks import CmCallback, VoteCallback
+from features.commission.callbacks import CmCallback
 from features.commission.composition.service import CommissionService, Unrouted
+from features.commission.order.callbacks import OrderAct, OrderCallback
+from features.commission.session.callbacks import PresenceCallback, SessionAct, SessionCallback, VoteCallback
 from features.profile.form import next_question
 from features.submission.service import SubmissionService
 from sandbox.botapi import BotAPIServer
@@ -48,7 +50,8 @@ from sandbox.demo import (
 from sandbox.files import FileStore
 from sandbox.run import Sandbox, SandboxConfig
 from scoring.calendar import is_working_day, registration_date
-from scoring.commission import MemberRole
+from scoring.categories import Category
+from scoring.commission import Decision, MemberRole
 from scoring.config import default_rules
 from scoring.iin import validate_iin
 from storage.checklist_models import Application, ApplicationStatus, UploadedFile
@@ -200,6 +203,13 @@ def cm(data: str) -> CmCallback | None:
         return None
 
 
+def session_press(data: str) -> SessionCallback | None:
+    try:
+        return SessionCallback.unpack(data)
+    except (TypeError, ValueError):
+        return None
+
+
 def vote(data: str) -> VoteCallback | None:
     try:
         return VoteCallback.unpack(data)
@@ -274,7 +284,27 @@ def exactly(data: str) -> Callable[[str], bool]:
     return lambda d: d == data
 
 
+# The session's buttons by their former short names.
+SESSION_ACTS = {"snew": SessionAct.NEW, "sopen": SessionAct.OPEN, "svote": SessionAct.VOTING, "item": SessionAct.PUT,
+                "iclose": SessionAct.CLOSE_VOTE, "iforce": SessionAct.CLOSE_ANYWAY, "sclose": SessionAct.CLOSE,
+                "order": SessionAct.ORDER}
+
+
+def session_act(act: SessionAct, item: int | None = None) -> Callable[[str], bool]:
+    def match(data: str) -> bool:
+        parsed = session_press(data)
+        return parsed is not None and parsed.act is act and (item is None or parsed.item == item)
+    return match
+
+
 def act(name: str, ref: int | None = None, arg: str | None = None) -> Callable[[str], bool]:
+    if name in SESSION_ACTS:
+        return session_act(SESSION_ACTS[name], int(arg) if arg is not None else None)
+    if name == "here":
+        return lambda data: data.startswith(f"{PresenceCallback.__prefix__}:")
+    if name == "ordok":
+        return lambda data: data.startswith(f"{OrderCallback.__prefix__}:{OrderAct.ISSUE.value}:")
+
     def match(data: str) -> bool:
         parsed = cm(data)
         return parsed is not None and parsed.act == name and (ref is None or parsed.ref == ref) and (
@@ -365,16 +395,17 @@ async def _run_session(chats: Chats) -> None:
     # anyway, recording them as abstaining.
     for n, _candidate in enumerate(candidates):
         _answer, data = await chats.press(secretary, act("item"), "put the next candidate to the vote")
-        item = int(cm(data).arg)  # type: ignore[union-attr]
+        item = session_press(data).item  # type: ignore[union-attr]
         await chats.until_committed("select count(*) from session_candidates where id = ? and status = 'voting'", item)
 
-        def ballot(decision: str, category: str, item: int = item) -> Callable[[str], bool]:
-            return lambda d: (v := vote(d)) is not None and (v.item, v.d, v.cat) == (item, decision, category)
+        def ballot(decision: Decision, category: Category | None, item: int = item) -> Callable[[str], bool]:
+            return lambda d: (v := vote(d)) is not None and (v.item, v.decision, v.category) == (
+                item, decision, category)
 
         voting = present if n == 0 else present[:-1]
         for member in voting:
-            await chats.press(member, ballot("a", ""), "the decision")
-            answer, _data = await chats.press(member, ballot("a", "expert"), "the category")
+            await chats.press(member, ballot(Decision.MATCHES_CLAIMED, None), "the decision")
+            answer, _data = await chats.press(member, ballot(Decision.MATCHES_CLAIMED, Category.EXPERT), "the category")
             assert not answer["show_alert"], answer
         await chats.until_committed("select count(*) from commission_votes where candidate_id = ?", item,
                                     expected=len(voting))

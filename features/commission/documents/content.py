@@ -16,6 +16,7 @@ from typing import Any
 
 from features.commission.documents.render import Pdf, render_docx, strings
 from scoring.commission import LEADER_GROUPS, TEACHER_GROUPS, ProtocolGroup, needs_reason
+from scoring.dates import format_day, format_moment
 from scoring.i18n import N_
 
 Translate = Callable[[str], str]
@@ -100,14 +101,6 @@ class CertificateData:
     number: str
 
 
-def d(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-def at(moment: datetime) -> str:
-    return moment.strftime("%d.%m.%Y %H:%M:%S %Z").strip()
-
-
 # --- protocol (App 2, App 12) ----------------------------------------------------------------------
 
 
@@ -129,7 +122,7 @@ def _votes(t: Translate, rows: tuple[Row, ...]) -> dict[str, Any]:
         "votes_title": t(N_("Votes recorded in the bot")), "note": t(SIGNATURE_NOTE),
         "vote_columns": {"candidate": t(N_("Candidate")), "member": t(N_("Member")), "vote": t(N_("Vote")),
                          "time": t(N_("Time"))},
-        "votes": [{"candidate": r.full_name, "member": v.member, "vote": v.choice, "time": at(v.at)}
+        "votes": [{"candidate": r.full_name, "member": v.member, "vote": v.choice, "time": format_moment(v.at)}
                   for r in rows for v in r.votes],
     }
 
@@ -156,8 +149,8 @@ def protocol_context(p: ProtocolData, t: Translate) -> dict[str, Any]:
     signatures.append({"role": t(N_("Secretary of the commission")), "name": p.secretary})
     return {
         "form": t(N_("Appendix 12")) if p.leaders else t(N_("Appendix 2")),
-        "title": t(title), "commission": p.commission, "number": str(p.number), "date": d(p.session_date),
-        "heading": t(N_("Minutes No. {number} of {date}")).format(number=p.number, date=d(p.session_date)),
+        "title": t(title), "commission": p.commission, "number": str(p.number), "date": format_day(p.session_date),
+        "heading": t(N_("Minutes No. {number} of {date}")).format(number=p.number, date=format_day(p.session_date)),
         "chair_label": t(N_("Chair of the commission:")),
         "chair": p.chair + ("" if p.chair_present else " — " + t(N_("absent"))),
         "members_label": t(N_("Members of the commission present:")),
@@ -254,9 +247,9 @@ def extract_context(p: ProtocolData, row: Row, t: Translate) -> dict[str, Any]:
         result = t(N_("Matches the qualification category: {category}.")).format(category=row.assigned)
     return {
         "form": t(N_("Appendix 13")) if p.leaders else t(N_("Appendix 3")),
-        "date": d(p.session_date), "commission": p.commission,
+        "date": format_day(p.session_date), "commission": p.commission,
         "commission_caption": t(N_("(full name of the commission)")),
-        "title": t(number_title).format(number=p.number, date=d(p.session_date)), "number": str(p.number),
+        "title": t(number_title).format(number=p.number, date=format_day(p.session_date)), "number": str(p.number),
         "decision_title": t(N_("DECISION of the commission on the results of assigning (confirming) the "
                                "qualification category")),
         "full_name": row.full_name,
@@ -321,18 +314,19 @@ def certificate_context(c: CertificateData, t: Translate) -> dict[str, Any]:
         "title": t(N_("CERTIFICATE of assignment (confirmation) of a qualification category")),
         "issued_to": t(N_("This certificate is issued to:")), "full_name": c.full_name,
         "name_caption": t(N_("(surname, name, patronymic (if any))")),
-        "body": body.format(decided=d(c.decided_on), number=c.order_number, order_date=d(c.order_date),
-                            issuer=c.order_issuer, category=c.category, position=c.position),
-        "decided": d(c.decided_on), "order_number": c.order_number, "order_date": d(c.order_date),
+        "body": body.format(decided=format_day(c.decided_on), number=c.order_number,
+                            order_date=format_day(c.order_date), issuer=c.order_issuer, category=c.category,
+                            position=c.position),
+        "decided": format_day(c.decided_on), "order_number": c.order_number, "order_date": format_day(c.order_date),
         "issuer": c.order_issuer, "category": c.category, "position": c.position,
-        "valid": t(N_("This certificate is valid until {date}.")).format(date=d(c.valid_until)),
-        "valid_until": d(c.valid_until),
+        "valid": t(N_("This certificate is valid until {date}.")).format(date=format_day(c.valid_until)),
+        "valid_until": format_day(c.valid_until),
         "head_label": t(N_("Head of the education organisation / education authority")),
         "signatory": c.signatory,
         "signatory_caption": t(N_("(surname, name, patronymic (if any), signature)")),
         "seal": t(N_("Place for the seal")),
         "number_label": t(N_("Registration number:")), "number": c.number,
-        "issued_label": t(N_("Date of issue:")), "issued_on": d(c.issued_on),
+        "issued_label": t(N_("Date of issue:")), "issued_on": format_day(c.issued_on),
     }
 
 

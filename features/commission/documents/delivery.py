@@ -16,6 +16,7 @@ from bot.settings import Settings
 from features.commission.composition.service import CommissionService, utc_now
 from features.commission.documents.service import DocumentService, Produced
 from features.commission.notices import decision_text
+from scoring.dates import format_day
 from scoring.i18n import N_
 from storage.commission_models import AgendaItem, Commission, CommissionDecision, CommissionSession
 from storage.profile_repository import ProfileRepository
@@ -43,7 +44,7 @@ class DocumentDelivery:
         now = now or utc_now()
         produced = await self.documents.generate(s, c, now)
         members = [m.user_id for m in await self.commissions.repo.members(c.id)]
-        when = s.session_date.strftime("%d.%m.%Y")
+        when = format_day(s.session_date)
         for p in produced:
             if p.kind == "protocol":
                 for user_id in [c.secretary_user_id, *members]:

@@ -8,16 +8,17 @@ function instead of the current update's gettext.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.keyboards import grid
-from features.commission.callbacks import CmCallback, PointsCallback, VoteCallback
+from features.commission.points import views as points_views
 from features.commission.points.service import Total
+from features.commission.session.callbacks import CandidateFilesCallback, VoteCallback
 from scoring.categories import Category
 from scoring.commission import Decision
+from scoring.dates import format_time
 from scoring.i18n import N_
 from scoring.sheets.observation import format_points
 from storage.commission_models import AgendaItem, Vote
@@ -36,7 +37,6 @@ POSTPONED = N_("⏭ The candidate is postponed to a later session; the vote is o
 SCORE_BUTTON = N_("📝 Score the sheet")
 FILES_BUTTON = N_("📎 The candidate's files")
 BACK_BUTTON = N_("◀️ Back to the decisions")
-BACK = "-"  # VoteCallback.d of the back button
 
 
 def total_line(t: Translate, template: str, total: Total) -> str:
@@ -53,12 +53,7 @@ def choice_text(t: Translate, decision: str, category: str | None) -> str:
 def vote_line(t: Translate, vote: Vote | None, tz: ZoneInfo) -> str:
     if vote is None:
         return t(NO_VOTE_YET)
-    return t(YOUR_VOTE).format(choice=choice_text(t, vote.decision, vote.category), time=_clock(vote.cast_at, tz))
-
-
-def _clock(moment: datetime, tz: ZoneInfo) -> str:
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(tz).strftime("%H:%M")
+    return t(YOUR_VOTE).format(choice=choice_text(t, vote.decision, vote.category), time=format_time(vote.cast_at, tz))
 
 
 def _header(t: Translate, item: AgendaItem) -> str:
@@ -94,22 +89,20 @@ def closed_ballot_text(t: Translate, item: AgendaItem, vote: Vote | None, abstai
 def ballot_markup(session_id: int, item: AgendaItem, options: Sequence[Decision], t: Translate,
                   scorable: bool = True, files: bool = True) -> InlineKeyboardMarkup:
     """The decisions, then (when the candidate has a sheet) the optional scoring of the sheet, and the files."""
-    buttons = [InlineKeyboardButton(text=t(d.label), callback_data=VoteCallback(sid=session_id, item=item.id,
-                                                                              d=d.code).pack())
-               for d in options]
+    buttons = [InlineKeyboardButton(text=t(d.label), callback_data=VoteCallback(
+        session=session_id, item=item.id, decision=d).pack()) for d in options]
     if scorable:
-        buttons.append(InlineKeyboardButton(text=t(SCORE_BUTTON), callback_data=PointsCallback(
-            sid=session_id, item=item.id, a="open").pack()))
+        buttons.append(points_views.points_button(session_id, item.id, t(SCORE_BUTTON)))
     if files:
-        buttons.append(InlineKeyboardButton(text=t(FILES_BUTTON), callback_data=CmCallback(
-            act="vfiles", ref=session_id, arg=str(item.id)).pack()))
+        buttons.append(InlineKeyboardButton(text=t(FILES_BUTTON), callback_data=CandidateFilesCallback(
+            session=session_id, item=item.id).pack()))
     return grid(buttons)
 
 
 def categories_markup(session_id: int, item: AgendaItem, decision: Decision, categories: Sequence[Category],
                       t: Translate) -> InlineKeyboardMarkup:
     buttons = [InlineKeyboardButton(text=t(c.label), callback_data=VoteCallback(
-        sid=session_id, item=item.id, d=decision.code, cat=c.value).pack()) for c in categories]
+        session=session_id, item=item.id, decision=decision, category=c).pack()) for c in categories]
     buttons.append(InlineKeyboardButton(text=t(BACK_BUTTON), callback_data=VoteCallback(
-        sid=session_id, item=item.id, d=BACK).pack()))
+        session=session_id, item=item.id).pack()))
     return grid(buttons)

@@ -1,19 +1,27 @@
-"""Commission sessions: agenda, attendance, quorum, voting per candidate, decisions (§17–§20, §46)."""
+"""Commission sessions: agenda, attendance, quorum, voting per candidate, decisions (§17–§20, §46).
+
+Every secretary action re-checks that the presser is this session's secretary; a refused action raises
+`Refusal` before it changes anything. Each action returns what its views show: the panel, the ballots to
+send, the members to tell (with the language each reads).
+"""
 
 from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.messaging import locale_of
+from bot.refusal import Refusal
+from features.commission.agenda.card import submitted_files_of
 from features.commission.composition.service import CommissionService, utc_now
+from features.commission.points.service import PointsService, Total
 from scoring.calendar import add_working_days
 from scoring.categories import Category, Role
 from scoring.commission import (
-    DECISION_BY_CODE,
     Area,
     Choice,
     Decision,
@@ -38,9 +46,10 @@ from scoring.commission import (
     valid_choice,
     vote_objection,
 )
+from scoring.dates import format_day_or_dash, parse_day
 from scoring.eligibility import category_expiry
 from scoring.i18n import N_, Phrase
-from storage.checklist_models import ApplicationStatus
+from storage.checklist_models import ApplicationStatus, UploadedFile
 from storage.commission_models import (
     AgendaItem,
     Commission,
@@ -57,7 +66,6 @@ from storage.profile_repository import ProfileRepository
 
 @dataclass(frozen=True)
 class VoteResult:
-    ok: bool
     message: Phrase
     first: bool = False  # the member's first vote on this candidate (not a change)
 
@@ -99,21 +107,149 @@ class NotVoted:
 
 
 @dataclass(frozen=True)
-class Presence:
-    message: Phrase
-    ballot: AgendaItem | None = None  # the candidate being voted on, whose ballot the newly present member needs
-    session: CommissionSession | None = None
-    commission: Commission | None = None
+class Addressee:
+    """Someone told something from another person's update, in the language they chose."""
+
+    user_id: int
+    locale: str
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """A member's ballot on a candidate as it stands: the points, their vote, the choices."""
+
+    member: Addressee
+    session_id: int
+    item: AgendaItem
+    options: tuple[Decision, ...]
+    scorable: bool  # the candidate has a sheet the member may score
+    own: Total | None  # the candidate's self-assessment
+    mine: Total | None  # the member's own points
+    vote: Vote | None
 
 
 @dataclass(frozen=True)
 class BallotState:
     """A member's ballot on a candidate whose vote has closed: where it is and how they voted."""
 
-    member: int
+    member: Addressee
     message_id: int | None
     vote: Vote | None
     abstained: bool
+
+
+@dataclass(frozen=True)
+class VoteOver:
+    """Every ballot on a candidate whose vote is over, and the decision (None: postponed)."""
+
+    item: AgendaItem
+    decision: CommissionDecision | None
+    ballots: list[BallotState]
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    item: AgendaItem
+    decision: CommissionDecision | None
+    progress: VoteProgress | None  # while voted on, and once closed
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What the secretary's panel shows of a session."""
+
+    session: CommissionSession
+    commission: Commission
+    present: int
+    members: int
+    quorum: int
+    rows: list[PanelRow]
+    missing_reasons: list[AgendaItem]
+    certificates_due: bool
+
+    @property
+    def undecided(self) -> list[AgendaItem]:
+        return [r.item for r in self.rows if r.item.status in (ItemStatus.WAITING.value, ItemStatus.VOTING.value)]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The session opened (each member is told, to mark themselves present), or what keeps it closed."""
+
+    problems: list[Phrase]
+    panel: Panel | None = None
+    members: list[Addressee] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """A session created or moved: the teachers on its agenda are told its date."""
+
+    panel: Panel
+    teachers: list[tuple[Addressee, str, AgendaItem]]  # with the number of their application
+
+
+@dataclass(frozen=True)
+class VoteOpened:
+    item: AgendaItem
+    ballots: list[Ballot]
+    panel: Panel
+
+
+@dataclass(frozen=True)
+class VoteClosing:
+    """A "close the vote" press: not everyone voted (`not_voted`), no decision (the voters are told why), or
+    decided (the ballots show it; the reason is asked when the protocol needs one)."""
+
+    not_voted: NotVoted | None = None
+    closed: Closed | None = None
+    voters: list[Addressee] = field(default_factory=list)
+    over: VoteOver | None = None
+    reason_needed: bool = False
+    panel: Panel | None = None
+
+
+@dataclass(frozen=True)
+class Postponed:
+    item: AgendaItem
+    commission: Commission
+    teacher: Addressee | None  # None: an erased person's kept row
+    over: VoteOver
+    panel: Panel
+
+
+@dataclass(frozen=True)
+class Closing:
+    session: CommissionSession
+    commission: Commission
+    certificates_due: bool
+    panel: Panel
+
+
+@dataclass(frozen=True)
+class Presence:
+    message: Phrase
+    ballot: Ballot | None = None  # the candidate being voted on, whose ballot the newly present member needs
+
+
+@dataclass(frozen=True)
+class BallotPress:
+    """A press on a ballot: the categories of the decision to choose from, or the vote cast (`cast`); with
+    neither, the decisions again."""
+
+    ballot: Ballot
+    categories: tuple[Category, ...] = ()
+    decision: Decision | None = None
+    cast: VoteResult | None = None
+
+
+class TryAgain(Refusal):
+    """A typed answer refused: the step stays open for another try."""
+
+
+class ButtonDone(Refusal):
+    """A refusal after which the pressed button has nothing more to do (a ballot whose vote is over, an "I am
+    present" already counted): its buttons are taken away."""
 
 
 def absent_key(users: Sequence[int]) -> str:
@@ -122,17 +258,29 @@ def absent_key(users: Sequence[int]) -> str:
 
 
 # Refused while the secretary is typing a reason: the step stays open for another try.
-REASON_LENGTH = Phrase(N_("Type the reason as text, 3 to 1000 characters."))
-
-
+REASON_LENGTH = N_("Type the reason as text, 3 to 1000 characters.")
+UNREADABLE_DATE = N_("I could not read the date. Send it as DD.MM.YYYY, e.g. 01.09.2026.")
+NOT_SECRETARY = N_("Only the commission's secretary manages its sessions.")
+NOT_CREATOR = N_("Only the commission's secretary creates its sessions.")
 NO_ACCEPTED = Phrase(N_("No application is accepted for a session yet: accept some in /agenda first."))
+ALREADY_ISSUED = N_("The certificates of this session are already issued (order No. {number} of {date}).")
+VOTE_NOT_OPEN = N_("The vote on this candidate is not open.")
+DATE_FIXED = N_("Only a session that has not been opened can change its date.")
+VOTE_CLOSED = N_("Voting on this candidate is closed; your vote was not counted.")
+
+
+def refuse(objection: Phrase | None) -> None:
+    if objection is not None:
+        raise Refusal(objection)
 
 
 class SessionService:
-    def __init__(self, session: AsyncSession, commissions: CommissionService):
+    def __init__(self, session: AsyncSession, commissions: CommissionService, default_locale: str = "kk"):
         self.session = session
         self.commissions = commissions
+        self.default_locale = default_locale
         self.repo = CommissionRepository(session)
+        self.points = PointsService(session, commissions.rules)
 
     @property
     def majority(self) -> Majority:
@@ -140,17 +288,41 @@ class SessionService:
 
     # --- lookups that re-check who is asking ------------------------------------------------
 
-    async def as_secretary(self, user_id: int, session_id: int) -> tuple[CommissionSession, Commission] | None:
+    async def secretary_session(self, user_id: int, session_id: int) -> tuple[CommissionSession, Commission]:
         s = await self.repo.get_session(session_id)
-        if s is None:
-            return None
-        c = await self.commissions.secretary_commission(user_id, s.commission_id)
-        return (s, c) if c is not None else None
+        c = await self.commissions.secretary_commission(user_id, s.commission_id) if s is not None else None
+        if s is None or c is None:
+            raise Refusal(Phrase(NOT_SECRETARY))
+        return s, c
+
+    async def secretary_commission(self, user_id: int, commission_id: int) -> Commission:
+        """The commission whose sessions `user_id` creates: only its secretary."""
+        c = await self.commissions.secretary_commission(user_id, commission_id)
+        if c is None:
+            raise Refusal(Phrase(NOT_CREATOR))
+        return c
 
     async def commission_of(self, s: CommissionSession) -> Commission:
         c = await self.repo.get(s.commission_id)
         assert c is not None
         return c
+
+    async def addressee(self, user_id: int) -> Addressee:
+        return Addressee(user_id, await locale_of(self.session, user_id, self.default_locale))
+
+    # --- the panel --------------------------------------------------------------------------
+
+    async def panel(self, s: CommissionSession, c: Commission) -> Panel:
+        present, members, needed = await self.attendance(s)
+        rows = []
+        for item in await self.items(s):
+            shown = item.status in (ItemStatus.VOTING.value, ItemStatus.CLOSED.value)
+            rows.append(PanelRow(item, await self.decision_of(item), await self.progress(s, item) if shown else None))
+        due = s.certificates_issued_at is None and await self.certificates_due(s)
+        return Panel(s, c, present, members, needed, rows, await self.missing_reasons(s), due)
+
+    async def show_panel(self, user_id: int, session_id: int) -> Panel:
+        return await self.panel(*await self.secretary_session(user_id, session_id))
 
     # --- the session ------------------------------------------------------------------------
 
@@ -158,47 +330,73 @@ class SessionService:
         apps = [await self.repo.application(a) for a in application_ids]
         return [app.registered_on for app in apps if app is not None]
 
-    async def create(self, c: Commission, when: date, by: int,
-                     now: datetime | None = None) -> CommissionSession | Phrase:
+    async def create(self, c: Commission, when: date, by: int, now: datetime | None = None) -> CommissionSession:
         """A session with every accepted application on its agenda, on a date it can be held (§16, §23)."""
         # Never one of the secretary's own applications (conflict of interest): it stays accepted for another.
         accepted = [r for r in await self.commissions.accepted(c) if own_application_objection(by, r.user_id) is None]
         if not accepted:
-            return NO_ACCEPTED
+            raise TryAgain(NO_ACCEPTED)
         objection = session_date_objection(when, self.commissions.today(now),
                                            await self._registered([r.application_id for r in accepted]), c.order_date)
         if objection is not None:
-            return objection
+            raise TryAgain(objection)
         s = await self.repo.create_session(c.id, when, by, now or utc_now())
-        profiles = ProfileRepository(self.session)
         for position, review in enumerate(accepted, start=1):
-            app = await self.repo.application(review.application_id)
-            profile = await profiles.get(review.user_id)
-            claimed = (app.claimed_category if app else None) or (profile.claimed_category if profile else None)
-            await self.repo.add_item(
-                session_id=s.id, application_id=review.application_id, user_id=review.user_id, position=position,
-                full_name=(profile.full_name if profile else None) or "—",
-                role=(profile.role if profile else None) or Role.TEACHER.value,
-                org_name=profile.org_name if profile else None,
-                kind=profile.attestation_kind if profile else None,
-                current_category=profile.current_category if profile else None,
-                claimed_category=claimed or "",
-            )
-            await self.repo.set_review_status(review.application_id, ReviewStatus.SCHEDULED)
+            await self._add_candidate(s, review.application_id, review.user_id, position)
         return s
 
-    async def change_date(self, s: CommissionSession, c: Commission, when: date,
-                          now: datetime | None = None) -> Phrase | None:
-        """A session not opened yet moves to another date, checked as a new one is."""
+    async def _add_candidate(self, s: CommissionSession, application_id: int, user_id: int, position: int) -> None:
+        app = await self.repo.application(application_id)
+        profile = await ProfileRepository(self.session).get(user_id)
+        claimed = (app.claimed_category if app else None) or (profile.claimed_category if profile else None)
+        await self.repo.add_item(
+            session_id=s.id, application_id=application_id, user_id=user_id, position=position,
+            full_name=(profile.full_name if profile else None) or "—",
+            role=(profile.role if profile else None) or Role.TEACHER.value,
+            org_name=profile.org_name if profile else None,
+            kind=profile.attestation_kind if profile else None,
+            current_category=profile.current_category if profile else None,
+            claimed_category=claimed or "",
+        )
+        await self.repo.set_review_status(application_id, ReviewStatus.SCHEDULED)
+
+    async def schedule(self, user_id: int, commission_id: int, typed: str) -> Scheduled:
+        """The typed date of a new session of commission `commission_id`."""
+        c = await self.secretary_commission(user_id, commission_id)
+        s = await self.create(c, _typed_day(typed), user_id)
+        return await self._scheduled(s, c)
+
+    async def _scheduled(self, s: CommissionSession, c: Commission) -> Scheduled:
+        teachers = []
+        for item in await self.items(s):
+            if item.user_id is None:  # an erased person's kept row: no account to tell
+                continue
+            app = await self.repo.application(item.application_id)
+            number = (app.number if app else None) or str(item.application_id)
+            teachers.append((await self.addressee(item.user_id), number, item))
+        return Scheduled(await self.panel(s, c), teachers)
+
+    async def date_to_change(self, user_id: int, session_id: int) -> CommissionSession:
+        s, _c = await self.secretary_session(user_id, session_id)
         if s.status != SessionStatus.DRAFT.value:
-            return Phrase(N_("Only a session that has not been opened can change its date."))
+            raise Refusal(Phrase(DATE_FIXED))
+        return s
+
+    async def reschedule(self, user_id: int, session_id: int, typed: str) -> Scheduled:
+        """The typed new date of a session not opened yet, checked as a new one is."""
+        s, c = await self.secretary_session(user_id, session_id)
+        await self.change_date(s, c, _typed_day(typed))
+        return await self._scheduled(s, c)
+
+    async def change_date(self, s: CommissionSession, c: Commission, when: date, now: datetime | None = None) -> None:
+        if s.status != SessionStatus.DRAFT.value:
+            raise TryAgain(Phrase(DATE_FIXED))
         registered = await self._registered([i.application_id for i in await self.repo.items(s.id)])
         objection = session_date_objection(when, self.commissions.today(now), registered, c.order_date)
         if objection is not None:
-            return objection
+            raise TryAgain(objection)
         if not await self.repo.set_session_date(s.id, when):
-            return Phrase(N_("Only a session that has not been opened can change its date."))
-        return None
+            raise TryAgain(Phrase(DATE_FIXED))
 
     async def open(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Phrase]:
         """Open for attendance, on the session's date; refused (with what is missing) while the commission is not
@@ -213,77 +411,94 @@ class SessionService:
             return [Phrase(N_("This session is already open or closed."))]
         return []
 
+    async def open_session(self, user_id: int, session_id: int) -> Opening:
+        s, c = await self.secretary_session(user_id, session_id)
+        problems = await self.open(s, c)
+        if problems:
+            return Opening(problems)
+        members = [await self.addressee(m) for m in await self.members(c)]
+        return Opening([], await self.panel(s, c), members)
+
     async def mark_present(self, user_id: int, session_id: int, now: datetime | None = None) -> Presence:
+        """The member present at an open session, on its date; a press refused for a member already counted
+        takes the button away."""
         s = await self.repo.get_session(session_id)
         if s is None:
-            return Presence(Phrase(N_("This session does not exist.")))
+            raise Refusal(Phrase(N_("This session does not exist.")))
         c = await self.commission_of(s)
-        if c.secretary_user_id == user_id:
-            return Presence(Phrase(N_("The secretary is not a member and is not counted for the quorum (§17).")))
-        if await self.repo.member(c.id, user_id) is None:
-            return Presence(Phrase(N_("Only members of this commission take part in its sessions.")))
-        if s.status not in (SessionStatus.OPEN.value, SessionStatus.VOTING.value):
-            return Presence(Phrase(N_("This session is not open.")))
-        late = sitting_objection(s.session_date, self.commissions.today(now))
-        if late is not None:
-            return Presence(late)
+        try:
+            await self._may_sit(s, c, user_id, now)
+        except Refusal as refusal:
+            if await self.is_present(s.id, user_id):
+                raise ButtonDone(refusal.reason) from None
+            raise
         new = await self.repo.mark_present(s.id, user_id, now or utc_now())
         present, members = len(await self.repo.present(s.id)), len(await self.repo.members(c.id))
         params = {"present": present, "members": members, "quorum": quorum(members, self.commissions.rules)}
         if not new:
             return Presence(Phrase(N_("You are already marked present ({present} of {members}; quorum {quorum})."),
-                                    params))
-        # A member who arrives while a candidate is being voted on gets that ballot too.
-        voting = next((i for i in await self.repo.items(s.id) if i.status == ItemStatus.VOTING.value), None)
-        if voting is not None and user_id not in await self.voters(s, voting):
-            voting = None
+                                   params))
         return Presence(Phrase(N_("You are marked present ({present} of {members}; quorum {quorum})."), params),
-                        voting, s, c)
+                        await self._arriving_ballot(s, user_id))
+
+    async def _may_sit(self, s: CommissionSession, c: Commission, user_id: int, now: datetime | None) -> None:
+        if c.secretary_user_id == user_id:
+            raise Refusal(Phrase(N_("The secretary is not a member and is not counted for the quorum (§17).")))
+        if await self.repo.member(c.id, user_id) is None:
+            raise Refusal(Phrase(N_("Only members of this commission take part in its sessions.")))
+        if s.status not in (SessionStatus.OPEN.value, SessionStatus.VOTING.value):
+            raise Refusal(Phrase(N_("This session is not open.")))
+        refuse(sitting_objection(s.session_date, self.commissions.today(now)))
+
+    async def _arriving_ballot(self, s: CommissionSession, user_id: int) -> Ballot | None:
+        """A member who arrives while a candidate is being voted on gets that ballot too."""
+        voting = next((i for i in await self.repo.items(s.id) if i.status == ItemStatus.VOTING.value), None)
+        if voting is None or user_id not in await self.voters(s, voting):
+            return None
+        return await self.ballot(voting, user_id)
 
     async def attendance(self, s: CommissionSession) -> tuple[int, int, int]:
         members = len(await self.repo.members(s.commission_id))
         return len(await self.repo.present(s.id)), members, quorum(members, self.commissions.rules)
 
-    async def start_voting(self, s: CommissionSession, now: datetime | None = None) -> Phrase | None:
+    async def start_voting(self, user_id: int, session_id: int, now: datetime | None = None) -> Panel:
         """Voting opens only with at least two thirds of the members present (§18), on the session's date."""
+        s, c = await self.secretary_session(user_id, session_id)
         await self.repo.lock_session(s.id)
-        late = sitting_objection(s.session_date, self.commissions.today(now))
-        if late is not None:
-            return late
+        refuse(sitting_objection(s.session_date, self.commissions.today(now)))
         present, members, needed = await self.attendance(s)
         if not has_quorum(present, members, self.commissions.rules):
-            return Phrase(N_("No quorum: {present} of {members} members present, at least {quorum} are needed (§18)."),
-                           {"present": present, "members": members, "quorum": needed})
+            raise Refusal(Phrase(N_("No quorum: {present} of {members} members present, at least {quorum} are "
+                                    "needed (§18)."), {"present": present, "members": members, "quorum": needed}))
         if not await self.repo.transition(s.id, [SessionStatus.OPEN], SessionStatus.VOTING):
-            return Phrase(N_("Voting can be opened only in an open session."))
-        return None
+            raise Refusal(Phrase(N_("Voting can be opened only in an open session.")))
+        return await self.panel(s, c)
 
     async def items(self, s: CommissionSession) -> list[AgendaItem]:
         return await self.repo.items(s.id)
 
-    async def agenda_item(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Phrase:
+    async def agenda_item(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem:
         """A candidate of this session the secretary `by` may act on: never their own application."""
         item = await self.repo.item(item_id)
         if item is None or item.session_id != s.id:
-            return Phrase(N_("This candidate is not on this session's agenda."))
-        own = own_application_objection(by, item.user_id)
-        return own if own is not None else item
-
-    async def open_item(self, s: CommissionSession, item_id: int, by: int,
-                        now: datetime | None = None) -> AgendaItem | Phrase:
-        item = await self.agenda_item(s, item_id, by)
-        if isinstance(item, Phrase):
-            return item
-        if s.status != SessionStatus.VOTING.value:
-            return Phrase(N_("Voting is not open in this session."))
-        late = sitting_objection(s.session_date, self.commissions.today(now))
-        if late is not None:
-            return late
-        if any(i.status == ItemStatus.VOTING.value for i in await self.repo.items(s.id) if i.id != item.id):
-            return Phrase(N_("Close the vote on the current candidate first."))
-        if not await self.repo.item_transition(item.id, ItemStatus.WAITING, ItemStatus.VOTING):
-            return Phrase(N_("The vote on this candidate is already open or closed."))
+            raise Refusal(Phrase(N_("This candidate is not on this session's agenda.")))
+        refuse(own_application_objection(by, item.user_id))
         return item
+
+    async def put_to_vote(self, user_id: int, session_id: int, item_id: int,
+                          now: datetime | None = None) -> VoteOpened:
+        """The vote on one candidate opens (one at a time); each member present who may vote gets a ballot."""
+        s, c = await self.secretary_session(user_id, session_id)
+        item = await self.agenda_item(s, item_id, user_id)
+        if s.status != SessionStatus.VOTING.value:
+            raise Refusal(Phrase(N_("Voting is not open in this session.")))
+        refuse(sitting_objection(s.session_date, self.commissions.today(now)))
+        if any(i.status == ItemStatus.VOTING.value for i in await self.repo.items(s.id) if i.id != item.id):
+            raise Refusal(Phrase(N_("Close the vote on the current candidate first.")))
+        if not await self.repo.item_transition(item.id, ItemStatus.WAITING, ItemStatus.VOTING):
+            raise Refusal(Phrase(N_("The vote on this candidate is already open or closed.")))
+        ballots = [await self.ballot(item, m) for m in await self.voters(s, item)]
+        return VoteOpened(item, ballots, await self.panel(s, c))
 
     async def voters(self, s: CommissionSession, item: AgendaItem) -> list[int]:
         """Present members who may vote on this candidate (never the candidate or their head)."""
@@ -315,7 +530,7 @@ class SessionService:
                                           Area(theirs.region, theirs.area_code, theirs.org_name))
         return Voter(user_id, member is not None, c.secretary_user_id == user_id, present, head)
 
-    # --- votes ---------------------------------------------------------------------------------
+    # --- ballots and votes ---------------------------------------------------------------------
 
     def options(self, item: AgendaItem) -> tuple[Decision, ...]:
         return decisions_for(_role(item.role), _cat(item.current_category))
@@ -325,27 +540,67 @@ class SessionService:
         assert claimed is not None
         return category_options(decision, _role(item.role), claimed, _cat(item.current_category))
 
+    async def ballot(self, item: AgendaItem, member: int) -> Ballot:
+        """The ballot as member `member` sees it now: the points, and their vote once they have voted."""
+        return Ballot(await self.addressee(member), item.session_id, item, self.options(item),
+                      await self.points.sheet_id(item) is not None, await self.points.own_total(item),
+                      await self.points.member_total(item, member), await self.own_vote(item, member))
+
     async def check_voter(self, user_id: int, session_id: int, item_id: int, now: datetime | None = None) -> tuple[
         CommissionSession, AgendaItem
     ] | Phrase:
         """Everything the server knows about a vote button press, before looking at the choice."""
+        try:
+            return await self.voter_target(user_id, session_id, item_id, now)
+        except Refusal as refusal:
+            assert isinstance(refusal.reason, Phrase)
+            return refusal.reason
+
+    async def voter_target(self, user_id: int, session_id: int, item_id: int,
+                           now: datetime | None = None) -> tuple[CommissionSession, AgendaItem]:
+        """The session and candidate of a ballot press by a member who may vote on it now."""
         s = await self.repo.get_session(session_id)
         item = await self.repo.item(item_id)
         if s is None or item is None or item.session_id != s.id:
-            return Phrase(N_("This candidate is not on this session's agenda."))
+            raise Refusal(Phrase(N_("This candidate is not on this session's agenda.")))
         c = await self.commission_of(s)
-        objection = vote_objection(await self._voter(c, s, item, user_id), item.user_id)
-        if objection is not None:
-            return objection
+        refuse(vote_objection(await self._voter(c, s, item, user_id), item.user_id))
         if item.status in (ItemStatus.CLOSED.value, ItemStatus.DEFERRED.value) or (
                 s.status == SessionStatus.CLOSED.value):
-            return Phrase(N_("Voting on this candidate is closed; your vote was not counted."))
+            raise Refusal(Phrase(VOTE_CLOSED))
         if item.status != ItemStatus.VOTING.value:
-            return Phrase(N_("Voting on this candidate has not been opened yet."))
-        late = sitting_objection(s.session_date, self.commissions.today(now))
-        if late is not None:
-            return late
+            raise Refusal(Phrase(N_("Voting on this candidate has not been opened yet.")))
+        refuse(sitting_objection(s.session_date, self.commissions.today(now)))
         return s, item
+
+    async def press_ballot(self, user_id: int, session_id: int, item_id: int, message_id: int,
+                           decision: Decision | None, category: Category | None) -> BallotPress:
+        """A press on a ballot (remembered as where the member's ballot is): back to the decisions, the
+        categories of a decision, or the vote."""
+        try:
+            s, item = await self.voter_target(user_id, session_id, item_id)
+        except Refusal as refusal:
+            if await self.vote_over(item_id):
+                raise ButtonDone(refusal.reason) from None
+            raise
+        await self.record_ballot(item, user_id, message_id)
+        if decision is None:
+            return BallotPress(await self.ballot(item, user_id))
+        if decision not in self.options(item):
+            raise Refusal(Phrase(N_("This choice is not possible for this candidate.")))
+        categories = self.categories(item, decision)
+        if categories and category is None:
+            return BallotPress(await self.ballot(item, user_id), categories, decision)
+        cast = await self.cast(user_id, s.id, item.id, decision, category)
+        return BallotPress(await self.ballot(item, user_id), decision=decision, cast=cast)
+
+    async def candidate_files(self, user_id: int, session_id: int,
+                              item_id: int) -> tuple[AgendaItem, list[UploadedFile]]:
+        """The candidate's submitted files, for a member who may vote on them."""
+        _s, item = await self.voter_target(user_id, session_id, item_id)
+        # An erased candidate's kept row has no files to show (and no account they belong to).
+        files = await submitted_files_of(self.commissions, item.application_id, item.user_id) if item.user_id else []
+        return item, files
 
     async def decision_of(self, item: AgendaItem) -> CommissionDecision | None:
         return await self.repo.decision(item.id)
@@ -368,54 +623,59 @@ class SessionService:
         """Where the member's ballot is, learnt from a press on it."""
         await self.repo.set_ballot_message(item.id, user_id, message_id)
 
-    async def cast(self, user_id: int, session_id: int, item_id: int, decision_code: str, category: str,
-                   now: datetime | None = None) -> VoteResult:
-        checked = await self.check_voter(user_id, session_id, item_id, now)
-        if isinstance(checked, Phrase):
-            return VoteResult(False, checked)
-        s, item = checked
-        decision = DECISION_BY_CODE.get(decision_code)
+    async def cast(self, user_id: int, session_id: int, item_id: int, decision: Decision,
+                   category: Category | None, now: datetime | None = None) -> VoteResult:
+        s, item = await self.voter_target(user_id, session_id, item_id, now)
         claimed = _cat(item.claimed_category)
-        chosen = _cat(category) if category else None
-        if decision is None or claimed is None or (category and chosen is None) or not valid_choice(
-            Choice(decision, chosen), _role(item.role), claimed, _cat(item.current_category)
-        ):
-            return VoteResult(False, Phrase(N_("This choice is not possible for this candidate.")))
+        if claimed is None or not valid_choice(Choice(decision, category), _role(item.role), claimed,
+                                               _cat(item.current_category)):
+            raise Refusal(Phrase(N_("This choice is not possible for this candidate.")))
         # The guarded UPDATE serialises this vote with the secretary closing the candidate.
         if not await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.VOTING):
-            return VoteResult(False, Phrase(N_("Voting on this candidate is closed; your vote was not counted.")))
+            raise Refusal(Phrase(VOTE_CLOSED))
         previous = await self.repo.vote(item.id, user_id)
-        same = previous is not None and previous.decision == decision.value and previous.category == (
-            chosen.value if chosen else None)
-        if same:
-            return VoteResult(True, Phrase(N_("Your vote is already recorded; nothing changed.")))
-        first = await self.repo.upsert_vote(s.id, item.id, user_id, decision.value, chosen.value if chosen else None,
-                                            now or utc_now())
+        chosen = category.value if category else None
+        if previous is not None and previous.decision == decision.value and previous.category == chosen:
+            return VoteResult(Phrase(N_("Your vote is already recorded; nothing changed.")))
+        first = await self.repo.upsert_vote(s.id, item.id, user_id, decision.value, chosen, now or utc_now())
         text = N_("Your vote is recorded: {decision}{category}.") if first else N_(
             "Your vote is changed: {decision}{category}.")
-        return VoteResult(True, Phrase(text, {"decision": Phrase(decision.label),
-                                               "category": Phrase(N_(" — {name}"), {"name": Phrase(chosen.label)})
-                                               if chosen else ""}), first)
+        return VoteResult(Phrase(text, {"decision": Phrase(decision.label),
+                                        "category": Phrase(N_(" — {name}"), {"name": Phrase(category.label)})
+                                        if category else ""}), first)
+
+    # --- closing a vote ------------------------------------------------------------------------
+
+    async def close_vote(self, user_id: int, session_id: int, item_id: int, anyway: str | None) -> VoteClosing:
+        """The secretary closes the vote on a candidate (`anyway`: the confirmed "close anyway")."""
+        s, c = await self.secretary_session(user_id, session_id)
+        closed = await self.close_item(s, item_id, user_id, anyway)
+        if isinstance(closed, NotVoted):
+            return VoteClosing(not_voted=closed)
+        if closed.decision is None:
+            voters = [await self.addressee(u) for u in await self.voters(s, closed.item)]
+            return VoteClosing(closed=closed, voters=voters, panel=await self.panel(s, c))
+        needed = self.reason_needed(closed.item, closed.decision)
+        return VoteClosing(closed=closed, over=await self.vote_over_of(closed.item), reason_needed=needed,
+                           panel=None if needed else await self.panel(s, c))
 
     async def close_item(self, s: CommissionSession, item_id: int, by: int, anyway: str | None = None,
-                         now: datetime | None = None) -> Closed | NotVoted | Phrase:
+                         now: datetime | None = None) -> Closed | NotVoted:
         """Count the votes on a candidate once every member present who may vote has voted (§18).
 
         `anyway` is the NotVoted.key the secretary confirmed: those members are recorded as abstaining. A vote
         with no decision stays open (nothing is recorded) and the members can change their votes.
         """
         item = await self.agenda_item(s, item_id, by)
-        if isinstance(item, Phrase):
-            return item
         if item.status != ItemStatus.VOTING.value:
-            return Phrase(N_("The vote on this candidate is not open."))
+            raise Refusal(Phrase(VOTE_NOT_OPEN))
         progress = await self.progress(s, item)
         missing = progress.missing
         if missing and anyway != absent_key(missing):
             return NotVoted(item, progress.names_of(missing), absent_key(missing))
         # Take the row first: votes in flight finish before we count, later ones see "closed".
         if not await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.CLOSED):
-            return Phrase(N_("The vote on this candidate is not open."))
+            raise Refusal(Phrase(VOTE_NOT_OPEN))
         chair = await self.repo.chair(s.commission_id)
         votes = {v.member_user_id: Choice(Decision(v.decision), _cat(v.category))
                  for v in await self.repo.votes(item.id) if v.member_user_id in progress.voters}
@@ -462,28 +722,55 @@ class SessionService:
                 profile.category_valid_until = decision.valid_until
         await self.session.flush()
 
-    async def postpone(self, s: CommissionSession, item_id: int, by: int) -> AgendaItem | Phrase:
+    async def nudge(self, user_id: int, session_id: int, item_id: int) -> list[Ballot]:
+        """The ballot again for the members present who have not voted (theirs may be lost in the chat)."""
+        s, _c = await self.secretary_session(user_id, session_id)
+        try:
+            item = await self.agenda_item(s, item_id, user_id)
+        except Refusal:
+            item = None
+        if item is None or item.status != ItemStatus.VOTING.value:
+            raise Refusal(Phrase(VOTE_NOT_OPEN))
+        return [await self.ballot(item, m) for m in (await self.progress(s, item)).missing]
+
+    # --- postponing a candidate ----------------------------------------------------------------
+
+    async def to_postpone(self, user_id: int, session_id: int) -> tuple[CommissionSession, list[AgendaItem]]:
+        """The candidates that can still be postponed."""
+        s, _c = await self.secretary_session(user_id, session_id)
+        undecided = [i for i in await self.items(s) if i.status in (ItemStatus.WAITING.value, ItemStatus.VOTING.value)]
+        if not undecided:
+            raise Refusal(Phrase(N_("Every candidate is decided or postponed.")))
+        return s, undecided
+
+    async def candidate(self, user_id: int, session_id: int, item_id: int) -> tuple[CommissionSession, AgendaItem]:
+        """A candidate of the secretary's session, e.g. to confirm postponing them."""
+        s, _c = await self.secretary_session(user_id, session_id)
+        return s, await self.agenda_item(s, item_id, user_id)
+
+    async def postpone(self, user_id: int, session_id: int, item_id: int) -> Postponed:
         """A candidate not decided at this session goes back to the accepted applications, for a later one."""
-        item = await self.agenda_item(s, item_id, by)
-        if isinstance(item, Phrase):
-            return item
+        s, c = await self.secretary_session(user_id, session_id)
+        item = await self.agenda_item(s, item_id, user_id)
         if s.status not in (SessionStatus.OPEN.value, SessionStatus.VOTING.value):
-            return Phrase(N_("Only a candidate of an open session can be postponed."))
+            raise Refusal(Phrase(N_("Only a candidate of an open session can be postponed.")))
         moved = await self.repo.item_transition(item.id, ItemStatus.WAITING, ItemStatus.DEFERRED)
         if not moved:
             moved = await self.repo.item_transition(item.id, ItemStatus.VOTING, ItemStatus.DEFERRED)
         if not moved:
-            return Phrase(N_("This candidate is already decided or postponed."))
+            raise Refusal(Phrase(N_("This candidate is already decided or postponed.")))
         await self.repo.set_review_status(item.application_id, ReviewStatus.ACCEPTED)
-        return item
+        teacher = await self.addressee(item.user_id) if item.user_id is not None else None  # None: erased
+        return Postponed(item, c, teacher, await self.vote_over_of(item), await self.panel(s, c))
 
-    async def ballots(self, item: AgendaItem) -> list[BallotState]:
+    async def vote_over_of(self, item: AgendaItem) -> VoteOver:
         """Every ballot sent on this candidate, for showing the outcome on it once the vote is over."""
         where = await self.repo.ballot_messages(item.id)
         votes = {v.member_user_id: v for v in await self.repo.votes(item.id)}
         abstained = {a.member_user_id for a in await self.repo.abstentions(item.id)}
         members = sorted(set(where) | set(votes) | abstained)
-        return [BallotState(m, where.get(m), votes.get(m), m in abstained) for m in members]
+        ballots = [BallotState(await self.addressee(m), where.get(m), votes.get(m), m in abstained) for m in members]
+        return VoteOver(item, await self.decision_of(item), ballots)
 
     # --- reasons (the protocol's Reason column) ----------------------------------------------------
 
@@ -501,62 +788,67 @@ class SessionService:
         return out
 
     async def reason_target(self, s: CommissionSession, item_id: int,
-                            by: int) -> tuple[AgendaItem, CommissionDecision] | Phrase:
+                            by: int) -> tuple[AgendaItem, CommissionDecision]:
         """The decision a reason may be typed for: on this session's agenda, decided, needing one, not yet printed."""
         item = await self.agenda_item(s, item_id, by)
-        if isinstance(item, Phrase):
-            return item
         decision = await self.repo.decision(item.id)
         if decision is None or not self.reason_needed(item, decision):
-            return Phrase(N_("This decision has no Reason column in the protocol."))
+            raise Refusal(Phrase(N_("This decision has no Reason column in the protocol.")))
         if s.status != SessionStatus.VOTING.value:
-            return Phrase(N_("The session is closed: its protocol is already issued."))
+            raise Refusal(Phrase(N_("The session is closed: its protocol is already issued.")))
         return item, decision
 
-    async def set_reason(self, s: CommissionSession, item_id: int, reason: str, by: int) -> AgendaItem | Phrase:
-        target = await self.reason_target(s, item_id, by)
-        if isinstance(target, Phrase):
-            return target
+    async def reason_to_type(self, user_id: int, session_id: int, item_id: int) -> tuple[CommissionSession,
+                                                                                           AgendaItem]:
+        s, _c = await self.secretary_session(user_id, session_id)
+        item, _decision = await self.reason_target(s, item_id, user_id)
+        return s, item
+
+    async def set_reason(self, user_id: int, session_id: int, item_id: int, reason: str) -> tuple[AgendaItem, Panel]:
+        """The typed reason of a decision; a wrong length is asked again, anything else ends the step."""
+        s, c = await self.secretary_session(user_id, session_id)
+        item, decision = await self.reason_target(s, item_id, user_id)
         reason = " ".join(reason.split())
         if not 3 <= len(reason) <= 1000:
-            return REASON_LENGTH
-        item, decision = target
+            raise TryAgain(Phrase(REASON_LENGTH))
         await self.repo.set_reason(decision.id, reason)
-        return item
+        return item, await self.panel(s, c)
 
-    async def close(self, s: CommissionSession, now: datetime | None = None) -> Phrase | None:
+    # --- closing the session -------------------------------------------------------------------
+
+    async def close_session(self, user_id: int, session_id: int, now: datetime | None = None) -> Closing:
+        s, c = await self.secretary_session(user_id, session_id)
         items = await self.repo.items(s.id)
         open_items = [i for i in items if i.status in (ItemStatus.WAITING.value, ItemStatus.VOTING.value)]
         if open_items:
-            return Phrase(N_("Candidates without a decision: {names}. Close their votes or postpone them first."),
-                           {"names": ", ".join(i.full_name for i in open_items)})
+            raise Refusal(Phrase(N_("Candidates without a decision: {names}. Close their votes or postpone them "
+                                    "first."), {"names": ", ".join(i.full_name for i in open_items)}))
         unreasoned = await self.missing_reasons(s)
         if unreasoned:
-            return Phrase(N_("The protocol needs the reason of the decision on: {names}. Type it first (the "
-                              "«Reason» button on the panel)."),
-                           {"names": ", ".join(i.full_name for i in unreasoned)})
+            raise Refusal(Phrase(N_("The protocol needs the reason of the decision on: {names}. Type it first (the "
+                                    "«Reason» button on the panel)."),
+                                 {"names": ", ".join(i.full_name for i in unreasoned)}))
         closed_at = now or utc_now()
         if not await self.repo.transition(s.id, [SessionStatus.VOTING], SessionStatus.CLOSED, closed_at=closed_at):
-            return Phrase(N_("Only a session in which voting is open can be closed."))
-        return None
+            raise Refusal(Phrase(N_("Only a session in which voting is open can be closed.")))
+        return Closing(s, c, await self.certificates_due(s), await self.panel(s, c))
 
     # --- the order assigning the categories, and the certificates it is cited on (§12) -----------------
 
     async def order_target(self, user_id: int, session_id: int,
-                           is_admin: bool) -> tuple[CommissionSession, Commission] | Phrase:
+                           is_admin: bool) -> tuple[CommissionSession, Commission]:
         """A closed session whose certificates wait for the order; only its secretary or an admin records it."""
         s = await self.repo.get_session(session_id)
         c = await self.repo.get(s.commission_id) if s is not None else None
         if s is None or c is None or not (is_admin or c.secretary_user_id == user_id):
-            return Phrase(N_("Only the commission's secretary or an administrator records the order."))
+            raise Refusal(Phrase(N_("Only the commission's secretary or an administrator records the order.")))
         if s.status != SessionStatus.CLOSED.value:
-            return Phrase(N_("The order follows the protocol: close the session first."))
+            raise Refusal(Phrase(N_("The order follows the protocol: close the session first.")))
         if s.certificates_issued_at is not None:
-            return Phrase(N_("The certificates of this session are already issued (order No. {number} of {date})."),
-                           {"number": s.order_number or "—",
-                            "date": s.order_date.strftime("%d.%m.%Y") if s.order_date else "—"})
+            raise Refusal(_already_issued(s))
         if not await self.certificates_due(s):
-            return Phrase(N_("No decision of this session assigns a category: there are no certificates to issue."))
+            raise Refusal(Phrase(N_("No decision of this session assigns a category: there are no certificates to "
+                                    "issue.")))
         return s, c
 
     async def certificates_due(self, s: CommissionSession) -> bool:
@@ -571,22 +863,31 @@ class SessionService:
     async def last_order(self, c: Commission) -> CommissionSession | None:
         return await self.repo.last_order(c.id)
 
-    def order_date_problem(self, s: CommissionSession, when: date | None, now: datetime | None = None) -> (
-            Phrase | None):
-        if when is None:
-            return Phrase(N_("I could not read the date. Send it as DD.MM.YYYY, e.g. 01.09.2026."))
-        return order_date_objection(when, s.session_date, self.commissions.today(now))
+    def order_day(self, s: CommissionSession, typed: str, now: datetime | None = None) -> date:
+        """The typed date of the order: not before the session, not in the future."""
+        when = _typed_day(typed)
+        objection = order_date_objection(when, s.session_date, self.commissions.today(now))
+        if objection is not None:
+            raise TryAgain(objection)
+        return when
 
     async def record_order(self, s: CommissionSession, number: str, when: date, issuer: str, signatory: str,
-                           now: datetime | None = None) -> Phrase | None:
-        objection = self.order_date_problem(s, when, now)
-        if objection is not None:
-            return objection
+                           now: datetime | None = None) -> None:
+        objection = order_date_objection(when, s.session_date, self.commissions.today(now))
+        refuse(objection)
         if not await self.repo.set_order(s.id, number, when, issuer, signatory):
-            return Phrase(N_("The certificates of this session are already issued (order No. {number} of {date})."),
-                           {"number": s.order_number or "—",
-                            "date": s.order_date.strftime("%d.%m.%Y") if s.order_date else "—"})
-        return None
+            raise Refusal(_already_issued(s))
+
+
+def _already_issued(s: CommissionSession) -> Phrase:
+    return Phrase(ALREADY_ISSUED, {"number": s.order_number or "—", "date": format_day_or_dash(s.order_date)})
+
+
+def _typed_day(typed: str) -> date:
+    when = parse_day(typed)
+    if when is None:
+        raise TryAgain(Phrase(UNREADABLE_DATE))
+    return when
 
 
 def _cat(value: str | None) -> Category | None:
