@@ -25,5 +25,5 @@ lint:
 
 # Re-extract English source strings and merge them into the kk/ru catalogues.
 locales:
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k __ -k N_ -k lazy_gettext -k notify:6 --no-location --sort-output -o locales/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k __ -k N_ -k lazy_gettext --no-location --sort-output -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete

@@ -15,12 +15,9 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import SendDocument, SendMessage, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.pipeline.outbox import StoredDocument
-from bot.settings import Settings
-from scoring.i18n import Phrase
 from storage.commission_models import GeneratedDocument
 from storage.profile_models import User
 
@@ -30,15 +27,6 @@ log = logging.getLogger(__name__)
 async def locale_of(session: AsyncSession, user_id: int, default: str) -> str:
     user = await session.get(User, user_id)
     return (user.locale if user else None) or default
-
-
-async def notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings, user_id: int,
-                 msgid: str, **params: object) -> None:
-    """Send one translated text; rule messages among the parameters are translated too."""
-    locale = await locale_of(session, user_id, settings.default_locale)
-    rendered = {k: (v.render(lambda t: i18n.gettext(t, locale=locale)) if isinstance(v, Phrase) else v)
-                for k, v in params.items()}
-    await reach(bot, user_id, i18n.gettext(msgid, locale=locale).format(**rendered))
 
 
 async def reach(bot: Bot, user_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:

@@ -6,8 +6,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 OFFICIAL_BOT_API_URL = "https://api.telegram.org"
 
@@ -66,6 +67,17 @@ class Settings(BaseSettings):
     # A department's own DOCX templates of the protocol, extract and certificate (and PDF fallback fonts in its
     # fonts/ subfolder); any template it lacks is the bot's own (features/commission/documents/templates).
     document_templates_dir: Path | None = None
+    # The department's file store, the copy of record of every uploaded and generated document: a folder on
+    # this server ("local"), or S3-compatible object storage such as a MinIO of the department's ("s3").
+    file_store: Literal["local", "s3"] = "local"
+    # Unset: a files/ folder next to the SQLite database (./data/files with PostgreSQL).
+    file_store_dir: Path | None = None
+    s3_endpoint_url: str | None = None
+    s3_bucket: str | None = None
+    s3_access_key: SecretStr | None = None
+    s3_secret_key: SecretStr | None = None
+    # MinIO and most S3-compatible servers accept any region and default to this one.
+    s3_region: str = "us-east-1"
 
     @property
     def files_in_bot(self) -> bool:
@@ -80,6 +92,22 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.file_store == "s3" and not self.s3_bucket:
+            raise ValueError("FILE_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a server of your own)")
+        return self
+
+    @property
+    def files_dir(self) -> Path:
+        """Where the local file store keeps its files."""
+        if self.file_store_dir is not None:
+            return self.file_store_dir
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).parent / "files"
+        return Path("data/files")
 
     @property
     def token(self) -> str:

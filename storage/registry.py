@@ -10,6 +10,7 @@ from storage import (  # noqa: F401
     broadcast_models,
     checklist_models,
     commission_models,
+    file_models,
     fsm_models,
     inbox_models,
     maintenance_models,

@@ -4,7 +4,7 @@ The catalogue test (tests/test_locales.py) checks that every *extracted* string 
 audit checks the other half: that every string meant for a reader is extracted. It walks the syntax
 tree of each module and reports
 
-- a translation call (`_`, `gettext`, `N_`, a `t`/`tr` translator, `notify`'s message) whose literal
+- a translation call (`_`, `gettext`, `N_`, a `t`/`tr` translator) whose literal
   argument the extractor does not pick up at that place (a `tr("...")` call, `_()` inside an f-string);
 - a translation call whose argument is built at run time (an f-string, `+`, `%`, `.format()`, `.join()`),
   so no msgid exists for it;
@@ -27,13 +27,13 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract
 ROOT = Path(__file__).resolve().parent.parent
 AUDITED = ("app", "bot", "features", "scoring")
 
-# The keywords of `make locales` (-k _ -k __ -k N_ -k lazy_gettext -k notify:6) on top of babel's defaults.
-KEYWORDS = {**DEFAULT_KEYWORDS, "__": None, "lazy_gettext": None, "notify": (6,)}
+# The keywords of `make locales` (-k _ -k __ -k N_ -k lazy_gettext) on top of babel's defaults.
+KEYWORDS = {**DEFAULT_KEYWORDS, "__": None, "lazy_gettext": None}
 
 # Functions that translate their argument number N (0-based): gettext itself, the N_ marker, the
-# translators handed around as `t` / `tr`, and notify(bot, session, i18n, settings, user_id, msgid).
+# translators handed around as `t` / `tr`.
 TRANSLATORS = {"_": 0, "__": 0, "gettext": 0, "ngettext": 0, "lazy_gettext": 0, "N_": 0, "t": 0, "tr": 0,
-               "translate": 0, "notify": 5}
+               "translate": 0}
 # Calls whose text reaches the reader: (positional index of the text or None, keyword names).
 SINKS: dict[str, tuple[int | None, tuple[str, ...]]] = {
     "answer": (0, ("text",)),

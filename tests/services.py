@@ -1,4 +1,5 @@
-"""Throwaway PostgreSQL and Redis servers on loopback for backend tests (see scripts/install-services.sh)."""
+"""Throwaway PostgreSQL, Redis and S3 servers on loopback for backend tests (see scripts/install-services.sh;
+the S3 server is moto's, a dev dependency)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -54,6 +57,37 @@ def postgres_server() -> Iterator[str]:
         subprocess.run(_as_postgres([f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "stop"]),
                        capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes], what: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{what} did not listen on port {port} in {seconds} s")
+
+
+@contextmanager
+def s3_server() -> Iterator[str]:
+    """Yields the endpoint URL of a real S3 HTTP API on 127.0.0.1: moto's standalone server, in its own
+    process (any access key and secret are accepted)."""
+    binary = Path(sys.executable).with_name("moto_server")
+    if not binary.exists():
+        _missing("moto_server (pip install -e '.[dev]')")
+    port = free_port()
+    proc = subprocess.Popen([str(binary), "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port, proc, "moto_server")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @contextmanager

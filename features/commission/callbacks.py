@@ -11,7 +11,7 @@ from bot.callbacks import RowId
 from features.commission.points.callbacks import PointsCallback
 
 # Re-exported until the ballot builds its button with features.commission.points.views.points_button.
-__all__ = ["CmCallback", "InviteRoleCallback", "PointsCallback"]
+__all__ = ["CmCallback", "PointsCallback"]
 
 
 class CmCallback(CallbackData, prefix="cm"):
@@ -22,7 +22,3 @@ class CmCallback(CallbackData, prefix="cm"):
     arg: str = ""
 
 
-class InviteRoleCallback(CallbackData, prefix="inv"):
-    """The role a new member states while using an invite."""
-
-    role: str

@@ -9,9 +9,22 @@ from zoneinfo import ZoneInfo
 
 from aiogram.filters.callback_data import CallbackData
 from aiogram.methods import SendDocument, TelegramMethod
+from pydantic import ValidationError
 from sqlalchemy import select
 
+from features.commission.agenda.callbacks import GroundCallback, GroundsChosenCallback, ReviewAct, ReviewCallback
 from features.commission.callbacks import CmCallback
+from features.commission.composition.callbacks import (
+    AreaAct,
+    CommissionAct,
+    CommissionAreaCallback,
+    CommissionCallback,
+    DocumentsLanguageCallback,
+    LevelCallback,
+    MemberAct,
+    MemberCallback,
+    RegionCallback,
+)
 from features.commission.flows import CancelCallback, Flow
 from features.commission.order.callbacks import OrderAct, OrderCallback
 from features.commission.session.callbacks import (
@@ -45,26 +58,64 @@ SECRETARY = 200
 TEACHERS = [301, 302, 303]
 
 
-# The session's buttons by their former short action names (the callback data each factory packs).
+# The commission's buttons by their former short action names (the callback data each factory packs).
+COMPOSITION_ACTS = {a.value for a in CommissionAct}
+MEMBER_ACTS = {a.value for a in MemberAct}
+REVIEW_ACTS = {a.value for a in ReviewAct}
 SESSION_ACTS = {"spanel": SessionAct.PANEL, "sopen": SessionAct.OPEN, "sdate": SessionAct.DATE,
                 "svote": SessionAct.VOTING, "item": SessionAct.PUT, "iclose": SessionAct.CLOSE_VOTE,
                 "inudge": SessionAct.NUDGE, "reason": SessionAct.REASON, "ppick": SessionAct.POSTPONE_PICK,
                 "ppone": SessionAct.POSTPONE_ASK, "ppok": SessionAct.POSTPONE, "sclose": SessionAct.CLOSE,
                 "order": SessionAct.ORDER}
 ORDER_ACTS = {"ordok": OrderAct.ISSUE}
-# The flows whose Cancel is a CancelCallback.
-CANCEL_FLOWS = {Flow.NEW_SESSION.value, Flow.CHANGE_DATE.value, Flow.REASON.value, Flow.ORDER.value,
-                Flow.CLOSE_ANYWAY.value, Flow.POSTPONE.value}
+CANCEL_FLOWS = {flow.value for flow in Flow}
 
 
 def cm(act: str, ref: int = 0, arg: str = "") -> str:
-    """The callback data of the commission button `act` on row `ref` with argument `arg`."""
-    typed = session_button(act, ref, arg)
-    if typed is not None:
-        return typed.pack()
+    """The callback data of the commission button `act` on row `ref` with argument `arg` (packed as sent even
+    when it is forged: a value the factory refuses is packed as it is)."""
+    session = session_button(act, ref, arg)
+    if session is not None:
+        return session.pack()
+    typed = composition_button(act, ref, arg) or review_button(act, ref, arg)
     if act == "cancel" and arg in CANCEL_FLOWS:
-        return CancelCallback(flow=Flow(arg), ref=ref).pack()
-    return CmCallback(act=act, ref=ref, arg=arg).pack()
+        typed = CancelCallback, {"flow": arg, "ref": ref}
+    if typed is None:
+        return CmCallback(act=act, ref=ref, arg=arg).pack()
+    factory, fields = typed
+    try:
+        return factory(**fields).pack()
+    except ValidationError:
+        return ":".join([factory.__prefix__, *(str(v) for v in fields.values())])
+
+
+Button = tuple[type[CallbackData], dict[str, Any]]
+
+
+def composition_button(act: str, ref: int, arg: str) -> Button | None:
+    simple: dict[str, Button] = {
+        "lvl": (LevelCallback, {"level": arg}),
+        "reg": (RegionCallback, {"region": arg}),
+        "lang": (DocumentsLanguageCallback, {"code": arg}),
+        "apick": (CommissionAreaCallback, {"act": AreaAct.PICK, "code": arg, "page": ref}),
+        "apage": (CommissionAreaCallback, {"act": AreaAct.PAGE, "code": arg, "page": ref}),
+    }
+    if act in simple:
+        return simple[act]
+    if act in COMPOSITION_ACTS:
+        return CommissionCallback, {"act": act, "commission": ref}
+    if act in MEMBER_ACTS:
+        return MemberCallback, {"act": act, "commission": ref, "user": arg}
+    return None
+
+
+def review_button(act: str, ref: int, arg: str) -> Button | None:
+    if act in REVIEW_ACTS:
+        return ReviewCallback, {"act": act, "application": ref}
+    if act == "grd":
+        return (GroundsChosenCallback, {"application": ref}) if arg == "." else (
+            GroundCallback, {"application": ref, "ground": arg})
+    return None
 
 
 def session_button(act: str, ref: int, arg: str) -> CallbackData | None:

@@ -9,7 +9,15 @@ from aiogram.methods import EditMessageReplyMarkup, SendMessage
 from sqlalchemy import select
 
 from bot.callbacks import AreaCallback, ChoiceCallback, EditFieldCallback
-from features.commission.callbacks import CmCallback
+from features.commission.composition.callbacks import (
+    AreaAct,
+    CommissionAct,
+    CommissionAreaCallback,
+    CommissionCallback,
+    DocumentsLanguageCallback,
+    LevelCallback,
+    RegionCallback,
+)
 from features.commission.routing import (
     ADMIN_COMMISSION_WITHOUT_AREA,
     ADMIN_NO_AREA,
@@ -21,6 +29,7 @@ from features.commission.routing import (
 from features.stats.service import StatsService
 from features.stats.views import report_text
 from scoring.areas import sort_key
+from scoring.categories import CommissionLevel
 from storage.checklist_models import Application, ApplicationStatus
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus
 from storage.profile_models import TeacherProfile
@@ -212,15 +221,15 @@ async def test_unrouted_is_counted_per_area_and_routed_when_a_commission_is_crea
     # The admin creates the Osakarovka district commission, typing the district and confirming it.
     admin = harness.user(ADMIN, "ru")
     await harness.text(admin, "/commission_new")
-    await harness.press(admin, CmCallback(act="lvl", arg="district").pack())
+    await harness.press(admin, LevelCallback(level=CommissionLevel.DISTRICT).pack())
     await harness.text(admin, "Комиссия Осакаровского района")
-    await harness.press(admin, CmCallback(act="reg", arg="karaganda").pack())
+    await harness.press(admin, RegionCallback(region="karaganda").pack())
     sent = await harness.text(admin, "Осакаровка")
-    assert CmCallback(act="apick", ref=0, arg=OSAKAROVKA).pack() in last_markup_data(sent)
-    await harness.press(admin, CmCallback(act="apick", ref=0, arg=OSAKAROVKA).pack())
+    assert CommissionAreaCallback(act=AreaAct.PICK, code=OSAKAROVKA).pack() in last_markup_data(sent)
+    await harness.press(admin, CommissionAreaCallback(act=AreaAct.PICK, code=OSAKAROVKA).pack())
     await harness.text(admin, "5-к")
     await harness.text(admin, (date.today() - timedelta(days=3)).strftime("%d.%m.%Y"))
-    await harness.press(admin, CmCallback(act="lang", arg="ru").pack())
+    await harness.press(admin, DocumentsLanguageCallback(code="ru").pack())
     async with harness.app.sessions() as session:
         c = await session.scalar(select(Commission).where(Commission.area_code == OSAKAROVKA))
         assert c is not None
@@ -273,13 +282,13 @@ async def test_a_commission_whose_typed_area_matched_none_is_reported_and_fixed(
     admin = harness.user(ADMIN, "ru")
     sent = await harness.text(admin, "/commissions")
     assert any("Северный округ" in t for t in texts(sent))
-    assert CmCallback(act="setarea", ref=cid).pack() in last_markup_data(sent)
-    await harness.press(admin, CmCallback(act="setarea", ref=cid).pack())
-    await harness.press(admin, CmCallback(act="apick", ref=0, arg=TEMIRTAU).pack())
+    assert CommissionCallback(act=CommissionAct.SET_AREA, commission=cid).pack() in last_markup_data(sent)
+    await harness.press(admin, CommissionCallback(act=CommissionAct.SET_AREA, commission=cid).pack())
+    await harness.press(admin, CommissionAreaCallback(act=AreaAct.PICK, code=TEMIRTAU).pack())
     async with harness.app.sessions() as session:
         fixed = await session.get(Commission, cid)
         assert fixed is not None and (fixed.area_code, fixed.legacy_area) == (TEMIRTAU, None)
     # Not an admin: the same buttons do nothing.
     other = harness.user(999, "ru")
-    answer = await harness.press(other, CmCallback(act="setarea", ref=cid).pack())
+    answer = await harness.press(other, CommissionCallback(act=CommissionAct.SET_AREA, commission=cid).pack())
     assert alerts(answer) == [tr(harness, "This button is no longer active.", "ru")]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.callbacks import AreaCallback, ChoiceCallback, ToggleCallback
 from bot.text_input import max_length
 from features.broadcast.handlers import MAX_TEXT
-from features.commission.composition.handlers import REFUSAL_DOCUMENTS_MAX
+from features.commission.agenda.handlers import REFUSAL_DOCUMENTS_MAX
 from features.essay.service import MAX_TOPIC_CHARS, MAX_TOPICS_CHARS
 from scoring.commission import RefusalGround
 from scoring.config import default_rules

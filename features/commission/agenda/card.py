@@ -12,6 +12,7 @@ from features.commission.composition.service import CommissionService
 from features.self_assessment.service import SelfAssessmentService, setting_of
 from scoring.areas import area_name
 from scoring.categories import Category, Role
+from scoring.dates import format_day_or_dash
 from scoring.documents import title_of
 from scoring.i18n import N_
 from storage.checklist_models import UploadedFile
@@ -75,7 +76,7 @@ async def card(svc: CommissionService, review: ApplicationReview) -> str:
         _("Claimed category: {category}").format(
             category=_label((app.claimed_category if app else None) or profile.claimed_category, Category)),
         _("Registered on: {date}").format(
-            date=app.registered_on.strftime("%d.%m.%Y") if app and app.registered_on else "—"),
+            date=format_day_or_dash(app.registered_on if app else None)),
     ]
     checklist = await ChecklistService(svc.session, svc.rules).load(review.user_id)
     if checklist is not None:

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.refusal import Refusal, StaleButton
+from scoring.areas import AdministrativeArea, catalogue
 from scoring.calendar import add_working_days, is_working_day, next_working_day
 from scoring.categories import Category, CommissionLevel, Role
 from scoring.commission import (
@@ -42,6 +44,7 @@ from storage.commission_models import (
     CommissionDecision,
     CommissionInvite,
     CommissionMember,
+    CommissionSession,
     InviteKind,
     ReviewStatus,
     SessionStatus,
@@ -52,6 +55,10 @@ from storage.profile_repository import ProfileRepository
 
 # Deep-link payloads of invites start with this (the onboarding /start gets every other payload).
 INVITE_PREFIX = "inv"
+# Levels whose commission serves one district or city (or an organisation in it) from the list.
+AREA_LEVELS = (CommissionLevel.DISTRICT.value, CommissionLevel.ORGANISATION.value)
+NO_MEMBERS = Phrase(N_("The commission has no members yet."))
+NOT_A_MEMBER = Phrase(N_("This person is not a member of the commission."))
 
 
 def utc_now() -> datetime:
@@ -251,6 +258,96 @@ class CommissionService:
         note = N_("{name} is no longer a member; the chair is to be elected again.") if member.is_chair else N_(
             "{name} is no longer a member.")
         return True, Phrase(note, {"name": member.full_name})
+
+    # --- what the composition buttons ask (each raises Refusal before it changes anything) ----------
+
+    async def members(self, c: Commission) -> list[CommissionMember]:
+        return await self.repo.members(c.id)
+
+    async def of_secretary(self, user_id: int) -> list[Commission]:
+        """The commissions whose secretary this person is."""
+        return await self.repo.for_secretary(user_id)
+
+    async def open_sessions(self, c: Commission) -> list[CommissionSession]:
+        """The commission's sessions not closed yet (draft, open, voting)."""
+        return [s for s in await self.repo.sessions(c.id) if s.status != SessionStatus.CLOSED.value]
+
+    async def existing(self, commission_id: int) -> Commission:
+        c = await self.repo.get(commission_id)
+        if c is None:
+            raise StaleButton()
+        return c
+
+    async def invite(self, commission_id: int, kind: InviteKind, by: int) -> tuple[Commission, str]:
+        """An administrator's one-time invite link code for a member or the secretary."""
+        c = await self.repo.get(commission_id)
+        if c is None:
+            raise Refusal(Phrase(N_("Only administrators invite to a commission.")))
+        return c, await self.new_invite(c, kind, by)
+
+    async def chair_ballot(self, commission_id: int, reader: int, recording: bool) -> tuple[Commission,
+                                                                                          list[CommissionMember]]:
+        """The members to vote for as chair (a member) or to record as the elected one (`recording`, an admin)."""
+        c = await self.repo.get(commission_id)
+        if c is None or not (recording or await self.repo.member(c.id, reader) is not None):
+            raise Refusal(Phrase(N_("Only members of this commission elect its chair.")))
+        return c, await self._some_members(c)
+
+    async def choose_chair(self, commission_id: int, chooser: int, candidate: int, recording: bool) -> Phrase:
+        c = await self.existing(commission_id)
+        return await (self.record_chair(c, candidate) if recording else self.vote_chair(c, chooser, candidate))
+
+    async def removable_members(self, commission_id: int) -> tuple[Commission, list[CommissionMember]]:
+        c = await self.existing(commission_id)
+        return c, await self._some_members(c)
+
+    async def member_to_remove(self, commission_id: int, user_id: int) -> tuple[Commission, CommissionMember]:
+        c = await self.existing(commission_id)
+        member = await self.repo.member(c.id, user_id)
+        if member is None:
+            raise Refusal(NOT_A_MEMBER)
+        return c, member
+
+    async def remove(self, commission_id: int, user_id: int) -> tuple[Commission, Phrase]:
+        """Take the member off (see remove_member); the phrase says what became of the commission."""
+        c, _member = await self.member_to_remove(commission_id, user_id)
+        removed, result = await self.remove_member(c, user_id)
+        if not removed:
+            raise Refusal(result)
+        return c, result
+
+    async def _some_members(self, c: Commission) -> list[CommissionMember]:
+        members = await self.repo.members(c.id)
+        if not members:
+            raise Refusal(NO_MEMBERS)
+        return members
+
+    async def usable_invite(self, code: str, user_id: int) -> tuple[CommissionInvite, Commission]:
+        checked = await self.check_invite(code, user_id)
+        if isinstance(checked, Phrase):
+            raise Refusal(checked)
+        return checked
+
+    async def without_area(self, commission_id: int) -> Commission:
+        """A district or organisation commission whose area the admin is to choose from the list."""
+        c = await self.repo.get(commission_id)
+        if c is None or c.level not in AREA_LEVELS:
+            raise StaleButton()
+        return c
+
+    @staticmethod
+    def area_of_region(region: str | None, code: str) -> AdministrativeArea:
+        """An area of the list in `region` (a button of another region's list, or a forged one, is refused)."""
+        area = catalogue().get(code)
+        if area is None or area.region != region:
+            raise Refusal(Phrase(N_("This option is not available.")))
+        return area
+
+    async def give_area(self, commission_id: int, code: str) -> tuple[Commission, AdministrativeArea]:
+        c = await self.without_area(commission_id)
+        area = self.area_of_region(c.region, code)
+        await self.set_area(c, area.code)
+        return c, area
 
     # --- routing and review ------------------------------------------------------------------
 

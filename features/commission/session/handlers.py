@@ -9,27 +9,24 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import date
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import render
-from bot.keyboards import grid
 from bot.messaging import reach
 from bot.refusal import Refusal, StaleButton
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND
 from features.commission import flows
 from features.commission.agenda.card import file_caption
-from features.commission.callbacks import CmCallback
 from features.commission.composition.service import CommissionService
 from features.commission.documents.delivery import DocumentDelivery
 from features.commission.flows import Flow
@@ -47,7 +44,6 @@ from features.commission.session.service import ButtonDone, SessionService, TryA
 from features.commission.session.states import ChangeDate, NewSession, ReasonForm
 from features.commission.session.views import Note, Translate
 from scoring.config import default_rules
-from scoring.dates import parse_day
 from storage.commission_models import AgendaItem, CommissionSession
 
 __all__ = ["ChangeDate", "NewSession", "OrderForm", "ReasonForm", "create_router", "services"]
@@ -388,21 +384,6 @@ async def ballot(session: AsyncSession, sessions: SessionService, s: CommissionS
 async def ballot_body(session: AsyncSession, sessions: SessionService, item: AgendaItem, member: int,
                       t: Translate) -> str:
     return views.ballot_body(t, await sessions.ballot(item, member), sessions.commissions.tz)
-
-
-# --- kept while features/commission/composition still imports them from here (its Cancel is CmCallback) --
-
-
-def parse_date(text: str) -> date | None:
-    return parse_day(text)
-
-
-def cancel_button(flow: str, ref: int = 0) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=_("✖️ Cancel"), callback_data=CmCallback(act="cancel", ref=ref, arg=flow).pack())
-
-
-def cancel_markup(flow: str, ref: int = 0) -> InlineKeyboardMarkup:
-    return grid([cancel_button(flow, ref)])
 
 
 SECRETARY_ACTIONS: dict[SessionAct, Callable[..., Awaitable[None]]] = {
