@@ -326,7 +326,8 @@ async def test_app8_sheet_2_criterion_1_1_a_methodists_card_asks_for_4_5_6_7_she
     card = await observation_card(harness, 151, role="methodist", teaching_post=None, claimed_category=claimed)
     label = ru(harness, next(c.label for c in Category if c.value == claimed))
     assert ru(harness, "Observation sheets with your feedback on the lessons you observed in the last academic "
-                       "year: {count} for {claimed} (App 8, sheet 2, criterion 1.1).", count=count, claimed=label) in card
+                       "year: {count} for {claimed} (App 8, sheet 2, criterion 1.1).", count=count,
+                       claimed=label) in card
     assert ru(harness, "Required.") in card
 
 
