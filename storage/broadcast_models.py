@@ -118,7 +118,7 @@ class ReminderPreference(Base):
 
 
 class ApplicationWindow(Base):
-    """The application window of one academic year, set by an admin (/window); default from rules.toml."""
+    """The application window of one academic year, set by an admin (/window); default from the rule set."""
 
     __tablename__ = "application_windows"
 

@@ -59,7 +59,7 @@ Provider = Callable[[AsyncSession, datetime], Awaitable[list[Candidate]]]
 
 
 async def window_of(session: AsyncSession, years: list[int], rules: Rules) -> dict[int, tuple]:
-    """Each academic year's window: the admin's (/window) or the default from rules.toml."""
+    """Each academic year's window: the admin's (/window) or the default of the rule set."""
     stored = await ReminderRepository(session).windows(years)
     return {year: stored.get(year) or default_window(year, rules) for year in years}
 

@@ -21,7 +21,7 @@ class SubmissionCallback(CallbackData, prefix="sub"):
 
 
 class WindowAct(StrEnum):
-    RESET = "reset"  # back to the default window of rules.toml
+    RESET = "reset"  # back to the rule set's default window
 
 
 class WindowCallback(CallbackData, prefix="win"):

@@ -130,7 +130,7 @@ class SubmissionService:
         return now.astimezone(self.tz).date()
 
     async def window(self, year: int) -> tuple[date, date]:
-        """The admin-set window of the academic year, else the default of rules.toml [window]."""
+        """The admin-set window of the academic year, else the default of the rule set's windows."""
         return await self.applications.window(year) or default_window(year, self.rules)
 
     async def review(self, user_id: int, now: datetime) -> Review:

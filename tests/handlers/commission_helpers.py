@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from features.commission.agenda.callbacks import GroundCallback, GroundsChosenCallback, ReviewAct, ReviewCallback
-from features.commission.callbacks import CmCallback
 from features.commission.composition.callbacks import (
     AreaAct,
     CommissionAct,
@@ -81,7 +80,7 @@ def cm(act: str, ref: int = 0, arg: str = "") -> str:
     if act == "cancel" and arg in CANCEL_FLOWS:
         typed = CancelCallback, {"flow": arg, "ref": ref}
     if typed is None:
-        return CmCallback(act=act, ref=ref, arg=arg).pack()
+        return f"cm:{act}:{ref}:{arg}"  # a button of the former commission keyboards: answered as stale
     factory, fields = typed
     try:
         return factory(**fields).pack()

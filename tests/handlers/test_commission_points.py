@@ -14,7 +14,7 @@ from docx import Document
 from sqlalchemy import select
 
 from bot.i18n import create_i18n
-from features.commission.callbacks import PointsCallback
+from features.commission.points.callbacks import PointsCallback
 from features.commission.points.service import Total
 from features.commission.session.ballot import MEMBER_TOTAL, OWN_TOTAL, total_line
 from scoring.categories import Category

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 
 from bot.i18n import create_i18n
-from features.commission.callbacks import PointsCallback
 from features.commission.composition.service import CommissionService
+from features.commission.points.callbacks import PointsCallback
 from scoring.commission import OWN_APPLICATION, ROLE_CONFLICTS, CommissionRole
 from scoring.config import default_rules
 from storage.commission_models import AgendaItem, ApplicationReview, CommissionMember, ReviewStatus

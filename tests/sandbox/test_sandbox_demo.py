@@ -334,7 +334,19 @@ def text_of(message: dict[str, Any]) -> str:
 async def _run_session(chats: Chats) -> None:
     secretary, voters = DEMO_SECRETARY_ID, [p.id for p in members()]
     candidates = teachers("submitted")
+    await _a_teacher_halfway(chats)
+    await _the_secretary_accepts_the_routed(chats, secretary, candidates)
+    today = await _a_session_is_created_and_opened(chats, secretary, candidates)
+    # Six of the seven mark themselves present (quorum: 5 of 7); the last stays away.
+    present, away = voters[:6], voters[6]
+    await _members_mark_themselves_present(chats, secretary, present)
+    await _each_candidate_is_voted_on(chats, secretary, candidates, present)
+    await _the_session_closes_with_its_documents(chats, secretary, candidates, away)
+    await _the_order_brings_the_certificates(chats, secretary, candidates, today)
+    await _the_admin_sees_the_year(chats)
 
+
+async def _a_teacher_halfway(chats: Chats) -> None:
     # 0. A teacher halfway: /status shows his steps with their buttons; /submit what is missing, a fix for each.
     [halfway] = teachers("checklist")
     await chats.send(halfway.id, "/status", lambda m: any(d.startswith("go:essay") for d in callback_data(m)),
@@ -344,6 +356,8 @@ async def _run_session(chats: Chats) -> None:
     assert chats.committed("select count(*) from application_notices n join applications a on "
                            "a.id = n.application_id where a.user_id = ?", halfway.id) == 0  # no refusal
 
+
+async def _the_secretary_accepts_the_routed(chats: Chats, secretary: int, candidates: list[Any]) -> None:
     # 1. The routed applications: each card, its files (real PDFs), accepted.
     agenda = await chats.send(secretary, "/agenda", lambda m: sum(map(act("card"), callback_data(m))) == 2,
                               "the agenda with the two routed applications")
@@ -362,6 +376,8 @@ async def _run_session(chats: Chats) -> None:
     for teacher in candidates:  # each teacher hears of it
         await until(partial(chats.bot_messages, teacher.id), f"{teacher.full_name} notified")
 
+
+async def _a_session_is_created_and_opened(chats: Chats, secretary: int, candidates: list[Any]) -> str:
     # 2. A session with both on its agenda, opened: every member is asked to mark themselves present.
     await chats.send(secretary, "/agenda", lambda m: any(map(act("snew"), callback_data(m))), "New session")
     asked = chats.last_id(secretary)
@@ -379,9 +395,11 @@ async def _run_session(chats: Chats) -> None:
                     f"{teacher.full_name} told the session date")
     await chats.press(secretary, act("sopen"), "open the session")
     await chats.until_committed("select count(*) from commission_sessions where status = 'open'")
+    return today
 
+
+async def _members_mark_themselves_present(chats: Chats, secretary: int, present: list[int]) -> None:
     # 3. Six of the seven mark themselves present (quorum: 5 of 7); the last stays away.
-    present, away = voters[:6], voters[6]
     for member in present:
         await chats.press(member, act("here"), "I am present")
     await chats.until_committed("select count(*) from session_attendance", expected=len(present))
@@ -389,6 +407,8 @@ async def _run_session(chats: Chats) -> None:
     assert not answer["show_alert"], answer
     await chats.until_committed("select count(*) from commission_sessions where status = 'voting'")
 
+
+async def _each_candidate_is_voted_on(chats: Chats, secretary: int, candidates: list[Any], present: list[int]) -> None:
     # 4. Each candidate put to the vote; the members vote «matches the claimed category» — pedagogue-expert. On
     # the second, one member present does not vote: the vote does not close until the secretary closes it
     # anyway, recording them as abstaining.
@@ -422,6 +442,9 @@ async def _run_session(chats: Chats) -> None:
                                         "the ballot closed")
             assert not any(vote(button) for button in callback_data(closed_ballot))
 
+
+async def _the_session_closes_with_its_documents(chats: Chats, secretary: int, candidates: list[Any],
+                                                 away: int) -> None:
     # 5. Closed: the protocol reaches the secretary and the members; the extract reaches each teacher.
     answer, _data = await chats.press(secretary, act("sclose"), "close the session")
     assert not answer["show_alert"], answer
@@ -442,6 +465,8 @@ async def _run_session(chats: Chats) -> None:
         assert decision < extract
     assert chats.committed("select count(*) from applications where status = 'decided'") == len(candidates)
 
+
+async def _the_order_brings_the_certificates(chats: Chats, secretary: int, candidates: list[Any], today: str) -> None:
     # The order assigning the categories, entered once it is signed: then each teacher gets the certificate.
     await chats.press(secretary, act("order"), "enter the order")
     for state, text in (("OrderForm:number", "45-к"), ("OrderForm:date", today),
@@ -451,9 +476,12 @@ async def _run_session(chats: Chats) -> None:
         await chats.send(secretary, text, lambda m: bool(m.get("text")), f"the next question after {state}")
     await chats.until_committed("select count(*) from fsm_records where state = 'OrderForm:confirm'")
     answer, _data = await chats.press(secretary, act("ordok"), "issue the certificates")
+    assert "2" in answer["text"], answer  # how many certificates were issued
     for teacher in candidates:
         await until(partial(chats.named_documents, teacher.id, "certificate-", 2), f"{teacher.full_name}'s certificate")
 
+
+async def _the_admin_sees_the_year(chats: Chats) -> None:
     # 6. The administrator sees where the year stands: numbers, then the chart as a photo.
     chart = await chats.send(DEMO_ADMIN_ID, "/stats", lambda m: bool(m.get("photo")), "the progress chart")
     assert chats.server.file_content(chart["photo"]["file_id"]).startswith(b"\x89PNG")

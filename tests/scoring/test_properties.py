@@ -116,7 +116,15 @@ def raise_answer(criterion: Criterion, answer: Answer | None, draw: st.DrawFn) -
         raised[scale.bonus.value] = True
     elif move == "kind":
         raised["kinds"].append(_work(criterion, draw))
-    elif scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
+    else:
+        _raise_value(criterion, raised, draw)
+    return raised
+
+
+def _raise_value(criterion: Criterion, raised: Answer, draw: st.DrawFn) -> None:
+    """A higher level or count, more hours or a higher share, the criterion met, or a better observation."""
+    scale = criterion.scale
+    if scale.kind in (ScaleKind.LEVEL, ScaleKind.COUNT):
         works = raised.get("kinds", [raised])
         _raise_work(criterion, draw(st.sampled_from(works)), draw)
     elif scale.kind is ScaleKind.THRESHOLD:
@@ -137,7 +145,6 @@ def raise_answer(criterion: Criterion, answer: Answer | None, draw: st.DrawFn) -
         elif sheets:
             i = draw(st.integers(0, len(sheets) - 1))
             sheets[i] = draw(st.integers(sheets[i], CAP))
-    return raised
 
 
 def total(sheet: ScoringSheet, data: dict[str, Any]) -> Fraction:

@@ -1,4 +1,4 @@
-"""The application window of each academic year: the admin's (/window) or the default of rules.toml."""
+"""The application window of each academic year: the admin's (/window) or the default of the rule set."""
 
 from __future__ import annotations
 
@@ -71,5 +71,5 @@ class WindowService:
         return YearWindow(year, setting.opens, setting.closes, set_by_admin=True)
 
     async def reset(self, year: int) -> None:
-        """Back to the default window of rules.toml."""
+        """Back to the rule set's default window."""
         await self.repo.reset_window(year)
