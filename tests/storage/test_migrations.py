@@ -66,3 +66,16 @@ def test_rebuilding_a_referenced_table_keeps_the_rows_that_point_at_it(tmp_path:
             assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 1, table
         assert connection.execute(text("PRAGMA foreign_key_check")).fetchall() == []
     engine.dispose()
+
+
+def test_every_revision_id_fits_alembic_version_on_postgresql() -> None:
+    """alembic_version.version_num is VARCHAR(32): a longer revision id migrates on SQLite and fails on
+    PostgreSQL."""
+    from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config(str(Path(__file__).resolve().parents[2] / "alembic.ini"))
+    revisions = [script.revision for script in ScriptDirectory.from_config(config).walk_revisions()]
+    assert revisions and all(len(revision) <= 32 for revision in revisions), [r for r in revisions if len(r) > 32]

@@ -1,12 +1,12 @@
 """the profile's answers on the Special Programme (§10) and a move since the category was given (§41, §49)
 
-Revision ID: 0016_profile_programme_and_transfer
+Revision ID: 0016_programme_transfer
 Revises: 0001
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016_profile_programme_and_transfer'
+revision = '0016_programme_transfer'
 down_revision = '0001'
 branch_labels = None
 depends_on = None
