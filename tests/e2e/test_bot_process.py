@@ -162,6 +162,8 @@ async def test_onboarding_over_http_with_restart(server: BotAPIServer, tmp_path:
         await press(server, choice("claimed_category", "expert"))
         await press(server, choice("attestation_kind", "regular"))
         await press(server, ToggleCallback(field="certificates", value=".").pack())
+        await press(server, choice("special_programme", "no"))
+        await press(server, choice("transferred", "no"))
         await reply(server, "aigul@mail.kz")
         keyboard = server.reply_keyboard(UID)
         assert keyboard is not None and "request_contact" in str(keyboard)

@@ -116,6 +116,8 @@ async def onboard(h: Harness, org_name: str) -> None:
     await h.press(user, ChoiceCallback(field="claimed_category", value="expert").pack())
     await h.press(user, ChoiceCallback(field="attestation_kind", value="regular").pack())
     await h.press(user, ToggleCallback(field="certificates", value=".").pack())
+    await h.press(user, ChoiceCallback(field="special_programme", value="no").pack())
+    await h.press(user, ChoiceCallback(field="transferred", value="no").pack())
     await longest(h, user, "a" * (max_length(TeacherProfile.email) - len("@mail.kz")) + "@mail.kz")
     sent = await h.contact(user, "7" * 15)
     assert "+" + "7" * 15 in "".join(texts(sent)) or texts(sent)

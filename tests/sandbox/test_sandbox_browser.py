@@ -175,6 +175,8 @@ async def run_scenario(page: Any, sandbox: Sandbox) -> None:
     await chat.press(choice("claimed_category", "expert"))
     await chat.press(choice("attestation_kind", "regular"))
     await chat.press(ToggleCallback(field="certificates", value=".").pack())
+    await chat.press(choice("special_programme", "no"))
+    await chat.press(choice("transferred", "no"))
     await chat.send("aigul@mail.kz")
 
     # The phone question opens a reply keyboard; its request_contact button shares the user's own contact.
