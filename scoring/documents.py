@@ -208,9 +208,10 @@ def title_of(item_id: str) -> str:
     return item.title if item is not None else UNKNOWN_ITEM_TITLE
 
 
-def applicable_items(p: DocProfile) -> list[Item]:
-    """Every item shown on this person's checklist, in the order of the lists."""
-    return [item for item in ITEMS if item.applies(p)]
+def applicable_items(p: DocProfile, items: Iterable[Item] = ITEMS) -> list[Item]:
+    """Every item shown on this person's checklist, in the order of the lists (`items`: a rule set's table,
+    scoring.rulesets.documents.items_of)."""
+    return [item for item in items if item.applies(p)]
 
 
 def required_items(p: DocProfile) -> list[Item]:
@@ -282,10 +283,11 @@ def evaluate(
     *,
     application_ready: bool,
     essay_ok: bool,
+    items: Iterable[Item] = ITEMS,
 ) -> list[ItemState]:
     """The state of every applicable item from the files sent, the marks and the essay/profile."""
     result = []
-    for item in applicable_items(p):
+    for item in applicable_items(p, items):
         count = files.get(item.id, 0)
         mark = marks.get(item.id, Mark())
         state: State

@@ -15,6 +15,7 @@ from scoring.categories import Category, Role
 from scoring.dates import format_day_or_dash
 from scoring.documents import title_of
 from scoring.i18n import N_
+from scoring.rulesets import pilot_with
 from storage.checklist_models import UploadedFile
 from storage.checklist_repository import ChecklistRepository, EssayRepository
 from storage.commission_models import ApplicationReview
@@ -49,10 +50,10 @@ async def self_assessment_line(svc: CommissionService, profile: TeacherProfile) 
     setting = setting_of(profile)
     if setting is None or setting.claimed is None:
         return _("Self-assessment: not filled in.")
-    row = await SelfAssessmentService(svc.session, svc.rules).latest(profile.user_id, setting)
+    row = await SelfAssessmentService(svc.session, pilot_with(svc.rules)).latest(profile.user_id, setting)
     if row is None:
         return _("Self-assessment: not filled in.")
-    evaluation = SelfAssessmentService(svc.session, svc.rules).evaluate(row)
+    evaluation = SelfAssessmentService(svc.session, pilot_with(svc.rules)).evaluate(row)
     threshold = evaluation.sheet.thresholds.get(setting.claimed)
     return _("Self-assessment: {total} points; threshold for {category}: {threshold}.").format(
         total=float(evaluation.total), category=_(setting.claimed.label),
@@ -78,7 +79,7 @@ async def card(svc: CommissionService, review: ApplicationReview) -> str:
         _("Registered on: {date}").format(
             date=format_day_or_dash(app.registered_on if app else None)),
     ]
-    checklist = await ChecklistService(svc.session, svc.rules).load(review.user_id)
+    checklist = await ChecklistService(svc.session, pilot_with(svc.rules)).load(review.user_id)
     if checklist is not None:
         lines.append(_("Checklist: {done} of {total} required documents").format(
             done=checklist.progress.done, total=checklist.progress.total))
