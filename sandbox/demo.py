@@ -307,7 +307,8 @@ def profile_values(person: Person, today: date) -> dict[str, object]:
         "area_code": work.area, "current_category": work.current,
         "category_valid_until": date(today.year + work.valid_years, 5, 31), "experience_years": work.experience,
         "education": "higher_pedagogical", "claimed_category": work.claimed, "attestation_kind": "regular",
-        "certificates": [], "email": work.email, "phone": person.phone, "completed_at": _now(),
+        "certificates": [], "special_programme": False, "transferred": False, "email": work.email,
+        "phone": person.phone, "completed_at": _now(),
     }
 
 

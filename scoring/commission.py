@@ -16,7 +16,9 @@ Pure rules: no I/O, no aiogram. User-facing texts are `Phrase`s with `N_` msgids
   decision of the session carries the session's date, as its protocol does.
 - A vote is a decision together with the category it leads to; two votes agree only if both match.
 - App 2 prints a "does not match the claimed category" table that §19 does not name: the bot offers
-  that decision to a teacher who holds no category on the ladder yet (nothing to confirm or lower).
+  that decision to a teacher who holds no category on the ladder yet (nothing to confirm or lower). By
+  §32 it assigns a category all the same: the one the test allows below the claim, and "pedagogue" when
+  the test does not reach moderator (`not_matching_assigns`, the same answer as `scoring.testrule`).
 - "Under attestation during the term" (§15): an active application, or a category that expires
   before the term ends.
 - "The candidate's own head": a member whose profile is the head of the candidate's organisation.
@@ -31,17 +33,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from scoring import testrule
 from scoring.calendar import add_years
 from scoring.categories import (
     DEPUTY_LADDER,
     HEAD_LADDER,
+    TEACHER_LADDER,
     Category,
     CommissionLevel,
     Role,
     Subordination,
 )
 from scoring.config import Rules, default_rules
-from scoring.eligibility import commission_level, ladder_for
+from scoring.eligibility import commission_level, held_category, ladder_for
 from scoring.i18n import N_, Phrase
 
 TERM_YEARS = 1  # §16
@@ -362,8 +366,12 @@ def decisions_for(role: Role, current: Category | None) -> tuple[Decision, ...]:
 def category_options(
     decision: Decision, role: Role, claimed: Category, current: Category | None
 ) -> tuple[Category, ...]:
-    """The categories a vote for `decision` can assign; empty when the decision assigns none."""
+    """The categories a vote for `decision` can assign; empty when the decision assigns none.
+
+    A head who became a deputy, or the reverse, holds the counterpart of their category (§49).
+    """
     ladder = ladder_for(role)
+    current = held_category(role, current)
     if decision is Decision.MATCHES_CLAIMED:
         return (claimed,)
     if decision is Decision.MATCHES_CURRENT:
@@ -378,6 +386,51 @@ def category_options(
             return ()
         return tuple(ladder[: ladder.index(claimed)])[::-1]
     return ()
+
+
+def not_matching_assigns(
+    role: Role,
+    claimed: Category,
+    current: Category | None,
+    portfolio: Category | None = None,
+    test_percent: float | None = None,
+    rules: Rules | None = None,
+) -> Category | None:
+    """The category a "does not match the claimed category" decision assigns (§32, App 2), or None.
+
+    §32: "Мәлімделген біліктілік санаттарына өтпеген педагогтерге санат ПББ нәтижелері негізінде беріледі.
+    "Педагог-модератор" біліктілік санатын беру үшін ПББ ұпайлары жеткіліксіз болған жағдайда, педагогке
+    "педагог" санаты беріледі." A teacher-ladder candidate who holds no category there and claims more than
+    pedagogue gets the category `scoring.testrule.final_category` gives on assignment once the commission
+    has found that the portfolio does not reach the claim: pedagogue for a moderator claim, and for a
+    higher claim (an old category, §32) the lower of what the portfolio and the test reach, at least
+    pedagogue. Without the portfolio's or the test's result that is pedagogue.
+
+    None, so the decision assigns nothing: heads and deputies, and holders of a category on the ladder keep
+    their current category (§42, §47); a claim of pedagogue itself has nothing lower to give.
+    """
+    ladder = ladder_for(role)
+    if role.is_leader or ladder is not TEACHER_LADDER or claimed not in ladder:
+        return None
+    if current in ladder and current is not Category.TRAINEE:
+        return None
+    if ladder.index(claimed) <= ladder.index(Category.TEACHER):
+        return None
+    below_claim = ladder[ladder.index(claimed) - 1]
+    if portfolio is not None and ladder.index(portfolio) >= ladder.index(claimed):
+        portfolio = below_claim  # the commission found that it does not reach the claim
+    outcome = testrule.final_category(claimed, portfolio, test_percent, testrule.Decision.ASSIGNMENT, rules)
+    return outcome.category or Category.TEACHER
+
+
+def decision_assigns(choice: Choice, role: Role, claimed: Category, current: Category | None) -> Category | None:
+    """The category a decided vote gives the candidate (None: none; the current one, if any, is kept).
+
+    The category chosen with the decision, and for "does not match" the §32 category (`not_matching_assigns`).
+    """
+    if choice.decision is Decision.NOT_MATCHING:
+        return not_matching_assigns(role, claimed, current)
+    return choice.category
 
 
 def keeps_current(decision: Decision) -> bool:

@@ -26,7 +26,11 @@ DEFAULT_INTERPRETATIONS: dict[str, Any] = {
     "coauthored_material_organisation_points": 1,
     "course_hours_between_steps": "lower_step",
     "professional_achievements": "if_any",
+    "student_achievements": "pilot",
+    "leader_observation_sheets": "pilot",
 }
+# App 8 sheet 2 criterion 1.1, for a partial Rules({...}) without [observation] methodist_sheets.
+DEFAULT_METHODIST_SHEETS: dict[str, int] = {"moderator": 4, "expert": 5, "researcher": 6, "master": 7}
 DEFAULT_DEADLINES: dict[str, int] = {
     "acceptance_notice": 1, "extract": 3, "attested_list": 15, "complaint_forwarded": 3, "complaint_reviewed": 5,
 }
@@ -74,8 +78,14 @@ class Rules:
         return self._section("test_thresholds")
 
     @property
-    def observation(self) -> dict[str, int]:
+    def observation(self) -> dict[str, Any]:
         return self._section("observation")
+
+    @property
+    def methodist_observation_sheets(self) -> dict[str, int]:
+        """Claimed category -> the observation sheets a methodist brings (App 8 sheet 2 criterion 1.1)."""
+        by_category = self.observation.get("methodist_sheets", DEFAULT_METHODIST_SHEETS)
+        return {category: int(count) for category, count in by_category.items()}
 
     @property
     def self_assessment(self) -> dict[str, int]:

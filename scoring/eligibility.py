@@ -85,6 +85,8 @@ class EligibilityReport:
     category_expires: date | None = None
     # §43: heads and deputies apply this many months before expiry.
     apply_by: date | None = None
+    # §10: the claimed category is assigned on application without attestation (no test, no portfolio).
+    without_attestation: Category | None = None
 
     @property
     def blockers(self) -> list[Finding]:
@@ -285,6 +287,22 @@ _ENTRY_CATEGORIES = frozenset({Category.TEACHER, Category.MODERATOR})
 TVET_MODERATOR_MIN_YEARS = 5  # "not less than the last 5 years"
 TVET_EXPERT_MORE_THAN_YEARS = 10  # "more than the last 10 years"
 
+# §10: teachers hired under the Special Programme get on application, without attestation, moderator as
+# graduates of higher or postgraduate education, and the next category as holders of expert or researcher
+# (the text names only these two).
+SPECIAL_PROGRAMME_STEP_UP: dict[Category, Category] = {
+    Category.EXPERT: Category.RESEARCHER,
+    Category.RESEARCHER: Category.MASTER,
+}
+_WITHOUT_CATEGORY = (None, Category.TRAINEE, Category.TEACHER)
+
+# §49: a head who becomes a deputy, or a deputy who becomes a head, keeps the category as its counterpart
+# (1st ↔ 1st, 2nd ↔ 2nd, 3rd ↔ 3rd) until it expires.
+LEADER_COUNTERPART: dict[Category, Category] = {
+    **dict(zip(HEAD_LADDER, DEPUTY_LADDER, strict=True)),
+    **dict(zip(DEPUTY_LADDER, HEAD_LADDER, strict=True)),
+}
+
 # §13: the commission level by claimed category. Rows for ordinary organisations; the subordinate
 # organisations' rows move the district-level claims up (regional subordination or a methodical
 # cabinet) or everything but moderator to the ministry (republican subordination).
@@ -363,6 +381,33 @@ def ladder_for(role: Role) -> tuple[Category, ...]:
     return TEACHER_LADDER
 
 
+def held_category(role: Role, current: Category | None) -> Category | None:
+    """The category this person holds in their position: the current one if it is on the position's ladder,
+    its counterpart for a head who became a deputy or the reverse (§49), else None (a first attestation in
+    this position)."""
+    ladder = ladder_for(role)
+    if current in ladder:
+        return current
+    counterpart = LEADER_COUNTERPART.get(current) if current is not None else None
+    return counterpart if counterpart in ladder else None
+
+
+def special_programme_category(profile: Profile) -> Category | None:
+    """The category §10 gives this person on application without attestation, or None.
+
+    *Interpretation*: §10 speaks of teachers ("мұғалімдер") hired under the programme, so the "teacher" role;
+    a graduate is one with higher or postgraduate education who holds no category above pedagogue.
+    """
+    if not profile.special_programme or profile.role is not Role.TEACHER:
+        return None
+    current = held_category(profile.role, profile.current_category)
+    if current in SPECIAL_PROGRAMME_STEP_UP:
+        return SPECIAL_PROGRAMME_STEP_UP[current]
+    if current in _WITHOUT_CATEGORY and profile.education in _HIGHER:
+        return Category.MODERATOR
+    return None
+
+
 def validity_years(category: Category) -> int:
     """How long a category stays valid (§3, §43): heads 3 years, deputies and teachers 5.
 
@@ -397,6 +442,8 @@ def relevant_questions(profile: Profile) -> set[str]:
     - "certificates": every teacher-ladder teacher claiming moderator and above (§7–§9); the profile
       has no subject, so the question says it is for language teachers and "none" is one tap.
     - "old_category": teacher-ladder people without a new category, who may hold an old one (§32).
+    - "special_programme": teachers, who may have been hired under the Special Programme (§10).
+    - "transferred": holders of a category, who keep it after a move (§41, §49).
     """
     questions: set[str] = set()
     if profile.kind is AttestationKind.EARLY:
@@ -413,6 +460,10 @@ def relevant_questions(profile: Profile) -> set[str]:
         questions.add("certificates")
     if not profile.role.is_leader and profile.current_category is None:
         questions.add("old_category")
+    if profile.role is Role.TEACHER:
+        questions.add("special_programme")
+    if profile.current_category is not None:
+        questions.add("transferred")
     return questions
 
 
@@ -454,6 +505,10 @@ class _Assessment:
     def add(self, kind: FindingKind, clause: str, text: str, **params: object) -> None:
         self.findings.append(Finding(kind, clause, Phrase(text, dict(params))))
 
+    @property
+    def blockers(self) -> bool:
+        return any(f.kind is FindingKind.BLOCKER for f in self.findings)
+
 
 def assess(
     profile: Profile,
@@ -467,41 +522,19 @@ def assess(
     Birth date and sex come from the IIN; when not given they are read from `profile.iin` if valid.
     """
     if birth_date is None and profile.iin:
-        try:
-            parsed = validate_iin(profile.iin)
-        except InvalidIin:
-            parsed = None
-        if parsed is not None:
-            birth_date, sex = parsed.birth_date, sex or parsed.sex.value
+        birth_date, sex = _born(profile.iin, sex)
 
     a = _Assessment(profile, today, rules)
     on_ladder = _check_ladder(a)
-    if on_ladder:
-        _check_sequence(a)
-        _check_experience_and_education(a)
-        _check_early(a)
+    without_attestation = _check_claim(a) if on_ladder else None
     expires, apply_by = _check_expiry(a)
+    _check_transfer(a, expires)
     exempt = _check_exemption(a, birth_date, sex)
     test_exempt = _check_certificates(a)
     _check_no_attestation_routes(a)
-
-    commission: CommissionLevel | None = None
-    channel: Channel | None = None
-    if on_ladder:
-        commission = commission_level(profile.claimed, profile.role, profile.subordination)
-        channel = application_channel(profile.claimed)
-        a.add(
-            FindingKind.INFO,
-            "§13",
-            N_("Your claim is decided by {commission}."),
-            commission=Phrase(commission.label),
-        )
-        a.add(
-            FindingKind.INFO, "Rules §15", N_("You apply through {channel}."), channel=Phrase(channel.label)
-        )
-    allowed = not any(f.kind is FindingKind.BLOCKER for f in a.findings)
+    commission, channel = _check_where(a) if on_ladder else (None, None)
     return EligibilityReport(
-        allowed=allowed,
+        allowed=not a.blockers,
         findings=a.findings,
         commission=commission,
         channel=channel,
@@ -509,7 +542,39 @@ def assess(
         test_exempt=test_exempt,
         category_expires=expires,
         apply_by=apply_by,
+        without_attestation=without_attestation,
     )
+
+
+def _born(iin: str, sex: str | None) -> tuple[date | None, str | None]:
+    """Birth date and sex from a valid IIN (the given sex wins); nothing from an invalid one."""
+    try:
+        parsed = validate_iin(iin)
+    except InvalidIin:
+        return None, sex
+    return parsed.birth_date, sex or parsed.sex.value
+
+
+def _check_claim(a: _Assessment) -> Category | None:
+    """The claim on the person's ladder: by the §10 route (returned), or by attestation (§31, §42, §44)."""
+    route = special_programme_category(a.profile)
+    if route is not None and route is a.profile.claimed:
+        _check_special_programme_claim(a, route)
+        return route
+    _check_sequence(a)
+    _check_experience(a)
+    _check_education(a)
+    _check_early(a)
+    return None
+
+
+def _check_where(a: _Assessment) -> tuple[CommissionLevel, Channel]:
+    p = a.profile
+    commission = commission_level(p.claimed, p.role, p.subordination)
+    channel = application_channel(p.claimed)
+    a.add(FindingKind.INFO, "§13", N_("Your claim is decided by {commission}."), commission=Phrase(commission.label))
+    a.add(FindingKind.INFO, "Rules §15", N_("You apply through {channel}."), channel=Phrase(channel.label))
+    return commission, channel
 
 
 def _check_ladder(a: _Assessment) -> bool:
@@ -541,8 +606,7 @@ def _check_ladder(a: _Assessment) -> bool:
 
 
 def _current_on_ladder(p: Profile) -> Category | None:
-    current = p.current_category
-    return current if current in ladder_for(p.role) else None
+    return held_category(p.role, p.current_category)
 
 
 def _check_sequence(a: _Assessment) -> None:
@@ -559,6 +623,15 @@ def _check_sequence(a: _Assessment) -> None:
             ),
             current=_cat(p.current_category),
         )
+    elif p.current_category is not None and current is not None and current is not p.current_category:
+        a.add(
+            FindingKind.INFO,
+            "§49",
+            N_("As {role}, your {current} counts as {counterpart} until it expires."),
+            role=Phrase(p.role.label),
+            current=_cat(p.current_category),
+            counterpart=_cat(current),
+        )
     if p.role.is_leader:
         _check_leader_sequence(a, ladder, current)
         return
@@ -574,27 +647,7 @@ def _check_entry(a: _Assessment) -> None:
     """Teacher ladder without a current category: §31 entry routes, or an old category (§32)."""
     p = a.profile
     if p.old_category is not None:
-        opened = OLD_CATEGORY_OPENS[p.old_category]
-        if p.claimed is opened or p.claimed in _ENTRY_CATEGORIES:
-            a.add(
-                FindingKind.OK,
-                "§32",
-                N_(
-                    "With the old {old} you may claim {opened}; the full procedure applies "
-                    "(assessment, test, portfolio)."
-                ),
-                old=Phrase(p.old_category.label),
-                opened=_cat(opened),
-            )
-        else:
-            a.add(
-                FindingKind.BLOCKER,
-                "§32",
-                N_("With the old {old} you may claim {opened}, not {claimed}."),
-                old=Phrase(p.old_category.label),
-                opened=_cat(opened),
-                claimed=_cat(p.claimed),
-            )
+        _check_old_category(a, p.old_category)
         return
     if p.claimed in _ENTRY_CATEGORIES:
         a.add(
@@ -628,6 +681,32 @@ def _check_entry(a: _Assessment) -> None:
             "they open moderator, expert and researcher, with the full procedure."
         ),
     )
+
+
+def _check_old_category(a: _Assessment, old: OldCategory) -> None:
+    """§32: an old category opens the matching new one, with the full procedure."""
+    p = a.profile
+    opened = OLD_CATEGORY_OPENS[old]
+    if p.claimed is opened or p.claimed in _ENTRY_CATEGORIES:
+        a.add(
+            FindingKind.OK,
+            "§32",
+            N_(
+                "With the old {old} you may claim {opened}; the full procedure applies "
+                "(assessment, test, portfolio)."
+            ),
+            old=Phrase(old.label),
+            opened=_cat(opened),
+        )
+    else:
+        a.add(
+            FindingKind.BLOCKER,
+            "§32",
+            N_("With the old {old} you may claim {opened}, not {claimed}."),
+            old=Phrase(old.label),
+            opened=_cat(opened),
+            claimed=_cat(p.claimed),
+        )
 
 
 def _check_leader_sequence(a: _Assessment, ladder: tuple[Category, ...], current: Category | None) -> None:
@@ -664,7 +743,7 @@ def _check_step(a: _Assessment, ladder: tuple[Category, ...], current: Category,
               next=_cat(ladder[ladder.index(current) + 1]), claimed=_cat(claimed))
 
 
-def _check_experience_and_education(a: _Assessment) -> None:
+def _check_experience(a: _Assessment) -> None:
     p = a.profile
     if p.claimed not in MIN_EXPERIENCE:
         return  # leader categories: the texts set no experience or education minimum
@@ -687,6 +766,12 @@ def _check_experience_and_education(a: _Assessment) -> None:
             needed=needed,
             years=p.experience_years,
         )
+
+
+def _check_education(a: _Assessment) -> None:
+    p = a.profile
+    if p.claimed not in REQUIRED_EDUCATION:
+        return
     if p.education in REQUIRED_EDUCATION[p.claimed]:
         a.add(FindingKind.OK, "§31", N_("Your education fits {claimed}."), claimed=_cat(p.claimed))
     else:
@@ -702,6 +787,21 @@ def _check_experience_and_education(a: _Assessment) -> None:
             "§31",
             N_("With non-pedagogical education you also need a pedagogical retraining document."),
         )
+
+
+def _check_special_programme_claim(a: _Assessment, route: Category) -> None:
+    """§10 replaces the procedure (test, portfolio) and the sequence and experience of §31; *interpretation*:
+    not the education a category needs (researcher and master: higher education)."""
+    a.add(
+        FindingKind.OK,
+        "§10",
+        N_(
+            "Hired under the Special Programme: on your application {category} is assigned without "
+            "attestation (no test, no portfolio)."
+        ),
+        category=_cat(route),
+    )
+    _check_education(a)
 
 
 def _check_early(a: _Assessment) -> None:
@@ -724,6 +824,25 @@ def _check_early(a: _Assessment) -> None:
             N_("Early attestation is possible only for expert, researcher and master."),
         )
         return
+    _check_years_since_last(a, clause)
+    if p.role.is_leader:
+        a.add(
+            FindingKind.INFO,
+            "§47",
+            N_("Leaders may apply early after two years of continuous results at the claimed level."),
+        )
+    else:
+        _check_early_requirements(a)
+    a.add(
+        FindingKind.INFO,
+        clause,
+        N_("If an early attestation does not succeed, you keep your current category until it expires."),
+    )
+
+
+def _check_years_since_last(a: _Assessment, clause: str) -> None:
+    """§42, §47: early attestation at least `early.min_years_since_last` years after the last one."""
+    p = a.profile
     min_years = int(a.rules.early["min_years_since_last"])
     if p.last_attestation is None:
         a.add(
@@ -749,19 +868,6 @@ def _check_early(a: _Assessment) -> None:
                 N_("At least {years} years have passed since your last attestation."),
                 years=min_years,
             )
-    if p.role.is_leader:
-        a.add(
-            FindingKind.INFO,
-            "§47",
-            N_("Leaders may apply early after two years of continuous results at the claimed level."),
-        )
-    else:
-        _check_early_requirements(a)
-    a.add(
-        FindingKind.INFO,
-        clause,
-        N_("If an early attestation does not succeed, you keep your current category until it expires."),
-    )
 
 
 def _check_early_requirements(a: _Assessment) -> None:
@@ -787,46 +893,60 @@ def _check_early_requirements(a: _Assessment) -> None:
 
 
 def _check_expiry(a: _Assessment) -> tuple[date | None, date | None]:
-    p = a.profile
-    current = p.current_category
-    if current is None:
-        return None, None
-    expires = p.category_valid_until
-    if expires is None and p.last_attestation is not None:
-        expires = category_expiry(current, p.last_attestation)
-    if expires is None:
+    """When the current category expires (§3, §43) and, for heads and deputies, the date to apply by."""
+    current = a.profile.current_category
+    expires = _expiry_of(a.profile)
+    if current is None or expires is None:
         return None, None
     is_leader_category = current in HEAD_LADDER or current in DEPUTY_LADDER
-    clause = "§43" if is_leader_category else "§3"
     if expires < a.today:
         a.add(
             FindingKind.WARNING,
-            clause,
+            "§43" if is_leader_category else "§3",
             N_("Your category {current} expired on {date}: attest this year to keep a category."),
             current=_cat(current),
             date=_day(expires),
         )
         return expires, None
     if not is_leader_category:
+        _tell_teacher_expiry(a, current, expires)
+        return expires, None
+    return expires, _tell_leader_expiry(a, current, expires)
+
+
+def _expiry_of(p: Profile) -> date | None:
+    if p.current_category is None:
+        return None
+    if p.category_valid_until is None and p.last_attestation is not None:
+        return category_expiry(p.current_category, p.last_attestation)
+    return p.category_valid_until
+
+
+def _tell_teacher_expiry(a: _Assessment, current: Category, expires: date) -> None:
+    a.add(
+        FindingKind.INFO,
+        "§3",
+        N_("Your category {current} is valid until {date}."),
+        current=_cat(current),
+        date=_day(expires),
+    )
+    if a.profile.kind is AttestationKind.REGULAR and expires <= add_years(a.today, 1):
         a.add(
             FindingKind.INFO,
-            clause,
-            N_("Your category {current} is valid until {date}."),
-            current=_cat(current),
-            date=_day(expires),
+            "§34",
+            N_(
+                "If one of the postponement grounds applies to you, attestation can be "
+                "postponed for up to {years} years, keeping your category."
+            ),
+            years=POSTPONEMENT_MAX_YEARS,
         )
-        if p.kind is AttestationKind.REGULAR and expires <= add_years(a.today, 1):
-            a.add(
-                FindingKind.INFO,
-                "§34",
-                N_(
-                    "If one of the postponement grounds applies to you, attestation can be "
-                    "postponed for up to {years} years, keeping your category."
-                ),
-                years=POSTPONEMENT_MAX_YEARS,
-            )
-        return expires, None
+
+
+def _tell_leader_expiry(a: _Assessment, current: Category, expires: date) -> date:
+    """§43: heads and deputies apply LEADER_APPLY_MONTHS_BEFORE months before expiry; returns that date."""
     apply_by = add_months(expires, -LEADER_APPLY_MONTHS_BEFORE)
+    params = {"current": _cat(current), "date": _day(expires), "months": LEADER_APPLY_MONTHS_BEFORE,
+              "apply_by": _day(apply_by)}
     if a.today > apply_by:
         a.add(
             FindingKind.WARNING,
@@ -835,10 +955,7 @@ def _check_expiry(a: _Assessment) -> tuple[date | None, date | None]:
                 "Your category {current} expires on {date}; heads and deputies apply "
                 "{months} months before, by {apply_by}. Apply as soon as you can."
             ),
-            current=_cat(current),
-            date=_day(expires),
-            months=LEADER_APPLY_MONTHS_BEFORE,
-            apply_by=_day(apply_by),
+            **params,
         )
     else:
         a.add(
@@ -848,12 +965,9 @@ def _check_expiry(a: _Assessment) -> tuple[date | None, date | None]:
                 "Your category {current} is valid until {date}; apply by {apply_by}, {months} months "
                 "before it expires."
             ),
-            current=_cat(current),
-            date=_day(expires),
-            months=LEADER_APPLY_MONTHS_BEFORE,
-            apply_by=_day(apply_by),
+            **params,
         )
-    return expires, apply_by
+    return apply_by
 
 
 def _check_exemption(a: _Assessment, birth: date | None, sex: str | None) -> bool:
@@ -880,80 +994,58 @@ def _check_exemption(a: _Assessment, birth: date | None, sex: str | None) -> boo
 
 
 def _check_certificates(a: _Assessment) -> bool:
-    p = a.profile
+    """§7–§9: what each certificate held does; True when one replaces the test for the claim."""
     test_exempt = False
-    for certificate_id in sorted(p.certificates):
+    for certificate_id in sorted(a.profile.certificates):
         certificate = CERTIFICATES_BY_ID.get(certificate_id)
-        if certificate is None:
-            continue  # an id from an older list: nothing to say about it
-        opens = [c for c in TEACHER_LADDER if c in certificate.opens]
-        names = _either(opens)
-        if certificate.effect is CertificateEffect.NO_ATTESTATION:
-            a.add(
-                FindingKind.INFO,
-                certificate.clause,
-                N_(
-                    "With {certificate}, {categories} is given on appointment "
-                    "without attestation, on your organisation's application."
-                ),
-                certificate=certificate.label,
-                categories=names,
-            )
-        elif p.claimed in certificate.opens:
-            test_exempt = True
-            a.add(
-                FindingKind.OK,
-                certificate.clause,
-                N_(
-                    "With {certificate} you skip the national test for {claimed}; your portfolio is "
-                    "still assessed."
-                ),
-                certificate=certificate.label,
-                claimed=_cat(p.claimed),
-            )
-            if len(opens) > 1:
-                a.add(
-                    FindingKind.INFO,
-                    certificate.clause,
-                    N_(
-                        "{certificate} opens {categories}: the one-step rule "
-                        "and your experience decide which you claim."
-                    ),
-                    certificate=certificate.label,
-                    categories=names,
-                )
-        else:
-            a.add(
-                FindingKind.INFO,
-                certificate.clause,
-                N_("{certificate} replaces the test only for {categories}."),
-                certificate=certificate.label,
-                categories=names,
-            )
+        if certificate is not None:  # else an id from an older list: nothing to say about it
+            test_exempt = _tell_certificate(a, certificate) or test_exempt
     return test_exempt
 
 
-def _check_no_attestation_routes(a: _Assessment) -> None:
+def _tell_certificate(a: _Assessment, certificate: Certificate) -> bool:
     p = a.profile
-    if p.org_type is OrgType.TVET and p.role is Role.TEACHER and p.production_experience_years is not None:
-        years = p.production_experience_years
-        route: Category | None = None
-        if years > TVET_EXPERT_MORE_THAN_YEARS:
-            route = Category.EXPERT
-        elif years >= TVET_MODERATOR_MIN_YEARS:
-            route = Category.MODERATOR
-        if route is not None:
-            a.add(
-                FindingKind.INFO,
-                "§6",
-                N_(
-                    "With {years} years in production by your profile, special-subject "
-                    "teachers and production masters get {category} on hiring without "
-                    "attestation, on the college's application."
-                ),
-                years=years,
-                category=_cat(route),
-            )
+    opens = [c for c in TEACHER_LADDER if c in certificate.opens]
+    names = _either(opens)
+    if certificate.effect is CertificateEffect.NO_ATTESTATION:
+        a.add(
+            FindingKind.INFO,
+            certificate.clause,
+            N_(
+                "With {certificate}, {categories} is given on appointment "
+                "without attestation, on your organisation's application."
+            ),
+            certificate=certificate.label, categories=names,
+        )
+        return False
+    if p.claimed not in certificate.opens:
+        a.add(
+            FindingKind.INFO,
+            certificate.clause,
+            N_("{certificate} replaces the test only for {categories}."),
+            certificate=certificate.label, categories=names,
+        )
+        return False
+    a.add(
+        FindingKind.OK,
+        certificate.clause,
+        N_("With {certificate} you skip the national test for {claimed}; your portfolio is still assessed."),
+        certificate=certificate.label,
+        claimed=_cat(p.claimed),
+    )
+    if len(opens) > 1:
+        a.add(
+            FindingKind.INFO,
+            certificate.clause,
+            N_("{certificate} opens {categories}: the one-step rule and your experience decide which you claim."),
+            certificate=certificate.label, categories=names,
+        )
+    return True
+
+
+def _check_no_attestation_routes(a: _Assessment) -> None:
+    _check_tvet_route(a)
+    p = a.profile
     if p.current_category is None and not p.role.is_leader:
         a.add(
             FindingKind.INFO,
@@ -972,4 +1064,86 @@ def _check_no_attestation_routes(a: _Assessment) -> None:
                 "Graduates of the leaders-of-change programme in the personnel reserve get "
                 "head, 1st category on appointment without attestation."
             ),
+        )
+    _check_special_programme_route(a)
+
+
+def _check_tvet_route(a: _Assessment) -> None:
+    p = a.profile
+    if p.org_type is not OrgType.TVET or p.role is not Role.TEACHER or p.production_experience_years is None:
+        return
+    years = p.production_experience_years
+    route: Category | None = None
+    if years > TVET_EXPERT_MORE_THAN_YEARS:
+        route = Category.EXPERT
+    elif years >= TVET_MODERATOR_MIN_YEARS:
+        route = Category.MODERATOR
+    if route is not None:
+        a.add(
+            FindingKind.INFO,
+            "§6",
+            N_(
+                "With {years} years in production by your profile, special-subject "
+                "teachers and production masters get {category} on hiring without "
+                "attestation, on the college's application."
+            ),
+            years=years,
+            category=_cat(route),
+        )
+
+
+def _check_special_programme_route(a: _Assessment) -> None:
+    """§10 for a teacher of the Special Programme whose claim is not the category the route gives."""
+    p = a.profile
+    if not p.special_programme or p.role is not Role.TEACHER:
+        return
+    route = special_programme_category(p)
+    if route is p.claimed:
+        return  # said by _check_special_programme_claim
+    if route is not None:
+        a.add(
+            FindingKind.INFO,
+            "§10",
+            N_("Under the Special Programme you can get {category} on application, without attestation."),
+            category=_cat(route),
+        )
+    else:
+        a.add(
+            FindingKind.INFO,
+            "§10",
+            N_(
+                "The Special Programme gives pedagogue-moderator to graduates of higher education and the next "
+                "category to pedagogue-experts and pedagogue-researchers; for you attestation goes as usual."
+            ),
+        )
+
+
+def _check_transfer(a: _Assessment, expires: date | None) -> None:
+    """§41 (teachers), §49 (heads and deputies): a category is kept after a move until it expires; one given
+    under the Special Programme is confirmed at the new organisation (§10)."""
+    p = a.profile
+    current = _current_on_ladder(p)
+    if not p.transferred or current is None or current is Category.TRAINEE:
+        return
+    if p.special_programme:
+        a.add(
+            FindingKind.WARNING,
+            "§10",
+            N_(
+                "A category given under the Special Programme is confirmed by attestation after a move to "
+                "another organisation: if yours was, apply to confirm it."
+            ),
+        )
+        return
+    clause = "§49" if p.role.is_leader else "§41"
+    if expires is None:
+        a.add(FindingKind.INFO, clause, N_("After your move your category {current} is kept until it expires."),
+              current=_cat(p.current_category or current))
+    elif expires >= a.today:
+        a.add(
+            FindingKind.INFO,
+            clause,
+            N_("After your move your category {current} is kept until {date}: you need not attest before then."),
+            current=_cat(p.current_category or current),
+            date=_day(expires),
         )

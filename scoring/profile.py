@@ -39,3 +39,10 @@ class Profile:
     old_category: OldCategory | None = None
     # Who the organisation is subordinate to: decides some commission levels (§13).
     subordination: Subordination = Subordination.LOCAL
+    # Hired under the Special Programme for regions short of teachers (Government decree No. 390 of 13 June
+    # 2022): moderator for graduates, one level up for experts and researchers, without attestation (§10).
+    special_programme: bool = False
+    # Moved since the category was given: to another organisation, to a combined post or to another post by
+    # profile. The category is kept until it expires (§41; heads and deputies §49), except one given under
+    # the Special Programme, which is confirmed at the new organisation (§10).
+    transferred: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Integer, String, func
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
@@ -48,6 +48,10 @@ class TeacherProfile(Base):
     early_requirements: Mapped[list[str] | None] = mapped_column(JSON)
     certificates: Mapped[list[str] | None] = mapped_column(JSON)
     production_experience_years: Mapped[int | None] = mapped_column(Integer)
+    # Hired under the Special Programme for regions short of teachers (§10); None = not asked.
+    special_programme: Mapped[bool | None] = mapped_column(Boolean)
+    # Moved to another organisation or post since the category was given (§41, §49); None = not asked.
+    transferred: Mapped[bool | None] = mapped_column(Boolean)
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -35,8 +35,10 @@ def doc_profile(profile: TeacherProfile) -> DocProfile | None:
     """The checklist needs the position and the type of organisation; None until they are answered."""
     if not profile.role or not profile.org_type:
         return None
+    post = teaching_post_of(profile)
+    # The post decides who brings students' achievements only "if any" (App 8 criterion 2.1 note 1).
     return DocProfile.of(profile.role, profile.org_type, profile.claimed_category, profile.current_category,
-                         pmpk=(post := teaching_post_of(profile)) is not None and post.is_pmpk)
+                         pmpk=post is not None and post.is_pmpk, post=post.value if post else None)
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ class ChecklistService:
         }
         states = documents.evaluate(
             view, await self.repo.file_counts(user_id), marks,
-            application_ready=is_complete(profile), essay_ok=essay_ok, items=items_of(self.ruleset),
+            application_ready=is_complete(profile), essay_ok=essay_ok, rules=self.rules, items=items_of(self.ruleset),
         )
         frozen = await self.applications.active(user_id)
         return Checklist(profile, view, states, documents.progress(states), frozen)
@@ -187,7 +189,7 @@ class ChecklistService:
 
     async def mark_not_applicable(self, user_id: int, item_id: str, value: bool, when: datetime) -> Card:
         card = await self._editable(user_id, item_id)
-        if not await self.set_not_applicable(user_id, card.state.item, value, when):
+        if not await self.set_not_applicable(user_id, card.state.item, value, when, optional=card.state.optional):
             raise Refusal(REQUIRED_ITEM)
         return await self.open_card(user_id, item_id)
 
@@ -243,9 +245,11 @@ class ChecklistService:
     async def clear_item(self, user_id: int, item_id: str) -> int:
         return await self.repo.clear_item(user_id, item_id)
 
-    async def set_not_applicable(self, user_id: int, item: Item, value: bool, when: datetime) -> bool:
-        """Only an optional ("if any") item can be marked not applicable."""
-        if value and not item.optional:
+    async def set_not_applicable(self, user_id: int, item: Item, value: bool, when: datetime,
+                                 optional: bool | None = None) -> bool:
+        """Only an optional ("if any") item can be marked not applicable: `optional` says whether it is for
+        her (`ItemState.optional`), by default the item's own need."""
+        if value and not (item.optional if optional is None else optional):
             return False
         await self.repo.set_mark(user_id, item.id, when, not_applicable=value)
         return True

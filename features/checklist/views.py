@@ -93,7 +93,7 @@ def file_label(f: UploadedFile) -> str:
 
 def card_text(checklist: Checklist, s: ItemState, files: list[UploadedFile]) -> str:
     item = s.item
-    lines = [f"{ICONS[s.state]} {_(item.title)}", _(item.why), ""]
+    lines = [f"{ICONS[s.state]} {_(item.title)}", render(s.help), ""]
     if item.source is Source.STATE:
         lines.append(_("Nothing to send: the attestation body receives it from state systems."))
     elif item.source is Source.PROFILE:
@@ -103,7 +103,7 @@ def card_text(checklist: Checklist, s: ItemState, files: list[UploadedFile]) -> 
     else:
         lines.append(_("Formats: {formats}.").format(formats=formats_label(item.formats)) + " " + (
             _("Several files allowed.") if item.multiple else _("One file.")))
-        lines.append(_("Required.") if not item.optional else _("Only if you have it."))
+        lines.append(_("Required.") if not s.optional else _("Only if you have it."))
         if item.source is Source.STATE_OR_UPLOAD:
             lines.append(_("Is it in the state information systems? If it is, nothing needs to be sent."))
         if files:
@@ -142,7 +142,7 @@ def _change_buttons(s: ItemState, files: list[UploadedFile]) -> list[tuple[str, 
     if item.source is Source.STATE_OR_UPLOAD and not files:
         buttons.append((_("🏛 Yes, it is in state systems"), on_item(ChecklistAct.IN_STATE_SYSTEMS, yes=True)))
         buttons.append((_("📎 No, I will send it"), on_item(ChecklistAct.IN_STATE_SYSTEMS, yes=False)))
-    if item.optional and not files:
+    if s.optional and not files:
         if s.state is State.NOT_APPLICABLE:
             buttons.append((_("↩️ It applies to me"), on_item(ChecklistAct.NOT_APPLICABLE, yes=False)))
         else:

@@ -29,6 +29,8 @@ MEANING = {
                                     "one. It is valid until {until}."),
     Decision.LOWER_THAN_CLAIMED: N_("The commission assigned you {category}, a category lower than the one you "
                                     "applied for. It is valid until {until}."),
+    Decision.NOT_MATCHING: N_("Your claim is not confirmed. On the results of the national qualification test you "
+                              "are assigned {category} (§32). It is valid until {until}."),
 }
 KEPT = N_("Your claim is not confirmed. You keep your current category, {category}, until it expires ({until}).")
 KEPT_NONE = N_("Your claim is not confirmed, and no category is assigned.")

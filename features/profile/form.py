@@ -57,6 +57,8 @@ class ProfileField(StrEnum):
     EARLY_REQUIREMENTS = "early_requirements"
     PRODUCTION_EXPERIENCE_YEARS = "production_experience_years"
     CERTIFICATES = "certificates"
+    SPECIAL_PROGRAMME = "special_programme"
+    TRANSFERRED = "transferred"
     EMAIL = "email"
     PHONE = "phone"
 
@@ -92,6 +94,12 @@ class Question:
     alphabetical: bool = False
     # A multi-select that starts with a "none of these" button (answered with an empty list at once).
     none_first: bool = False
+    # A yes/no choice stored as a boolean (the options are YES_NO).
+    boolean: bool = False
+
+    def stored(self, value: str) -> Any:
+        """What a pressed option stores."""
+        return value == YES if self.boolean else value
 
     def is_answered(self, profile: TeacherProfile) -> bool:
         return getattr(profile, self.field) is not None
@@ -241,6 +249,13 @@ def _relevant(question: str) -> Callable[[TeacherProfile], bool]:
     return applies
 
 
+YES, NO = "yes", "no"
+
+
+def _yes_no(_p: TeacherProfile) -> list[tuple[str, str]]:
+    return [(YES, N_("Yes")), (NO, N_("No"))]
+
+
 def _is_teacher(p: TeacherProfile) -> bool:
     return p.role == Role.TEACHER
 
@@ -294,6 +309,13 @@ QUESTIONS: tuple[Question, ...] = (
                 "or press «None of these»."),
              Kind.MULTI, options=_certificate_options, applies=_relevant("certificates"), columns=2,
              none_first=True),
+    Question(ProfileField.SPECIAL_PROGRAMME, N_("Special Programme"),
+             N_("Were you hired under the Special Programme for regions short of teachers (§10)?"), Kind.CHOICE,
+             options=_yes_no, applies=_relevant("special_programme"), columns=2, boolean=True),
+    Question(ProfileField.TRANSFERRED, N_("Moved since the category was given"),
+             N_("Since your category was given, have you moved to another organisation, to a combined post or to "
+                "another post by your profile (§41, §49)?"), Kind.CHOICE,
+             options=_yes_no, applies=_relevant("transferred"), columns=2, boolean=True),
     Question(ProfileField.EMAIL, N_("E-mail"), N_("Your e-mail address:"), Kind.TEXT, parse_email),
     Question(ProfileField.PHONE, N_("Phone"), N_("Share your phone number with the button below."), Kind.CONTACT),
 )
@@ -304,7 +326,7 @@ DEPENDENTS: dict[ProfileField, tuple[ProfileField, ...]] = {
     ProfileField.REGION: (ProfileField.AREA_CODE,),
     ProfileField.ROLE: (ProfileField.TEACHING_POST, ProfileField.CURRENT_CATEGORY, ProfileField.CATEGORY_VALID_UNTIL,
                         ProfileField.CLAIMED_CATEGORY, ProfileField.EARLY_REQUIREMENTS),
-    ProfileField.CURRENT_CATEGORY: (ProfileField.CATEGORY_VALID_UNTIL,),
+    ProfileField.CURRENT_CATEGORY: (ProfileField.CATEGORY_VALID_UNTIL, ProfileField.TRANSFERRED),
     ProfileField.CLAIMED_CATEGORY: (ProfileField.EARLY_REQUIREMENTS,),
     ProfileField.ATTESTATION_KIND: (ProfileField.LAST_ATTESTATION, ProfileField.EARLY_REQUIREMENTS),
     ProfileField.ORG_TYPE: (ProfileField.PRODUCTION_EXPERIENCE_YEARS,),
@@ -342,6 +364,8 @@ def to_rules_profile(p: TeacherProfile) -> Profile | None:
         early_requirements=frozenset(p.early_requirements or ()),
         certificates=frozenset(p.certificates or ()),
         production_experience_years=p.production_experience_years,
+        special_programme=bool(p.special_programme),
+        transferred=bool(p.transferred),
     )
 
 
@@ -366,7 +390,7 @@ def display_value(question: Question, profile: TeacherProfile, translate: Callab
     if question.kind is Kind.AREA:
         return areas.area_name(value, locale) or str(value)
     if question.kind is Kind.CHOICE:
-        label = option_label(question, profile, value)
+        label = option_label(question, profile, (YES if value else NO) if question.boolean else value)
         return translate(label) if label else str(value)
     if question.kind is Kind.MULTI:
         labels = dict(question.options(profile)) if question.options else {}

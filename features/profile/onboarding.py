@@ -288,7 +288,7 @@ async def choice_answer(callback: CallbackQuery, callback_data: ChoiceCallback, 
     assert callback.bot is not None
     answered = await ProfileService(session).choose(callback.from_user.id, callback_data.field, callback_data.value,
                                                     field_of(await state.get_state()))
-    await edit_text(callback, views.picked_text(answered.question, answered.profile, answered.value))
+    await edit_text(callback, views.picked_text(answered.question, answered.profile, callback_data.value))
     await advance(callback.bot, callback.from_user.id, answered, state, session, settings)
 
 

@@ -125,7 +125,7 @@ class ProfileService:
         opened = await self.open_question(user_id, field, Kind.CHOICE, open_field)
         if option_label(opened.question, opened.profile, value) is None:
             raise StaleButton()
-        return await self._answer(opened, value)
+        return await self._answer(opened, opened.question.stored(value))
 
     async def tick(self, user_id: int, field: ProfileField, value: str, open_field: str | None) -> Opened:
         """A multi-select option ticked or unticked (the ticks are kept in the conversation until Done)."""

@@ -26,6 +26,8 @@ class ProfileForm(StatesGroup):
     early_requirements = State()
     production_experience_years = State()
     certificates = State()
+    special_programme = State()
+    transferred = State()
     email = State()
     phone = State()
 

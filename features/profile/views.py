@@ -190,7 +190,10 @@ async def send_consent(bot: Bot, chat_id: int, settings: Settings) -> None:
 
 
 def eligibility_text(report: EligibilityReport, files_in_bot: bool) -> str:
-    if report.allowed:
+    if report.allowed and report.without_attestation is not None:
+        header = _("✅ On your application {category} is assigned without attestation: no test and no portfolio "
+                   "(§10).").format(category=_(report.without_attestation.label))
+    elif report.allowed:
         header = _("✅ You can apply for the claimed category.")
     else:
         header = _("⛔ The claimed category cannot be applied for yet:")

@@ -265,9 +265,15 @@ def _general_problems(data: schema.RuleSetFile) -> Iterator[Problem]:
             yield Problem(f"documents.{doc_id}.need", f"@{ref} is not an [interpretations] key of required/if_any")
 
 
+def _methodist_sheets_problems(data: schema.RuleSetFile) -> Iterator[Problem]:
+    counts = list(schema.dumped(data.observation.methodist_sheets).values())
+    if counts != sorted(counts):
+        yield Problem("observation.methodist_sheets", "must not fall from moderator to master")
+
+
 def problems_of(data: schema.RuleSetFile) -> list[Problem]:
     numbers = {name for name, value in data.interpretations if type(value) is int}
-    found = list(_general_problems(data))
+    found = [*_general_problems(data), *_methodist_sheets_problems(data)]
     for sheet_id, sheet in data.sheets.items():
         found += _sheet_problems(sheet_id, sheet, data, numbers)
     for sheet_id, observation_sheet in data.observation_sheets.items():

@@ -108,10 +108,20 @@ class TestThresholds(Table):
     leader: Percent
 
 
+class MethodistSheets(Table):
+    """App 8 sheet 2 criterion 1.1: the observation sheets a methodist brings, by claimed category."""
+
+    moderator: Positive
+    expert: Positive
+    researcher: Positive
+    master: Positive
+
+
 class Observation(Table):
     max_level: Positive
     total_cap: Positive
     min_sheets: Positive
+    methodist_sheets: MethodistSheets
 
 
 class SelfAssessment(Table):
@@ -154,6 +164,8 @@ class Interpretations(Table):
     coauthored_material_organisation_points: Count
     course_hours_between_steps: Literal["lower_step", "exact"]
     professional_achievements: Literal["if_any", "required"]
+    student_achievements: Literal["pilot", "egov"]
+    leader_observation_sheets: Literal["pilot", "egov"]
 
 
 class Document(Table):

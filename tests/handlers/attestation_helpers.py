@@ -42,7 +42,7 @@ async def make_teacher(h: Harness, user_id: int, locale: str = "ru", **overrides
         org_name="School-lyceum No. 7", region="karaganda", area_code="351010000", current_category="moderator",
         category_valid_until=date(2026, 12, 31), experience_years=8, education="higher_pedagogical",
         claimed_category="expert", attestation_kind="regular", early_requirements=[], certificates=[],
-        email="teacher@mail.kz", phone="+77011234567",
+        special_programme=False, transferred=False, email="teacher@mail.kz", phone="+77011234567",
     )
     fields.update(overrides)
     async with h.app.sessions() as session:

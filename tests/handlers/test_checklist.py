@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.factory import create_application
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
+from scoring.categories import Category
 from storage.checklist_models import ItemMark, UploadedFile
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.fakes import RecordingSession
@@ -258,3 +259,83 @@ async def test_a_pmpk_teacher_brings_no_students_achievements_and_no_observation
     assert exempt <= set(boards[131])
     assert not exempt & set(boards[130])
     assert set(boards[130]) == set(boards[131]) - exempt
+
+
+def ru(h: Harness, text: str, **params: object) -> str:
+    out = h.app.i18n.gettext(text, locale="ru")
+    return out.format(**params) if params else out
+
+
+STUDENTS_IF_ANY = ("Documents confirming students' achievements, if any: for your position the scoring sheet makes "
+                   "them optional (App 8 criterion 2.1 note 1; App 11 criterion 2.4 note 2).")
+
+
+@pytest.mark.parametrize("post", ["psychologist", "social_pedagogue", "mentor_organiser", "nvtp_organiser",
+                                  "special_needs"])
+async def test_app8_criterion_2_1_note_1_these_posts_bring_students_achievements_only_if_any(
+        harness: Harness, post: str) -> None:
+    """App 8 criterion 2.1 note 1 (the pilot's reading, `interpretations.student_achievements`): students'
+    achievements are "if any" for these posts: not counted, never blocking, and they can be marked not
+    applicable; the card says why, with the clause."""
+    user = harness.user(140)
+    await make_teacher(harness, 140, "ru", teaching_post=post)
+    board = texts(await harness.text(user, "/checklist"))[0]
+    assert ru(harness, "Progress: {done} of {total} required documents", done=1, total=8) in board
+    sent = await harness.press(user, ck("open", "student_achievements"))
+    card = texts(sent)[-1]
+    assert ru(harness, STUDENTS_IF_ANY) in card and ru(harness, "Only if you have it.") in card
+    assert ck("na", "student_achievements", "1") in last_markup_data(sent)
+    await harness.press(user, ck("na", "student_achievements", "1"))
+    async with harness.app.sessions() as session:
+        mark = await session.scalar(select(ItemMark).where(ItemMark.user_id == 140,
+                                                           ItemMark.item_id == "student_achievements"))
+    assert mark is not None and mark.not_applicable
+
+
+async def test_app4_item_8_6_a_subject_teacher_still_brings_students_achievements(harness: Harness) -> None:
+    from scoring.documents import BY_ID
+
+    user = harness.user(141)
+    await make_teacher(harness, 141, "ru", teaching_post="subject")
+    board = texts(await harness.text(user, "/checklist"))[0]
+    assert ru(harness, "Progress: {done} of {total} required documents", done=1, total=9) in board
+    sent = await harness.press(user, ck("open", "student_achievements"))
+    card = texts(sent)[-1]
+    assert ru(harness, BY_ID["student_achievements"].why) in card and ru(harness, "Required.") in card
+    assert ck("na", "student_achievements", "1") not in last_markup_data(sent)
+    assert alerts(await harness.press(user, ck("na", "student_achievements", "1"))) == [
+        ru(harness, "This document is required: it cannot be marked not applicable.")]
+
+
+async def observation_card(h: Harness, user_id: int, **profile: object) -> str:
+    await make_teacher(h, user_id, "ru", **profile)
+    await h.text(h.user(user_id), "/checklist")
+    return texts(await h.press(h.user(user_id), ck("open", "observation_sheets")))[-1]
+
+
+async def test_app8_criterion_1_2_a_teachers_card_asks_for_the_rule_sets_number_of_sheets(harness: Harness) -> None:
+    card = await observation_card(harness, 150)
+    assert ru(harness, "Sheets of your lessons observed in the last academic year (App 9), at least {count}: "
+                       "criterion 1.2 takes their mean (App 8); not for ПМПК teachers (egov item 11).", count=5) in card
+    assert ru(harness, "Required.") in card
+
+
+@pytest.mark.parametrize(("claimed", "count"), [("moderator", 4), ("expert", 5), ("researcher", 6), ("master", 7)])
+async def test_app8_sheet_2_criterion_1_1_a_methodists_card_asks_for_4_5_6_7_sheets(
+        harness: Harness, claimed: str, count: int) -> None:
+    card = await observation_card(harness, 151, role="methodist", teaching_post=None, claimed_category=claimed)
+    label = ru(harness, next(c.label for c in Category if c.value == claimed))
+    assert ru(harness, "Observation sheets with your feedback on the lessons you observed in the last academic "
+                       "year: {count} for {claimed} (App 8, sheet 2, criterion 1.1).", count=count,
+                       claimed=label) in card
+    assert ru(harness, "Required.") in card
+
+
+async def test_app11_app4_item_8_a_heads_observation_sheets_are_only_if_any(harness: Harness) -> None:
+    """App 11 scores no observation and App 4 item 8 does not list the sheets (the pilot's reading,
+    `interpretations.leader_observation_sheets`): a head's card says so and nothing blocks on them."""
+    card = await observation_card(harness, 152, role="head", teaching_post=None, current_category=None,
+                                  claimed_category="head_3")
+    assert ru(harness, "Sheets of observed lessons (App 9), if you have them: the leaders' scoring sheets (App 11) do "
+                       "not score them and the pilot's list (App 4 item 8) does not ask for them.") in card
+    assert ru(harness, "Only if you have it.") in card

@@ -14,7 +14,7 @@ from typing import Any
 from aiogram.methods import SendDocument, SendMessage, TelegramMethod
 from docx import Document
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.factory import create_application
 from bot.i18n import create_i18n
@@ -22,8 +22,9 @@ from bot.settings import Settings
 from features.commission.documents.content import SIGNATURE_NOTE
 from features.commission.documents.delivery import CERTIFICATE_CAPTION, EXTRACT_CAPTION, PROTOCOL_CAPTION
 from scoring.calendar import add_years
-from storage.commission_models import CommissionSession, GeneratedDocument
+from storage.commission_models import Commission, CommissionDecision, CommissionSession, GeneratedDocument
 from storage.migrate import upgrade
+from storage.profile_models import TeacherProfile
 from tests.conftest import Harness, last_markup_data, texts
 from tests.fakes import RecordingSession
 from tests.handlers.commission_helpers import (
@@ -404,3 +405,78 @@ async def test_a_session_with_a_teacher_and_a_head_issues_app_2_and_app_12(harne
     assert ru("Appendix 13") in extract
     assert ru("Extract from the minutes No. {number} of {date} of the session of the attestation commission",
               number=1, date=day(today())) in extract
+
+
+async def not_matching_session(h: Harness, claimed: str) -> tuple[int, int, list[TelegramMethod[Any]]]:
+    """One teacher without a category claiming `claimed`; the six members present vote "does not match", the
+    secretary types the reason and closes the session."""
+    cid = await full_commission(h)
+    await elect_chair(h, cid)
+    async with h.app.sessions() as s:  # pedagogue and moderator claims go to the organisation's commission (§13)
+        await s.execute(update(Commission).values(level="organisation", organisation="School-lyceum No. 7"))
+        await s.commit()
+    app_id = await teacher_with_application(h, TEACHERS[0], current_category=None, claimed_category=claimed)
+    secretary = h.user(SECRETARY)
+    await h.text(secretary, "/agenda")
+    await h.press(secretary, cm("acc", app_id))
+    await h.press(secretary, cm("snew", cid))
+    await h.text(secretary, today_text())
+    sid = (await latest_session(h)).id
+    await h.press(secretary, cm("sopen", sid))
+    for user_id in MEMBERS[:6]:
+        await h.press(h.user(user_id), cm("here", sid))
+    await h.press(secretary, cm("svote", sid))
+    items = [i.id for i in await agenda(h, sid)]
+    await h.press(secretary, cm("item", sid, str(items[0])))
+    await cast_votes(h, sid, items[0], MEMBERS[:6], d="n", cat="")
+    await h.press(secretary, cm("iclose", sid, str(items[0])))
+    await h.text(secretary, "The portfolio does not reach the threshold")
+    before = len(h.session.requests)
+    await h.press(secretary, cm("sclose", sid))
+    return sid, items[0], h.session.requests[before:]
+
+
+async def test_p32_does_not_match_a_moderator_claim_without_a_category_assigns_pedagogue(harness: Harness) -> None:
+    """§32: a teacher without a category who fails a moderator claim is assigned "педагог"; App 2's
+    "does not match" table prints it in its assigned-category column, the extract and her profile carry it,
+    and no certificate is issued (the same answer as scoring.testrule)."""
+    _sid, item, sent = await not_matching_session(harness, "moderator")
+    decision = await harness_decision(harness, item)
+    assert decision.assigned_category == "teacher" and decision.certificate_number is None
+    assert decision.valid_until == add_years(today(), 5)
+    async with harness.app.sessions() as s:
+        profile = await s.get(TeacherProfile, TEACHERS[0])
+        assert profile is not None and profile.current_category == "teacher"
+    _text, tables = docx_text(of_kind(docs(sent, SECRETARY, "protocol"), "docx"))
+    not_matching = next(t for t in tables if t[0][-1] == ru("Reason"))
+    assert not_matching[0][6] == ru("Assigned category") and not_matching[1][1] == "Teacher 301"
+    assert not_matching[1][4:7] == ["—", ru("pedagogue-moderator"), ru("pedagogue")]
+    text, _tables = docx_text(of_kind(docs(sent, TEACHERS[0], "extract"), "docx"))
+    assert ru("Does not match the claimed qualification category") in text
+    assert ru("The qualification category assigned on the results of the national qualification test (§32): "
+              "{category}.", category=ru("pedagogue")) in text
+    told = "\n".join(r.text for r in sent if isinstance(r, SendMessage) and r.chat_id == TEACHERS[0])
+    assert ru("Your claim is not confirmed. On the results of the national qualification test you are assigned "
+              "{category} (§32). It is valid until {until}.", category=ru("pedagogue"),
+              until=day(add_years(today(), 5))) in told
+    assert docs(sent, TEACHERS[0], "certificate") == []
+
+
+async def test_p32_does_not_match_a_pedagogue_claim_assigns_nothing(harness: Harness) -> None:
+    """§32 gives nothing below "педагог": the decision assigns no category and the column shows none."""
+    _sid, item, sent = await not_matching_session(harness, "teacher")
+    decision = await harness_decision(harness, item)
+    assert decision.assigned_category is None and decision.valid_until is None
+    _text, tables = docx_text(of_kind(docs(sent, SECRETARY, "protocol"), "docx"))
+    not_matching = next(t for t in tables if t[0][-1] == ru("Reason"))
+    assert not_matching[1][6] == "—"
+    text, _tables = docx_text(of_kind(docs(sent, TEACHERS[0], "extract"), "docx"))
+    assert ru("The qualification category assigned on the results of the national qualification test (§32): "
+              "{category}.", category="—") not in text
+
+
+async def harness_decision(h: Harness, item: int) -> CommissionDecision:
+    async with h.app.sessions() as s:
+        decision = await s.scalar(select(CommissionDecision).where(CommissionDecision.candidate_id == item))
+    assert decision is not None
+    return decision

@@ -34,6 +34,8 @@ async def start_and_consent(h: Harness, user: Any, lang: str = "ru") -> None:
 async def answer_core(h: Harness, user: Any) -> None:
     await answer_until_certificates(h, user)
     await h.press(user, ToggleCallback(field="certificates", value=".").pack())
+    await h.press(user, ChoiceCallback(field="special_programme", value="no").pack())
+    await h.press(user, ChoiceCallback(field="transferred", value="no").pack())
 
 
 async def answer_until_certificates(h: Harness, user: Any) -> list[Any]:
@@ -401,3 +403,69 @@ async def test_a_category_date_that_has_passed_is_flagged_in_the_profile(harness
     await harness.press(user, EditFieldCallback(field="category_valid_until").pack())
     sent = await harness.text(user, "31.05.2099")
     assert "⚠️" not in next(line for line in texts(sent)[-1].splitlines() if "31.05.2099" in line)
+
+
+def ru(h: Harness, text: str, **params: object) -> str:
+    out = h.app.i18n.gettext(text, locale="ru")
+    return out.format(**params) if params else out
+
+
+SPECIAL_PROGRAMME = "Were you hired under the Special Programme for regions short of teachers (§10)?"
+TRANSFERRED = ("Since your category was given, have you moved to another organisation, to a combined post or to "
+               "another post by your profile (§41, §49)?")
+
+
+async def test_p10_p41_a_teacher_holding_a_category_is_asked_both_and_the_answers_are_kept(harness: Harness) -> None:
+    """§10 (teachers) and §41/§49 (holders of a category): asked after the certificates, stored as yes/no, and
+    a move keeps the category until it expires (§41) in the verdict."""
+    user = harness.user(40)
+    await start_and_consent(harness, user, "ru")
+    await answer_until_certificates(harness, user)
+    sent = await harness.press(user, ToggleCallback(field="certificates", value=".").pack())
+    assert ru(harness, SPECIAL_PROGRAMME) in texts(sent)[-1]
+    assert ChoiceCallback(field="special_programme", value="yes").pack() in last_markup_data(sent)
+    sent = await harness.press(user, ChoiceCallback(field="special_programme", value="no").pack())
+    assert ru(harness, TRANSFERRED) in texts(sent)[-1]
+    sent = await harness.press(user, ChoiceCallback(field="transferred", value="yes").pack())
+    echo = next(r for r in sent if isinstance(r, EditMessageText))
+    assert echo.text.endswith("→ " + ru(harness, "Yes"))
+    await harness.text(user, "teacher@mail.kz")
+    sent = await harness.contact(user, "77011234567")
+    profile = await profile_of(harness, 40)
+    assert profile is not None and (profile.special_programme, profile.transferred) == (False, True)
+    assert profile.completed_at is not None
+    verdict = "\n".join(texts(sent))
+    assert ru(harness, "✅ You can apply for the claimed category.") in verdict and "(п. 41)" in verdict
+
+
+async def test_p10_a_graduate_of_the_special_programme_is_assigned_moderator_without_attestation(
+        harness: Harness) -> None:
+    """§10: a graduate without a category hired under the Special Programme is assigned pedagogue-moderator on
+    application, without attestation; the verdict says so with the clause. Without a category she is not asked
+    about a move (§41 keeps a category she does not hold)."""
+    user = harness.user(41)
+    await start_and_consent(harness, user, "ru")
+    await harness.text(user, "Ахметова Айгуль Серикқызы")
+    await harness.text(user, VALID_IIN)
+    await harness.press(user, ChoiceCallback(field="role", value="teacher").pack())
+    await harness.press(user, ChoiceCallback(field="teaching_post", value="subject").pack())
+    await harness.press(user, ChoiceCallback(field="org_type", value="general_secondary").pack())
+    await harness.text(user, "School-lyceum No. 7")
+    await harness.press(user, ChoiceCallback(field="region", value="karaganda").pack())
+    await harness.text(user, "Karaganda city")
+    await harness.press(user, AreaCallback(action="pick", code=KARAGANDA).pack())
+    await harness.press(user, ChoiceCallback(field="current_category", value="none").pack())
+    await harness.text(user, "1")
+    await harness.press(user, ChoiceCallback(field="education", value="higher_pedagogical").pack())
+    await harness.press(user, ChoiceCallback(field="claimed_category", value="moderator").pack())
+    await harness.press(user, ChoiceCallback(field="attestation_kind", value="regular").pack())
+    await harness.press(user, ToggleCallback(field="certificates", value="none").pack())
+    sent = await harness.press(user, ChoiceCallback(field="special_programme", value="yes").pack())
+    assert not any(ru(harness, TRANSFERRED) in t for t in texts(sent))
+    await harness.text(user, "teacher@mail.kz")
+    sent = await harness.contact(user, "77011234567")
+    profile = await profile_of(harness, 41)
+    assert profile is not None and profile.special_programme is True and profile.transferred is None
+    verdict = "\n".join(texts(sent))
+    assert ru(harness, "✅ On your application {category} is assigned without attestation: no test and no "
+                       "portfolio (§10).", category=ru(harness, "pedagogue-moderator")) in verdict

@@ -310,3 +310,25 @@ async def test_status_shows_the_local_date_of_a_night_filing(harness: Harness) -
     harness.app.dispatcher["clock"] = at(datetime(2026, 11, 26, 12, 0, tzinfo=ALMATY))
     status = texts(await harness.text(harness.user(61), "/status"))[0]
     assert "25.11.2026" in status and "24.11.2026" not in status
+
+
+async def test_app8_criterion_2_1_note_1_a_psychologist_submits_without_students_achievements(
+        harness: Harness) -> None:
+    """App 8 criterion 2.1 note 1: students' achievements are "if any" for a psychologist (the pilot's reading,
+    `interpretations.student_achievements`), so /submit does not ask for them; a subject teacher it still asks."""
+    for user_id, post in ((340, "psychologist"), (341, "subject")):
+        await make_teacher(harness, user_id, teaching_post=post)
+        await fill_everything(harness, user_id)
+        async with harness.app.sessions() as session:
+            for row in await session.scalars(select(UploadedFile).where(
+                    UploadedFile.user_id == user_id, UploadedFile.item_id == "student_achievements")):
+                await session.delete(row)
+            await session.commit()
+    await submit(harness, harness.user(340), NOW)
+    [app] = await applications(harness, 340)
+    assert app.status == "submitted" and "student_achievements" not in app.snapshot["files"]  # type: ignore[index]
+    harness.app.dispatcher["clock"] = at(NOW)
+    check = await harness.text(harness.user(341), "/submit")
+    assert SUBMIT not in last_markup_data(check)
+    assert GuideCallback(step="item", item="student_achievements").pack() in last_markup_data(check)
+    assert await applications(harness, 341) == []

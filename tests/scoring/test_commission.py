@@ -24,6 +24,7 @@ from scoring.commission import (
     category_options,
     chair_elected,
     covers,
+    decision_assigns,
     decisions_for,
     has_quorum,
     in_term,
@@ -32,6 +33,7 @@ from scoring.commission import (
     majority_rule,
     member_objections,
     missing,
+    not_matching_assigns,
     opening_objection,
     order_date_objection,
     protocol_group,
@@ -227,6 +229,67 @@ def test_valid_choice_rejects_forged_categories() -> None:
     assert valid_choice(Choice(Decision.NOT_MATCHING, None), Role.HEAD, Category.HEAD_1, Category.HEAD_2)
     assert not valid_choice(Choice(Decision.NOT_MATCHING, Category.HEAD_2), Role.HEAD, Category.HEAD_1,
                             Category.HEAD_2)
+
+
+def test_par32_not_matching_assigns_pedagogue_to_a_failed_moderator_claim() -> None:
+    """§32: a teacher without a category who claims moderator and does not pass gets "pedagogue", and App 2's
+    "does not match" table has the column for it; the vote's decision gives what scoring.testrule gives."""
+    assert not_matching_assigns(Role.TEACHER, Category.MODERATOR, None) is Category.TEACHER
+    assert not_matching_assigns(Role.TEACHER, Category.MODERATOR, Category.TRAINEE) is Category.TEACHER
+    assert decision_assigns(Choice(Decision.NOT_MATCHING, None), Role.TEACHER, Category.MODERATOR,
+                            None) is Category.TEACHER
+    # The vote itself still carries no category: the decision names it.
+    assert valid_choice(Choice(Decision.NOT_MATCHING, None), Role.TEACHER, Category.MODERATOR, None)
+
+
+def test_par32_not_matching_agrees_with_the_test_rule() -> None:
+    """§32 (and §30): for every portfolio and test result, "does not match" gives testrule's category."""
+    from scoring.testrule import Decision as TestDecision
+    from scoring.testrule import final_category
+
+    below = {Category.MODERATOR: (None, Category.TEACHER), Category.EXPERT: (None, Category.MODERATOR),
+             Category.RESEARCHER: (None, Category.MODERATOR, Category.EXPERT)}
+    for claimed, portfolios in below.items():
+        for portfolio in portfolios:
+            for test in (None, 0, 49, 50, 60, 65, 70, 85, 100):
+                expected = final_category(claimed, portfolio, test, TestDecision.ASSIGNMENT).category
+                got = not_matching_assigns(Role.TEACHER, claimed, None, portfolio, test)
+                assert got == expected, (claimed, portfolio, test)
+                if claimed is Category.MODERATOR:
+                    assert got is Category.TEACHER
+
+
+def test_par32_not_matching_never_assigns_the_claim_itself() -> None:
+    """§32: the commission found the portfolio below the claim, so a self-assessment that reached it counts as
+    the category below; the test decides from there."""
+    assert not_matching_assigns(Role.TEACHER, Category.EXPERT, None, Category.MASTER, 95) is Category.MODERATOR
+    assert not_matching_assigns(Role.TEACHER, Category.MODERATOR, None, Category.EXPERT, 95) is Category.TEACHER
+
+
+def test_par42_par47_not_matching_keeps_the_current_category() -> None:
+    """§42 (early attestation) and §47 (heads and deputies): "does not match" keeps the current category and
+    assigns none; a pedagogue claim has nothing below it to assign."""
+    assert not_matching_assigns(Role.TEACHER, Category.EXPERT, Category.MODERATOR) is None
+    assert not_matching_assigns(Role.METHODIST, Category.MODERATOR, Category.TEACHER) is None
+    assert not_matching_assigns(Role.HEAD, Category.HEAD_1, None) is None
+    assert not_matching_assigns(Role.DEPUTY, Category.DEPUTY_2, Category.DEPUTY_3) is None
+    assert not_matching_assigns(Role.TEACHER, Category.TEACHER, None) is None
+    assert decision_assigns(Choice(Decision.NOT_MATCHING, None), Role.HEAD, Category.HEAD_1,
+                            Category.HEAD_2) is None
+    assert decision_assigns(Choice(Decision.MATCHES_CURRENT, Category.EXPERT), Role.TEACHER, Category.RESEARCHER,
+                            Category.EXPERT) is Category.EXPERT
+
+
+def test_par49_matches_current_for_a_deputy_who_became_head() -> None:
+    """§49: a deputy-1 appointed head holds head-1, so "matches the current category" confirms head-1."""
+    assert category_options(Decision.MATCHES_CURRENT, Role.HEAD, Category.HEAD_1, Category.DEPUTY_1) == (
+        Category.HEAD_1,)
+    assert valid_choice(Choice(Decision.MATCHES_CURRENT, Category.DEPUTY_2), Role.DEPUTY, Category.DEPUTY_1,
+                        Category.HEAD_2)
+    assert not valid_choice(Choice(Decision.MATCHES_CURRENT, Category.DEPUTY_2), Role.DEPUTY, Category.DEPUTY_1,
+                            Category.HEAD_3)
+    # A teacher's category is no leader category: nothing current to confirm.
+    assert category_options(Decision.MATCHES_CURRENT, Role.DEPUTY, Category.DEPUTY_1, Category.EXPERT) == ()
 
 
 def test_protocol_groups() -> None:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from scoring.categories import Category, OrgType, Role
+from scoring.categories import Category, OrgType, Role, TeachingPost
+from scoring.config import Rules
 from scoring.documents import (
     BY_ID,
     ITEMS,
     MAX_FILE_BYTES,
     DocProfile,
     Format,
+    ItemState,
     Mark,
     Need,
     Source,
@@ -18,10 +20,14 @@ from scoring.documents import (
     applicable_items,
     evaluate,
     format_of,
+    help_for,
     missing,
+    observation_sheets_needed,
     progress,
     required_items,
 )
+from scoring.rulesets import RuleSetError, pilot
+from tests.scoring.rulesets_helpers import edited, with_interpretation
 
 COMMON = {"application", "identity", "courses", "professional_achievements", "essay", "diploma",
           "employment_record", "retraining", "qualification_test"}
@@ -178,3 +184,134 @@ def test_check_upload() -> None:
                          is_photo=True, file_name=None, mime=None, size=10)
     assert photo is not None and "DOCX" in photo.render()
     assert check_upload(BY_ID["identity"], is_photo=False, file_name="a.pdf", mime=None, size=1) is not None
+
+
+# --- who must bring students' achievements and observation sheets (pilot against egov) --------------
+
+
+def egov_reading(key: str) -> Rules:
+    return with_interpretation(key, "egov").rules
+
+
+def states_of(p: DocProfile, rules: Rules | None = None) -> dict[str, ItemState]:
+    return {s.item.id: s for s in evaluate(p, {}, {}, application_ready=True, essay_ok=True, rules=rules)}
+
+
+@pytest.mark.parametrize("role", [Role.HEAD, Role.DEPUTY, Role.CABINET_HEAD, Role.CABINET_DEPUTY])
+def test_app11_app4_item8_observation_sheets_do_not_block_a_leader(role: Role) -> None:
+    """App 11 has no observation criterion and App 4 item 8 does not list the sheets: "if any" for heads,
+    deputies and methodical-cabinet heads and deputies (the egov card's item 11 stays selectable)."""
+    claimed = Category.HEAD_2 if role in (Role.HEAD, Role.CABINET_HEAD) else Category.DEPUTY_2
+    p = DocProfile(role, OrgType.GENERAL_SECONDARY, claimed, holds_category=True)
+    sheets = states_of(p)["observation_sheets"]
+    assert sheets.state is State.OPTIONAL and not sheets.blocking and sheets.optional
+    assert "observation_sheets" not in ids(required_items(p))
+    assert observation_sheets_needed(p) is None
+    assert "App 11" in help_for(BY_ID["observation_sheets"], p).text
+
+
+@pytest.mark.parametrize("role", [Role.HEAD, Role.CABINET_DEPUTY])
+def test_egov_item11_reading_requires_observation_sheets_from_leaders(role: Role) -> None:
+    """egov item 11 (the other reading, `interpretations.leader_observation_sheets = "egov"`): required from
+    leaders."""
+    rules = egov_reading("leader_observation_sheets")
+    p = DocProfile(role, OrgType.GENERAL_SECONDARY, Category.HEAD_2)
+    assert states_of(p, rules)["observation_sheets"].state is State.MISSING
+    assert "observation_sheets" in ids(required_items(p, rules))
+
+
+@pytest.mark.parametrize(
+    ("claimed", "count"),
+    [(Category.MODERATOR, 4), (Category.EXPERT, 5), (Category.RESEARCHER, 6), (Category.MASTER, 7)],
+)
+@pytest.mark.parametrize("role", [Role.METHODIST, Role.CABINET_METHODIST])
+def test_app8_sheet2_criterion_1_1_methodists_bring_4_5_6_7_observation_sheets(
+    role: Role, claimed: Category, count: int
+) -> None:
+    """App 8, sheet 2, criterion 1.1: 4 · 5 · 6 · 7 sheets a year by the claimed category, not "at least 5"."""
+    p = DocProfile(role, OrgType.GENERAL_SECONDARY, claimed)
+    assert observation_sheets_needed(p) == count
+    line = help_for(BY_ID["observation_sheets"], p)
+    assert line.params["count"] == count and "criterion 1.1" in line.text
+    assert states_of(p)["observation_sheets"].state is State.MISSING
+
+
+def test_app8_criterion_1_2_teachers_bring_the_configured_number_of_sheets() -> None:
+    """App 8 criterion 1.2: the mean of at least `[observation] min_sheets` (5) sheets."""
+    p = DocProfile(Role.TEACHER, OrgType.GENERAL_SECONDARY, Category.EXPERT)
+    assert observation_sheets_needed(p) == 5
+    line = states_of(p)["observation_sheets"].help
+    assert line.params == {"count": 5} and "criterion 1.2" in line.text
+
+
+@pytest.mark.parametrize(
+    "post",
+    [TeachingPost.PSYCHOLOGIST, TeachingPost.SOCIAL_PEDAGOGUE, TeachingPost.MENTOR_ORGANISER,
+     TeachingPost.NVTP_ORGANISER, TeachingPost.SPECIAL_NEEDS],
+)
+def test_app8_criterion_2_1_note_1_students_achievements_if_any_for_these_posts(post: TeachingPost) -> None:
+    """App 8 criterion 2.1 note 1: students' contests "if any" for these posts: nothing blocks on them."""
+    p = DocProfile.of("teacher", "general_secondary", "expert", "moderator", post=post.value)
+    assert p.post is post
+    students = states_of(p)["student_achievements"]
+    assert students.state is State.OPTIONAL and not students.counts
+    assert "student_achievements" not in ids(required_items(p))
+    assert "note 1" in students.help.text
+
+
+def test_app8_criterion_2_1_note_1_department_heads_and_methodists() -> None:
+    """App 8 criterion 2.1 note 1 names department heads and organisation methodists too."""
+    p = DocProfile(Role.METHODIST, OrgType.TVET, Category.MODERATOR)
+    assert states_of(p)["student_achievements"].state is State.OPTIONAL
+
+
+def test_app11_criterion_2_4_note_2_preschool_heads_students_if_any() -> None:
+    """App 11 criterion 2.4 note 2: "if any" for preschool heads; other heads and deputies still bring them."""
+    preschool_head = DocProfile(Role.HEAD, OrgType.PRESCHOOL, Category.HEAD_2)
+    assert states_of(preschool_head)["student_achievements"].state is State.OPTIONAL
+    for other in (DocProfile(Role.HEAD, OrgType.GENERAL_SECONDARY, Category.HEAD_2),
+                  DocProfile(Role.DEPUTY, OrgType.PRESCHOOL, Category.DEPUTY_2)):
+        assert states_of(other)["student_achievements"].state is State.MISSING
+
+
+def test_subject_teachers_still_bring_students_achievements() -> None:
+    """App 4 item 8(6): required from subject teachers (and from a teacher whose post is not asked yet)."""
+    for post in (TeachingPost.SUBJECT.value, None):
+        p = DocProfile.of("teacher", "general_secondary", "expert", "moderator", post=post)
+        assert states_of(p)["student_achievements"].state is State.MISSING
+
+
+def test_egov_item9_reading_requires_students_achievements_from_these_posts() -> None:
+    """egov item 9 (the other reading, `interpretations.student_achievements = "egov"`): only
+    methodical-cabinet methodists and ПМПК teachers are exempt."""
+    rules = egov_reading("student_achievements")
+    for p in (DocProfile.of("teacher", "general_secondary", "expert", post="psychologist"),
+              DocProfile(Role.METHODIST, OrgType.TVET, Category.MODERATOR),
+              DocProfile(Role.HEAD, OrgType.PRESCHOOL, Category.HEAD_2)):
+        assert states_of(p, rules)["student_achievements"].state is State.MISSING
+    pmpk = DocProfile.of("teacher", "special", "expert", post="pmpk")
+    assert pmpk.pmpk and "student_achievements" not in states_of(pmpk, rules)
+
+
+@pytest.mark.parametrize("key", ["student_achievements", "leader_observation_sheets"])
+def test_an_unknown_reading_is_refused_with_its_place(key: str) -> None:
+    with pytest.raises(RuleSetError) as caught:
+        with_interpretation(key, "rules")
+    assert [str(p) for p in caught.value.problems] == [f"interpretations.{key}: must be one of: 'pilot' or 'egov'"]
+
+
+@pytest.mark.parametrize("key", ["student_achievements", "leader_observation_sheets"])
+def test_the_pilot_reading_is_the_default_of_the_rule_set_and_of_a_partial_rules(key: str) -> None:
+    assert pilot().rules.interpretation(key) == "pilot"
+    assert Rules({}).interpretation(key) == "pilot"
+
+
+def test_app8_sheet2_criterion_1_1_counts_are_the_rule_sets_and_must_not_fall() -> None:
+    assert pilot().rules.methodist_observation_sheets == {"moderator": 4, "expert": 5, "researcher": 6, "master": 7}
+    more = edited(lambda t: t["observation"]["methodist_sheets"].__setitem__("master", 8))
+    p = DocProfile(Role.METHODIST, OrgType.GENERAL_SECONDARY, Category.MASTER)
+    assert observation_sheets_needed(p, more.rules) == 8
+    with pytest.raises(RuleSetError) as caught:
+        edited(lambda t: t["observation"]["methodist_sheets"].__setitem__("expert", 3))
+    assert [str(p) for p in caught.value.problems] == [
+        "observation.methodist_sheets: must not fall from moderator to master"]

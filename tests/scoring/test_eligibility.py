@@ -581,7 +581,8 @@ def test_application_channel(claimed: Category, channel: Channel) -> None:
 
 
 def test_relevant_questions_regular_teacher() -> None:
-    assert relevant_questions(teacher()) == {"certificates"}
+    # §10: a teacher may have been hired under the Special Programme; §41: a holder may have moved.
+    assert relevant_questions(teacher()) == {"certificates", "special_programme", "transferred"}
 
 
 def test_relevant_questions_early() -> None:
@@ -598,7 +599,7 @@ def test_relevant_questions_tvet_and_no_category() -> None:
     assert "production_experience" in relevant_questions(teacher(org_type=OrgType.TVET))
     assert "production_experience" not in relevant_questions(teacher())
     fresh = teacher(current_category=None, claimed=Category.TEACHER)
-    assert relevant_questions(fresh) == {"old_category"}
+    assert relevant_questions(fresh) == {"old_category", "special_programme"}
 
 
 def test_postponement_grounds() -> None:
@@ -629,3 +630,167 @@ def test_certificate_with_several_categories_names_them_all(rules: Rules) -> Non
         "IELTS 7 opens pedagogue-moderator, pedagogue-expert or pedagogue-researcher: the one-step rule "
         "and your experience decide which you claim."
     ) in texts(report)
+
+
+# --- the Special Programme (§10) ---------------------------------------------------------------------
+
+
+def test_par10_special_programme_assigns_moderator_to_graduates(rules: Rules) -> None:
+    """§10: a graduate of higher education hired under the Special Programme gets moderator on application,
+    without attestation: no experience minimum, no sequence, no test."""
+    graduate = teacher(current_category=None, category_valid_until=None, claimed=Category.MODERATOR,
+                       experience_years=0, special_programme=True)
+    report = assess(graduate, TODAY, rules)
+    assert report.allowed and report.without_attestation is Category.MODERATOR
+    assert kinds(report, "§10") == [FindingKind.OK]
+    assert not any(f.kind is FindingKind.BLOCKER for f in report.findings)
+    # Without the programme the same graduate cannot claim moderator with no experience (§31).
+    ordinary = assess(replace(graduate, special_programme=False), TODAY, rules)
+    assert not ordinary.allowed and ordinary.without_attestation is None
+
+
+def test_par10_graduate_means_higher_education(rules: Rules) -> None:
+    """§10 names graduates of higher and postgraduate education: a college graduate attests as usual."""
+    college = teacher(current_category=None, category_valid_until=None, claimed=Category.MODERATOR,
+                      experience_years=0, education=Education.VOCATIONAL, special_programme=True)
+    report = assess(college, TODAY, rules)
+    assert report.without_attestation is None and not report.allowed
+    assert kinds(report, "§10") == [FindingKind.INFO]
+
+
+@pytest.mark.parametrize(
+    ("current", "next_up"), [(Category.EXPERT, Category.RESEARCHER), (Category.RESEARCHER, Category.MASTER)]
+)
+def test_par10_special_programme_moves_experts_and_researchers_one_level_up(
+    rules: Rules, current: Category, next_up: Category
+) -> None:
+    """§10: holders of expert or researcher hired under the programme get the next category, even with the
+    experience the next category would need by §31 not yet reached."""
+    holder = teacher(current_category=current, claimed=next_up, experience_years=3, special_programme=True)
+    report = assess(holder, TODAY, rules)
+    assert report.allowed and report.without_attestation is next_up
+    assert FindingKind.OK in kinds(report, "§10")
+
+
+def test_par10_special_programme_still_needs_the_education_of_the_category(rules: Rules) -> None:
+    """§10 (*interpretation*): the route skips the procedure, not the education master needs (§31)."""
+    holder = teacher(current_category=Category.RESEARCHER, claimed=Category.MASTER,
+                     education=Education.HIGHER_OTHER, special_programme=True)
+    report = assess(holder, TODAY, rules)
+    assert not report.allowed and report.blockers[0].clause == "§31"
+
+
+def test_par10_names_only_experts_and_researchers(rules: Rules) -> None:
+    """§10 moves up only "педагог-сарапшы" and "педагог-зерттеуші": a moderator attests as usual."""
+    moderator = teacher(special_programme=True)  # moderator claiming expert
+    report = assess(moderator, TODAY, rules)
+    assert report.without_attestation is None and report.allowed
+    assert kinds(report, "§10") == [FindingKind.INFO]
+
+
+def test_par10_another_claim_is_told_about_the_route(rules: Rules) -> None:
+    """§10: a programme teacher claiming something else is told which category the route gives."""
+    report = assess(teacher(current_category=Category.EXPERT, claimed=Category.EXPERT, special_programme=True),
+                    TODAY, rules)
+    assert report.without_attestation is None
+    assert "pedagogue-researcher on application, without attestation" in texts(report)
+
+
+def test_par10_is_for_teachers_not_leaders_or_methodists(rules: Rules) -> None:
+    """§10 speaks of teachers ("мұғалімдер"): other positions attest as usual and hear nothing of it."""
+    for profile in (leader(Role.HEAD, None, Category.HEAD_3, category_valid_until=None, special_programme=True),
+                    teacher(role=Role.METHODIST, current_category=Category.EXPERT, claimed=Category.RESEARCHER,
+                            special_programme=True)):
+        report = assess(profile, TODAY, rules)
+        assert report.without_attestation is None and not kinds(report, "§10")
+
+
+def test_par10_a_programme_category_is_confirmed_after_a_move(rules: Rules) -> None:
+    """§10, last paragraph: on moving to another organisation a programme category is confirmed (not kept
+    by §41)."""
+    report = assess(teacher(special_programme=True, transferred=True, claimed=Category.MODERATOR), TODAY, rules)
+    assert FindingKind.WARNING in kinds(report, "§10") and not kinds(report, "§41")
+
+
+# --- kept on transfer (§41) and the head ↔ deputy correspondence (§49) ----------------------------------
+
+
+def test_par41_category_is_kept_on_transfer_until_it_expires(rules: Rules) -> None:
+    """§41: on a move to another organisation, a combined post or another post by profile the category is
+    kept until it expires."""
+    report = assess(teacher(transferred=True, claimed=Category.MODERATOR), TODAY, rules)
+    assert kinds(report, "§41") == [FindingKind.INFO]
+    assert "kept until 31.05.2027" in texts(report)
+    assert report.allowed
+    assert not kinds(assess(teacher(), TODAY, rules), "§41")
+
+
+def test_par41_department_head_or_methodist_keeps_the_teacher_ladder_category(rules: Rules) -> None:
+    """§41: a teacher appointed department head or methodist keeps the category; the next step follows it."""
+    profile = teacher(role=Role.METHODIST, transferred=True)  # moderator claiming expert
+    report = assess(profile, TODAY, rules)
+    assert report.allowed and kinds(report, "§41") == [FindingKind.INFO]
+    skip = assess(replace(profile, claimed=Category.RESEARCHER), TODAY, rules)
+    assert not skip.allowed and skip.blockers[0].clause == "§31"
+
+
+@pytest.mark.parametrize(
+    ("held", "role", "counterpart"),
+    [(Category.DEPUTY_1, Role.HEAD, Category.HEAD_1), (Category.DEPUTY_2, Role.HEAD, Category.HEAD_2),
+     (Category.HEAD_3, Role.DEPUTY, Category.DEPUTY_3), (Category.HEAD_1, Role.CABINET_DEPUTY, Category.DEPUTY_1)],
+)
+def test_par49_head_and_deputy_categories_correspond(
+    rules: Rules, held: Category, role: Role, counterpart: Category
+) -> None:
+    """§49: a deputy who becomes head (and the reverse) keeps the category as its counterpart, 1st ↔ 1st,
+    2nd ↔ 2nd, 3rd ↔ 3rd: confirming it is a confirmation, not a first attestation (§44)."""
+    profile = leader(role, held, counterpart, category_valid_until=date(2027, 5, 31))
+    report = assess(profile, TODAY, rules)
+    assert report.allowed
+    assert kinds(report, "§49") == [FindingKind.INFO]
+    assert "first attestation" not in texts(report)
+    assert f"You are confirming your current category {counterpart.label}." in texts(report)
+
+
+def test_par49_deputy_1_who_becomes_head_cannot_skip_as_at_a_first_attestation(rules: Rules) -> None:
+    """§49 with §44: a deputy-3 who becomes head holds head-3, so a head-1 claim skips a level."""
+    report = assess(leader(Role.HEAD, Category.DEPUTY_3, Category.HEAD_1, category_valid_until=date(2028, 1, 1)),
+                    TODAY, rules)
+    assert not report.allowed and report.blockers[0].clause == "§44"
+    step = assess(leader(Role.HEAD, Category.DEPUTY_3, Category.HEAD_2, category_valid_until=date(2028, 1, 1)),
+                  TODAY, rules)
+    assert step.allowed
+
+
+def test_par49_category_kept_for_its_own_validity(rules: Rules) -> None:
+    """§49: kept "until its validity ends": a deputy category's 5 years, though a head's own last 3 (§43)."""
+    profile = leader(Role.HEAD, Category.DEPUTY_1, Category.HEAD_1, category_valid_until=None,
+                     last_attestation=date(2022, 3, 1))
+    assert assess(profile, TODAY, rules).category_expires == date(2027, 3, 1)
+
+
+def test_par49_head_keeps_the_category_on_transfer_to_another_organisation(rules: Rules) -> None:
+    """§49, first paragraph: a head or deputy moving to another organisation keeps the category."""
+    report = assess(leader(Role.DEPUTY, Category.DEPUTY_2, Category.DEPUTY_2, transferred=True), TODAY, rules)
+    assert kinds(report, "§49") == [FindingKind.INFO] and report.allowed
+
+
+def test_par49_teacher_category_is_not_a_leader_category(rules: Rules) -> None:
+    """§49 pairs head and deputy categories only: a teacher who becomes deputy attests for the first time."""
+    report = assess(leader(Role.DEPUTY, Category.EXPERT, Category.DEPUTY_1), TODAY, rules)
+    assert report.allowed and not kinds(report, "§49") and kinds(report, "§44") == [FindingKind.OK]
+
+
+def test_par10_par41_par49_messages_render(rules: Rules) -> None:
+    profiles = [
+        teacher(current_category=None, category_valid_until=None, claimed=Category.MODERATOR, experience_years=0,
+                special_programme=True),
+        teacher(current_category=Category.EXPERT, claimed=Category.EXPERT, special_programme=True),
+        teacher(special_programme=True, transferred=True),
+        teacher(transferred=True, category_valid_until=None),
+        leader(Role.HEAD, Category.DEPUTY_1, Category.HEAD_1, transferred=True),
+    ]
+    for profile in profiles:
+        for finding in assess(profile, TODAY, rules).findings:
+            rendered = finding.message.render()
+            assert "{" not in rendered and rendered.strip()

@@ -243,6 +243,9 @@ def extract_context(p: ProtocolData, row: Row, t: Translate) -> dict[str, Any]:
     if row.keeps_current:
         result = t(N_("The current qualification category is kept until it expires (§47): {category}.")).format(
             category=row.current)
+    elif row.group is ProtocolGroup.NOT_MATCHING_CLAIMED:
+        result = t(N_("The qualification category assigned on the results of the national qualification test "
+                      "(§32): {category}.")).format(category=row.assigned)
     else:
         result = t(N_("Matches the qualification category: {category}.")).format(category=row.assigned)
     return {

@@ -133,7 +133,8 @@ class DocumentService:
             # for prints its label, as before.
             reason=(decision.reason or t(chosen.label)) if needs_reason(group) else "",
             votes=tuple(votes), points=await self.points_line(t, item, names), basis=_basis(t, decision),
-            matches_claimed=_matches_claimed(group, decision, item), keeps_current=keeps_current(chosen),
+            matches_claimed=_matches_claimed(group, decision, item),
+            keeps_current=keeps_current(chosen) and decision.assigned_category is None,
         )
 
     async def points_line(self, t: Translate, item: AgendaItem, names: dict[int, str]) -> str:
@@ -214,7 +215,9 @@ class DocumentService:
 def _basis(t: Translate, decision: CommissionDecision) -> str:
     counts = {str(k): int(v) for k, v in (decision.counts or {}).items()}
     cast = sum(counts.values())
-    count = counts.get(f"{decision.decision}:{decision.assigned_category or ''}", 0)
+    # A "does not match" vote names no category, though the decision may assign the §32 one.
+    voted = "" if keeps_current(Decision(decision.decision)) else decision.assigned_category or ""
+    count = counts.get(f"{decision.decision}:{voted}", 0)
     # Decisions recorded before the majority reading was stored were counted of the votes cast.
     majority = Majority(decision.majority_of) if decision.majority_of else Majority.CAST
     voters = decision.voters if decision.voters is not None else cast

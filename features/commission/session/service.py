@@ -29,6 +29,7 @@ from scoring.commission import (
     Tally,
     Voter,
     category_options,
+    decision_assigns,
     decisions_for,
     has_quorum,
     is_candidates_head,
@@ -690,18 +691,23 @@ class SessionService:
         return Closed(result, decision, item, missing)
 
     async def _record(self, s: CommissionSession, item: AgendaItem, result: Tally, now: datetime) -> CommissionDecision:
-        """The decision, dated the session's date as the protocol is (§20)."""
+        """The decision, dated the session's date as the protocol is (§20).
+
+        "Does not match" issues no certificate; for a teacher without a category it still assigns the §32
+        category (pedagogue for a failed moderator claim), which the profile takes with its expiry."""
         choice = result.choice
         assert choice is not None
+        assigned = decision_assigns(choice, _role(item.role), _cat(item.claimed_category) or Category.TEACHER,
+                                    _cat(item.current_category))
         decided_on = s.session_date
-        number = valid_until = None
-        if not keeps_current(choice.decision) and choice.category is not None:
-            valid_until = category_expiry(choice.category, decided_on)
+        number = None
+        valid_until = category_expiry(assigned, decided_on) if assigned is not None else None
+        if not keeps_current(choice.decision) and assigned is not None:
             prefix = f"{s.commission_id}-{decided_on.year}-"
             number = f"{prefix}{await self.repo.count_certificates(prefix) + 1:04d}"
         return await self.repo.add_decision(
             candidate_id=item.id, decision=choice.decision.value,
-            assigned_category=choice.category.value if choice.category else None, outcome=result.outcome.value,
+            assigned_category=assigned.value if assigned else None, outcome=result.outcome.value,
             counts={f"{k.decision.value}:{k.category.value if k.category else ''}": n
                     for k, n in result.counts.items()},
             decided_at=now, decided_on=decided_on,
