@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from scoring.config import Rules, default_rules
 from scoring.rulesets import RuleSet, RuleSetError, parse_ruleset, pilot, read_toml_text
 from scoring.rulesets.registry import Registry, RegistryError, starting_in
 from storage.checklist_models import Application
+from storage.checklist_repository import ApplicationRepository
 from storage.ruleset_models import StoredRuleSet
 from storage.ruleset_repository import RuleSetRepository
 
@@ -71,6 +72,18 @@ class RuleBook:
     def for_teacher(self, today: date) -> RuleSet:
         return self.registry.for_teacher(today)
 
+    async def of_teacher(self, session: AsyncSession, user_id: int, now: datetime, timezone: str) -> RuleSet:
+        """The set her screens judge with: her submitted application's, else the one she will submit under."""
+        submitted = await ApplicationRepository(session).active(user_id)
+        if submitted is not None:
+            return self.for_application(submitted)
+        return self.for_teacher(now.astimezone(ZoneInfo(timezone)).date())
+
+    def in_force(self, now: datetime, timezone: str) -> RuleSet:
+        """The set in force today: the one judging what is not tied to an application (a commission's
+        composition, the window reminders, the statistics)."""
+        return self.for_submission(now.astimezone(ZoneInfo(timezone)).date())
+
     def teacher_rules(self, timezone: str, now: datetime | None = None) -> Rules:
         """The rule sections a teacher who has not submitted sees today."""
         today = (now or datetime.now(ZoneInfo(timezone))).astimezone(ZoneInfo(timezone)).date()
@@ -107,9 +120,9 @@ class RuleBook:
 _STORED: dict[str, RuleSet] = {}
 
 
-async def rules_of_application(session: AsyncSession, application_id: int, builtin: Rules) -> Rules:
-    """The rule sections that judge a submitted application: its stored set's (a stored set never changes
-    once confirmed, so each is parsed once per process), `builtin` for the pilot's."""
+async def ruleset_of_application(session: AsyncSession, application_id: int, builtin: RuleSet) -> RuleSet:
+    """The set that judges a submitted application: its stored set (a stored set never changes once
+    confirmed, so each is parsed once per process), `builtin` for the pilot's."""
     repo = RuleSetRepository(session)
     key = await repo.key_of(application_id)
     if key not in _STORED:
@@ -117,7 +130,26 @@ async def rules_of_application(session: AsyncSession, application_id: int, built
         if row is None:
             return builtin
         _STORED[key] = stored_set(row)
-    return _STORED[key].rules
+    return _STORED[key]
+
+
+async def rules_of_application(session: AsyncSession, application_id: int, builtin: Rules) -> Rules:
+    """The rule sections of `ruleset_of_application` (`builtin` for the pilot's)."""
+    return (await ruleset_of_application(session, application_id, replace(pilot(), rules=builtin))).rules
+
+
+class TeacherSets:
+    """The handlers' way to the set a teacher's screens judge with (`teacher_sets` in an update's data)."""
+
+    def __init__(self, book: RuleBook, timezone: str, clock: Callable[[], datetime]) -> None:
+        self.book, self.timezone, self.clock = book, timezone, clock
+
+    async def of(self, session: AsyncSession, user_id: int) -> RuleSet:
+        return await self.book.of_teacher(session, user_id, self.clock(), self.timezone)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -131,4 +163,7 @@ class RuleBookMiddleware(BaseMiddleware):
         session: AsyncSession | None = data.get("session")
         if book is not None and session is not None:
             await book.refresh(session)
+            settings = data.get("settings")
+            data["teacher_sets"] = TeacherSets(book, settings.timezone if settings else "Asia/Almaty",
+                                               data.get("clock", _utc_now))
         return await handler(event, data)

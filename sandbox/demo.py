@@ -46,6 +46,7 @@ from scoring.commission import Decision, MemberRole
 from scoring.config import default_rules
 from scoring.documents import BY_ID
 from scoring.regions import region_by_id
+from scoring.rulesets import pilot_with
 from scoring.sheets import SHEETS
 from storage.commission_models import InviteKind
 from storage.db import create_engine, create_session_factory
@@ -382,7 +383,7 @@ async def seed_commission(session: AsyncSession) -> None:
 
 async def seed_documents(session: AsyncSession) -> None:
     """The files each teacher sent (checked as an upload is) and their answers on the checklist."""
-    checklist = ChecklistService(session)
+    checklist = ChecklistService(session, pilot_with(default_rules()))
     now = _now()
     for person in teachers(*FILE_STAGES):
         if await checklist.repo.files(person.id) or await checklist.repo.marks(person.id):
@@ -408,7 +409,7 @@ async def seed_essays(session: AsyncSession) -> None:
 
 async def seed_self_assessments(session: AsyncSession) -> None:
     """A filled-in scoring sheet (/score), so the secretary's card and the ballots show the teacher's points."""
-    service = SelfAssessmentService(session)
+    service = SelfAssessmentService(session, pilot_with(default_rules()))
     rows = SelfAssessmentRepository(session)
     profiles = ProfileRepository(session)
     for person in teachers(*COMPLETE_STAGES):

@@ -281,9 +281,10 @@ def title_of(item_id: str) -> str:
     return item.title if item is not None else UNKNOWN_ITEM_TITLE
 
 
-def applicable_items(p: DocProfile) -> list[Item]:
-    """Every item shown on this person's checklist, in the order of the lists."""
-    return [item for item in ITEMS if item.applies(p)]
+def applicable_items(p: DocProfile, items: Iterable[Item] = ITEMS) -> list[Item]:
+    """Every item shown on this person's checklist, in the order of the lists (`items`: a rule set's table,
+    scoring.rulesets.documents.items_of)."""
+    return [item for item in items if item.applies(p)]
 
 
 def required_items(p: DocProfile, rules: Rules | None = None) -> list[Item]:
@@ -442,11 +443,12 @@ def evaluate(
     application_ready: bool,
     essay_ok: bool,
     rules: Rules | None = None,
+    items: Iterable[Item] = ITEMS,
 ) -> list[ItemState]:
     """The state of every applicable item from the files sent, the marks and the essay/profile."""
     rules = rules or default_rules()
     result = []
-    for item in applicable_items(p):
+    for item in applicable_items(p, items):
         count = files.get(item.id, 0)
         need = item.need_for(p, rules)
         state = _state_of(item, need, count, marks.get(item.id, Mark()), application_ready=application_ready,

@@ -14,12 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import render
 from bot.refusal import Refusal
+from bot.rule_book import TeacherSets
 from bot.text_input import max_length
 from features.checklist import views
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
 from features.checklist.service import FILE_GONE, AddResult, Card, Checklist, ChecklistService, Clock, Incoming, utc_now
 from features.checklist.states import ChecklistForm
-from scoring.documents import BY_ID, Item
+from scoring.documents import Item
 from storage.checklist_models import UploadedFile
 
 
@@ -67,9 +68,11 @@ async def send_card(bot: Bot, user_id: int, item_id: str, state: FSMContext, ser
     return True
 
 
-async def checklist_command(message: Message, state: FSMContext, session: AsyncSession) -> None:
+async def checklist_command(message: Message, state: FSMContext, session: AsyncSession,
+                            teacher_sets: TeacherSets) -> None:
     assert message.from_user is not None and message.bot is not None
-    await send_board(message.bot, message.from_user.id, state, ChecklistService(session))
+    service = await ChecklistService.of_teacher(session, teacher_sets, message.from_user.id)
+    await send_board(message.bot, message.from_user.id, state, service)
 
 
 async def _show_card(callback: CallbackQuery, state: FSMContext, card: Card) -> None:
@@ -90,38 +93,45 @@ async def _show_board(callback: CallbackQuery, state: FSMContext, checklist: Che
                        views.board_keyboard(checklist))
 
 
-async def back_to_board(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
-    await _show_board(callback, state, await ChecklistService(session).board(callback.from_user.id))
+async def back_to_board(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
+                        teacher_sets: TeacherSets) -> None:
+    service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
+    await _show_board(callback, state, await service.board(callback.from_user.id))
 
 
 async def open_item(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
-                    session: AsyncSession) -> None:
-    card = await ChecklistService(session).open_card(callback.from_user.id, callback_data.item)
+                    session: AsyncSession, teacher_sets: TeacherSets) -> None:
+    service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
+    card = await service.open_card(callback.from_user.id, callback_data.item)
     await _show_card(callback, state, card)
 
 
 async def remove_file(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
-                      session: AsyncSession) -> None:
-    card = await ChecklistService(session).detach(callback.from_user.id, callback_data.item, callback_data.file)
+                      session: AsyncSession, teacher_sets: TeacherSets) -> None:
+    service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
+    card = await service.detach(callback.from_user.id, callback_data.item, callback_data.file)
     await _show_card(callback, state, card)
 
 
 async def replace_all(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
-                      session: AsyncSession) -> None:
-    card = await ChecklistService(session).detach_all(callback.from_user.id, callback_data.item)
+                      session: AsyncSession, teacher_sets: TeacherSets) -> None:
+    service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
+    card = await service.detach_all(callback.from_user.id, callback_data.item)
     await _show_card(callback, state, card)
 
 
 async def mark_not_applicable(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
-                              session: AsyncSession, clock: Clock = utc_now) -> None:
-    card = await ChecklistService(session).mark_not_applicable(
+                              session: AsyncSession, teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
+    service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
+    card = await service.mark_not_applicable(
         callback.from_user.id, callback_data.item, callback_data.yes, clock())
     await _show_card(callback, state, card)
 
 
 async def answer_in_state_systems(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,
-                                  session: AsyncSession, clock: Clock = utc_now) -> None:
-    card = await ChecklistService(session).answer_in_state_systems(
+                                  session: AsyncSession, teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
+    service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
+    card = await service.answer_in_state_systems(
         callback.from_user.id, callback_data.item, callback_data.yes, clock())
     await _show_card(callback, state, card)
 
@@ -147,18 +157,20 @@ def incoming_of(message: Message) -> Incoming | None:
     return None
 
 
-async def _open_item(state: FSMContext) -> Item | None:
-    return BY_ID.get((await state.get_data()).get("item", ""))
+async def _open_item(state: FSMContext, service: ChecklistService) -> Item | None:
+    return service.item((await state.get_data()).get("item", ""))
 
 
-async def on_file(message: Message, state: FSMContext, session: AsyncSession, clock: Clock = utc_now) -> None:
+async def on_file(message: Message, state: FSMContext, session: AsyncSession, teacher_sets: TeacherSets,
+                  clock: Clock = utc_now) -> None:
     assert message.from_user is not None
-    item, incoming = await _open_item(state), incoming_of(message)
+    service = await ChecklistService.of_teacher(session, teacher_sets, message.from_user.id)
+    item, incoming = await _open_item(state, service), incoming_of(message)
     if item is None or incoming is None:
         await state.clear()
         await message.answer(views.tap_an_item_text())
         return
-    attached = await ChecklistService(session).attach(message.from_user.id, item, incoming, clock())
+    attached = await service.attach(message.from_user.id, item, incoming, clock())
     if attached.result is AddResult.FROZEN:
         await state.clear()
     text, markup = views.attached_reply(item, incoming, attached)
@@ -175,9 +187,11 @@ def content_of(message: Message) -> views.Content:
     return views.Content.OTHER
 
 
-async def on_other_content(message: Message, state: FSMContext) -> None:
+async def on_other_content(message: Message, state: FSMContext, session: AsyncSession,
+                           teacher_sets: TeacherSets) -> None:
     """Stickers, voice notes, videos, text… while an item waits for files."""
-    item = await _open_item(state)
+    assert message.from_user is not None
+    item = await _open_item(state, await ChecklistService.of_teacher(session, teacher_sets, message.from_user.id))
     if item is None:
         await state.clear()
         await message.answer(_("Open /checklist and tap an item first."))

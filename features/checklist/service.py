@@ -10,13 +10,15 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal, StaleButton
+from bot.rule_book import TeacherSets
 from features.profile.form import teaching_post_of
 from features.profile.service import is_complete
 from scoring import documents
-from scoring.config import Rules, default_rules
 from scoring.documents import DocProfile, Item, ItemState, Mark, Progress
 from scoring.essay import essay_verdict
 from scoring.i18n import N_, Phrase
+from scoring.rulesets import RuleSet
+from scoring.rulesets.documents import item_of, items_of
 from storage.checklist_models import Application, UploadedFile
 from storage.checklist_repository import ApplicationRepository, ChecklistRepository, EssayRepository
 from storage.profile_models import TeacherProfile
@@ -108,13 +110,19 @@ NO_POSITION = Phrase(N_("Your checklist depends on your position and type of org
 
 
 class ChecklistService:
-    def __init__(self, session: AsyncSession, rules: Rules | None = None):
+    def __init__(self, session: AsyncSession, ruleset: RuleSet):
         self.session = session
-        self.rules = rules or default_rules()
+        self.ruleset = ruleset
+        self.rules = ruleset.rules
         self.repo = ChecklistRepository(session)
         self.essays = EssayRepository(session)
         self.applications = ApplicationRepository(session)
         self.profiles = ProfileRepository(session)
+
+    @classmethod
+    async def of_teacher(cls, session: AsyncSession, sets: TeacherSets, user_id: int) -> ChecklistService:
+        """Her checklist's service, with her set's documents table."""
+        return cls(session, await sets.of(session, user_id))
 
     async def load(self, user_id: int) -> Checklist | None:
         profile = await self.profiles.get(user_id)
@@ -131,7 +139,7 @@ class ChecklistService:
         }
         states = documents.evaluate(
             view, await self.repo.file_counts(user_id), marks,
-            application_ready=is_complete(profile), essay_ok=essay_ok, rules=self.rules,
+            application_ready=is_complete(profile), essay_ok=essay_ok, rules=self.rules, items=items_of(self.ruleset),
         )
         frozen = await self.applications.active(user_id)
         return Checklist(profile, view, states, documents.progress(states), frozen)
@@ -200,6 +208,10 @@ class ChecklistService:
         if result is AddResult.FROZEN:
             return Attached(result, [], frozen=await self.frozen(user_id))
         return Attached(result, await self.files(user_id, item.id))
+
+    def item(self, item_id: str) -> Item | None:
+        """An item of this set's table (the one a file she sends is for)."""
+        return item_of(self.ruleset, item_id)
 
     async def files(self, user_id: int, item_id: str) -> list[UploadedFile]:
         return await self.repo.files(user_id, item_id)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import local_today
 from bot.refusal import StaleButton
+from bot.rule_book import TeacherSets
 from bot.settings import Settings
 from features.checklist.handlers import send_board, send_card
 from features.checklist.service import ChecklistService, Clock, utc_now
@@ -26,16 +27,19 @@ from features.self_assessment.handlers import start_score
 from features.submission.handlers import start_submit
 
 
-async def open_checklist(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
+async def open_checklist(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
+                         teacher_sets: TeacherSets) -> None:
     assert callback.bot is not None
-    await send_board(callback.bot, callback.from_user.id, state, ChecklistService(session))
+    service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
+    await send_board(callback.bot, callback.from_user.id, state, service)
 
 
 async def open_item(callback: CallbackQuery, callback_data: GuideCallback, state: FSMContext,
-                    session: AsyncSession) -> None:
+                    session: AsyncSession, teacher_sets: TeacherSets) -> None:
     """Only an item on her own checklist opens (the callback data is hers to forge)."""
     assert callback.bot is not None
-    if not await send_card(callback.bot, callback.from_user.id, callback_data.item, state, ChecklistService(session)):
+    service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
+    if not await send_card(callback.bot, callback.from_user.id, callback_data.item, state, service):
         raise StaleButton()
 
 
@@ -45,9 +49,10 @@ async def open_essay(callback: CallbackQuery, state: FSMContext, session: AsyncS
     await start_essay(callback.bot, callback.from_user.id, state, session, settings, i18n.current_locale, clock())
 
 
-async def open_score(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
+async def open_score(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
+                     teacher_sets: TeacherSets) -> None:
     assert callback.bot is not None
-    await start_score(callback.bot, callback.from_user.id, state, session)
+    await start_score(callback.bot, callback.from_user.id, state, session, teacher_sets)
 
 
 async def open_submit(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,

@@ -20,6 +20,7 @@ from scoring.dates import format_day
 from scoring.eligibility import Channel
 from scoring.essay import essay_verdict
 from scoring.i18n import N_, Phrase
+from scoring.rulesets import pilot_with
 from scoring.sheets.observation import format_points
 from storage.checklist_models import Application, ApplicationStatus, UploadedFile
 from storage.checklist_repository import ChecklistRepository
@@ -148,7 +149,7 @@ class GuidanceService:
         setting = setting_of(review.profile)
         if setting is None:
             return StepProgress(Step.SCORE, False, False, Phrase(N_("after the profile")))
-        service = SelfAssessmentService(self.session, self.rules)
+        service = SelfAssessmentService(self.session, pilot_with(self.rules))
         row = await service.latest(review.profile.user_id, setting) if review.profile else None
         answered = service.criteria(row) if row is not None else {}
         if row is None or not answered:

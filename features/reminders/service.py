@@ -40,6 +40,7 @@ from scoring.reminders import (
     session_eve_occasion,
     windows_to_check,
 )
+from scoring.rulesets import pilot_with
 from storage.broadcast_repository import BroadcastRepository
 from storage.commission_models import SessionStatus
 from storage.commission_repository import CommissionRepository
@@ -173,7 +174,7 @@ class ReminderService:
 
     async def progress(self, session: AsyncSession, user_id: int, tr: Callable[[str], str]) -> list[str]:
         """The teacher's own checklist progress and what is still missing."""
-        checklist = await ChecklistService(session, self.rules).load(user_id)
+        checklist = await ChecklistService(session, pilot_with(self.rules)).load(user_id)
         if checklist is None:
             return []
         lines = [Phrase(N_("Your checklist: {done} of {total} done."),

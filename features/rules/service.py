@@ -168,7 +168,7 @@ class RuleSetService:
         setting = setting_of(profile)
         sheet_id, answers = None, None
         if setting is not None:
-            row = await SelfAssessmentService(self.session, self.book.builtin.rules).latest(profile.user_id, setting)
+            row = await SelfAssessmentService(self.session, self.book.builtin).latest(profile.user_id, setting)
             sheet_id = row.sheet_id if row is not None else setting.sheet_ids()[0]
             answers = row.answers if row is not None else None
         view = doc_profile(profile)

@@ -33,7 +33,8 @@ from features.self_assessment.service import (
 )
 from features.self_assessment.states import SCORE_STATES, ScoreForm
 from scoring.i18n import N_, Phrase
-from scoring.sheets import SHEETS, Criterion, ScoringSheet
+from scoring.rulesets import RuleSet
+from scoring.sheets import Criterion, ScoringSheet
 from scoring.sheets.entry import quantity_answer
 from scoring.sheets.evaluate import AnswerError
 from scoring.sheets.kinds import kinds_of
@@ -54,6 +55,7 @@ BUTTONS_ONLY = N_("This criterion is answered with the buttons above.")
 class OpenSheet:
     """The self-assessment in progress: the profile's setting, the stored sheet and the FSM step and data."""
 
+    service: SelfAssessmentService
     setting: Setting
     row: SelfAssessment
     step: str | None
@@ -61,7 +63,7 @@ class OpenSheet:
 
     @property
     def sheet(self) -> ScoringSheet:
-        return SHEETS[self.row.sheet_id]
+        return self.service.sheet(self.row)
 
     @property
     def criterion(self) -> Criterion | None:
@@ -81,9 +83,9 @@ class OpenSheet:
 
 
 class ScoreFlow:
-    def __init__(self, state: FSMContext, session: AsyncSession, user_id: int) -> None:
+    def __init__(self, state: FSMContext, session: AsyncSession, user_id: int, ruleset: RuleSet) -> None:
         self.state, self.session, self.user_id = state, session, user_id
-        self.service = SelfAssessmentService(session)
+        self.service = SelfAssessmentService(session, ruleset)
 
     @property
     def max_kinds(self) -> int:
@@ -102,9 +104,9 @@ class ScoreFlow:
         data = await self.state.get_data()
         sheet_id = data.get("sc_sheet")
         setting = await self._setting()
-        if setting is None or sheet_id not in SHEETS or sheet_id not in setting.sheet_ids():
+        if setting is None or sheet_id not in self.service.ruleset.sheets or sheet_id not in setting.sheet_ids():
             return None
-        return OpenSheet(setting, await self.service.row(self.user_id, sheet_id), step, data)
+        return OpenSheet(self.service, setting, await self.service.row(self.user_id, sheet_id), step, data)
 
     async def _open(self) -> OpenSheet:
         found = await self._find()
@@ -163,7 +165,7 @@ class ScoreFlow:
         await self.service.refresh_claim(row, setting)
         await self.state.set_state(ScoreForm.criterion)
         await self.state.set_data({"sc_sheet": sheet_id})
-        sheet = OpenSheet(setting, row, ScoreForm.criterion.state, {"sc_sheet": sheet_id})
+        sheet = OpenSheet(self.service, setting, row, ScoreForm.criterion.state, {"sc_sheet": sheet_id})
         upcoming = self.service.next_open(row)
         return await self._summary(sheet) if upcoming is None else await self._criterion(sheet, upcoming)
 

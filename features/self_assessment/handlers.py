@@ -16,6 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import render
+from bot.rule_book import TeacherSets
 from features.self_assessment.answers import AnswerButton
 from features.self_assessment.callbacks import ObservationCallback, ScoreAct, ScoreCallback
 from features.self_assessment.flow import ScoreFlow
@@ -46,87 +47,105 @@ async def _show_pressed(callback: CallbackQuery, shown: Shown, callback_answer: 
     await show(callback.bot, callback.from_user.id, shown, edit, callback_answer)
 
 
-def _flow(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> ScoreFlow:
-    return ScoreFlow(state, session, callback.from_user.id)
+async def _score_flow(state: FSMContext, session: AsyncSession, user_id: int, sets: TeacherSets) -> ScoreFlow:
+    """Her self-assessment, on her set's sheets."""
+    return ScoreFlow(state, session, user_id, await sets.of(session, user_id))
 
 
-async def start_score(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession) -> None:
+async def _flow(callback: CallbackQuery, state: FSMContext, session: AsyncSession, sets: TeacherSets) -> ScoreFlow:
+    return await _score_flow(state, session, callback.from_user.id, sets)
+
+
+async def start_score(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession,
+                      teacher_sets: TeacherSets) -> None:
     """Where the self-assessment stands (/score, and the "what next" buttons)."""
-    await show(bot, user_id, await ScoreFlow(state, session, user_id).start())
+    await show(bot, user_id, await (await _score_flow(state, session, user_id, teacher_sets)).start())
 
 
-async def score_command(message: Message, state: FSMContext, session: AsyncSession) -> None:
+async def score_command(message: Message, state: FSMContext, session: AsyncSession, teacher_sets: TeacherSets) -> None:
     assert message.bot is not None and message.from_user is not None
-    await start_score(message.bot, message.from_user.id, state, session)
+    await start_score(message.bot, message.from_user.id, state, session, teacher_sets)
 
 
 async def on_variant(callback: CallbackQuery, callback_data: ScoreCallback, state: FSMContext,
-                     session: AsyncSession, callback_answer: CallbackAnswer) -> None:
-    shown = await _flow(callback, state, session).choose_variant(callback_data.value)
+                     session: AsyncSession, callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
+    flow = await _flow(callback, state, session, teacher_sets)
+    shown = await flow.choose_variant(callback_data.value)
     await _show_pressed(callback, shown, callback_answer)
 
 
 async def on_summary(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
-                     callback_answer: CallbackAnswer) -> None:
-    await _show_pressed(callback, await _flow(callback, state, session).summary(), callback_answer)
+                     callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
+    flow = await _flow(callback, state, session, teacher_sets)
+    await _show_pressed(callback, await flow.summary(), callback_answer)
 
 
 async def on_go(callback: CallbackQuery, callback_data: ScoreCallback, state: FSMContext,
-                session: AsyncSession, callback_answer: CallbackAnswer) -> None:
-    await _show_pressed(callback, await _flow(callback, state, session).go(callback_data.crit), callback_answer)
+                session: AsyncSession, callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
+    flow = await _flow(callback, state, session, teacher_sets)
+    await _show_pressed(callback, await flow.go(callback_data.crit), callback_answer)
 
 
 async def on_more(callback: CallbackQuery, callback_data: ScoreCallback, state: FSMContext,
-                  session: AsyncSession, callback_answer: CallbackAnswer) -> None:
-    shown = await _flow(callback, state, session).another_kind(callback_data.crit)
+                  session: AsyncSession, callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
+    flow = await _flow(callback, state, session, teacher_sets)
+    shown = await flow.another_kind(callback_data.crit)
     await _show_pressed(callback, shown, callback_answer)
 
 
 async def on_step(callback: CallbackQuery, callback_data: ScoreCallback, state: FSMContext,
-                  session: AsyncSession, callback_answer: CallbackAnswer) -> None:
+                  session: AsyncSession, callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
     forward = callback_data.action is ScoreAct.NEXT
-    shown = await _flow(callback, state, session).step(callback_data.crit, forward)
+    flow = await _flow(callback, state, session, teacher_sets)
+    shown = await flow.step(callback_data.crit, forward)
     await _show_pressed(callback, shown, callback_answer)
 
 
 async def on_none(callback: CallbackQuery, callback_data: ScoreCallback, state: FSMContext,
-                  session: AsyncSession, callback_answer: CallbackAnswer) -> None:
-    await _show_pressed(callback, await _flow(callback, state, session).none(callback_data.crit), callback_answer)
+                  session: AsyncSession, callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
+    flow = await _flow(callback, state, session, teacher_sets)
+    await _show_pressed(callback, await flow.none(callback_data.crit), callback_answer)
 
 
 async def on_answer(callback: CallbackQuery, callback_data: ScoreCallback, state: FSMContext,
-                    session: AsyncSession, callback_answer: CallbackAnswer) -> None:
+                    session: AsyncSession, callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
     button = AnswerButton(callback_data.action.value)
-    shown = await _flow(callback, state, session).press_answer(callback_data.crit, button, callback_data.value)
+    flow = await _flow(callback, state, session, teacher_sets)
+    shown = await flow.press_answer(callback_data.crit, button, callback_data.value)
     await _show_pressed(callback, shown, callback_answer)
 
 
 async def on_fill(callback: CallbackQuery, callback_data: ScoreCallback, state: FSMContext,
-                  session: AsyncSession, callback_answer: CallbackAnswer) -> None:
-    shown = await _flow(callback, state, session).start_filling(callback_data.crit)
+                  session: AsyncSession, callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
+    flow = await _flow(callback, state, session, teacher_sets)
+    shown = await flow.start_filling(callback_data.crit)
     await _show_pressed(callback, shown, callback_answer)
 
 
 async def on_remove_observation(callback: CallbackQuery, callback_data: ScoreCallback, state: FSMContext,
-                                session: AsyncSession, callback_answer: CallbackAnswer) -> None:
-    shown = await _flow(callback, state, session).remove_observation(callback_data.crit)
+                                session: AsyncSession, callback_answer: CallbackAnswer,
+                                teacher_sets: TeacherSets) -> None:
+    flow = await _flow(callback, state, session, teacher_sets)
+    shown = await flow.remove_observation(callback_data.crit)
     await _show_pressed(callback, shown, callback_answer)
 
 
 async def on_stop_filling(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
-                          callback_answer: CallbackAnswer) -> None:
-    await _show_pressed(callback, await _flow(callback, state, session).stop_filling(), callback_answer)
+                          callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
+    flow = await _flow(callback, state, session, teacher_sets)
+    await _show_pressed(callback, await flow.stop_filling(), callback_answer)
 
 
 async def on_rating(callback: CallbackQuery, callback_data: ObservationCallback, state: FSMContext,
-                    session: AsyncSession, callback_answer: CallbackAnswer) -> None:
-    shown = await _flow(callback, state, session).rate(callback_data.index, callback_data.rating)
+                    session: AsyncSession, callback_answer: CallbackAnswer, teacher_sets: TeacherSets) -> None:
+    flow = await _flow(callback, state, session, teacher_sets)
+    shown = await flow.rate(callback_data.index, callback_data.rating)
     await _show_pressed(callback, shown, callback_answer)
 
 
-async def on_text(message: Message, state: FSMContext, session: AsyncSession) -> None:
+async def on_text(message: Message, state: FSMContext, session: AsyncSession, teacher_sets: TeacherSets) -> None:
     assert message.bot is not None and message.from_user is not None and message.text is not None
-    shown = await ScoreFlow(state, session, message.from_user.id).type_answer(message.text)
+    shown = await (await _score_flow(state, session, message.from_user.id, teacher_sets)).type_answer(message.text)
     await show(message.bot, message.chat.id, shown)
 
 

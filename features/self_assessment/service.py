@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from features.checklist.service import doc_profile
 from features.profile.form import teaching_post_of, to_rules_profile
 from scoring.categories import Category, OrgType, Role, TeachingPost
-from scoring.config import Rules, default_rules
+from scoring.config import Rules
 from scoring.documents import BY_ID as DOCUMENT_ITEMS
 from scoring.documents import Item, applicable_items
-from scoring.sheets import SHEETS, Criterion, ScoringSheet
+from scoring.rulesets import RuleSet
+from scoring.sheets import Criterion, ScoringSheet
 from scoring.sheets.evaluate import (
     Evaluation,
     category_from_json,
@@ -130,10 +131,11 @@ async def checklist_item_ids(session: AsyncSession, user_id: int) -> frozenset[s
 
 
 class SelfAssessmentService:
-    def __init__(self, session: AsyncSession, rules: Rules | None = None):
+    def __init__(self, session: AsyncSession, ruleset: RuleSet):
         self.session = session
         self.rows = SelfAssessmentRepository(session)
-        self.rules = rules or default_rules()
+        self.ruleset = ruleset
+        self.rules: Rules = ruleset.rules
 
     async def row(self, user_id: int, sheet_id: str) -> SelfAssessment:
         return await self.rows.get_or_create(user_id, sheet_id)
@@ -143,9 +145,9 @@ class SelfAssessmentService:
         rows = [row for sheet_id in setting.sheet_ids() if (row := await self.rows.get(user_id, sheet_id))]
         return max(rows, key=lambda r: r.updated_at) if rows else None
 
-    @staticmethod
-    def sheet(row: SelfAssessment) -> ScoringSheet:
-        return SHEETS[row.sheet_id]
+    def sheet(self, row: SelfAssessment) -> ScoringSheet:
+        """Her sheet as her rule set prints it (criteria, points, thresholds)."""
+        return self.ruleset.sheets[row.sheet_id]
 
     @staticmethod
     def criteria(row: SelfAssessment) -> dict[str, Any]:

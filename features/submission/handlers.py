@@ -31,7 +31,7 @@ from scoring.i18n import N_, Phrase
 def _service(session: AsyncSession, settings: Settings, rule_book: RuleBook, now: datetime) -> SubmissionService:
     """Judged by the set in force today: the one stored with the application she submits now."""
     ruleset = rule_book.for_submission(now.astimezone(ZoneInfo(settings.timezone)).date())
-    return SubmissionService(session, ruleset.rules, settings.timezone, rule_set_key=ruleset.key)
+    return SubmissionService(session, ruleset.rules, settings.timezone, rule_set_key=ruleset.key, ruleset=ruleset)
 
 
 async def start_submit(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession, settings: Settings,

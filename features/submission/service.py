@@ -19,6 +19,7 @@ from scoring.dates import format_day
 from scoring.documents import Source, State
 from scoring.essay import essay_verdict
 from scoring.i18n import N_, Phrase
+from scoring.rulesets import RuleSet, pilot_with
 from storage.checklist_models import Application, ApplicationStatus, Essay, NoticeKind
 from storage.checklist_repository import ApplicationRepository, ChecklistRepository, EssayRepository
 from storage.profile_models import TeacherProfile
@@ -121,14 +122,15 @@ class Withdrawn:
 
 class SubmissionService:
     def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty",
-                 rule_set_key: str = PILOT_KEY):
+                 rule_set_key: str = PILOT_KEY, ruleset: RuleSet | None = None):
         self.session = session
         self.rules = rules or default_rules()
         # Stored with what she submits: the set that judges it for its whole life.
         self.rule_set_key = rule_set_key
         self.tz = ZoneInfo(timezone)
         self.applications = ApplicationRepository(session)
-        self.checklists = ChecklistService(session, self.rules)
+        # Her checklist on the documents of the set she submits under.
+        self.checklists = ChecklistService(session, ruleset or pilot_with(self.rules))
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.tz).date()

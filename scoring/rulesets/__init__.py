@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
+from scoring.config import Rules
 from scoring.rulesets.load import (
     DocumentRule,
     Problem,
@@ -25,7 +27,13 @@ def pilot() -> RuleSet:
     return load_ruleset(PILOT_FILE)
 
 
+def pilot_with(rules: Rules) -> RuleSet:
+    """The pilot's sheets and documents judged with these rule sections: where a caller knows only the
+    sections (the pilot with a RULES_FILE's tables, a test's partial Rules)."""
+    return replace(pilot(), rules=rules)
+
+
 __all__ = [
     "PILOT_FILE", "DocumentRule", "Problem", "RuleSet", "RuleSetError", "load_ruleset", "parse_ruleset",
-    "pilot", "read_toml", "read_toml_text",
+    "pilot", "pilot_with", "read_toml", "read_toml_text",
 ]

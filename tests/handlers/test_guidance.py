@@ -24,6 +24,7 @@ from features.submission.callbacks import SubmissionCallback
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.eligibility import Channel
+from scoring.rulesets import pilot
 from storage.checklist_models import Essay, UploadedFile
 from storage.commission_models import CommissionDecision
 from storage.migrate import upgrade
@@ -65,7 +66,7 @@ async def add_files(h: Harness, user_id: int, items: list[str]) -> None:
 
 async def checklist_progress(h: Harness, user_id: int) -> tuple[int, int]:
     async with h.app.sessions() as session:
-        checklist = await ChecklistService(session).load(user_id)
+        checklist = await ChecklistService(session, pilot()).load(user_id)
         assert checklist is not None
         return checklist.progress.done, checklist.progress.total
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.pipeline.outbox import deliver_due
 from features.rules.callbacks import RulesAct, RulesCallback
+from features.self_assessment.callbacks import ScoreAct, ScoreCallback
 from scoring.categories import Category
 from scoring.rulesets.changes import year_label
 from storage.checklist_models import Application
@@ -154,3 +155,28 @@ async def test_a_set_starting_after_her_next_window_tells_nobody(harness: Harnes
 async def test_a_non_admin_is_refused(harness: Harness) -> None:
     sent = texts(await harness.text(Harness.user(77, "ru"), "/rules"))
     assert sent == [tr(harness, "This command is for administrators only.")]
+
+
+async def test_a_teacher_in_progress_sees_her_new_set_on_score_and_checklist(harness: Harness) -> None:
+    teacher = Harness.user(505, "ru")
+    await make_teacher(harness, 505)
+    async with harness.app.sessions() as session:
+        session.add(SelfAssessment(user_id=505, sheet_id="teacher", answers=ANSWERS_84, observations=[],
+                                   updated_at=NOW))
+        await session.commit()
+    await load_test_set(harness)
+    await harness.text(teacher, "/score")
+    summary = "\n".join(texts(await harness.press(teacher, ScoreCallback(action=ScoreAct.SUMMARY).pack())))
+    assert "88" in summary
+    board = "\n".join(texts(await harness.text(teacher, "/checklist")))
+    assert "author programme" in board
+
+
+async def test_a_submitted_teacher_keeps_the_pilot_on_her_checklist(harness: Harness) -> None:
+    teacher = Harness.user(506, "ru")
+    await make_teacher(harness, 506)
+    await fill_everything(harness, 506)
+    await submit(harness, teacher, NOW)
+    await load_test_set(harness)
+    board = "\n".join(texts(await harness.text(teacher, "/checklist")))
+    assert "author programme" not in board

@@ -22,6 +22,7 @@ from features.checklist.callbacks import ChecklistCallback
 from features.self_assessment.callbacks import ObservationCallback, ScoreCallback
 from features.self_assessment.service import SelfAssessmentService
 from scoring.config import default_rules
+from scoring.rulesets import pilot
 from scoring.sheets import SHEETS
 from scoring.sheets.describe import describe_sheet
 from scoring.sheets.kinds import choose_level, toggle_bonus
@@ -348,7 +349,7 @@ async def test_cancel_then_score_resumes_at_the_next_open_criterion(harness: Har
 
 def test_bot_and_cli_agree_on_every_sheet_example() -> None:
     """The bot's evaluation of stored answers is the CLI's: the sheets' own examples, every sheet."""
-    service = SelfAssessmentService(cast(AsyncSession, None))
+    service = SelfAssessmentService(cast(AsyncSession, None), pilot())
     for sheet_id, sheet in SHEETS.items():
         answers = {"criteria": {c["id"]: c["answer"]["example"] for c in describe_sheet(sheet)["criteria"]}}
         row = SelfAssessment(user_id=1, sheet_id=sheet_id, answers=answers, observations=[])
@@ -421,7 +422,7 @@ async def test_kinds_of_work_add_up_in_the_bot_as_on_the_command_line(harness: H
     row = await stored(h, user_id, sheet_id)
     assert row is not None
     assert {k: v for k, v in row.answers["criteria"].items() if k in expected} == expected
-    ours = SelfAssessmentService(cast(AsyncSession, None)).evaluate(row).total
+    ours = SelfAssessmentService(cast(AsyncSession, None), pilot()).evaluate(row).total
     out = cli_total(sheet_id, row.answers)
     assert ours == by_hand and out["total"] == by_hand
     summary = texts(await h.press(user, sc("sum")))[-1]
@@ -543,7 +544,7 @@ async def test_resume_while_adding_a_kind_of_work(settings: Settings, harness: H
 def test_bot_and_cli_agree_with_kinds_on_teacher_methodist_and_head_sheets() -> None:
     """Every criterion whose kinds add up, answered with two kinds (and its bonus) through the same
     functions the buttons use: the bot's total is the CLI's."""
-    service = SelfAssessmentService(cast(AsyncSession, None))
+    service = SelfAssessmentService(cast(AsyncSession, None), pilot())
     for sheet_id in ("teacher", "methodist", "head"):
         criteria: dict[str, Any] = {}
         for criterion in SHEETS[sheet_id].criteria:

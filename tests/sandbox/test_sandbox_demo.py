@@ -54,6 +54,7 @@ from scoring.categories import Category
 from scoring.commission import Decision, MemberRole
 from scoring.config import default_rules
 from scoring.iin import validate_iin
+from scoring.rulesets import pilot
 from storage.checklist_models import Application, ApplicationStatus, UploadedFile
 from storage.commission_models import Commission, CommissionMember, ReviewStatus
 from storage.db import create_engine, create_session_factory
@@ -162,7 +163,7 @@ async def test_commission_is_valid_and_applications_are_routed_to_it(server: Bot
             [ready] = teachers("ready")
             assert (await submissions.review(ready.id, datetime.now().astimezone())).passed  # /submit would pass
             [halfway] = teachers("checklist")
-            checklist = await ChecklistService(session).load(halfway.id)
+            checklist = await ChecklistService(session, pilot()).load(halfway.id)
             assert checklist is not None and 0 < checklist.progress.done < checklist.progress.total
             assert not (await submissions.review(halfway.id, datetime.now().astimezone())).passed
     finally:

@@ -15,6 +15,7 @@ from scoring.categories import Category, Role
 from scoring.dates import format_day_or_dash
 from scoring.documents import title_of
 from scoring.i18n import N_
+from scoring.rulesets import RuleSet
 from storage.checklist_models import UploadedFile
 from storage.checklist_repository import ChecklistRepository, EssayRepository
 from storage.commission_models import ApplicationReview
@@ -45,14 +46,16 @@ def file_caption(t: Callable[[str], str], item_id: str, applicant: str | None) -
     return t(N_("{item}: {applicant}")).format(item=t(title_of(item_id)), applicant=applicant or "—")
 
 
-async def self_assessment_line(svc: CommissionService, profile: TeacherProfile) -> str:
+async def self_assessment_line(svc: CommissionService, profile: TeacherProfile, ruleset: RuleSet) -> str:
+    """Her self-assessment scored by her application's set (its sheets and thresholds)."""
     setting = setting_of(profile)
     if setting is None or setting.claimed is None:
         return _("Self-assessment: not filled in.")
-    row = await SelfAssessmentService(svc.session, svc.rules).latest(profile.user_id, setting)
-    if row is None:
+    service = SelfAssessmentService(svc.session, ruleset)
+    row = await service.latest(profile.user_id, setting)
+    if row is None or row.sheet_id not in ruleset.sheets:
         return _("Self-assessment: not filled in.")
-    evaluation = SelfAssessmentService(svc.session, svc.rules).evaluate(row)
+    evaluation = service.evaluate(row)
     threshold = evaluation.sheet.thresholds.get(setting.claimed)
     return _("Self-assessment: {total} points; threshold for {category}: {threshold}.").format(
         total=float(evaluation.total), category=_(setting.claimed.label),
@@ -78,7 +81,8 @@ async def card(svc: CommissionService, review: ApplicationReview) -> str:
         _("Registered on: {date}").format(
             date=format_day_or_dash(app.registered_on if app else None)),
     ]
-    checklist = await ChecklistService(svc.session, svc.rules).load(review.user_id)
+    ruleset = await svc.ruleset_of(review.application_id)
+    checklist = await ChecklistService(svc.session, ruleset).load(review.user_id)
     if checklist is not None:
         lines.append(_("Checklist: {done} of {total} required documents").format(
             done=checklist.progress.done, total=checklist.progress.total))
@@ -90,5 +94,5 @@ async def card(svc: CommissionService, review: ApplicationReview) -> str:
         lines.append(_("Essay ({words} words, §27 asks {low}–{high}):").format(
             words=essay.words, low=svc.rules.essay_min, high=svc.rules.essay_max))
         lines.append(essay.text[:3000])
-    lines.append(await self_assessment_line(svc, profile))
+    lines.append(await self_assessment_line(svc, profile, ruleset))
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal, StaleButton
-from bot.rule_book import rules_of_application
+from bot.rule_book import rules_of_application, ruleset_of_application
 from scoring.areas import AdministrativeArea, catalogue
 from scoring.calendar import add_working_days, is_working_day, next_working_day
 from scoring.categories import Category, CommissionLevel, Role
@@ -36,6 +36,7 @@ from scoring.commission import (
 )
 from scoring.config import Rules, default_rules
 from scoring.i18n import N_, Phrase
+from scoring.rulesets import RuleSet, pilot_with
 from storage.checklist_models import Application, ApplicationStatus, NoticeKind
 from storage.checklist_repository import ApplicationRepository
 from storage.commission_models import (
@@ -438,6 +439,10 @@ class CommissionService:
             if add_working_days(review.routed_on, days) <= today:
                 overdue.append(review)
         return overdue
+
+    async def ruleset_of(self, application_id: int) -> RuleSet:
+        """The set that judges this application for its whole life: the one stored when it was submitted."""
+        return await ruleset_of_application(self.session, application_id, pilot_with(self.rules))
 
     async def deadlines_of(self, application_id: int) -> dict[str, int]:
         """The deadlines in working days (§20, §23) of the rule set stored with the application."""

@@ -19,6 +19,7 @@ from features.commission.composition.service import utc_now
 from features.self_assessment.service import SelfAssessmentService, setting_of
 from scoring.categories import Category, OrgType
 from scoring.config import Rules, default_rules
+from scoring.rulesets import pilot_with
 from scoring.sheets import SHEETS, Criterion, ScoringSheet
 from scoring.sheets.evaluate import Evaluation, category_from_json, category_json, evaluate_answers, parse_answer
 from scoring.sheets.model import ScaleKind
@@ -72,7 +73,7 @@ class PointsService:
         setting = setting_of(profile)
         if profile is None or setting is None:
             return None
-        return await SelfAssessmentService(self.session, self.rules).latest(profile.user_id, setting)
+        return await SelfAssessmentService(self.session, pilot_with(self.rules)).latest(profile.user_id, setting)
 
     async def sheet_id(self, item: AgendaItem) -> str | None:
         """The sheet the candidate is scored on; None when their profile is not complete (or erased)."""
