@@ -3,13 +3,16 @@ keeps the pilot; a teacher in progress is told what the new set changes for her,
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.types import Document
 from sqlalchemy import select
 
 from bot.pipeline.outbox import deliver_due
+from features.commission.agenda.callbacks import ReviewAct, ReviewCallback
+from features.commission.points.service import Total
+from features.commission.session.ballot import MEMBER_TOTAL, OWN_TOTAL, total_line
 from features.rules.callbacks import RulesAct, RulesCallback
 from features.self_assessment.callbacks import ScoreAct, ScoreCallback
 from scoring.categories import Category
@@ -19,6 +22,19 @@ from storage.ruleset_models import PILOT_KEY, StoredRuleSet
 from storage.scoring_models import SelfAssessment
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import ALMATY, NOW, at, make_teacher
+from tests.handlers.commission_helpers import (
+    MEMBERS,
+    SECRETARY,
+    agenda,
+    cm,
+    elect_chair,
+    full_commission,
+    latest_session,
+    teacher_with_application,
+    today_text,
+    vt,
+)
+from tests.handlers.test_commission_points import OWN_ANSWERS, k, kk, pt, total
 from tests.handlers.test_submission import fill_everything, submit
 from tests.scoring.rulesets_helpers import TEST_SET_FILE
 from tests.scoring.test_teacher_changes import ANSWERS_84
@@ -180,3 +196,60 @@ async def test_a_submitted_teacher_keeps_the_pilot_on_her_checklist(harness: Har
     await load_test_set(harness)
     board = "\n".join(texts(await harness.text(teacher, "/checklist")))
     assert "author programme" not in board
+
+
+async def commission_judging(h: Harness, pilot_app: int, test_app: int) -> tuple[str, str]:
+    """The secretary's cards of two applications: one submitted under the pilot, one under the test set."""
+    cid = await full_commission(h)
+    await elect_chair(h, cid)
+    secretary = h.user(SECRETARY)
+    await h.text(secretary, "/agenda")
+    cards = []
+    for app_id in (pilot_app, test_app):
+        cards.append("\n".join(texts(await h.press(secretary, ReviewCallback(act=ReviewAct.CARD,
+                                                                              application=app_id).pack()))))
+        await h.press(secretary, cm("acc", app_id))
+    await h.press(secretary, cm("snew", cid))
+    await h.text(secretary, today_text())
+    s = await latest_session(h)
+    await h.press(secretary, cm("sopen", s.id))
+    for user_id in MEMBERS:
+        await h.press(h.user(user_id), cm("here", s.id))
+    await h.press(secretary, cm("svote", s.id))
+    return cards[0], cards[1]
+
+
+def card_line(threshold: int) -> str:
+    return k("Self-assessment: {total} points; threshold for {category}: {threshold}.", total=float(
+        total(OWN_ANSWERS)), category=kk(Category.EXPERT.label), threshold=threshold)
+
+
+async def test_each_application_is_judged_by_its_own_set_on_the_card_the_points_and_the_ballot(
+        harness: Harness) -> None:
+    """A set loaded later changes nothing for an application submitted under the pilot (threshold 84); one
+    submitted under the test set is judged by it (88), in the same session."""
+    pilot_app, test_app = (await teacher_with_application(harness, 601), await teacher_with_application(harness, 602))
+    async with harness.app.sessions() as session:
+        for user_id in (601, 602):
+            session.add(SelfAssessment(user_id=user_id, sheet_id="teacher", answers=OWN_ANSWERS, observations=[]))
+        await session.commit()
+    await load_test_set(harness)
+    harness.app.dispatcher["clock"] = lambda: datetime.now(UTC)
+    async with harness.app.sessions() as session:
+        (await session.get_one(Application, test_app)).rule_set_key = TEST_KEY
+        await session.commit()
+    pilot_card, test_card = await commission_judging(harness, pilot_app, test_app)
+    assert card_line(84) in pilot_card and card_line(88) in test_card
+    s = await latest_session(harness)
+    items = [i.id for i in await agenda(harness, s.id)]
+    secretary, member = harness.user(SECRETARY), harness.user(MEMBERS[1])
+    for item, threshold in zip(items, (84, 88), strict=True):
+        ballots = await harness.press(secretary, cm("item", s.id, str(item)))
+        own = total_line(kk, OWN_TOTAL, Total(total(OWN_ANSWERS), Category.EXPERT, threshold))
+        assert len([t for t in texts(ballots) if own in t]) == len(MEMBERS)
+        await harness.press(member, pt(s.id, item, "open"))
+        summary = "\n".join(texts(await harness.press(member, pt(s.id, item, "sum"))))
+        assert total_line(kk, MEMBER_TOTAL, Total(total(OWN_ANSWERS), Category.EXPERT, threshold)) in summary
+        for user_id in MEMBERS:
+            await harness.press(harness.user(user_id), vt(s.id, item, "a", "expert"))
+        await harness.press(secretary, cm("iclose", s.id, str(item)))

@@ -139,7 +139,7 @@ class DocumentService:
 
     async def points_line(self, t: Translate, item: AgendaItem, names: dict[int, str]) -> str:
         """The members' commission points on this candidate: the mean, each member's, the threshold."""
-        points = await PointsService(self.commissions.session, self.commissions.rules).all_totals(item)
+        points = await PointsService(self.commissions.session, self.commissions.ruleset_of).all_totals(item)
         average = mean(points)
         if average is None:
             return ""

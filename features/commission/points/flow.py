@@ -23,10 +23,12 @@ from features.commission.session.handlers import ballot, ballot_body, services
 from features.commission.session.service import SessionService
 from features.self_assessment.answers import AnswerButton, changed_answer, is_typed, neighbour, typed_totals
 from features.self_assessment.screens import CriterionScreen
+from scoring.config import Rules
 from scoring.i18n import N_, Phrase
-from scoring.sheets import Criterion
+from scoring.rulesets import RuleSet
+from scoring.sheets import Criterion, ScoringSheet
 from scoring.sheets.entry import quantity_answer
-from scoring.sheets.evaluate import AnswerError
+from scoring.sheets.evaluate import AnswerError, Evaluation
 from scoring.sheets.model import ScaleKind
 from storage.commission_models import AgendaItem, CommissionPoints, CommissionSession
 
@@ -54,9 +56,21 @@ class MemberSheet:
     session: CommissionSession
     item: AgendaItem
     row: CommissionPoints
+    ruleset: RuleSet  # her application's
+
+    @property
+    def scoring(self) -> ScoringSheet:
+        return self.ruleset.sheets[self.row.sheet_id]
+
+    @property
+    def rules(self) -> Rules:
+        return self.ruleset.rules
+
+    def evaluate(self) -> Evaluation:
+        return PointsService.evaluate(self.row, self.ruleset)
 
     def criterion(self, crit: str) -> Criterion:
-        found = self.points.sheet(self.row).criterion(crit)
+        found = self.scoring.criterion(crit)
         if found is None:
             raise Refusal(Phrase(NO_SUCH_CRITERION))
         return found
@@ -73,11 +87,11 @@ class PointsFlow:
         if isinstance(checked, Phrase):
             raise Refusal(checked)
         s, item = checked
-        points = PointsService(self.session, sessions.commissions.rules)
+        points = sessions.points
         row = await points.sheet_of(item, self.member)
         if row is None:
             raise Refusal(Phrase(NO_SHEET))
-        return MemberSheet(sessions, points, s, item, row)
+        return MemberSheet(sessions, points, s, item, row, await points.ruleset(item))
 
     async def _pressed(self, session_id: int, item_id: int, ballot_message: int | None) -> MemberSheet:
         sheet = await self._sheet(session_id, item_id)
@@ -89,16 +103,16 @@ class PointsFlow:
         await self.state.set_state(PointsForm.criterion)
         await self.state.set_data({"pt_sid": sheet.session.id, "pt_item": sheet.item.id, "pt_crit": criterion.id})
         points, row = sheet.points, sheet.row
-        evaluation = points.evaluate(row)
+        evaluation = sheet.evaluate()
         result = next(r for r in evaluation.results if r.criterion.id == criterion.id)
-        screen = CriterionScreen(points.sheet(row), criterion, points.criteria(row), result,
-                                 len(points.observations(row, criterion)), points.rules)
+        screen = CriterionScreen(sheet.scoring, criterion, points.criteria(row), result,
+                                 len(points.observations(row, criterion)), sheet.rules)
         return MemberCriterion(screen, sheet.session.id, sheet.item.id, sheet.item.full_name,
                                total_of(evaluation), note)
 
     async def _summary(self, sheet: MemberSheet) -> MemberSummary:
         await self.state.clear()
-        return MemberSummary(sheet.points.evaluate(sheet.row), await sheet.points.own_total(sheet.item),
+        return MemberSummary(sheet.evaluate(), await sheet.points.own_total(sheet.item),
                              sheet.session.id, sheet.item.id, sheet.item.full_name)
 
     # --- presses ------------------------------------------------------------------------------------
@@ -116,7 +130,7 @@ class PointsFlow:
     async def open(self, session_id: int, item_id: int, ballot_message: int | None) -> Pressed:
         """From the ballot: the sheet's first criterion."""
         sheet = await self._pressed(session_id, item_id, ballot_message)
-        return Pressed(await self._criterion(sheet, sheet.points.sheet(sheet.row).criteria[0]))
+        return Pressed(await self._criterion(sheet, sheet.scoring.criteria[0]))
 
     async def go(self, session_id: int, item_id: int, ballot_message: int | None, crit: str) -> Pressed:
         sheet = await self._pressed(session_id, item_id, ballot_message)
@@ -125,7 +139,7 @@ class PointsFlow:
     async def step(self, session_id: int, item_id: int, ballot_message: int | None, crit: str,
                    forward: bool) -> Pressed:
         sheet = await self._pressed(session_id, item_id, ballot_message)
-        following = neighbour(sheet.points.sheet(sheet.row), sheet.criterion(crit), forward)
+        following = neighbour(sheet.scoring, sheet.criterion(crit), forward)
         if following is None:
             return Pressed(await self._summary(sheet))
         return Pressed(await self._criterion(sheet, following))
@@ -152,7 +166,7 @@ class PointsFlow:
         sheet = await self._pressed(session_id, item_id, ballot_message)
         criterion, points = sheet.criterion(crit), sheet.points
         answer = changed_answer(criterion, points.criteria(sheet.row).get(criterion.id), button, value,
-                                max_kinds=int(points.rules.self_assessment["max_kinds"]))
+                                max_kinds=int(sheet.rules.self_assessment["max_kinds"]))
         if answer is None:
             raise StaleButton()
         await self._save(sheet, criterion, answer)
@@ -175,16 +189,16 @@ class PointsFlow:
         except Refusal:
             await self.state.clear()
             raise
-        criterion = sheet.points.sheet(sheet.row).criterion(str(data.get("pt_crit")))
+        criterion = sheet.scoring.criterion(str(data.get("pt_crit")))
         if criterion is None or not is_typed(criterion):
             raise Refusal(Phrase(N_("This criterion is answered with the buttons above.")))
         points = sheet.points
         try:
             if criterion.scale.kind is ScaleKind.THRESHOLD:
-                await points.set_answer(sheet.row, criterion, quantity_answer(criterion, text, points.rules))
+                await points.set_answer(sheet.row, criterion, quantity_answer(criterion, text, sheet.rules))
             else:
                 # The member states the totals they accept: they replace the candidate's list.
-                await points.set_observations(sheet.row, criterion, typed_totals(text, points.rules))
+                await points.set_observations(sheet.row, criterion, typed_totals(text, sheet.rules))
         except AnswerError as error:
             raise Refusal(error.message) from error
         return await self._criterion(sheet, criterion, Phrase(SAVED))

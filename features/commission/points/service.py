@@ -8,6 +8,7 @@ The member's sheet starts as a copy of the candidate's self-assessment (the shee
 from __future__ import annotations
 
 import copy
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
@@ -18,9 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from features.commission.composition.service import utc_now
 from features.self_assessment.service import SelfAssessmentService, setting_of
 from scoring.categories import Category, OrgType
-from scoring.config import Rules, default_rules
-from scoring.rulesets import pilot_with
-from scoring.sheets import SHEETS, Criterion, ScoringSheet
+from scoring.rulesets import RuleSet
+from scoring.sheets import Criterion, ScoringSheet
 from scoring.sheets.evaluate import Evaluation, category_from_json, category_json, evaluate_answers, parse_answer
 from scoring.sheets.model import ScaleKind
 from storage.commission_models import AgendaItem, CommissionPoints
@@ -58,10 +58,16 @@ def mean(points: list[MemberPoints]) -> Fraction | None:
 
 
 class PointsService:
-    def __init__(self, session: AsyncSession, rules: Rules | None = None):
+    """Members' points on a candidate, judged by the set her application was submitted under."""
+
+    def __init__(self, session: AsyncSession, ruleset_of: Callable[[int], Awaitable[RuleSet]]):
         self.session = session
         self.repo = CommissionRepository(session)
-        self.rules = rules or default_rules()
+        self.ruleset_of = ruleset_of
+
+    async def ruleset(self, item: AgendaItem) -> RuleSet:
+        """The set that judges this candidate: her application's (CommissionService.ruleset_of)."""
+        return await self.ruleset_of(item.application_id)
 
     async def profile(self, item: AgendaItem) -> TeacherProfile | None:
         """The candidate's profile; None once they erased their data (the row is then a kept record)."""
@@ -73,7 +79,7 @@ class PointsService:
         setting = setting_of(profile)
         if profile is None or setting is None:
             return None
-        return await SelfAssessmentService(self.session, pilot_with(self.rules)).latest(profile.user_id, setting)
+        return await SelfAssessmentService(self.session, await self.ruleset(item)).latest(profile.user_id, setting)
 
     async def sheet_id(self, item: AgendaItem) -> str | None:
         """The sheet the candidate is scored on; None when their profile is not complete (or erased)."""
@@ -102,21 +108,23 @@ class PointsService:
         if row is not None:
             return row
         sheet_id = await self.sheet_id(item)
-        if sheet_id is None or sheet_id not in SHEETS:
+        sheets = (await self.ruleset(item)).sheets
+        if sheet_id is None or sheet_id not in sheets:
             return None
-        answers = await self._start(item, SHEETS[sheet_id])
+        answers = await self._start(item, sheets[sheet_id])
         return await self.repo.points_or_create(item.id, member, sheet_id, answers, now or utc_now())
 
     @staticmethod
-    def sheet(row: CommissionPoints) -> ScoringSheet:
-        return SHEETS[row.sheet_id]
+    def sheet(row: CommissionPoints, ruleset: RuleSet) -> ScoringSheet:
+        return ruleset.sheets[row.sheet_id]
 
     @staticmethod
     def criteria(row: CommissionPoints) -> dict[str, Any]:
         return dict((row.answers or {}).get("criteria") or {})
 
-    def evaluate(self, row: CommissionPoints) -> Evaluation:
-        return evaluate_answers(self.sheet(row), row.answers, self.rules)
+    @staticmethod
+    def evaluate(row: CommissionPoints, ruleset: RuleSet) -> Evaluation:
+        return evaluate_answers(ruleset.sheets[row.sheet_id], row.answers, ruleset.rules)
 
     async def set_answer(self, row: CommissionPoints, criterion: Criterion, answer: dict[str, Any] | None,
                          now: datetime | None = None) -> None:
@@ -142,13 +150,17 @@ class PointsService:
         row = await self.self_assessment(item)
         if row is None:
             return None
-        sheet = SHEETS[row.sheet_id]
-        return total_of(evaluate_answers(sheet, await self._start(item, sheet), self.rules))
+        ruleset = await self.ruleset(item)
+        if row.sheet_id not in ruleset.sheets:
+            return None
+        sheet = ruleset.sheets[row.sheet_id]
+        return total_of(evaluate_answers(sheet, await self._start(item, sheet), ruleset.rules))
 
     async def member_total(self, item: AgendaItem, member: int) -> Total | None:
         row = await self.repo.points(item.id, member)
-        return total_of(self.evaluate(row)) if row is not None else None
+        return total_of(self.evaluate(row, await self.ruleset(item))) if row is not None else None
 
     async def all_totals(self, item: AgendaItem) -> list[MemberPoints]:
-        return [MemberPoints(row.member_user_id, total_of(self.evaluate(row)))
+        ruleset = await self.ruleset(item)
+        return [MemberPoints(row.member_user_id, total_of(self.evaluate(row, ruleset)))
                 for row in await self.repo.all_points(item.id)]

@@ -281,11 +281,11 @@ class SessionService:
         self.commissions = commissions
         self.default_locale = default_locale
         self.repo = CommissionRepository(session)
-        self.points = PointsService(session, commissions.rules)
+        self.points = PointsService(session, commissions.ruleset_of)
 
-    @property
-    def majority(self) -> Majority:
-        return majority_rule(self.commissions.rules)
+    async def majority(self, item: AgendaItem) -> Majority:
+        """How the votes on a candidate are counted: by her application's set."""
+        return majority_rule((await self.commissions.ruleset_of(item.application_id)).rules)
 
     # --- lookups that re-check who is asking ------------------------------------------------
 
@@ -680,7 +680,7 @@ class SessionService:
         chair = await self.repo.chair(s.commission_id)
         votes = {v.member_user_id: Choice(Decision(v.decision), _cat(v.category))
                  for v in await self.repo.votes(item.id) if v.member_user_id in progress.voters}
-        result = tally(votes, chair.user_id if chair else None, len(progress.voters), self.majority)
+        result = tally(votes, chair.user_id if chair else None, len(progress.voters), await self.majority(item))
         if result.choice is None:
             await self.repo.item_transition(item.id, ItemStatus.CLOSED, ItemStatus.VOTING)
             return Closed(result, None, item)
