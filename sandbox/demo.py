@@ -326,7 +326,7 @@ async def seed_profiles(session: AsyncSession) -> None:
 
 async def seed_essay_topics(session: AsyncSession) -> None:
     """The admin has published this year's essay topics in both languages (/topics kk, /topics ru)."""
-    essays = EssayService(session, timezone=TIMEZONE)
+    essays = EssayService(session, default_rules(), TIMEZONE)
     now = _now()
     for locale, topics in ESSAY_TOPICS.items():
         if not await essays.topics(now, locale):
@@ -337,7 +337,7 @@ async def seed_window(session: AsyncSession) -> None:
     """Applications can be filed today: outside the default window (1 Sep – 31 Dec) the admin has opened
     this academic year's for the whole year (/window). A window an admin set is left as it is."""
     now = _now()
-    rules = default_rules()
+    rules = pilot_with(default_rules())
     windows = ReminderRepository(session)
     submissions = SubmissionService(session, rules, TIMEZONE)
     for day in sorted({_today(now), _today(filing_moment(now))}):
@@ -401,7 +401,7 @@ async def seed_documents(session: AsyncSession) -> None:
 
 
 async def seed_essays(session: AsyncSession) -> None:
-    essays = EssayService(session, timezone=TIMEZONE)
+    essays = EssayService(session, default_rules(), TIMEZONE)
     for person in teachers(*COMPLETE_STAGES):
         if await essays.current(person.id) is None:
             await essays.save_text(person.id, ESSAYS[WORK[person.id].essay], "text", _now())
@@ -437,7 +437,7 @@ async def seed_applications(session: AsyncSession) -> None:
     scheduler's retry, at the bot's start)."""
     from features.submission.views import acceptance_notice  # the notice text exactly as /submit words it
 
-    submissions = SubmissionService(session, default_rules(), TIMEZONE)
+    submissions = SubmissionService(session, pilot_with(default_rules()), TIMEZONE)
     i18n = create_i18n("ru")
     moment = filing_moment(_now())
     for person in teachers(*SUBMITTED_STAGES):

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.filters import IsAdmin
 from bot.refusal import Refusal
+from bot.rule_book import TeacherSets
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, TYPED_TEXT
 from features.checklist.service import Clock, utc_now
@@ -27,25 +28,27 @@ from scoring.i18n import N_, Phrase
 FOR_ADMINS = Phrase(N_("This command is for administrators."))
 
 
-def _service(session: AsyncSession, settings: Settings) -> EssayService:
-    return EssayService(session, timezone=settings.timezone)
+async def _service(session: AsyncSession, settings: Settings, teacher_sets: TeacherSets, user_id: int) -> EssayService:
+    """Her essay judged by her set's limits (§27): her application's, else the one she will submit under."""
+    return EssayService(session, (await teacher_sets.of(session, user_id)).rules, settings.timezone)
 
 
 async def essay_command(
     message: Message, state: FSMContext, session: AsyncSession, settings: Settings, i18n: I18n,
-    clock: Clock = utc_now,
+    teacher_sets: TeacherSets, clock: Clock = utc_now,
 ) -> None:
     assert message.from_user is not None and message.bot is not None
-    await start_essay(message.bot, message.from_user.id, state, session, settings, i18n.current_locale, clock())
+    await start_essay(message.bot, message.from_user.id, state, session, settings, i18n.current_locale, clock(),
+                      teacher_sets)
 
 
 async def start_essay(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession, settings: Settings,
-                      locale: str, now: datetime) -> None:
+                      locale: str, now: datetime, teacher_sets: TeacherSets) -> None:
     """The topics and the invitation to paste or send the essay (/essay, and the "what next" buttons).
 
     A refusal is a message of its own here too: behind a "what next" button the press is answered already."""
     try:
-        opening = await _service(session, settings).opening(user_id, now, locale)
+        opening = await (await _service(session, settings, teacher_sets, user_id)).opening(user_id, now, locale)
     except Refusal as refusal:
         await bot.send_message(user_id, refusal.text())
         return
@@ -58,9 +61,10 @@ async def _parts(state: FSMContext) -> list[str]:
     return list((await state.get_data()).get("parts", []))
 
 
-async def essay_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
-    assert message.text is not None
-    service = _service(session, settings)
+async def essay_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                     teacher_sets: TeacherSets) -> None:
+    assert message.text is not None and message.from_user is not None
+    service = await _service(session, settings, teacher_sets, message.from_user.id)
     draft = service.add_part(await _parts(state), message.text)
     if not draft.kept:
         await message.answer(views.part_not_added_text(service.too_long(draft.words)),
@@ -71,9 +75,10 @@ async def essay_text(message: Message, state: FSMContext, session: AsyncSession,
 
 
 async def essay_done(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
-                     clock: Clock = utc_now) -> None:
+                     teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
     assert callback.bot is not None
-    saved = await _service(session, settings).save_pasted(callback.from_user.id, await _parts(state), clock())
+    service = await _service(session, settings, teacher_sets, callback.from_user.id)
+    saved = await service.save_pasted(callback.from_user.id, await _parts(state), clock())
     await state.clear()
     await callback.bot.send_message(callback.from_user.id, views.verdict_text(saved.verdict))
 
@@ -86,11 +91,11 @@ async def essay_cancel(callback: CallbackQuery, state: FSMContext) -> None:
 
 async def essay_file(
     message: Message, state: FSMContext, session: AsyncSession, settings: Settings, bot: Bot,
-    clock: Clock = utc_now,
+    teacher_sets: TeacherSets, clock: Clock = utc_now,
 ) -> None:
     assert message.document is not None and message.from_user is not None
     doc = message.document
-    service = _service(session, settings)
+    service = await _service(session, settings, teacher_sets, message.from_user.id)
     kind = service.file_kind(doc.file_name, doc.mime_type, doc.file_size)
     buffer = BytesIO()
     await bot.download(doc.file_id, destination=buffer)
@@ -105,11 +110,11 @@ async def essay_other(message: Message) -> None:
 
 async def topics_command(
     message: Message, command: CommandObject, session: AsyncSession, settings: Settings, i18n: I18n,
-    clock: Clock = utc_now,
+    teacher_sets: TeacherSets, clock: Clock = utc_now,
 ) -> None:
     """/topics alone lists every language's topics; followed by topics, it sets them."""
     assert message.from_user is not None
-    service, now = _service(session, settings), clock()
+    service, now = await _service(session, settings, teacher_sets, message.from_user.id), clock()
     locale, topics = topics_of_command(command.args or "", i18n.current_locale)
     if not topics:
         await message.answer(views.year_topics_text(await service.year_topics(now), i18n.current_locale))

@@ -14,7 +14,7 @@ from bot.refusal import Refusal
 from bot.text_input import normalise
 from features.checklist.service import frozen_refusal
 from scoring.calendar import academic_year
-from scoring.config import Rules, default_rules
+from scoring.config import Rules
 from scoring.essay import (
     DraftLimit,
     EssayFileError,
@@ -125,11 +125,12 @@ class Published:
 
 
 class EssayService:
-    def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty"):
+    def __init__(self, session: AsyncSession, rules: Rules, timezone: str = "Asia/Almaty"):
+        """`rules`: the teacher's set's (TeacherSets.of): its essay limits (§27)."""
         self.repo = EssayRepository(session)
         self.profiles = ProfileRepository(session)
         self.applications = ApplicationRepository(session)
-        self.rules = rules or default_rules()
+        self.rules = rules
         self.tz = ZoneInfo(timezone)
 
     async def opening(self, user_id: int, now: datetime, locale: str) -> Opening:

@@ -44,9 +44,10 @@ async def open_item(callback: CallbackQuery, callback_data: GuideCallback, state
 
 
 async def open_essay(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
-                     i18n: I18n, clock: Clock = utc_now) -> None:
+                     i18n: I18n, teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
     assert callback.bot is not None
-    await start_essay(callback.bot, callback.from_user.id, state, session, settings, i18n.current_locale, clock())
+    await start_essay(callback.bot, callback.from_user.id, state, session, settings, i18n.current_locale, clock(),
+                      teacher_sets)
 
 
 async def open_score(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
@@ -56,9 +57,9 @@ async def open_score(callback: CallbackQuery, state: FSMContext, session: AsyncS
 
 
 async def open_submit(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
-                      clock: Clock = utc_now) -> None:
+                      teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
     assert callback.bot is not None
-    await start_submit(callback.bot, callback.from_user.id, state, session, settings, clock())
+    await start_submit(callback.bot, callback.from_user.id, state, session, settings, clock(), teacher_sets)
 
 
 async def finish_profile(callback: CallbackQuery, state: FSMContext, session: AsyncSession,

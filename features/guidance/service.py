@@ -15,12 +15,11 @@ from features.self_assessment.service import SelfAssessmentService, setting_of
 from features.submission.service import Review, SubmissionService
 from scoring.categories import Category
 from scoring.commission import Decision
-from scoring.config import Rules, default_rules
 from scoring.dates import format_day
 from scoring.eligibility import Channel
 from scoring.essay import essay_verdict
 from scoring.i18n import N_, Phrase
-from scoring.rulesets import pilot_with
+from scoring.rulesets import RuleSet
 from scoring.sheets.observation import format_points
 from storage.checklist_models import Application, ApplicationStatus, UploadedFile
 from storage.checklist_repository import ChecklistRepository
@@ -88,11 +87,13 @@ ACTIVE = (ApplicationStatus.SUBMITTED, ApplicationStatus.REGISTERED, Application
 
 
 class GuidanceService:
-    def __init__(self, session: AsyncSession, settings: Settings, rules: Rules | None = None):
+    def __init__(self, session: AsyncSession, settings: Settings, ruleset: RuleSet):
+        """`ruleset`: the teacher's (TeacherSets.of): her application's, else the one she will submit under."""
         self.session = session
         self.settings = settings
-        self.rules = rules or default_rules()
-        self.submissions = SubmissionService(session, self.rules, settings.timezone)
+        self.ruleset = ruleset
+        self.rules = ruleset.rules
+        self.submissions = SubmissionService(session, ruleset, settings.timezone)
         self.repo = CommissionRepository(session)
 
     async def standing(self, user_id: int, now: datetime) -> Standing | None:
@@ -149,7 +150,7 @@ class GuidanceService:
         setting = setting_of(review.profile)
         if setting is None:
             return StepProgress(Step.SCORE, False, False, Phrase(N_("after the profile")))
-        service = SelfAssessmentService(self.session, pilot_with(self.rules))
+        service = SelfAssessmentService(self.session, self.ruleset)
         row = await service.latest(review.profile.user_id, setting) if review.profile else None
         answered = service.criteria(row) if row is not None else {}
         if row is None or not answered:

@@ -23,6 +23,7 @@ from scoring.dates import format_day
 from scoring.documents import BY_ID, ItemState, Source, State
 from scoring.eligibility import Channel
 from scoring.i18n import N_
+from scoring.rulesets import RuleSet
 from storage.checklist_models import UploadedFile
 
 STEP_LABELS = {
@@ -280,8 +281,9 @@ def portal_steps(standing: Standing) -> str:
     return "\n".join(lines)
 
 
-async def send_what_next(bot: Bot, user_id: int, session: AsyncSession, settings: Settings, now: datetime) -> None:
-    """The steps and her progress on each, with their buttons (after the profile, at /start)."""
-    standing = await GuidanceService(session, settings).standing(user_id, now)
+async def send_what_next(bot: Bot, user_id: int, session: AsyncSession, settings: Settings, now: datetime,
+                         ruleset: RuleSet) -> None:
+    """The steps and her progress on each, with their buttons (after the profile, at /start), by her set."""
+    standing = await GuidanceService(session, settings, ruleset).standing(user_id, now)
     if standing is not None:
         await bot.send_message(user_id, what_next_text(standing), reply_markup=what_next_keyboard(standing))

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import local_today
 from bot.keyboards import LANGUAGE_NAMES, LANGUAGE_QUESTION
+from bot.rule_book import TeacherSets
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, TYPED_TEXT
 from features.checklist.service import utc_now
@@ -52,7 +53,8 @@ async def ask(bot: Bot, chat_id: int, question: Question, profile: TeacherProfil
 
 
 async def advance(bot: Bot, chat_id: int, answered: Answered, state: FSMContext, session: AsyncSession,
-                  settings: Settings) -> None:
+                  settings: Settings,
+                  teacher_sets: TeacherSets) -> None:
     """After an answer: the next question; when editing, back to the profile; at the end, the verdict and
     what comes next."""
     data = await state.get_data()
@@ -65,16 +67,19 @@ async def advance(bot: Bot, chat_id: int, answered: Answered, state: FSMContext,
         await views.send_profile(bot, chat_id, profile, local_today(settings))
         return
     await bot.send_message(chat_id, _("Your profile is complete. Thank you!"), reply_markup=ReplyKeyboardRemove())
-    await finish(bot, chat_id, profile, session, settings)
+    await finish(bot, chat_id, profile, session, settings, teacher_sets)
 
 
-async def finish(bot: Bot, chat_id: int, profile: TeacherProfile, session: AsyncSession, settings: Settings) -> None:
+async def finish(bot: Bot, chat_id: int, profile: TeacherProfile, session: AsyncSession, settings: Settings,
+                 teacher_sets: TeacherSets) -> None:
     """A complete profile: the eligibility verdict, then the steps that come next."""
-    await views.send_eligibility(bot, chat_id, profile, settings)
-    await send_what_next(bot, chat_id, session, settings, utc_now())
+    ruleset = await teacher_sets.of(session, profile.user_id)
+    await views.send_eligibility(bot, chat_id, profile, settings, ruleset.rules)
+    await send_what_next(bot, chat_id, session, settings, utc_now(), ruleset)
 
 
-async def start(message: Message, state: FSMContext, session: AsyncSession, db_user: User, settings: Settings) -> None:
+async def start(message: Message, state: FSMContext, session: AsyncSession, db_user: User, settings: Settings,
+                teacher_sets: TeacherSets) -> None:
     assert message.bot is not None and message.from_user is not None
     if db_user.locale is None:
         await message.answer(_("Welcome! Choose your language:") + "\n" + LANGUAGE_QUESTION,
@@ -84,11 +89,12 @@ async def start(message: Message, state: FSMContext, session: AsyncSession, db_u
     if profile is None:
         await views.send_consent(message.bot, message.chat.id, settings)
         return
-    await resume(message, profile, state, session, settings)
+    await resume(message, profile, state, session, settings, teacher_sets)
 
 
 async def resume(message: Message, profile: TeacherProfile, state: FSMContext, session: AsyncSession,
-                 settings: Settings) -> None:
+                 settings: Settings,
+                 teacher_sets: TeacherSets) -> None:
     """/start with a profile: the open question again, the next unanswered one, or where she stands."""
     assert message.bot is not None
     open_field = field_of(await state.get_state())
@@ -100,7 +106,7 @@ async def resume(message: Message, profile: TeacherProfile, state: FSMContext, s
         await message.answer(_("Welcome back! Let's continue where you left off."))
     else:
         await message.answer(_("Welcome back, {name}!").format(name=profile.full_name))
-        await finish(message.bot, message.chat.id, profile, session, settings)
+        await finish(message.bot, message.chat.id, profile, session, settings, teacher_sets)
         return
     await ask(message.bot, message.chat.id, upcoming, profile, state)
 
@@ -191,7 +197,8 @@ async def restarting(state: FSMContext) -> NoReturn:
     raise NotStarted()
 
 
-async def typed_answer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+async def typed_answer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                       teacher_sets: TeacherSets) -> None:
     """A typed answer to a text question: parsed, stored, then the next question."""
     assert message.bot is not None and message.from_user is not None and message.text is not None
     field = await open_field_of(state)
@@ -199,7 +206,7 @@ async def typed_answer(message: Message, state: FSMContext, session: AsyncSessio
         answered = await ProfileService(session).answer_text(message.from_user.id, field, message.text)
     except NotStarted:
         await restarting(state)
-    await advance(message.bot, message.chat.id, answered, state, session, settings)
+    await advance(message.bot, message.chat.id, answered, state, session, settings, teacher_sets)
 
 
 async def typed_area(message: Message, state: FSMContext, session: AsyncSession) -> None:
@@ -245,7 +252,8 @@ async def expected_text(message: Message) -> None:
     await message.answer(_("I expected a text answer to the question above. Please type it, or /cancel."))
 
 
-async def contact_answer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+async def contact_answer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                         teacher_sets: TeacherSets) -> None:
     assert message.bot is not None and message.from_user is not None and message.contact is not None
     phone = parse_phone(message.contact.phone_number)
     if message.contact.user_id != message.from_user.id or phone is None:
@@ -257,7 +265,7 @@ async def contact_answer(message: Message, state: FSMContext, session: AsyncSess
         await state.clear()
         return
     await message.answer(_("Phone number saved."), reply_markup=ReplyKeyboardRemove())
-    await advance(message.bot, message.chat.id, answered, state, session, settings)
+    await advance(message.bot, message.chat.id, answered, state, session, settings, teacher_sets)
 
 
 async def area_page(callback: CallbackQuery, callback_data: AreaCallback, state: FSMContext,
@@ -269,13 +277,14 @@ async def area_page(callback: CallbackQuery, callback_data: AreaCallback, state:
 
 
 async def area_pick(callback: CallbackQuery, callback_data: AreaCallback, state: FSMContext, session: AsyncSession,
-                    settings: Settings) -> None:
+                    settings: Settings,
+                    teacher_sets: TeacherSets) -> None:
     """A district chosen, from the list or to confirm a typed name."""
     assert callback.bot is not None
     answered = await ProfileService(session).pick_area(callback.from_user.id, callback_data.code,
                                                        field_of(await state.get_state()))
     await edit_text(callback, views.area_picked_text(answered.question, answered.value))
-    await advance(callback.bot, callback.from_user.id, answered, state, session, settings)
+    await advance(callback.bot, callback.from_user.id, answered, state, session, settings, teacher_sets)
 
 
 async def unknown_area_action(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
@@ -284,12 +293,13 @@ async def unknown_area_action(callback: CallbackQuery, state: FSMContext, sessio
 
 
 async def choice_answer(callback: CallbackQuery, callback_data: ChoiceCallback, state: FSMContext,
-                        session: AsyncSession, settings: Settings) -> None:
+                        session: AsyncSession, settings: Settings,
+                        teacher_sets: TeacherSets) -> None:
     assert callback.bot is not None
     answered = await ProfileService(session).choose(callback.from_user.id, callback_data.field, callback_data.value,
                                                     field_of(await state.get_state()))
     await edit_text(callback, views.picked_text(answered.question, answered.profile, callback_data.value))
-    await advance(callback.bot, callback.from_user.id, answered, state, session, settings)
+    await advance(callback.bot, callback.from_user.id, answered, state, session, settings, teacher_sets)
 
 
 async def toggle_option(callback: CallbackQuery, callback_data: ToggleCallback, state: FSMContext,
@@ -303,14 +313,15 @@ async def toggle_option(callback: CallbackQuery, callback_data: ToggleCallback, 
 
 
 async def finish_options(callback: CallbackQuery, callback_data: ToggleCallback, state: FSMContext,
-                         session: AsyncSession, settings: Settings) -> None:
+                         session: AsyncSession, settings: Settings,
+                         teacher_sets: TeacherSets) -> None:
     """Done (the ticked options), or "none of these" where the question starts with it."""
     assert callback.bot is not None
     ticked = None if callback_data.value == NONE_OF_THESE else set((await state.get_data()).get("ticked", []))
     answered = await ProfileService(session).finish_multi(callback.from_user.id, callback_data.field, ticked,
                                                           field_of(await state.get_state()))
     await edit_text(callback, views.chosen_text(answered.question, answered.value, answered.profile))
-    await advance(callback.bot, callback.from_user.id, answered, state, session, settings)
+    await advance(callback.bot, callback.from_user.id, answered, state, session, settings, teacher_sets)
 
 
 def create_router() -> Router:

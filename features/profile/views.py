@@ -34,7 +34,7 @@ from features.profile.callbacks import (
 from features.profile.form import QUESTIONS, Kind, Question, display_value, option_label
 from features.profile.service import assess
 from scoring.areas import AdministrativeArea, area_name, catalogue
-from scoring.config import default_rules
+from scoring.config import Rules
 from scoring.eligibility import Channel, EligibilityReport
 from scoring.regions import region_by_id
 from storage.profile_models import TeacherProfile
@@ -218,8 +218,10 @@ def bot_role_text(channel: Channel, files_in_bot: bool) -> str:
              "there.").format(channel=_(channel.label))
 
 
-async def send_eligibility(bot: Bot, chat_id: int, profile: TeacherProfile, settings: Settings) -> None:
-    report = assess(profile, local_today(settings), default_rules())
+async def send_eligibility(bot: Bot, chat_id: int, profile: TeacherProfile, settings: Settings,
+                           rules: Rules) -> None:
+    """The eligibility verdict by her set's rules (TeacherSets.of)."""
+    report = assess(profile, local_today(settings), rules)
     if report is not None:
         await bot.send_message(chat_id, eligibility_text(report, settings.files_in_bot))
 

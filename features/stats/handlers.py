@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.filters import IsAdmin
 from bot.refusal import Refusal
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.checklist.service import Clock, utc_now
 from features.stats.service import StatsService
@@ -21,8 +22,10 @@ from scoring.i18n import N_, Phrase
 
 
 async def stats_command(message: Message, session: AsyncSession, settings: Settings, i18n: I18n,
-                        clock: Clock = utc_now) -> None:
-    report = await StatsService(session, timezone=settings.timezone).report(clock())
+                        rule_book: RuleBook, clock: Clock = utc_now) -> None:
+    now = clock()
+    ruleset = rule_book.in_force(now, settings.timezone)
+    report = await StatsService(session, ruleset, settings.timezone).report(now)
     locale = i18n.current_locale
 
     def tr(text: str) -> str:

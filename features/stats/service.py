@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from features.commission.composition.service import CommissionService
 from features.submission.service import SubmissionService
 from scoring.calendar import academic_year
-from scoring.config import Rules, default_rules
 from scoring.i18n import N_
+from scoring.rulesets import RuleSet
 from storage.outbox_repository import OutboxRepository
 from storage.stats_repository import AreaCounts, StatsRepository
 
@@ -76,9 +76,11 @@ class ProgressReport:
 
 
 class StatsService:
-    def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty"):
+    def __init__(self, session: AsyncSession, ruleset: RuleSet, timezone: str = "Asia/Almaty"):
+        """`ruleset`: the set in force today (RuleBook.in_force): its essay limits and window."""
         self.session = session
-        self.rules = rules or default_rules()
+        self.ruleset = ruleset
+        self.rules = ruleset.rules
         self.tz = ZoneInfo(timezone)
         self.repo = StatsRepository(session)
 
@@ -95,7 +97,7 @@ class StatsService:
             Stage(N_("accepted by a commission"), counts.accepted),
             Stage(N_("decided by a commission"), counts.decided),
         ]
-        window = await SubmissionService(self.session, self.rules, str(self.tz)).window(year)
+        window = await SubmissionService(self.session, self.ruleset, str(self.tz)).window(year)
         areas, districts_of = await self.repo.areas(year), None
         if len(areas) == 1 and areas[0].key is not None:
             districts_of = areas[0].key

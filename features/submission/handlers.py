@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal
-from bot.rule_book import RuleBook
+from bot.rule_book import TeacherSets
 from bot.settings import Settings
 from features.checklist.service import Clock, utc_now
 from features.commission.routing import route_and_notify
@@ -28,17 +28,18 @@ from features.submission.service import SubmissionService, SubmitOutcome
 from scoring.i18n import N_, Phrase
 
 
-def _service(session: AsyncSession, settings: Settings, rule_book: RuleBook, now: datetime) -> SubmissionService:
-    """Judged by the set in force today: the one stored with the application she submits now."""
-    ruleset = rule_book.for_submission(now.astimezone(ZoneInfo(settings.timezone)).date())
-    return SubmissionService(session, ruleset.rules, settings.timezone, rule_set_key=ruleset.key, ruleset=ruleset)
+async def _service(session: AsyncSession, settings: Settings, teacher_sets: TeacherSets,
+                   user_id: int) -> SubmissionService:
+    """Judged by her set: her application's once submitted, else the one she submits under (in a window, the
+    set in force today), stored with the application she submits now."""
+    return SubmissionService(session, await teacher_sets.of(session, user_id), settings.timezone)
 
 
 async def start_submit(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession, settings: Settings,
-                       now: datetime) -> None:
+                       now: datetime, teacher_sets: TeacherSets) -> None:
     """The readiness check: what is done and what is missing, each with its fix; the submit (or, for a
     portal, the package) button once everything is ready. Nothing is filed or recorded here."""
-    standing = await GuidanceService(session, settings).standing(user_id, now)
+    standing = await GuidanceService(session, settings, await teacher_sets.of(session, user_id)).standing(user_id, now)
     if standing is None:
         await bot.send_message(user_id, views.no_consent_text())
         return
@@ -57,19 +58,19 @@ async def start_submit(bot: Bot, user_id: int, state: FSMContext, session: Async
 
 
 async def submit_command(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
-                         clock: Clock = utc_now) -> None:
+                         teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
     assert message.from_user is not None and message.bot is not None
-    await start_submit(message.bot, message.from_user.id, state, session, settings, clock())
+    await start_submit(message.bot, message.from_user.id, state, session, settings, clock(), teacher_sets)
 
 
 async def send_package(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession, settings: Settings,
-                       now: datetime) -> None:
+                       now: datetime, teacher_sets: TeacherSets) -> None:
     """For a portal: her data, every document's files re-sent, the essay as a file, and the portal's steps.
     If something is missing after all, the readiness check again (the bot refuses nothing: the portal does)."""
-    guidance = GuidanceService(session, settings)
+    guidance = GuidanceService(session, settings, await teacher_sets.of(session, user_id))
     standing = await guidance.standing(user_id, now)
     if standing is None or not standing.review.passed:
-        await start_submit(bot, user_id, state, session, settings, now)
+        await start_submit(bot, user_id, state, session, settings, now, teacher_sets)
         return
     files = await guidance.package_files(user_id)
     await bot.send_message(user_id, package_summary(standing, files))
@@ -102,13 +103,13 @@ async def keep(callback: CallbackQuery) -> None:
 
 
 async def confirm_submit(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
-                         i18n: I18n, rule_book: RuleBook, clock: Clock = utc_now) -> None:
+                         i18n: I18n, teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
     assert callback.bot is not None
     bot, user_id = callback.bot, callback.from_user.id
     await _take_buttons_away(callback)
     now = clock()
-    submission = await _service(session, settings, rule_book, now).submit(user_id, now, i18n.current_locale,
-                                                                          views.NOTICES)
+    submission = await (await _service(session, settings, teacher_sets, user_id)).submit(
+        user_id, now, i18n.current_locale, views.NOTICES)
     if submission.outcome is SubmitOutcome.ACCEPTED:
         await state.clear()
     for text in views.submission_texts(submission):
@@ -119,34 +120,37 @@ async def confirm_submit(callback: CallbackQuery, state: FSMContext, session: As
 
 
 async def take_package(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
-                       clock: Clock = utc_now) -> None:
+                       teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
     assert callback.bot is not None
     await _take_buttons_away(callback)
-    await send_package(callback.bot, callback.from_user.id, state, session, settings, clock())
+    await send_package(callback.bot, callback.from_user.id, state, session, settings, clock(), teacher_sets)
 
 
 async def confirm_withdraw(callback: CallbackQuery, session: AsyncSession, settings: Settings,
-                           rule_book: RuleBook, clock: Clock = utc_now) -> None:
+                           teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
     assert callback.bot is not None
     now = clock()
-    withdrawn = await _service(session, settings, rule_book, now).withdraw_latest(callback.from_user.id, now)
+    withdrawn = await (await _service(session, settings, teacher_sets, callback.from_user.id)).withdraw_latest(
+        callback.from_user.id, now)
     await _take_buttons_away(callback)
     await callback.bot.send_message(callback.from_user.id, views.withdrawn_text(withdrawn))
 
 
 async def withdraw_command(message: Message, session: AsyncSession, settings: Settings,
-                           rule_book: RuleBook, clock: Clock = utc_now) -> None:
+                           teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
     assert message.from_user is not None
     now = clock()
-    app = await _service(session, settings, rule_book, now).withdrawable(message.from_user.id, now)
+    app = await (await _service(session, settings, teacher_sets, message.from_user.id)).withdrawable(
+        message.from_user.id, now)
     text, markup = views.withdraw_question(app)
     await message.answer(text, reply_markup=markup)
 
 
 async def status_command(message: Message, session: AsyncSession, settings: Settings, i18n: I18n,
-                         clock: Clock = utc_now) -> None:
+                         teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
     assert message.from_user is not None
-    standing = await GuidanceService(session, settings).standing(message.from_user.id, clock())
+    ruleset = await teacher_sets.of(session, message.from_user.id)
+    standing = await GuidanceService(session, settings, ruleset).standing(message.from_user.id, clock())
     if standing is None:
         raise Refusal(Phrase(N_("Send /start first.")))
     await message.answer(views.status_text(standing, ZoneInfo(settings.timezone), i18n),

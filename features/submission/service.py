@@ -13,18 +13,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.refusal import Refusal
 from features.checklist.service import Checklist, ChecklistService
 from features.profile.service import assess, is_complete
-from scoring.calendar import academic_year, default_window, registration_date
-from scoring.config import Rules, default_rules
+from scoring.calendar import academic_year, default_window, default_windows, registration_date
 from scoring.dates import format_day
 from scoring.documents import Source, State
 from scoring.essay import essay_verdict
 from scoring.i18n import N_, Phrase
-from scoring.rulesets import RuleSet, pilot_with
+from scoring.rulesets import RuleSet
 from storage.checklist_models import Application, ApplicationStatus, Essay, NoticeKind
 from storage.checklist_repository import ApplicationRepository, ChecklistRepository, EssayRepository
 from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
-from storage.ruleset_models import PILOT_KEY
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ class Review:
     now: datetime
     today: date
     year: int
-    window: tuple[date, date]
+    window: tuple[date, date]  # the one that matters today (window_for)
     profile: TeacherProfile | None
     checklist: Checklist | None
     essay: Essay | None
@@ -54,6 +52,15 @@ class Review:
     @property
     def passed(self) -> bool:
         return not self.failures and self.already is None
+
+
+Window = tuple[date, date]
+
+
+def window_for(windows: list[Window], today: date) -> Window:
+    """Of a year's windows, the one that matters today: the one she is in, else the next to open, else the
+    last one (closed)."""
+    return next((w for w in windows if today <= w[1]), windows[-1])
 
 
 NO_CONSENT = Phrase(N_("no consent to the processing of personal data (App 4 item 9, ground 3): send /start"))
@@ -121,23 +128,35 @@ class Withdrawn:
 
 
 class SubmissionService:
-    def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty",
-                 rule_set_key: str = PILOT_KEY, ruleset: RuleSet | None = None):
+    def __init__(self, session: AsyncSession, ruleset: RuleSet, timezone: str = "Asia/Almaty"):
+        """`ruleset`: the set she submits under (its key is stored with what she submits: the set that
+        judges it for its whole life); its documents, essay limits, windows and eligibility."""
         self.session = session
-        self.rules = rules or default_rules()
-        # Stored with what she submits: the set that judges it for its whole life.
-        self.rule_set_key = rule_set_key
+        self.ruleset = ruleset
+        self.rules = ruleset.rules
+        self.rule_set_key = ruleset.key
         self.tz = ZoneInfo(timezone)
         self.applications = ApplicationRepository(session)
-        # Her checklist on the documents of the set she submits under.
-        self.checklists = ChecklistService(session, ruleset or pilot_with(self.rules))
+        self.checklists = ChecklistService(session, ruleset)
 
     def today(self, now: datetime) -> date:
         return now.astimezone(self.tz).date()
 
-    async def window(self, year: int) -> tuple[date, date]:
-        """The admin-set window of the academic year, else the default of the rule set's windows."""
+    async def window(self, year: int) -> Window:
+        """The admin-set window of the academic year, else the first of the rule set's windows."""
         return await self.applications.window(year) or default_window(year, self.rules)
+
+    async def windows(self, year: int) -> list[Window]:
+        """Every window of the academic year: the rule set's, the first one replaced by the admin's (/window)."""
+        defaults = default_windows(year, self.rules)
+        stored = await self.applications.window(year)
+        if stored is None:
+            return defaults
+        replaced = default_window(year, self.rules)
+        return sorted([stored, *(w for w in defaults if w != replaced)])
+
+    async def window_now(self, year: int, today: date) -> Window:
+        return window_for(await self.windows(year), today)
 
     async def review(self, user_id: int, now: datetime) -> Review:
         """Every check of an application filed now, each failure named with its clause."""
@@ -146,7 +165,7 @@ class SubmissionService:
         profile = await ProfileRepository(self.session).get(user_id)
         checklist = await self.checklists.load(user_id) if profile is not None else None
         essay = await EssayRepository(self.session).get(user_id)
-        review = Review(now, today, year, await self.window(year), profile, checklist, essay,
+        review = Review(now, today, year, await self.window_now(year, today), profile, checklist, essay,
                         await self.applications.active(user_id, year))
         if profile is None:
             review.failures.append(Failure("consent", NO_CONSENT))
@@ -236,14 +255,14 @@ class SubmissionService:
     async def withdraw_latest(self, user_id: int, now: datetime) -> Withdrawn:
         app = await self.withdrawable(user_id, now)
         await self.withdraw(app, now)
-        _start, end = await self.window(app.academic_year)
+        _start, end = await self.window_now(app.academic_year, self.today(now))
         return Withdrawn(app, end)
 
     async def can_withdraw(self, app: Application, now: datetime) -> Phrase | None:
         """Why `app` cannot be withdrawn now (None: it can)."""
         if app.status not in (ApplicationStatus.SUBMITTED, ApplicationStatus.REGISTERED):
             return Phrase(N_("The commission is already reviewing this application: it can no longer be withdrawn."))
-        start, end = await self.window(app.academic_year)
+        start, end = await self.window_now(app.academic_year, self.today(now))
         if not start <= self.today(now) <= end:
             return Phrase(N_("The application window is closed ({start} – {end}): the application can no longer be "
                               "withdrawn."), {"start": format_day(start), "end": format_day(end)})

@@ -30,6 +30,7 @@ from features.stats.service import StatsService
 from features.stats.views import report_text
 from scoring.areas import sort_key
 from scoring.categories import CommissionLevel
+from scoring.rulesets import pilot
 from storage.checklist_models import Application, ApplicationStatus
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus
 from storage.profile_models import TeacherProfile
@@ -203,7 +204,7 @@ async def test_unrouted_is_counted_per_area_and_routed_when_a_commission_is_crea
     for uid in (60, 61, 62):
         await submitted(harness, uid, f"U-{uid}")
     async with harness.app.sessions() as session:
-        report = await StatsService(session).report(datetime.now().astimezone())
+        report = await StatsService(session, pilot()).report(datetime.now().astimezone())
     text = report_text(report, lambda m: tr(harness, m, "ru"), "ru")
     assert tr(harness, "⚠️ Reaching no commission: {count} (create one with /commission_new):", "ru").format(
         count=3) in text
@@ -241,7 +242,7 @@ async def test_unrouted_is_counted_per_area_and_routed_when_a_commission_is_crea
     assert (sent_to(harness, 60))[-1] == tr(harness, ROUTED_AT_LAST, "kk").format(number="U-60", name=c.name)
     assert (sent_to(harness, 61))[-1] == tr(harness, ROUTED_AT_LAST, "ru").format(number="U-61", name=c.name)
     async with harness.app.sessions() as session:
-        report = await StatsService(session).report(datetime.now().astimezone())
+        report = await StatsService(session, pilot()).report(datetime.now().astimezone())
     assert [(u.area_code, u.count) for u in report.unrouted] == [(TEMIRTAU, 1)]
 
 

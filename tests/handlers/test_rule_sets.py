@@ -17,7 +17,7 @@ from features.rules.callbacks import RulesAct, RulesCallback
 from features.self_assessment.callbacks import ScoreAct, ScoreCallback
 from scoring.categories import Category
 from scoring.rulesets.changes import year_label
-from storage.checklist_models import Application
+from storage.checklist_models import Application, UploadedFile
 from storage.ruleset_models import PILOT_KEY, StoredRuleSet
 from storage.scoring_models import SelfAssessment
 from tests.conftest import Harness, alerts, last_markup_data, texts
@@ -253,3 +253,33 @@ async def test_each_application_is_judged_by_its_own_set_on_the_card_the_points_
         for user_id in MEMBERS:
             await harness.press(harness.user(user_id), vt(s.id, item, "a", "expert"))
         await harness.press(secretary, cm("iclose", s.id, str(item)))
+
+
+async def ready_under_the_test_set(h: Harness, user_id: int) -> None:
+    """Everything the pilot asks, and the test set's new document."""
+    await make_teacher(h, user_id)
+    await fill_everything(h, user_id)
+    async with h.app.sessions() as session:
+        session.add(UploadedFile(user_id=user_id, item_id="author_programme", file_id="FA", file_unique_id="UA",
+                                 file_name="programme.pdf", file_size=1000, mime_type="application/pdf",
+                                 kind="document", uploaded_at=NOW))
+        await session.commit()
+
+
+async def test_the_test_sets_second_window_accepts_and_outside_both_the_next_one_is_named(harness: Harness) -> None:
+    """The test set has two windows a year (15.09–30.11, 15.01–31.05): a day in the second is accepted; a day
+    between them is refused, naming the window that opens next."""
+    await load_test_set(harness)
+    inside, between = Harness.user(511, "ru"), Harness.user(512, "ru")
+    for user_id in (511, 512):
+        await ready_under_the_test_set(harness, user_id)
+    await submit(harness, inside, datetime(2028, 2, 9, 11, 0, tzinfo=ALMATY))
+    async with harness.app.sessions() as session:
+        [app] = list(await session.scalars(select(Application).where(Application.user_id == 511)))
+    assert app.submitted_at is not None and app.rule_set_key == TEST_KEY
+    refused = "\n".join(await submit(harness, between, datetime(2027, 12, 8, 11, 0, tzinfo=ALMATY)))
+    assert tr(harness, "❌ Application window: opens on {start} (nothing to fix: /submit then)").format(
+        start="15.01.2028") in refused
+    async with harness.app.sessions() as session:
+        assert list(await session.scalars(select(Application).where(Application.user_id == 512,
+                                                                    Application.submitted_at.is_not(None)))) == []

@@ -13,6 +13,7 @@ from PIL import Image
 from features.stats.service import StatsService
 from features.stats.views import CHART_AREAS, report_chart, report_text
 from scoring.regions import REGIONS
+from scoring.rulesets import pilot
 from storage.checklist_models import Application, ApplicationStatus, Essay
 from storage.commission_models import ApplicationReview, Commission, ReviewStatus
 from storage.outbox_repository import OutboxRepository
@@ -64,7 +65,7 @@ async def seed(h: Harness) -> None:
 async def test_the_report_counts_each_stage(harness: Harness) -> None:
     await seed(harness)
     async with harness.app.sessions() as session:
-        report = await StatsService(session).report(NOW)
+        report = await StatsService(session, pilot()).report(NOW)
     assert [s.count for s in report.stages] == [8, 6, 4, 3, 3, 2, 1]
     assert report.refused == 1 and report.days_left == 37 and report.share(4) == 50
     assert report.claimed == {"expert": 2, "researcher": 1}  # the withdrawn one is not counted
@@ -79,7 +80,7 @@ async def test_a_regional_deployment_is_shown_by_district(harness: Harness) -> N
     for uid, area in ((401, TEMIRTAU), (402, KARAGANDA), (403, KARAGANDA), (404, KARAGANDA)):
         await make_teacher(harness, uid, "ru", region="karaganda", area_code=area)
     async with harness.app.sessions() as session:
-        report = await StatsService(session).report(NOW)
+        report = await StatsService(session, pilot()).report(NOW)
     assert report.districts_of == "karaganda"
     assert [(a.key, a.consented) for a in report.areas] == [(KARAGANDA, 3), (TEMIRTAU, 1)]
 
@@ -130,7 +131,7 @@ async def test_before_anyone_starts_and_with_every_region(harness: Harness) -> N
         return harness.app.i18n.gettext(msgid, locale="ru")
 
     async with harness.app.sessions() as session:
-        empty = await StatsService(session).report(NOW)
+        empty = await StatsService(session, pilot()).report(NOW)
     assert empty.started == 0 and empty.share(0) == 0
     assert tr("No teacher has started yet.") in report_text(empty, tr)
     assert report_chart(empty, tr).startswith(b"\x89PNG")
@@ -140,7 +141,7 @@ async def test_before_anyone_starts_and_with_every_region(harness: Harness) -> N
             session.add(TeacherProfile(user_id=1000 + n, consent_at=NOW, region=region.id))
             session.add(User(id=1000 + n, locale="ru", is_active=True))
         await session.commit()
-        full = await StatsService(session).report(NOW)
+        full = await StatsService(session, pilot()).report(NOW)
     assert len(full.areas) == len(REGIONS) > CHART_AREAS
     # Every region is named in the text; the chart adds up the smallest in one bar and still draws.
     text = report_text(full, tr)
@@ -175,7 +176,7 @@ async def test_applications_waiting_for_a_secretary_and_the_late_commissions(har
             session.add(ApplicationReview(application_id=app.id, commission_id=commission.id, user_id=uid,
                                           status=ReviewStatus.PENDING.value, routed_at=NOW, routed_on=routed))
         await session.commit()
-        report = await StatsService(session).report(NOW)
+        report = await StatsService(session, pilot()).report(NOW)
     assert report.awaiting_review == 2
     assert report.late_commissions == {"Комиссия района": 1}
 
@@ -195,7 +196,7 @@ async def test_messages_the_bot_could_not_deliver_are_counted(harness: Harness) 
         await repo.give_up(old, NOW - timedelta(days=8), 1, "Forbidden: bot was blocked by the user")
         await repo.give_up(recent, NOW - timedelta(days=1), 8, "Internal Server Error")
         await session.commit()
-        report = await StatsService(session).report(NOW)
+        report = await StatsService(session, pilot()).report(NOW)
     assert report.undelivered == 1  # the recent one; a message still being tried is not counted
 
     def tr(msgid: str) -> str:

@@ -54,7 +54,7 @@ from scoring.categories import Category
 from scoring.commission import Decision, MemberRole
 from scoring.config import default_rules
 from scoring.iin import validate_iin
-from scoring.rulesets import pilot
+from scoring.rulesets import pilot, pilot_with
 from storage.checklist_models import Application, ApplicationStatus, UploadedFile
 from storage.commission_models import Commission, CommissionMember, ReviewStatus
 from storage.db import create_engine, create_session_factory
@@ -159,7 +159,7 @@ async def test_commission_is_valid_and_applications_are_routed_to_it(server: Bot
             assert [unrouted.application.user_id] == [p.id for p in teachers("unrouted")]
             assert unrouted.profile.area_code == UNSERVED_AREA and unrouted.unrouted is Unrouted.NO_COMMISSION
 
-            submissions = SubmissionService(session, default_rules(), TIMEZONE)
+            submissions = SubmissionService(session, pilot_with(default_rules()), TIMEZONE)
             [ready] = teachers("ready")
             assert (await submissions.review(ready.id, datetime.now().astimezone())).passed  # /submit would pass
             [halfway] = teachers("checklist")
