@@ -44,7 +44,8 @@ def start_background(app: Application, bot: Bot) -> Background:
     sender.start()  # resumes broadcasts left unfinished by a previous run
     scheduler = None
     if app.settings.scheduler_enabled:
-        service = ReminderService(bot, app.sessions, app.i18n, app.settings, limiter=limiter)
+        service = ReminderService(bot, app.sessions, app.i18n, app.settings, rule_book=app.rule_book,
+                                  limiter=limiter)
         routing = RoutingJob(bot, app.sessions, app.i18n, app.settings)
         scheduler = start_scheduler(service, app.settings, routing)
     outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds))

@@ -87,7 +87,7 @@ async def keep_the_database(service: ReminderService) -> None:
     """Records past their retention go; in the night after an erasure the SQLite file is rebuilt."""
     now = datetime.now(service.tz)
     async with service.sessions() as session:
-        erasure = ErasureService(session, service.rules)
+        erasure = ErasureService(session, service.rules(now))
         purged = await erasure.purge(now.date())
         await session.commit()
         if await erasure.rebuild_if_owed(now):

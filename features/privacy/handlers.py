@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -9,15 +11,20 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.rule_book import RuleBook
+from bot.settings import Settings
 from features.privacy.callbacks import DeleteMeCallback
 from features.privacy.service import ErasureService
 from features.privacy.views import delete_me_keyboard, erasure_outcome, erasure_prompt
-from scoring.config import default_rules
 
 
-async def delete_me(message: Message, session: AsyncSession) -> None:
+def _service(session: AsyncSession, settings: Settings, rule_book: RuleBook) -> ErasureService:
+    return ErasureService(session, rule_book.in_force(datetime.now(UTC), settings.timezone).rules)
+
+
+async def delete_me(message: Message, session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
     assert message.from_user is not None
-    kept = await ErasureService(session, default_rules()).preview(message.from_user.id)
+    kept = await _service(session, settings, rule_book).preview(message.from_user.id)
     await message.answer(erasure_prompt(kept), reply_markup=delete_me_keyboard())
 
 
@@ -28,10 +35,11 @@ async def remove_buttons(callback: CallbackQuery) -> None:
                                                      message_id=callback.message.message_id)
 
 
-async def erase_confirmed(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
+async def erase_confirmed(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
+                          rule_book: RuleBook) -> None:
     assert callback.bot is not None
     await remove_buttons(callback)
-    result = await ErasureService(session, default_rules()).erase(callback.from_user.id, state)
+    result = await _service(session, settings, rule_book).erase(callback.from_user.id, state)
     await callback.bot.send_message(callback.from_user.id, erasure_outcome(result))
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal
 from scoring import retention
-from scoring.config import Rules, default_rules
+from scoring.config import Rules
 from scoring.i18n import N_, Phrase
 from storage.db import empty_wal, rebuild_file
 from storage.erasure_repository import ErasureRepository
@@ -31,10 +31,11 @@ class Erased:
 
 
 class ErasureService:
-    def __init__(self, session: AsyncSession, rules: Rules | None = None):
+    def __init__(self, session: AsyncSession, rules: Rules):
+        """`rules`: the sections in force today (RuleBook.in_force): retention and the rebuild hours."""
         self.session = session
         self.repo = ErasureRepository(session)
-        self.rules = rules or default_rules()
+        self.rules = rules
 
     async def preview(self, user_id: int) -> Kept:
         """Before the person confirms: what the erasure would keep. Refused when there is nothing of theirs

@@ -23,13 +23,14 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messaging import locale_of
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, send_paced
 from features.checklist.service import ChecklistService
 from features.commission.reminders import remind_secretaries
 from scoring import documents
 from scoring.calendar import academic_year, default_window, is_working_day
-from scoring.config import Rules, default_rules
+from scoring.config import Rules
 from scoring.i18n import N_, Phrase
 from scoring.reminders import (
     Occasion,
@@ -40,7 +41,6 @@ from scoring.reminders import (
     session_eve_occasion,
     windows_to_check,
 )
-from scoring.rulesets import pilot_with
 from storage.broadcast_repository import BroadcastRepository
 from storage.commission_models import SessionStatus
 from storage.commission_repository import CommissionRepository
@@ -80,27 +80,32 @@ class ReminderPreferences:
 
 class ReminderService:
     def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], i18n: I18n, settings: Settings, *,
-                 limiter: RateLimiter | None = None, rules: Rules | None = None) -> None:
+                 rule_book: RuleBook, limiter: RateLimiter | None = None) -> None:
         self.bot = bot
         self.sessions = sessions
         self.i18n = i18n
         self.settings = settings
-        self.rules = rules or default_rules()
-        self.reminder_rules = ReminderRules.from_rules(self.rules)
+        self.book = rule_book  # app/background's, the dispatcher's own
         self.tz = ZoneInfo(settings.timezone)
         self.limiter = limiter or RateLimiter(settings.broadcast_rate)
         self.policy = RetryPolicy(settings.broadcast_max_retries, settings.broadcast_retry_backoff)
         self.providers: list[Provider] = [self.teacher_reminders, self.session_reminders]
 
+    def rules(self, now: datetime) -> Rules:
+        """The rule sections in force today (the windows, working hours and reminder days)."""
+        return self.book.in_force(now, self.settings.timezone).rules
+
     async def teacher_reminders(self, session: AsyncSession, now: datetime) -> list[Candidate]:
         year = academic_year(now.astimezone(self.tz).date())
-        windows = windows_to_check(now, self.tz, await window_of(session, [year, year + 1], self.rules))
+        rules = self.rules(now)
+        windows = windows_to_check(now, self.tz, await window_of(session, [year, year + 1], rules))
+        reminder_rules = ReminderRules.from_rules(rules)
         result = []
         for row in await ReminderRepository(session).teachers(year):
             teacher = Teacher(row["user_id"], category=row["category"], valid_until=row["valid_until"],
                               started=row["started"], submitted=row["submitted"])
             locale = row["locale"] or self.settings.default_locale
-            for occasion in due_reminders(teacher, now, windows, self.tz, self.reminder_rules):
+            for occasion in due_reminders(teacher, now, windows, self.tz, reminder_rules):
                 result.append(Candidate(teacher.user_id, locale, occasion))
         return result
 
@@ -108,10 +113,11 @@ class ReminderService:
         """Members and the secretary of a session scheduled for the next working day (quorum, §18)."""
         commissions = CommissionRepository(session)
         by_id = {c.id: c for c in await commissions.all()}
+        working_start = self.rules(now).working_start
         result = []
         for s in await commissions.sessions_of(SessionStatus.DRAFT, list(by_id)):
             c = by_id[s.commission_id]
-            occasion = session_eve_occasion(s.id, s.number, c.name, s.session_date, self.tz, self.rules.working_start)
+            occasion = session_eve_occasion(s.id, s.number, c.name, s.session_date, self.tz, working_start)
             if not occasion.due <= now < occasion.until:
                 continue
             people = [m.user_id for m in await commissions.members(c.id)]
@@ -126,6 +132,7 @@ class ReminderService:
         """Send every due reminder not sent before; returns how many went out."""
         now = now or datetime.now(UTC)
         async with self.sessions() as session:
+            await self.book.refresh(session)
             candidates = [c for provider in self.providers for c in await provider(session, now)]
             sent = await ReminderRepository(session).sent_keys([c.occasion.key(c.user_id) for c in candidates])
         delivered = 0
@@ -141,8 +148,8 @@ class ReminderService:
         """Secretaries late with a review (1 working day, §23) or an extract (3, §20); each item once.
 
         The deadlines are in working days, so the reminders go out in working hours only."""
-        local = now.astimezone(self.tz)
-        if not is_working_day(local.date()) or not self.rules.working_start <= local.time() < self.rules.working_end:
+        local, rules = now.astimezone(self.tz), self.rules(now)
+        if not is_working_day(local.date()) or not rules.working_start <= local.time() < rules.working_end:
             return 0
         return await remind_secretaries(self.bot, session, self.i18n, self.settings.default_locale,
                                         self.settings.timezone, now)
@@ -151,7 +158,7 @@ class ReminderService:
         async with self.sessions() as session:
             repo = ReminderRepository(session)
             claim = await repo.claim(candidate.occasion.key(candidate.user_id), now)
-            text = await self.text(session, candidate) if claim is not None else ""
+            text = await self.text(session, candidate, now) if claim is not None else ""
             await session.commit()
         if claim is None:
             return 0  # another process (or run) claimed it first
@@ -163,18 +170,20 @@ class ReminderService:
             await session.commit()
         return 1 if result.outcome is Outcome.SENT else 0
 
-    async def text(self, session: AsyncSession, candidate: Candidate) -> str:
+    async def text(self, session: AsyncSession, candidate: Candidate, now: datetime) -> str:
         def tr(text: str) -> str:
             return self.i18n.gettext(text, locale=candidate.locale)
 
         parts = [candidate.occasion.message.render(tr)]
         if candidate.occasion.kind is ReminderKind.BEFORE_CLOSE:
-            parts += await self.progress(session, candidate.user_id, tr)
+            parts += await self.progress(session, candidate.user_id, tr, now)
         return "\n\n".join(parts)
 
-    async def progress(self, session: AsyncSession, user_id: int, tr: Callable[[str], str]) -> list[str]:
-        """The teacher's own checklist progress and what is still missing."""
-        checklist = await ChecklistService(session, pilot_with(self.rules)).load(user_id)
+    async def progress(self, session: AsyncSession, user_id: int, tr: Callable[[str], str],
+                       now: datetime) -> list[str]:
+        """The teacher's own checklist progress and what is still missing, by her set's documents."""
+        ruleset = await self.book.of_teacher(session, user_id, now, self.settings.timezone)
+        checklist = await ChecklistService(session, ruleset).load(user_id)
         if checklist is None:
             return []
         lines = [Phrase(N_("Your checklist: {done} of {total} done."),

@@ -354,7 +354,8 @@ async def test_scheduler_reminds_a_late_secretary_in_working_hours_only(harness:
 
     await valid_commission_with_applications(harness)
     await harness.text(harness.user(SECRETARY), "/agenda")
-    service = ReminderService(harness.bot, harness.app.sessions, harness.app.i18n, harness.app.settings)
+    service = ReminderService(harness.bot, harness.app.sessions, harness.app.i18n, harness.app.settings,
+                              rule_book=harness.app.rule_book)
     late_day = add_working_days(datetime.now(UTC).date(), 3)
     almaty = ZoneInfo("Asia/Almaty")
     to_secretary = []

@@ -28,7 +28,7 @@ async def no_wait(_: float) -> None:
 
 
 def service(h: Harness) -> ReminderService:
-    return ReminderService(h.bot, h.app.sessions, h.app.i18n, h.app.settings,
+    return ReminderService(h.bot, h.app.sessions, h.app.i18n, h.app.settings, rule_book=h.app.rule_book,
                            limiter=RateLimiter(30, sleep=no_wait))
 
 

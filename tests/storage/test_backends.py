@@ -113,7 +113,8 @@ async def test_scheduler_job_store_on_postgresql(pg_url: str) -> None:
     harness = await make_harness(settings)
     try:
         assert isinstance(create_job_store(pg_url), SQLAlchemyJobStore)  # psycopg is installed
-        service = ReminderService(harness.bot, harness.app.sessions, harness.app.i18n, settings)
+        service = ReminderService(harness.bot, harness.app.sessions, harness.app.i18n, settings,
+                                  rule_book=harness.app.rule_book)
         scheduler = start_scheduler(service, settings)
         scheduler.shutdown(wait=False)
         async with harness.app.sessions() as session:

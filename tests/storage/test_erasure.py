@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from features.privacy.service import Erased, ErasureService
 from scoring import retention
+from scoring.config import default_rules
 from storage.broadcast_models import ApplicationWindow, Broadcast, BroadcastRecipient, ReminderPreference, SentReminder
 from storage.checklist_models import Application, Essay, EssayTopics, ItemMark, Notice, UploadedFile
 from storage.commission_models import (
@@ -242,7 +243,7 @@ KEPT = {
 async def erase(sessions: async_sessionmaker[AsyncSession], user_id: int = PERSON) -> Erased:
     state = FSMContext(MemoryStorage(), StorageKey(bot_id=42, chat_id=user_id, user_id=user_id))
     async with sessions() as s:
-        result = await ErasureService(s).erase(user_id, state)
+        result = await ErasureService(s, default_rules()).erase(user_id, state)
         await s.commit()
     assert isinstance(result, Erased)
     return result
@@ -302,7 +303,7 @@ async def test_a_session_in_progress_makes_the_erasure_wait(sessions: async_sess
         await s.commit()
     state = FSMContext(MemoryStorage(), StorageKey(bot_id=42, chat_id=PERSON, user_id=PERSON))
     async with sessions() as s:
-        result = await ErasureService(s).erase(PERSON, state)
+        result = await ErasureService(s, default_rules()).erase(PERSON, state)
     assert not isinstance(result, Erased)
     assert result.text == retention.WAIT_FOR_SESSION and result.params == {"name": "Commission C", "number": 9}
     async with sessions() as s:
@@ -313,10 +314,11 @@ async def test_kept_records_are_deleted_when_their_retention_ends(sessions: asyn
     await build(sessions)
     await erase(sessions)
     async with sessions() as s:
-        assert await ErasureService(s).purge(date(2030, 12, 10)) == 0  # the last day B1's records are kept
+        # the last day B1's records are kept
+        assert await ErasureService(s, default_rules()).purge(date(2030, 12, 10)) == 0
         await s.commit()
     async with sessions() as s:
-        purged = await ErasureService(s).purge(date(2030, 12, 11))
+        purged = await ErasureService(s, default_rules()).purge(date(2030, 12, 11))
         await s.commit()
     assert purged == 4  # B1's protocol, extract, certificate and the erased person's row (with its decision)
     assert await theirs(sessions) == {"commission_documents": {(1,), (5,)}}  # A1's and C1's protocols
@@ -342,7 +344,7 @@ async def test_an_iin_copied_into_the_index_pages_goes_too(tmp_path: Path) -> No
     copied = next(i for i, iin in enumerate(iins) if seen[iin.encode()] > 2)  # the row, the leaf, an inner page
     state = FSMContext(MemoryStorage(), StorageKey(bot_id=42, chat_id=copied + 1, user_id=copied + 1))
     async with sessions() as s:
-        await ErasureService(s).erase(copied + 1, state)
+        await ErasureService(s, default_rules()).erase(copied + 1, state)
     await engine.dispose()
     assert iins[copied].encode() not in (tmp_path / "many.db").read_bytes()
 
@@ -353,14 +355,14 @@ async def test_the_night_after_an_erasure_the_file_is_rebuilt(sessions: async_se
     await erase(sessions)
     day, night = datetime(2026, 11, 25, 14, 0), datetime(2026, 11, 26, 3, 0)
     async with sessions() as s:
-        assert await ErasureService(s).rebuild_if_owed(day) is False  # people are using the bot
+        assert await ErasureService(s, default_rules()).rebuild_if_owed(day) is False  # people are using the bot
         assert await s.get(MaintenanceDue, "rebuild_after_erasure") is not None
     async with sessions() as s:
-        rebuilt = await ErasureService(s).rebuild_if_owed(night)
+        rebuilt = await ErasureService(s, default_rules()).rebuild_if_owed(night)
     assert rebuilt is db_url.startswith("sqlite")  # PostgreSQL's vacuum is the operator's
     async with sessions() as s:
         assert await s.get(MaintenanceDue, "rebuild_after_erasure") is None
-        assert await ErasureService(s).rebuild_if_owed(night) is False  # owed once, done once
+        assert await ErasureService(s, default_rules()).rebuild_if_owed(night) is False  # owed once, done once
 
 
 def stale_copies(path: Path) -> list[bytes]:

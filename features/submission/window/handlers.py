@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.filters import IsAdmin
 from bot.refusal import Refusal
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.checklist.service import Clock, utc_now
 from features.submission.callbacks import WindowAct, WindowCallback
@@ -21,21 +22,27 @@ from storage.profile_models import User
 FOR_ADMINS = Phrase(N_("This command is for administrators only."))
 
 
-async def show_windows(message: Message, session: AsyncSession, settings: Settings, clock: Clock = utc_now) -> None:
-    text, markup = views.windows_view(await WindowService(session, settings.timezone).current(clock()))
+def _service(session: AsyncSession, settings: Settings, rule_book: RuleBook) -> WindowService:
+    return WindowService(session, settings.timezone, lambda year: rule_book.registry.for_academic_year(year).rules)
+
+
+async def show_windows(message: Message, session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                       clock: Clock = utc_now) -> None:
+    text, markup = views.windows_view(await _service(session, settings, rule_book).current(clock()))
     await message.answer(text, reply_markup=markup)
 
 
 async def set_window(message: Message, command: CommandObject, session: AsyncSession, settings: Settings,
-                     db_user: User) -> None:
+                     db_user: User, rule_book: RuleBook) -> None:
     setting = window_setting_of((command.args or "").split())
-    window = await WindowService(session, settings.timezone).set(setting, db_user.id)
+    window = await _service(session, settings, rule_book).set(setting, db_user.id)
     await message.answer(views.window_set_text(window))
 
 
 async def reset_window(callback: CallbackQuery, callback_data: WindowCallback, session: AsyncSession,
-                       settings: Settings, callback_answer: CallbackAnswer, clock: Clock = utc_now) -> None:
-    service = WindowService(session, settings.timezone)
+                       settings: Settings, callback_answer: CallbackAnswer, rule_book: RuleBook,
+                       clock: Clock = utc_now) -> None:
+    service = _service(session, settings, rule_book)
     await service.reset(callback_data.year)
     callback_answer.text = views.window_reset_text()
     text, markup = views.windows_view(await service.current(clock()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal
 from scoring.calendar import academic_year, default_window
-from scoring.config import Rules, default_rules
+from scoring.config import Rules
 from scoring.dates import parse_day
 from scoring.i18n import N_, Phrase
 from storage.reminder_repository import ReminderRepository
@@ -49,16 +50,17 @@ def window_setting_of(args: list[str]) -> WindowSetting:
 
 
 class WindowService:
-    def __init__(self, session: AsyncSession, timezone: str, rules: Rules | None = None) -> None:
+    def __init__(self, session: AsyncSession, timezone: str, rules_of_year: Callable[[int], Rules]) -> None:
+        """`rules_of_year`: the rule sections judging an academic year (its default window)."""
         self.repo = ReminderRepository(session)
         self.tz = ZoneInfo(timezone)
-        self.rules = rules or default_rules()
+        self.rules_of_year = rules_of_year
 
     async def current(self, now: datetime) -> list[YearWindow]:
         """The windows of this academic year and the next."""
         year = academic_year(now.astimezone(self.tz).date())
         stored = await self.repo.windows([year, year + 1])
-        return [YearWindow(y, *(stored.get(y) or default_window(y, self.rules)), set_by_admin=y in stored)
+        return [YearWindow(y, *(stored.get(y) or default_window(y, self.rules_of_year(y))), set_by_admin=y in stored)
                 for y in (year, year + 1)]
 
     async def set(self, setting: WindowSetting, by: int) -> YearWindow:
