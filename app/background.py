@@ -1,5 +1,5 @@
-"""Work that runs beside the dispatcher: the broadcast sender, the reminder scheduler and the outbox
-deliverer (messages to others left unsent by a process that died).
+"""Work that runs beside the dispatcher: the broadcast sender, the reminder scheduler, the outbox deliverer
+(messages to others left unsent by a process that died) and the teachers' change notices of a loaded rule set.
 
 main.py starts it once the app is ready and stops it on shutdown; each piece opens its own database
 sessions from `Application.sessions`. Both share one rate limiter, so together they stay within
@@ -21,6 +21,7 @@ from features.broadcast.delivery import RateLimiter
 from features.broadcast.sender import BroadcastSender
 from features.commission.routing import RoutingJob
 from features.reminders.service import ReminderService
+from features.rules.notices import ChangeNotices
 
 
 @dataclass
@@ -28,10 +29,12 @@ class Background:
     sender: BroadcastSender
     scheduler: AsyncIOScheduler | None
     outbox: OutboxDeliverer
+    notices: ChangeNotices
 
     async def stop(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+        await self.notices.stop()
         await self.outbox.stop()
         await self.sender.stop()
 
@@ -50,4 +53,6 @@ def start_background(app: Application, bot: Bot) -> Background:
         scheduler = start_scheduler(service, app.settings, routing)
     outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds))
     outbox.start()
-    return Background(sender, scheduler, outbox)
+    notices = ChangeNotices(bot, app.sessions, app.i18n, app.settings, app.rule_book)
+    notices.start()  # resumes notices left unfinished by a previous run
+    return Background(sender, scheduler, outbox, notices)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, Text
+from sqlalchemy import BigInteger, Date, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
@@ -24,3 +24,11 @@ class StoredRuleSet(Base):
     first_year: Mapped[int] = mapped_column(Integer)  # the academic year it starts (Sep of this year)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     loaded_by: Mapped[int] = mapped_column(BigInteger)
+    # The teachers' change notices, worked out in the background (features/rules/notices.py) from these
+    # columns so that a restart resumes them: against which set (None: nobody is to be told), as of which day,
+    # the last teacher (user id) handled, how many were told, and when all were.
+    notices_from: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    notices_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    notices_after: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    notices_told: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    notices_done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.checklist_models import ACTIVE_STATUSES, Application
@@ -30,8 +30,11 @@ class RuleSetRepository:
             select(func.count(), func.max(StoredRuleSet.loaded_at)).select_from(StoredRuleSet))).one()
         return int(row[0]), row[1]
 
-    async def add(self, key: str, text: str, first_year: int, by: int, now: datetime) -> StoredRuleSet:
-        row = StoredRuleSet(key=key, text=text, first_year=first_year, loaded_at=now, loaded_by=by)
+    async def add(self, key: str, text: str, first_year: int, by: int, now: datetime,
+                  notices_from: str | None = None, notices_on: date | None = None) -> StoredRuleSet:
+        """The set stored; with `notices_from`, its teachers' change notices (against that set) pending."""
+        row = StoredRuleSet(key=key, text=text, first_year=first_year, loaded_at=now, loaded_by=by,
+                            notices_from=notices_from, notices_on=notices_on, notices_after=0, notices_told=0)
         self.session.add(row)
         await self.session.flush()
         return row
@@ -48,10 +51,27 @@ class RuleSetRepository:
                                           .where(Application.id.in_(ids)))
         return {id_: key or PILOT_KEY for id_, key in rows.tuples()}
 
-    async def teachers_in_progress(self, academic_year: int) -> Sequence[TeacherProfile]:
-        """Teachers who have started (consented) and have not submitted in `academic_year` or later."""
+    async def pending_notices(self) -> StoredRuleSet | None:
+        """The earliest loaded set whose teachers' change notices are not all worked out yet."""
+        return await self.session.scalar(select(StoredRuleSet).where(
+            StoredRuleSet.notices_from.is_not(None), StoredRuleSet.notices_done_at.is_(None))
+            .order_by(StoredRuleSet.loaded_at).limit(1))
+
+    async def advance_notices(self, row: StoredRuleSet, after: int, told: int, done_at: datetime | None) -> bool:
+        """Record a batch as handled, unless another worker recorded it first (False: this one is to be dropped)."""
+        result = await self.session.execute(
+            update(StoredRuleSet).where(StoredRuleSet.key == row.key, StoredRuleSet.notices_after == row.notices_after,
+                                        StoredRuleSet.notices_done_at.is_(None))
+            .values(notices_after=after, notices_told=StoredRuleSet.notices_told + told, notices_done_at=done_at)
+            .execution_options(synchronize_session=False))
+        return bool(getattr(result, "rowcount", 0))
+
+    async def teachers_in_progress(self, academic_year: int, after: int = 0,
+                                   limit: int | None = None) -> Sequence[TeacherProfile]:
+        """Teachers who have started (consented) and have not submitted in `academic_year` or later; those
+        with a user id above `after`, at most `limit` of them, in user id order."""
         submitted = exists().where(and_(
             Application.user_id == TeacherProfile.user_id, Application.academic_year >= academic_year,
             Application.status.in_([s.value for s in ACTIVE_STATUSES])))
-        return (await self.session.scalars(select(TeacherProfile).where(~submitted)
-                                           .order_by(TeacherProfile.user_id))).all()
+        return (await self.session.scalars(select(TeacherProfile).where(~submitted, TeacherProfile.user_id > after)
+                                           .order_by(TeacherProfile.user_id).limit(limit))).all()

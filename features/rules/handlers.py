@@ -8,7 +8,6 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.filters import IsAdmin
@@ -74,15 +73,14 @@ async def rules_year(callback: CallbackQuery, callback_data: RulesCallback, stat
 
 
 async def rules_confirm(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
-                        rule_book: RuleBook, bot: Bot, i18n: I18n, clock: Clock = utc_now) -> None:
+                        rule_book: RuleBook, bot: Bot, clock: Clock = utc_now) -> None:
     data = await state.get_data()
     if "rules_file" not in data or "rules_year" not in data:
         raise StaleButton()
     buffer = BytesIO()
     await bot.download(str(data["rules_file"]), destination=buffer)
     loaded = await _service(session, rule_book, settings).confirm(
-        buffer.getvalue(), int(data["rules_year"]), callback.from_user.id, clock(), bot, i18n,
-        views.changes_message)
+        buffer.getvalue(), int(data["rules_year"]), callback.from_user.id, clock())
     await state.clear()
     await callback.message.answer(views.loaded_text(loaded))  # type: ignore[union-attr]
 

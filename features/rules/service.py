@@ -1,18 +1,17 @@
-"""Loading a rule set in the bot: the check, the diff against the set in force, storing it, and telling
-each teacher in progress what it changes for her."""
+"""Loading a rule set in the bot: the check, the diff against the set in force, storing it, and what it
+changes for each teacher in progress (told in the background: features/rules/notices.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messaging import locale_of, reach_many
+from bot.messaging import locale_of
 from bot.refusal import Refusal, StaleButton
 from bot.rule_book import RuleBook
 from bot.settings import Settings
@@ -62,7 +61,7 @@ class Checked:
 class Loaded:
     ruleset: RuleSet
     year: int
-    told: int  # teachers told what changes for them
+    telling: bool  # it changes what teachers in progress see: each is being told (features/rules/notices.py)
 
 
 def _facts_profile(profile: TeacherProfile, today: date) -> TeacherFacts:
@@ -119,9 +118,9 @@ class RuleSetService:
         if year not in self.years(self.today(now)):
             raise StaleButton()
 
-    async def confirm(self, data: bytes, year: int, by: int, now: datetime, bot: Bot, i18n: I18n,
-                      wording: Wording) -> Loaded:
-        """Store the set judging from `year` on, then queue each teacher in progress her own changes."""
+    async def confirm(self, data: bytes, year: int, by: int, now: datetime) -> Loaded:
+        """Store the set judging from `year` on; if it changes what teachers in progress see, with its change
+        notices pending (worked out in batches in the background, not in this update)."""
         self.check_year(year, now)
         origin = f"rule_sets:{by}"
         text = data.decode("utf-8-sig")
@@ -134,19 +133,20 @@ class RuleSetService:
             raise Refusal(Phrase(YEAR_TAKEN, {"year": year, "reason": str(error)})) from error
         today = self.today(now)
         before = self.book.for_teacher(today)
-        await self.repo.add(ruleset.key, text, year, by, now)
+        telling = self.book.with_set(ruleset).for_teacher(today).key == ruleset.key != before.key
+        await self.repo.add(ruleset.key, text, year, by, now, notices_from=before.key if telling else None,
+                            notices_on=today)
         await self.book.refresh(self.session, force=True)
-        after = self.book.for_teacher(today)
-        told = 0
-        if after.key == ruleset.key and before.key != after.key:
-            told = await self._tell_teachers(before, after, today, bot, i18n, wording)
-        return Loaded(ruleset, year, told)
+        return Loaded(ruleset, year, telling)
 
-    async def _tell_teachers(self, old: RuleSet, new: RuleSet, today: date, bot: Bot, i18n: I18n,
-                             wording: Wording) -> int:
+    async def notices(self, row: StoredRuleSet, profiles: Sequence[TeacherProfile], i18n: I18n,
+                      wording: Wording) -> list[tuple[int, str]]:
+        """What stored set `row` changes for each of these teachers, in her language (nothing: no message)."""
+        assert row.notices_from is not None and row.notices_on is not None
+        old, new, today = self.book.get(row.notices_from), self.book.get(row.key), row.notices_on
         year = academic_year(self.book.registry.next_submission_day(today))
         messages: list[tuple[int, str]] = []
-        for profile in await self.repo.teachers_in_progress(academic_year(today)):
+        for profile in profiles:
             changes = changes_for(old, new, year, await self.facts(profile, today))
             if not changes:
                 continue
@@ -156,8 +156,7 @@ class RuleSetService:
                 return i18n.gettext(text, locale=locale)
 
             messages.append((profile.user_id, wording(changes, tr)))
-        await reach_many(self.session, bot, messages)
-        return len(messages)
+        return messages
 
     async def _locale(self, user_id: int) -> str:
         return await locale_of(self.session, user_id, self.settings.default_locale)

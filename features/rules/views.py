@@ -83,8 +83,17 @@ def confirm_view(key: str, year: int) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def loaded_text(loaded: Loaded) -> str:
+    key, year = loaded.ruleset.key, year_label(loaded.year)
+    if loaded.telling:
+        return _("Loaded: {key} applies from {year}. Each teacher in progress is being told what changes for "
+                 "her; you will get the count when it is done.").format(key=key, year=year)
     return _("Loaded: {key} applies from {year}. Teachers told what changes for them: {told}.").format(
-        key=loaded.ruleset.key, year=year_label(loaded.year), told=loaded.told)
+        key=key, year=year, told=0)
+
+
+def notices_done_text(key: str, told: int, tr: Callable[[str], str]) -> str:
+    """To the admin who loaded the set, in her language, once every teacher in progress has been handled."""
+    return tr(N_("Rule set {key}: teachers told what changes for them: {told}.")).format(key=key, told=told)
 
 
 def cancelled_text() -> str:

@@ -14,6 +14,7 @@ from features.commission.agenda.callbacks import ReviewAct, ReviewCallback
 from features.commission.points.service import Total
 from features.commission.session.ballot import MEMBER_TOTAL, OWN_TOTAL, total_line
 from features.rules.callbacks import RulesAct, RulesCallback
+from features.rules.notices import ChangeNotices
 from features.self_assessment.callbacks import ScoreAct, ScoreCallback
 from scoring.categories import Category
 from scoring.rulesets.changes import year_label
@@ -63,10 +64,33 @@ async def load_test_set(h: Harness, year: int = 2027) -> list[Any]:
     return await h.press(ADMIN, RulesCallback(act=RulesAct.CONFIRM).pack())
 
 
+async def run_notices(h: Harness, batch: int = 200) -> None:
+    """The background step that works out and queues the teachers' change notices (app/background)."""
+    await ChangeNotices(h.bot, h.app.sessions, h.app.i18n, h.app.settings, h.app.rule_book, batch=batch).run()
+
+
+TELLING = "Loaded: {key} applies from {year}. Each teacher in progress is being told what changes for her; you will " \
+          "get the count when it is done."
+TOLD = "Rule set {key}: teachers told what changes for them: {told}."
+
+
+def told_text(h: Harness) -> str:
+    """The admin's report in her stored language (she never chose one: the default, kk)."""
+    return tr(h, TOLD, h.app.settings.default_locale)
+
+
 async def outbox_texts(h: Harness, user_id: int) -> list[str]:
+    return (await outbox_by_chat(h)).get(user_id, [])
+
+
+async def outbox_by_chat(h: Harness) -> dict[int, list[str]]:
+    """What the outbox delivers now, by addressee."""
     before = len(h.session.requests)
     await deliver_due(h.bot, h.app.sessions)
-    return [r.text for r in h.session.requests[before:] if getattr(r, "chat_id", None) == user_id]
+    out: dict[int, list[str]] = {}
+    for r in h.session.requests[before:]:
+        out.setdefault(getattr(r, "chat_id", 0), []).append(getattr(r, "text", ""))
+    return out
 
 
 def tr(h: Harness, text: str, locale: str = "ru") -> str:
@@ -97,8 +121,9 @@ async def test_the_admin_sees_the_diff_chooses_the_year_and_the_set_is_stored(ha
     asked = await harness.press(ADMIN, RulesCallback(act=RulesAct.YEAR, year=2027).pack())
     assert RulesCallback(act=RulesAct.CONFIRM).pack() in last_markup_data(asked)
     done = texts(await harness.press(ADMIN, RulesCallback(act=RulesAct.CONFIRM).pack()))
-    assert done == [tr(harness, "Loaded: {key} applies from {year}. Teachers told what changes for them: {told}.")
-                    .format(key=TEST_KEY, year="2027/28", told=0)]
+    assert done == [tr(harness, TELLING).format(key=TEST_KEY, year="2027/28")]
+    await run_notices(harness)
+    assert await outbox_texts(harness, ADMIN.id) == [told_text(harness).format(key=TEST_KEY, told=0)]
     async with harness.app.sessions() as session:
         [row] = list(await session.scalars(select(StoredRuleSet)))
     assert (row.key, row.first_year, row.loaded_by) == (TEST_KEY, 2027, 1)
@@ -138,8 +163,12 @@ async def test_a_teacher_in_progress_is_told_exactly_what_changes_for_her(harnes
                                    updated_at=NOW))
         await session.commit()
     done = texts(await load_test_set(harness))
-    assert done[-1].endswith(": 1.")
-    told = await outbox_texts(harness, 502)
+    assert done == [tr(harness, TELLING).format(key=TEST_KEY, year="2027/28")]
+    assert await outbox_texts(harness, 502) == []  # worked out in the background, not in the confirming update
+    await run_notices(harness)
+    sent = await outbox_by_chat(harness)
+    assert sent[ADMIN.id] == [told_text(harness).format(key=TEST_KEY, told=1)]
+    told = sent[502]
     category = tr(harness, Category.EXPERT.label)
     assert told == ["\n".join([
         tr(harness, "The attestation rules change. For you this means:"),
@@ -158,6 +187,7 @@ async def test_a_teacher_who_has_submitted_is_told_nothing(harness: Harness) -> 
     await fill_everything(harness, 503)
     await submit(harness, teacher, NOW)
     await load_test_set(harness)
+    await run_notices(harness)
     assert await outbox_texts(harness, 503) == []
 
 
@@ -165,6 +195,7 @@ async def test_a_set_starting_after_her_next_window_tells_nobody(harness: Harnes
     await make_teacher(harness, 504)
     done = texts(await load_test_set(harness, year=2028))
     assert done[-1].endswith(": 0.")
+    await run_notices(harness)
     assert await outbox_texts(harness, 504) == []
 
 
@@ -283,3 +314,24 @@ async def test_the_test_sets_second_window_accepts_and_outside_both_the_next_one
     async with harness.app.sessions() as session:
         assert list(await session.scalars(select(Application).where(Application.user_id == 512,
                                                                     Application.submitted_at.is_not(None)))) == []
+
+
+async def test_the_notices_go_in_batches_once_each_and_resume_after_a_restart(harness: Harness) -> None:
+    for user_id in (521, 522, 523):
+        await make_teacher(harness, user_id)
+        async with harness.app.sessions() as session:
+            session.add(SelfAssessment(user_id=user_id, sheet_id="teacher", answers=ANSWERS_84, observations=[],
+                                       updated_at=NOW))
+            await session.commit()
+    await load_test_set(harness)
+    first = ChangeNotices(harness.bot, harness.app.sessions, harness.app.i18n, harness.app.settings,
+                          harness.app.rule_book, batch=2)
+    assert await first.step()  # 521 and 522; then the process "stops"
+    async with harness.app.sessions() as session:
+        row = await session.get_one(StoredRuleSet, TEST_KEY)
+        assert (row.notices_after, row.notices_told, row.notices_done_at) == (522, 2, None)
+    await run_notices(harness, batch=2)  # a new process resumes after 522
+    await run_notices(harness, batch=2)  # and nothing is left to do
+    sent = await outbox_by_chat(harness)
+    assert {user_id: len(sent[user_id]) for user_id in (521, 522, 523)} == {521: 1, 522: 1, 523: 1}
+    assert sent[ADMIN.id] == [told_text(harness).format(key=TEST_KEY, told=3)]
