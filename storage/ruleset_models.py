@@ -23,4 +23,4 @@ class StoredRuleSet(Base):
     text: Mapped[str] = mapped_column(Text)
     first_year: Mapped[int] = mapped_column(Integer)  # the academic year it starts (Sep of this year)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    loaded_by: Mapped[int] = mapped_column(BigInteger)
+    loaded_by: Mapped[int | None] = mapped_column(BigInteger)  # the admin; emptied when they are erased
