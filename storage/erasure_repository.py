@@ -40,6 +40,7 @@ from storage.fsm_models import FsmRecord
 from storage.maintenance_models import MaintenanceDue
 from storage.outbox_models import OutboxMessage
 from storage.profile_models import TeacherProfile, User
+from storage.ruleset_models import StoredRuleSet
 from storage.scoring_models import SelfAssessment
 
 IN_PROGRESS = (SessionStatus.OPEN.value, SessionStatus.VOTING.value)
@@ -149,13 +150,14 @@ class ErasureRepository:
 
     async def forget_actor(self, user_id: int) -> None:
         """Who created a commission, an invite, a session or a broadcast, used an invite, acted on an
-        application, set the window or the topics: the record stays, without the person."""
+        application, set the window or the topics, loaded a rule set: the record stays, without the person."""
         columns = (
             (Commission, Commission.created_by), (CommissionInvite, CommissionInvite.created_by),
             (CommissionInvite, CommissionInvite.used_by), (CommissionSession, CommissionSession.created_by),
             (ApplicationReview, ApplicationReview.acted_by), (Broadcast, Broadcast.created_by),
             (Abstention, Abstention.recorded_by),
             (EssayTopics, EssayTopics.set_by), (ApplicationWindow, ApplicationWindow.set_by),
+            (StoredRuleSet, StoredRuleSet.loaded_by),
         )
         for model, column in columns:
             await self.session.execute(update(model).where(column == user_id).values({column.key: None})

@@ -23,7 +23,7 @@ class StoredRuleSet(Base):
     text: Mapped[str] = mapped_column(Text)
     first_year: Mapped[int] = mapped_column(Integer)  # the academic year it starts (Sep of this year)
     loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    loaded_by: Mapped[int] = mapped_column(BigInteger)
+    loaded_by: Mapped[int | None] = mapped_column(BigInteger)  # the admin; emptied when they are erased
     # The teachers' change notices, worked out in the background (features/rules/notices.py) from these
     # columns so that a restart resumes them: against which set (None: nobody is to be told), as of which day,
     # the last teacher (user id) handled, how many were told, and when all were.

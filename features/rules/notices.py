@@ -57,7 +57,7 @@ class ChangeNotices:
             if not await repo.advance_notices(row, after, len(messages), datetime.now(UTC) if done else None):
                 await session.rollback()  # another worker recorded this batch: it is theirs
                 return True
-            if done:
+            if done and admin is not None:  # None: the admin who loaded it has since been erased
                 messages.append((admin, await self._report(session, key, told, admin)))
             await reach_many(session, self.bot, messages)
             await session.commit()

@@ -28,7 +28,7 @@ def listing_text(entries: Sequence[Entry]) -> str:
             source = _("built in")
         else:
             source = _("loaded {moment} by {admin}").format(moment=format_moment(entry.stored.loaded_at),
-                                                          admin=entry.stored.loaded_by)
+                                                          admin=entry.stored.loaded_by or "—")
         lines.append(_("• {key}: {title}; from {year}; {order}; {source}").format(
             key=s.key, title=s.title, year=year_label(s.first_year), order=s.source.order, source=source))
     lines.append("")

@@ -47,6 +47,7 @@ from storage.migrate import upgrade
 from storage.outbox_models import OutboxMessage
 from storage.profile_models import TeacherProfile, User
 from storage.registry import Base
+from storage.ruleset_models import StoredRuleSet
 from storage.scoring_models import SelfAssessment
 
 PERSON = 777_000_123  # a teacher with two applications, secretary of A, member of C and an administrator
@@ -172,6 +173,7 @@ def person_rows() -> list[Any]:
         ReminderPreference(user_id=PERSON, muted=True),
         ApplicationWindow(academic_year=2026, opens_on=date(2026, 9, 1), closes_on=date(2026, 12, 31), set_by=PERSON),
         EssayTopics(academic_year=2026, locale="kk", topics=["Topic"], set_by=PERSON, updated_at=NOW),
+        StoredRuleSet(key="kz-test@2027.1", text="[source]", first_year=2027, loaded_at=NOW, loaded_by=PERSON),
     ]
 
 

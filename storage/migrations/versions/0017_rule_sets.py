@@ -22,7 +22,7 @@ def upgrade() -> None:
         sa.Column('text', sa.Text(), nullable=False),
         sa.Column('first_year', sa.Integer(), nullable=False),
         sa.Column('loaded_at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('loaded_by', sa.BigInteger(), nullable=False),
+        sa.Column('loaded_by', sa.BigInteger(), nullable=True),
         sa.PrimaryKeyConstraint('key'),
     )
     with op.batch_alter_table('applications') as batch:
