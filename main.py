@@ -14,7 +14,7 @@ from aiohttp import web
 
 from app.background import start_background
 from app.commands import register_commands
-from app.factory import Application, create_application, create_bot
+from app.factory import Application, create_bot, open_application
 from bot.pipeline.inbox import UpdateRunner
 from bot.pipeline.polling import DurablePolling
 from bot.pipeline.webhook import WebhookEndpoint
@@ -45,7 +45,7 @@ to only print this message.
 
 async def prepare(settings: Settings) -> tuple[Application, Bot]:
     await upgrade(settings.database_url)
-    app = create_application(settings)
+    app = await open_application(settings)
     bot = create_bot(settings)
     return app, bot
 

@@ -35,6 +35,7 @@ from features.stats import handlers as stats
 from features.submission import handlers as submission
 from features.submission.window import handlers as window
 from storage.db import create_engine, create_session_factory
+from storage.files import FileStore, LocalFileStore, connect_file_store
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
@@ -52,7 +53,7 @@ def create_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession
 
 def create_dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], storage: BaseStorage, i18n: I18n,
-    rule_book: RuleBook | None = None,
+    rule_book: RuleBook | None = None, file_store: FileStore | None = None,
 ) -> Dispatcher:
     # One chat's updates are handled one at a time (a double tap must not race itself).
     isolation: BaseEventIsolation = SimpleEventIsolation()
@@ -72,6 +73,8 @@ def create_dispatcher(
     # The rule sets reach handlers as `rule_book`, kept up to date with the sets stored by any worker.
     dp["rule_book"] = rule_book or RuleBook()
     dp.update.outer_middleware(RuleBookMiddleware())
+    # The department's copy of every document reaches handlers as `file_store`.
+    dp["file_store"] = file_store or LocalFileStore(settings.files_dir)
     UserLocaleMiddleware(i18n).setup(dp)
     dp.message.outer_middleware(TextInputMiddleware())
     # Every button press is answered once, after its handler (a refusal as an alert, see bot/refusal.py).
@@ -97,17 +100,27 @@ class Application:
     i18n: I18n
     dispatcher: Dispatcher
     rule_book: RuleBook
+    file_store: FileStore
 
     async def close(self) -> None:
+        await self.file_store.close()
         await self.storage.close()
         await self.engine.dispose()
 
 
-def create_application(settings: Settings) -> Application:
+def create_application(settings: Settings, file_store: FileStore | None = None) -> Application:
+    """The application over `file_store`; without one, a local folder store (FILE_STORE_DIR), which needs no
+    connecting — an S3 store is connected by `open_application`."""
     engine = create_engine(settings.database_url)
     sessions = create_session_factory(engine)
     storage = create_storage(settings, sessions)
     i18n = create_i18n(settings.default_locale)
     rule_book = RuleBook()
-    dispatcher = create_dispatcher(settings, sessions, storage, i18n, rule_book)
-    return Application(settings, engine, sessions, storage, i18n, dispatcher, rule_book)
+    store = file_store or LocalFileStore(settings.files_dir)
+    dispatcher = create_dispatcher(settings, sessions, storage, i18n, rule_book, store)
+    return Application(settings, engine, sessions, storage, i18n, dispatcher, rule_book, store)
+
+
+async def open_application(settings: Settings) -> Application:
+    """The application with the file store FILE_STORE names, connected (closed by `Application.close`)."""
+    return create_application(settings, await connect_file_store(settings))
