@@ -481,13 +481,15 @@ def missing(states: Iterable[ItemState]) -> list[ItemState]:
 
 def check_upload(
     item: Item, *, is_photo: bool, file_name: str | None, mime: str | None, size: int | None,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> Phrase | None:
     """Why a file cannot be accepted for `item` (None: it can). Uses only what the update says: the
-    size is checked before any download (the Bot API cannot hand a bot a file over 20 MB)."""
+    size is checked before any download (the official Bot API cannot hand a bot a file over 20 MB;
+    `max_bytes` None: a local Bot API server, which can)."""
     accepted = formats_label(item.formats)
     if not item.uploadable:
         return Phrase(N_("Nothing to send for this item."))
-    if size is not None and size > MAX_FILE_BYTES:
+    if size is not None and max_bytes is not None and size > max_bytes:
         return Phrase(
             N_("This file is {size} MB; Telegram lets a bot receive files of at most 20 MB. Please compress it "
                "or split it into parts and send them one by one."),

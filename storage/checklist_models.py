@@ -51,6 +51,9 @@ class UploadedFile(Base):
     mime_type: Mapped[str | None] = mapped_column(String(128))
     kind: Mapped[str] = mapped_column(String(16))  # "document" or "photo"
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The department's copy (storage/files); the Telegram ids above are only a cache of it.
+    stored_file_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("stored_files.id", ondelete="SET NULL", name="fk_checklist_files_stored_file"))
 
 
 class ItemMark(Base):
@@ -79,6 +82,9 @@ class Essay(Base):
     words: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(16))  # "text", "docx" or "txt"
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # A .docx essay's copy in the file store (a pasted or .txt essay is its text alone).
+    stored_file_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("stored_files.id", ondelete="SET NULL", name="fk_essays_stored_file"))
 
 
 class EssayTopics(Base):

@@ -92,13 +92,16 @@ class EssayRepository:
     async def get(self, user_id: int) -> Essay | None:
         return await self.session.get(Essay, user_id)
 
-    async def save(self, user_id: int, text: str, words: int, source: str, when: datetime) -> Essay:
+    async def save(self, user_id: int, text: str, words: int, source: str, when: datetime,
+                   stored_file_id: int | None = None) -> Essay:
         essay = await self.get(user_id)
         if essay is None:
-            essay = Essay(user_id=user_id, text=text, words=words, source=source, updated_at=when)
+            essay = Essay(user_id=user_id, text=text, words=words, source=source, updated_at=when,
+                          stored_file_id=stored_file_id)
             self.session.add(essay)
         else:
             essay.text, essay.words, essay.source, essay.updated_at = text, words, source, when
+            essay.stored_file_id = stored_file_id
         await self.session.flush()
         return essay
 

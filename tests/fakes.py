@@ -23,6 +23,10 @@ from aiogram.methods import (
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, File, InlineKeyboardMarkup, Message, PhotoSize, User
 
+# What getFile serves for a file a test did not give content of: every upload is now kept in the file store,
+# which takes only real documents (tests of what is refused give their own bytes in `files`).
+A_DOCUMENT = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 BOT_USER = User(id=42, is_bot=True, first_name="Attestation", username="attestation_test_bot")
 
 
@@ -64,7 +68,7 @@ class RecordingSession(BaseSession):
         if chat is not None and int(chat) in self.blocked and isinstance(method, SendMessage | SendDocument):
             raise TelegramForbiddenError(method=method, message="Forbidden: bot was blocked by the user")
         if isinstance(method, GetFile):
-            content = self.files.get(method.file_id, b"")
+            content = self.files.get(method.file_id, A_DOCUMENT)
             return File(file_id=method.file_id, file_unique_id=f"u-{method.file_id}", file_size=len(content),
                         file_path=f"documents/{method.file_id}")
         return self._sent(method)
@@ -92,4 +96,4 @@ class RecordingSession(BaseSession):
         self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30, chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield self.files.get(url.rsplit("/", 1)[-1], b"")
+        yield self.files.get(url.rsplit("/", 1)[-1], A_DOCUMENT)

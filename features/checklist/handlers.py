@@ -12,9 +12,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.downloads import TelegramFiles
 from bot.i18n import render
 from bot.refusal import Refusal
 from bot.rule_book import TeacherSets
+from bot.settings import Settings
 from bot.text_input import max_length
 from features.checklist import views
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
@@ -22,6 +24,7 @@ from features.checklist.service import FILE_GONE, AddResult, Card, Checklist, Ch
 from features.checklist.states import ChecklistForm
 from scoring.documents import Item
 from storage.checklist_models import UploadedFile
+from storage.files import FileStore
 
 
 async def edit_or_send(
@@ -162,15 +165,15 @@ async def _open_item(state: FSMContext, service: ChecklistService) -> Item | Non
 
 
 async def on_file(message: Message, state: FSMContext, session: AsyncSession, teacher_sets: TeacherSets,
-                  clock: Clock = utc_now) -> None:
+                  bot: Bot, settings: Settings, file_store: FileStore, clock: Clock = utc_now) -> None:
     assert message.from_user is not None
-    service = await ChecklistService.of_teacher(session, teacher_sets, message.from_user.id)
+    service = await ChecklistService.of_teacher(session, teacher_sets, message.from_user.id, file_store)
     item, incoming = await _open_item(state, service), incoming_of(message)
     if item is None or incoming is None:
         await state.clear()
         await message.answer(views.tap_an_item_text())
         return
-    attached = await service.attach(message.from_user.id, item, incoming, clock())
+    attached = await service.attach(message.from_user.id, item, incoming, clock(), TelegramFiles(bot, settings))
     if attached.result is AddResult.FROZEN:
         await state.clear()
     text, markup = views.attached_reply(item, incoming, attached)

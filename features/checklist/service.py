@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.downloads import TelegramFiles, keep_upload
 from bot.refusal import Refusal, StaleButton
 from bot.rule_book import TeacherSets
 from features.profile.form import teaching_post_of
@@ -21,6 +22,7 @@ from scoring.rulesets import RuleSet
 from scoring.rulesets.documents import item_of, items_of
 from storage.checklist_models import Application, UploadedFile
 from storage.checklist_repository import ApplicationRepository, ChecklistRepository, EssayRepository
+from storage.files import FileStore
 from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
 
@@ -110,8 +112,10 @@ NO_POSITION = Phrase(N_("Your checklist depends on your position and type of org
 
 
 class ChecklistService:
-    def __init__(self, session: AsyncSession, ruleset: RuleSet):
+    def __init__(self, session: AsyncSession, ruleset: RuleSet, file_store: FileStore | None = None):
+        """`file_store`: where her uploads are kept (needed to `attach` one)."""
         self.session = session
+        self.file_store = file_store
         self.ruleset = ruleset
         self.rules = ruleset.rules
         self.repo = ChecklistRepository(session)
@@ -120,9 +124,10 @@ class ChecklistService:
         self.profiles = ProfileRepository(session)
 
     @classmethod
-    async def of_teacher(cls, session: AsyncSession, sets: TeacherSets, user_id: int) -> ChecklistService:
+    async def of_teacher(cls, session: AsyncSession, sets: TeacherSets, user_id: int,
+                         file_store: FileStore | None = None) -> ChecklistService:
         """Her checklist's service, with her set's documents table."""
-        return cls(session, await sets.of(session, user_id))
+        return cls(session, await sets.of(session, user_id), file_store)
 
     async def load(self, user_id: int) -> Checklist | None:
         profile = await self.profiles.get(user_id)
@@ -199,12 +204,19 @@ class ChecklistService:
             raise StaleButton()
         return await self.open_card(user_id, item_id)
 
-    async def attach(self, user_id: int, item: Item, incoming: Incoming, when: datetime) -> Attached:
-        """A file she sent for `item`: checked against the item, then stored unless it cannot be."""
-        problem = check_upload(item, incoming)
+    async def attach(self, user_id: int, item: Item, incoming: Incoming, when: datetime,
+                     telegram: TelegramFiles) -> Attached:
+        """A file she sent for `item`: checked against the item, then downloaded and kept in the file store
+        (refused when its bytes are not an accepted type), then recorded unless it cannot be."""
+        problem = check_upload(item, incoming, telegram.size_limit)
         if problem is not None:
             return Attached(AddResult.REJECTED, [], problem=problem)
-        result = await self.add_file(user_id, item, incoming, when)
+        result = await self.unaddable(user_id, item, incoming)
+        if result is None:
+            assert self.file_store is not None, "attaching a file needs the file store"
+            data = await telegram.download(incoming.file_id)
+            stored = await keep_upload(self.session, self.file_store, user_id, data)
+            result = await self.add_file(user_id, item, incoming, when, stored_file_id=stored.id)
         if result is AddResult.FROZEN:
             return Attached(result, [], frozen=await self.frozen(user_id))
         return Attached(result, await self.files(user_id, item.id))
@@ -219,7 +231,8 @@ class ChecklistService:
     async def frozen(self, user_id: int) -> Application | None:
         return await self.applications.active(user_id)
 
-    async def add_file(self, user_id: int, item: Item, incoming: Incoming, when: datetime) -> AddResult:
+    async def unaddable(self, user_id: int, item: Item, incoming: Incoming) -> AddResult | None:
+        """Why the file cannot be added to the item as it stands (None: it can)."""
         if await self.frozen(user_id) is not None:
             return AddResult.FROZEN
         existing = await self.repo.files(user_id, item.id)
@@ -227,10 +240,18 @@ class ChecklistService:
             return AddResult.DUPLICATE
         if not item.multiple and existing:
             return AddResult.FULL
+        return None
+
+    async def add_file(self, user_id: int, item: Item, incoming: Incoming, when: datetime,
+                       stored_file_id: int | None = None) -> AddResult:
+        """Record the file with the item; `stored_file_id`: its copy in the file store."""
+        refused = await self.unaddable(user_id, item, incoming)
+        if refused is not None:
+            return refused
         row = UploadedFile(
             user_id=user_id, item_id=item.id, file_id=incoming.file_id, file_unique_id=incoming.file_unique_id,
             file_name=incoming.file_name, file_size=incoming.size, mime_type=incoming.mime_type,
-            kind="photo" if incoming.is_photo else "document", uploaded_at=when,
+            kind="photo" if incoming.is_photo else "document", uploaded_at=when, stored_file_id=stored_file_id,
         )
         if not await self.repo.add_file(row):
             return AddResult.DUPLICATE
@@ -261,7 +282,8 @@ class ChecklistService:
         return True
 
 
-def check_upload(item: Item, incoming: Incoming) -> Phrase | None:
+def check_upload(item: Item, incoming: Incoming, max_bytes: int | None = documents.MAX_FILE_BYTES) -> Phrase | None:
     return documents.check_upload(
         item, is_photo=incoming.is_photo, file_name=incoming.file_name, mime=incoming.mime_type, size=incoming.size,
+        max_bytes=max_bytes,
     )

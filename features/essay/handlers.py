@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from io import BytesIO
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
@@ -13,6 +12,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.downloads import TelegramFiles
 from bot.filters import IsAdmin
 from bot.refusal import Refusal
 from bot.rule_book import TeacherSets
@@ -24,13 +24,15 @@ from features.essay.callbacks import EssayAct, EssayCallback
 from features.essay.service import EssayService, topics_of_command
 from features.essay.states import EssayForm
 from scoring.i18n import N_, Phrase
+from storage.files import FileStore
 
 FOR_ADMINS = Phrase(N_("This command is for administrators."))
 
 
-async def _service(session: AsyncSession, settings: Settings, teacher_sets: TeacherSets, user_id: int) -> EssayService:
+async def _service(session: AsyncSession, settings: Settings, teacher_sets: TeacherSets, user_id: int,
+                   file_store: FileStore | None = None) -> EssayService:
     """Her essay judged by her set's limits (§27): her application's, else the one she will submit under."""
-    return EssayService(session, (await teacher_sets.of(session, user_id)).rules, settings.timezone)
+    return EssayService(session, (await teacher_sets.of(session, user_id)).rules, settings.timezone, file_store)
 
 
 async def essay_command(
@@ -91,15 +93,14 @@ async def essay_cancel(callback: CallbackQuery, state: FSMContext) -> None:
 
 async def essay_file(
     message: Message, state: FSMContext, session: AsyncSession, settings: Settings, bot: Bot,
-    teacher_sets: TeacherSets, clock: Clock = utc_now,
+    teacher_sets: TeacherSets, file_store: FileStore, clock: Clock = utc_now,
 ) -> None:
     assert message.document is not None and message.from_user is not None
     doc = message.document
-    service = await _service(session, settings, teacher_sets, message.from_user.id)
+    service = await _service(session, settings, teacher_sets, message.from_user.id, file_store)
     kind = service.file_kind(doc.file_name, doc.mime_type, doc.file_size)
-    buffer = BytesIO()
-    await bot.download(doc.file_id, destination=buffer)
-    saved = await service.save_file(message.from_user.id, buffer.getvalue(), kind, clock())
+    data = await TelegramFiles(bot, settings).download(doc.file_id)
+    saved = await service.save_file(message.from_user.id, data, kind, clock())
     await state.clear()
     await message.answer(views.verdict_text(saved.verdict))
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.downloads import keep_upload
 from bot.i18n import SUPPORTED_LOCALES
 from bot.refusal import Refusal
 from bot.text_input import normalise
@@ -28,6 +29,7 @@ from scoring.essay import (
 from scoring.i18n import N_, Phrase
 from storage.checklist_models import Essay
 from storage.checklist_repository import ApplicationRepository, EssayRepository
+from storage.files import FileStore, UnacceptedFile, accepted_type
 from storage.profile_repository import ProfileRepository
 
 # Essays are a few kilobytes; a larger "essay" file is not one (and the Bot API stops at 20 MB anyway).
@@ -125,8 +127,12 @@ class Published:
 
 
 class EssayService:
-    def __init__(self, session: AsyncSession, rules: Rules, timezone: str = "Asia/Almaty"):
-        """`rules`: the teacher's set's (TeacherSets.of): its essay limits (§27)."""
+    def __init__(self, session: AsyncSession, rules: Rules, timezone: str = "Asia/Almaty",
+                 file_store: FileStore | None = None):
+        """`rules`: the teacher's set's (TeacherSets.of): its essay limits (§27); `file_store`: where a .docx
+        essay is kept (needed by `save_file`)."""
+        self.session = session
+        self.file_store = file_store
         self.repo = EssayRepository(session)
         self.profiles = ProfileRepository(session)
         self.applications = ApplicationRepository(session)
@@ -192,6 +198,9 @@ class EssayService:
         return kind
 
     async def save_file(self, user_id: int, data: bytes, kind: str, now: datetime) -> Saved:
+        """A .docx or .txt essay; a .docx is kept in the file store as well (a .txt is its text alone)."""
+        if kind == "docx":
+            self.accepted(data)
         try:
             text = self.read_file(data, kind)
         except EssayFileError:
@@ -200,7 +209,19 @@ class EssayService:
             raise Refusal(EMPTY_FILE)
         if self.draft_limit.exceeded_by(text):
             raise Refusal(self.too_long(self.verdict(text).words))
-        return await self.save_text(user_id, text, kind, now)
+        stored = None
+        if kind == "docx":
+            assert self.file_store is not None, "an essay file needs the file store"
+            stored = await keep_upload(self.session, self.file_store, user_id, data)
+        return await self.save_text(user_id, text, kind, now, stored.id if stored else None)
+
+    @staticmethod
+    def accepted(data: bytes) -> None:
+        """Refused with the file store's reason when the bytes are no document (a renamed program)."""
+        try:
+            accepted_type(data)
+        except UnacceptedFile as unaccepted:
+            raise Refusal(unaccepted.reason) from None
 
     def year_of(self, now: datetime) -> int:
         return academic_year(now.astimezone(self.tz).date())
@@ -224,9 +245,10 @@ class EssayService:
     def verdict(self, text: str) -> EssayVerdict:
         return essay_verdict(count_words(text), self.rules)
 
-    async def save_text(self, user_id: int, text: str, source: str, now: datetime) -> Saved:
+    async def save_text(self, user_id: int, text: str, source: str, now: datetime,
+                        stored_file_id: int | None = None) -> Saved:
         verdict = self.verdict(text)
-        essay = await self.repo.save(user_id, text, verdict.words, source, now)
+        essay = await self.repo.save(user_id, text, verdict.words, source, now, stored_file_id)
         return Saved(essay, verdict)
 
     @staticmethod

@@ -339,3 +339,48 @@ async def test_app11_app4_item_8_a_heads_observation_sheets_are_only_if_any(harn
     assert ru(harness, "Sheets of observed lessons (App 9), if you have them: the leaders' scoring sheets (App 11) do "
                        "not score them and the pilot's list (App 4 item 8) does not ask for them.") in card
     assert ru(harness, "Only if you have it.") in card
+
+
+async def stored_keys(h: Harness, user_id: int) -> list[str]:
+    return await h.app.file_store.keys_of(user_id)
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_an_upload_is_kept_in_the_file_store(harness: Harness, locale: str) -> None:
+    from storage.file_models import StoredFile
+    from tests.storage.sample_files import pdf as real_pdf
+
+    user = harness.user(120)
+    await make_teacher(harness, 120, locale)
+    await harness.press(user, ck("open", "courses"))
+    harness.session.files["F-kept"] = content = real_pdf()
+    await harness.send(user, document=pdf("kept", "courses.pdf"))
+    [row] = await files_of(harness, 120, "courses")
+    async with harness.app.sessions() as session:
+        stored = await session.get(StoredFile, row.stored_file_id)
+    assert stored is not None and stored.owner_user_id == 120 and stored.detected_type == "pdf"
+    assert await harness.app.file_store.get(stored.store_key) == content
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_a_renamed_program_is_refused_and_nothing_kept(harness: Harness, locale: str) -> None:
+    from storage.files.detection import NOT_ALLOWED
+
+    user = harness.user(121)
+    await make_teacher(harness, 121, locale)
+    await harness.press(user, ck("open", "courses"))
+    harness.session.files["F-exe"] = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120  # a Windows program
+    sent = await harness.send(user, document=pdf("exe", "diploma.pdf"))
+    assert texts(sent) == [harness.app.i18n.gettext(NOT_ALLOWED, locale=locale)]
+    assert texts(sent)[0] != NOT_ALLOWED  # translated
+    assert await files_of(harness, 121) == [] and await stored_keys(harness, 121) == []
+
+
+async def test_a_local_bot_api_server_takes_files_over_20_mb(harness: Harness) -> None:
+    harness.app.settings.bot_api_url = "http://telegram-bot-api:8081"
+    user = harness.user(122)
+    await make_teacher(harness, 122)
+    await harness.press(user, ck("open", "courses"))
+    await harness.send(user, document=pdf("large", "large.pdf", size=300 * 1024 * 1024))
+    assert [f.file_unique_id for f in await files_of(harness, 122, "courses")] == ["large"]
+    assert len(await stored_keys(harness, 122)) == 1

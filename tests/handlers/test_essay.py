@@ -162,3 +162,34 @@ async def test_topics_is_for_admins_only(harness: Harness) -> None:
 async def test_essay_needs_consent(harness: Harness) -> None:
     sent = await harness.text(harness.user(205), "/essay")
     assert "/start" in texts(sent)[0]
+
+
+async def test_a_docx_essay_is_kept_in_the_file_store(harness: Harness) -> None:
+    from storage.file_models import StoredFile
+
+    user = harness.user(230)
+    await make_teacher(harness, 230)
+    harness.session.files["DOCX-K"] = content = docx_bytes([words(250, "word")])
+    await harness.text(user, "/essay")
+    await harness.send(user, document=Document(file_id="DOCX-K", file_unique_id="dk", file_name="essay.docx",
+                                               file_size=20_000))
+    essay = await stored(harness, 230)
+    assert essay is not None and essay.stored_file_id is not None
+    async with harness.app.sessions() as session:
+        row = await session.get(StoredFile, essay.stored_file_id)
+    assert row is not None and row.detected_type == "docx"
+    assert await harness.app.file_store.get(row.store_key) == content
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru"])
+async def test_a_program_renamed_docx_is_refused_and_nothing_kept(harness: Harness, locale: str) -> None:
+    from storage.files.detection import NOT_ALLOWED
+
+    user = harness.user(231)
+    await make_teacher(harness, 231, locale)
+    harness.session.files["EXE"] = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 120
+    await harness.text(user, "/essay")
+    sent = await harness.send(user, document=Document(file_id="EXE", file_unique_id="x", file_name="essay.docx",
+                                                      file_size=128))
+    assert texts(sent) == [harness.app.i18n.gettext(NOT_ALLOWED, locale=locale)] and texts(sent)[0] != NOT_ALLOWED
+    assert await stored(harness, 231) is None and await harness.app.file_store.keys_of(231) == []
