@@ -16,10 +16,12 @@ from bot.settings import Settings
 from features.privacy.callbacks import DeleteMeCallback
 from features.privacy.service import ErasureService
 from features.privacy.views import delete_me_keyboard, erasure_outcome, erasure_prompt
+from storage.files import FileStore
 
 
-def _service(session: AsyncSession, settings: Settings, rule_book: RuleBook) -> ErasureService:
-    return ErasureService(session, rule_book.in_force(datetime.now(UTC), settings.timezone).rules)
+def _service(session: AsyncSession, settings: Settings, rule_book: RuleBook,
+             file_store: FileStore | None = None) -> ErasureService:
+    return ErasureService(session, rule_book.in_force(datetime.now(UTC), settings.timezone).rules, file_store)
 
 
 async def delete_me(message: Message, session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
@@ -36,10 +38,10 @@ async def remove_buttons(callback: CallbackQuery) -> None:
 
 
 async def erase_confirmed(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
-                          rule_book: RuleBook) -> None:
+                          rule_book: RuleBook, file_store: FileStore) -> None:
     assert callback.bot is not None
     await remove_buttons(callback)
-    result = await _service(session, settings, rule_book).erase(callback.from_user.id, state)
+    result = await _service(session, settings, rule_book, file_store).erase(callback.from_user.id, state)
     await callback.bot.send_message(callback.from_user.id, erasure_outcome(result))
 
 

@@ -1,7 +1,8 @@
 """Consent withdrawn (/delete_me): the person is erased everywhere but in the records a commission must keep.
 
 What is kept, why and for how long is data in scoring/retention.py; which rows that means, table by table,
-is storage/erasure_repository.py. The erasure commits on its own, then empties SQLite's WAL: until then the
+is storage/erasure_repository.py; the person's files go from the file store with their rows
+(FileStoreService.erase_owner). The erasure commits on its own, then empties SQLite's WAL: until then the
 -wal file still holds the erased rows' old pages. The next night the database file is rebuilt as well.
 """
 
@@ -19,6 +20,8 @@ from scoring.config import Rules
 from scoring.i18n import N_, Phrase
 from storage.db import empty_wal, rebuild_file
 from storage.erasure_repository import ErasureRepository
+from storage.files import FileStore
+from storage.files.service import FileStoreService
 
 NOTHING_TO_ERASE = Phrase(N_("There is no personal data of yours to erase."))
 Kept = list[tuple[Phrase, Phrase, Phrase]]  # what is kept, why, until when (scoring.retention.explain)
@@ -31,9 +34,11 @@ class Erased:
 
 
 class ErasureService:
-    def __init__(self, session: AsyncSession, rules: Rules):
-        """`rules`: the sections in force today (RuleBook.in_force): retention and the rebuild hours."""
+    def __init__(self, session: AsyncSession, rules: Rules, file_store: FileStore | None = None):
+        """`rules`: the sections in force today (RuleBook.in_force): retention and the rebuild hours;
+        `file_store`: where the person's files are (needed to `erase`)."""
         self.session = session
+        self.file_store = file_store
         self.repo = ErasureRepository(session)
         self.rules = rules
 
@@ -69,9 +74,12 @@ class ErasureService:
         refusal = await self.refusal(user_id)
         if refusal is not None:
             return refusal
+        assert self.file_store is not None, "an erasure needs the file store"
         existed = await self.repo.has_personal_data(user_id)
         kept = await self.kept(user_id)
         identifiers = await self.repo.identifiers(user_id)
+        # The objects first, then their rows: an erasure cut short is finished by the next /delete_me.
+        await FileStoreService(self.session, self.file_store).erase_owner(user_id)
         await self.repo.erase_as_candidate(user_id)
         await self.repo.erase_commission_roles(user_id)
         await self.repo.forget_actor(user_id)

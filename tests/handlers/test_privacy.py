@@ -282,3 +282,21 @@ async def test_a_failing_statement_logs_no_iin(harness: Harness, caplog: pytest.
     assert any("INSERT INTO teacher_profiles" in r.getMessage() for r in caplog.records
                if r.name.startswith("sqlalchemy.engine"))  # and the statement's own echo
     assert IIN not in caplog.text and NAME not in caplog.text
+
+
+async def test_delete_me_empties_the_file_store_of_her(harness: Harness) -> None:
+    from features.checklist.callbacks import ChecklistAct, ChecklistCallback
+    from tests.handlers.attestation_helpers import pdf
+
+    user, other = harness.user(520), harness.user(521)
+    for teacher in (520, 521):
+        await make_teacher(harness, teacher)
+    for person, unique in ((user, "hers"), (other, "theirs")):
+        await harness.press(person, ChecklistCallback(action=ChecklistAct.OPEN, item="courses").pack())
+        await harness.send(person, document=pdf(unique))
+    store = harness.app.file_store
+    assert len(await store.keys_of(520)) == 1
+    await harness.text(user, "/delete_me")
+    await harness.press(user, DeleteMeCallback(confirm=True).pack())
+    assert await store.keys_of(520) == []
+    assert len(await store.keys_of(521)) == 1  # nobody else's

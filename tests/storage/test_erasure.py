@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
@@ -41,6 +42,8 @@ from storage.commission_models import (
     Vote,
 )
 from storage.db import create_engine, create_session_factory, empty_wal, rebuild_file
+from storage.file_models import StoredFile
+from storage.files import FileStore, LocalFileStore, object_key, sha256_of
 from storage.fsm_models import FsmRecord
 from storage.maintenance_models import MaintenanceDue
 from storage.migrate import upgrade
@@ -58,6 +61,10 @@ IIN = "880515450123"
 PHONE, EMAIL = "+77019876543", "zhanarova.asem@example.kz"
 FILE_ID = "BQACAgIAAxkBAAI-person-file"
 IDENTIFIERS = (NAME, IIN, PHONE, EMAIL, FILE_ID)
+# Her diploma as the file store keeps it (the object is put by `build`, its row is in person_rows).
+PERSON_FILE = f"%PDF-1.4 diploma of {NAME}".encode()
+PERSON_FILE_SHA256 = sha256_of(PERSON_FILE)
+OTHERS_FILE = b"%PDF-1.4 diploma of Other Teacher"
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 DECIDED_ON, WORKED_ON, SECRETARY_ON = date(2025, 12, 10), date(2026, 3, 2), date(2026, 2, 5)
 
@@ -101,8 +108,10 @@ def person_rows() -> list[Any]:
         TeacherProfile(user_id=PERSON, consent_at=NOW, full_name=NAME, iin=IIN, role="teacher", org_name="School No. 7",
                        region="karaganda", email=EMAIL, phone=PHONE),
         FsmRecord(key=f"fsm:42:{PERSON}:{PERSON}:default", state="ProfileForm:email", data={"draft": NAME}),
+        StoredFile(id=1, owner_user_id=PERSON, sha256=PERSON_FILE_SHA256, size=len(PERSON_FILE), detected_type="pdf",
+                   store_key=object_key(PERSON, PERSON_FILE_SHA256), created_at=NOW),
         UploadedFile(id=1, user_id=PERSON, item_id="courses", file_id=FILE_ID, file_unique_id="u-person",
-                     file_name="courses.pdf", kind="document", uploaded_at=NOW),
+                     file_name="courses.pdf", kind="document", uploaded_at=NOW, stored_file_id=1),
         ItemMark(user_id=PERSON, item_id="diploma", not_applicable=False, in_state_systems=True, updated_at=NOW),
         Essay(user_id=PERSON, text=f"{NAME}: my essay " + "word " * 260, words=263, source="text", updated_at=NOW),
         SelfAssessment(user_id=PERSON, sheet_id="teacher", answers={"claimed": "expert", "criteria": {}},
@@ -187,7 +196,23 @@ def others_rows() -> list[Any]:
     ]
 
 
+FILES_DIR = Path("set-by-the-fixture")
+
+
+@pytest.fixture(autouse=True)
+def _files_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(globals(), "FILES_DIR", tmp_path / "files")
+
+
+def world_store() -> FileStore:
+    """The file store of the test's world (a folder of its own, whichever database it runs on)."""
+    return LocalFileStore(FILES_DIR)
+
+
 async def build(sessions: async_sessionmaker[AsyncSession]) -> None:
+    store = world_store()
+    assert await store.put(PERSON, PERSON_FILE) == object_key(PERSON, PERSON_FILE_SHA256)
+    await store.put(OTHER_TEACHER, OTHERS_FILE)
     async with sessions() as s:
         for row in [*person_rows(), *others_rows()]:
             s.add(row)
@@ -229,11 +254,6 @@ async def theirs(sessions: async_sessionmaker[AsyncSession]) -> dict[str, set[An
 # inbox, whose rows keep an update's payload only until the update is applied, in order per chat (so the
 # person's earlier updates have none left, and later ones are what they send after the erasure).
 NO_PERSONAL_DATA = {"maintenance_due", "received_updates"}
-# The file store's rows go with their objects, by the store's own service (FileStoreService.erase_owner in
-# storage/files/service.py, checked by tests/storage/test_file_store.py), not by the erasure's SQL; until
-# /delete_me calls it, this world puts no files in the store.
-ERASED_WITH_THE_FILE_STORE = {"stored_files"}
-
 KEPT = {
     "session_candidates": {(2,)},  # the protocol row of the decided application
     "commission_decisions": {(1,)},
@@ -245,7 +265,7 @@ KEPT = {
 async def erase(sessions: async_sessionmaker[AsyncSession], user_id: int = PERSON) -> Erased:
     state = FSMContext(MemoryStorage(), StorageKey(bot_id=42, chat_id=user_id, user_id=user_id))
     async with sessions() as s:
-        result = await ErasureService(s, default_rules()).erase(user_id, state)
+        result = await ErasureService(s, default_rules(), world_store()).erase(user_id, state)
         await s.commit()
     assert isinstance(result, Erased)
     return result
@@ -255,7 +275,7 @@ async def test_every_table_holds_the_persons_data_before(sessions: async_session
     """The world below really puts the person in every table: a new table needs a row here, and a line in
     storage/erasure_repository.py."""
     await build(sessions)
-    assert set(await theirs(sessions)) == set(Base.metadata.tables) - NO_PERSONAL_DATA - ERASED_WITH_THE_FILE_STORE
+    assert set(await theirs(sessions)) == set(Base.metadata.tables) - NO_PERSONAL_DATA
 
 
 async def test_erasure_leaves_only_the_listed_records(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -263,6 +283,9 @@ async def test_erasure_leaves_only_the_listed_records(sessions: async_sessionmak
     result = await erase(sessions)
     assert result.existed
     assert await theirs(sessions) == KEPT
+    store = world_store()
+    assert await store.keys_of(PERSON) == []  # the store is empty of her
+    assert await store.get(object_key(OTHER_TEACHER, sha256_of(OTHERS_FILE))) == OTHERS_FILE
     async with sessions() as s:
         kept = await s.get(AgendaItem, 2)
         assert kept is not None and kept.user_id is None and kept.org_name is None and kept.full_name == NAME
@@ -305,7 +328,7 @@ async def test_a_session_in_progress_makes_the_erasure_wait(sessions: async_sess
         await s.commit()
     state = FSMContext(MemoryStorage(), StorageKey(bot_id=42, chat_id=PERSON, user_id=PERSON))
     async with sessions() as s:
-        result = await ErasureService(s, default_rules()).erase(PERSON, state)
+        result = await ErasureService(s, default_rules(), world_store()).erase(PERSON, state)
     assert not isinstance(result, Erased)
     assert result.text == retention.WAIT_FOR_SESSION and result.params == {"name": "Commission C", "number": 9}
     async with sessions() as s:
@@ -346,7 +369,7 @@ async def test_an_iin_copied_into_the_index_pages_goes_too(tmp_path: Path) -> No
     copied = next(i for i, iin in enumerate(iins) if seen[iin.encode()] > 2)  # the row, the leaf, an inner page
     state = FSMContext(MemoryStorage(), StorageKey(bot_id=42, chat_id=copied + 1, user_id=copied + 1))
     async with sessions() as s:
-        await ErasureService(s, default_rules()).erase(copied + 1, state)
+        await ErasureService(s, default_rules(), world_store()).erase(copied + 1, state)
     await engine.dispose()
     assert iins[copied].encode() not in (tmp_path / "many.db").read_bytes()
 
