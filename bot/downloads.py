@@ -1,18 +1,30 @@
-"""A file a person sent, fetched at once from the Bot API server, and the storing of it in the file store."""
+"""Files people send: fetched at once from the Bot API server, kept in the file store, and sent on from it.
+
+A Telegram `file_id` belongs to one bot: after a new bot or token every one of them is refused. It is only a
+cache of the file store's copy, which is sent when Telegram no longer knows the id.
+"""
 
 from __future__ import annotations
 
+import logging
 from io import BytesIO
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal
 from bot.settings import OFFICIAL_BOT_API_URL, Settings
 from scoring.documents import MAX_FILE_BYTES
+from storage.checklist_models import UploadedFile
 from storage.file_models import StoredFile
+from storage.file_repository import FileRepository
 from storage.files import FileStore, UnacceptedFile
+from storage.files.detection import FileType
 from storage.files.service import FileStoreService
+
+log = logging.getLogger(__name__)
 
 
 class TelegramFiles:
@@ -40,3 +52,45 @@ async def keep_upload(session: AsyncSession, store: FileStore, owner_user_id: in
         return await FileStoreService(session, store).store_upload(owner_user_id, data)
     except UnacceptedFile as unaccepted:
         raise Refusal(unaccepted.reason) from None
+
+
+class KeptFiles:
+    """Sending an uploaded file on: by its Telegram file_id while that works, else from the file store."""
+
+    def __init__(self, session: AsyncSession, store: FileStore) -> None:
+        self.files = FileStoreService(session, store)
+        self.rows = FileRepository(session)
+
+    async def send(self, bot: Bot, chat_id: int, upload: UploadedFile, caption: str) -> None:
+        stored = await self.rows.get(upload.stored_file_id) if upload.stored_file_id is not None else None
+        if stored is None or await _known_to_telegram(bot, upload.file_id):
+            await self._by_file_id(bot, chat_id, upload, caption)
+            return
+        log.info("file %d sent from the file store: Telegram no longer knows its file_id", upload.id)
+        await self._from_store(bot, chat_id, upload, stored, caption)
+
+    @staticmethod
+    async def _by_file_id(bot: Bot, chat_id: int, upload: UploadedFile, caption: str) -> None:
+        if upload.kind == "photo":
+            await bot.send_photo(chat_id, upload.file_id, caption=caption)
+        else:
+            await bot.send_document(chat_id, upload.file_id, caption=caption)
+
+    async def _from_store(self, bot: Bot, chat_id: int, upload: UploadedFile, stored: StoredFile,
+                          caption: str) -> None:
+        kind = FileType(stored.detected_type)
+        content = BufferedInputFile(await self.files.read(stored), upload.file_name or f"{upload.item_id}.{kind}")
+        if upload.kind == "photo" and kind in (FileType.JPEG, FileType.PNG):
+            await bot.send_photo(chat_id, content, caption=caption)
+        else:
+            await bot.send_document(chat_id, content, caption=caption)
+
+
+async def _known_to_telegram(bot: Bot, file_id: str) -> bool:
+    """Whether this bot's Bot API server still knows the file_id. Asked first because a send is only made
+    after the update commits (bot/pipeline/deferred.py), too late to send the store's copy instead."""
+    try:
+        await bot.get_file(file_id)
+    except TelegramBadRequest:
+        return False
+    return True

@@ -9,7 +9,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.methods import (
     EditMessageReplyMarkup,
     EditMessageText,
@@ -30,6 +30,12 @@ A_DOCUMENT = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EO
 BOT_USER = User(id=42, is_bot=True, first_name="Attestation", username="attestation_test_bot")
 
 
+def _by_file_id(method: TelegramMethod[Any]) -> bool:
+    """A send of a file by its Telegram file_id (not an upload), or a look-up of one."""
+    content = getattr(method, "document", None) or getattr(method, "photo", None)
+    return isinstance(method, GetFile) or (isinstance(method, SendDocument | SendPhoto) and isinstance(content, str))
+
+
 class RecordingSession(BaseSession):
     def __init__(self, keep: bool = True) -> None:
         super().__init__()
@@ -42,6 +48,8 @@ class RecordingSession(BaseSession):
         self._ids = itertools.count(1000)
         # file_id -> content served by getFile + download (bot.download in handlers).
         self.files: dict[str, bytes] = {}
+        # The token of the bot whose file_ids these are: another bot's are refused, as Telegram does (None: any).
+        self.file_ids_of: str | None = None
         # Called with each request before it is answered (to look at the world as the request leaves).
         self.on_request: Callable[[TelegramMethod[Any]], Awaitable[None]] | None = None
 
@@ -67,6 +75,8 @@ class RecordingSession(BaseSession):
         chat = getattr(method, "chat_id", None)
         if chat is not None and int(chat) in self.blocked and isinstance(method, SendMessage | SendDocument):
             raise TelegramForbiddenError(method=method, message="Forbidden: bot was blocked by the user")
+        if self.file_ids_of is not None and bot.token != self.file_ids_of and _by_file_id(method):
+            raise TelegramBadRequest(method=method, message="Bad Request: wrong file identifier/HTTP URL specified")
         if isinstance(method, GetFile):
             content = self.files.get(method.file_id, A_DOCUMENT)
             return File(file_id=method.file_id, file_unique_id=f"u-{method.file_id}", file_size=len(content),

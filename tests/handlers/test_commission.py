@@ -423,3 +423,40 @@ async def test_only_admins_remove_members_and_never_during_a_session(harness: Ha
     async with harness.app.sessions() as session:
         count = len(list(await session.scalars(select(CommissionMember).where(CommissionMember.commission_id == cid))))
     assert count == len(MEMBERS)
+
+
+async def test_the_files_arrive_from_the_file_store_after_the_bot_token_changes(harness: Harness) -> None:
+    """A file_id is one bot's: with a new token every one is refused, and the store's copy is sent instead."""
+    from aiogram.methods import SendDocument, SendPhoto
+    from aiogram.types import BufferedInputFile
+
+    from storage.checklist_models import UploadedFile
+    from storage.files.service import FileStoreService
+    from tests.storage.sample_files import jpeg
+    from tests.storage.sample_files import pdf as real_pdf
+
+    _cid, apps = await valid_commission_with_applications(harness)
+    document, picture = real_pdf(), jpeg()
+    async with harness.app.sessions() as s:  # what her uploads left: the store's copies, the Telegram ids
+        kept = FileStoreService(s, harness.app.file_store)
+        for file_id, kind, content in (("F-diploma", "document", document), ("P-scan", "photo", picture)):
+            stored = await kept.store_upload(TEACHERS[0], content)
+            s.add(UploadedFile(user_id=TEACHERS[0], item_id="courses", file_id=file_id, file_unique_id=file_id,
+                               file_name="courses.pdf" if kind == "document" else None, kind=kind,
+                               uploaded_at=datetime.now(UTC), stored_file_id=stored.id))
+        await s.execute(update(Application).where(Application.id == apps[0]).values(
+            snapshot={"files": {"courses": ["F-diploma", "P-scan"]}, "essay_words": None}))
+        await s.commit()
+    await harness.text(harness.user(SECRETARY), "/agenda")
+    sent = await harness.press(harness.user(SECRETARY), cm("files", apps[0]))  # the file_ids work: the cache
+    assert [r.document if isinstance(r, SendDocument) else r.photo for r in sent
+            if isinstance(r, SendDocument | SendPhoto)] == ["F-diploma", "P-scan"]
+    # The department replaces its bot's token: Telegram refuses every file_id the old one was given.
+    harness.session.file_ids_of = harness.bot.token
+    harness.bot = Bot(token="43:THE-NEW-TOKEN", session=harness.session)
+    sent = await harness.press(harness.user(SECRETARY), cm("files", apps[0]))
+    delivered = [r.document if isinstance(r, SendDocument) else r.photo for r in sent
+                 if isinstance(r, SendDocument | SendPhoto)]
+    assert [(type(f), f.data if isinstance(f, BufferedInputFile) else f) for f in delivered] == [
+        (BufferedInputFile, document), (BufferedInputFile, picture)]
+    assert alerts(sent) == [k("Files: {count}").format(count=2)]

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.downloads import KeptFiles
 from bot.i18n import render
 from bot.messaging import reach
 from bot.refusal import Refusal, StaleButton
@@ -30,6 +31,7 @@ from features.commission.routing import route_and_notify
 from scoring.commission import RefusalGround
 from scoring.i18n import N_, Phrase
 from storage.commission_models import Commission
+from storage.files import FileStore
 
 # The documents a refusal names go into the teacher's notice (App 7), which must fit one message.
 REFUSAL_DOCUMENTS_MAX = 2000
@@ -63,15 +65,12 @@ async def settle_card(bot: Bot, chat_id: int, message_id: int | None, applicatio
 
 
 async def send_files(callback: CallbackQuery, callback_data: ReviewCallback, bot: Bot, session: AsyncSession,
-                     settings: Settings, callback_answer: CallbackAnswer) -> None:
+                     settings: Settings, file_store: FileStore, callback_answer: CallbackAnswer) -> None:
     submitted = await service(session, settings).files(callback.from_user.id, callback_data.application)
     callback_answer.text = _("Files: {count}").format(count=len(submitted.files))
+    kept = KeptFiles(session, file_store)
     for f in submitted.files:
-        caption = file_caption(_, f.item_id, submitted.applicant)
-        if f.kind == "photo":
-            await bot.send_photo(callback.from_user.id, f.file_id, caption=caption)
-        else:
-            await bot.send_document(callback.from_user.id, f.file_id, caption=caption)
+        await kept.send(bot, callback.from_user.id, f, file_caption(_, f.item_id, submitted.applicant))
 
 
 async def accept(callback: CallbackQuery, callback_data: ReviewCallback, bot: Bot, session: AsyncSession,
