@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal, StaleButton
-from bot.rule_book import RuleBook, rules_of_application, ruleset_of_application
+from bot.rule_book import RuleBook, ruleset_of_application
 from scoring.areas import AdministrativeArea, catalogue
 from scoring.calendar import add_working_days, is_working_day, next_working_day
 from scoring.categories import Category, CommissionLevel, Role
@@ -454,7 +454,7 @@ class CommissionService:
 
     async def deadlines_of(self, application_id: int) -> dict[str, int]:
         """The deadlines in working days (§20, §23) of the rule set stored with the application."""
-        return (await rules_of_application(self.session, application_id, self.builtin.rules)).deadlines
+        return (await self.ruleset_of(application_id)).rules.deadlines
 
     async def overdue_by_secretary(self, now: datetime | None = None) -> dict[int, list[ApplicationReview]]:
         """For the reminder job: secretary's user id -> their overdue reviews (§23)."""
