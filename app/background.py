@@ -49,7 +49,7 @@ def start_background(app: Application, bot: Bot) -> Background:
     if app.settings.scheduler_enabled:
         service = ReminderService(bot, app.sessions, app.i18n, app.settings, rule_book=app.rule_book,
                                   limiter=limiter)
-        routing = RoutingJob(bot, app.sessions, app.i18n, app.settings)
+        routing = RoutingJob(bot, app.sessions, app.i18n, app.settings, app.rule_book)
         scheduler = start_scheduler(service, app.settings, routing)
     outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds))
     outbox.start()

@@ -133,11 +133,6 @@ async def ruleset_of_application(session: AsyncSession, application_id: int, bui
     return _STORED[key]
 
 
-async def rules_of_application(session: AsyncSession, application_id: int, builtin: Rules) -> Rules:
-    """The rule sections of `ruleset_of_application` (`builtin` for the pilot's)."""
-    return (await ruleset_of_application(session, application_id, replace(pilot(), rules=builtin))).rules
-
-
 class TeacherSets:
     """The handlers' way to the set a teacher's screens judge with (`teacher_sets` in an update's data)."""
 

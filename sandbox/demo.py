@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import create_i18n
+from bot.rule_book import RuleBook
 from features.checklist.service import AddResult, ChecklistService, Incoming, check_upload
 from features.commission.composition.service import CommissionService
 from features.essay.service import EssayService
@@ -355,7 +356,7 @@ async def seed_window(session: AsyncSession) -> None:
 async def seed_commission(session: AsyncSession) -> None:
     """The district commission, built as the admin and its people do in the bot: created, members and the
     secretary joining with one-time invites (every §14/§15/§17 check applies), the chair elected by them."""
-    svc = CommissionService(session, default_rules(), TIMEZONE)
+    svc = CommissionService.in_force(session, RuleBook(), TIMEZONE)
     now = _now()
     order_date = commission_order_date(svc.today(now))
     if any(c.order_number == COMMISSION_ORDER and c.order_date == order_date for c in await svc.repo.all()):
@@ -452,7 +453,7 @@ async def seed_applications(session: AsyncSession) -> None:
         with i18n.context(), i18n.use_locale(person.language):
             text = acceptance_notice(review, app)
         await submissions.record_acceptance(app, person.language, text, moment)
-    await CommissionService(session, default_rules(), TIMEZONE).route_new()
+    await CommissionService.in_force(session, RuleBook(), TIMEZONE).route_new()
 
 
 DbSeeder = Callable[[AsyncSession], Awaitable[None]]

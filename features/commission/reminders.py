@@ -14,13 +14,14 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messaging import locale_of
+from bot.rule_book import RuleBook
 from features.commission.composition.service import CommissionService
 
 
-async def remind_secretaries(bot: Bot, session: AsyncSession, i18n: I18n, default_locale: str,
+async def remind_secretaries(bot: Bot, session: AsyncSession, i18n: I18n, default_locale: str, rule_book: RuleBook,
                              timezone: str = "Asia/Almaty", now: datetime | None = None) -> int:
     """Send the reminders; returns how many secretaries were reminded."""
-    svc = CommissionService(session, timezone=timezone)
+    svc = CommissionService.in_force(session, rule_book, timezone, now)
     reviews = await svc.overdue_by_secretary(now)
     extracts = await svc.overdue_extracts(now)
     reminded = 0

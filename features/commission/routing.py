@@ -24,11 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messaging import locale_of, reach
 from bot.pipeline import deferred, outbox
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.commission.composition.service import CommissionService, Destination, Routed, RoutingOutcome, Unrouted
 from scoring.areas import area_name
 from scoring.categories import Category
-from scoring.config import default_rules
 from scoring.i18n import N_
 from scoring.regions import region_by_id
 from storage.commission_models import Commission
@@ -148,11 +148,11 @@ async def _announce_commission_without_area(out: Announcer, c: Commission, now: 
     c.area_reported_at = now
 
 
-async def route_and_notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings,
+async def route_and_notify(bot: Bot, session: AsyncSession, i18n: I18n, settings: Settings, rule_book: RuleBook,
                            now: datetime | None = None) -> RoutingOutcome:
     """Route what can be routed and tell whoever must know, once; the caller commits."""
     now = now or _now()
-    service = CommissionService(session, default_rules(), settings.timezone)
+    service = CommissionService.in_force(session, rule_book, settings.timezone, now)
     out = Announcer(bot, session, i18n, settings)
     outcome = await service.route_pending(now)
     for routed in outcome.routed:
@@ -171,14 +171,16 @@ class RoutingJob:
     """The scheduler's retry (app/scheduler.py): one run in its own transaction, its messages held and
     written to the outbox with it, and sent once it has committed (as an update's are, bot/pipeline/deferred.py)."""
 
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], i18n: I18n, settings: Settings):
+    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], i18n: I18n, settings: Settings,
+                 rule_book: RuleBook):
         self.bot, self.sessions, self.i18n, self.settings = bot, sessions, i18n, settings
+        self.rule_book = rule_book
 
     async def run(self, now: datetime | None = None) -> RoutingOutcome:
         deferred.install(self.bot)
         async with self.sessions() as session:
             with deferred.holding() as held:
-                outcome = await route_and_notify(self.bot, session, self.i18n, self.settings, now)
+                outcome = await route_and_notify(self.bot, session, self.i18n, self.settings, self.rule_book, now)
                 rows = [(int(getattr(call, "chat_id", 0) or 0), call.__api_method__,
                          await outbox.encode(self.bot, call)) for call in held.calls]
                 ids = await OutboxRepository(session).add_many(rows, _now()) if rows else []

@@ -152,7 +152,7 @@ class ReminderService:
         if not is_working_day(local.date()) or not rules.working_start <= local.time() < rules.working_end:
             return 0
         return await remind_secretaries(self.bot, session, self.i18n, self.settings.default_locale,
-                                        self.settings.timezone, now)
+                                        self.book, self.settings.timezone, now)
 
     async def _send(self, candidate: Candidate, now: datetime) -> int:
         async with self.sessions() as session:

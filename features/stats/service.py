@@ -109,13 +109,13 @@ class StatsService:
 
     async def _unrouted(self, now: datetime) -> list[UnroutedArea]:
         per_area: Counter[tuple[str | None, str | None]] = Counter()
-        for d in await CommissionService(self.session, self.rules, str(self.tz)).unrouted(now):
+        for d in await CommissionService(self.session, self.rules, self.ruleset, str(self.tz)).unrouted(now):
             per_area[(d.profile.region, d.profile.area_code)] += 1
         return [UnroutedArea(region, code, n) for (region, code), n in
                 sorted(per_area.items(), key=lambda item: (-item[1], item[0][0] or "", item[0][1] or ""))]
 
     async def _late_commissions(self, now: datetime) -> dict[str, int]:
-        commissions = CommissionService(self.session, self.rules, str(self.tz))
+        commissions = CommissionService(self.session, self.rules, self.ruleset, str(self.tz))
         names = {c.id: c.name for c in await commissions.repo.all()}
         late: dict[str, int] = {}
         for review in await commissions.overdue_reviews(now):

@@ -14,7 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal
-from bot.rule_book import TeacherSets
+from bot.rule_book import RuleBook, TeacherSets
 from bot.settings import Settings
 from features.checklist.service import Clock, utc_now
 from features.commission.routing import route_and_notify
@@ -103,7 +103,7 @@ async def keep(callback: CallbackQuery) -> None:
 
 
 async def confirm_submit(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
-                         i18n: I18n, teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
+                         i18n: I18n, teacher_sets: TeacherSets, rule_book: RuleBook, clock: Clock = utc_now) -> None:
     assert callback.bot is not None
     bot, user_id = callback.bot, callback.from_user.id
     await _take_buttons_away(callback)
@@ -116,7 +116,7 @@ async def confirm_submit(callback: CallbackQuery, state: FSMContext, session: As
         await bot.send_message(user_id, text)
     if submission.outcome is SubmitOutcome.ACCEPTED:
         # The commission's secretary hears of it at once: acceptance is due within one working day (§23).
-        await route_and_notify(bot, session, i18n, settings)
+        await route_and_notify(bot, session, i18n, settings, rule_book)
 
 
 async def take_package(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,

@@ -87,7 +87,7 @@ def sent_to(h: Harness, user_id: int) -> list[str]:
 
 
 def job(h: Harness) -> RoutingJob:
-    return RoutingJob(h.bot, h.app.sessions, h.app.i18n, h.app.settings)
+    return RoutingJob(h.bot, h.app.sessions, h.app.i18n, h.app.settings, h.app.rule_book)
 
 
 # --- the teacher's question ------------------------------------------------------------------------

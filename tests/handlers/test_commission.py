@@ -331,7 +331,7 @@ async def test_overdue_reviews_for_the_reminder(harness: Harness) -> None:
     async with harness.app.sessions() as s:
         await s.execute(update(ApplicationReview).values(routed_on=datetime.now(UTC).date() - timedelta(days=10)))
         await s.commit()
-        overdue = await CommissionService(s).overdue_by_secretary()
+        overdue = await CommissionService.in_force(s, harness.app.rule_book).overdue_by_secretary()
     assert sorted(r.application_id for r in overdue[SECRETARY]) == sorted(apps)
     assert all(r.status == ReviewStatus.PENDING.value for r in overdue[SECRETARY])
 
@@ -340,7 +340,7 @@ async def test_overdue_reviews_for_the_reminder(harness: Harness) -> None:
     for expected in (1, 0):  # reminded once, not again
         before = len(harness.session.requests)
         async with harness.app.sessions() as s:
-            assert await remind_secretaries(harness.bot, s, harness.app.i18n, "kk") == expected
+            assert await remind_secretaries(harness.bot, s, harness.app.i18n, "kk", harness.app.rule_book) == expected
             await s.commit()
         sent = [r for r in harness.session.requests[before:] if isinstance(r, SendMessage)]
         assert [r.chat_id for r in sent] == [SECRETARY] * expected

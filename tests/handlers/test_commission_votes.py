@@ -5,6 +5,7 @@ Cancel, and a session sits on its date."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import select, update
 
 from bot.i18n import create_i18n
 from scoring.config import Rules, default_rules
+from scoring.rulesets.registry import Registry
 from storage.checklist_models import ApplicationStatus
 from storage.commission_models import (
     Abstention,
@@ -177,7 +179,10 @@ async def test_close_anyway_after_someone_voted_asks_again(harness: Harness) -> 
 
 async def test_majority_of_the_votes_cast_when_configured(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = {**default_rules().raw, "voting": {**default_rules().voting, "majority_of": "cast"}}
-    monkeypatch.setattr("features.commission.session.handlers.default_rules", lambda: Rules(raw))
+    book = harness.app.rule_book  # the pilot, judging the applications, with the votes-cast majority
+    configured = replace(book.builtin, rules=Rules(raw))
+    monkeypatch.setattr(book, "builtin", configured)
+    monkeypatch.setattr(book, "registry", Registry([configured]))
     sid, items = await voting_session(harness)
     await harness.press(harness.user(SECRETARY), cm("item", sid, str(items[0])))
     await cast_votes(harness, sid, items[0], MEMBERS[:2])

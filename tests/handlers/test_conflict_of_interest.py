@@ -9,7 +9,6 @@ from bot.i18n import create_i18n
 from features.commission.composition.service import CommissionService
 from features.commission.points.callbacks import PointsCallback
 from scoring.commission import OWN_APPLICATION, ROLE_CONFLICTS, CommissionRole
-from scoring.config import default_rules
 from storage.commission_models import AgendaItem, ApplicationReview, CommissionMember, ReviewStatus
 from tests.conftest import Harness, alerts, texts
 from tests.handlers.commission_helpers import (
@@ -65,7 +64,7 @@ async def test_an_applicant_cannot_become_the_secretary_of_the_commission_holdin
     sent = await harness.text(harness.user(TEACHER), f"/start {await invite_code(harness, cid, 'secretary')}")
     assert texts(sent) == [ru(ROLE_CONFLICTS[CommissionRole.SECRETARY])]  # make_teacher chose Russian
     async with harness.app.sessions() as s:
-        assert (await CommissionService(s).get(cid)).secretary_user_id is None  # type: ignore[union-attr]
+        assert (await CommissionService.in_force(s, harness.app.rule_book).get(cid)).secretary_user_id is None  # type: ignore[union-attr]
 
 
 async def test_an_applicant_cannot_become_a_member_of_the_commission_holding_her_application(
@@ -125,7 +124,7 @@ async def test_the_secretary_cannot_open_accept_or_refuse_her_own_application(ha
         assert alerts(await harness.press(secretary, cm(act, app_id))) == [ru(OWN_APPLICATION)], act
     assert (await review_of(harness, app_id)).status == ReviewStatus.PENDING.value
     async with harness.app.sessions() as s:  # the service refuses too, whoever calls it
-        svc = CommissionService(s, default_rules())
+        svc = CommissionService.in_force(s, harness.app.rule_book)
         review = await s.get(ApplicationReview, app_id)
         assert review is not None
         assert await svc.accept(review, SECRETARY) is False

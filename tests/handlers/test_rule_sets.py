@@ -3,7 +3,7 @@ keeps the pilot; a teacher in progress is told what the new set changes for her,
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiogram.types import Document
@@ -16,6 +16,7 @@ from features.commission.session.ballot import MEMBER_TOTAL, OWN_TOTAL, total_li
 from features.rules.callbacks import RulesAct, RulesCallback
 from features.rules.notices import ChangeNotices
 from features.self_assessment.callbacks import ScoreAct, ScoreCallback
+from scoring.calendar import academic_year
 from scoring.categories import Category
 from scoring.rulesets.changes import year_label
 from storage.checklist_models import Application, UploadedFile
@@ -335,3 +336,25 @@ async def test_the_notices_go_in_batches_once_each_and_resume_after_a_restart(ha
     sent = await outbox_by_chat(harness)
     assert {user_id: len(sent[user_id]) for user_id in (521, 522, 523)} == {521: 1, 522: 1, 523: 1}
     assert sent[ADMIN.id] == [told_text(harness).format(key=TEST_KEY, told=3)]
+
+
+async def test_a_loaded_sets_minimum_of_members_governs_the_commissions_validity(harness: Harness) -> None:
+    """§17 as the set in force has it: a commission valid under the pilot's 7 members is incomplete once a set
+    asking for 9 applies to this academic year (the composition is judged by the set in force, not by an
+    application's)."""
+    cid = await full_commission(harness)
+    await elect_chair(harness, cid)
+    nine = TEST_SET_FILE.read_text(encoding="utf-8").replace("min_members = 7", "min_members = 9", 1)
+    assert "min_members = 9" in nine
+    now = datetime.now(UTC)
+    year = academic_year(now.astimezone(ALMATY).date())
+    too_few = k("Members: {count}; at least {minimum} are needed (§17).", "ru", count=len(MEMBERS), minimum=9)
+    valid = k("The commission is valid and can hold sessions.", "ru")
+    assert valid in "\n".join(texts(await harness.text(ADMIN, "/commissions")))
+    harness.app.dispatcher["clock"] = at(now - timedelta(days=366))  # this year is among the years offered
+    await send_rules(harness, nine.encode("utf-8"), "nine")
+    await harness.press(ADMIN, RulesCallback(act=RulesAct.YEAR, year=year).pack())
+    await harness.press(ADMIN, RulesCallback(act=RulesAct.CONFIRM).pack())
+    harness.app.dispatcher["clock"] = at(now)
+    card = "\n".join(texts(await harness.text(ADMIN, "/commissions")))
+    assert too_few in card and valid not in card

@@ -19,6 +19,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError
 from sqlalchemy import func, select
 
+from bot.rule_book import RuleBook
 from features.checklist.service import ChecklistService
 from features.commission.agenda.callbacks import ReviewAct, ReviewCallback
 from features.commission.composition.service import CommissionService, Unrouted
@@ -126,7 +127,7 @@ async def test_commission_is_valid_and_applications_are_routed_to_it(server: Bot
     engine = create_engine(url)
     try:
         async with create_session_factory(engine)() as session:
-            svc = CommissionService(session, default_rules(), TIMEZONE)
+            svc = CommissionService.in_force(session, RuleBook(), TIMEZONE)
             [c] = await svc.repo.all()
             assert (c.level, c.region, c.area_code, c.order_number) == ("district", DEMO_REGION, DEMO_AREA,
                                                                        COMMISSION_ORDER)

@@ -19,6 +19,7 @@ from bot.downloads import KeptFiles
 from bot.i18n import render
 from bot.messaging import reach
 from bot.refusal import Refusal, StaleButton
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND
 from features.commission.agenda import views
@@ -37,20 +38,21 @@ from storage.files import FileStore
 REFUSAL_DOCUMENTS_MAX = 2000
 
 
-def service(session: AsyncSession, settings: Settings) -> AgendaService:
-    return AgendaService(session, settings)
+def service(session: AsyncSession, settings: Settings, rule_book: RuleBook) -> AgendaService:
+    return AgendaService(session, settings, rule_book)
 
 
-async def agenda_command(message: Message, bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n) -> None:
+async def agenda_command(message: Message, bot: Bot, session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                         i18n: I18n) -> None:
     assert message.from_user is not None
-    await route_and_notify(bot, session, i18n, settings)
-    for agenda in await service(session, settings).agenda(message.from_user.id):
+    await route_and_notify(bot, session, i18n, settings, rule_book)
+    for agenda in await service(session, settings, rule_book).agenda(message.from_user.id):
         await message.answer(views.agenda_text(agenda), reply_markup=views.agenda_keyboard(agenda))
 
 
 async def open_card(callback: CallbackQuery, callback_data: ReviewCallback, bot: Bot, session: AsyncSession,
-                    settings: Settings) -> None:
-    card = await service(session, settings).card(callback.from_user.id, callback_data.application)
+                    settings: Settings, rule_book: RuleBook) -> None:
+    card = await service(session, settings, rule_book).card(callback.from_user.id, callback_data.application)
     await bot.send_message(callback.from_user.id, card.text,
                            reply_markup=views.card_keyboard(card.application_id, card.pending))
 
@@ -65,8 +67,9 @@ async def settle_card(bot: Bot, chat_id: int, message_id: int | None, applicatio
 
 
 async def send_files(callback: CallbackQuery, callback_data: ReviewCallback, bot: Bot, session: AsyncSession,
-                     settings: Settings, file_store: FileStore, callback_answer: CallbackAnswer) -> None:
-    submitted = await service(session, settings).files(callback.from_user.id, callback_data.application)
+                     settings: Settings, rule_book: RuleBook, file_store: FileStore,
+                     callback_answer: CallbackAnswer) -> None:
+    submitted = await service(session, settings, rule_book).files(callback.from_user.id, callback_data.application)
     callback_answer.text = _("Files: {count}").format(count=len(submitted.files))
     kept = KeptFiles(session, file_store)
     for f in submitted.files:
@@ -74,8 +77,8 @@ async def send_files(callback: CallbackQuery, callback_data: ReviewCallback, bot
 
 
 async def accept(callback: CallbackQuery, callback_data: ReviewCallback, bot: Bot, session: AsyncSession,
-                 settings: Settings, i18n: I18n, callback_answer: CallbackAnswer) -> None:
-    decision = await service(session, settings).accept(callback.from_user.id, callback_data.application)
+                 settings: Settings, rule_book: RuleBook, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+    decision = await service(session, settings, rule_book).accept(callback.from_user.id, callback_data.application)
     card_message = callback.message.message_id if callback.message is not None else None
     await settle_card(bot, callback.from_user.id, card_message, decision.application_id)
     if not decision.done:
@@ -87,8 +90,8 @@ async def accept(callback: CallbackQuery, callback_data: ReviewCallback, bot: Bo
 
 
 async def refuse_start(callback: CallbackQuery, callback_data: ReviewCallback, state: FSMContext, bot: Bot,
-                       session: AsyncSession, settings: Settings) -> None:
-    await service(session, settings).refusable(callback.from_user.id, callback_data.application)
+                       session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
+    await service(session, settings, rule_book).refusable(callback.from_user.id, callback_data.application)
     await state.set_state(Refuse.grounds)
     await state.set_data({"application": callback_data.application, "grounds": [],
                           "card": callback.message.message_id if callback.message is not None else None})
@@ -127,6 +130,7 @@ async def grounds_chosen(callback: CallbackQuery, callback_data: GroundsChosenCa
 
 
 async def refuse_documents(message: Message, state: FSMContext, bot: Bot, session: AsyncSession, settings: Settings,
+                           rule_book: RuleBook,
                            i18n: I18n) -> None:
     assert message.from_user is not None
     documents = typed_text(message, 3, REFUSAL_DOCUMENTS_MAX)
@@ -137,7 +141,8 @@ async def refuse_documents(message: Message, state: FSMContext, bot: Bot, sessio
     def notice(locale: str, number: str | int, c: Commission) -> str:
         return views.refusal_notice(partial(i18n.gettext, locale=locale), number, c, grounds, documents)
 
-    decision = await service(session, settings).refuse(message.from_user.id, int(data["application"]), grounds,
+    decision = await service(session, settings, rule_book).refuse(message.from_user.id, int(data["application"]),
+                                                                  grounds,
                                                        documents, notice)
     await reach(bot, decision.teacher, notice(decision.locale, decision.number, decision.commission))
     await settle_card(bot, message.from_user.id, data.get("card"), decision.application_id)

@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messaging import locale_of
 from bot.refusal import Refusal
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.commission.agenda.card import card, submitted_files
 from features.commission.composition.service import CommissionService
 from features.commission.session.service import SessionService
 from scoring.commission import RefusalGround
-from scoring.config import default_rules
 from scoring.i18n import N_, Phrase
 from storage.checklist_models import UploadedFile
 from storage.commission_models import ApplicationReview, Commission, CommissionSession
@@ -74,9 +74,9 @@ ComposeNotice = Callable[[str, "str | int", Commission], str]
 
 
 class AgendaService:
-    def __init__(self, session: AsyncSession, settings: Settings):
+    def __init__(self, session: AsyncSession, settings: Settings, rule_book: RuleBook):
         self.settings = settings
-        self.commissions = CommissionService(session, default_rules(), settings.timezone)
+        self.commissions = CommissionService.in_force(session, rule_book, settings.timezone)
         self.sessions = SessionService(session, self.commissions)
 
     async def agenda(self, secretary: int) -> list[CommissionAgenda]:

@@ -25,6 +25,7 @@ from bot.i18n import render
 from bot.keyboards import LANGUAGE_NAMES
 from bot.messaging import locale_of, reach
 from bot.refusal import Refusal, StaleButton
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, max_length
 from features.commission import cancel
@@ -52,15 +53,14 @@ from features.commission.session import handlers as commission_session
 from scoring.areas import catalogue
 from scoring.categories import CommissionLevel
 from scoring.commission import MemberRole, invite_days
-from scoring.config import default_rules
 from scoring.dates import parse_day
 from scoring.i18n import N_, Phrase
 from scoring.regions import region_by_id
 from storage.commission_models import Commission, CommissionMember, InviteKind
 
 
-def service(session: AsyncSession, settings: Settings) -> CommissionService:
-    return CommissionService(session, default_rules(), settings.timezone)
+def service(session: AsyncSession, settings: Settings, rule_book: RuleBook) -> CommissionService:
+    return CommissionService.in_force(session, rule_book, settings.timezone)
 
 
 async def send_card(bot: Bot, chat_id: int, svc: CommissionService, c: Commission, is_admin: bool) -> None:
@@ -141,12 +141,12 @@ async def got_order_date(message: Message, state: FSMContext) -> None:
 
 
 async def pick_language(callback: CallbackQuery, callback_data: DocumentsLanguageCallback, state: FSMContext,
-                        bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n) -> None:
+                        bot: Bot, session: AsyncSession, settings: Settings, rule_book: RuleBook, i18n: I18n) -> None:
     if callback_data.code not in LANGUAGE_NAMES:
         raise StaleButton()
     data = await state.get_data()
     await state.clear()
-    svc = service(session, settings)
+    svc = service(session, settings, rule_book)
     c = await svc.create(
         level=CommissionLevel(data["level"]), name=data["name"], region=data.get("region"),
         area_code=data.get("area_code"), organisation=data.get("organisation"), order_number=data["order_number"],
@@ -154,7 +154,7 @@ async def pick_language(callback: CallbackQuery, callback_data: DocumentsLanguag
     )
     await bot.send_message(callback.from_user.id, _("The commission is created."))
     # Applications that were waiting for a commission of this level and area reach it now.
-    await route_and_notify(bot, session, i18n, settings)
+    await route_and_notify(bot, session, i18n, settings, rule_book)
     await send_card(bot, callback.from_user.id, svc, c, is_admin=True)
 
 
@@ -170,8 +170,9 @@ async def area_region(state: FSMContext, svc: CommissionService) -> str | None:
     return data.get("region")
 
 
-async def got_area_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
-    region = await area_region(state, service(session, settings))
+async def got_area_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                        rule_book: RuleBook) -> None:
+    region = await area_region(state, service(session, settings, rule_book))
     text = typed_text(message, 2, max_length(Commission.legacy_area))
     candidates = catalogue().match(text, region).candidates
     shown, markup = views.area_candidates(candidates) if candidates else views.area_not_found(region)
@@ -179,11 +180,11 @@ async def got_area_text(message: Message, state: FSMContext, session: AsyncSessi
 
 
 async def area_page(callback: CallbackQuery, callback_data: CommissionAreaCallback, state: FSMContext, bot: Bot,
-                    session: AsyncSession, settings: Settings) -> None:
+                    session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
     assert callback.message is not None
     await bot.edit_message_reply_markup(chat_id=callback.from_user.id, message_id=callback.message.message_id,
                                         reply_markup=views.area_list(await area_region(state, service(
-                                            session, settings)), callback_data.page))
+                                            session, settings, rule_book)), callback_data.page))
 
 
 async def pick_new_area(callback: CallbackQuery, callback_data: CommissionAreaCallback, state: FSMContext,
@@ -202,21 +203,22 @@ async def pick_new_area(callback: CallbackQuery, callback_data: CommissionAreaCa
 
 
 async def pick_commission_area(callback: CallbackQuery, callback_data: CommissionAreaCallback, state: FSMContext,
-                               bot: Bot, session: AsyncSession, settings: Settings, i18n: I18n) -> None:
-    svc = service(session, settings)
+                               bot: Bot, session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                                   i18n: I18n) -> None:
+    svc = service(session, settings, rule_book)
     c, area = await svc.give_area(int((await state.get_data()).get("commission", 0)), callback_data.code)
     await state.clear()
     assert callback.message is not None
     await bot.edit_message_text(views.area_chosen_text(area), chat_id=callback.from_user.id,
                                 message_id=callback.message.message_id)
-    await route_and_notify(bot, session, i18n, settings)
+    await route_and_notify(bot, session, i18n, settings, rule_book)
     await send_card(bot, callback.from_user.id, svc, c, is_admin=True)
 
 
 async def choose_area_of(callback: CallbackQuery, callback_data: CommissionCallback, state: FSMContext, bot: Bot,
-                         session: AsyncSession, settings: Settings) -> None:
+                         session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
     """The admin gives an existing district or organisation commission its area from the list."""
-    c = await service(session, settings).without_area(callback_data.commission)
+    c = await service(session, settings, rule_book).without_area(callback_data.commission)
     await state.clear()
     await state.set_state(CommissionArea.area)
     await state.update_data(commission=c.id)
@@ -227,9 +229,10 @@ async def choose_area_of(callback: CallbackQuery, callback_data: CommissionCallb
 
 
 async def commissions_command(message: Message, bot: Bot, session: AsyncSession, settings: Settings,
+                              rule_book: RuleBook,
                               is_admin: bool) -> None:
     assert message.from_user is not None
-    cards = await visible_cards(service(session, settings), message.from_user.id, is_admin)
+    cards = await visible_cards(service(session, settings, rule_book), message.from_user.id, is_admin)
     if not cards:
         await message.answer(views.no_commissions_text(is_admin))
     for card in cards:
@@ -237,18 +240,19 @@ async def commissions_command(message: Message, bot: Bot, session: AsyncSession,
 
 
 async def make_invite(callback: CallbackQuery, callback_data: CommissionCallback, bot: Bot, session: AsyncSession,
-                      settings: Settings) -> None:
+                      settings: Settings, rule_book: RuleBook) -> None:
     kind = InviteKind.MEMBER if callback_data.act is CommissionAct.INVITE_MEMBER else InviteKind.SECRETARY
-    c, code = await service(session, settings).invite(callback_data.commission, kind, callback.from_user.id)
+    c, code = await service(session, settings, rule_book).invite(callback_data.commission, kind, callback.from_user.id)
     link = f"https://t.me/{(await bot.me()).username}?start={code}"
     await bot.send_message(callback.from_user.id, views.invite_text(c, kind, link, invite_days()))
 
 
 async def chair_menu(callback: CallbackQuery, callback_data: CommissionCallback, bot: Bot, session: AsyncSession,
-                     settings: Settings) -> None:
+                     settings: Settings, rule_book: RuleBook) -> None:
     """Members' list to vote for (a member) or to record (an admin)."""
     recording = callback_data.act is CommissionAct.RECORD_CHAIR
-    c, members = await service(session, settings).chair_ballot(callback_data.commission, callback.from_user.id,
+    c, members = await service(session, settings, rule_book).chair_ballot(callback_data.commission,
+                                                                          callback.from_user.id,
                                                               recording)
     act = MemberAct.RECORD_CHAIR if recording else MemberAct.VOTE_CHAIR
     await bot.send_message(callback.from_user.id, _("Who is the chair?"),
@@ -256,31 +260,32 @@ async def chair_menu(callback: CallbackQuery, callback_data: CommissionCallback,
 
 
 async def chair_choice(callback: CallbackQuery, callback_data: MemberCallback, session: AsyncSession,
-                       settings: Settings, callback_answer: CallbackAnswer) -> None:
-    result = await service(session, settings).choose_chair(callback_data.commission, callback.from_user.id,
+                       settings: Settings, rule_book: RuleBook, callback_answer: CallbackAnswer) -> None:
+    result = await service(session, settings, rule_book).choose_chair(callback_data.commission, callback.from_user.id,
                                                            callback_data.user,
                                                            recording=callback_data.act is MemberAct.RECORD_CHAIR)
     callback_answer.text, callback_answer.show_alert = render(result), True
 
 
 async def removal_list(callback: CallbackQuery, callback_data: CommissionCallback, bot: Bot, session: AsyncSession,
-                       settings: Settings) -> None:
-    c, members = await service(session, settings).removable_members(callback_data.commission)
+                       settings: Settings, rule_book: RuleBook) -> None:
+    c, members = await service(session, settings, rule_book).removable_members(callback_data.commission)
     await bot.send_message(callback.from_user.id, _("Whom to remove from «{name}»?").format(name=c.name),
                            reply_markup=views.members_keyboard(c, members, MemberAct.ASK_REMOVAL, cancel=True))
 
 
 async def ask_removal(callback: CallbackQuery, callback_data: MemberCallback, bot: Bot, session: AsyncSession,
-                      settings: Settings) -> None:
-    c, member = await service(session, settings).member_to_remove(callback_data.commission, callback_data.user)
+                      settings: Settings, rule_book: RuleBook) -> None:
+    c, member = await service(session, settings, rule_book).member_to_remove(callback_data.commission,
+                                                                             callback_data.user)
     text, markup = views.removal_question(c, member)
     await bot.send_message(callback.from_user.id, text, reply_markup=markup)
 
 
 async def remove_member(callback: CallbackQuery, callback_data: MemberCallback, bot: Bot, session: AsyncSession,
-                        settings: Settings, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+                        settings: Settings, rule_book: RuleBook, i18n: I18n, callback_answer: CallbackAnswer) -> None:
     """The member is taken off and told in their language; the admin sees the card as it is now."""
-    svc = service(session, settings)
+    svc = service(session, settings, rule_book)
     c, result = await svc.remove(callback_data.commission, callback_data.user)
     callback_answer.text, callback_answer.show_alert = render(result), True
     locale = await locale_of(session, callback_data.user, settings.default_locale)
@@ -292,52 +297,53 @@ async def remove_member(callback: CallbackQuery, callback_data: MemberCallback, 
 
 
 async def join_start(message: Message, command: CommandObject, state: FSMContext, bot: Bot, session: AsyncSession,
-                     settings: Settings) -> None:
+                     settings: Settings, rule_book: RuleBook) -> None:
     assert message.from_user is not None
     code = command.args or ""
-    invite, c = await service(session, settings).usable_invite(code, message.from_user.id)
+    invite, c = await service(session, settings, rule_book).usable_invite(code, message.from_user.id)
     kind = InviteKind(invite.kind)
     await state.set_state(Join.role)
     await state.set_data({"code": code})
     if kind is InviteKind.SECRETARY:
         await message.answer(views.invited_text(c, kind))
-        await ask_name_or_join(bot, message.from_user.id, state, session, settings)
+        await ask_name_or_join(bot, message.from_user.id, state, session, settings, rule_book)
         return
     await message.answer(views.invited_text(c, kind), reply_markup=views.roles_keyboard())
 
 
 async def join_role(callback: CallbackQuery, callback_data: InviteRoleCallback, state: FSMContext, bot: Bot,
-                    session: AsyncSession, settings: Settings) -> None:
+                    session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
     await state.update_data(role=callback_data.role.value)
-    await ask_name_or_join(bot, callback.from_user.id, state, session, settings)
+    await ask_name_or_join(bot, callback.from_user.id, state, session, settings, rule_book)
 
 
 async def ask_name_or_join(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession,
-                           settings: Settings) -> None:
-    profile = await service(session, settings).profile(user_id)
+                           settings: Settings, rule_book: RuleBook) -> None:
+    profile = await service(session, settings, rule_book).profile(user_id)
     if profile is not None and profile.full_name:
-        await finish_join(bot, user_id, profile.full_name, state, session, settings)
+        await finish_join(bot, user_id, profile.full_name, state, session, settings, rule_book)
         return
     await state.set_state(Join.name)
     await bot.send_message(user_id, _("Your full name as it will appear in the protocol:"))
 
 
-async def join_name(message: Message, state: FSMContext, bot: Bot, session: AsyncSession, settings: Settings) -> None:
+async def join_name(message: Message, state: FSMContext, bot: Bot, session: AsyncSession, settings: Settings,
+                    rule_book: RuleBook) -> None:
     assert message.from_user is not None
     name = " ".join((message.text or "").split())
     longest = min(max_length(CommissionMember.full_name), max_length(Commission.secretary_name))
     if not 3 <= len(name) <= longest:
         raise Refusal(_("Send your full name as text, {min} to {max} characters.").format(min=3, max=longest))
-    await finish_join(bot, message.from_user.id, name, state, session, settings)
+    await finish_join(bot, message.from_user.id, name, state, session, settings, rule_book)
 
 
 async def finish_join(bot: Bot, user_id: int, name: str, state: FSMContext, session: AsyncSession,
-                      settings: Settings) -> None:
+                      settings: Settings, rule_book: RuleBook) -> None:
     """Use the invite; what came of it is a message in the chat (also when it is pressed from a button)."""
     data = await state.get_data()
     await state.clear()
     role = MemberRole(data["role"]) if data.get("role") else None
-    svc = service(session, settings)
+    svc = service(session, settings, rule_book)
     result = await svc.join(data.get("code", ""), user_id, name, role)
     if not isinstance(result, tuple):
         await bot.send_message(user_id, render(result) if not isinstance(result, list) else views.objections_text(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal, StaleButton
-from bot.rule_book import rules_of_application, ruleset_of_application
+from bot.rule_book import RuleBook, ruleset_of_application
 from scoring.areas import AdministrativeArea, catalogue
 from scoring.calendar import add_working_days, is_working_day, next_working_day
 from scoring.categories import Category, CommissionLevel, Role
@@ -34,9 +34,9 @@ from scoring.commission import (
     route,
     term_end,
 )
-from scoring.config import Rules, default_rules
+from scoring.config import Rules
 from scoring.i18n import N_, Phrase
-from scoring.rulesets import RuleSet, pilot_with
+from scoring.rulesets import RuleSet
 from storage.checklist_models import Application, ApplicationStatus, NoticeKind
 from storage.checklist_repository import ApplicationRepository
 from storage.commission_models import (
@@ -97,11 +97,19 @@ class RoutingOutcome:
 
 
 class CommissionService:
-    def __init__(self, session: AsyncSession, rules: Rules | None = None, timezone: str = "Asia/Almaty"):
+    def __init__(self, session: AsyncSession, rules: Rules, builtin: RuleSet, timezone: str = "Asia/Almaty"):
+        # `rules`: the set in force judges what no application is tied to (a composition, an invite's life);
+        # `builtin`: the set of the applications submitted under the pilot (bot.rule_book.ruleset_of_application).
         self.session = session
         self.repo = CommissionRepository(session)
-        self.rules = rules or default_rules()
+        self.rules, self.builtin = rules, builtin
         self.tz = ZoneInfo(timezone)
+
+    @classmethod
+    def in_force(cls, session: AsyncSession, book: RuleBook, timezone: str = "Asia/Almaty",
+                 now: datetime | None = None) -> CommissionService:
+        """The service judging by the rule set in force today."""
+        return cls(session, book.in_force(now or utc_now(), timezone).rules, book.builtin, timezone)
 
     def today(self, now: datetime | None = None) -> date:
         return (now or utc_now()).astimezone(self.tz).date()
@@ -442,11 +450,11 @@ class CommissionService:
 
     async def ruleset_of(self, application_id: int) -> RuleSet:
         """The set that judges this application for its whole life: the one stored when it was submitted."""
-        return await ruleset_of_application(self.session, application_id, pilot_with(self.rules))
+        return await ruleset_of_application(self.session, application_id, self.builtin)
 
     async def deadlines_of(self, application_id: int) -> dict[str, int]:
         """The deadlines in working days (§20, §23) of the rule set stored with the application."""
-        return (await rules_of_application(self.session, application_id, self.rules)).deadlines
+        return (await self.ruleset_of(application_id)).rules.deadlines
 
     async def overdue_by_secretary(self, now: datetime | None = None) -> dict[int, list[ApplicationReview]]:
         """For the reminder job: secretary's user id -> their overdue reviews (§23)."""

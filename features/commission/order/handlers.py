@@ -20,6 +20,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import StaleButton
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND
 from features.commission import flows
@@ -36,13 +37,14 @@ from features.commission.session.handlers import bot_of, session_service, strip_
 AS_BEFORE = {OrderAct.SAME_ISSUER: OrderForm.issuer, OrderAct.SAME_SIGNATORY: OrderForm.signatory}
 
 
-def order_service(session: AsyncSession, settings: Settings, user_id: int, is_admin: bool) -> OrderService:
-    return OrderService(session_service(session, settings), user_id, is_admin)
+def order_service(session: AsyncSession, settings: Settings, rule_book: RuleBook, user_id: int,
+                  is_admin: bool) -> OrderService:
+    return OrderService(session_service(session, settings, rule_book), user_id, is_admin)
 
 
 async def order_start(callback: CallbackQuery, callback_data: SessionCallback, state: FSMContext,
-                      session: AsyncSession, settings: Settings, is_admin: bool) -> None:
-    orders = order_service(session, settings, callback.from_user.id, is_admin)
+                      session: AsyncSession, settings: Settings, rule_book: RuleBook, is_admin: bool) -> None:
+    orders = order_service(session, settings, rule_book, callback.from_user.id, is_admin)
     s, _c = await orders.target(callback_data.session)
     await state.set_state(OrderForm.number)
     await state.set_data({"session": s.id})
@@ -53,27 +55,28 @@ async def order_start(callback: CallbackQuery, callback_data: SessionCallback, s
 Answer = Callable[[OrderService, int, str], Awaitable[OrderStep]]
 
 
-async def _answered(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+async def _answered(message: Message, state: FSMContext, session: AsyncSession, settings: Settings, rule_book: RuleBook,
                     is_admin: bool, answer: Answer) -> OrderStep:
     """The typed answer of the current step, taken by the OrderService method `answer`."""
     assert message.from_user is not None
     session_id = int((await state.get_data()).get("session", 0))
-    orders = order_service(session, settings, message.from_user.id, is_admin)
+    orders = order_service(session, settings, rule_book, message.from_user.id, is_admin)
     async with typed_step(state, Flow.ORDER, session_id):
         return await answer(orders, session_id, message.text or "")
 
 
 async def got_number(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                     rule_book: RuleBook,
                      is_admin: bool) -> None:
-    step = await _answered(message, state, session, settings, is_admin, OrderService.number)
+    step = await _answered(message, state, session, settings, rule_book, is_admin, OrderService.number)
     await state.update_data(number=step.value)
     await state.set_state(OrderForm.date)
     await message.answer(views.date_prompt(), reply_markup=flows.cancel_markup(Flow.ORDER, step.session.id))
 
 
-async def got_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+async def got_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings, rule_book: RuleBook,
                    is_admin: bool) -> None:
-    step = await _answered(message, state, session, settings, is_admin, OrderService.day)
+    step = await _answered(message, state, session, settings, rule_book, is_admin, OrderService.day)
     await state.update_data(date=step.value)
     await state.set_state(OrderForm.issuer)
     await message.answer(views.issuer_prompt(),
@@ -81,8 +84,9 @@ async def got_date(message: Message, state: FSMContext, session: AsyncSession, s
 
 
 async def got_issuer(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                     rule_book: RuleBook,
                      is_admin: bool) -> None:
-    step = await _answered(message, state, session, settings, is_admin, OrderService.issuer)
+    step = await _answered(message, state, session, settings, rule_book, is_admin, OrderService.issuer)
     await _ask_signatory(message, state, step)
 
 
@@ -94,8 +98,9 @@ async def _ask_signatory(message: Message, state: FSMContext, step: OrderStep) -
 
 
 async def got_signatory(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                        rule_book: RuleBook,
                         is_admin: bool) -> None:
-    step = await _answered(message, state, session, settings, is_admin, OrderService.signatory)
+    step = await _answered(message, state, session, settings, rule_book, is_admin, OrderService.signatory)
     await _confirm(message, state, step)
 
 
@@ -117,10 +122,10 @@ async def _expect(state: FSMContext, step: State, session_id: int) -> dict[str, 
 
 
 async def same_as_before(callback: CallbackQuery, callback_data: OrderCallback, state: FSMContext,
-                         session: AsyncSession, settings: Settings, is_admin: bool) -> None:
+                         session: AsyncSession, settings: Settings, rule_book: RuleBook, is_admin: bool) -> None:
     """The issuer or signatory of the commission's previous order, with one tap."""
     await _expect(state, AS_BEFORE[callback_data.act], callback_data.session)
-    orders = order_service(session, settings, callback.from_user.id, is_admin)
+    orders = order_service(session, settings, rule_book, callback.from_user.id, is_admin)
     field = "issuer" if callback_data.act is OrderAct.SAME_ISSUER else "signatory"
     async with typed_step(state, Flow.ORDER, callback_data.session):
         step = await orders.as_before(callback_data.session, field)
@@ -132,10 +137,11 @@ async def same_as_before(callback: CallbackQuery, callback_data: OrderCallback, 
 
 
 async def issue(callback: CallbackQuery, callback_data: OrderCallback, state: FSMContext, session: AsyncSession,
-                settings: Settings, i18n: I18n, is_admin: bool, callback_answer: CallbackAnswer) -> None:
+                settings: Settings, rule_book: RuleBook, i18n: I18n, is_admin: bool,
+                    callback_answer: CallbackAnswer) -> None:
     data = await _expect(state, OrderForm.confirm, callback_data.session)
     await state.clear()
-    orders = order_service(session, settings, callback.from_user.id, is_admin)
+    orders = order_service(session, settings, rule_book, callback.from_user.id, is_admin)
     s, c = await orders.record(callback_data.session, data["number"], date.fromisoformat(data["date"]),
                                data["issuer"], data["signatory"])
     count = await DocumentDelivery(session, settings, i18n, orders.sessions.commissions).issue_certificates(

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal, StaleButton
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.commission.points.service import PointsService, total_of
 from features.commission.points.states import PointsForm
@@ -77,12 +78,14 @@ class MemberSheet:
 
 
 class PointsFlow:
-    def __init__(self, state: FSMContext, session: AsyncSession, settings: Settings, member: int) -> None:
+    def __init__(self, state: FSMContext, session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                 member: int) -> None:
         self.state, self.session, self.settings, self.member = state, session, settings, member
+        self.rule_book = rule_book
 
     async def _sheet(self, session_id: int, item_id: int) -> MemberSheet:
         """Everything a vote press is checked for, then the member's sheet (created from the self-assessment)."""
-        _commissions, sessions = services(self.session, self.settings)
+        _commissions, sessions = services(self.session, self.settings, self.rule_book)
         checked = await sessions.check_voter(self.member, session_id, item_id)
         if isinstance(checked, Phrase):
             raise Refusal(checked)

@@ -17,6 +17,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import render
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.commission.points.callbacks import PointsAct, PointsCallback
 from features.commission.points.flow import PointsFlow, Pressed, Shown
@@ -45,72 +46,82 @@ async def _answer(callback: CallbackQuery, pressed: Pressed, callback_answer: Ca
     await _show(callback.bot, callback.from_user.id, pressed.shown, _edit_id(callback))
 
 
-def _flow(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings) -> PointsFlow:
-    return PointsFlow(state, session, settings, callback.from_user.id)
+def _flow(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,
+          rule_book: RuleBook) -> PointsFlow:
+    return PointsFlow(state, session, settings, rule_book, callback.from_user.id)
 
 
 async def on_open(callback: CallbackQuery, callback_data: PointsCallback, state: FSMContext,
-                  session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    pressed = await _flow(callback, state, session, settings).open(
+                  session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                      callback_answer: CallbackAnswer) -> None:
+    pressed = await _flow(callback, state, session, settings, rule_book).open(
         callback_data.sid, callback_data.item, _edit_id(callback))
     await _answer(callback, pressed, callback_answer)
 
 
 async def on_back(callback: CallbackQuery, callback_data: PointsCallback, state: FSMContext,
-                  session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    pressed = await _flow(callback, state, session, settings).back(
+                  session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                      callback_answer: CallbackAnswer) -> None:
+    pressed = await _flow(callback, state, session, settings, rule_book).back(
         callback_data.sid, callback_data.item, _edit_id(callback))
     await _answer(callback, pressed, callback_answer)
 
 
 async def on_summary(callback: CallbackQuery, callback_data: PointsCallback, state: FSMContext,
-                     session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    pressed = await _flow(callback, state, session, settings).summary(
+                     session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                         callback_answer: CallbackAnswer) -> None:
+    pressed = await _flow(callback, state, session, settings, rule_book).summary(
         callback_data.sid, callback_data.item, _edit_id(callback))
     await _answer(callback, pressed, callback_answer)
 
 
 async def on_go(callback: CallbackQuery, callback_data: PointsCallback, state: FSMContext,
-                session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    pressed = await _flow(callback, state, session, settings).go(
+                session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                    callback_answer: CallbackAnswer) -> None:
+    pressed = await _flow(callback, state, session, settings, rule_book).go(
         callback_data.sid, callback_data.item, _edit_id(callback), callback_data.crit)
     await _answer(callback, pressed, callback_answer)
 
 
 async def on_step(callback: CallbackQuery, callback_data: PointsCallback, state: FSMContext,
-                  session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    pressed = await _flow(callback, state, session, settings).step(
+                  session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                      callback_answer: CallbackAnswer) -> None:
+    pressed = await _flow(callback, state, session, settings, rule_book).step(
         callback_data.sid, callback_data.item, _edit_id(callback), callback_data.crit,
         forward=callback_data.a is PointsAct.NEXT)
     await _answer(callback, pressed, callback_answer)
 
 
 async def on_none(callback: CallbackQuery, callback_data: PointsCallback, state: FSMContext,
-                  session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    pressed = await _flow(callback, state, session, settings).none(
+                  session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                      callback_answer: CallbackAnswer) -> None:
+    pressed = await _flow(callback, state, session, settings, rule_book).none(
         callback_data.sid, callback_data.item, _edit_id(callback), callback_data.crit)
     await _answer(callback, pressed, callback_answer)
 
 
 async def on_remove_observation(callback: CallbackQuery, callback_data: PointsCallback, state: FSMContext,
-                                session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    pressed = await _flow(callback, state, session, settings).remove_observation(
+                                session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                                    callback_answer: CallbackAnswer) -> None:
+    pressed = await _flow(callback, state, session, settings, rule_book).remove_observation(
         callback_data.sid, callback_data.item, _edit_id(callback), callback_data.crit)
     await _answer(callback, pressed, callback_answer)
 
 
 async def on_answer(callback: CallbackQuery, callback_data: PointsCallback, state: FSMContext,
-                    session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer) -> None:
-    pressed = await _flow(callback, state, session, settings).press_answer(
+                    session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                        callback_answer: CallbackAnswer) -> None:
+    pressed = await _flow(callback, state, session, settings, rule_book).press_answer(
         callback_data.sid, callback_data.item, _edit_id(callback), callback_data.crit,
         AnswerButton(callback_data.a.value), callback_data.v)
     await _answer(callback, pressed, callback_answer)
 
 
-async def on_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+async def on_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                  rule_book: RuleBook) -> None:
     """A typed answer (hours, percent, observation totals) for the criterion on screen."""
     assert message.bot is not None and message.from_user is not None and message.text is not None
-    shown = await PointsFlow(state, session, settings, message.from_user.id).type_answer(message.text)
+    shown = await PointsFlow(state, session, settings, rule_book, message.from_user.id).type_answer(message.text)
     await _show(message.bot, message.chat.id, shown, None)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import render
 from bot.messaging import reach
 from bot.refusal import Refusal, StaleButton
+from bot.rule_book import RuleBook
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND
 from features.commission import flows
@@ -43,19 +44,19 @@ from features.commission.session.callbacks import (
 from features.commission.session.service import ButtonDone, SessionService, TryAgain
 from features.commission.session.states import ChangeDate, NewSession, ReasonForm
 from features.commission.session.views import Note, Translate
-from scoring.config import default_rules
 from storage.commission_models import AgendaItem, CommissionSession
 
 __all__ = ["ChangeDate", "NewSession", "OrderForm", "ReasonForm", "create_router", "services"]
 
 
-def services(session: AsyncSession, settings: Settings) -> tuple[CommissionService, SessionService]:
-    commissions = CommissionService(session, default_rules(), settings.timezone)
+def services(session: AsyncSession, settings: Settings, rule_book: RuleBook
+             ) -> tuple[CommissionService, SessionService]:
+    commissions = CommissionService.in_force(session, rule_book, settings.timezone)
     return commissions, SessionService(session, commissions, settings.default_locale)
 
 
-def session_service(session: AsyncSession, settings: Settings) -> SessionService:
-    return services(session, settings)[1]
+def session_service(session: AsyncSession, settings: Settings, rule_book: RuleBook) -> SessionService:
+    return services(session, settings, rule_book)[1]
 
 
 # --- Telegram I/O shared by the handlers -----------------------------------------------------------
@@ -123,8 +124,8 @@ async def send_panel(bot: Bot, chat_id: int, panel: views.Panel) -> None:
 
 
 async def new_session(callback: CallbackQuery, callback_data: SessionCallback, state: FSMContext,
-                      session: AsyncSession, settings: Settings) -> None:
-    c = await session_service(session, settings).secretary_commission(callback.from_user.id,
+                      session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
+    c = await session_service(session, settings, rule_book).secretary_commission(callback.from_user.id,
                                                                       callback_data.commission)
     await state.set_state(NewSession.date)
     await state.set_data({"commission": c.id})
@@ -133,11 +134,12 @@ async def new_session(callback: CallbackQuery, callback_data: SessionCallback, s
 
 
 async def session_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                       rule_book: RuleBook,
                        i18n: I18n) -> None:
     assert message.from_user is not None
     commission_id = int((await state.get_data()).get("commission", 0))
     async with typed_step(state, Flow.NEW_SESSION):
-        scheduled = await session_service(session, settings).schedule(message.from_user.id, commission_id,
+        scheduled = await session_service(session, settings, rule_book).schedule(message.from_user.id, commission_id,
                                                                       message.text or "")
     await state.clear()
     await deliver(bot_of(message), views.scheduled_notes(i18n, scheduled))
@@ -145,8 +147,8 @@ async def session_date(message: Message, state: FSMContext, session: AsyncSessio
 
 
 async def change_date(callback: CallbackQuery, callback_data: SessionCallback, state: FSMContext,
-                      session: AsyncSession, settings: Settings) -> None:
-    s = await session_service(session, settings).date_to_change(callback.from_user.id, callback_data.session)
+                      session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
+    s = await session_service(session, settings, rule_book).date_to_change(callback.from_user.id, callback_data.session)
     await state.set_state(ChangeDate.date)
     await state.set_data({"session": s.id})
     await bot_of(callback).send_message(callback.from_user.id, views.change_date_prompt(s),
@@ -154,11 +156,12 @@ async def change_date(callback: CallbackQuery, callback_data: SessionCallback, s
 
 
 async def changed_date(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                       rule_book: RuleBook,
                        i18n: I18n) -> None:
     assert message.from_user is not None
     session_id = int((await state.get_data()).get("session", 0))
     async with typed_step(state, Flow.CHANGE_DATE, session_id):
-        scheduled = await session_service(session, settings).reschedule(message.from_user.id, session_id,
+        scheduled = await session_service(session, settings, rule_book).reschedule(message.from_user.id, session_id,
                                                                         message.text or "")
     await state.clear()
     await deliver(bot_of(message), views.scheduled_notes(i18n, scheduled))
@@ -169,14 +172,15 @@ async def changed_date(message: Message, state: FSMContext, session: AsyncSessio
 
 
 async def show_panel(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                     settings: Settings) -> None:
-    panel = await session_service(session, settings).show_panel(callback.from_user.id, callback_data.session)
+                     settings: Settings, rule_book: RuleBook) -> None:
+    panel = await session_service(session, settings, rule_book).show_panel(callback.from_user.id, callback_data.session)
     await send_panel(bot_of(callback), callback.from_user.id, panel)
 
 
 async def open_session(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                       settings: Settings, i18n: I18n, callback_answer: CallbackAnswer) -> None:
-    opening = await session_service(session, settings).open_session(callback.from_user.id, callback_data.session)
+                       settings: Settings, rule_book: RuleBook, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+    opening = await session_service(session, settings, rule_book).open_session(callback.from_user.id,
+                                                                               callback_data.session)
     bot = bot_of(callback)
     if opening.panel is None:
         await bot.send_message(callback.from_user.id, views.cannot_open_text(opening.problems))
@@ -187,15 +191,16 @@ async def open_session(callback: CallbackQuery, callback_data: SessionCallback, 
 
 
 async def start_voting(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                       settings: Settings, callback_answer: CallbackAnswer) -> None:
-    panel = await session_service(session, settings).start_voting(callback.from_user.id, callback_data.session)
+                       settings: Settings, rule_book: RuleBook, callback_answer: CallbackAnswer) -> None:
+    panel = await session_service(session, settings, rule_book).start_voting(callback.from_user.id,
+                                                                             callback_data.session)
     callback_answer.text = _("Voting is open.")
     await send_panel(bot_of(callback), callback.from_user.id, panel)
 
 
 async def put_to_vote(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                      settings: Settings, i18n: I18n, callback_answer: CallbackAnswer) -> None:
-    sessions = session_service(session, settings)
+                      settings: Settings, rule_book: RuleBook, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+    sessions = session_service(session, settings, rule_book)
     opened = await sessions.put_to_vote(callback.from_user.id, callback_data.session, callback_data.item)
     callback_answer.text = _("The vote is open.")
     tz = sessions.commissions.tz
@@ -204,9 +209,10 @@ async def put_to_vote(callback: CallbackQuery, callback_data: SessionCallback, s
 
 
 async def close_vote(callback: CallbackQuery, callback_data: SessionCallback, state: FSMContext,
-                     session: AsyncSession, settings: Settings, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+                     session: AsyncSession, settings: Settings, rule_book: RuleBook, i18n: I18n,
+                         callback_answer: CallbackAnswer) -> None:
     """Close the vote; CLOSE_ANYWAY is the confirmed "close anyway" (`absent`: who had not voted)."""
-    sessions = session_service(session, settings)
+    sessions = session_service(session, settings, rule_book)
     anyway = callback_data.absent if callback_data.act is SessionAct.CLOSE_ANYWAY else None
     closing = await sessions.close_vote(callback.from_user.id, callback_data.session, callback_data.item, anyway)
     bot, me = bot_of(callback), callback.from_user.id
@@ -234,9 +240,9 @@ async def close_vote(callback: CallbackQuery, callback_data: SessionCallback, st
 
 
 async def nudge(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                settings: Settings, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+                settings: Settings, rule_book: RuleBook, i18n: I18n, callback_answer: CallbackAnswer) -> None:
     """Send the ballot again to the members present who have not voted (theirs may be lost in the chat)."""
-    sessions = session_service(session, settings)
+    sessions = session_service(session, settings, rule_book)
     ballots = await sessions.nudge(callback.from_user.id, callback_data.session, callback_data.item)
     tz = sessions.commissions.tz
     await deliver(bot_of(callback), [views.ballot_note(i18n, b, tz, reminder=True) for b in ballots])
@@ -254,19 +260,21 @@ async def ask_reason(bot: Bot, state: FSMContext, chat_id: int, item: AgendaItem
 
 
 async def reason_start(callback: CallbackQuery, callback_data: SessionCallback, state: FSMContext,
-                       session: AsyncSession, settings: Settings) -> None:
-    _s, item = await session_service(session, settings).reason_to_type(callback.from_user.id, callback_data.session,
+                       session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
+    _s, item = await session_service(session, settings, rule_book).reason_to_type(callback.from_user.id,
+                                                                                  callback_data.session,
                                                                        callback_data.item)
     await ask_reason(bot_of(callback), state, callback.from_user.id, item)
 
 
-async def reason_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
+async def reason_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings,
+                      rule_book: RuleBook) -> None:
     """The typed reason; the sender is re-checked as the session's secretary."""
     assert message.from_user is not None
     data = await state.get_data()
     session_id = int(data.get("rs_session", 0))
     async with typed_step(state, Flow.REASON, session_id):
-        item, panel = await session_service(session, settings).set_reason(
+        item, panel = await session_service(session, settings, rule_book).set_reason(
             message.from_user.id, session_id, int(data.get("rs_item", 0)), message.text or "")
     await state.clear()
     await message.answer(_("The reason is recorded for {name}.").format(name=item.full_name))
@@ -277,24 +285,25 @@ async def reason_text(message: Message, state: FSMContext, session: AsyncSession
 
 
 async def postpone_pick(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                        settings: Settings) -> None:
-    s, undecided = await session_service(session, settings).to_postpone(callback.from_user.id,
+                        settings: Settings, rule_book: RuleBook) -> None:
+    s, undecided = await session_service(session, settings, rule_book).to_postpone(callback.from_user.id,
                                                                         callback_data.session)
     text, markup = views.postpone_pick_prompt(s, undecided)
     await bot_of(callback).send_message(callback.from_user.id, text, reply_markup=markup)
 
 
 async def postpone_ask(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                       settings: Settings) -> None:
-    s, item = await session_service(session, settings).candidate(callback.from_user.id, callback_data.session,
+                       settings: Settings, rule_book: RuleBook) -> None:
+    s, item = await session_service(session, settings, rule_book).candidate(callback.from_user.id,
+                                                                            callback_data.session,
                                                                  callback_data.item)
     text, markup = views.postpone_prompt(s, item)
     await bot_of(callback).send_message(callback.from_user.id, text, reply_markup=markup)
 
 
 async def postpone(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                   settings: Settings, i18n: I18n, callback_answer: CallbackAnswer) -> None:
-    sessions = session_service(session, settings)
+                   settings: Settings, rule_book: RuleBook, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+    sessions = session_service(session, settings, rule_book)
     postponed = await sessions.postpone(callback.from_user.id, callback_data.session, callback_data.item)
     callback_answer.text = _("Postponed: {name}.").format(name=postponed.item.full_name)
     await strip_buttons(callback)
@@ -308,8 +317,8 @@ async def postpone(callback: CallbackQuery, callback_data: SessionCallback, sess
 
 
 async def close_session(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                        settings: Settings, i18n: I18n, callback_answer: CallbackAnswer) -> None:
-    sessions = session_service(session, settings)
+                        settings: Settings, rule_book: RuleBook, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+    sessions = session_service(session, settings, rule_book)
     closing = await sessions.close_session(callback.from_user.id, callback_data.session)
     bot = bot_of(callback)
     # The documents are made before the secretary is told anything: if they fail, the update rolls back and
@@ -326,8 +335,8 @@ async def close_session(callback: CallbackQuery, callback_data: SessionCallback,
 
 
 async def present(callback: CallbackQuery, callback_data: PresenceCallback, session: AsyncSession,
-                  settings: Settings, i18n: I18n, callback_answer: CallbackAnswer) -> None:
-    sessions = session_service(session, settings)
+                  settings: Settings, rule_book: RuleBook, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+    sessions = session_service(session, settings, rule_book)
     async with done_buttons_go(callback):
         presence = await sessions.mark_present(callback.from_user.id, callback_data.session)
     callback_answer.text, callback_answer.show_alert = render(presence.message), True
@@ -337,9 +346,10 @@ async def present(callback: CallbackQuery, callback_data: PresenceCallback, sess
 
 
 async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: AsyncSession, settings: Settings,
+               rule_book: RuleBook,
                callback_answer: CallbackAnswer) -> None:
     """A press on a ballot: a decision (then the categories), back to the decisions, or a category (the vote)."""
-    sessions = session_service(session, settings)
+    sessions = session_service(session, settings, rule_book)
     assert callback.message is not None
     me, message_id = callback.from_user.id, callback.message.message_id
     async with done_buttons_go(callback):
@@ -358,9 +368,9 @@ async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: As
 
 
 async def candidate_files(callback: CallbackQuery, callback_data: CandidateFilesCallback, session: AsyncSession,
-                          settings: Settings, callback_answer: CallbackAnswer) -> None:
+                          settings: Settings, rule_book: RuleBook, callback_answer: CallbackAnswer) -> None:
     """The candidate's submitted files, for a member who may vote on them, captioned in the member's language."""
-    item, files = await session_service(session, settings).candidate_files(
+    item, files = await session_service(session, settings, rule_book).candidate_files(
         callback.from_user.id, callback_data.session, callback_data.item)
     callback_answer.text = _("Files: {count}").format(count=len(files))
     bot = bot_of(callback)
