@@ -74,6 +74,12 @@ class Rules:
         return self._section("early")
 
     @property
+    def eligibility(self) -> dict[str, Any]:
+        """§31 min_experience and education by category, validity_years_*, leader_apply_months_before,
+        postponement_max_years, tvet_* (scoring.eligibility reads them)."""
+        return self._section("eligibility")
+
+    @property
     def test_thresholds(self) -> dict[str, int]:
         return self._section("test_thresholds")
 

@@ -217,8 +217,8 @@ class PostponementGround:
     label: Phrase
 
 
-# §34: attestation postponed up to POSTPONEMENT_MAX_YEARS on application, keeping the category.
-POSTPONEMENT_MAX_YEARS = 2
+# §34: attestation postponed on application (up to the rule set's eligibility.postponement_max_years),
+# keeping the category.
 POSTPONEMENT_GROUNDS: tuple[PostponementGround, ...] = (
     PostponementGround("illness", Phrase(N_("Sick leave with a socially significant or dangerous illness"))),
     PostponementGround(
@@ -239,15 +239,9 @@ POSTPONEMENT_GROUNDS: tuple[PostponementGround, ...] = (
 
 # --- rules printed in the texts ------------------------------------------------------------------------
 
-# Spec §1 table (§31): minimum pedagogical experience, in years, and the education that qualifies.
-MIN_EXPERIENCE: dict[Category, int] = {
-    Category.TEACHER: 1,
-    Category.MODERATOR: 2,
-    Category.EXPERT: 3,
-    Category.RESEARCHER: 5,
-    Category.MASTER: 6,
-}
-_ANY_PROFESSIONAL = frozenset(Education)
+# §31 (spec §1 table): the minimum experience and the education by category, the validity years (§3,
+# §43), the leaders' months before expiry (§43), the postponement (§34) and the TVET production years (§6)
+# are the rule set's [eligibility] table (Rules.eligibility).
 _HIGHER = frozenset(
     {
         Education.HIGHER_PEDAGOGICAL,
@@ -256,21 +250,30 @@ _HIGHER = frozenset(
         Education.POSTGRADUATE_OTHER,
     }
 )
-_HIGHER_PEDAGOGICAL = frozenset({Education.HIGHER_PEDAGOGICAL, Education.POSTGRADUATE_PEDAGOGICAL})
-REQUIRED_EDUCATION: dict[Category, frozenset[Education]] = {
-    Category.TEACHER: _ANY_PROFESSIONAL,
-    Category.MODERATOR: _ANY_PROFESSIONAL,
-    Category.EXPERT: _ANY_PROFESSIONAL,
-    Category.RESEARCHER: _HIGHER,
-    Category.MASTER: _HIGHER_PEDAGOGICAL,
-}
+_PEDAGOGICAL = frozenset({Education.HIGHER_PEDAGOGICAL, Education.POSTGRADUATE_PEDAGOGICAL})
 _NON_PEDAGOGICAL = frozenset({Education.HIGHER_OTHER, Education.POSTGRADUATE_OTHER})
+# The categories §31's table sets an experience and education minimum for (not the leader ladders).
+_TABLE_CATEGORIES = frozenset(
+    {Category.TEACHER, Category.MODERATOR, Category.EXPERT, Category.RESEARCHER, Category.MASTER}
+)
 
-# §3, §43: years a category stays valid; §43: months before expiry a head or deputy applies.
-VALIDITY_YEARS_TEACHER = 5
-VALIDITY_YEARS_DEPUTY = 5
-VALIDITY_YEARS_HEAD = 3
-LEADER_APPLY_MONTHS_BEFORE = 6
+
+def min_experience(rules: Rules) -> dict[Category, int]:
+    """§31: years of pedagogical experience needed, by claimed category (the rule set's eligibility)."""
+    return {Category(name): int(years) for name, years in rules.eligibility["min_experience"].items()}
+
+
+def required_education(rules: Rules) -> dict[Category, frozenset[Education]]:
+    """§31: the education levels that qualify, by claimed category (the rule set's eligibility)."""
+    return {
+        Category(name): frozenset(Education(level) for level in levels)
+        for name, levels in rules.eligibility["education"].items()
+    }
+
+
+def _eligibility_number(rules: Rules, name: str) -> int:
+    return int(rules.eligibility[name])
+
 
 # §32: an old category opens the matching new one without first passing the steps below it.
 OLD_CATEGORY_OPENS: dict[OldCategory, Category] = {
@@ -282,10 +285,6 @@ OLD_CATEGORY_OPENS: dict[OldCategory, Category] = {
 # §31 "other routes": without any category a teacher starts at pedagogue, or at moderator when the
 # moderator requirements (education, 2 years) are met.
 _ENTRY_CATEGORIES = frozenset({Category.TEACHER, Category.MODERATOR})
-
-# §6: years of production experience by profile for TVET special-subject teachers and production masters.
-TVET_MODERATOR_MIN_YEARS = 5  # "not less than the last 5 years"
-TVET_EXPERT_MORE_THAN_YEARS = 10  # "more than the last 10 years"
 
 # §10: teachers hired under the Special Programme get on application, without attestation, moderator as
 # graduates of higher or postgraduate education, and the next category as holders of expert or researcher
@@ -408,8 +407,9 @@ def special_programme_category(profile: Profile) -> Category | None:
     return None
 
 
-def validity_years(category: Category) -> int:
-    """How long a category stays valid (§3, §43): heads 3 years, deputies and teachers 5.
+def validity_years(category: Category, rules: Rules | None = None) -> int:
+    """How long a category stays valid (§3, §43), by the rule set's eligibility (the pilot's without
+    `rules`): heads 3 years, deputies and teachers 5.
 
     §43 (seed 003): "Білім беру ұйымының, әдістемелік кабинеттің (орталықтың) бірінші басшысының біліктілік
     санаты үш жылға, ... басшы орынбасарларының біліктілік санаты бес жылға жарамды." "Бірінші басшы" (the
@@ -417,15 +417,19 @@ def validity_years(category: Category) -> int:
     not the "1st category head": every category of the head ladder (3rd, 2nd and 1st) is valid 3 years,
     every category of the deputy ladder 5.
     """
+    if rules is None:
+        from scoring.rulesets import pilot
+
+        rules = pilot().rules
     if category in HEAD_LADDER:
-        return VALIDITY_YEARS_HEAD
+        return _eligibility_number(rules, "validity_years_head")
     if category in DEPUTY_LADDER:
-        return VALIDITY_YEARS_DEPUTY
-    return VALIDITY_YEARS_TEACHER
+        return _eligibility_number(rules, "validity_years_deputy")
+    return _eligibility_number(rules, "validity_years_teacher")
 
 
-def category_expiry(category: Category, awarded: date) -> date:
-    return add_years(awarded, validity_years(category))
+def category_expiry(category: Category, awarded: date, rules: Rules | None = None) -> date:
+    return add_years(awarded, validity_years(category, rules))
 
 
 def retirement_date(birth: date, sex: Sex | str, rules: Rules) -> date:
@@ -454,7 +458,7 @@ def relevant_questions(profile: Profile) -> set[str]:
         questions.add("production_experience")
     if (
         profile.role is Role.TEACHER
-        and profile.claimed in MIN_EXPERIENCE
+        and profile.claimed in _TABLE_CATEGORIES
         and profile.claimed is not Category.TEACHER
     ):
         questions.add("certificates")
@@ -745,9 +749,10 @@ def _check_step(a: _Assessment, ladder: tuple[Category, ...], current: Category,
 
 def _check_experience(a: _Assessment) -> None:
     p = a.profile
-    if p.claimed not in MIN_EXPERIENCE:
+    minimum = min_experience(a.rules)
+    if p.claimed not in minimum:
         return  # leader categories: the texts set no experience or education minimum
-    needed = MIN_EXPERIENCE[p.claimed]
+    needed = minimum[p.claimed]
     if p.experience_years >= needed:
         a.add(
             FindingKind.OK,
@@ -770,14 +775,15 @@ def _check_experience(a: _Assessment) -> None:
 
 def _check_education(a: _Assessment) -> None:
     p = a.profile
-    if p.claimed not in REQUIRED_EDUCATION:
+    required = required_education(a.rules)
+    if p.claimed not in required:
         return
-    if p.education in REQUIRED_EDUCATION[p.claimed]:
+    if p.education in required[p.claimed]:
         a.add(FindingKind.OK, "§31", N_("Your education fits {claimed}."), claimed=_cat(p.claimed))
     else:
         text = (
             N_("For {claimed} you need higher or postgraduate pedagogical education.")
-            if p.claimed is Category.MASTER
+            if required[p.claimed] <= _PEDAGOGICAL
             else N_("For {claimed} you need higher or postgraduate education.")
         )
         a.add(FindingKind.BLOCKER, "§31", text, claimed=_cat(p.claimed))
@@ -895,7 +901,7 @@ def _check_early_requirements(a: _Assessment) -> None:
 def _check_expiry(a: _Assessment) -> tuple[date | None, date | None]:
     """When the current category expires (§3, §43) and, for heads and deputies, the date to apply by."""
     current = a.profile.current_category
-    expires = _expiry_of(a.profile)
+    expires = _expiry_of(a.profile, a.rules)
     if current is None or expires is None:
         return None, None
     is_leader_category = current in HEAD_LADDER or current in DEPUTY_LADDER
@@ -914,11 +920,11 @@ def _check_expiry(a: _Assessment) -> tuple[date | None, date | None]:
     return expires, _tell_leader_expiry(a, current, expires)
 
 
-def _expiry_of(p: Profile) -> date | None:
+def _expiry_of(p: Profile, rules: Rules) -> date | None:
     if p.current_category is None:
         return None
     if p.category_valid_until is None and p.last_attestation is not None:
-        return category_expiry(p.current_category, p.last_attestation)
+        return category_expiry(p.current_category, p.last_attestation, rules)
     return p.category_valid_until
 
 
@@ -938,14 +944,16 @@ def _tell_teacher_expiry(a: _Assessment, current: Category, expires: date) -> No
                 "If one of the postponement grounds applies to you, attestation can be "
                 "postponed for up to {years} years, keeping your category."
             ),
-            years=POSTPONEMENT_MAX_YEARS,
+            years=_eligibility_number(a.rules, "postponement_max_years"),
         )
 
 
 def _tell_leader_expiry(a: _Assessment, current: Category, expires: date) -> date:
-    """§43: heads and deputies apply LEADER_APPLY_MONTHS_BEFORE months before expiry; returns that date."""
-    apply_by = add_months(expires, -LEADER_APPLY_MONTHS_BEFORE)
-    params = {"current": _cat(current), "date": _day(expires), "months": LEADER_APPLY_MONTHS_BEFORE,
+    """§43: heads and deputies apply the rule set's leader_apply_months_before months before expiry; returns
+    that date."""
+    months = _eligibility_number(a.rules, "leader_apply_months_before")
+    apply_by = add_months(expires, -months)
+    params = {"current": _cat(current), "date": _day(expires), "months": months,
               "apply_by": _day(apply_by)}
     if a.today > apply_by:
         a.add(
@@ -1074,9 +1082,9 @@ def _check_tvet_route(a: _Assessment) -> None:
         return
     years = p.production_experience_years
     route: Category | None = None
-    if years > TVET_EXPERT_MORE_THAN_YEARS:
+    if years > _eligibility_number(a.rules, "tvet_expert_more_than_years"):
         route = Category.EXPERT
-    elif years >= TVET_MODERATOR_MIN_YEARS:
+    elif years >= _eligibility_number(a.rules, "tvet_moderator_min_years"):
         route = Category.MODERATOR
     if route is not None:
         a.add(

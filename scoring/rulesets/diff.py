@@ -17,7 +17,7 @@ MISSING = None
 
 @dataclass(frozen=True)
 class Change:
-    """One difference. `topic`: sheet, threshold, criterion, document, window, deadline, rule,
+    """One difference. `topic`: sheet, threshold, criterion, document, window, deadline, eligibility, rule,
     interpretation, observation, source. `before`/`after` is None where the thing is added/removed."""
 
     topic: str
@@ -129,12 +129,25 @@ def _keyed(before: Mapping[str, Any], after: Mapping[str, Any]) -> Iterator[tupl
         yield key, before.get(key), after.get(key)
 
 
+def _flat(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A table's values by dotted key ("min_experience.expert"), so a diff names the number that changed."""
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            flat.update(_flat(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def _rule_changes(a: RuleSet, b: RuleSet) -> Iterator[Change]:
     old, new = a.rules.raw, b.rules.raw
     yield from _compare("deadline", "deadlines", old.get("deadlines", {}), new.get("deadlines", {}))
     yield from _compare("interpretation", "interpretations", old.get("interpretations", {}),
                         new.get("interpretations", {}))
-    skipped = {"deadlines", "interpretations", "window", "windows"}
+    yield from _compare("eligibility", "eligibility", _flat(old.get("eligibility", {})),
+                        _flat(new.get("eligibility", {})))
+    skipped = {"deadlines", "interpretations", "eligibility", "window", "windows"}
     for section, before, after in _keyed(old, new):
         if section not in skipped:
             yield from _compare("rule", section, before or {}, after or {})

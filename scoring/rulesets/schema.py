@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
+from scoring.categories import Education
+
 Int = Annotated[int, Strict()]
 Count = Annotated[int, Strict(), Field(ge=0)]
 Positive = Annotated[int, Strict(), Field(ge=1)]
@@ -94,6 +96,45 @@ class EarlyRequired(Table):
 class Early(Table):
     min_years_since_last: Count
     required: EarlyRequired
+
+
+class MinExperience(Table):
+    """§31: years of pedagogical experience, for every category one claims on the teacher ladder."""
+
+    teacher: Count
+    moderator: Count
+    expert: Count
+    researcher: Count
+    master: Count
+
+
+Educations = Annotated[list[Education], Field(min_length=1)]
+
+
+class RequiredEducation(Table):
+    """§31: the education levels that qualify, for every category one claims on the teacher ladder."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+    teacher: Educations
+    moderator: Educations
+    expert: Educations
+    researcher: Educations
+    master: Educations
+
+
+class Eligibility(Table):
+    """§31 experience and education by category, §3/§43 validity, §43 leaders' lead time, §34, §6."""
+
+    min_experience: MinExperience
+    education: RequiredEducation
+    validity_years_teacher: Count
+    validity_years_deputy: Count
+    validity_years_head: Count
+    leader_apply_months_before: Count
+    postponement_max_years: Count
+    tvet_moderator_min_years: Count
+    tvet_expert_more_than_years: Count
 
 
 Percent = Annotated[int, Strict(), Field(ge=0, le=100)]
@@ -243,6 +284,7 @@ class RuleSetFile(Table):
     essay: Essay
     retirement: Retirement
     early: Early
+    eligibility: Eligibility
     test_thresholds: TestThresholds
     observation: Observation
     self_assessment: SelfAssessment
@@ -259,8 +301,8 @@ class RuleSetFile(Table):
 
 # The tables that are the engine's rule sections (scoring.config.Rules reads them by name).
 RULE_SECTIONS = (
-    "deadlines", "working_hours", "essay", "retirement", "early", "test_thresholds", "observation",
-    "self_assessment", "voting", "reminders", "commission", "retention", "interpretations",
+    "deadlines", "working_hours", "essay", "retirement", "early", "eligibility", "test_thresholds",
+    "observation", "self_assessment", "voting", "reminders", "commission", "retention", "interpretations",
 )
 
 

@@ -701,7 +701,8 @@ class SessionService:
                                     _cat(item.current_category))
         decided_on = s.session_date
         number = None
-        valid_until = category_expiry(assigned, decided_on) if assigned is not None else None
+        rules = (await self.commissions.ruleset_of(item.application_id)).rules  # the validity years of its set
+        valid_until = category_expiry(assigned, decided_on, rules) if assigned is not None else None
         if not keeps_current(choice.decision) and assigned is not None:
             prefix = f"{s.commission_id}-{decided_on.year}-"
             number = f"{prefix}{await self.repo.count_certificates(prefix) + 1:04d}"
