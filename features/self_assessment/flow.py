@@ -147,7 +147,7 @@ class ScoreFlow:
         return await self._criterion(sheet, upcoming, note=note, more_of=more_of)
 
     def _filling(self, sheet: OpenSheet) -> FillingScreen:
-        form = sheet.setting.observation_form
+        form = self.service.observation_form(sheet.setting)
         indicators = form.applicable(sheet.setting.claimed)
         index = min(int(sheet.data.get("ob_index", 0)), len(indicators) - 1)
         return FillingScreen(form, indicators, index, int(self.service.rules.observation["max_level"]))
@@ -283,7 +283,7 @@ class ScoreFlow:
         if (sheet is None or sheet.criterion is None or sheet.step != ScoreForm.filling.state
                 or index != sheet.data.get("ob_index") or not 0 <= rating <= max_level):
             raise StaleButton()
-        form = sheet.setting.observation_form
+        form = self.service.observation_form(sheet.setting)
         indicators = form.applicable(sheet.setting.claimed)
         ratings = {**sheet.data.get("ob_ratings", {}), indicators[index].id: rating}
         if index + 1 < len(indicators):

@@ -29,7 +29,7 @@ from scoring.sheets.evaluate import (
     parse_answer,
 )
 from scoring.sheets.model import ScaleKind
-from scoring.sheets.observation import OBSERVATION_SHEETS, ObservationSheet
+from scoring.sheets.observation import ObservationSheet
 from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
 from storage.scoring_models import SelfAssessment
@@ -78,9 +78,9 @@ class Setting:
         return [sheet_id_for(self.role, self.org_type, dynamics=dynamics)]
 
     @property
-    def observation_form(self) -> ObservationSheet:
-        form = {OrgType.PRESCHOOL: "preschool", OrgType.SPECIAL: "special"}.get(self.org_type, "secondary")
-        return OBSERVATION_SHEETS[form]
+    def observation_form_id(self) -> str:
+        """The lesson observation sheet of her type of organisation (App 9)."""
+        return {OrgType.PRESCHOOL: "preschool", OrgType.SPECIAL: "special"}.get(self.org_type, "secondary")
 
 
 def setting_of(profile: TeacherProfile | None) -> Setting | None:
@@ -149,6 +149,10 @@ class SelfAssessmentService:
         """Her sheet as her rule set prints it (criteria, points, thresholds)."""
         return self.ruleset.sheets[row.sheet_id]
 
+    def observation_form(self, setting: Setting) -> ObservationSheet:
+        """Her observation sheet as her rule set prints it."""
+        return self.ruleset.observation_sheets[setting.observation_form_id]
+
     @staticmethod
     def criteria(row: SelfAssessment) -> dict[str, Any]:
         return dict((row.answers or {}).get("criteria") or {})
@@ -180,7 +184,7 @@ class SelfAssessmentService:
     async def add_observations(self, row: SelfAssessment, setting: Setting, criterion: Criterion,
                                totals: list[int | float], ratings: dict[str, int] | None = None) -> None:
         observations = copy.deepcopy(row.observations or [])
-        form = setting.observation_form.id
+        form = self.observation_form(setting).id
         observations += [{"form": form, "total": t, "ratings": ratings} for t in totals]
         criteria = self.criteria(row)
         criteria[criterion.id] = {"observations": [o["total"] for o in observations]}
@@ -189,7 +193,7 @@ class SelfAssessmentService:
     async def replace_observations(self, row: SelfAssessment, setting: Setting, criterion: Criterion,
                                    totals: list[int | float]) -> None:
         """Typed totals are the whole list of sheets: typing them again corrects them, it adds no sheets."""
-        form = setting.observation_form.id
+        form = self.observation_form(setting).id
         observations: list[dict[str, Any]] = [{"form": form, "total": t, "ratings": None} for t in totals]
         criteria = self.criteria(row)
         criteria[criterion.id] = {"observations": list(totals)}
