@@ -96,6 +96,7 @@ def _is_docx(data: bytes) -> bool:
                 return False
             with archive.open(CONTENT_TYPES) as part:
                 declared = part.read(CONTENT_TYPES_LIMIT)
+    # zipfile raises NotImplementedError for a compression method it cannot read: such a file is no DOCX.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
         return False
     return WORD_MAIN_PART in declared
