@@ -15,6 +15,7 @@ from aiohttp import web
 from app.background import start_background
 from app.commands import register_commands
 from app.factory import Application, create_bot, open_application
+from app.web import PageServer, create_web_app
 from bot.pipeline.inbox import UpdateRunner
 from bot.pipeline.polling import DurablePolling
 from bot.pipeline.webhook import WebhookEndpoint
@@ -53,17 +54,20 @@ async def prepare(settings: Settings) -> tuple[Application, Bot]:
 async def run_polling(settings: Settings) -> None:
     app, bot = await prepare(settings)
     background = start_background(app, bot)
+    pages = PageServer(app, bot)
     polling = DurablePolling(UpdateRunner(app.dispatcher, bot, app.sessions), bot,
                              allowed_updates=app.dispatcher.resolve_used_update_types())
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, polling.stop)
     try:
+        await pages.start()
         await register_commands(bot, app.i18n)
         await bot.delete_webhook(drop_pending_updates=False)
         log.info("Long polling %s", settings.bot_api_url)
         await polling.run()
     finally:
+        await pages.stop()
         await background.stop()
         await bot.session.close()
         await app.close()
@@ -101,7 +105,7 @@ def run_webhook(settings: Settings) -> None:
         await bot.session.close()
         await app.close()
 
-    web_app = web.Application()
+    web_app = create_web_app(app, bot)
     WebhookEndpoint(runner, bot, secret).register(web_app, settings.webhook_path)
     web_app.on_startup.append(on_startup)
     web_app.on_shutdown.append(on_shutdown)

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     # Without WEBHOOK_SECRET anyone who finds the URL can post updates; allowed only when said so.
     webhook_allow_no_secret: bool = False
+    # The bot's web server (Mini App, verification page, /healthz) in polling mode: it listens only when
+    # WEB_PORT is set. In webhook mode the webhook server (WEBHOOK_HOST:WEBHOOK_PORT) serves the same pages.
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=0, le=65535)
     # The rule set the bot decides with: a whole rule set file (copied from scoring/rulesets/2024-pilot.toml),
     # or a file of a few tables overriding the pilot's keys; read from the environment or .env like every
     # setting, and handed to the rules by `get_settings` (scoring.config.use_rules_file).

@@ -1,0 +1,61 @@
+"""The bot's own web server: the webhook (in webhook mode), health checks and the pages people open.
+
+Webhook mode serves everything from the webhook server (WEBHOOK_HOST:WEBHOOK_PORT); in polling mode a small
+server of the same routes listens on WEB_HOST:WEB_PORT when WEB_PORT is set. A feature that serves pages adds
+its routes in `page_routes`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from aiogram import Bot
+from aiohttp import web
+
+from app.factory import Application
+
+log = logging.getLogger(__name__)
+
+
+async def _healthz(_: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+def health_routes() -> list[web.RouteDef]:
+    return [web.get("/healthz", _healthz)]
+
+
+def page_routes(application: Application, bot: Bot) -> Iterable[web.RouteDef]:
+    """The routes of every feature's pages and their JSON APIs."""
+    return []
+
+
+def create_web_app(application: Application, bot: Bot) -> web.Application:
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app.add_routes(health_routes())
+    web_app.add_routes(list(page_routes(application, bot)))
+    return web_app
+
+
+class PageServer:
+    """The web server of a polling bot; nothing runs when WEB_PORT is unset."""
+
+    def __init__(self, application: Application, bot: Bot) -> None:
+        self.application = application
+        self.bot = bot
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        settings = self.application.settings
+        if settings.web_port is None:
+            return
+        self._runner = web.AppRunner(create_web_app(self.application, self.bot))
+        await self._runner.setup()
+        await web.TCPSite(self._runner, settings.web_host, settings.web_port).start()
+        log.info("Web server on %s:%s", settings.web_host, settings.web_port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
