@@ -95,7 +95,7 @@ class HistoryRepository:
         rows = await self.session.execute(
             select(ApplicationReview, Commission).join(Commission, Commission.id == ApplicationReview.commission_id)
             .where(ApplicationReview.application_id.in_(ids)))
-        return {review.application_id: (review, commission) for review, commission in rows.tuples()}
+        return {review.application_id: (review, commission) for review, commission in rows}
 
     async def _agenda(self, user_id: int, ids: Sequence[int]) -> dict[int, AgendaEntry]:
         rows = (await self.session.execute(
@@ -104,7 +104,7 @@ class HistoryRepository:
             .join(Commission, Commission.id == CommissionSession.commission_id)
             .outerjoin(CommissionDecision, CommissionDecision.candidate_id == AgendaItem.id)
             .where(AgendaItem.application_id.in_(ids), AgendaItem.user_id == user_id)
-            .order_by(AgendaItem.id))).tuples().all()
+            .order_by(AgendaItem.id))).all()
         documents = await self._documents([item.id for item, _s, _c, decision in rows if decision is not None])
         out: dict[int, AgendaEntry] = {}
         for item, session, commission, decision in rows:
@@ -123,7 +123,7 @@ class HistoryRepository:
             .where(GeneratedDocument.candidate_id.in_(item_ids), GeneratedDocument.kind.in_(TEACHER_DOCUMENT_KINDS))
             .order_by(GeneratedDocument.id))
         out: dict[int, list[StoredDocumentRef]] = {}
-        for candidate_id, doc_id, kind, fmt, created_at in rows.tuples():
+        for candidate_id, doc_id, kind, fmt, created_at in rows:
             assert candidate_id is not None  # selected by it
             out.setdefault(candidate_id, []).append(StoredDocumentRef(doc_id, kind, fmt, created_at))
         return {candidate_id: tuple(refs) for candidate_id, refs in out.items()}
@@ -132,7 +132,7 @@ class HistoryRepository:
         rows = await self.session.execute(
             select(Notice.application_id, Notice.created_at)
             .where(Notice.application_id.in_(ids), Notice.kind == NoticeKind.REFUSAL.value).order_by(Notice.id))
-        return {application_id: created_at for application_id, created_at in rows.tuples()}
+        return {application_id: created_at for application_id, created_at in rows}
 
     async def last_assigned(self, user_id: int) -> AssignedCategory | None:
         """The category of her latest decision that assigned one (by the decision's date)."""

@@ -58,7 +58,7 @@ class AttestationRecord:
     academic_year: int
     number: str | None
     claimed: str | None  # scoring.categories.Category value
-    rule_set_title: str  # a msgid of the rule set that judged it
+    rule_set_title: str  # of the rule set that judged it, as printed (like the order it names)
     outcome: Outcome
     outcome_on: date | None
     commission: str | None

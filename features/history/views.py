@@ -76,7 +76,7 @@ def record_text(r: AttestationRecord) -> str:
     head = _("{icon} {year}, application No. {number}").format(icon=ICONS[r.outcome], year=year_label(
         r.academic_year), number=r.number or "—")
     lines = [head, _("Claim: {category}; rules: «{rules}».").format(category=category_label(r.claimed),
-                                                                   rules=_(r.rule_set_title)), outcome_line(r)]
+                                                                   rules=r.rule_set_title), outcome_line(r)]
     category = category_line(r)
     if category is not None:
         lines.append(category)
