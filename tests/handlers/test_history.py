@@ -15,6 +15,7 @@ from features.history.callbacks import DocumentKind, HistoryAct, HistoryCallback
 from features.history.service import Complaint, HistoryService
 from features.history.views import history_view
 from features.profile.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, KnownCategoryCallback
+from scoring.calendar import add_years
 from scoring.i18n import N_, Phrase
 from storage.checklist_models import Application, ApplicationStatus
 from storage.commission_models import (
@@ -31,6 +32,8 @@ from storage.commission_models import (
 from storage.profile_models import TeacherProfile, User
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import iin_for, make_teacher
+from tests.handlers.commission_helpers import TEACHERS, today
+from tests.handlers.test_commission_documents import enter_order, run_session
 
 TEACHER, OTHER = 501, 502
 KARAGANDA = "351010000"
@@ -148,6 +151,26 @@ async def test_her_own_document_is_sent_again_with_its_caption(harness: Harness)
     assert {d.caption for d in documents_sent(sent)} == {tr(
         harness, "Extract from the protocol No. {number} of {date}: {applicant}", number=3, date="13.03.2026",
         applicant="Ахметова Айгуль")}
+
+
+async def test_a_decision_taken_in_the_bot_joins_her_earlier_year(harness: Harness) -> None:
+    """A real session decides and issues the extract and, once the order is entered, the certificate (the
+    documents feature stores them); her record lists it above a year decided before, and sends them again."""
+    sid, _items, _sent = await run_session(harness)
+    await enter_order(harness, sid)
+    teacher = TEACHERS[0]
+    await seed_decision(harness, teacher, 2024, date(2025, 3, 14), "moderator", date(2030, 3, 14), claimed="moderator")
+    sent = await harness.text(harness.user(teacher), "/history")
+    [text] = texts(sent)
+    this_year, earlier = text.index("2026/27"), text.index("2024/25")
+    assert this_year < earlier
+    assert tr(harness, "Category: {category}, valid until {until}.", category=tr(harness, "pedagogue-expert"),
+              until=add_years(today(), 5).strftime("%d.%m.%Y")) in text[this_year:earlier]
+    buttons = last_markup_data(sent)
+    assert len(buttons) == 4  # the extract and the certificate of each year
+    sent = await harness.press(harness.user(teacher), buttons[1])
+    names = sorted(d.document.filename for d in documents_sent(sent))  # type: ignore[union-attr]
+    assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf"] and all(n.startswith("certificate-") for n in names)
 
 
 async def test_another_teacher_sees_none_of_hers_and_cannot_fetch_her_documents(harness: Harness) -> None:
@@ -315,3 +338,19 @@ async def test_a_decision_of_another_ladder_is_not_taken(harness: Harness) -> No
                        category_valid_until=None, claimed_category=None)
     sent = await harness.text(harness.user(TEACHER), "/start")
     assert prompts(sent)[-1] == tr(harness, "Your current qualification category:")
+
+
+async def test_on_postgresql_the_record_the_documents_and_the_taken_category(pg_harness: Harness) -> None:
+    """The same queries on the database a region deploys (dates, joins, the correlated notice check)."""
+    older, newer = await two_years(pg_harness)
+    await make_teacher(pg_harness, TEACHER, "ru", current_category=None, category_valid_until=None)
+    sent = await pg_harness.text(pg_harness.user(TEACHER), "/start")
+    assert known_text(pg_harness, "13.03.2026", "pedagogue-expert", "13.03.2031") in prompts(sent)
+    sent = await pg_harness.text(pg_harness.user(TEACHER), "/history")
+    [text] = texts(sent)
+    assert text.index("2025/26") < text.index("2024/25") and "13.03.2031" in text and "14.03.2030" in text
+    sent = await pg_harness.press(pg_harness.user(TEACHER), resend(older.item_id, DocumentKind.CERTIFICATE))
+    assert len(documents_sent(sent)) == 2
+    await make_teacher(pg_harness, OTHER, "ru", iin=iin_for(OTHER))
+    sent = await pg_harness.press(pg_harness.user(OTHER), resend(newer.item_id, DocumentKind.CERTIFICATE))
+    assert documents_sent(sent) == [] and alerts(sent) == [tr(pg_harness, "This button is no longer active.")]
