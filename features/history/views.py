@@ -37,9 +37,9 @@ def day(value: date | None) -> str:
 
 def outcome_line(r: AttestationRecord) -> str:
     when, commission = day(r.outcome_on), r.commission or "—"
-    if r.outcome in (Outcome.ASSIGNED, Outcome.NOT_CONFIRMED) and r.decision is not None:
+    if r.outcome in (Outcome.ASSIGNED, Outcome.NOT_CONFIRMED):
         return _("Decision of {date}, «{commission}»: {decision}.").format(
-            date=when, commission=commission, decision=_(Decision(r.decision).label))
+            date=when, commission=commission, decision=_(Decision(r.decision).label) if r.decision else "—")
     texts = {
         Outcome.REFUSED: _("Refused on {date} by «{commission}» (App 7)."),
         Outcome.REFUSED_ON_SUBMISSION: _("Refused when submitted, on {date} (App 7)."),
@@ -47,8 +47,7 @@ def outcome_line(r: AttestationRecord) -> str:
         Outcome.SCHEDULED: _("Pending: on the agenda of the session of «{commission}» on {date}."),
         Outcome.PENDING: _("Pending: submitted on {date}, not decided yet."),
     }
-    return texts.get(r.outcome, _("Pending: submitted on {date}, not decided yet.")).format(
-        date=when, commission=commission)
+    return texts[r.outcome].format(date=when, commission=commission)
 
 
 def category_line(r: AttestationRecord) -> str | None:

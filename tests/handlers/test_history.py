@@ -17,7 +17,7 @@ from features.history.views import history_view
 from features.profile.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, KnownCategoryCallback
 from scoring.calendar import add_years
 from scoring.i18n import N_, Phrase
-from storage.checklist_models import Application, ApplicationStatus
+from storage.checklist_models import Application, ApplicationStatus, Notice, NoticeKind
 from storage.commission_models import (
     AgendaItem,
     ApplicationReview,
@@ -171,6 +171,63 @@ async def test_a_decision_taken_in_the_bot_joins_her_earlier_year(harness: Harne
     sent = await harness.press(harness.user(teacher), buttons[1])
     names = sorted(d.document.filename for d in documents_sent(sent))  # type: ignore[union-attr]
     assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf"] and all(n.startswith("certificate-") for n in names)
+
+
+async def test_refused_withdrawn_and_pending_attestations_are_listed_as_they_stand(harness: Harness) -> None:
+    await ensure_user(harness, TEACHER)
+    moment = datetime(2025, 10, 6, 20, 30, tzinfo=UTC)  # 7 October in Almaty: the day is the bot's calendar's
+    async with harness.app.sessions() as session:
+        c = Commission(name=COMMISSION, level="district", region="karaganda", area_code=KARAGANDA, locale="ru",
+                       order_number="17-к", order_date=date(2020, 9, 1), term_end=date(2030, 9, 1))
+        session.add(c)
+        await session.flush()
+
+        def application(year: int, status: ApplicationStatus, number: bool = True, **fields: Any) -> Application:
+            app = Application(user_id=TEACHER, academic_year=year, status=status.value, created_at=moment,
+                              submitted_at=moment if number else None, claimed_category="expert" if number else None,
+                              number=f"{year}-00000{year % 10}" if number else None, **fields)
+            session.add(app)
+            return app
+
+        application(2019, ApplicationStatus.DRAFT, number=False)  # never submitted: not an attestation
+        application(2020, ApplicationStatus.WITHDRAWN, withdrawn_at=moment)
+        refused = application(2021, ApplicationStatus.DRAFT)
+        on_submission = application(2022, ApplicationStatus.DRAFT, number=False)
+        scheduled = application(2023, ApplicationStatus.UNDER_REVIEW)
+        pending = application(2024, ApplicationStatus.SUBMITTED)
+        await session.flush()
+        session.add(ApplicationReview(application_id=refused.id, commission_id=c.id, user_id=TEACHER,
+                                      status=ReviewStatus.REFUSED.value, routed_at=moment, routed_on=moment.date(),
+                                      acted_at=moment))
+        for app in (refused, on_submission):
+            session.add(Notice(application_id=app.id, kind=NoticeKind.REFUSAL.value, locale="ru", text="…",
+                               reasons=[], created_at=moment))
+        session.add(ApplicationReview(application_id=pending.id, commission_id=c.id, user_id=TEACHER,
+                                      status=ReviewStatus.PENDING.value, routed_at=moment, routed_on=moment.date()))
+        s = CommissionSession(commission_id=c.id, number=4, session_date=date(2025, 10, 20),
+                              status=SessionStatus.DRAFT.value, created_at=moment, version=0)
+        session.add(s)
+        await session.flush()
+        session.add(AgendaItem(session_id=s.id, application_id=scheduled.id, user_id=TEACHER, position=1,
+                               status=ItemStatus.WAITING.value, full_name="Ахметова Айгуль", role="teacher",
+                               claimed_category="expert", version=0))
+        await session.commit()
+    [text] = texts(await harness.text(harness.user(TEACHER), "/history"))
+    assert text.startswith(tr(harness, "📚 Your attestations: {count}.", count=5)) and "2019/20" not in text
+    expected = [
+        ("2024/25", tr(harness, "Pending: submitted on {date}, not decided yet.", date="07.10.2025")),
+        ("2023/24", tr(harness, "Pending: on the agenda of the session of «{commission}» on {date}.",
+                       commission=COMMISSION, date="20.10.2025")),
+        ("2022/23", tr(harness, "Refused when submitted, on {date} (App 7).", date="07.10.2025")),
+        ("2021/22", tr(harness, "Refused on {date} by «{commission}» (App 7).", date="07.10.2025",
+                       commission=COMMISSION)),
+        ("2020/21", tr(harness, "Withdrawn on {date}.", date="07.10.2025")),
+    ]
+    positions = [text.index(year) for year, _line in expected]
+    assert positions == sorted(positions)  # newest first
+    for (year, line), start, end in zip(expected, positions, [*positions[1:], len(text)], strict=True):
+        assert line in text[start:end], year
+    assert tr(harness, "Category: {category}, valid until {until}.")[:5] not in text  # nothing was assigned
 
 
 async def test_another_teacher_sees_none_of_hers_and_cannot_fetch_her_documents(harness: Harness) -> None:
