@@ -210,12 +210,12 @@ def _number_pages(placed: Sequence[Sequence[Placed]], cover_pages: int) -> None:
 def _merge(cover_pdf: bytes, content: DossierContent, placed: Sequence[Sequence[Placed]]) -> bytes:
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(cover_pdf)))
-    writer.add_outline_item(content.heading, 0)
+    writer.add_outline_item(title=content.heading, page_number=0)
     for item, documents in zip(content.items, placed, strict=True):
         for p in documents:
             if p.reader is not None:
                 writer.append(p.reader)
-                writer.add_outline_item(f"{item.title}: {p.document.name}", p.first - 1)
+                writer.add_outline_item(title=f"{item.title}: {p.document.name}", page_number=p.first - 1)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
