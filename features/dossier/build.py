@@ -145,7 +145,6 @@ PAGE = N_("page {first}")
 PAGES = N_("pages {first}–{last}")
 CHECKSUM = N_("SHA-256: {sha256}")
 ITEMS_HEADING = N_("Documents, in the order of the checklist")
-NO_FILES = N_("no files")
 WHY_ZIP = N_("The ZIP holds the original of every document as it was sent, named in the order of the checklist, "
              "and SHA256SUMS.txt with their checksums. A Word file (such as the essay) cannot be made pages of a "
              "PDF without a converter, so it is only in the ZIP.")
@@ -164,7 +163,7 @@ def _where(placed: Placed, t: Translate) -> str:
 
 
 def _texts(content: DossierContent, placed: Sequence[Sequence[Placed]], t: Translate) -> list[str]:
-    texts = [content.heading, *content.facts, t(ITEMS_HEADING), t(WHY_ZIP), t(NO_FILES)]
+    texts = [content.heading, *content.facts, t(ITEMS_HEADING), t(WHY_ZIP)]
     for item, documents in zip(content.items, placed, strict=True):
         texts += [item.title, item.status, *(p.document.name for p in documents), *(_where(p, t) for p in documents)]
     return texts
@@ -184,8 +183,6 @@ def cover(content: DossierContent, placed: Sequence[Sequence[Placed]], t: Transl
     pdf.line(t(ITEMS_HEADING), size=11, bold=True, after=2)
     for n, (item, documents) in enumerate(zip(content.items, placed, strict=True), 1):
         pdf.line(f"{n}. {item.title} — {item.status}", size=9, bold=True, after=0.5)
-        if not documents:
-            continue
         for p in documents:
             _indented(pdf, f"{p.document.name} — {_where(p, t)}", size=8)
             if p.document.sha256:
