@@ -38,6 +38,7 @@ class Kind(StrEnum):
 
 
 IMAGES = (Kind.JPEG, Kind.PNG)
+ORIENTATION = 0x0112  # the EXIF tag: how the camera was held
 
 
 @dataclass(frozen=True)
@@ -110,17 +111,27 @@ def _pdf_reader(data: bytes) -> PdfReader:
     return reader
 
 
-def image_page(data: bytes) -> bytes:
-    """A JPEG or PNG as one A4 page, turned as its EXIF says and fitted inside the margins."""
+def _upright(data: bytes) -> tuple[bytes, int, int]:
+    """The image's bytes turned as its EXIF orientation says (re-encoded only then: a JPEG is embedded as it is),
+    and its width and height."""
     with Image.open(io.BytesIO(data)) as opened:
-        picture = ImageOps.exif_transpose(opened)
-        picture.load()
-    landscape = picture.width > picture.height
-    pdf = FPDF(orientation="L" if landscape else "P", format="A4")
+        if opened.getexif().get(ORIENTATION, 1) == 1:
+            return data, opened.width, opened.height
+        turned = ImageOps.exif_transpose(opened)
+        buffer = io.BytesIO()
+        turned.convert("RGB").save(buffer, "JPEG", quality=92)
+        return buffer.getvalue(), turned.width, turned.height
+
+
+def image_page(data: bytes) -> bytes:
+    """A JPEG or PNG as one A4 page, upright, fitted inside the margins."""
+    upright, width, height = _upright(data)
+    pdf = FPDF(orientation="L" if width > height else "P", format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_page()
     margin = 10.0
-    pdf.image(picture, x=margin, y=margin, w=pdf.w - 2 * margin, h=pdf.h - 2 * margin, keep_aspect_ratio=True)
+    pdf.image(io.BytesIO(upright), x=margin, y=margin, w=pdf.w - 2 * margin, h=pdf.h - 2 * margin,
+              keep_aspect_ratio=True)
     return bytes(pdf.output())
 
 

@@ -217,3 +217,20 @@ async def test_the_secretary_and_a_member_get_it_from_the_card(harness: Harness)
     assert len(files_sent(await harness.press(harness.user(MEMBERS[0]), button), MEMBERS[0])) == 2
     sent = await harness.press(harness.user(530), button)
     assert files_sent(sent, 530) == {} and len(alerts(sent)) == 1
+
+
+def test_a_sideways_photo_becomes_an_upright_page_and_a_jpeg_is_embedded_as_it_is() -> None:
+    from features.dossier.build import ORIENTATION, image_page
+
+    sideways = Image.new("RGB", (1200, 800), "navy")
+    exif = sideways.getexif()
+    exif[ORIENTATION] = 6  # the camera was turned: the picture is portrait
+    buffer = io.BytesIO()
+    sideways.save(buffer, "JPEG", exif=exif.tobytes())
+    page = PdfReader(io.BytesIO(image_page(buffer.getvalue()))).pages[0]
+    assert page.mediabox.height > page.mediabox.width
+    landscape = picture("JPEG", (1200, 800))
+    made = image_page(landscape)
+    page = PdfReader(io.BytesIO(made)).pages[0]
+    assert page.mediabox.width > page.mediabox.height
+    assert landscape in made  # the JPEG's own bytes, not re-encoded
