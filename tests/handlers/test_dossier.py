@@ -57,6 +57,11 @@ class Upload:
     pages: list[str]  # the text of each of its pages in the dossier ([] : not pages; "" : an image page)
 
 
+def squeezed(text: str) -> str:
+    """Text without whitespace: a PDF's extracted lines break where its layout wrapped them."""
+    return "".join(text.split())
+
+
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -136,12 +141,12 @@ def check_dossier(h: Harness, files: dict[str, bytes], uploads: list[Upload], or
             assert expected in page.extract_text()
         else:
             assert len(page.images) == 1
-    cover_text = "".join(page.extract_text() for page in reader.pages[:cover]).replace("\n", "")
+    cover_text = squeezed("".join(page.extract_text() for page in reader.pages[:cover]))
     for upload in uploads:
         assert sha(upload.data) in cover_text
     # Not faked: the Word essay and the unreadable file are named as only in the ZIP.
-    assert h.app.i18n.gettext(IN_ZIP, locale=locale) in cover_text
-    assert h.app.i18n.gettext(UNREADABLE, locale=locale) in cover_text
+    assert squeezed(h.app.i18n.gettext(IN_ZIP, locale=locale)) in cover_text
+    assert squeezed(h.app.i18n.gettext(UNREADABLE, locale=locale)) in cover_text
     # The ZIP: the originals, named in checklist order, with their checksums.
     archive = zipfile.ZipFile(io.BytesIO(files[zip_name]))
     members = [n for n in archive.namelist() if n != "SHA256SUMS.txt"]
@@ -234,3 +239,36 @@ def test_a_sideways_photo_becomes_an_upright_page_and_a_jpeg_is_embedded_as_it_i
     page = PdfReader(io.BytesIO(made)).pages[0]
     assert page.mediabox.width > page.mediabox.height
     assert landscape in made  # the JPEG's own bytes, not re-encoded
+
+
+async def test_a_file_gone_from_the_store_or_never_kept_is_named_not_faked(harness: Harness) -> None:
+    from sqlalchemy import select
+
+    from features.dossier.service import GONE, NO_COPY
+    from storage.checklist_models import UploadedFile
+    from storage.file_models import StoredFile
+
+    uploads = await prepare(harness, 540)
+    async with harness.app.sessions() as session:
+        rows = list(await session.scalars(select(UploadedFile).where(UploadedFile.user_id == 540)
+                                          .order_by(UploadedFile.id)))
+        lost, legacy = rows[3], rows[4]  # the contests' PDF, the lessons' PDF
+        stored = await session.get(StoredFile, lost.stored_file_id)
+        assert stored is not None
+        await harness.app.file_store.delete(stored.store_key)
+        legacy.stored_file_id = None  # as sent before the bot kept copies
+        await session.commit()
+    sent = await harness.press(harness.user(540), DossierCallback(act=DossierAct.OWN, application=0).pack())
+    files = files_sent(sent, 540)
+    reader = PdfReader(io.BytesIO(files["dossier-draft.pdf"]))
+    kept = [u for n, u in enumerate(uploads) if n not in (3, 4)]
+    assert len(reader.pages) > sum(len(u.pages) for u in kept)  # the cover, and only what is there
+    text = squeezed("".join(page.extract_text() for page in reader.pages))
+    assert "Contestspage1" not in text and "Lessonspage1" not in text
+    for phrase in (GONE, NO_COPY):
+        assert squeezed(harness.app.i18n.gettext(phrase.text, locale="ru")) in text
+    archive = zipfile.ZipFile(io.BytesIO(files["dossier-draft.zip"]))
+    assert sorted(sha(archive.read(n)) for n in archive.namelist() if n != "SHA256SUMS.txt") == sorted(
+        sha(u.data) for u in kept)
+    assert harness.app.i18n.gettext("Not included: {count} file(s) of which the bot has no readable copy; the cover "
+                                    "names them.", locale="ru").format(count=2) in texts(sent)[0]
