@@ -211,7 +211,7 @@ function inlineKeyboard(view) {
         node = el("button", {type: "button", class: "ikb", "data-callback": button.callback_data});
         node.addEventListener("click", () => pressButton(view.message_id, button.callback_data, node));
       } else if (button.web_app) {
-        node = el("button", {type: "button", class: "ikb webapp", "data-webapp": button.web_app.url});
+        node = el("button", {type: "button", class: "ikb opens-app", "data-webapp": button.web_app.url});
         node.addEventListener("click", () => openWebApp({source: "inline", url: button.web_app.url,
           messageId: view.message_id, text: button.text}));
       } else if (button.url) {
@@ -332,7 +332,7 @@ function renderReplyKeyboard(markup) {
         node.classList.add("contact-request");
         node.addEventListener("click", shareContact);
       } else if (button.web_app) {
-        node.classList.add("webapp");
+        node.classList.add("opens-app");
         node.addEventListener("click", () => openWebApp({source: "keyboard", url: button.web_app.url, text: button.text}));
       } else if (button.request_location || button.request_poll || button.request_users || button.request_chat) {
         node.disabled = true;

@@ -100,17 +100,25 @@
   // --- buttons -----------------------------------------------------------------------------------------
 
   function mainButton() {
-    const button = {
-      text: "Continue", color: "", textColor: "", isVisible: false, isActive: true, isProgressVisible: false,
-    };
+    const button = {text: "Continue", isVisible: false, isActive: true, isProgressVisible: false};
+    // Colours the app did not set follow the theme, so they change with it.
+    const chosen = {color: "", textColor: ""};
+    Object.defineProperty(button, "color", {
+      get: () => chosen.color || themeParams.button_color || "#3390ec", set: (v) => { chosen.color = v || ""; },
+    });
+    Object.defineProperty(button, "textColor", {
+      get: () => chosen.textColor || themeParams.button_text_color || "#ffffff",
+      set: (v) => { chosen.textColor = v || ""; },
+    });
     const sync = () => {
       postEvent("web_app_setup_main_button", {
         is_visible: button.isVisible && !!button.text, is_active: button.isActive,
         is_progress_visible: button.isProgressVisible, text: button.text,
-        color: button.color || themeParams.button_color || "", text_color: button.textColor || themeParams.button_text_color || "",
+        color: button.color, text_color: button.textColor,
       });
       return button;
     };
+    onEvent("themeChanged", () => { if (button.isVisible) sync(); });
     Object.assign(button, {
       setText(text) { button.text = String(text).trim(); return sync(); },
       show() { button.isVisible = true; return sync(); },
