@@ -15,7 +15,14 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, WebAppInfo
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    MenuButtonWebApp,
+    ReplyKeyboardMarkup,
+    WebAppInfo,
+)
 from aiogram.utils.web_app import safe_parse_webapp_init_data
 from aiohttp import web
 
@@ -151,6 +158,7 @@ async def test_mini_app_opens_in_a_phone_panel_and_talks_to_the_chat(
             await page.locator("#who-name", has_text="Айгуль Ахметова").wait_for()
             await page.locator("#empty").wait_for()
             await run_scenario(page, server, bot, mini_app, user.id)
+            await open_from_the_menu_button_on_a_wide_screen(browser, server, bot, mini_app, user.id)
             assert not errors, errors
         finally:
             await browser.close()
@@ -240,3 +248,19 @@ async def run_scenario(page: Any, server: BotAPIServer, bot: Bot, mini_app: str,
     assert len(sent) == 1 and sent[0].from_user is not None and sent[0].from_user.id == user_id
     assert sent[0].web_app_data.data == '{"total":42}'
     assert sent[0].web_app_data.button_text == "📝 Fill in"
+
+
+async def open_from_the_menu_button_on_a_wide_screen(browser: Any, server: BotAPIServer, bot: Bot, mini_app: str,
+                                                     user_id: int) -> None:
+    """The chat menu button set with setChatMenuButton opens the app; on a wide screen the panel is phone-sized."""
+    page = await browser.new_page(viewport={"width": 1280, "height": 900})
+    await bot.set_chat_menu_button(menu_button=MenuButtonWebApp(text="Form", web_app=WebAppInfo(url=mini_app)))
+    await page.goto(f"{server.url}/?user={user_id}")
+    await page.locator("#menu-app", has_text="Form").click()
+    await page.frame_locator("#webapp-frame").locator("#hello", has_text="Hello, Айгуль").wait_for()
+    phone = await page.locator(".webapp-phone").bounding_box()
+    assert phone is not None and phone["width"] == 390 and phone["height"] <= 844
+    await page.screenshot(path=str(SHOTS / "panel-wide.png"))
+    await page.click("#webapp-close")
+    await page.locator("#webapp").wait_for(state="hidden")
+    await page.close()
