@@ -190,8 +190,8 @@ class Sandbox:
             "Sandbox is running: the bot talks to a local Telegram stand-in, no token or internet needed.",
             f"  Open the chat page:  {self.page_url}",
             f"  Bot API server:      {self.url}   database: {shown(self.data_dir / 'bot.db')}",
-            f"  Mini App:           {self.web_app_url}   opens from its web_app buttons in the chat page,",
-            f"                       with Telegram's WebApp script stood in by {self.web_app_script_url}",
+            f"  Mini App:            {self.web_app_url}   (served by the bot; its web_app buttons open it",
+            f"                       in the chat page, with {self.web_app_script_url} as Telegram's script)",
         ]
         if self.config.bot_output is None:
             lines.append(f"  Bot log:             {shown(self.log_path)}")
