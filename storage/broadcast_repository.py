@@ -6,6 +6,7 @@ always what has (or, for "sending", may have) happened: see features/broadcast/s
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from scoring.calendar import KZ_TZ, academic_year
 from storage.broadcast_models import Broadcast, BroadcastRecipient, BroadcastStatus, RecipientStatus
 from storage.checklist_models import ACTIVE_STATUSES, Application
 from storage.commission_models import Commission, CommissionMember
+from storage.long_reads import next_bound, read_scalar
 from storage.profile_models import TeacherProfile, User
 
 # Segment kinds an admin can choose; the value (if any) is matched as described in `_segment_filter`.
@@ -32,6 +34,9 @@ SEGMENT_CLAIMED = "claimed"
 SEGMENT_NOT_SUBMITTED = "not_submitted"
 SEGMENT_COMMISSION = "commission"  # commission members (commission issue); they need no teacher profile
 SEGMENTS_WITH_TEXT = (SEGMENT_DISTRICT, SEGMENT_ORG)
+
+# Teacher profiles per INSERT … SELECT of a broadcast's recipients.
+ENQUEUE_STEP = 5_000
 
 # Statuses after which a row is never touched again.
 FINAL_STATUSES = (
@@ -74,11 +79,13 @@ class BroadcastRepository:
             return TeacherProfile.claimed_category == value
         if kind == SEGMENT_NOT_SUBMITTED:
             year = academic_year(datetime.now(UTC).astimezone(KZ_TZ).date())
-            submitted = select(Application.user_id).where(
-                Application.academic_year == year, Application.status.in_([s.value for s in ACTIVE_STATUSES]))
-            secretaries = select(Commission.secretary_user_id).where(Commission.secretary_user_id.is_not(None))
-            return and_(User.id.not_in(submitted), User.id.not_in(select(CommissionMember.user_id)),
-                        User.id.not_in(secretaries))
+            # Anti-joins (NOT EXISTS on the user's index), not NOT IN: none of these ids is NULL, so the two
+            # agree, and a lookup per teacher keeps a batch of the enqueue as cheap as its size.
+            submitted = exists().where(Application.user_id == User.id, Application.academic_year == year,
+                                       Application.status.in_([s.value for s in ACTIVE_STATUSES]))
+            member = exists().where(CommissionMember.user_id == User.id)
+            secretary = exists().where(Commission.secretary_user_id == User.id)
+            return and_(~submitted, ~member, ~secretary)
         if kind == SEGMENT_DISTRICT:
             # The name as typed, in Kazakh or Russian, matched to the areas of the list (scoring.areas).
             return TeacherProfile.area_code.in_([a.code for a in catalogue().match(value or "").candidates])
@@ -99,8 +106,9 @@ class BroadcastRepository:
         )
 
     async def count_segment(self, kind: str, value: str | None) -> int:
+        """Read off the event loop on SQLite (storage/long_reads.py): a national segment is a long count."""
         query = await self._recipients(kind, value, "kk")
-        return int(await self.session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+        return int(await read_scalar(self.session, select(func.count()).select_from(query.subquery())) or 0)
 
     async def create(
         self, *, created_by: int, admin_locale: str, text_kk: str, text_ru: str, kind: str, value: str | None,
@@ -116,15 +124,33 @@ class BroadcastRepository:
         recipients = (await self._recipients(kind, value, default_locale)).add_columns(
             literal(broadcast.id), literal(RecipientStatus.PENDING.value), literal(0)
         )
-        await self.session.execute(
-            insert(BroadcastRecipient).from_select(["user_id", "locale", "broadcast_id", "status", "attempts"],
-                                                   recipients)
-        )
-        broadcast.total = int(await self.session.scalar(
-            select(func.count()).where(BroadcastRecipient.broadcast_id == broadcast.id)
-        ) or 0)
+        if kind == SEGMENT_COMMISSION:
+            broadcast.total = await self._enqueue(recipients)
+        else:
+            broadcast.total = await self._enqueue_in_ranges(recipients)
         await self.session.flush()
         return broadcast
+
+    async def _enqueue(self, recipients: Any) -> int:
+        columns = ["user_id", "locale", "broadcast_id", "status", "attempts"]
+        return _rowcount(await self.session.execute(insert(BroadcastRecipient).from_select(columns, recipients)))
+
+    async def _enqueue_in_ranges(self, recipients: Any) -> int:
+        """INSERT … SELECT a range of `ENQUEUE_STEP` teacher profiles at a time: on SQLite each statement runs
+        on the loop's thread, and a short one between yields lets every other chat be served."""
+        total, after = 0, None
+        while True:
+            upto = await next_bound(self.session, TeacherProfile.user_id, after, ENQUEUE_STEP)
+            batch = recipients
+            if after is not None:
+                batch = batch.where(TeacherProfile.user_id > after)
+            if upto is not None:
+                batch = batch.where(TeacherProfile.user_id <= upto)
+            total += await self._enqueue(batch)
+            if upto is None:
+                return total
+            after = upto
+            await asyncio.sleep(0)
 
     # --- reading --------------------------------------------------------------------------------
 

@@ -6,7 +6,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
@@ -104,6 +116,11 @@ class Application(Base):
     """An attestation application of one academic year: a draft until accepted, then frozen."""
 
     __tablename__ = "applications"
+    __table_args__ = (
+        # Migration 0026: by year and status (/stats, segments); a teacher's of a year (the anti-joins).
+        Index("ix_applications_year_status_user", "academic_year", "status", "user_id"),
+        Index("ix_applications_user_year_status", "user_id", "academic_year", "status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True)

@@ -2,19 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scoring.reminders import LEADER_CATEGORY_PREFIXES
 from storage.broadcast_models import ApplicationWindow, ReminderPreference, SentReminder
 from storage.checklist_models import ACTIVE_STATUSES, Application, ApplicationStatus
+from storage.long_reads import next_bound, read_rows
 from storage.profile_models import TeacherProfile, User
 
 Key = tuple[int, str, int, str]
+_ACTIVE = [s.value for s in ACTIVE_STATUSES]
+
+
+@dataclass(frozen=True)
+class DueOccasion:
+    """Who one due occasion is for, as conditions a query can check: every teacher not submitted this
+    year, and `started` (a draft) / with a category expiring before `expires_before` / expiring between
+    `expires_from` and `expires_to` and a leader or not. `occasion` is the key's occasion, or None when
+    it is the expiry date followed by `suffix` (one per expiry date)."""
+
+    kind: str
+    academic_year: int
+    occasion: str | None
+    suffix: str = ""
+    started: bool = False
+    expires_before: date | None = None
+    expires_from: date | None = None
+    expires_to: date | None = None
+    leader: bool | None = None
 
 
 class ReminderRepository:
@@ -53,57 +90,106 @@ class ReminderRepository:
             row.muted = muted
         await self.session.flush()
 
-    # --- who may be concerned -------------------------------------------------------------------
+    # --- who is due (set-based: the decisions are queries, the already-sent check an anti-join) -------
 
-    async def teachers(self, year: int) -> list[dict[str, Any]]:
-        """Active, unmuted teachers with a category expiry date or an application this academic year,
-        with that application's state (the `applications`)."""
-        muted = select(ReminderPreference.user_id).where(ReminderPreference.muted.is_(True))
-        draft = select(Application.user_id).where(
-            Application.academic_year == year, Application.status == ApplicationStatus.DRAFT.value)
-        submitted = select(Application.user_id).where(
-            Application.academic_year == year, Application.status.in_([s.value for s in ACTIVE_STATUSES]))
-        rows = await self.session.execute(
-            select(User.id, User.locale, TeacherProfile.current_category, TeacherProfile.category_valid_until,
-                   User.id.in_(draft), User.id.in_(submitted))
-            .join(TeacherProfile, TeacherProfile.user_id == User.id)
-            .where(User.is_active.is_(True), User.id.not_in(muted),
-                   (TeacherProfile.category_valid_until.is_not(None)) | User.id.in_(draft))
-        )
-        return [
-            {"user_id": int(uid), "locale": locale, "category": category, "valid_until": valid_until,
-             "started": bool(started), "submitted": bool(done)}
-            for uid, locale, category, valid_until, started, done in rows.all()
-        ]
+    async def profile_bound(self, after: int | None, step: int) -> int | None:
+        """The user id ending the range of `step` teacher profiles after `after` (None: fewer are left)."""
+        return await next_bound(self.session, TeacherProfile.user_id, after, step)
+
+    async def due_teachers(self, year: int, occasions: Sequence[DueOccasion], after: int | None,
+                           upto: int | None) -> list[tuple[int, str | None, int, date | None]]:
+        """(user id, locale, index into `occasions`, category expiry date) of the active, unmuted teachers
+        in the id range for whom an occasion is due and whose key is not in `sent_reminders`; the
+        application state is this academic year's (`year`)."""
+        if not occasions:
+            return []
+        parts = [self._due(year, i, occasion, after, upto) for i, occasion in enumerate(occasions)]
+        query = union_all(*parts) if len(parts) > 1 else parts[0]
+        rows = await read_rows(self.session, query.order_by("user_id", "occasion_index"))
+        return [(int(u), loc, int(i), _as_date(d)) for u, loc, i, d in rows]
+
+    def _due(self, year: int, index: int, due: DueOccasion, after: int | None, upto: int | None) -> Select[Any]:
+        apps = Application.__table__.alias(f"app{index}")
+        sent = SentReminder.__table__.alias(f"sent{index}")
+        prefs = ReminderPreference.__table__.alias(f"pref{index}")
+        submitted = exists().where(apps.c.user_id == User.id, apps.c.academic_year == year,
+                                   apps.c.status.in_(_ACTIVE))
+        muted = exists().where(prefs.c.user_id == User.id, prefs.c.muted.is_(True))
+        valid_until = TeacherProfile.category_valid_until
+        occasion: Any = literal(due.occasion) if due.occasion is not None else self._dated(valid_until, due.suffix)
+        already_sent = exists().where(sent.c.user_id == User.id, sent.c.kind == due.kind,
+                                      sent.c.academic_year == due.academic_year, sent.c.occasion == occasion)
+        where: list[Any] = [User.is_active.is_(True), ~muted, ~submitted, ~already_sent]
+        if after is not None:
+            where.append(TeacherProfile.user_id > after)
+        if upto is not None:
+            where.append(TeacherProfile.user_id <= upto)
+        if due.started:
+            drafts = Application.__table__.alias(f"draft{index}")
+            where.append(exists().where(drafts.c.user_id == User.id, drafts.c.academic_year == year,
+                                        drafts.c.status == ApplicationStatus.DRAFT.value))
+        if due.expires_before is not None:
+            where.append(valid_until < due.expires_before)
+        if due.expires_from is not None and due.expires_to is not None:
+            where += [valid_until.between(due.expires_from, due.expires_to), _leader(due.leader)]
+        return (select(User.id.label("user_id"), User.locale, literal(index).label("occasion_index"),
+                       valid_until.label("valid_until"))
+                .join(TeacherProfile, TeacherProfile.user_id == User.id).where(*where))
+
+    def _dated(self, day: Any, suffix: str) -> Any:
+        """The occasion `YYYY-MM-DD<suffix>` of a date column, as scoring.reminders names expiry occasions."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            text = func.to_char(day, "YYYY-MM-DD")
+        else:
+            text = cast(day, String)  # SQLite keeps a date as its ISO text
+        return text.op("||")(literal(suffix))
 
     # --- the once-only log ----------------------------------------------------------------------
 
-    async def sent_keys(self, keys: list[Key]) -> set[Key]:
-        found: set[Key] = set()
-        for i in range(0, len(keys), 400):
-            chunk = keys[i:i + 400]
-            rows = await self.session.execute(
-                select(SentReminder.user_id, SentReminder.kind, SentReminder.academic_year, SentReminder.occasion)
-                .where(tuple_(SentReminder.user_id, SentReminder.kind, SentReminder.academic_year,
-                              SentReminder.occasion).in_(chunk))
-            )
-            found |= {(int(u), str(k), int(y), str(o)) for u, k, y, o in rows.all()}
-        return found
+    async def claim_many(self, keys: Sequence[Key], now: datetime) -> dict[Key, int]:
+        """Insert the keys in one statement, skipping those already there (another process or an earlier
+        run claimed them); the new ones with their row ids. The caller commits at once."""
+        if not keys:
+            return {}
+        rows = [{"user_id": u, "kind": k, "academic_year": y, "occasion": o, "status": "claimed", "claimed_at": now}
+                for u, k, y, o in dict.fromkeys(keys)]
+        table = SentReminder.__table__
+        insert = pg_insert(table) if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert(table)
+        statement = (insert.values(rows)
+                     .on_conflict_do_nothing(index_elements=["user_id", "kind", "academic_year", "occasion"])
+                     .returning(table.c.id, table.c.user_id, table.c.kind, table.c.academic_year, table.c.occasion))
+        result = await self.session.execute(statement)
+        return {(int(u), str(k), int(y), str(o)): int(i) for i, u, k, y, o in result.all()}
 
     async def claim(self, key: Key, now: datetime) -> int | None:
         """Insert the key (the caller commits at once); None when it exists: someone already sent it."""
-        user_id, kind, year, occasion = key
-        row = SentReminder(user_id=user_id, kind=kind, academic_year=year, occasion=occasion, status="claimed",
-                           claimed_at=now)
-        try:
-            async with self.session.begin_nested():
-                self.session.add(row)
-        except IntegrityError:
-            return None
-        return row.id
+        return (await self.claim_many([key], now)).get(key)
 
     async def record(self, claim_id: int, status: str, error: str | None = None) -> None:
+        await self.record_many([(claim_id, status, error)])
+
+    async def record_many(self, outcomes: Sequence[tuple[int, str, str | None]]) -> None:
+        """Each claimed row's outcome, in one executemany."""
+        if not outcomes:
+            return
+        table = SentReminder.__table__
         await self.session.execute(
-            update(SentReminder).where(and_(SentReminder.id == claim_id))
-            .values(status=status, error=error[:300] if error else None)
+            update(table).where(table.c.id == bindparam("claim_id")).values(status=bindparam("outcome"),
+                                                                            error=bindparam("reason")),
+            [{"claim_id": i, "outcome": s, "reason": e[:300] if e else None} for i, s, e in outcomes],
         )
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _leader(leader: bool | None) -> Any:
+    """Heads and deputies (scoring.reminders.is_leader_category), compared case-sensitively as Python does."""
+    category = TeacherProfile.current_category
+    is_leader = or_(*(func.substr(category, 1, len(prefix)) == prefix for prefix in LEADER_CATEGORY_PREFIXES))
+    if leader:
+        return and_(category.is_not(None), is_leader)
+    return or_(category.is_(None), ~is_leader)

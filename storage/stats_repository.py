@@ -1,18 +1,21 @@
 """Counts for the administrators' progress report: how far the teachers of an academic year have got.
 
-Every count is one aggregate query, so the report costs the same for fifty teachers or fifty thousand.
+Counts are grouped aggregates, a few queries in all (the teachers' stages per region in one pass, the
+reviews' in another), read off the event loop on SQLite (storage/long_reads.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, select, true
+from sqlalchemy import ColumnElement, case, exists, func, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.checklist_models import ACTIVE_STATUSES, Application, Essay
 from storage.commission_models import ApplicationReview, ReviewStatus
+from storage.long_reads import read_rows
 from storage.profile_models import TeacherProfile
 from storage.scoring_models import SelfAssessment
 
@@ -52,45 +55,61 @@ class StatsRepository:
     def _in_region(region: str | None) -> ColumnElement[bool]:
         return TeacherProfile.region == region if region is not None else true()
 
-    async def _count(self, query: Select[Any]) -> int:
-        return int(await self.session.scalar(query) or 0)
-
-    def _teachers(self, region: str | None) -> Select[Any]:
-        return select(func.count()).select_from(TeacherProfile).where(
-            TeacherProfile.consent_at.is_not(None), self._in_region(region))
-
-    def _applications(self, year: int, region: str | None) -> Select[Any]:
-        return (select(func.count(func.distinct(Application.user_id)))
-                .join(TeacherProfile, TeacherProfile.user_id == Application.user_id)
-                .where(Application.academic_year == year, Application.status.in_(_ACTIVE), self._in_region(region)))
-
-    def _reviews(self, year: int, region: str | None, statuses: list[str]) -> Select[Any]:
-        return (select(func.count(func.distinct(ApplicationReview.user_id)))
-                .join(Application, Application.id == ApplicationReview.application_id)
-                .join(TeacherProfile, TeacherProfile.user_id == ApplicationReview.user_id)
-                .where(Application.academic_year == year, ApplicationReview.status.in_(statuses),
-                       self._in_region(region)))
-
     async def stages(self, year: int, min_words: int, max_words: int, region: str | None = None) -> StageCounts:
-        teachers = self._teachers(region)
-        essays = (select(func.count()).select_from(Essay)
-                  .join(TeacherProfile, TeacherProfile.user_id == Essay.user_id)
-                  .where(Essay.words.between(min_words, max_words), self._in_region(region)))
+        per_region = await self.teacher_stages(year, min_words, max_words, region)
+        totals = [sum(row[i] for row in per_region.values()) for i in range(5)]
+        reviews = await self.review_stages(year, region)
+        return StageCounts(*totals, *reviews)
+
+    async def teacher_stages(self, year: int, min_words: int, max_words: int, region: str | None = None,
+                             ) -> dict[str | None, tuple[int, int, int, int, int]]:
+        """Per region: (consented, profile complete, essay of the required length, self-assessment started,
+        submitted this year), in one pass over the profiles (each profile is one teacher, so the regions'
+        counts add up to the totals)."""
+        def has(condition: Any) -> Any:
+            return func.sum(case((condition, 1), else_=0))
+
+        essay = exists().where(Essay.user_id == TeacherProfile.user_id, Essay.words.between(min_words, max_words))
         # The row appears when the teacher opens /score: "started the self-assessment".
-        scored = (select(func.count(func.distinct(SelfAssessment.user_id)))
-                  .join(TeacherProfile, TeacherProfile.user_id == SelfAssessment.user_id)
-                  .where(self._in_region(region)))
-        return StageCounts(
-            consented=await self._count(teachers),
-            profile_complete=await self._count(teachers.where(TeacherProfile.completed_at.is_not(None))),
-            essay_in_range=await self._count(essays),
-            self_assessment_started=await self._count(scored),
-            submitted=await self._count(self._applications(year, region)),
-            awaiting_review=await self._count(self._reviews(year, region, [ReviewStatus.PENDING.value])),
-            accepted=await self._count(self._reviews(year, region, _ACCEPTED)),
-            refused=await self._count(self._reviews(year, region, [ReviewStatus.REFUSED.value])),
-            decided=await self._count(self._reviews(year, region, [ReviewStatus.DECIDED.value])),
-        )
+        scored = exists().where(SelfAssessment.user_id == TeacherProfile.user_id)
+        submitted = exists().where(Application.user_id == TeacherProfile.user_id, Application.academic_year == year,
+                                   Application.status.in_(_ACTIVE))
+        query = (select(TeacherProfile.region, func.count(), func.count(TeacherProfile.completed_at), has(essay),
+                        has(scored), has(submitted))
+                 .where(TeacherProfile.consent_at.is_not(None), self._in_region(region))
+                 .group_by(TeacherProfile.region))
+        return {r: (int(a), int(b), int(c or 0), int(d or 0), int(e or 0))
+                for r, a, b, c, d, e in await read_rows(self.session, query)}
+
+    async def review_stages(self, year: int, region: str | None = None) -> tuple[int, int, int, int]:
+        """Teachers whose application of the year awaits review, was accepted, refused, decided: one query."""
+        def teachers(statuses: list[str]) -> Any:
+            return func.count(func.distinct(case((ApplicationReview.status.in_(statuses), ApplicationReview.user_id))))
+
+        query = (select(teachers([ReviewStatus.PENDING.value]), teachers(_ACCEPTED),
+                        teachers([ReviewStatus.REFUSED.value]), teachers([ReviewStatus.DECIDED.value]))
+                 .join(Application, Application.id == ApplicationReview.application_id)
+                 .join(TeacherProfile, TeacherProfile.user_id == ApplicationReview.user_id)
+                 .where(Application.academic_year == year, self._in_region(region)))
+        rows = await read_rows(self.session, query)
+        pending, accepted, refused, decided = rows[0] if rows else (0, 0, 0, 0)
+        return int(pending or 0), int(accepted or 0), int(refused or 0), int(decided or 0)
+
+    async def areas_of(self, per_region: dict[str | None, tuple[int, int, int, int, int]]) -> list[AreaCounts]:
+        """The regions of `teacher_stages`, the most teachers first."""
+        rows = [AreaCounts(k, k, counts[0], counts[4]) for k, counts in per_region.items()]
+        return sorted(rows, key=lambda r: (-r.consented, r.key or ""))
+
+    async def late_reviews(self, routed_on_or_before: date) -> list[tuple[int, date, str | None, int, int]]:
+        """Reviews waiting for the secretary, grouped: (commission, routed on, rule set key, one application
+        of the group, how many)."""
+        query = (select(ApplicationReview.commission_id, ApplicationReview.routed_on, Application.rule_set_key,
+                        func.min(Application.id), func.count())
+                 .join(Application, Application.id == ApplicationReview.application_id)
+                 .where(ApplicationReview.status == ReviewStatus.PENDING.value,
+                        ApplicationReview.routed_on <= routed_on_or_before)
+                 .group_by(ApplicationReview.commission_id, ApplicationReview.routed_on, Application.rule_set_key))
+        return [(int(c), _day(d), k, int(a), int(n)) for c, d, k, a, n in await read_rows(self.session, query)]
 
     async def areas(self, year: int, region: str | None = None) -> list[AreaCounts]:
         """Teachers who consented and who submitted, per region, or with `region` per district or city of
@@ -102,21 +121,24 @@ class StatsRepository:
             key = TeacherProfile.area_code
             name = literal(None)
         where = [TeacherProfile.consent_at.is_not(None), self._in_region(region)]
-        consented = {row[0]: (row[1], row[2]) for row in (await self.session.execute(
-            select(key, name, func.count()).where(*where).group_by(key))).all()}
-        submitted: dict[str | None, int] = dict((await self.session.execute(
-            select(key, func.count(func.distinct(Application.user_id)))
-            .join(Application, Application.user_id == TeacherProfile.user_id)
-            .where(*where, Application.academic_year == year, Application.status.in_(_ACTIVE))
-            .group_by(key))).all())
-        rows = [AreaCounts(k, label, count, submitted.get(k, 0)) for k, (label, count) in consented.items()]
+        submitted = exists().where(Application.user_id == TeacherProfile.user_id, Application.academic_year == year,
+                                   Application.status.in_(_ACTIVE))
+        rows = await read_rows(self.session, select(key, name, func.count(), func.sum(case((submitted, 1), else_=0)))
+                               .where(*where).group_by(key))
+        consented = {k: (label, count) for k, label, count, _s in rows}
+        submitted_in = {k: int(n or 0) for k, _label, _count, n in rows}
+        rows = [AreaCounts(k, label, count, submitted_in.get(k, 0)) for k, (label, count) in consented.items()]
         return sorted(rows, key=lambda r: (-r.consented, r.key or ""))
 
     async def claimed(self, year: int, region: str | None = None) -> dict[str, int]:
         """Submitted applications per claimed category."""
-        rows = await self.session.execute(
+        rows = await read_rows(self.session,
             select(Application.claimed_category, func.count(func.distinct(Application.user_id)))
             .join(TeacherProfile, TeacherProfile.user_id == Application.user_id)
             .where(Application.academic_year == year, Application.status.in_(_ACTIVE), self._in_region(region))
             .group_by(Application.claimed_category))
-        return {category or "": count for category, count in rows.all()}
+        return {category or "": int(count) for category, count in rows}
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))

@@ -1,9 +1,11 @@
 """Sends the reminders that are due, each once, in the teacher's language.
 
-Decisions are pure (scoring/reminders.py); this module gathers the facts, drops what was already
-sent, and for each remaining reminder: inserts its key into `sent_reminders` and commits (the claim:
-a second process or a second run fails the unique key and skips it), then sends, then records the
-outcome. A crash between the claim and the send loses that one reminder rather than sending it twice.
+Decisions are pure (scoring/reminders.py); for the teachers they are turned into queries
+(selection.py) that find, a range of teachers at a time, who is due and not yet in `sent_reminders`
+(an anti-join on its unique key). Each batch of about a second's sends: its keys are inserted and
+committed (the claim: a key another process or run inserted first is skipped), then the messages are
+sent, then the outcomes are recorded in one statement. A crash between the claim and the sends loses
+those reminders (at most a batch) rather than sending any twice.
 
 Other areas add reminders by appending a provider to `ReminderService.providers` (e.g. the
 commission secretaries' working-day deadlines): a provider returns (user id, locale, occasion, extra
@@ -13,7 +15,7 @@ text) candidates and gets the same once-only claim, quiet hours are its own busi
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -28,6 +30,7 @@ from bot.settings import Settings
 from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, send_paced
 from features.checklist.service import ChecklistService
 from features.commission.reminders import remind_secretaries
+from features.reminders.selection import plan_teacher_reminders
 from scoring import documents
 from scoring.calendar import academic_year, default_window, is_working_day
 from scoring.config import Rules
@@ -36,8 +39,6 @@ from scoring.reminders import (
     Occasion,
     ReminderKind,
     ReminderRules,
-    Teacher,
-    due_reminders,
     session_eve_occasion,
     windows_to_check,
 )
@@ -47,6 +48,12 @@ from storage.commission_repository import CommissionRepository
 from storage.reminder_repository import ReminderRepository
 
 log = logging.getLogger(__name__)
+
+# Teachers per selection query: each query reads a bounded number of rows, and a batch's candidates
+# are sent before the next range is read, so memory stays bounded whatever the country's size.
+SELECTION_STEP = 5_000
+# The most keys claimed in one statement (at a paid broadcast rate; at the free rate, a second's worth).
+CLAIM_BATCH_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -89,25 +96,33 @@ class ReminderService:
         self.tz = ZoneInfo(settings.timezone)
         self.limiter = limiter or RateLimiter(settings.broadcast_rate)
         self.policy = RetryPolicy(settings.broadcast_max_retries, settings.broadcast_retry_backoff)
-        self.providers: list[Provider] = [self.teacher_reminders, self.session_reminders]
+        self.providers: list[Provider] = [self.session_reminders]
 
     def rules(self, now: datetime) -> Rules:
         """The rule sections in force today (the windows, working hours and reminder days)."""
         return self.book.in_force(now, self.settings.timezone).rules
 
-    async def teacher_reminders(self, session: AsyncSession, now: datetime) -> list[Candidate]:
+    async def teacher_batches(self, now: datetime) -> AsyncIterator[list[Candidate]]:
+        """The teacher reminders due at `now` and not sent before, a range of `SELECTION_STEP` teachers at a
+        time (each range a fresh short session: no snapshot is held while a batch is being sent)."""
         year = academic_year(now.astimezone(self.tz).date())
         rules = self.rules(now)
-        windows = windows_to_check(now, self.tz, await window_of(session, [year, year + 1], rules))
-        reminder_rules = ReminderRules.from_rules(rules)
-        result = []
-        for row in await ReminderRepository(session).teachers(year):
-            teacher = Teacher(row["user_id"], category=row["category"], valid_until=row["valid_until"],
-                              started=row["started"], submitted=row["submitted"])
-            locale = row["locale"] or self.settings.default_locale
-            for occasion in due_reminders(teacher, now, windows, self.tz, reminder_rules):
-                result.append(Candidate(teacher.user_id, locale, occasion))
-        return result
+        async with self.sessions() as session:
+            windows = windows_to_check(now, self.tz, await window_of(session, [year, year + 1], rules))
+        plan = plan_teacher_reminders(now, windows, self.tz, ReminderRules.from_rules(rules))
+        if not plan.conditions:
+            return
+        after: int | None = None
+        while True:
+            async with self.sessions() as session:
+                repo = ReminderRepository(session)
+                upto = await repo.profile_bound(after, SELECTION_STEP)
+                rows = await repo.due_teachers(year, plan.conditions, after, upto)
+            yield [Candidate(user_id, locale or self.settings.default_locale, plan.occasion(index, valid_until))
+                   for user_id, locale, index, valid_until in rows]
+            if upto is None:
+                return
+            after = upto
 
     async def session_reminders(self, session: AsyncSession, now: datetime) -> list[Candidate]:
         """Members and the secretary of a session scheduled for the next working day (quorum, §18)."""
@@ -133,12 +148,10 @@ class ReminderService:
         now = now or datetime.now(UTC)
         async with self.sessions() as session:
             await self.book.refresh(session)
-            candidates = [c for provider in self.providers for c in await provider(session, now)]
-            sent = await ReminderRepository(session).sent_keys([c.occasion.key(c.user_id) for c in candidates])
-        delivered = 0
-        for candidate in candidates:
-            if candidate.occasion.key(candidate.user_id) not in sent:
-                delivered += await self._send(candidate, now)
+            others = [c for provider in self.providers for c in await provider(session, now)]
+        delivered = await self.deliver(others, now)
+        async for batch in self.teacher_batches(now):
+            delivered += await self.deliver(batch, now)
         async with self.sessions() as session:
             delivered += await self.secretary_reminders(session, now)
             await session.commit()
@@ -154,21 +167,54 @@ class ReminderService:
         return await remind_secretaries(self.bot, session, self.i18n, self.settings.default_locale,
                                         self.book, self.settings.timezone, now)
 
-    async def _send(self, candidate: Candidate, now: datetime) -> int:
+    @property
+    def claim_batch(self) -> int:
+        """About one second of sends: a claimed reminder waits at most that long for its send, so a crash
+        loses (never duplicates) no more than a second's worth."""
+        return max(1, min(CLAIM_BATCH_MAX, round(1 / self.limiter.interval)))
+
+    async def deliver(self, candidates: list[Candidate], now: datetime) -> int:
+        delivered = 0
+        for i in range(0, len(candidates), self.claim_batch):
+            delivered += await self._deliver(candidates[i:i + self.claim_batch], now)
+        return delivered
+
+    async def claim(self, batch: list[Candidate], now: datetime) -> list[tuple[int, Candidate]]:
+        """Insert the batch's keys and commit (the claim); the claimed ones with their row ids. A key that
+        exists (another process or run claimed it first) is skipped."""
         async with self.sessions() as session:
-            repo = ReminderRepository(session)
-            claim = await repo.claim(candidate.occasion.key(candidate.user_id), now)
-            text = await self.text(session, candidate, now) if claim is not None else ""
+            claims = await ReminderRepository(session).claim_many([c.occasion.key(c.user_id) for c in batch], now)
             await session.commit()
-        if claim is None:
-            return 0  # another process (or run) claimed it first
-        result = await send_paced(self.bot, candidate.user_id, text, self.limiter, self.policy)
+        mine = []
+        for candidate in batch:
+            claim_id = claims.pop(candidate.occasion.key(candidate.user_id), None)
+            if claim_id is not None:
+                mine.append((claim_id, candidate))
+        return mine
+
+    async def record(self, outcomes: list[tuple[int, str, str | None]], blocked: list[int]) -> None:
+        """The batch's outcomes in one statement; teachers who blocked the bot are marked so."""
         async with self.sessions() as session:
-            await ReminderRepository(session).record(claim, result.outcome.value, result.error)
+            await ReminderRepository(session).record_many(outcomes)
+            for user_id in blocked:
+                await BroadcastRepository(session).mark_user_blocked(user_id)
+            await session.commit()
+
+    async def _deliver(self, batch: list[Candidate], now: datetime) -> int:
+        mine = await self.claim(batch, now)
+        if not mine:
+            return 0
+        async with self.sessions() as session:
+            texts = [await self.text(session, candidate, now) for _claim, candidate in mine]
+        outcomes: list[tuple[int, str, str | None]] = []
+        blocked: list[int] = []
+        for (claim_id, candidate), text in zip(mine, texts, strict=True):
+            result = await send_paced(self.bot, candidate.user_id, text, self.limiter, self.policy)
+            outcomes.append((claim_id, result.outcome.value, result.error))
             if result.outcome is Outcome.BLOCKED:
-                await BroadcastRepository(session).mark_user_blocked(candidate.user_id)
-            await session.commit()
-        return 1 if result.outcome is Outcome.SENT else 0
+                blocked.append(candidate.user_id)
+        await self.record(outcomes, blocked)
+        return sum(1 for _i, outcome, _e in outcomes if outcome == Outcome.SENT.value)
 
     async def text(self, session: AsyncSession, candidate: Candidate, now: datetime) -> str:
         def tr(text: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from features.commission.composition.service import CommissionService
 from features.submission.service import SubmissionService
-from scoring.calendar import academic_year
+from scoring.calendar import academic_year, add_working_days
 from scoring.i18n import N_
 from scoring.rulesets import RuleSet
 from storage.outbox_repository import OutboxRepository
@@ -87,23 +87,25 @@ class StatsService:
     async def report(self, now: datetime) -> ProgressReport:
         today = now.astimezone(self.tz).date()
         year = academic_year(today)
-        counts = await self.repo.stages(year, self.rules.essay_min, self.rules.essay_max)
+        per_region = await self.repo.teacher_stages(year, self.rules.essay_min, self.rules.essay_max)
+        consented, complete, essays, scored, submitted = (sum(row[i] for row in per_region.values()) for i in range(5))
+        awaiting, accepted, refused, decided = await self.repo.review_stages(year)
         stages = [
-            Stage(N_("agreed to data processing"), counts.consented),
-            Stage(N_("profile complete"), counts.profile_complete),
-            Stage(N_("essay of the required length"), counts.essay_in_range),
-            Stage(N_("self-assessment started"), counts.self_assessment_started),
-            Stage(N_("application submitted"), counts.submitted),
-            Stage(N_("accepted by a commission"), counts.accepted),
-            Stage(N_("decided by a commission"), counts.decided),
+            Stage(N_("agreed to data processing"), consented),
+            Stage(N_("profile complete"), complete),
+            Stage(N_("essay of the required length"), essays),
+            Stage(N_("self-assessment started"), scored),
+            Stage(N_("application submitted"), submitted),
+            Stage(N_("accepted by a commission"), accepted),
+            Stage(N_("decided by a commission"), decided),
         ]
         window = await SubmissionService(self.session, self.ruleset, str(self.tz)).window(year)
-        areas, districts_of = await self.repo.areas(year), None
+        areas, districts_of = await self.repo.areas_of(per_region), None
         if len(areas) == 1 and areas[0].key is not None:
             districts_of = areas[0].key
             areas = await self.repo.areas(year, region=districts_of)
-        return ProgressReport(year, today, window, stages, counts.refused, areas, await self.repo.claimed(year),
-                              districts_of, counts.awaiting_review, await self._late_commissions(now),
+        return ProgressReport(year, today, window, stages, refused, areas, await self.repo.claimed(year),
+                              districts_of, awaiting, await self._late_commissions(now),
                               await self._unrouted(now),
                               await OutboxRepository(self.session).failed_since(now - UNDELIVERED_SINCE))
 
@@ -115,10 +117,17 @@ class StatsService:
                 sorted(per_area.items(), key=lambda item: (-item[1], item[0][0] or "", item[0][1] or ""))]
 
     async def _late_commissions(self, now: datetime) -> dict[str, int]:
+        """As CommissionService.overdue_reviews decides (routed on D, overdue once the set's Nth working day
+        after D has begun, §23), over groups of reviews with the same day and rule set, not one by one."""
+        today = now.astimezone(self.tz).date()
         commissions = CommissionService(self.session, self.rules, self.ruleset, str(self.tz))
         names = {c.id: c.name for c in await commissions.repo.all()}
+        days_of: dict[str | None, int] = {}
         late: dict[str, int] = {}
-        for review in await commissions.overdue_reviews(now):
-            name = names.get(review.commission_id, "?")
-            late[name] = late.get(name, 0) + 1
+        for commission_id, routed_on, key, application_id, count in await self.repo.late_reviews(today):
+            if key not in days_of:
+                days_of[key] = (await commissions.deadlines_of(application_id))["acceptance_notice"]
+            if add_working_days(routed_on, days_of[key]) <= today:
+                name = names.get(commission_id, "?")
+                late[name] = late.get(name, 0) + count
         return late
