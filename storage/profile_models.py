@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Integer, String, func
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
@@ -25,6 +25,8 @@ class TeacherProfile(Base):
     """Consent and the App 5 profile. Created only after consent; erased on /delete_me."""
 
     __tablename__ = "teacher_profiles"
+    # The reminders read the teachers along their category's expiry date (migration 0026).
+    __table_args__ = (Index("ix_teacher_profiles_valid_until", "category_valid_until", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

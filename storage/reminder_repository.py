@@ -19,7 +19,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    union_all,
+    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -29,10 +29,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scoring.reminders import LEADER_CATEGORY_PREFIXES
 from storage.broadcast_models import ApplicationWindow, ReminderPreference, SentReminder
 from storage.checklist_models import ACTIVE_STATUSES, Application, ApplicationStatus
-from storage.long_reads import next_bound, read_rows
+from storage.long_reads import read_rows
 from storage.profile_models import TeacherProfile, User
 
 Key = tuple[int, str, int, str]
+PageKey = tuple[Any, ...]
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 
 
@@ -92,26 +93,23 @@ class ReminderRepository:
 
     # --- who is due (set-based: the decisions are queries, the already-sent check an anti-join) -------
 
-    async def profile_bound(self, after: int | None, step: int) -> int | None:
-        """The user id ending the range of `step` teacher profiles after `after` (None: fewer are left)."""
-        return await next_bound(self.session, TeacherProfile.user_id, after, step)
+    async def due_page(self, year: int, due: DueOccasion, index: int, after: PageKey | None, limit: int,
+                       ) -> tuple[list[tuple[int, str | None, int, date | None]], PageKey | None]:
+        """Up to `limit` (user id, locale, `index`, category expiry date) of the active, unmuted teachers the
+        occasion is for whose key is not in `sent_reminders` (an anti-join on its unique key), after the
+        page key `after`; and the key to continue from (None: no more). Application states are this
+        academic year's (`year`). A page is read along an index (the expiry date's, or this year's
+        drafts), so it touches about as many rows as it returns."""
+        query, order = self._due(year, index, due)
+        if after is not None:
+            query = query.where(tuple_(*order) > tuple_(*after))
+        rows = await read_rows(self.session, query.order_by(*order).limit(limit))
+        page = [(int(u), loc, index, _as_date(d)) for u, loc, _i, d, *_key in rows]
+        more = tuple(rows[-1][4:]) if len(rows) == limit else None
+        return page, more
 
-    async def due_teachers(self, year: int, occasions: Sequence[DueOccasion], after: int | None,
-                           upto: int | None) -> list[tuple[int, str | None, int, date | None]]:
-        """(user id, locale, index into `occasions`, category expiry date) of the active, unmuted teachers
-        in the id range for whom an occasion is due and whose key is not in `sent_reminders`; the
-        application state is this academic year's (`year`)."""
-        if not occasions:
-            return []
-        parts = [self._due(year, i, occasion, after, upto) for i, occasion in enumerate(occasions)]
-        query = union_all(*parts) if len(parts) > 1 else parts[0]
-        rows = await read_rows(self.session, query.order_by("user_id", "occasion_index"))
-        return [(int(u), loc, int(i), _as_date(d)) for u, loc, i, d in rows]
-
-    def _due(self, year: int, index: int, due: DueOccasion, after: int | None, upto: int | None) -> Select[Any]:
-        apps = Application.__table__.alias(f"app{index}")
-        sent = SentReminder.__table__.alias(f"sent{index}")
-        prefs = ReminderPreference.__table__.alias(f"pref{index}")
+    def _due(self, year: int, index: int, due: DueOccasion) -> tuple[Select[Any], list[Any]]:
+        sent, prefs, apps = SentReminder.__table__, ReminderPreference.__table__, Application.__table__.alias("mine")
         submitted = exists().where(apps.c.user_id == User.id, apps.c.academic_year == year,
                                    apps.c.status.in_(_ACTIVE))
         muted = exists().where(prefs.c.user_id == User.id, prefs.c.muted.is_(True))
@@ -120,21 +118,21 @@ class ReminderRepository:
         already_sent = exists().where(sent.c.user_id == User.id, sent.c.kind == due.kind,
                                       sent.c.academic_year == due.academic_year, sent.c.occasion == occasion)
         where: list[Any] = [User.is_active.is_(True), ~muted, ~submitted, ~already_sent]
-        if after is not None:
-            where.append(TeacherProfile.user_id > after)
-        if upto is not None:
-            where.append(TeacherProfile.user_id <= upto)
-        if due.started:
-            drafts = Application.__table__.alias(f"draft{index}")
-            where.append(exists().where(drafts.c.user_id == User.id, drafts.c.academic_year == year,
-                                        drafts.c.status == ApplicationStatus.DRAFT.value))
+        columns = [User.id, User.locale, literal(index), valid_until]
+        if due.started:  # along this year's drafts (ix_applications_year_status_user)
+            order = [Application.user_id]
+            query = (select(*columns, *order).select_from(Application)
+                     .join(User, User.id == Application.user_id).join(TeacherProfile, TeacherProfile.user_id == User.id)
+                     .where(Application.academic_year == year, Application.status == ApplicationStatus.DRAFT.value))
+            return query.where(*where), order
+        # Along the expiry dates (ix_teacher_profiles_valid_until).
         if due.expires_before is not None:
             where.append(valid_until < due.expires_before)
         if due.expires_from is not None and due.expires_to is not None:
             where += [valid_until.between(due.expires_from, due.expires_to), _leader(due.leader)]
-        return (select(User.id.label("user_id"), User.locale, literal(index).label("occasion_index"),
-                       valid_until.label("valid_until"))
-                .join(TeacherProfile, TeacherProfile.user_id == User.id).where(*where))
+        order = [valid_until, TeacherProfile.user_id]
+        query = select(*columns, *order).select_from(TeacherProfile).join(User, User.id == TeacherProfile.user_id)
+        return query.where(valid_until.is_not(None), *where), order
 
     def _dated(self, day: Any, suffix: str) -> Any:
         """The occasion `YYYY-MM-DD<suffix>` of a date column, as scoring.reminders names expiry occasions."""

@@ -14,6 +14,7 @@ text) candidates and gets the same once-only claim, quiet hours are its own busi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -45,13 +46,13 @@ from scoring.reminders import (
 from storage.broadcast_repository import BroadcastRepository
 from storage.commission_models import SessionStatus
 from storage.commission_repository import CommissionRepository
-from storage.reminder_repository import ReminderRepository
+from storage.reminder_repository import PageKey, ReminderRepository
 
 log = logging.getLogger(__name__)
 
-# Teachers per selection query: each query reads a bounded number of rows, and a batch's candidates
-# are sent before the next range is read, so memory stays bounded whatever the country's size.
-SELECTION_STEP = 5_000
+# Reminders per selection query: a page's are sent before the next page is read, so memory stays
+# bounded whatever the country's size.
+SELECTION_PAGE = 5_000
 # The most keys claimed in one statement (at a paid broadcast rate; at the free rate, a second's worth).
 CLAIM_BATCH_MAX = 500
 
@@ -103,8 +104,8 @@ class ReminderService:
         return self.book.in_force(now, self.settings.timezone).rules
 
     async def teacher_batches(self, now: datetime) -> AsyncIterator[list[Candidate]]:
-        """The teacher reminders due at `now` and not sent before, a range of `SELECTION_STEP` teachers at a
-        time (each range a fresh short session: no snapshot is held while a batch is being sent)."""
+        """The teacher reminders due at `now` and not sent before, a page of `SELECTION_PAGE` at a time (each
+        page a fresh short session: no snapshot is held while a batch is being sent)."""
         year = academic_year(now.astimezone(self.tz).date())
         rules = self.rules(now)
         async with self.sessions() as session:
@@ -112,17 +113,17 @@ class ReminderService:
         plan = plan_teacher_reminders(now, windows, self.tz, ReminderRules.from_rules(rules))
         if not plan.conditions:
             return
-        after: int | None = None
-        while True:
-            async with self.sessions() as session:
-                repo = ReminderRepository(session)
-                upto = await repo.profile_bound(after, SELECTION_STEP)
-                rows = await repo.due_teachers(year, plan.conditions, after, upto)
-            yield [Candidate(user_id, locale or self.settings.default_locale, plan.occasion(index, valid_until))
-                   for user_id, locale, index, valid_until in rows]
-            if upto is None:
-                return
-            after = upto
+        for index, condition in enumerate(plan.conditions):
+            after: PageKey | None = None
+            while True:
+                async with self.sessions() as session:
+                    rows, after = await ReminderRepository(session).due_page(year, condition, index, after,
+                                                                             SELECTION_PAGE)
+                if rows:
+                    yield [Candidate(user_id, locale or self.settings.default_locale, plan.occasion(i, valid_until))
+                           for user_id, locale, i, valid_until in rows]
+                if after is None:
+                    break
 
     async def session_reminders(self, session: AsyncSession, now: datetime) -> list[Candidate]:
         """Members and the secretary of a session scheduled for the next working day (quorum, §18)."""
@@ -185,6 +186,7 @@ class ReminderService:
         async with self.sessions() as session:
             claims = await ReminderRepository(session).claim_many([c.occasion.key(c.user_id) for c in batch], now)
             await session.commit()
+        await asyncio.sleep(0)  # SQLite's calls do not yield (storage/sqlite_inline.py): let other chats in
         mine = []
         for candidate in batch:
             claim_id = claims.pop(candidate.occasion.key(candidate.user_id), None)
@@ -199,6 +201,7 @@ class ReminderService:
             for user_id in blocked:
                 await BroadcastRepository(session).mark_user_blocked(user_id)
             await session.commit()
+        await asyncio.sleep(0)
 
     async def _deliver(self, batch: list[Candidate], now: datetime) -> int:
         mine = await self.claim(batch, now)
