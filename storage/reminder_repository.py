@@ -153,10 +153,10 @@ class ReminderRepository:
                 for u, k, y, o in dict.fromkeys(keys)]
         table = SentReminder.__table__
         insert = pg_insert(table) if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert(table)
-        statement = (insert.values(rows)
-                     .on_conflict_do_nothing(index_elements=["user_id", "kind", "academic_year", "occasion"])
+        # One executemany (SQLAlchemy batches it into multi-row INSERTs with RETURNING, compiled once).
+        statement = (insert.on_conflict_do_nothing(index_elements=["user_id", "kind", "academic_year", "occasion"])
                      .returning(table.c.id, table.c.user_id, table.c.kind, table.c.academic_year, table.c.occasion))
-        result = await self.session.execute(statement)
+        result = await self.session.execute(statement, rows)
         return {(int(u), str(k), int(y), str(o)): int(i) for i, u, k, y, o in result.all()}
 
     async def claim(self, key: Key, now: datetime) -> int | None:

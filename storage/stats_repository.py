@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, exists, func, literal, select, true
+from sqlalchemy import ColumnElement, case, func, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.checklist_models import ACTIVE_STATUSES, Application, Essay
@@ -62,24 +62,31 @@ class StatsRepository:
         return StageCounts(*totals, *reviews)
 
     async def teacher_stages(self, year: int, min_words: int, max_words: int, region: str | None = None,
-                             ) -> dict[str | None, tuple[int, int, int, int, int]]:
-        """Per region: (consented, profile complete, essay of the required length, self-assessment started,
-        submitted this year), in one pass over the profiles (each profile is one teacher, so the regions'
-        counts add up to the totals)."""
-        def has(condition: Any) -> Any:
-            return func.sum(case((condition, 1), else_=0))
-
-        essay = exists().where(Essay.user_id == TeacherProfile.user_id, Essay.words.between(min_words, max_words))
+                             key: Any = None) -> dict[str | None, tuple[int, int, int, int, int]]:
+        """Per region (or per `key`): (consented, profile complete, essay of the required length,
+        self-assessment started, submitted this year), in one pass over the profiles joined to the
+        teachers of each stage (hash joins on PostgreSQL; each profile is one teacher, so the groups add
+        up to the totals)."""
+        key = TeacherProfile.region if key is None else key
+        essays = select(Essay.user_id).where(Essay.words.between(min_words, max_words)).subquery("in_range")
         # The row appears when the teacher opens /score: "started the self-assessment".
-        scored = exists().where(SelfAssessment.user_id == TeacherProfile.user_id)
-        submitted = exists().where(Application.user_id == TeacherProfile.user_id, Application.academic_year == year,
-                                   Application.status.in_(_ACTIVE))
-        query = (select(TeacherProfile.region, func.count(), func.count(TeacherProfile.completed_at), has(essay),
-                        has(scored), has(submitted))
+        scored = select(SelfAssessment.user_id).distinct().subquery("scored")
+        submitted = self._submitted(year).subquery("submitted")
+        query = (select(key, func.count(), func.count(TeacherProfile.completed_at), func.count(essays.c.user_id),
+                        func.count(scored.c.user_id), func.count(submitted.c.user_id))
+                 .outerjoin(essays, essays.c.user_id == TeacherProfile.user_id)
+                 .outerjoin(scored, scored.c.user_id == TeacherProfile.user_id)
+                 .outerjoin(submitted, submitted.c.user_id == TeacherProfile.user_id)
                  .where(TeacherProfile.consent_at.is_not(None), self._in_region(region))
-                 .group_by(TeacherProfile.region))
-        return {r: (int(a), int(b), int(c or 0), int(d or 0), int(e or 0))
-                for r, a, b, c, d, e in await read_rows(self.session, query)}
+                 .group_by(key))
+        rows = await read_rows(self.session, query)
+        return {r: (int(a), int(b), int(c), int(d), int(e)) for r, a, b, c, d, e in rows}
+
+    @staticmethod
+    def _submitted(year: int) -> Any:
+        """The teachers with an application of the year that counts as submitted (once each)."""
+        return (select(Application.user_id).where(Application.academic_year == year, Application.status.in_(_ACTIVE))
+                .distinct())
 
     async def review_stages(self, year: int, region: str | None = None) -> tuple[int, int, int, int]:
         """Teachers whose application of the year awaits review, was accepted, refused, decided: one query."""
@@ -121,9 +128,9 @@ class StatsRepository:
             key = TeacherProfile.area_code
             name = literal(None)
         where = [TeacherProfile.consent_at.is_not(None), self._in_region(region)]
-        submitted = exists().where(Application.user_id == TeacherProfile.user_id, Application.academic_year == year,
-                                   Application.status.in_(_ACTIVE))
-        rows = await read_rows(self.session, select(key, name, func.count(), func.sum(case((submitted, 1), else_=0)))
+        submitted = self._submitted(year).subquery("submitted")
+        rows = await read_rows(self.session, select(key, name, func.count(), func.count(submitted.c.user_id))
+                               .outerjoin(submitted, submitted.c.user_id == TeacherProfile.user_id)
                                .where(*where).group_by(key))
         consented = {k: (label, count) for k, label, count, _s in rows}
         submitted_in = {k: int(n or 0) for k, _label, _count, n in rows}
