@@ -57,7 +57,8 @@ async def teachers(h: Harness) -> None:
         await make_teacher(h, user_id, "kk", current_category=category, category_valid_until=valid_until)
         async with h.app.sessions() as session:
             if status is not None:
-                session.add(Application(user_id=user_id, academic_year=2026, status=status, created_at=datetime.now(UTC)))
+                session.add(Application(user_id=user_id, academic_year=2026, status=status,
+                                        created_at=datetime.now(UTC)))
             if muted:
                 await ReminderRepository(session).set_muted(user_id, True)
             if not active:
