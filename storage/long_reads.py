@@ -41,7 +41,7 @@ def _run(database: str, statement: Executable) -> list[Row[Any]]:
         return list(connection.execute(statement).all())
 
 
-async def read_rows(session: AsyncSession, statement: Executable) -> Sequence[Row[Any]]:
+async def read_rows(session: AsyncSession, statement: Executable) -> Sequence[Any]:
     """The statement's rows, read from committed data; off the loop on an SQLite file."""
     database = _sqlite_file(session)
     if database is None:

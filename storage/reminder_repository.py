@@ -105,7 +105,7 @@ class ReminderRepository:
             query = query.where(tuple_(*order) > tuple_(*after))
         rows = await read_rows(self.session, query.order_by(*order).limit(limit))
         page = [(int(u), loc, index, _as_date(d)) for u, loc, _i, d, *_key in rows]
-        more = tuple(rows[-1][4:]) if len(rows) == limit else None
+        more: PageKey | None = tuple(rows[-1][4:]) if len(rows) == limit else None
         return page, more
 
     def _due(self, year: int, index: int, due: DueOccasion) -> tuple[Select[Any], list[Any]]:
@@ -120,8 +120,8 @@ class ReminderRepository:
         where: list[Any] = [User.is_active.is_(True), ~muted, ~submitted, ~already_sent]
         columns = [User.id, User.locale, literal(index), valid_until]
         if due.started:  # along this year's drafts (ix_applications_year_status_user)
-            order = [Application.user_id]
-            query = (select(*columns, *order).select_from(Application)
+            order: list[Any] = [Application.user_id]
+            query: Any = (select(*columns, *order).select_from(Application)
                      .join(User, User.id == Application.user_id).join(TeacherProfile, TeacherProfile.user_id == User.id)
                      .where(Application.academic_year == year, Application.status == ApplicationStatus.DRAFT.value))
             return query.where(*where), order
@@ -136,6 +136,7 @@ class ReminderRepository:
 
     def _dated(self, day: Any, suffix: str) -> Any:
         """The occasion `YYYY-MM-DD<suffix>` of a date column, as scoring.reminders names expiry occasions."""
+        text: Any
         if self.session.get_bind().dialect.name == "postgresql":
             text = func.to_char(day, "YYYY-MM-DD")
         else:
@@ -151,7 +152,7 @@ class ReminderRepository:
             return {}
         rows = [{"user_id": u, "kind": k, "academic_year": y, "occasion": o, "status": "claimed", "claimed_at": now}
                 for u, k, y, o in dict.fromkeys(keys)]
-        table = SentReminder.__table__
+        table: Any = SentReminder.__table__
         insert = pg_insert(table) if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert(table)
         # One executemany (SQLAlchemy batches it into multi-row INSERTs with RETURNING, compiled once).
         statement = (insert.on_conflict_do_nothing(index_elements=["user_id", "kind", "academic_year", "occasion"])
@@ -170,7 +171,7 @@ class ReminderRepository:
         """Each claimed row's outcome, in one executemany."""
         if not outcomes:
             return
-        table = SentReminder.__table__
+        table: Any = SentReminder.__table__
         await self.session.execute(
             update(table).where(table.c.id == bindparam("claim_id")).values(status=bindparam("outcome"),
                                                                             error=bindparam("reason")),

@@ -57,9 +57,9 @@ class StatsRepository:
 
     async def stages(self, year: int, min_words: int, max_words: int, region: str | None = None) -> StageCounts:
         per_region = await self.teacher_stages(year, min_words, max_words, region)
-        totals = [sum(row[i] for row in per_region.values()) for i in range(5)]
-        reviews = await self.review_stages(year, region)
-        return StageCounts(*totals, *reviews)
+        consented, complete, essays, scored, submitted = (sum(row[i] for row in per_region.values()) for i in range(5))
+        pending, accepted, refused, decided = await self.review_stages(year, region)
+        return StageCounts(consented, complete, essays, scored, submitted, pending, accepted, refused, decided)
 
     async def teacher_stages(self, year: int, min_words: int, max_words: int, region: str | None = None,
                              key: Any = None) -> dict[str | None, tuple[int, int, int, int, int]]:
