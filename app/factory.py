@@ -34,6 +34,7 @@ from features.self_assessment import handlers as self_assessment
 from features.stats import handlers as stats
 from features.submission import handlers as submission
 from features.submission.window import handlers as window
+from features.verification import handlers as verification
 from storage.db import create_engine, create_session_factory
 from storage.files import FileStore, LocalFileStore, connect_file_store
 
@@ -86,7 +87,7 @@ def create_dispatcher(
         checklist.create_router(),
         essay.create_router(), submission.create_router(), window.create_router(), guidance.create_router(),
         broadcast.create_router(), stats.create_router(), reminders.create_router(), self_assessment.create_router(),
-        rules.create_router(), general.create_fallback_router(),
+        rules.create_router(), verification.create_router(), general.create_fallback_router(),
     )
     return dp
 

@@ -14,6 +14,7 @@ from aiogram import Bot
 from aiohttp import web
 
 from app.factory import Application
+from features.verification.web import VerificationPages
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def health_routes() -> list[web.RouteDef]:
 
 def page_routes(application: Application, bot: Bot) -> Iterable[web.RouteDef]:
     """The routes of every feature's pages and their JSON APIs."""
-    return []
+    return [*VerificationPages(application.settings, application.sessions, application.i18n).routes()]
 
 
 def create_web_app(application: Application, bot: Bot) -> web.Application:

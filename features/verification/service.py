@@ -42,8 +42,12 @@ log = logging.getLogger(__name__)
 CERTIFICATE, EXTRACT = "certificate", "extract"
 UNKNOWN_CODE = N_("No document with the code {code} was issued: it is not valid.")
 ALREADY_REVOKED = N_("The document {code} was already revoked on {date}.")
-REVOKED_NOTICE = N_("Your {kind} {code} was revoked on {date}. Reason: {reason}. It is no longer valid; "
-                    "the commission's secretary can tell you what happens next.")
+REVOKED_NOTICES = {
+    "certificate": N_("Your certificate {code} was revoked on {date}. Reason: {reason}. It is no longer valid; the "
+                      "commission's secretary can tell you what happens next."),
+    "extract": N_("Your extract from the minutes {code} was revoked on {date}. Reason: {reason}. It is no longer "
+                  "valid; the commission's secretary can tell you what happens next."),
+}
 KIND_LABELS = {CERTIFICATE: N_("certificate"), EXTRACT: N_("extract from the minutes")}
 
 
@@ -190,9 +194,7 @@ class VerificationService:
             return
         locale = await locale_of(self.session, item.user_id, self.settings.default_locale)
 
-        def t(msgid: str) -> str:
-            return i18n.gettext(msgid, locale=locale)
-
-        await reach(bot, item.user_id, t(REVOKED_NOTICE).format(
-            kind=t(KIND_LABELS.get(row.kind, KIND_LABELS[CERTIFICATE])), code=display_code(row.code),
-            date=format_day(self.local_day(row.revoked_at)), reason=row.revoked_reason or "—"))
+        notice = i18n.gettext(REVOKED_NOTICES.get(row.kind, REVOKED_NOTICES[CERTIFICATE]), locale=locale)
+        await reach(bot, item.user_id, notice.format(code=display_code(row.code),
+                                                     date=format_day(self.local_day(row.revoked_at)),
+                                                     reason=row.revoked_reason or "—"))
