@@ -16,7 +16,8 @@ from features.verification import payload as p
 from features.verification.keys import load_public_key, public_pem, public_raw, signing_key
 
 FACTS = p.Facts(kind="certificate", code="7K3MZQ9W2H", full_name="Әбенова Гүлнұр Серікқызы", iin_last4="0123",
-                category="expert", decided_on=date(2026, 5, 20), commission="Қарағанды қаласының аттестаттау комиссиясы",
+                category="expert", decided_on=date(2026, 5, 20),
+                commission="Қарағанды қаласының аттестаттау комиссиясы",
                 valid_until=date(2031, 5, 20), number="45-к/2026-001")
 
 
