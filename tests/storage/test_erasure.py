@@ -159,7 +159,8 @@ def person_rows() -> list[Any]:
         document(4, 2, 2, 2, "certificate", NAME),
         # ... the certificate's registry row, its signed facts naming her (features/verification);
         IssuedDocument(id=1, code="7K3MZQ9W2H", kind="certificate", application_id=10, candidate_id=2,
-                       facts={"n": NAME, "i": IIN[-4:]}, signature="sig", issued_at=NOW, valid_until=date(2030, 12, 10)),
+                       facts={"n": NAME, "i": IIN[-4:]}, signature="sig", issued_at=NOW,
+                       valid_until=date(2030, 12, 10)),
         # ... and, as an administrator, she revoked another teacher's certificate.
         IssuedDocument(id=2, code="2345678ABC", kind="certificate", application_id=20, candidate_id=1,
                        facts={"n": "Other Teacher"}, signature="sig", issued_at=NOW, revoked_at=NOW,
