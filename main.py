@@ -46,7 +46,8 @@ to only print this message.
 
 
 async def prepare(settings: Settings) -> tuple[Application, Bot]:
-    await upgrade(settings.database_url)
+    if settings.migrate_on_start:
+        await upgrade(settings.database_url)
     signing_key(settings.signing_key_path)  # made on first start, so its public key can be published at once
     app = await open_application(settings)
     bot = create_bot(settings)

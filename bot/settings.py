@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # or a file of a few tables overriding the pilot's keys; read from the environment or .env like every
     # setting, and handed to the rules by `get_settings` (scoring.config.use_rules_file).
     rules_file: Path | None = None
+    # Each start applies the database migrations; a deployment of several workers turns this off and runs
+    # `python -m storage.migrate` once per release instead (on PostgreSQL concurrent starts wait for each other).
+    migrate_on_start: bool = True
     log_level: str = "INFO"
     # Named in the consent text (App 5) as who keeps the data and where: the department running the bot
     # and where its server is. The consent never claims more than these say.
