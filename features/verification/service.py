@@ -88,8 +88,7 @@ class VerificationService:
 
     # --- issuing (called by features/commission/documents/service.py while it makes the document) ---------
 
-    async def certificate(self, c: Commission, s: CommissionSession, item: AgendaItem, decision: CommissionDecision,
-                          now: datetime) -> Stamp:
+    async def certificate(self, c: Commission, item: AgendaItem, decision: CommissionDecision, now: datetime) -> Stamp:
         return await self._issue(CERTIFICATE, c, item, decision, decision.certificate_number or "", now)
 
     async def extract(self, c: Commission, s: CommissionSession, item: AgendaItem, now: datetime) -> Stamp | None:

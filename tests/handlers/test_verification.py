@@ -217,3 +217,15 @@ def test_the_offline_command_says_valid_or_invalid_with_its_exit_code(tmp_path: 
     other = assemble(Facts(**{**facts.__dict__, "category": "master"}), text.rsplit(".", 1)[1])
     tampered = run(other)
     assert tampered.returncode == 1 and tampered.stdout.startswith("INVALID")
+
+
+async def test_help_names_verify_for_everyone_and_revoke_for_admins(harness: Harness) -> None:
+    for_teacher = texts(await harness.text(harness.user(301, "ru"), "/help"))[0]
+    for_admin = texts(await harness.text(harness.user(ADMIN, "ru"), "/help"))[0]
+    assert "/verify" in for_teacher and "/revoke" not in for_teacher
+    assert "/revoke" in for_admin and for_admin.startswith(for_teacher)
+    usage = texts(await harness.text(harness.user(301, "ru"), "/verify"))[0]
+    assert usage == t("Send /verify and the code printed under the QR code of a certificate or an extract, e.g. "
+                      "/verify ABCD-EFGH-JK; or paste the text of its QR code after /verify.", "ru")
+    key = texts(await harness.text(harness.user(301, "ru"), "/verify_key"))[0]
+    assert public_pem(signing_key(harness.app.settings.signing_key_path).public_key()).strip() in key

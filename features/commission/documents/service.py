@@ -213,7 +213,7 @@ class DocumentService:
             data = await self.certificate(t, s, item, decision, now) if decision is not None else None
             if data is None or decision is None:
                 continue
-            stamp = await self.stamps.certificate(c, s, item, decision, now)
+            stamp = await self.stamps.certificate(c, item, decision, now)
             produced.append(Produced("certificate", item, await self._store(
                 s, c, "certificate", f"certificate-{data.number}",
                 certificate_docx(data, t, c.locale, self.templates, stamp),
