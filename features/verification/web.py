@@ -30,8 +30,18 @@ PAGE = """<!doctype html>
 .status{{font-size:1.2rem;font-weight:bold;padding:.8rem;border-radius:.4rem}}
 .valid{{background:#e3f6e3}}.revoked,.invalid,.unknown{{background:#fde2e2}}.expired{{background:#fff3cd}}
 th{{text-align:left;padding-right:1rem;vertical-align:top}}</style></head>
-<body><h1>{title}</h1><p class="status {status}">{line}</p>{table}
-<p><small>{languages}</small></p></body></html>
+<body><h1>{title}</h1><div id="verdict"><p class="status {status}">{line}</p>{table}</div>
+<p class="status invalid" id="forged" hidden>{forged}</p>
+<p><small>{languages}</small></p>
+<script>
+// A QR code's link carries its signed facts in the fragment, which the browser never sends: check them too.
+if (location.hash.startsWith("#AV1.")) {{
+  fetch(location.pathname + ".json?payload=" + encodeURIComponent(location.hash.slice(1)))
+    .then(function (r) {{ return r.json(); }})
+    .then(function (d) {{ if (d.status === "invalid") {{
+      document.getElementById("verdict").hidden = true; document.getElementById("forged").hidden = false; }} }});
+}}
+</script></body></html>
 """
 
 
@@ -74,7 +84,8 @@ def verdict_page(verdict: Verdict, revoked_on: str, lang: str, i18n: I18n) -> st
     links = " · ".join(f'<a href="?lang={other}">{other}</a>' for other in LANGUAGES)
     return PAGE.format(lang=lang, title=html.escape(t(TITLE)), status=verdict.status.value,
                        line=html.escape(status_line(t, verdict, revoked_on)),
-                       table=f"<table>{rows}</table>" if rows else "", languages=links)
+                       table=f"<table>{rows}</table>" if rows else "", languages=links,
+                       forged=html.escape(status_line(t, Verdict(Status.INVALID))))
 
 
 class VerificationPages:
@@ -84,6 +95,19 @@ class VerificationPages:
     def routes(self) -> list[web.RouteDef]:
         # The key first: aiohttp tries routes in order and /verify/{code} would take "key" for a code.
         return [web.get("/verify/key", self.key), web.get("/verify/{code}", self.page)]
+
+    @staticmethod
+    async def verdict(service: VerificationService, code: str | None, typed: str, payload: str | None) -> Verdict:
+        """The code's verdict; with the QR code's payload (the page's script sends it), that payload's, which must
+        sign this very code."""
+        if code is None:
+            return Verdict(Status.UNKNOWN, code=typed[:40])
+        if payload is None:
+            return await service.lookup(code)
+        verdict = await service.check_payload(payload)
+        if verdict.facts is not None and verdict.facts.code != code:
+            return Verdict(Status.INVALID, code=typed[:40])
+        return verdict
 
     async def key(self, request: web.Request) -> web.Response:
         key = signing_key(self.settings.signing_key_path).public_key()
@@ -99,7 +123,7 @@ class VerificationPages:
         code = normalise_code(typed.removesuffix(".json"))
         async with self.sessions() as session:
             service = VerificationService(session, self.settings)
-            verdict = await service.lookup(code) if code else Verdict(Status.UNKNOWN, code=typed[:40])
+            verdict = await self.verdict(service, code, typed, request.query.get("payload"))
             revoked_on = format_day(service.local_day(verdict.revoked_at)) if verdict.revoked_at else ""
         found = verdict.status is not Status.UNKNOWN
         if wants_json(request, typed):

@@ -191,6 +191,17 @@ async def test_the_verification_page_shows_the_facts_and_status_with_the_iin_mas
         assert unknown.status == 404 and t(UNKNOWN_CODE).format(code="2345-6789-AB") in await unknown.text()
         nonsense = await client.get("/verify/<script>.json")
         assert nonsense.status == 404 and (await nonsense.json())["status"] == "unknown"
+        # The page's script sends the QR code's payload: a tampered one, or one signing another code, is invalid.
+        assert "location.hash" in html
+        checked = await (await client.get(f"/verify/{facts.code}.json", params={"payload": text})).json()
+        assert checked["status"] == "valid"
+        head, body, signature = text.split(".")
+        tampered = f"{head}.{body[:-2]}{'A' if body[-2] != 'A' else 'B'}{body[-1]}.{signature}"
+        checked = await (await client.get(f"/verify/{facts.code}.json", params={"payload": tampered})).json()
+        assert checked["status"] == "invalid" and "document" not in checked
+        other = next(r.code for r in await registry(harness) if r.code != facts.code)
+        checked = await (await client.get(f"/verify/{other}.json", params={"payload": text})).json()
+        assert checked["status"] == "invalid"
         published = await (await client.get("/verify/key")).text()
         assert published == public_pem(key)
 
@@ -229,3 +240,26 @@ async def test_help_names_verify_for_everyone_and_revoke_for_admins(harness: Har
                       "/verify ABCD-EFGH-JK; or paste the text of its QR code after /verify.", "ru")
     key = texts(await harness.text(harness.user(301, "ru"), "/verify_key"))[0]
     assert public_pem(signing_key(harness.app.settings.signing_key_path).public_key()).strip() in key
+
+
+async def test_the_page_opened_from_a_qr_link_checks_the_signed_facts_in_its_fragment(harness: Harness) -> None:
+    """What a phone does with the QR code of a deployment with VERIFY_URL: opens the link; the page's script
+    checks the fragment's payload, so a link whose facts were altered shows "not valid" (Debian's chromium)."""
+    from tests.sandbox.test_sandbox_browser import CHROMIUM, CHROMIUM_ARGS, require_browser
+
+    async_playwright = require_browser()
+    _sent, certificates = await issued(harness)
+    text = qr_of_pdf(of_kind(docs(certificates, TEACHERS[0], "certificate"), "pdf"))
+    code = display_code(verify(text, signing_key(harness.app.settings.signing_key_path).public_key()).code)
+    head, body, signature = text.split(".")
+    tampered = f"{head}.{body[:-2]}{'A' if body[-2] != 'A' else 'B'}{body[-1]}.{signature}"
+    async with TestServer(create_web_app(harness.app, harness.bot), host="127.0.0.1") as server, \
+            async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for payload, shown, hidden in ((text, "#verdict", "#forged"), (tampered, "#forged", "#verdict")):
+            page = await browser.new_page(locale="ru-RU")  # as a phone opens a link: a page of its own
+            await page.goto(f"http://127.0.0.1:{server.port}/verify/{code}?lang=ru#{payload}")
+            await page.wait_for_selector(shown, state="visible")
+            await page.wait_for_timeout(500)  # the script's answer has come by now
+            assert await page.is_visible(shown) and not await page.is_visible(hidden), payload[:12]
+        await browser.close()
