@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Reminders: run the APScheduler job in this process (turn off on extra workers), and
     # how often it looks for due reminders.
     scheduler_enabled: bool = True
+    # Of several workers with the scheduler enabled, the one holding this lease runs it; a dead holder's
+    # lease runs out after this long and another worker takes over (app/leadership.py).
+    scheduler_lease_seconds: float = Field(default=30.0, ge=1)
     # A message whose sender died is sent by another process once its claim is this old; keep it above
     # the 20 s a delivery may spend retrying, or a live sender could be overtaken (a duplicate).
     outbox_lease_seconds: float = Field(default=120.0, gt=0)

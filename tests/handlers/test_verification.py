@@ -6,6 +6,7 @@ command accepts the QR code's text and refuses a tampered one."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from features.verification.keys import public_pem, signing_key
 from features.verification.payload import display_code, verify
 from features.verification.service import REVOKED_NOTICES, UNKNOWN_CODE, Status
 from features.verification.views import STATUS_LINES
+from storage.commission_models import GeneratedDocument
 from storage.profile_models import TeacherProfile
 from storage.verification_models import IssuedDocument
 from tests.conftest import Harness, alerts, last_markup_data, texts
@@ -263,3 +265,24 @@ async def test_the_page_opened_from_a_qr_link_checks_the_signed_facts_in_its_fra
             await page.wait_for_timeout(500)  # the script's answer has come by now
             assert await page.is_visible(shown) and not await page.is_visible(hidden), payload[:12]
         await browser.close()
+
+
+async def test_a_registry_row_and_its_document_are_written_together_or_not_at_all(
+        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The certificates' registry rows are in the update's transaction: a failure while rendering leaves neither
+    a certificate nor a row for one."""
+    from features.commission.documents import service as documents
+
+    sid, _items, _sent = await run_session(harness)
+    assert sorted(r.kind for r in await registry(harness)) == ["extract", "extract"]
+
+    def broken(*args: object, **kwargs: object) -> bytes:
+        raise RuntimeError("the PDF writer failed")
+
+    monkeypatch.setattr(documents, "certificate_pdf", broken)
+    with contextlib.suppress(RuntimeError):  # however the pipeline reports it, the update is rolled back
+        await enter_order(harness, sid)
+    assert sorted(r.kind for r in await registry(harness)) == ["extract", "extract"]
+    async with harness.app.sessions() as s:
+        kinds = list(await s.scalars(select(GeneratedDocument.kind)))
+    assert "certificate" not in kinds and "extract" in kinds
