@@ -29,6 +29,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("reminders", N_("Turn reminders on or off")),
     ("commissions", N_("My attestation commission")),
     ("agenda", N_("Secretary: applications and sessions")),
+    ("verify", N_("Check a certificate or an extract by its code")),
     ("help", N_("Help")),
 )
 

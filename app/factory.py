@@ -36,6 +36,7 @@ from features.self_assessment import handlers as self_assessment
 from features.stats import handlers as stats
 from features.submission import handlers as submission
 from features.submission.window import handlers as window
+from features.verification import handlers as verification
 from storage.db import create_engine, create_session_factory
 from storage.files import FileStore, LocalFileStore, connect_file_store
 
@@ -88,7 +89,8 @@ def create_dispatcher(
         checklist.create_router(),
         essay.create_router(), submission.create_router(), window.create_router(), guidance.create_router(),
         broadcast.create_router(), stats.create_router(), reminders.create_router(), self_assessment.create_router(),
-        rules.create_router(), history.create_router(), dossier.create_router(), general.create_fallback_router(),
+        rules.create_router(), history.create_router(), dossier.create_router(), verification.create_router(),
+        general.create_fallback_router(),
     )
     return dp
 

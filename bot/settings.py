@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     s3_secret_key: SecretStr | None = None
     # MinIO and most S3-compatible servers accept any region and default to this one.
     s3_region: str = "us-east-1"
+    # The department's Ed25519 key that signs every certificate's and extract's QR code (a PEM file, made with
+    # mode 0600 on first start if absent). Unset: signing_key.pem next to the SQLite database (./data with
+    # PostgreSQL). Several workers need the same file.
+    signing_key_file: Path | None = None
+    # The public address of the verification page (e.g. https://bot.example.kz/verify): the QR code is then a
+    # link a phone opens, VERIFY_URL/<code>#<signed facts>; unset, it holds the signed facts alone.
+    verify_url: str | None = None
 
     @property
     def files_in_bot(self) -> bool:
@@ -124,6 +131,15 @@ class Settings(BaseSettings):
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
             return Path(url.database).parent / "files"
         return Path("data/files")
+
+    @property
+    def signing_key_path(self) -> Path:
+        if self.signing_key_file is not None:
+            return self.signing_key_file
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).parent / "signing_key.pem"
+        return Path("data/signing_key.pem")
 
     @property
     def token(self) -> str:

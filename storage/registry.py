@@ -18,6 +18,7 @@ from storage import (  # noqa: F401
     profile_models,
     ruleset_models,
     scoring_models,
+    verification_models,
 )
 from storage.base import Base
 
