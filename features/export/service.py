@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -16,7 +16,7 @@ from scoring.calendar import academic_year
 from scoring.config import Rules
 from scoring.i18n import N_
 from scoring.sheets import ScoringSheet
-from scoring.sheets.evaluate import evaluate_answers
+from scoring.sheets.evaluate import evaluate, parse_answers
 from storage.checklist_models import ApplicationStatus
 from storage.commission_models import ReviewStatus
 from storage.export_repository import ApplicationLine, DecisionLine, ExportRepository, SheetAnswers
@@ -78,9 +78,11 @@ class SelfAssessmentInput:
     rules: Rules
 
     def total(self) -> float | None:
-        """The sheet's total, None when the stored answers no longer fit the sheet."""
+        """The sheet's total, None when the stored answers no longer fit the sheet. Scored without the claim:
+        the total does not depend on it, and the advice towards it (a search over improvements) is not needed."""
         try:
-            return round(float(evaluate_answers(self.sheet, self.answers, self.rules).total), 2)
+            answers = replace(parse_answers(self.sheet, self.answers), claimed=None)
+            return round(float(evaluate(self.sheet, answers, self.rules).total), 2)
         except ValueError:  # AnswerError, ObservationError: answers of an older form of the sheet
             return None
 

@@ -39,7 +39,7 @@ from scoring.i18n import N_, Phrase
 
 log = logging.getLogger(__name__)
 
-BATCH = 1000  # applications per read: three queries each
+BATCH = 500  # applications per read: three queries each, some 50 ms on the loop with SQLite
 PROGRESS_SECONDS = 2.0  # the progress message is edited at most this often
 # What Telegram takes from a bot: 50 MB through its own server; a local Bot API server takes 2000 MB.
 UPLOAD_LIMIT_MB = {True: 50, False: 2000}

@@ -125,7 +125,8 @@ def summary(report: ProgressReport, tr: Translate, locale: str | None) -> Summar
             (N_("reaching no commission"), report.unrouted_total),
             (N_("messages the bot could not deliver in the last 7 days"), report.undelivered))],
         claimed_header=(tr(N_("Submitted by claimed category")), tr(N_("Applications"))),
-        claimed=[(category_name(c, tr), n) for c, n in sorted(report.claimed.items(), key=lambda i: (-i[1], i[0]))],
+        claimed=[(first_upper(category_name(c, tr)), n)
+                 for c, n in sorted(report.claimed.items(), key=lambda i: (-i[1], i[0]))],
         areas_header=(areas_title(report, tr), first_upper(agreed), first_upper(submitted)),
         areas=[(area_name(report, a, tr, locale), a.consented, a.submitted) for a in report.areas],
         stages_chart_title=tr(N_("Attestation {year}/{next}: where the teachers are")).format(

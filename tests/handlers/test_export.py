@@ -19,7 +19,7 @@ from aiogram.methods import EditMessageText, SendDocument, SendMessage, Telegram
 from aiogram.types import FSInputFile
 from openpyxl import load_workbook
 
-from features.export import task
+from features.export import task, views
 from features.export.service import ExportService
 from features.export.task import exports
 from features.export.workbook import sheet_titles
@@ -371,6 +371,24 @@ def test_sheet_titles_are_valid_and_distinct() -> None:
     assert titles[1] == "Восточно-Казахстанская обла (2)"
     assert titles[2:4] == ["A B", "a b (2)"]
     assert titles[4] == "Quoted" and titles[5] == "history (2)" and titles[6] == "—" and titles[7] == "Итого (2)"
+
+
+async def test_regions_whose_names_make_the_same_title_get_their_own_sheets(admin_harness: Harness,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two regions named alike once cut to 31 characters and cleaned of what Excel forbids: two sheets, each
+    with its own region's rows."""
+    h = admin_harness
+    await seed(h)
+    names = {"karaganda": "Регион: очень длинное название области",
+             "almaty_city": "Регион/ очень длинное название области"}
+    monkeypatch.setattr(views, "sheet_name_of", lambda region, tr: names.get(region or "", "—"))
+    exported = Exported(h)
+    await exported.run(h.text(h.user(ADMIN, "ru"), "/export"))
+    book = load_workbook(io.BytesIO(exported.files["applications-2026-2027.xlsx"]))
+    first, second = book.sheetnames[1:3]
+    assert (first, second) == ("Регион  очень длинное название", "Регион  очень длинное назва (2)")
+    assert {row[0] for row in rows_of(book[first])[1:]} == {"N-203", "N-204"}  # almaty_city sorts first
+    assert {row[0] for row in rows_of(book[second])[1:]} == {"N-201", "N-202"}
 
 
 async def test_the_service_reads_in_batches_by_id(admin_harness: Harness) -> None:
