@@ -155,7 +155,8 @@ class SummarySheet:
         areas_header = self._areas()
         self._stages_chart(stages_header, stages_end)
         if c.chart_areas:
-            self._areas_chart(areas_header, areas_header + len(c.chart_areas))
+            # Below the stages' chart (9 cm, some 18 rows), beside its own data when that is lower.
+            self._areas_chart(areas_header, areas_header + len(c.chart_areas), max(areas_header, stages_header + 20))
 
     def _areas(self) -> int:
         """Every area (as /stats lists them) beside the areas of /stats's chart; the header's row."""
@@ -176,7 +177,7 @@ class SummarySheet:
         chart.legend = None
         self.ws.add_chart(chart, f"{_CHART_ANCHOR_COLUMN}{header}")
 
-    def _areas_chart(self, header: int, end: int) -> None:
+    def _areas_chart(self, header: int, end: int, anchor_row: int) -> None:
         chart = _bar_chart(self.content.areas_chart_title)
         first = _CHART_DATA_COLUMN + 1
         chart.add_data(Reference(self.ws, min_col=first, max_col=first + 1, min_row=header, max_row=end),
@@ -184,7 +185,7 @@ class SummarySheet:
         chart.set_categories(Reference(self.ws, min_col=_CHART_DATA_COLUMN, min_row=header + 1, max_row=end))
         chart.height = max(9, 2 + 0.9 * (end - header))
         chart.legend.position = "b"
-        self.ws.add_chart(chart, f"{_CHART_ANCHOR_COLUMN}{header + 2}")
+        self.ws.add_chart(chart, f"{_CHART_ANCHOR_COLUMN}{anchor_row}")
 
 
 class ExportWorkbook:
