@@ -407,10 +407,26 @@ async def test_the_service_reads_in_batches_by_id(admin_harness: Harness) -> Non
     assert profile_free == set()
 
 
-def test_the_teacher_profile_has_no_column_the_export_reads_without_saying() -> None:
-    """The export's columns come from these profile fields only (none personal)."""
+def test_the_export_reads_no_personal_column() -> None:
+    """No name, IIN, phone or e-mail is even selected (the spec asks for none of them in the export)."""
     from storage.export_repository import ExportRepository
 
     query = str(ExportRepository._lines())
     for personal in ("full_name", "iin", "phone", "email"):
         assert f"{TeacherProfile.__tablename__}.{personal}" not in query
+
+
+async def test_on_postgresql_the_same_rows(pg_harness: Harness) -> None:
+    """The batches' queries, days in the deployment's zone and the JSON answers on the server a region runs."""
+    h = pg_harness
+    h.app.dispatcher["clock"] = at(NOW)
+    await seed(h)
+    exported = Exported(h)
+    _own, sent = await exported.run(h.text(h.user(ADMIN, "ru"), "/export"))
+    book = load_workbook(io.BytesIO(exported.files["applications-2026-2027.xlsx"]))
+    rows = {row[0]: row for title in book.sheetnames[1:] for row in rows_of(book[title])[1:]}
+    assert set(rows) == {"N-201", "N-202", "N-203", "N-204", "N-205"}
+    expected = round(float(evaluate_answers(h.app.rule_book.builtin.sheets["teacher"], ANSWERS).total), 2)
+    assert rows["N-201"][8] == expected and rows["N-201"][12] == datetime(2026, 10, 6)
+    assert rows["N-203"][15] == datetime(2026, 11, 20)
+    assert texts(sent)[-1] == tr_for(h, "ru")("✅ The export is ready: {count} applications.").format(count=5)
