@@ -25,6 +25,7 @@ from features.checklist import handlers as checklist
 from features.commission.composition import handlers as commission
 from features.dossier import handlers as dossier
 from features.essay import handlers as essay
+from features.export import handlers as export
 from features.general import handlers as general
 from features.guidance import handlers as guidance
 from features.history import handlers as history
@@ -87,6 +88,7 @@ def create_dispatcher(
     dp.include_routers(
         general.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),
+        export.create_router(),
         essay.create_router(), submission.create_router(), window.create_router(), guidance.create_router(),
         broadcast.create_router(), stats.create_router(), reminders.create_router(), self_assessment.create_router(),
         rules.create_router(), history.create_router(), dossier.create_router(), verification.create_router(),

@@ -93,7 +93,7 @@ def report_text(report: ProgressReport, tr: Translate, locale: str | None = None
     return "\n".join(lines)
 
 
-def _chart_areas(report: ProgressReport, tr: Translate, locale: str | None) -> tuple[list[str], list[int], list[int]]:
+def chart_areas(report: ProgressReport, tr: Translate, locale: str | None) -> tuple[list[str], list[int], list[int]]:
     """The areas the chart names (the rest added up in one bar): names, who agreed, who submitted."""
     shown = report.areas[:CHART_AREAS]
     rest = report.areas[CHART_AREAS:]
@@ -144,7 +144,7 @@ def report_chart(report: ProgressReport, tr: Translate, locale: str | None = Non
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    areas = _chart_areas(report, tr, locale)
+    areas = chart_areas(report, tr, locale)
     rows = max(len(areas[0]), 1)
     figure = Figure(figsize=(9, 4.2 + 0.32 * rows), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
