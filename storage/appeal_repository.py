@@ -39,7 +39,8 @@ class AppealRepository:
         found = [Contested(app, commission, AppealSubject.DECISION, on) for app, commission, on in decided]
         refused = await self.session.scalars(select(ApplicationReview).where(
             ApplicationReview.user_id == user_id, ApplicationReview.status == ReviewStatus.REFUSED.value))
-        found += [Contested(r.application_id, r.commission_id, AppealSubject.REFUSAL, None, r.acted_at) for r in refused]
+        found += [Contested(r.application_id, r.commission_id, AppealSubject.REFUSAL, None, r.acted_at)
+                  for r in refused]
         return found
 
     async def next_sequence(self, year: int) -> int:

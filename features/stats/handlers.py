@@ -11,6 +11,7 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.clock import local_today
 from bot.filters import IsAdmin
 from bot.refusal import Refusal
 from bot.rule_book import RuleBook
@@ -25,7 +26,7 @@ async def stats_command(message: Message, session: AsyncSession, settings: Setti
                         rule_book: RuleBook, clock: Clock = utc_now) -> None:
     now = clock()
     ruleset = rule_book.in_force(now, settings.timezone)
-    report = await StatsService(session, ruleset, settings.timezone).report(now)
+    report = await StatsService(session, ruleset, settings.timezone).report(now, local_today(settings))
     locale = i18n.current_locale
 
     def tr(text: str) -> str:
