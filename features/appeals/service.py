@@ -250,7 +250,7 @@ class AppealService:
         appeal = await self.held(actor, appeal_id)
         if review_at.astimezone(self.zone).date() < self.today:
             raise Refusal(Phrase(REVIEW_IN_PAST))
-        return await self._moved(appeal, OPEN_STATUSES, AppealStatus.SCHEDULED, review_at=review_at,
+        return await self._moved(appeal, OPEN_STATUSES, AppealStatus.SCHEDULED, review_at=review_at.astimezone(UTC),
                                  scheduled_by=actor)
 
     async def uphold(self, actor: int, appeal_id: int, remedy: AppealRemedy, now: datetime) -> Appeal:
