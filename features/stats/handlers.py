@@ -11,7 +11,6 @@ from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import local_today
 from bot.filters import IsAdmin
 from bot.refusal import Refusal
 from bot.rule_book import RuleBook
@@ -26,7 +25,7 @@ async def stats_command(message: Message, session: AsyncSession, settings: Setti
                         rule_book: RuleBook, clock: Clock = utc_now) -> None:
     now = clock()
     ruleset = rule_book.in_force(now, settings.timezone)
-    report = await StatsService(session, ruleset, settings.timezone).report(now, local_today(settings))
+    report = await StatsService(session, ruleset, settings.timezone).report(now, settings.clock_fixed_date)
     locale = i18n.current_locale
 
     def tr(text: str) -> str:

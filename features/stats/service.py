@@ -89,7 +89,7 @@ class StatsService:
         self.repo = StatsRepository(session)
 
     async def report(self, now: datetime, today: date | None = None) -> ProgressReport:
-        """`today`: bot.clock.local_today (the fixed day of the sandbox and tests); else `now`'s day."""
+        """`today`: CLOCK_FIXED_DATE (the fixed day of the sandbox and tests); else `now`'s day."""
         today = today or now.astimezone(self.tz).date()
         year = academic_year(today)
         counts = await self.repo.stages(year, self.rules.essay_min, self.rules.essay_max)
