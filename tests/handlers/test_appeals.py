@@ -328,7 +328,7 @@ async def test_no_one_acts_on_her_own_complaint_even_as_admin_or_secretary(h: Ha
         own = await s.scalar(select(Appeal).where(Appeal.user_id == SECRETARY))
         assert own is not None
     sent = await h.press(h.user(SECRETARY), desk(DeskAct.FORWARD, own.id))
-    assert tr("This complaint is about your own application: someone else acts on it.", "kk") in (
+    assert tr("This complaint is about your own application: someone else acts on it.", "ru") in (
         texts(sent) + alerts(sent))
 
 
