@@ -6,20 +6,24 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 
 from aiogram import Bot
+from aiogram.methods import SendMessage
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import local_today
-from bot.messaging import locale_of, reach_many
+from bot.messaging import locale_of
+from bot.pipeline.outbox import encode
 from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.appeals import views
 from features.appeals.service import AppealService, current_deadline
 from scoring import appeals
 from storage.appeal_models import Appeal
+from storage.outbox_repository import OutboxRepository
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +52,23 @@ class AppealWatch:
         if appeals.is_overdue(deadline, today):
             people = [a for a in self.settings.admin_ids if a != appeal.user_id]
             if people and await service.repo.mark(appeal.id, "overdue_reported_for", deadline):
-                await self._send(session, people, lambda t: views.overdue_text(t, appeal, deadline))
+                await self._send(session, appeal, people, lambda t: views.overdue_text(t, appeal, deadline))
                 return "overdue"
             return None
         periods = await service.periods(appeal.application_id)
         if today >= appeals.reminder_day(deadline, periods):
             people = await service.holders(appeal)
             if people and await service.repo.mark(appeal.id, "reminded_for", deadline):
-                await self._send(session, people, lambda t: views.reminder_text(t, appeal, deadline))
+                await self._send(session, appeal, people, lambda t: views.reminder_text(t, appeal, deadline))
                 return "reminded"
         return None
 
-    async def _send(self, session: AsyncSession, people: list[int], text_of: Callable[[views.Translate], str]) -> None:
-        messages = []
+    async def _send(self, session: AsyncSession, appeal: Appeal, people: list[int],
+                    text_of: Callable[[views.Translate], str]) -> None:
+        """Each in her language, with the complaint's buttons: queued in the outbox with this transaction."""
+        rows = []
         for person in people:
             t = partial(self.i18n.gettext, locale=await locale_of(session, person, self.settings.default_locale))
-            messages.append((person, text_of(t)))
-        await reach_many(session, self.bot, messages)
+            call = SendMessage(chat_id=person, text=text_of(t), reply_markup=views.desk_keyboard(t, appeal))
+            rows.append((person, call.__api_method__, await encode(self.bot, call)))
+        await OutboxRepository(session).queue_many(rows, datetime.now(UTC))
