@@ -98,6 +98,8 @@ async def test_a_complaint_runs_its_course_over_a_holiday_and_an_ignored_one_is_
         for user in (ADMIN, SECRETARY, FIRST, SECOND):
             live.user(user)
         apps = await seed(live.db)
+        for user in (ADMIN, SECRETARY):  # a bot cannot write first to someone who never wrote to it
+            await live.send("/help", user=user)
 
         ack = await file(live, FIRST, apps[FIRST])
         # Registered Monday 14 December; 3 working days skip the 16th: Friday 18; 5 skip the weekend: Tuesday 22.
