@@ -198,7 +198,8 @@ async def _deliver_outcome(bot: Bot, session: AsyncSession, i18n: I18n, service:
     await service.record_outcome_document(appeal, data)
     await reach(bot, appeal.user_id, views.outcome_to_teacher(t, appeal))
     await bot.send_document(appeal.user_id, BufferedInputFile(data, filename=document.filename(appeal.number)))
-    await _show_card(bot, actor, service, appeal, views.done_text(_, appeal))
+    done = views.upheld_done(_, appeal) if appeal.remedy else views.done_text(_, appeal)
+    await _show_card(bot, actor, service, appeal, done)
 
 
 async def uphold(callback: CallbackQuery, callback_data: AppealDeskCallback, session: AsyncSession,

@@ -209,6 +209,11 @@ def done_text(t: Translate, a: Appeal) -> str:
         number=a.number, status=t(STATUSES[AppealStatus(a.status)]))
 
 
+def upheld_done(t: Translate, a: Appeal) -> str:
+    return done_text(t, a) + "\n" + t(N_("The application's extract and certificate are to be revoked and issued "
+                                          "again after the new vote or the correction."))
+
+
 def scheduled_done(t: Translate, a: Appeal) -> str:
     return done_text(t, a) + " " + (t(N_("She wants to attend the review.")) if a.attend else
                                     t(N_("She does not want to attend the review.")))

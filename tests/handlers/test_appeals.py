@@ -177,9 +177,24 @@ async def test_grounds_empty_or_too_long_and_files_of_other_types_are_refused(h:
     await h.text(user, "Grounds")
     h.session.files["F-exe"] = b"MZ\x90\x00 not a document"
     sent = await h.send(user, document=pdf("exe", name="scan.pdf"))
-    assert texts(sent) and not any("📎" in t for t in texts(sent))
+    assert tr("This file is not a PDF, JPEG, PNG or DOCX document. Send the document in one of these formats.",
+              "ru") in texts(sent) + alerts(sent)
     async with h.app.sessions() as s:
         assert not list(await s.scalars(select(StoredFile)))
+
+
+async def test_cancel_leaves_the_form_and_files_nothing(h: Harness) -> None:
+    app_id = await decided_application(h)
+    user = h.user(TEACHER)
+    await h.press(user, start_button(app_id))
+    await h.text(user, "/cancel")
+    await h.text(user, "These words are no grounds any more.")
+    sent = await h.press(user, AppealFormCallback(act=FormAct.ATTEND).pack())
+    assert not [t for t in texts(sent) if "Ж-" in t]
+    async with h.app.sessions() as s:
+        assert not list(await s.scalars(select(Appeal)))
+    status = await h.text(user, "/status")
+    assert start_button(app_id) in last_markup_data(status)  # she may still complain
 
 
 async def test_out_of_period_or_without_a_decision_a_complaint_is_refused(h: Harness, settings: Settings) -> None:
@@ -264,6 +279,8 @@ async def test_the_secretary_forwards_schedules_and_upholds_and_the_teacher_is_t
     sent = await h.press(secretary, desk(DeskAct.REVOTE, appeal.id))
     told = "\n".join(sent_to(sent, TEACHER))
     assert tr("the commission votes on the application again", "ru") in told
+    assert tr("The application's extract and certificate are to be revoked and issued again after the new vote or "
+              "the correction.", "kk") in "\n".join(sent_to(sent, SECRETARY))
     document = next(r for r in sent if isinstance(r, SendDocument) and r.chat_id == TEACHER)
     data = document.document.data  # type: ignore[union-attr]
     assert appeal.number in pdf_text(data)
