@@ -20,7 +20,7 @@ from features.appeals import handlers as appeals
 from features.checklist.service import Clock, utc_now
 from features.commission.routing import route_and_notify
 from features.guidance.service import GuidanceService
-from features.guidance.views import package_summary, portal_steps, readiness_view, what_next_keyboard
+from features.guidance.views import package_summary, portal_steps, readiness_view
 from features.profile.form import next_question
 from features.profile.onboarding import AREA_FIELD, ask
 from features.submission import views
@@ -157,7 +157,7 @@ async def status_command(message: Message, session: AsyncSession, settings: Sett
     # With her complaints, and a button for each refusal or decision she may still complain about (§26).
     text, markup = await appeals.with_complaints(session, settings, rule_book, message.from_user.id,
                                                  views.status_text(standing, ZoneInfo(settings.timezone), i18n),
-                                                 what_next_keyboard(standing))
+                                                 views.status_keyboard(standing))
     await message.answer(text, reply_markup=markup)
 
 
