@@ -196,10 +196,25 @@ class AppealService:
             await self.repo.add_file(appeal_id=appeal.id, stored_file_id=f.get("stored"), file_id=str(f["file_id"]),
                                      file_name=f.get("name"), kind=str(f.get("kind") or "document"))
         log.info("complaint %d filed on application %d (%d file(s))", appeal.id, application_id, len(files))
-        return Filed(appeal, due, periods, await self.holders(appeal))
+        holders = await self.holders(appeal)
+        if not holders:
+            log.error("complaint %d reaches no one: its commission has no secretary and ADMIN_IDS is empty", appeal.id)
+        return Filed(appeal, due, periods, holders)
 
     async def of_teacher(self, user_id: int) -> list[Appeal]:
         return await self.repo.of_user(user_id)
+
+    # --- the scheduler -------------------------------------------------------------------------------
+
+    async def open_appeals(self) -> list[Appeal]:
+        return await self.repo.open()
+
+    async def mark_reminded(self, appeal: Appeal, deadline: date) -> bool:
+        """Record the reminder for `deadline`; False when it was already sent (a second run, a restart)."""
+        return await self.repo.mark(appeal.id, "reminded_for", deadline)
+
+    async def mark_reported_overdue(self, appeal: Appeal, deadline: date) -> bool:
+        return await self.repo.mark(appeal.id, "overdue_reported_for", deadline)
 
     # --- the holders ---------------------------------------------------------------------------------
 

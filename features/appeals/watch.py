@@ -38,7 +38,7 @@ class AppealWatch:
         reminded = flagged = 0
         async with self.sessions() as session:
             service = AppealService(session, self.settings, self.book, local_today(self.settings))
-            for appeal in await service.repo.open():
+            for appeal in await service.open_appeals():
                 sent = await self._look_at(session, service, appeal)
                 reminded += sent == "reminded"
                 flagged += sent == "overdue"
@@ -51,14 +51,14 @@ class AppealWatch:
         deadline, today = current_deadline(appeal), service.today
         if appeals.is_overdue(deadline, today):
             people = [a for a in self.settings.admin_ids if a != appeal.user_id]
-            if people and await service.repo.mark(appeal.id, "overdue_reported_for", deadline):
+            if people and await service.mark_reported_overdue(appeal, deadline):
                 await self._send(session, appeal, people, lambda t: views.overdue_text(t, appeal, deadline))
                 return "overdue"
             return None
         periods = await service.periods(appeal.application_id)
         if today >= appeals.reminder_day(deadline, periods):
             people = await service.holders(appeal)
-            if people and await service.repo.mark(appeal.id, "reminded_for", deadline):
+            if people and await service.mark_reminded(appeal, deadline):
                 await self._send(session, appeal, people, lambda t: views.reminder_text(t, appeal, deadline))
                 return "reminded"
         return None

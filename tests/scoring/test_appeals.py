@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from datetime import date
 
+import pytest
+
 from scoring.appeals import (
     AppealPeriods,
     deadlines,
@@ -16,7 +18,8 @@ from scoring.appeals import (
     reminder_day,
 )
 from scoring.config import Rules, load_rules
-from scoring.rulesets import pilot
+from scoring.rulesets import RuleSetError, parse_ruleset, pilot
+from tests.scoring.rulesets_helpers import pilot_tables
 
 PILOT = AppealPeriods.of(load_rules())
 
@@ -78,3 +81,19 @@ def test_a_set_without_appeals_takes_its_older_deadlines_or_the_pilots() -> None
     assert AppealPeriods.of(Rules(raw)) == PILOT
     raw["deadlines"]["complaint_forwarded"] = 2
     assert AppealPeriods.of(Rules(raw)).forward_working_days == 2
+
+
+def test_a_rule_set_file_without_appeals_is_valid_and_its_older_deadlines_count() -> None:
+    tables = pilot_tables()
+    del tables["appeals"]
+    tables["deadlines"].update(complaint_forwarded=2, complaint_reviewed=4)
+    periods = AppealPeriods.of(parse_ruleset(tables, "older.toml").rules)
+    assert (periods.forward_working_days, periods.provider_review_working_days) == (2, 4)
+    assert periods.quality_body_review_working_days == 15  # the pilot's
+
+
+def test_the_appeals_table_is_checked() -> None:
+    tables = pilot_tables()
+    tables["appeals"]["filing_months"] = 0
+    with pytest.raises(RuleSetError, match="appeals.filing_months"):
+        parse_ruleset(tables, "bad.toml")
