@@ -95,5 +95,5 @@ def test_a_rule_set_file_without_appeals_is_valid_and_its_older_deadlines_count(
 def test_the_appeals_table_is_checked() -> None:
     tables = pilot_tables()
     tables["appeals"]["filing_months"] = 0
-    with pytest.raises(RuleSetError, match="appeals.filing_months"):
+    with pytest.raises(RuleSetError, match=r"appeals\.filing_months"):
         parse_ruleset(tables, "bad.toml")
