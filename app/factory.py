@@ -20,6 +20,7 @@ from bot.refusal import RefusalMiddleware
 from bot.rule_book import RuleBook, RuleBookMiddleware
 from bot.settings import Settings
 from bot.text_input import TextInputMiddleware
+from features.appeals import handlers as appeals
 from features.broadcast import handlers as broadcast
 from features.checklist import handlers as checklist
 from features.commission.composition import handlers as commission
@@ -89,7 +90,8 @@ def create_dispatcher(
         general.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),
         export.create_router(),
-        essay.create_router(), submission.create_router(), window.create_router(), guidance.create_router(),
+        essay.create_router(), submission.create_router(), appeals.create_router(), window.create_router(),
+        guidance.create_router(),
         broadcast.create_router(), stats.create_router(), reminders.create_router(), self_assessment.create_router(),
         rules.create_router(), history.create_router(), dossier.create_router(), verification.create_router(),
         general.create_fallback_router(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -29,6 +30,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Almaty"
     default_locale: Literal["kk", "ru"] = "kk"
+    # The bot's calendar day is fixed to this date: for the sandbox and tests (an end-to-end test runs the bot
+    # on a day before a holiday, then later). Leave unset in production. bot.clock.local_today reads it.
+    clock_fixed_date: date | None = None
     # Webhook mode is on when WEBHOOK_URL is set; long polling otherwise.
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None

@@ -73,6 +73,8 @@ def report_text(report: ProgressReport, tr: Translate, locale: str | None = None
             label=first_upper(tr(stage.label)), count=stage.count, share=report.share(stage.count)))
     lines.append(tr(N_("Refused by a commission: {count}")).format(count=report.refused))
     lines.append(tr(N_("Waiting for a secretary to accept or refuse: {count}")).format(count=report.awaiting_review))
+    lines.append(tr(N_("Complaints (§26): {open} open, {overdue} of them overdue")).format(
+        open=report.appeals_open, overdue=report.appeals_overdue))
     lines += unrouted_lines(report, tr, locale)
     if report.undelivered:
         lines.append(tr(N_("⚠️ Messages the bot could not deliver in the last 7 days (blocked the bot, never "
