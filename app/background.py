@@ -50,8 +50,8 @@ def start_background(app: Application, bot: Bot) -> Background:
         service = ReminderService(bot, app.sessions, app.i18n, app.settings, rule_book=app.rule_book,
                                   limiter=limiter)
         routing = RoutingJob(bot, app.sessions, app.i18n, app.settings, app.rule_book)
-        scheduler = start_scheduler(service, app.settings, routing)
-    outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds))
+        scheduler = start_scheduler(service, app.settings, routing, app.file_store)
+    outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds), app.file_store)
     outbox.start()
     notices = ChangeNotices(bot, app.sessions, app.i18n, app.settings, app.rule_book)
     notices.start()  # resumes notices left unfinished by a previous run

@@ -368,6 +368,44 @@ async def test_application_files_are_captioned_in_the_readers_language(harness: 
     assert not [r for r in outsider if isinstance(r, SendDocument | SendPhoto)]
 
 
+async def test_a_member_gets_every_file_from_the_file_store_after_the_bot_token_changes(harness: Harness) -> None:
+    """The ballot's files button: a file_id is one bot's, so with a new token the store's copy is sent."""
+    from aiogram import Bot
+    from aiogram.methods import SendPhoto
+    from aiogram.types import BufferedInputFile
+
+    from storage.checklist_models import Application, UploadedFile
+    from storage.files.service import FileStoreService
+    from tests.storage.sample_files import jpeg
+    from tests.storage.sample_files import pdf as real_pdf
+
+    sid, items = await voting_session(harness)
+    document, picture = real_pdf(), jpeg()
+    async with harness.app.sessions() as s:  # what her uploads left: the store's copies, the Telegram ids
+        kept = FileStoreService(s, harness.app.file_store)
+        for file_id, kind, data in (("F-diploma", "document", document), ("P-scan", "photo", picture)):
+            stored = await kept.store_upload(TEACHERS[0], data)
+            s.add(UploadedFile(user_id=TEACHERS[0], item_id="courses", file_id=file_id, file_unique_id=file_id,
+                               file_name="courses.pdf" if kind == "document" else None, kind=kind,
+                               uploaded_at=datetime.now(UTC), stored_file_id=stored.id))
+        await s.execute(update(Application).where(Application.user_id == TEACHERS[0]).values(
+            snapshot={"files": {"courses": ["F-diploma", "P-scan"]}}))
+        await s.commit()
+    await harness.press(harness.user(SECRETARY), cm("item", sid, str(items[0])))
+
+    def delivered(sent: list[TelegramMethod[Any]]) -> list[Any]:
+        return [r.document if isinstance(r, SendDocument) else r.photo for r in sent
+                if isinstance(r, SendDocument | SendPhoto) and r.chat_id == MEMBERS[1]]
+
+    assert delivered(await harness.press(harness.user(MEMBERS[1]), cm("vfiles", sid, str(items[0])))) == [
+        "F-diploma", "P-scan"]  # the file_ids work: the cache
+    # The department replaces its bot's token: Telegram refuses every file_id the old one was given.
+    harness.session.file_ids_of = harness.bot.token
+    harness.bot = Bot(token="43:THE-NEW-TOKEN", session=harness.session)
+    files = delivered(await harness.press(harness.user(MEMBERS[1]), cm("vfiles", sid, str(items[0]))))
+    assert [f.data if isinstance(f, BufferedInputFile) else f for f in files] == [document, picture]
+
+
 async def test_a_session_with_a_teacher_and_a_head_issues_app_2_and_app_12(harness: Harness) -> None:
     cid = await full_commission(harness)
     await elect_chair(harness, cid)
