@@ -6,11 +6,14 @@ any stored text renders (control characters, scripts DejaVu lacks); a department
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiogram.methods import SendDocument, SendMessage, TelegramMethod
 from docx import Document
 from pypdf import PdfReader
@@ -518,3 +521,76 @@ async def harness_decision(h: Harness, item: int) -> CommissionDecision:
         decision = await s.scalar(select(CommissionDecision).where(CommissionDecision.candidate_id == item))
     assert decision is not None
     return decision
+
+
+# --- the documents of record live in the file store --------------------------------------------------
+
+
+@pytest.fixture(params=["local", "s3"])
+async def stored_harness(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
+                         ) -> AsyncIterator[Harness]:
+    """The bot over each file store backend: a local folder, and a bucket on a real S3 server (moto_server)."""
+    from aiogram import Bot
+
+    from storage.files import FileStore, LocalFileStore, S3FileStore
+    from tests.services import s3_server
+
+    await upgrade(settings.database_url)
+    with contextlib.ExitStack() as stack:
+        store: FileStore = LocalFileStore(tmp_path / "files")
+        if request.param == "s3":
+            s3 = await S3FileStore.connect(bucket="records", endpoint_url=stack.enter_context(s3_server()),
+                                           access_key="department", secret_key="department-secret")
+            await s3.ensure_bucket()
+            store = s3
+        app = create_application(settings, store)
+        session = RecordingSession()
+        try:
+            yield Harness(app, Bot(token=settings.token, session=session), session)
+        finally:
+            await app.close()
+
+
+async def test_generated_documents_are_sent_from_the_file_store_after_a_delivery_is_cut_short(
+        stored_harness: Harness) -> None:
+    """Each document is one of the commission's records in the file store (not a person's: no /delete_me takes
+    it), kept as long as the session's records; its outbox row names it, and the deliverer sends it from there."""
+    from datetime import time, timedelta
+
+    from aiogram.exceptions import TelegramRetryAfter
+
+    from bot.pipeline.outbox import deliver_due
+    from storage.file_models import StoredFile
+    from storage.files.retention import RECORDS_OWNER
+    from storage.files.service import FileStoreService
+    from storage.outbox_models import OutboxMessage
+
+    h = stored_harness
+
+    async def telegram_busy(method: TelegramMethod[Any]) -> None:
+        if isinstance(method, SendDocument):
+            raise TelegramRetryAfter(method=method, message="Too Many Requests: retry after 3600", retry_after=3600)
+
+    h.session.on_request = telegram_busy
+    sid, _items, _sent = await run_session(h)
+    async with h.app.sessions() as s:
+        documents = list(await s.scalars(select(GeneratedDocument).order_by(GeneratedDocument.id)))
+        when = (await s.get(CommissionSession, sid)).session_date  # type: ignore[union-attr]
+        kept = {d.filename: await FileStoreService(s, h.app.file_store).read(
+            await s.get(StoredFile, d.stored_file_id)) for d in documents}  # type: ignore[arg-type]
+        owners = {(f.owner_user_id, f.keep_until) for f in await s.scalars(select(StoredFile))}
+        left = [row.payload["document"] for row in await s.scalars(select(OutboxMessage).where(
+            OutboxMessage.method == "sendDocument"))]
+    assert [d.content for d in documents] == [None] * len(documents)  # the bytes are in the store only
+    # Kept through the last day of the records' five years (SQLite hands back naive UTC).
+    assert owners == {(RECORDS_OWNER, datetime.combine(add_years(when, 5) + timedelta(days=1), time()))}
+    assert kept[f"protocol-{documents[0].commission_id}-1.pdf"].startswith(b"%PDF")
+    assert left and all(set(ref) == {"__stored__", "filename"} for ref in left)  # a reference, no bytes
+    # The process died; the next one's deliverer sends them, read from the store again.
+    h.session.on_request = None
+    before = len(h.session.requests)
+    await deliver_due(h.bot, h.app.sessions, datetime.now(UTC) + timedelta(hours=2), store=h.app.file_store)
+    resent = [r for r in h.session.requests[before:] if isinstance(r, SendDocument)]
+    assert len(resent) == len(left)
+    assert {r.chat_id for r in resent} >= {SECRETARY, TEACHERS[0], *MEMBERS[:6]}
+    assert all(content(r) == kept[r.document.filename] for r in resent)  # type: ignore[union-attr]
