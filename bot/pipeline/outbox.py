@@ -8,7 +8,10 @@ once that transaction has committed. So:
 - an update that fails announces nothing (its rows roll back with it);
 - a process killed between the commit and the send leaves the rows behind: `OutboxDeliverer` (beside
   the dispatcher) sends them once their claim is older than `LEASE`.
-A sent row is deleted at once (its text may name the person); a failed one stays `KEEP_FAILED`.
+A sent row is deleted at once (its text may name the person); a failed one stays `KEEP_FAILED`. A file the
+file store keeps (`KeptFile`: a generated document, an upload sent on from the store) is named in the row by
+its stored_files id and read from the store again when the row is sent by the deliverer; it is in the store
+before the row commits, and a row whose file was erased in the meantime is not sent.
 
 A send is retried as Telegram asks: a 429 waits exactly its `retry_after`, a 5xx, a timeout or a reply
 that is not the Bot API's JSON backs off; what cannot be sent within `INLINE_BUDGET` is left to the

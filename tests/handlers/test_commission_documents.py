@@ -377,6 +377,7 @@ async def test_a_member_gets_every_file_from_the_file_store_after_the_bot_token_
     from aiogram.methods import SendPhoto
     from aiogram.types import BufferedInputFile
 
+    from bot.pipeline.outbox import KeptFile
     from storage.checklist_models import Application, UploadedFile
     from storage.files.service import FileStoreService
     from tests.storage.sample_files import jpeg
@@ -406,7 +407,8 @@ async def test_a_member_gets_every_file_from_the_file_store_after_the_bot_token_
     harness.session.file_ids_of = harness.bot.token
     harness.bot = Bot(token="43:THE-NEW-TOKEN", session=harness.session)
     files = delivered(await harness.press(harness.user(MEMBERS[1]), cm("vfiles", sid, str(items[0]))))
-    assert [f.data if isinstance(f, BufferedInputFile) else f for f in files] == [document, picture]
+    assert [(type(f), f.data if isinstance(f, BufferedInputFile) else f) for f in files] == [
+        (KeptFile, document), (KeptFile, picture)]  # the store's copies, by reference through the outbox
 
 
 async def test_a_session_with_a_teacher_and_a_head_issues_app_2_and_app_12(harness: Harness) -> None:
