@@ -13,16 +13,18 @@ from pathlib import Path, PurePosixPath
 from aiogram import Bot
 from aiogram.client.telegram import BareFilesPathWrapper, FilesPathWrapper, TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.pipeline.outbox import KeptFile
+from bot.pipeline.outbox import KeptFile, StoredDocument
 from bot.refusal import Refusal
 from bot.settings import OFFICIAL_BOT_API_URL, Settings
 from scoring.documents import MAX_FILE_BYTES
 from storage.checklist_models import UploadedFile
+from storage.commission_models import GeneratedDocument
 from storage.file_models import StoredFile
 from storage.file_repository import FileRepository
-from storage.files import FileStore, UnacceptedFile
+from storage.files import FileStore, MissingFile, UnacceptedFile
 from storage.files.detection import FileType
 from storage.files.service import FileStoreService
 
@@ -88,7 +90,8 @@ async def keep_upload(session: AsyncSession, store: FileStore, owner_user_id: in
 
 
 class KeptFiles:
-    """Sending an uploaded file on: by its Telegram file_id while that works, else from the file store."""
+    """Sending a kept file on: an upload by its Telegram file_id while that works, else from the file store; a
+    generated document from the store."""
 
     def __init__(self, session: AsyncSession, store: FileStore) -> None:
         self.files = FileStoreService(session, store)
@@ -101,6 +104,18 @@ class KeptFiles:
             return
         log.info("file %d sent from the file store: Telegram no longer knows its file_id", upload.id)
         await self._from_store(bot, chat_id, upload, stored, caption)
+
+    async def document(self, document: GeneratedDocument) -> BufferedInputFile | None:
+        """A generated document to send again: the file store's copy, or (written before the store) its row's
+        bytes; None when neither is left (past its retention)."""
+        stored = await self.rows.get(document.stored_file_id) if document.stored_file_id is not None else None
+        if stored is not None:
+            try:
+                return KeptFile(await self.files.read(stored), document.filename, stored.id)
+            except MissingFile:
+                log.error("generated document %d is missing from the file store", document.id)
+                return None
+        return StoredDocument(document) if document.content is not None else None
 
     @staticmethod
     async def _by_file_id(bot: Bot, chat_id: int, upload: UploadedFile, caption: str) -> None:

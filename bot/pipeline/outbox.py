@@ -107,6 +107,16 @@ class KeptFile(BufferedInputFile):
         self.stored_file_id = stored_file_id
 
 
+class StoredDocument(BufferedInputFile):
+    """A generated document whose bytes are in its own row (one written before migration 0020): the outbox keeps
+    its id, not its bytes."""
+
+    def __init__(self, document: GeneratedDocument):
+        assert document.content is not None, "a document kept in the file store is sent as a KeptFile"
+        super().__init__(document.content, filename=document.filename)
+        self.document_id = document.id
+
+
 # --- a Bot API call as a row -------------------------------------------------------------------------
 
 
@@ -118,6 +128,8 @@ async def encode(bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any]:
     for name, file in files.items():
         if isinstance(file, KeptFile):
             params[name] = {"__stored__": file.stored_file_id, "filename": file.filename or "file"}
+        elif isinstance(file, StoredDocument):
+            params[name] = {"__document__": file.document_id}
         else:
             data = b"".join([chunk async for chunk in file.read(bot)])
             params[name] = {"__file__": file.filename or "file", "data": base64.b64encode(data).decode()}
