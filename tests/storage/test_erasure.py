@@ -262,8 +262,9 @@ async def theirs(sessions: async_sessionmaker[AsyncSession]) -> dict[str, set[An
 
 # Tables that hold nobody's data by the time an erasure runs: what the database file owes itself; and the
 # inbox, whose rows keep an update's payload only until the update is applied, in order per chat (so the
-# person's earlier updates have none left, and later ones are what they send after the erasure).
-NO_PERSONAL_DATA = {"maintenance_due", "received_updates"}
+# person's earlier updates have none left, and later ones are what they send after the erasure); and which
+# worker runs the scheduler.
+NO_PERSONAL_DATA = {"maintenance_due", "received_updates", "worker_leases"}
 KEPT = {
     "session_candidates": {(2,)},  # the protocol row of the decided application
     "commission_decisions": {(1,)},
