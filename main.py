@@ -11,6 +11,7 @@ import sys
 
 from aiogram import Bot
 from aiohttp import web
+from pythonjsonlogger.json import JsonFormatter
 
 from app.background import start_background
 from app.commands import register_commands
@@ -114,6 +115,17 @@ def run_webhook(settings: Settings) -> None:
     web.run_app(web_app, host=settings.webhook_host, port=settings.webhook_port)
 
 
+def configure_logging(settings: Settings) -> None:
+    """Lines for a person (LOG_FORMAT=text) or one JSON object per line for a log collector (json)."""
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
+                                           rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+
+
 def sandbox_allowed(no_sandbox_flag: bool) -> bool:
     # The sandbox sets SANDBOX=0 for the bot it starts, so a bot without a token never starts another one.
     return not no_sandbox_flag and os.environ.get("SANDBOX", "").strip().lower() not in ("0", "false", "no", "off")
@@ -125,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="without BOT_TOKEN, only explain how to set one instead of starting the sandbox")
     args = parser.parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     if not settings.token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         if not sandbox_allowed(args.no_sandbox):

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # `python -m storage.migrate` once per release instead (on PostgreSQL concurrent starts wait for each other).
     migrate_on_start: bool = True
     log_level: str = "INFO"
+    # "json": one JSON object per line (time, level, logger, message) for a region's log collector.
+    log_format: Literal["text", "json"] = "text"
     # Named in the consent text (App 5) as who keeps the data and where: the department running the bot
     # and where its server is. The consent never claims more than these say.
     data_operator: str | None = None
