@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.downloads import bot_api_server
 from bot.i18n import UserLocaleMiddleware, create_i18n
 from bot.pipeline.fsm_storage import SqlStorage
 from bot.pipeline.middlewares import DatabaseMiddleware
@@ -44,8 +44,7 @@ from storage.files import FileStore, LocalFileStore, connect_file_store
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
-    api = TelegramAPIServer.from_base(settings.bot_api_url.rstrip("/"))
-    return Bot(token=settings.token, session=session or AiohttpSession(api=api))
+    return Bot(token=settings.token, session=session or AiohttpSession(api=bot_api_server(settings)))
 
 
 def create_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> BaseStorage:

@@ -44,6 +44,7 @@ from storage.commission_models import (
 from storage.db import create_engine, create_session_factory, empty_wal, rebuild_file
 from storage.file_models import StoredFile
 from storage.files import FileStore, LocalFileStore, object_key, sha256_of
+from storage.files.retention import RECORDS_OWNER
 from storage.fsm_models import FsmRecord
 from storage.maintenance_models import MaintenanceDue
 from storage.migrate import upgrade
@@ -66,6 +67,8 @@ IDENTIFIERS = (NAME, IIN, PHONE, EMAIL, FILE_ID)
 PERSON_FILE = f"%PDF-1.4 diploma of {NAME}".encode()
 PERSON_FILE_SHA256 = sha256_of(PERSON_FILE)
 OTHERS_FILE = b"%PDF-1.4 diploma of Other Teacher"
+# Her certificate as issued: one of the commission's records in the file store (not hers: kept by an erasure).
+CERTIFICATE = f"%PDF-1.4 certificate of {NAME}".encode()
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 DECIDED_ON, WORKED_ON, SECRETARY_ON = date(2025, 12, 10), date(2026, 3, 2), date(2026, 2, 5)
 
@@ -226,6 +229,13 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> None:
         for row in [*person_rows(), *others_rows()]:
             s.add(row)
             await s.flush()  # in this order: rows refer to one another
+        key = await store.put(RECORDS_OWNER, CERTIFICATE)
+        s.add(StoredFile(id=2, owner_user_id=RECORDS_OWNER, sha256=sha256_of(CERTIFICATE), size=len(CERTIFICATE),
+                         detected_type="pdf", store_key=key, created_at=NOW, keep_until=NOW))
+        await s.flush()
+        certificate = await s.get(GeneratedDocument, 4)
+        assert certificate is not None and certificate.kind == "certificate"
+        certificate.content, certificate.stored_file_id = None, 2
         await s.commit()
 
 
@@ -261,7 +271,8 @@ async def theirs(sessions: async_sessionmaker[AsyncSession]) -> dict[str, set[An
 
 # Tables that hold nobody's data by the time an erasure runs: what the database file owes itself; and the
 # inbox, whose rows keep an update's payload only until the update is applied, in order per chat (so the
-# person's earlier updates have none left, and later ones are what they send after the erasure).
+# person's earlier updates have none left, and later ones are what they send after the erasure); and which
+# worker runs the scheduler.
 NO_PERSONAL_DATA = {"maintenance_due", "received_updates", "worker_leases"}
 KEPT = {
     "session_candidates": {(2,)},  # the protocol row of the decided application
@@ -296,6 +307,7 @@ async def test_erasure_leaves_only_the_listed_records(sessions: async_sessionmak
     store = world_store()
     assert await store.keys_of(PERSON) == []  # the store is empty of her
     assert await store.get(object_key(OTHER_TEACHER, sha256_of(OTHERS_FILE))) == OTHERS_FILE
+    assert await store.get(object_key(RECORDS_OWNER, sha256_of(CERTIFICATE))) == CERTIFICATE  # a kept record
     async with sessions() as s:
         kept = await s.get(AgendaItem, 2)
         assert kept is not None and kept.user_id is None and kept.org_name is None and kept.full_name == NAME
