@@ -14,6 +14,7 @@ from aiogram import Bot
 from aiohttp import web
 
 from app.factory import Application
+from features.miniapp import api as miniapp
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,10 @@ def health_routes() -> list[web.RouteDef]:
 
 def page_routes(application: Application, bot: Bot) -> Iterable[web.RouteDef]:
     """The routes of every feature's pages and their JSON APIs."""
-    return []
+    return [
+        *miniapp.routes(miniapp.MiniApp(application.sessions, application.settings, application.rule_book,
+                                        application.i18n, bot)),  # /app/: the sheet as a form, the checklist
+    ]
 
 
 def create_web_app(application: Application, bot: Bot) -> web.Application:

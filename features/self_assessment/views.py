@@ -13,8 +13,17 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import render
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
+from features.miniapp.links import form_button
 from features.self_assessment.callbacks import ObservationCallback, ScoreAct, ScoreCallback
-from features.self_assessment.screens import CriterionScreen, FillingScreen, Screen, SummaryScreen, VariantScreen
+from features.self_assessment.screens import (
+    CriterionScreen,
+    FillingScreen,
+    NoticeScreen,
+    Screen,
+    Shown,
+    SummaryScreen,
+    VariantScreen,
+)
 from features.self_assessment.service import evidence_item
 from scoring.categories import Category
 from scoring.documents import Item
@@ -334,6 +343,16 @@ class Rendered:
     text: str
     markup: InlineKeyboardMarkup | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def form_offer(shown: Shown, form_url: str | None) -> Rendered | None:
+    """The Mini App's form, offered beside the chat flow once there is a sheet to fill (not before the profile)."""
+    if form_url is None or isinstance(shown.screen, NoticeScreen):
+        return None
+    builder = InlineKeyboardBuilder()
+    builder.row(form_button(form_url))
+    return Rendered(_("📝 The form shows the whole sheet on one screen, with the total as you answer. It saves into "
+                      "the same answers as here: use either, or both."), builder.as_markup())
 
 
 def render_screen(screen: Screen) -> Rendered:
