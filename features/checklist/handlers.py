@@ -82,6 +82,10 @@ async def checklist_command(message: Message, state: FSMContext, session: AsyncS
     await send_board(message.bot, message.from_user.id, state, service, checklist_url(settings))
 
 
+# /start with a checklist item's payload: onboarding registers it before its own /start, which takes any other.
+ITEM_LINK = CommandStart(deep_link=True, magic=F.args.startswith(ITEM_LINK_PREFIX))
+
+
 async def open_from_link(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
                          teacher_sets: TeacherSets) -> None:
     """/start ck-<item>: the Mini App's "open in the chat" — the item's card, ready for its files."""
@@ -221,13 +225,6 @@ async def on_other_content(message: Message, state: FSMContext, session: AsyncSe
 
 async def file_without_item(message: Message) -> None:
     await message.answer(views.file_without_item_text())
-
-
-def create_link_router() -> Router:
-    """/start with a checklist item's payload; included before onboarding's /start, which takes any other."""
-    router = Router(name="checklist-links")
-    router.message.register(open_from_link, CommandStart(deep_link=True, magic=F.args.startswith(ITEM_LINK_PREFIX)))
-    return router
 
 
 def create_router() -> Router:

@@ -192,16 +192,22 @@ class MiniAppService:
         latest = await self.sheets.latest(self.user_id, setting)
         return latest.sheet_id if latest is not None and latest.sheet_id in allowed else allowed[0]
 
-    async def open(self, requested: str | None = None) -> OpenForm:
-        """Her sheet, the one /score opens (the claim refreshed from the profile, as /score does)."""
+    async def open(self, requested: str | None = None, writing: bool = False) -> OpenForm:
+        """Her sheet, the one /score opens, its claim refreshed from the profile as /score does; a sheet she
+        has not started is created only to be written (`writing`)."""
         setting = await self._setting()
-        row = await self.sheets.row(self.user_id, await self._sheet_id(setting, requested))
-        await self.sheets.refresh_claim(row, setting)
+        sheet_id = await self._sheet_id(setting, requested)
+        row = await self.sheets.existing(self.user_id, sheet_id)
+        if row is None and not writing:
+            row = self.sheets.blank(self.user_id, sheet_id, setting)
+        else:
+            row = row or await self.sheets.row(self.user_id, sheet_id)
+            await self.sheets.refresh_claim(row, setting)
         return OpenForm(self.sheets, setting, row, await checklist_item_ids(self.session, self.user_id))
 
     async def save(self, sheet_id: str, criterion_id: str, raw: object) -> OpenForm:
         """One criterion's answer saved into her sheet's row; raises AnswerError (nothing saved)."""
-        form = await self.open(sheet_id)
+        form = await self.open(sheet_id, writing=True)
         criterion = form.sheet.criterion(criterion_id)
         if criterion is None:
             raise AnswerError(Phrase(NO_SUCH_CRITERION))

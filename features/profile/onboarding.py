@@ -328,7 +328,8 @@ async def finish_options(callback: CallbackQuery, callback_data: ToggleCallback,
 def create_router() -> Router:
     """A fresh router per Dispatcher (a router can belong to one parent only)."""
     router = Router(name="onboarding")
-    router.include_router(checklist.create_link_router())  # /start ck-<item>: the Mini App's "open in the chat"
+    # /start ck-<item>: the Mini App's "open in the chat" (before the plain /start, which takes any payload).
+    router.message.register(checklist.open_from_link, checklist.ITEM_LINK)
     router.message.register(start, CommandStart())
     router.callback_query.register(choose_language, LanguageCallback.filter())
     router.callback_query.register(consent_given, ConsentCallback.filter(F.agree))

@@ -8,17 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiogram.methods import SendMessage
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.settings import Settings
-from features.checklist.callbacks import ChecklistAct, ChecklistCallback
-from features.self_assessment.callbacks import ScoreCallback
 from scoring.sheets import SHEETS
 from storage.scoring_models import SelfAssessment
-from tests.conftest import Harness, settings_for, texts
-from tests.handlers.attestation_helpers import make_teacher, pdf
-from tests.handlers.test_scoring import cli_total, level, make_profile, sc
+from tests.conftest import Harness, settings_for
+from tests.handlers.test_scoring import make_profile
 from tests.webapp.helpers import auth, signed_init_data, web_client
 
 TOKEN = "42:TEST-TOKEN"
