@@ -26,8 +26,6 @@ from scoring.sheets.observation import format_points
 
 # The page's own labels: every text it shows comes from here or from the data, in her language.
 PAGE_STRINGS: dict[str, str] = {
-    "loading": N_("Loading…"),
-    "total": N_("Total"),
     "thresholds": N_("Category thresholds"),
     "answered": N_("Answered: {done} of {total}"),
     "not_answered": N_("Not answered yet"),
@@ -39,7 +37,6 @@ PAGE_STRINGS: dict[str, str] = {
     "coauthored": N_("Co-authored"),
     "events": N_("Number of events"),
     "save": N_("Save"),
-    "saved": N_("Saved."),
     "met": N_("Yes, it is met"),
     "clause": N_("Clause: {ref}"),
     "points": N_("{points} pts"),
