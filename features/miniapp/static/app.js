@@ -9,7 +9,7 @@
   var VIEW = new URLSearchParams(window.location.search).get("view") === "checklist" ? "checklist" : "sheet";
   var app = document.getElementById("app");
   var S = {}; // the page's labels, from the server
-  var state = { sheet: null, criteria: [], values: {}, result: null, saving: {} };
+  var state = { sheet: null, criteria: [], values: {}, result: null, pending: 0 };
 
   // --- Telegram: theme, viewport, buttons ---------------------------------------------------------
   function applyTheme() {
@@ -127,12 +127,16 @@
   }
 
   // --- one criterion ------------------------------------------------------------------------------
+  function pending(step) {
+    state.pending += step;
+    app.setAttribute("data-pending", String(state.pending)); // saves still on their way (0: all shown)
+  }
+
   function save(criterion, answer) {
-    var id = criterion.id;
-    state.saving[id] = true;
-    var body = { sheet: state.sheet.id, criterion: id, answer: answer };
+    var body = { sheet: state.sheet.id, criterion: criterion.id, answer: answer };
+    pending(1);
     return api("api/sheet/answer", body).then(function (reply) {
-      state.saving[id] = false;
+      pending(-1);
       if (reply.ok) {
         replaceCriterion(reply.data.criterion);
         state.result = reply.data.result;
@@ -315,6 +319,7 @@
     data.criteria.forEach(function (c) { list.appendChild(renderCriterion(c)); });
     app.setAttribute("aria-busy", "false");
     app.setAttribute("data-sheet", data.sheet.id);
+    app.setAttribute("data-pending", String(state.pending));
     showMainButton();
   }
 
