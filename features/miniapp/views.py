@@ -5,6 +5,7 @@ Rendered inside the locale's gettext context (`_` as everywhere), from the same 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,6 +49,24 @@ PAGE_STRINGS: dict[str, str] = {
     "back_to_chat": N_("Back to the chat"),
     "summary": N_("Summary"),
 }
+
+
+# The sheets' references (App 8, sheet 1, 1.2; explanatory note, item 1) in the reader's language.
+_REF = re.compile(r"^App (\d+), sheet (\d+)(?:, (\d+\.\d+))?(?:; explanatory note, item (\d+))?$")
+REF_TEXTS = (N_("App {app}, sheet {sheet}"), N_("App {app}, sheet {sheet}, criterion {criterion}"),
+             N_("App {app}, sheet {sheet}, criterion {criterion}; explanatory note, item {item}"))
+
+
+def clause_text(ref: str) -> str:
+    """A criterion's reference to the printed text, as the reader writes it (the data's own words otherwise)."""
+    found = _REF.match(ref)
+    if found is None:
+        return ref
+    app, sheet, criterion, item = found.groups()
+    if criterion is None:
+        return _(REF_TEXTS[0]).format(app=app, sheet=sheet) if item is None else ref
+    text = REF_TEXTS[1] if item is None else REF_TEXTS[2]
+    return _(text).format(app=app, sheet=sheet, criterion=criterion, item=item)
 
 
 def strings() -> dict[str, str]:
@@ -105,7 +124,7 @@ def form_value(criterion: Criterion, answer: Mapping[str, Any] | None) -> dict[s
 def _criterion(form: OpenForm, criterion: Criterion) -> dict[str, Any]:
     answered = form.answered
     return {"id": criterion.id, "title": _(criterion.title), "evidence": _(criterion.evidence),
-            "clause": criterion.ref, "notes": [_(note) for note in criterion.notes],
+            "clause": clause_text(criterion.ref), "notes": [_(note) for note in criterion.notes],
             "input": input_of(criterion, form.service.rules), "answered": criterion.id in answered,
             "value": form_value(criterion, answered.get(criterion.id))}
 
@@ -139,7 +158,7 @@ def _variants(form: OpenForm) -> list[dict[str, str]]:
 
 
 def _sheet(sheet: ScoringSheet) -> dict[str, Any]:
-    return {"id": sheet.id, "title": _(sheet.title), "clause": sheet.ref, "notes": [_(n) for n in sheet.notes]}
+    return {"id": sheet.id, "title": _(sheet.title), "clause": clause_text(sheet.ref), "notes": [_(n) for n in sheet.notes]}
 
 
 def sheet_json(form: OpenForm, locale: str) -> dict[str, Any]:

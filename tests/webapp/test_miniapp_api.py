@@ -58,7 +58,9 @@ async def test_signed_init_data_gets_her_sheet_in_her_language(harness: Harness,
     assert [c["id"] for c in body["criteria"]] == [c.id for c in sheet.criteria]
     first = body["criteria"][0]
     assert first["title"] == translated(harness, locale, sheet.criteria[0].title) != sheet.criteria[0].title
-    assert first["clause"] == sheet.criteria[0].ref and first["input"]["kind"] == "level"
+    assert sheet.criteria[0].ref == "App 8, sheet 1, 1.1" and first["input"]["kind"] == "level"
+    assert first["clause"] == translated(harness, locale, "App {app}, sheet {sheet}, criterion {criterion}").format(
+        app=8, sheet=1, criterion="1.1") != "App 8, sheet 1, criterion 1.1"
     assert body["strings"]["save"] == translated(harness, locale, "Save") != "Save"
     assert body["result"]["total"] == "0" and body["result"]["category"] is None
     assert [t["points"] for t in body["result"]["thresholds"]] == list(sheet.thresholds.values())

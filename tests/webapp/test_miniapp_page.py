@@ -21,7 +21,7 @@ from bot.settings import Settings
 from tests.conftest import Harness, settings_for
 from tests.handlers.attestation_helpers import make_teacher, pdf
 from tests.handlers.test_scoring import cli_total, make_profile
-from tests.sandbox.test_sandbox_browser import CHROMIUM, require_browser
+from tests.sandbox.test_sandbox_browser import ARTIFACTS, CHROMIUM, require_browser
 from tests.webapp.helpers import signed_init_data
 from tests.webapp.test_miniapp_api import TOKEN
 from tests.webapp.test_miniapp_chat import HEAD_CLI, TEACHER_CLI, chat_summary, total_line
@@ -150,6 +150,8 @@ async def test_a_whole_sheet_filled_on_a_phone_gives_the_command_lines_total_and
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     await page.locator("#summary-details summary").tap()
     lines = await page.locator("#summary-lines li").all_inner_texts()
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"miniapp-{sheet}-{locale}.png"), full_page=True)
     summary = await chat_summary(harness, 500, variant)
     assert total_line(harness, locale, total) in summary
     assert lines and all(line.lstrip("• ") in summary for line in lines)
@@ -160,6 +162,8 @@ async def test_the_page_follows_telegrams_theme_and_fits_360_pixels(harness: Har
     await make_teacher(harness, 501, locale="kk")
     page = await open_page(501, "kk", scheme="dark")
     await page.set_viewport_size({"width": 360, "height": 740})
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "miniapp-dark-360.png"))
     assert await page.get_attribute("html", "data-scheme") == "dark"
     background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(23, 33, 43)"  # DARK's bg_color
