@@ -152,6 +152,8 @@ async def test_a_whole_sheet_filled_on_a_phone_gives_the_command_lines_total_and
     lines = await page.locator("#summary-lines li").all_inner_texts()
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"miniapp-{sheet}-{locale}.png"), full_page=True)
+    await page.locator('[data-criterion="3.1"]').scroll_into_view_if_needed()
+    await page.screenshot(path=str(ARTIFACTS / f"miniapp-{sheet}-{locale}-phone.png"))
     summary = await chat_summary(harness, 500, variant)
     assert total_line(harness, locale, total) in summary
     assert lines and all(line.lstrip("• ") in summary for line in lines)

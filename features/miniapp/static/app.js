@@ -101,11 +101,6 @@
         return el("li", { className: "threshold" + (t.reached ? " reached" : "") + (t.claimed ? " claimed" : ""),
                           text: (t.reached ? "✓ " : "") + t.category + " " + t.points });
       }));
-    var lines = result.lines.concat(result.advice.map(function (a) { return "• " + a; }), result.evidence);
-    var details = el("details", { id: "summary-details", className: "summary-details" }, [
-      el("summary", { text: S.summary }),
-      el("ul", { id: "summary-lines", className: "lines" }, lines.map(function (line) { return el("li", { text: line }); }))
-    ]);
     var answered = state.criteria.filter(function (c) { return c.answered; }).length;
     return el("header", { id: "summary", className: "summary" }, [
       el("div", { className: "total-row" }, [
@@ -114,16 +109,23 @@
       ]),
       el("div", { id: "total-line", className: "hint", text: result.total_line + " · " +
         fmt(S.answered, { done: answered, total: state.criteria.length }) }),
-      bar, thresholds, details
+      bar, thresholds
+    ]);
+  }
+
+  // The chat summary's own lines (what is missing, the claim, the fewest improvements, the files to attach).
+  function renderDetails(result, open) {
+    var lines = result.lines.concat(result.evidence);
+    return el("details", { id: "summary-details", className: "summary-details", open: open }, [
+      el("summary", { text: S.summary }),
+      el("ul", { id: "summary-lines", className: "lines" }, lines.map(function (line) { return el("li", { text: line }); }))
     ]);
   }
 
   function refreshSummary() {
-    var old = document.getElementById("summary");
-    var open = old && old.querySelector("details").open;
-    var fresh = renderSummary(state.result);
-    if (open) fresh.querySelector("details").open = true;
-    if (old) old.replaceWith(fresh);
+    var details = document.getElementById("summary-details");
+    details.replaceWith(renderDetails(state.result, details.open));
+    document.getElementById("summary").replaceWith(renderSummary(state.result));
   }
 
   // --- one criterion ------------------------------------------------------------------------------
@@ -306,7 +308,8 @@
     state.result = data.result;
     state.values = {};
     data.criteria.forEach(function (c) { state.values[c.id] = c.value; });
-    var parts = [renderSummary(data.result), el("h1", { id: "sheet-title", text: data.sheet.title })];
+    var parts = [renderSummary(data.result), renderDetails(data.result, false),
+                 el("h1", { id: "sheet-title", text: data.sheet.title })];
     if (data.variants.length) {
       parts.push(el("label", { className: "hint", text: S.variant }));
       parts.push(el("select", { id: "variant", onchange: function (event) { load(event.target.value); } },
