@@ -158,7 +158,8 @@ def _variants(form: OpenForm) -> list[dict[str, str]]:
 
 
 def _sheet(sheet: ScoringSheet) -> dict[str, Any]:
-    return {"id": sheet.id, "title": _(sheet.title), "clause": clause_text(sheet.ref), "notes": [_(n) for n in sheet.notes]}
+    return {"id": sheet.id, "title": _(sheet.title), "clause": clause_text(sheet.ref),
+            "notes": [_(note) for note in sheet.notes]}
 
 
 def sheet_json(form: OpenForm, locale: str) -> dict[str, Any]:
