@@ -45,7 +45,8 @@ to only print this message.
 
 
 async def prepare(settings: Settings) -> tuple[Application, Bot]:
-    await upgrade(settings.database_url)
+    if settings.migrate_on_start:
+        await upgrade(settings.database_url)
     app = await open_application(settings)
     bot = create_bot(settings)
     return app, bot

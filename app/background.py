@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from aiogram import Bot
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from app.factory import Application
+from app.leadership import SchedulerLeader
 from app.scheduler import start_scheduler
 from bot.pipeline.outbox import OutboxDeliverer
 from features.broadcast.delivery import RateLimiter
@@ -27,13 +28,13 @@ from features.rules.notices import ChangeNotices
 @dataclass
 class Background:
     sender: BroadcastSender
-    scheduler: AsyncIOScheduler | None
+    scheduler: SchedulerLeader | None
     outbox: OutboxDeliverer
     notices: ChangeNotices
 
     async def stop(self) -> None:
         if self.scheduler is not None:
-            self.scheduler.shutdown(wait=False)
+            await self.scheduler.stop()
         await self.notices.stop()
         await self.outbox.stop()
         await self.sender.stop()
@@ -50,7 +51,9 @@ def start_background(app: Application, bot: Bot) -> Background:
         service = ReminderService(bot, app.sessions, app.i18n, app.settings, rule_book=app.rule_book,
                                   limiter=limiter)
         routing = RoutingJob(bot, app.sessions, app.i18n, app.settings, app.rule_book)
-        scheduler = start_scheduler(service, app.settings, routing)
+        scheduler = SchedulerLeader(app.sessions, partial(start_scheduler, service, app.settings, routing),
+                                    app.settings.scheduler_lease_seconds)
+        scheduler.start()
     outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds))
     outbox.start()
     notices = ChangeNotices(bot, app.sessions, app.i18n, app.settings, app.rule_book)

@@ -21,6 +21,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("submit", N_("Submit the application")),
     ("status", N_("Where I stand: my steps and my application")),
     ("withdraw", N_("Withdraw the application")),
+    ("history", N_("My attestations over the years")),
     ("score", N_("Self-assessment on the scoring sheet")),
     ("lang", N_("Change language")),
     ("cancel", N_("Stop the current step")),

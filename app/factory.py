@@ -23,9 +23,11 @@ from bot.text_input import TextInputMiddleware
 from features.broadcast import handlers as broadcast
 from features.checklist import handlers as checklist
 from features.commission.composition import handlers as commission
+from features.dossier import handlers as dossier
 from features.essay import handlers as essay
 from features.general import handlers as general
 from features.guidance import handlers as guidance
+from features.history import handlers as history
 from features.profile import handlers as profile
 from features.profile import onboarding
 from features.reminders import handlers as reminders
@@ -86,7 +88,7 @@ def create_dispatcher(
         checklist.create_router(),
         essay.create_router(), submission.create_router(), window.create_router(), guidance.create_router(),
         broadcast.create_router(), stats.create_router(), reminders.create_router(), self_assessment.create_router(),
-        rules.create_router(), general.create_fallback_router(),
+        rules.create_router(), history.create_router(), dossier.create_router(), general.create_fallback_router(),
     )
     return dp
 

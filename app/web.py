@@ -12,8 +12,11 @@ from collections.abc import Iterable
 
 from aiogram import Bot
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy import text
 
 from app.factory import Application
+from bot.pipeline.metrics import render_metrics
 from features.miniapp import api as miniapp
 
 log = logging.getLogger(__name__)
@@ -23,8 +26,24 @@ async def _healthz(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
-def health_routes() -> list[web.RouteDef]:
-    return [web.get("/healthz", _healthz)]
+def health_routes(application: Application) -> list[web.RouteDef]:
+    """/healthz: the process answers; /readyz: it can reach its database (a balancer sends it updates);
+    /metrics: Prometheus."""
+
+    async def readyz(_: web.Request) -> web.Response:
+        try:
+            async with application.sessions() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as error:  # any failure to reach the database means "not ready"
+            log.warning("Not ready: the database did not answer (%s)", type(error).__name__)
+            return web.json_response({"ok": False, "database": False}, status=503)
+        return web.json_response({"ok": True, "database": True})
+
+    async def metrics(_: web.Request) -> web.Response:
+        body = await render_metrics(application.sessions)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    return [web.get("/healthz", _healthz), web.get("/readyz", readyz), web.get("/metrics", metrics)]
 
 
 def page_routes(application: Application, bot: Bot) -> Iterable[web.RouteDef]:
@@ -37,7 +56,7 @@ def page_routes(application: Application, bot: Bot) -> Iterable[web.RouteDef]:
 
 def create_web_app(application: Application, bot: Bot) -> web.Application:
     web_app = web.Application(client_max_size=1024 * 1024)
-    web_app.add_routes(health_routes())
+    web_app.add_routes(health_routes(application))
     web_app.add_routes(list(page_routes(application, bot)))
     return web_app
 

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # or a file of a few tables overriding the pilot's keys; read from the environment or .env like every
     # setting, and handed to the rules by `get_settings` (scoring.config.use_rules_file).
     rules_file: Path | None = None
+    # Each start applies the database migrations; a deployment of several workers turns this off and runs
+    # `python -m storage.migrate` once per release instead (on PostgreSQL concurrent starts wait for each other).
+    migrate_on_start: bool = True
     log_level: str = "INFO"
     # Named in the consent text (App 5) as who keeps the data and where: the department running the bot
     # and where its server is. The consent never claims more than these say.
@@ -73,6 +76,9 @@ class Settings(BaseSettings):
     # Reminders: run the APScheduler job in this process (turn off on extra workers), and
     # how often it looks for due reminders.
     scheduler_enabled: bool = True
+    # Of several workers with the scheduler enabled, the one holding this lease runs it; a dead holder's
+    # lease runs out after this long and another worker takes over (app/leadership.py).
+    scheduler_lease_seconds: float = Field(default=30.0, ge=1)
     # A message whose sender died is sent by another process once its claim is this old; keep it above
     # the 20 s a delivery may spend retrying, or a live sender could be overtaken (a duplicate).
     outbox_lease_seconds: float = Field(default=120.0, gt=0)

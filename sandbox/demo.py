@@ -575,5 +575,9 @@ def guide(user_url: Callable[[int], str]) -> list[str]:
         f"  A new teacher reaches this commission with region «{region_name}», district «{DEMO_DISTRICT}»",
         f"  and the claim {both(Category.EXPERT.label)}.",
         *unserved_steps(t, region_name),
+        f"  The Mini App: {teachers('ready')[0].full_name} sends /score and presses its web_app button; the sheet "
+        "opens as a form in a phone-sized",
+        "       panel over the chat (◐ switches its light/dark theme, × closes it); the chat summary then shows the "
+        "same numbers.",
         "  Give --demo on every start: what was done in the sandbox is kept, the demo teachers' files come back.",
     ]

@@ -30,6 +30,14 @@ async def static(request: web.Request) -> web.Response:
     return _asset(name, content_type)
 
 
+async def web_app_script(request: web.Request) -> web.Response:
+    """The sandbox's stand-in for https://telegram.org/js/telegram-web-app.js, which Mini Apps load."""
+    response = _asset("telegram-web-app.js", "text/javascript")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def add_page_routes(app: web.Application) -> None:
     app.router.add_get("/", index)
+    app.router.add_get("/telegram-web-app.js", web_app_script)
     app.router.add_get("/static/{name}", static)

@@ -12,6 +12,7 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,12 @@ def die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
+def free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
 class Sandbox:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
@@ -60,6 +67,7 @@ class Sandbox:
         self.server = BotAPIServer(self.data_dir / "botapi", default_token=config.token)
         self.bot: asyncio.subprocess.Process | None = None
         self.cast: list[Person] = []
+        self.web_port = 0  # the bot's own web server (its Mini App), chosen when the sandbox starts
         self._log: IO[bytes] | None = None
 
     @property
@@ -72,6 +80,16 @@ class Sandbox:
 
     def user_url(self, user_id: int) -> str:
         return f"{self.server.url}/?user={user_id}"
+
+    @property
+    def web_app_url(self) -> str:
+        """The bot's Mini App, served by the bot itself on WEB_HOST:WEB_PORT."""
+        return f"http://127.0.0.1:{self.web_port}/app/"
+
+    @property
+    def web_app_script_url(self) -> str:
+        """The sandbox's stand-in for Telegram's telegram-web-app.js, which the Mini App loads."""
+        return f"{self.server.url}/telegram-web-app.js"
 
     @property
     def database_url(self) -> str:
@@ -95,6 +113,11 @@ class Sandbox:
             "REDIS_URL": "",
             # The bot never starts a sandbox of its own, even if something clears its token.
             "SANDBOX": "0",
+            # The bot serves its Mini App locally, and the app loads Telegram's script from the sandbox.
+            "WEB_HOST": "127.0.0.1",
+            "WEB_PORT": str(self.web_port),
+            "WEBAPP_URL": self.web_app_url,
+            "WEBAPP_SCRIPT_URL": self.web_app_script_url,
             "PYTHONUNBUFFERED": "1",
             **self.config.extra_env,
         }
@@ -110,6 +133,7 @@ class Sandbox:
             await self.server.start(self.config.host, 0)
         if self.config.demo:
             self.cast = await seed(self.server, self.database_url)
+        self.web_port = free_port("127.0.0.1")
         await self.start_bot()
 
     async def start_bot(self) -> None:
@@ -166,6 +190,8 @@ class Sandbox:
             "Sandbox is running: the bot talks to a local Telegram stand-in, no token or internet needed.",
             f"  Open the chat page:  {self.page_url}",
             f"  Bot API server:      {self.url}   database: {shown(self.data_dir / 'bot.db')}",
+            f"  Mini App:            {self.web_app_url}   (served by the bot; its web_app buttons open it",
+            f"                       in the chat page, with {self.web_app_script_url} as Telegram's script)",
         ]
         if self.config.bot_output is None:
             lines.append(f"  Bot log:             {shown(self.log_path)}")

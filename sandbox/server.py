@@ -23,6 +23,7 @@ from sandbox.methods import METHODS, Call, canonical_name
 from sandbox.page import add_page_routes
 from sandbox.params import Params, Upload, normalize
 from sandbox.state import BotState, RateLimit, RecordedRequest, Signal, SimUser, World
+from sandbox.webapp import Launch, launch, send_web_app_data
 from sandbox.webhook import Webhooks
 
 log = logging.getLogger(__name__)
@@ -354,6 +355,17 @@ class BotAPIServer:
         """A forged callback query: no check that such a button exists (for tampering tests)."""
         return self.world.user_callback(self.bot(token), user_id, message_id, callback_data, forged=True).id
 
+    def open_web_app(self, user_id: int, url: str, *, source: str = "inline", message_id: int | None = None,
+                     token: str | None = None) -> Launch:
+        """The user presses a web_app button (`source`: inline on message `message_id`, keyboard, or menu):
+        the Mini App's signed initData. KeyError if the user has no such button."""
+        return launch(self.world, self.bot(token), user_id, source=source, url=url, message_id=message_id)
+
+    async def send_web_app_data(self, user_id: int, data: str, button_text: str, *,
+                                token: str | None = None) -> dict[str, Any]:
+        """A Mini App opened from the reply keyboard button `button_text` calls sendData(data)."""
+        return send_web_app_data(self.world, self.bot(token), user_id, data, button_text).data
+
     def commands_for(self, user_id: int, language_code: str | None = None, *,
                      token: str | None = None) -> list[dict[str, Any]]:
         """The command menu a user sees in the private chat, resolved by scope and language as Telegram does."""
@@ -493,6 +505,8 @@ class BotAPIServer:
         app.router.add_post(f"{api}/chats/{{user_id}}/document", self._h_document)
         app.router.add_post(f"{api}/chats/{{user_id}}/photo", self._h_photo)
         app.router.add_post(f"{api}/chats/{{user_id}}/callback", self._h_callback)
+        app.router.add_post(f"{api}/chats/{{user_id}}/webapp", self._h_web_app)
+        app.router.add_post(f"{api}/chats/{{user_id}}/webapp-data", self._h_web_app_data)
         app.router.add_get(f"{api}/files/{{file_id}}", self._h_file)
         app.router.add_get(f"{api}/requests", self._h_requests)
         app.router.add_delete(f"{api}/requests", self._h_clear_requests)
@@ -589,7 +603,7 @@ class BotAPIServer:
         token = self._http_bot(request, {})
         chat = self.world.chat(self.bot(token), user_id)
         return self._ok({"messages": self.history(user_id, token=token), "keyboard": chat.reply_keyboard,
-                         "cursor": len(chat.events), "blocked": chat.blocked})
+                         "cursor": len(chat.events), "blocked": chat.blocked, "menu_button": chat.bot.menu_button})
 
     async def _h_events(self, request: web.Request) -> web.Response:
         try:
@@ -600,8 +614,9 @@ class BotAPIServer:
         user_id = self._user_id(request)
         token = self._http_bot(request, {})
         events, new_cursor = await self.wait_events(user_id, cursor, timeout, token=token)
-        keyboard = self.world.chat(self.bot(token), user_id).reply_keyboard
-        return self._ok({"events": events, "cursor": new_cursor, "keyboard": keyboard})
+        chat = self.world.chat(self.bot(token), user_id)
+        return self._ok({"events": events, "cursor": new_cursor, "keyboard": chat.reply_keyboard,
+                         "menu_button": chat.bot.menu_button})
 
     async def _h_text(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -664,6 +679,25 @@ class BotAPIServer:
                 raise ControlError("message_id is required")
             query_id = await self.press_button(user_id, message_id, data, token=token)
         return self._ok({"callback_query_id": query_id})
+
+    async def _h_web_app(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        url, source = body.get("url"), body.get("source", "inline")
+        if not isinstance(url, str) or not isinstance(source, str):
+            raise ControlError("url and source are required")
+        message_id = int(body["message_id"]) if body.get("message_id") is not None else None
+        opened = self.open_web_app(self._user_id(request), url, source=source, message_id=message_id,
+                                   token=self._http_bot(request, body))
+        return self._ok(opened.to_json())
+
+    async def _h_web_app_data(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        data, button_text = body.get("data"), body.get("button_text")
+        if not isinstance(data, str) or not isinstance(button_text, str):
+            raise ControlError("data and button_text are required")
+        message = await self.send_web_app_data(self._user_id(request), data, button_text,
+                                               token=self._http_bot(request, body))
+        return self._ok(message)
 
     async def _h_file(self, request: web.Request) -> web.StreamResponse:
         record = self.world.files.get(request.match_info["file_id"])

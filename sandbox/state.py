@@ -443,6 +443,10 @@ class World:
         chat.bot.add_update("message", data)
         return stored
 
+    def user_service_message(self, chat: Chat, content: dict[str, Any]) -> StoredMessage:
+        """A message the user's app sends for them, such as a Mini App's web_app_data."""
+        return self._user_message(chat, content)
+
     def user_text(self, bot: BotState, user_id: int, text: str, *, reply_to: int | None = None) -> StoredMessage:
         if not text:
             raise ValueError("text must not be empty")
@@ -558,6 +562,8 @@ class World:
             view["photo"] = {**largest, "url": self.file_url(largest["file_id"])}
         if "contact" in data:
             view["contact"] = data["contact"]
+        if "web_app_data" in data:
+            view["web_app_data"] = data["web_app_data"]
         return view
 
     def history(self, bot: BotState, user_id: int) -> list[dict[str, Any]]:

@@ -17,3 +17,13 @@ class MaintenanceDue(Base):
 
     task: Mapped[str] = mapped_column(String(32), primary_key=True)
     since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WorkerLease(Base):
+    """Which worker runs a once-per-deployment job (the scheduler), until when; renewed while it lives."""
+
+    __tablename__ = "worker_leases"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

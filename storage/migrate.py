@@ -26,3 +26,19 @@ def upgrade_sync(url: str) -> None:
 async def upgrade(url: str) -> None:
     # env.py runs its own event loop, so it must not run inside the bot's loop.
     await asyncio.to_thread(upgrade_sync, url)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m storage.migrate`: the release step that migrates once before the workers start."""
+    import argparse
+
+    from bot.settings import get_settings
+
+    parser = argparse.ArgumentParser(description="Apply every database migration (DATABASE_URL) and exit.")
+    parser.parse_args(argv)
+    upgrade_sync(get_settings().database_url)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -18,6 +18,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.pipeline.metrics import UPDATE_SECONDS, UPDATES
 from storage.inbox_repository import InboxRepository
 
 log = logging.getLogger(__name__)
@@ -56,10 +57,14 @@ class UpdateRunner:
         task.add_done_callback(self._tasks.discard)
 
     async def _handle(self, update: Update) -> None:
-        try:
-            await self.dispatcher.feed_update(self.bot, update)
-        except Exception as error:  # the pipeline answers failures itself; this is the last guard
-            log.error("Update %s: %s", update.update_id, type(error).__name__)
+        outcome = "handled"
+        with UPDATE_SECONDS.time():
+            try:
+                await self.dispatcher.feed_update(self.bot, update)
+            except Exception as error:  # the pipeline answers failures itself; this is the last guard
+                outcome = "failed"
+                log.error("Update %s: %s", update.update_id, type(error).__name__)
+        UPDATES.labels(outcome).inc()
 
     async def accept(self, updates: list[Update]) -> int:
         """Store, then handle the new ones; returns how many were new."""

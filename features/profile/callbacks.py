@@ -41,6 +41,10 @@ class EditFieldCallback(CallbackData, prefix="edit"):
     field: ProfileField
 
 
+class KnownCategoryCallback(CallbackData, prefix="known"):
+    """«Correct» under the current category taken from her last decision: she answers both questions herself."""
+
+
 class AreaAction(StrEnum):
     PAGE = "page"  # show page `page` of the list
     PICK = "pick"  # choose area `code`

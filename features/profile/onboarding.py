@@ -29,11 +29,12 @@ from features.profile.callbacks import (
     AreaCallback,
     ChoiceCallback,
     ConsentCallback,
+    KnownCategoryCallback,
     LanguageCallback,
     ToggleCallback,
 )
 from features.profile.form import BY_FIELD, Kind, ProfileField, Question, next_question, parse_phone
-from features.profile.service import Answered, NotStarted, ProfileService
+from features.profile.service import Answered, KnownCategory, NotStarted, ProfileService
 from features.profile.states import ProfileForm, field_of, state_for, states_of
 from storage.profile_models import TeacherProfile, User
 
@@ -60,6 +61,8 @@ async def advance(bot: Bot, chat_id: int, answered: Answered, state: FSMContext,
     what comes next."""
     data = await state.get_data()
     upcoming, profile = answered.upcoming, answered.profile
+    if answered.known is not None:
+        await send_known_category(bot, chat_id, answered.known)
     if upcoming is not None and (not data.get("editing") or upcoming.field != data.get("edited")):
         await ask(bot, chat_id, upcoming, profile, state)
         return
@@ -69,6 +72,11 @@ async def advance(bot: Bot, chat_id: int, answered: Answered, state: FSMContext,
         return
     await bot.send_message(chat_id, _("Your profile is complete. Thank you!"), reply_markup=ReplyKeyboardRemove())
     await finish(bot, chat_id, profile, session, settings, teacher_sets)
+
+
+async def send_known_category(bot: Bot, chat_id: int, known: KnownCategory) -> None:
+    text, markup = views.known_category_view(known)
+    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 async def finish(bot: Bot, chat_id: int, profile: TeacherProfile, session: AsyncSession, settings: Settings,
@@ -99,7 +107,8 @@ async def resume(message: Message, profile: TeacherProfile, state: FSMContext, s
     """/start with a profile: the open question again, the next unanswered one, or where she stands."""
     assert message.bot is not None
     open_field = field_of(await state.get_state())
-    upcoming = BY_FIELD[open_field] if open_field is not None else next_question(profile)
+    upcoming, known = (BY_FIELD[open_field], None) if open_field is not None else (
+        await ProfileService(session).take_known_category(profile, next_question(profile)))
     if open_field is None and upcoming is not None and upcoming.field == AREA_FIELD and profile.completed_at:
         await message.answer(_("Districts and cities are now chosen from the official list, so that your application "
                                "reaches the commission that serves you. Please choose yours once more."))
@@ -107,6 +116,9 @@ async def resume(message: Message, profile: TeacherProfile, state: FSMContext, s
         await message.answer(_("Welcome back! Let's continue where you left off."))
     else:
         await message.answer(_("Welcome back, {name}!").format(name=profile.full_name))
+    if known is not None:
+        await send_known_category(message.bot, message.chat.id, known)
+    if upcoming is None:
         await finish(message.bot, message.chat.id, profile, session, settings, teacher_sets)
         return
     await ask(message.bot, message.chat.id, upcoming, profile, state)
@@ -325,6 +337,14 @@ async def finish_options(callback: CallbackQuery, callback_data: ToggleCallback,
     await advance(callback.bot, callback.from_user.id, answered, state, session, settings, teacher_sets)
 
 
+async def correct_known_category(callback: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:
+    """«Correct» under the category taken from her decision: she answers the category questions herself."""
+    assert callback.bot is not None
+    opened = await ProfileService(session).correct_known_category(callback.from_user.id)
+    await edit_markup(callback)
+    await ask(callback.bot, callback.from_user.id, opened.question, opened.profile, state)
+
+
 def create_router() -> Router:
     """A fresh router per Dispatcher (a router can belong to one parent only)."""
     router = Router(name="onboarding")
@@ -347,4 +367,5 @@ def create_router() -> Router:
     router.callback_query.register(area_page, AreaCallback.filter(F.action == AreaAction.PAGE))
     router.callback_query.register(area_pick, AreaCallback.filter(F.action == AreaAction.PICK))
     router.callback_query.register(unknown_area_action, AreaCallback.filter())
+    router.callback_query.register(correct_known_category, KnownCategoryCallback.filter())
     return router

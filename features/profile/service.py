@@ -28,6 +28,7 @@ from scoring.config import Rules
 from scoring.i18n import N_, Phrase
 from scoring.iin import InvalidIin, validate_iin
 from storage.checklist_repository import ApplicationRepository
+from storage.history_repository import HistoryRepository
 from storage.profile_models import TeacherProfile, User
 from storage.profile_repository import ProfileRepository, UserRepository
 
@@ -62,6 +63,15 @@ class Opened:
 
 
 @dataclass(frozen=True)
+class KnownCategory:
+    """Her current category as her latest decision in the bot gives it (storage/history_repository.py)."""
+
+    category: str
+    valid_until: date
+    decided_on: date
+
+
+@dataclass(frozen=True)
 class Answered:
     """An answer stored: what it was, and the question that comes next (None: the profile is complete)."""
 
@@ -69,6 +79,7 @@ class Answered:
     question: Question
     value: Any
     upcoming: Question | None
+    known: KnownCategory | None = None  # the category questions answered from her last decision on the way
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,7 @@ class ProfileService:
         self.users = UserRepository(session)
         self.profiles = ProfileRepository(session)
         self.applications = ApplicationRepository(session)
+        self.history = HistoryRepository(session)
 
     async def get(self, user_id: int) -> TeacherProfile | None:
         return await self.profiles.get(user_id)
@@ -188,7 +200,39 @@ class ProfileService:
 
     async def _answer(self, opened: Opened, value: Any) -> Answered:
         upcoming = await self.save_answer(opened.profile, opened.question.field, value)
-        return Answered(opened.profile, opened.question, value, upcoming)
+        upcoming, known = await self.take_known_category(opened.profile, upcoming)
+        return Answered(opened.profile, opened.question, value, upcoming, known)
+
+    async def take_known_category(self, profile: TeacherProfile,
+                                  upcoming: Question | None) -> tuple[Question | None, KnownCategory | None]:
+        """When her current category is the next question and a decision in the bot assigned her one, both
+        category answers are taken from that decision instead of being asked; the question after them is
+        returned with what was taken."""
+        if upcoming is None or upcoming.field != ProfileField.CURRENT_CATEGORY:
+            return upcoming, None
+        known = await self.known_category(profile)
+        if known is None:
+            return upcoming, None
+        await self.save_answer(profile, ProfileField.CURRENT_CATEGORY, known.category)
+        return await self.save_answer(profile, ProfileField.CATEGORY_VALID_UNTIL, known.valid_until), known
+
+    async def known_category(self, profile: TeacherProfile) -> KnownCategory | None:
+        """The category of her latest decision that assigned one, if her position's ladder has it."""
+        last = await self.history.last_assigned(profile.user_id)
+        question = BY_FIELD[ProfileField.CURRENT_CATEGORY]
+        if last is None or last.valid_until is None or option_label(question, profile, last.category) is None:
+            return None
+        return KnownCategory(last.category, last.valid_until, last.decided_on)
+
+    async def correct_known_category(self, user_id: int) -> Opened:
+        """«Correct» under a category taken from her decision: both answers forgotten, the question asked."""
+        profile = await self.profiles.get(user_id)
+        if profile is None:
+            raise StaleButton()
+        await self._refuse_if_locked(profile, ProfileField.CURRENT_CATEGORY)
+        for field in (ProfileField.CURRENT_CATEGORY, *DEPENDENTS[ProfileField.CURRENT_CATEGORY]):
+            await self.profiles.set_field(profile, field, None)
+        return Opened(profile, BY_FIELD[ProfileField.CURRENT_CATEGORY])
 
     async def locked_fields_of(self, user_id: int) -> tuple[TeacherProfile, frozenset[str]] | None:
         """Her profile and the answers her submitted application depends on; None without a profile."""

@@ -28,13 +28,16 @@ from features.profile.callbacks import (
     ChoiceCallback,
     ConsentCallback,
     EditFieldCallback,
+    KnownCategoryCallback,
     LanguageCallback,
     ToggleCallback,
 )
 from features.profile.form import QUESTIONS, Kind, Question, display_value, option_label
-from features.profile.service import assess
+from features.profile.service import KnownCategory, assess
 from scoring.areas import AdministrativeArea, area_name, catalogue
+from scoring.categories import Category
 from scoring.config import Rules
+from scoring.dates import format_day
 from scoring.eligibility import Channel, EligibilityReport
 from scoring.regions import region_by_id
 from storage.profile_models import TeacherProfile
@@ -150,6 +153,16 @@ def area_candidates(profile: TeacherProfile, candidates: list[AdministrativeArea
         return area_views.not_found_text(region_label(profile)), area_list(profile)
     return (area_views.candidates_text(len(candidates)),
             area_views.candidates_keyboard(candidates, get_i18n().current_locale, pack_area))
+
+
+def known_category_view(known: KnownCategory) -> tuple[str, InlineKeyboardMarkup]:
+    """The category questions answered from her last decision, with the one way to answer them herself."""
+    text = _("From your decision of {date}: {category}, valid until {until}. Your current category is taken from "
+             "it, so it is not asked again. If this is wrong, press «Correct».").format(
+        date=format_day(known.decided_on), category=_(Category(known.category).label),
+        until=format_day(known.valid_until))
+    return text, grid([InlineKeyboardButton(text=_("✏️ Correct"), callback_data=KnownCategoryCallback().pack())],
+                      columns=1)
 
 
 # --- the consent -----------------------------------------------------------------------------------

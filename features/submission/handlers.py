@@ -19,7 +19,7 @@ from bot.settings import Settings
 from features.checklist.service import Clock, utc_now
 from features.commission.routing import route_and_notify
 from features.guidance.service import GuidanceService
-from features.guidance.views import package_summary, portal_steps, readiness_view, what_next_keyboard
+from features.guidance.views import package_summary, portal_steps, readiness_view
 from features.profile.form import next_question
 from features.profile.onboarding import AREA_FIELD, ask
 from features.submission import views
@@ -154,7 +154,7 @@ async def status_command(message: Message, session: AsyncSession, settings: Sett
     if standing is None:
         raise Refusal(Phrase(N_("Send /start first.")))
     await message.answer(views.status_text(standing, ZoneInfo(settings.timezone), i18n),
-                         reply_markup=what_next_keyboard(standing))
+                         reply_markup=views.status_keyboard(standing))
 
 
 class FilesInBot(Filter):

@@ -13,8 +13,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import render
 from features.commission.notices import decision_status
+from features.dossier.callbacks import DossierAct
+from features.dossier.views import dossier_button
 from features.guidance.service import Standing
-from features.guidance.views import channel_name, what_next_text
+from features.guidance.views import channel_name, what_next_keyboard, what_next_text
 from features.submission.callbacks import SubmissionAct, SubmissionCallback
 from features.submission.service import (
     NO_CONSENT,
@@ -26,7 +28,7 @@ from features.submission.service import (
 )
 from scoring.categories import Category
 from scoring.dates import format_day, format_day_or_dash
-from storage.checklist_models import Application, ApplicationStatus
+from storage.checklist_models import ACTIVE_STATUSES, Application, ApplicationStatus
 
 
 def sentence(text: str) -> str:
@@ -174,3 +176,14 @@ def status_text(standing: Standing, tz: ZoneInfo, i18n: I18n) -> str:
               _("Applications are accepted from {start} to {end}: closed now."))
     return "\n".join([standing_line(standing, tz, i18n), window.format(start=format_day(start), end=format_day(end)),
                       "", what_next_text(standing)])
+
+
+def status_keyboard(standing: Standing) -> InlineKeyboardMarkup:
+    """/status: the steps, and her dossier once she has a checklist (of the filed application, else of what she
+    has prepared)."""
+    markup = what_next_keyboard(standing)
+    if standing.review.checklist is None:
+        return markup
+    app = standing.application
+    filed = app.id if app is not None and app.status in ACTIVE_STATUSES else 0
+    return InlineKeyboardMarkup(inline_keyboard=[*markup.inline_keyboard, [dossier_button(DossierAct.OWN, filed)]])

@@ -14,6 +14,10 @@ const state = {
   keyboardHidden: false,
   uploadAs: "document",
   typingTimer: null,
+  bot: null,         // the bot this page talks to ({id, username, first_name})
+  menuButton: null,  // the bot's chat menu button (setChatMenuButton)
+  webapp: null,      // the Mini App open in the panel: {source, url, buttonText, ready}
+  themeChoice: null, // "light" or "dark" chosen in the panel; null follows the system
 };
 
 // --- the control API -------------------------------------------------------------------------------
@@ -206,6 +210,10 @@ function inlineKeyboard(view) {
       if (button.callback_data !== undefined) {
         node = el("button", {type: "button", class: "ikb", "data-callback": button.callback_data});
         node.addEventListener("click", () => pressButton(view.message_id, button.callback_data, node));
+      } else if (button.web_app) {
+        node = el("button", {type: "button", class: "ikb opens-app", "data-webapp": button.web_app.url});
+        node.addEventListener("click", () => openWebApp({source: "inline", url: button.web_app.url,
+          messageId: view.message_id, text: button.text}));
       } else if (button.url) {
         node = el("a", {class: "ikb link", href: safeUrl(button.url), target: "_blank", rel: "noopener noreferrer"});
       } else if (button.copy_text) {
@@ -248,7 +256,14 @@ function attachment(view) {
   return null;
 }
 
+function serviceLine(view) {
+  // What the Telegram apps show when a Mini App's sendData reaches the bot.
+  const text = `Data from the “${view.web_app_data.button_text}” button was transferred to the bot.`;
+  return el("div", {class: "msg service", "data-id": view.message_id}, el("span", {class: "service-text"}, text));
+}
+
 function bubble(view) {
+  if (view.web_app_data) return serviceLine(view);
   const mine = view.from === "user";
   const body = el("div", {class: "bubble"});
   const media = attachment(view);
@@ -316,8 +331,10 @@ function renderReplyKeyboard(markup) {
       if (button.request_contact) {
         node.classList.add("contact-request");
         node.addEventListener("click", shareContact);
-      } else if (button.request_location || button.request_poll || button.request_users || button.request_chat
-                 || button.web_app) {
+      } else if (button.web_app) {
+        node.classList.add("opens-app");
+        node.addEventListener("click", () => openWebApp({source: "keyboard", url: button.web_app.url, text: button.text}));
+      } else if (button.request_location || button.request_poll || button.request_users || button.request_chat) {
         node.disabled = true;
         node.title = "Not available in the sandbox";
       } else {
@@ -441,6 +458,7 @@ async function loadHistory() {
   for (const view of history.messages) upsert(view);
   state.cursor = history.cursor;
   renderReplyKeyboard(history.keyboard);
+  renderMenuButton(history.menu_button);
   $("empty").hidden = history.messages.length > 0;
   scrollToBottom();
 }
@@ -456,6 +474,7 @@ async function poll() {
       state.cursor = result.cursor;
       result.events.forEach(handleEvent);
       renderReplyKeyboard(result.keyboard);
+      renderMenuButton(result.menu_button);
       if (!$("status").classList.contains("busy")) setStatus("online", "ok");
       refreshBotName();
     } catch (error) {
@@ -472,6 +491,7 @@ async function refreshBotName() {
   try {
     const bots = await api("/bots");
     if (bots.length) {
+      state.bot = bots[0];
       $("bot-name").textContent = bots[0].first_name;
       document.title = `${bots[0].first_name} · ${fullName(state.user)} · sandbox`;
       state.botNamed = true;
@@ -574,6 +594,193 @@ async function boot() {
   openChat(user);
 }
 
+// --- Mini Apps -----------------------------------------------------------------------------------------
+// A web_app button opens the app in a phone-sized panel, as Telegram Web does: an iframe whose URL hash
+// carries initData signed by the sandbox server, talking to this page with postMessage
+// ({eventType, eventData} as JSON); /telegram-web-app.js is the app's side of that protocol.
+
+const WEB_APP_VERSION = "7.10";
+const THEMES = {
+  light: {
+    bg_color: "#ffffff", text_color: "#000000", hint_color: "#707579", link_color: "#3390ec",
+    button_color: "#3390ec", button_text_color: "#ffffff", secondary_bg_color: "#f4f4f5",
+    header_bg_color: "#ffffff", bottom_bar_bg_color: "#ffffff", accent_text_color: "#3390ec",
+    section_bg_color: "#ffffff", section_header_text_color: "#3390ec", section_separator_color: "#e7e7e7",
+    subtitle_text_color: "#707579", destructive_text_color: "#e53935",
+  },
+  dark: {
+    bg_color: "#212121", text_color: "#ffffff", hint_color: "#aaaaaa", link_color: "#8774e1",
+    button_color: "#8774e1", button_text_color: "#ffffff", secondary_bg_color: "#181818",
+    header_bg_color: "#212121", bottom_bar_bg_color: "#212121", accent_text_color: "#8774e1",
+    section_bg_color: "#212121", section_header_text_color: "#aaaaaa", section_separator_color: "#0f0f0f",
+    subtitle_text_color: "#aaaaaa", destructive_text_color: "#ff595a",
+  },
+};
+const darkQuery = window.matchMedia("(prefers-color-scheme: dark)");
+
+function themeName() {
+  return state.themeChoice || (darkQuery.matches ? "dark" : "light");
+}
+
+function renderMenuButton(button) {
+  state.menuButton = button && button.type === "web_app" && button.web_app ? button : null;
+  const node = $("menu-app");
+  node.hidden = !state.menuButton;
+  if (state.menuButton) node.textContent = state.menuButton.text || "App";
+}
+
+function launchUrl(url, initData) {
+  const [base, ownHash] = url.split("#", 2);
+  const params = new URLSearchParams({
+    tgWebAppData: initData, tgWebAppVersion: WEB_APP_VERSION, tgWebAppPlatform: "weba",
+    tgWebAppThemeParams: JSON.stringify(THEMES[themeName()]),
+  });
+  return base + "#" + params.toString() + (ownHash ? "&" + ownHash : "");
+}
+
+async function openWebApp({source, url, messageId, text}) {
+  if (!/^https?:$/.test(new URL(url, window.location.href).protocol)) {
+    toast("This Mini App address is not an http(s) URL", {alert: true});
+    return;
+  }
+  const opened = await run(() => postJSON(`/chats/${state.user.id}/webapp`, {source, url, message_id: messageId}));
+  if (!opened) return;
+  state.webapp = {source, url, buttonText: opened.button_text || text, ready: false};
+  $("webapp-title").textContent = (state.bot && state.bot.first_name) || $("bot-name").textContent;
+  $("webapp-sub").textContent = "mini app";
+  setupMainButton({is_visible: false});
+  $("webapp-back").hidden = true;
+  $("webapp-popup").hidden = true;
+  paintPanel();
+  $("webapp").hidden = false;
+  $("webapp-frame").src = launchUrl(url, opened.init_data);
+  $("webapp-close").focus();
+}
+
+function closeWebApp() {
+  if (!state.webapp) return;
+  state.webapp = null;
+  $("webapp").hidden = true;
+  $("webapp-frame").src = "about:blank";
+}
+
+function toApp(eventType, eventData = {}) {
+  const frame = $("webapp-frame").contentWindow;
+  if (state.webapp && frame) frame.postMessage(JSON.stringify({eventType, eventData}), "*");
+}
+
+function paintPanel() {
+  const theme = THEMES[themeName()];
+  const panel = $("webapp");
+  panel.style.setProperty("--app-header-bg", theme.header_bg_color);
+  panel.style.setProperty("--app-bg", theme.bg_color);
+  panel.style.setProperty("--app-text", theme.text_color);
+  panel.style.setProperty("--app-hint", theme.hint_color);
+  panel.style.setProperty("--app-bar-bg", theme.bottom_bar_bg_color);
+  panel.dataset.theme = themeName();
+}
+
+function themeChanged() {
+  paintPanel();
+  toApp("theme_changed", {theme_params: THEMES[themeName()]});
+}
+
+function sendViewport() {
+  toApp("viewport_changed", {height: $("webapp-frame").clientHeight, is_expanded: true, is_state_stable: true});
+}
+
+function setupMainButton(params) {
+  const button = $("webapp-main");
+  const theme = THEMES[themeName()];
+  button.hidden = !params.is_visible || !params.text;
+  button.textContent = params.text || "";
+  button.disabled = params.is_active === false;
+  button.classList.toggle("progress", !!params.is_progress_visible);
+  button.style.background = params.color || theme.button_color;
+  button.style.color = params.text_color || theme.button_text_color;
+}
+
+async function webAppSendData(data) {
+  const app = state.webapp;
+  if (app.source !== "keyboard") {
+    // Telegram delivers sendData only from apps opened by a reply keyboard button.
+    toast("sendData works only in a Mini App opened from a keyboard button, as in Telegram", {alert: true});
+    return;
+  }
+  closeWebApp();
+  await run(() => postJSON(`/chats/${state.user.id}/webapp-data`, {data: data.data, button_text: app.buttonText}));
+}
+
+function webAppTelegramLink(path) {
+  const match = /^\/([A-Za-z0-9_]+)\/?(?:\?(.*))?$/.exec(path || "");
+  const ownBot = match && state.bot && match[1].toLowerCase() === state.bot.username.toLowerCase();
+  if (!ownBot) {
+    toast(`t.me${path} is outside this sandbox`, {alert: true});
+    return;
+  }
+  // A link to this bot with ?start=payload sends "/start payload" in its chat, as the Telegram apps do.
+  const start = new URLSearchParams(match[2] || "").get("start");
+  closeWebApp();
+  sendText(start ? `/start ${start}` : "/start");
+}
+
+function webAppPopup(params) {
+  const box = $("webapp-popup");
+  const labels = {ok: "OK", close: "Close", cancel: "Cancel"};
+  box.replaceChildren(
+    params.title ? el("div", {class: "popup-title"}, params.title) : "",
+    el("div", {class: "popup-message"}, params.message || ""),
+    el("div", {class: "popup-buttons"}, ...(params.buttons || [{type: "close"}]).map((b) =>
+      el("button", {type: "button", class: `popup-button ${b.type || "default"}`, onclick: () => {
+        box.hidden = true;
+        toApp("popup_closed", b.type === "close" && !b.id ? {} : {button_id: b.id || ""});
+      }}, b.text || labels[b.type] || "OK"))),
+  );
+  box.hidden = false;
+}
+
+const WEB_APP_EVENTS = {
+  web_app_ready: () => { state.webapp.ready = true; },
+  web_app_expand: sendViewport,
+  web_app_close: closeWebApp,
+  web_app_data_send: webAppSendData,
+  web_app_setup_main_button: setupMainButton,
+  web_app_setup_back_button: (data) => { $("webapp-back").hidden = !data.is_visible; },
+  web_app_open_tg_link: (data) => webAppTelegramLink(data.path_full),
+  web_app_open_link: (data) => { if (safeUrl(data.url)) window.open(safeUrl(data.url), "_blank", "noopener"); },
+  web_app_request_theme: () => toApp("theme_changed", {theme_params: THEMES[themeName()]}),
+  web_app_request_viewport: sendViewport,
+  web_app_open_popup: webAppPopup,
+};
+
+function onWebAppMessage(event) {
+  // Only the app in the panel speaks this protocol; anything else posting to the page is ignored.
+  if (!state.webapp || event.source !== $("webapp-frame").contentWindow) return;
+  let message = event.data;
+  if (typeof message === "string") {
+    try { message = JSON.parse(message); } catch { return; }
+  }
+  const handle = message && WEB_APP_EVENTS[message.eventType];
+  if (handle) handle(message.eventData || {});
+}
+
+function wireWebApp() {
+  window.addEventListener("message", onWebAppMessage);
+  $("webapp-close").addEventListener("click", closeWebApp);
+  $("webapp-main").addEventListener("click", () => toApp("main_button_pressed"));
+  $("webapp-back").addEventListener("click", () => toApp("back_button_pressed"));
+  $("webapp-theme").addEventListener("click", () => {
+    state.themeChoice = themeName() === "dark" ? "light" : "dark";
+    themeChanged();
+  });
+  darkQuery.addEventListener("change", () => { if (!state.themeChoice) themeChanged(); });
+  new ResizeObserver(() => { if (state.webapp) sendViewport(); }).observe($("webapp-frame"));
+  $("menu-app").addEventListener("click", () => {
+    if (state.menuButton) openWebApp({source: "menu", url: state.menuButton.web_app.url, text: state.menuButton.text});
+  });
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape" && state.webapp) closeWebApp(); });
+}
+
 // --- wiring ------------------------------------------------------------------------------------------
 
 function wire() {
@@ -619,4 +826,5 @@ function wire() {
 }
 
 wire();
+wireWebApp();
 boot();

@@ -12,6 +12,10 @@ from storage.registry import metadata
 
 target_metadata = metadata
 
+# Workers of one release may start together; on PostgreSQL the first to take this lock migrates and the
+# others wait, then find nothing left to do. The number only has to be the same in every worker.
+MIGRATION_LOCK = 7_265_017
+
 
 def _url() -> str:
     url = context.config.get_main_option("sqlalchemy.url")
@@ -35,6 +39,8 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         context.run_migrations()
     if sqlite:
         broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

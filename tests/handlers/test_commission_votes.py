@@ -14,6 +14,7 @@ from aiogram.methods import EditMessageReplyMarkup, EditMessageText, SendMessage
 from sqlalchemy import select, update
 
 from bot.i18n import create_i18n
+from features.dossier.callbacks import DossierAct, DossierCallback
 from scoring.config import Rules, default_rules
 from scoring.rulesets.registry import Registry
 from storage.checklist_models import ApplicationStatus
@@ -279,6 +280,11 @@ async def test_a_candidate_is_postponed_with_a_cancel_on_the_way(harness: Harnes
 # --- the secretary's card, refusal and removal: buttons that go and Cancels ---------------------------
 
 
+def dossier(application_id: int) -> str:
+    """The card's dossier button (features/dossier)."""
+    return DossierCallback(act=DossierAct.REVIEW, application=application_id).pack()
+
+
 async def test_the_card_loses_accept_and_refuse_once_decided(harness: Harness) -> None:
     cid = await full_commission(harness)
     await elect_chair(harness, cid)
@@ -286,12 +292,12 @@ async def test_the_card_loses_accept_and_refuse_once_decided(harness: Harness) -
     secretary = harness.user(SECRETARY)
     await harness.text(secretary, "/agenda")
     card = await harness.press(secretary, cm("card", apps[0]))
-    assert last_markup_data(card) == [cm("files", apps[0]), cm("acc", apps[0]), cm("ref", apps[0])]
+    assert last_markup_data(card) == [cm("files", apps[0]), dossier(apps[0]), cm("acc", apps[0]), cm("ref", apps[0])]
     accepted = await harness.press(secretary, cm("acc", apps[0]), message_id=900)
     edit = next(r for r in accepted if isinstance(r, EditMessageReplyMarkup))
-    assert edit.message_id == 900 and last_markup_data([edit]) == [cm("files", apps[0])]
+    assert edit.message_id == 900 and last_markup_data([edit]) == [cm("files", apps[0]), dossier(apps[0])]
     again = await harness.press(secretary, cm("card", apps[0]))
-    assert last_markup_data(again) == [cm("files", apps[0])]
+    assert last_markup_data(again) == [cm("files", apps[0]), dossier(apps[0])]
 
     # Refusal: grounds with a Cancel, which leaves the application waiting.
     started = await harness.press(secretary, cm("ref", apps[1]), message_id=901)
@@ -302,14 +308,14 @@ async def test_the_card_loses_accept_and_refuse_once_decided(harness: Harness) -
     async with harness.app.sessions() as s:
         review = await s.get(ApplicationReview, apps[1])
     assert review is not None and review.status == "pending"
-    # Refused for real: the card it started from keeps only its files.
+    # Refused for real: the card it started from keeps only its files and dossier.
     await harness.press(secretary, cm("ref", apps[1]), message_id=902)
     await harness.press(secretary, cm("grd", apps[1], "requirements"))
     asked = await harness.press(secretary, cm("grd", apps[1], "."))
     assert cm("cancel", apps[1], "ref") in last_markup_data(asked)
     refused = await harness.text(secretary, "The certificate of courses is missing")
     edit = next(r for r in refused if isinstance(r, EditMessageReplyMarkup))
-    assert edit.message_id == 902 and last_markup_data([edit]) == [cm("files", apps[1])]
+    assert edit.message_id == 902 and last_markup_data([edit]) == [cm("files", apps[1]), dossier(apps[1])]
 
 
 async def test_removing_a_member_can_be_cancelled(harness: Harness) -> None:

@@ -18,6 +18,7 @@ from bot.settings import Settings
 from features.checklist.callbacks import ChecklistCallback
 from features.checklist.service import ChecklistService
 from features.commission.notices import APPEAL, ATTACHED_CERTIFICATE_LATER, MEANING, SCHEDULED
+from features.dossier.callbacks import DossierAct, DossierCallback
 from features.guidance.callbacks import GuideCallback
 from features.self_assessment.callbacks import ScoreCallback
 from features.submission.callbacks import SubmissionCallback
@@ -46,6 +47,8 @@ from tests.handlers.commission_helpers import (
 from tests.handlers.test_submission import UPLOADS, applications, fill_everything, notices
 
 STEPS = [GuideCallback(step=s).pack() for s in ("checklist", "essay", "score", "submit")]
+# /status has her dossier too (features/dossier), of what she has prepared while nothing is filed.
+DRAFT_DOSSIER = DossierCallback(act=DossierAct.OWN, application=0).pack()
 SUBMIT = SubmissionCallback(action="submit").pack()
 PACKAGE = SubmissionCallback(action="package").pack()
 
@@ -97,7 +100,7 @@ async def test_the_steps_in_order_with_her_progress_at_start_and_status(harness:
     await harness.text(user, "/score")
     await harness.press(user, ScoreCallback(action="none", crit="1.1").pack())
     status = await harness.text(user, "/status")
-    assert last_markup_data(status) == STEPS
+    assert last_markup_data(status) == [*STEPS, DRAFT_DOSSIER]
     assert t(harness, "{answered}/{total} criteria, {points} points so far", locale, answered=1, total=10,
              points=0) in texts(status)[0]
     assert "31.12.2026" in texts(status)[0]  # the window
@@ -197,7 +200,7 @@ async def test_portal_the_verdict_and_the_package_with_the_steps(portal: Harness
     assert t(h, "How to file it on {channel}:", "kk", channel=channel) in steps and "7." in steps
     assert await applications(h, 410) == [] and await notices(h, 410) == []
     status = texts(await h.text(user, "/status"))[0]
-    assert channel in status and last_markup_data(await h.text(user, "/status")) == STEPS
+    assert channel in status and last_markup_data(await h.text(user, "/status")) == [*STEPS, DRAFT_DOSSIER]
 
 
 # --- the session date and the decision ---------------------------------------------------------------------

@@ -13,6 +13,8 @@ from features.commission.agenda.service import CommissionAgenda
 from features.commission.composition.views import order_buttons
 from features.commission.flows import Flow, cancel_button
 from features.commission.session.callbacks import SessionAct, SessionCallback
+from features.dossier.callbacks import DossierAct
+from features.dossier.views import dossier_button
 from scoring.commission import RefusalGround
 from scoring.dates import format_day
 from scoring.i18n import N_
@@ -52,8 +54,10 @@ def agenda_keyboard(agenda: CommissionAgenda) -> InlineKeyboardMarkup | None:
 
 
 def card_keyboard(application_id: int, pending: bool) -> InlineKeyboardMarkup:
-    """The applicant's card: the files always; Accept and Refuse only while the application waits for a decision."""
-    buttons = [_review_button(_("📎 Send the files"), ReviewAct.FILES, application_id)]
+    """The applicant's card: the files and the dossier always; Accept and Refuse only while the application waits
+    for a decision."""
+    buttons = [_review_button(_("📎 Send the files"), ReviewAct.FILES, application_id),
+               dossier_button(DossierAct.REVIEW, application_id)]
     if pending:
         buttons += [_review_button(_("✅ Accept for a session"), ReviewAct.ACCEPT, application_id),
                     _review_button(_("❌ Refuse"), ReviewAct.REFUSE, application_id)]
