@@ -75,7 +75,7 @@ async def open_page(harness: Harness) -> AsyncIterator[Opener]:
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.errors = errors
             await page.goto(str(server.make_url("/app/" + (f"?view={view}" if view else ""))))
-            await page.wait_for_selector('#app[aria-busy="false"]')
+            await page.locator('#app[aria-busy="false"]').wait_for()
             return page
         try:
             yield opener
@@ -84,29 +84,30 @@ async def open_page(harness: Harness) -> AsyncIterator[Opener]:
             await server.close()
 
 
-async def settled(page: Any) -> None:
-    await page.wait_for_selector('#app[data-pending="0"]')
+async def settled(root: Any) -> None:
+    """Until every save the page sent has come back and shows (`root`: the page, or the sandbox's app frame)."""
+    await root.locator('#app[data-pending="0"]').wait_for()
 
 
-async def answer(page: Any, criterion: str, steps: list[tuple[str, ...]]) -> None:
+async def answer(root: Any, criterion: str, steps: list[tuple[str, ...]]) -> None:
     """Answer one criterion with its controls as a thumb would: each step waits for the save to show."""
     card = f'[data-criterion="{criterion}"]'
     for step in steps:
         action, *args = step
         if action == "level":
-            await page.locator(f"{card} select.level").nth(int(args[1]) if len(args) > 1 else 0).select_option(args[0])
+            await root.locator(f"{card} select.level").nth(int(args[1]) if len(args) > 1 else 0).select_option(args[0])
         elif action == "count":
-            await page.locator(f"{card} select.count").last.select_option(args[0])
+            await root.locator(f"{card} select.count").last.select_option(args[0])
         elif action == "add":
-            await page.locator(f"{card} button.add-kind").tap()
+            await root.locator(f"{card} button.add-kind").click()
             continue  # the new kind waits for its level: nothing is saved yet
         elif action == "typed":
-            await page.locator(f"{card} input.typed").fill(args[0])
-            await page.locator(f"{card} button.save").tap()
+            await root.locator(f"{card} input.typed").fill(args[0])
+            await root.locator(f"{card} button.save").click()
         else:  # a checkbox (met, bonus, coauthored) or "none"
-            await page.locator(f"{card} .{action}").tap()
-        await settled(page)
-    assert await page.get_attribute(card, "data-answered") == "yes"
+            await root.locator(f"{card} .{action}").click()
+        await settled(root)
+    assert await root.locator(card).get_attribute("data-answered") == "yes"
 
 
 TEACHER_STEPS: dict[str, list[tuple[str, ...]]] = {
@@ -148,7 +149,7 @@ async def test_a_whole_sheet_filled_on_a_phone_gives_the_command_lines_total_and
     assert float(await page.get_attribute("#total", "data-total")) == expected["total"]
     # A phone's width: nothing sticks out sideways, and the summary stays readable.
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
-    await page.locator("#summary-details summary").tap()
+    await page.locator("#summary-details summary").click()
     lines = await page.locator("#summary-lines li").all_inner_texts()
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"miniapp-{sheet}-{locale}.png"), full_page=True)
@@ -192,7 +193,7 @@ async def test_the_checklist_page_sends_her_back_to_the_chat_with_the_item_open(
     diploma = page.locator('[data-item="diploma"]')
     assert await diploma.get_attribute("data-state") == "done"
     assert await diploma.locator(".item-file").all_inner_texts() == ["диплом.pdf (196 KB)"]
-    await diploma.locator("button.open-in-chat").tap()
+    await diploma.locator("button.open-in-chat").click()
     opened = await page.evaluate("window.__opened")
     assert opened == ["https://t.me/attestation_test_bot?start=ck-diploma"]
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
