@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -121,6 +122,18 @@ class Settings(BaseSettings):
         if self.file_store == "s3" and not self.s3_bucket:
             raise ValueError("FILE_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a server of your own)")
         return self
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_over_https(cls, value: str | None) -> str | None:
+        # Telegram opens Mini Apps over HTTPS only; plain HTTP is for this machine (the sandbox, a test).
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if not parts.hostname or (parts.scheme != "https" and not local):
+            raise ValueError("WEBAPP_URL must be an https:// address (http:// only for 127.0.0.1 or localhost)")
+        return value
 
     @property
     def files_dir(self) -> Path:

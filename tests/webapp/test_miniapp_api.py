@@ -193,3 +193,18 @@ async def test_without_a_completed_profile_the_form_says_what_to_do(harness: Har
             harness, "ru", "The self-assessment needs your completed profile (position, type of organisation, "
             "claimed category). Send /start to finish it first.")[:20])
         assert (await client.get("/app/api/checklist", headers=auth(signed_init_data(TOKEN, 309)))).status == 409
+
+
+@pytest.mark.parametrize(("url", "accepted"), [
+    ("https://bot.example.kz/app/", True), ("http://127.0.0.1:8099/app/", True), ("http://localhost/app/", True),
+    ("http://bot.example.kz/app/", False), ("javascript:alert(1)", False), ("bot.example.kz/app/", False),
+])
+def test_webapp_url_is_https_except_on_this_machine(url: str, accepted: bool) -> None:
+    from pydantic import ValidationError
+
+    try:
+        Settings(_env_file=None, webapp_url=url)  # type: ignore[call-arg]
+    except ValidationError:
+        assert not accepted
+    else:
+        assert accepted
