@@ -44,11 +44,12 @@ MAX_BODY = 16 * 1024  # one criterion's answer; the page never sends more
 
 EXPIRED = N_("The form has expired or was not opened from Telegram. Close it and open it again from the chat.")
 NOT_JSON = N_("The request is not valid JSON.")
+TOO_LARGE = N_("The request is too large.")
 BAD_FIELDS = N_("The request must be a JSON object with exactly these fields: {fields}.")
 BAD_ID = N_("'{field}' must be a short text.")
 TRY_AGAIN = N_("Sorry, something went wrong on our side. What you saved is kept; please try again.")
 
-Work = Callable[[AsyncSession, MiniAppService, str], Awaitable[dict[str, Any]]]
+Work = Callable[[MiniAppService, str], Awaitable[dict[str, Any]]]
 
 
 class Failed(Exception):
@@ -117,7 +118,7 @@ class MiniApp:
     async def get_sheet(self, request: web.Request) -> web.Response:
         requested = request.query.get("sheet")
 
-        async def work(session: AsyncSession, service: MiniAppService, locale: str) -> dict[str, Any]:
+        async def work(service: MiniAppService, locale: str) -> dict[str, Any]:
             return views.sheet_json(await service.open(requested), locale)
         return await self._respond(request, work)
 
@@ -126,17 +127,22 @@ class MiniApp:
             caller = self._caller(request)  # before the body is even read
         except Failed as refused:
             return self._failure(refused, unverified_language(request.headers.get("Authorization")))
-        raw = await request.content.read(MAX_BODY + 1)
+        try:
+            raw = await request.read()  # at most the server's client_max_size
+        except web.HTTPRequestEntityTooLarge:
+            raw = b""
 
-        async def work(session: AsyncSession, service: MiniAppService, locale: str) -> dict[str, Any]:
-            sheet_id, criterion_id, answer = parse_answer_body(raw if len(raw) <= MAX_BODY else b"")
+        async def work(service: MiniAppService, locale: str) -> dict[str, Any]:
+            if not raw or len(raw) > MAX_BODY:
+                raise Failed(400, "too_large" if raw else "bad_json", Phrase(TOO_LARGE if raw else NOT_JSON))
+            sheet_id, criterion_id, answer = parse_answer_body(raw)
             form = await service.save(sheet_id, criterion_id, answer)
             log.info("Mini App: user %s saved criterion %s of sheet %s", caller.user_id, criterion_id, sheet_id)
             return views.saved_json(form, criterion_id)
         return await self._respond(request, work, caller)
 
     async def get_checklist(self, request: web.Request) -> web.Response:
-        async def work(session: AsyncSession, service: MiniAppService, locale: str) -> dict[str, Any]:
+        async def work(service: MiniAppService, locale: str) -> dict[str, Any]:
             checklist, files = await service.checklist()
             username = (await self.bot.me()).username or ""
             links = {s.item.id: f"https://t.me/{username}?start={item_link_payload(s.item.id)}"
@@ -182,7 +188,7 @@ class MiniApp:
             ruleset = await TeacherSets(self.rule_book, self.settings.timezone, _now).of(session, caller.user_id)
             with self._language(locale):
                 try:
-                    body = await work(session, MiniAppService(session, ruleset, caller.user_id), locale)
+                    body = await work(MiniAppService(session, ruleset, caller.user_id), locale)
                 except Failed as failed:
                     failed.locale = locale
                     raise

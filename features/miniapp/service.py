@@ -23,7 +23,7 @@ from scoring.rulesets import RuleSet
 from scoring.sheets import Criterion, ScoringSheet
 from scoring.sheets.entry import quantity_answer
 from scoring.sheets.evaluate import AnswerError, Evaluation, parse_answer
-from scoring.sheets.kinds import kinds_of, with_kinds
+from scoring.sheets.kinds import with_kinds
 from scoring.sheets.model import ScaleKind
 from storage.checklist_models import UploadedFile
 from storage.scoring_models import SelfAssessment
@@ -226,8 +226,3 @@ class MiniAppService:
             raise NotAvailable(await service.why_unavailable(self.user_id))
         files = {s.item.id: await service.files(self.user_id, s.item.id) for s in checklist.states if s.files}
         return checklist, files
-
-
-def stored_kinds(answer: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    """The kinds of work of a stored answer, as the form edits them."""
-    return kinds_of(answer)

@@ -181,7 +181,7 @@ async def test_a_malformed_body_gets_400_with_a_clear_message(harness: Harness, 
                                      headers={**auth(signed_init_data(TOKEN, 308)), "Content-Type": "application/json"})
         assert response.status == 400
         body = await response.json()
-    assert body["error"] in ("bad_json", "bad_fields") and body["message"]
+    assert body["error"] in ("bad_json", "bad_fields", "too_large") and body["message"]
     assert "Traceback" not in body["message"] and "{" not in body["message"]
 
 
