@@ -11,6 +11,7 @@ import sys
 
 from aiogram import Bot
 from aiohttp import web
+from pythonjsonlogger.json import JsonFormatter
 
 from app.background import start_background
 from app.commands import register_commands
@@ -20,6 +21,7 @@ from bot.pipeline.inbox import UpdateRunner
 from bot.pipeline.polling import DurablePolling
 from bot.pipeline.webhook import WebhookEndpoint
 from bot.settings import Settings, get_settings
+from features.verification.keys import signing_key
 from storage.migrate import upgrade
 
 log = logging.getLogger("attestation-bot")
@@ -47,6 +49,7 @@ to only print this message.
 async def prepare(settings: Settings) -> tuple[Application, Bot]:
     if settings.migrate_on_start:
         await upgrade(settings.database_url)
+    signing_key(settings.signing_key_path)  # made on first start, so its public key can be published at once
     app = await open_application(settings)
     bot = create_bot(settings)
     return app, bot
@@ -114,6 +117,17 @@ def run_webhook(settings: Settings) -> None:
     web.run_app(web_app, host=settings.webhook_host, port=settings.webhook_port)
 
 
+def configure_logging(settings: Settings) -> None:
+    """Lines for a person (LOG_FORMAT=text) or one JSON object per line for a log collector (json)."""
+    handler = logging.StreamHandler()
+    if settings.log_format == "json":
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s",
+                                           rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+
+
 def sandbox_allowed(no_sandbox_flag: bool) -> bool:
     # The sandbox sets SANDBOX=0 for the bot it starts, so a bot without a token never starts another one.
     return not no_sandbox_flag and os.environ.get("SANDBOX", "").strip().lower() not in ("0", "false", "no", "off")
@@ -125,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="without BOT_TOKEN, only explain how to set one instead of starting the sandbox")
     args = parser.parse_args(argv)
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     if not settings.token:
         print(NO_TOKEN_HELP, file=sys.stderr)
         if not sandbox_allowed(args.no_sandbox):

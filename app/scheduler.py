@@ -5,7 +5,9 @@ The job `check_reminders` runs every REMINDER_CHECK_MINUTES minutes in TIMEZONE 
 (features/reminders/service.py), then deletes the commission records past their retention and, in the night
 after an erasure, rebuilds the SQLite file (features/privacy/service.py, scoring/retention.py);
 `retry_routing`, as often, sends waiting applications to a commission that now serves them and tells
-whoever must know of one that none serves (features/commission/routing.py). Keeping the schedule as periodic
+whoever must know of one that none serves (features/commission/routing.py); `watch_appeals`, as often,
+reminds whoever holds a complaint before its deadline and tells the admins of an overdue one, each once
+(features/appeals/watch.py). Keeping the schedule as periodic
 jobs, with the reminders derived from the data each time, means a restart or a changed /window needs no
 rescheduling and a bot that was down catches up; the job store keeps the job and its next run time
 across restarts.
@@ -29,6 +31,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
+from features.appeals.watch import AppealWatch
 from features.commission.routing import RoutingJob
 from features.privacy.service import ErasureService
 from features.reminders.service import ReminderService
@@ -37,12 +40,14 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "reminders"
 ROUTING_JOB_ID = "routing"
+APPEALS_JOB_ID = "appeals"
 # Async drivers of the bot → synchronous drivers for APScheduler 3 (it has no async job store).
 SYNC_DRIVERS = {"sqlite+aiosqlite": "sqlite", "postgresql+asyncpg": "postgresql+psycopg"}
 DRIVER_MODULES = {"sqlite": "sqlite3", "postgresql+psycopg": "psycopg"}
 
 _service: ReminderService | None = None
 _routing: RoutingJob | None = None
+_appeals: AppealWatch | None = None
 
 
 def sync_url(database_url: str) -> str:
@@ -106,10 +111,19 @@ async def retry_routing() -> None:
         log.info("routed %s waiting application(s)", len(outcome.routed))
 
 
+async def watch_appeals() -> None:
+    """The scheduled look at open complaints (§26; features/appeals/watch.py), referenced by name in the store."""
+    if _appeals is None:
+        log.warning("watch_appeals ran before the complaints' watch was set up")
+        return
+    await _appeals.run()
+
+
 def start_scheduler(service: ReminderService, settings: Settings, routing: RoutingJob | None = None
                     ) -> AsyncIOScheduler:
-    global _service, _routing
+    global _service, _routing, _appeals
     _service, _routing = service, routing
+    _appeals = AppealWatch(service.bot, service.sessions, service.i18n, settings, service.book)
     scheduler = AsyncIOScheduler(
         jobstores={"default": create_job_store(settings.database_url)},
         timezone=ZoneInfo(settings.timezone),
@@ -120,6 +134,11 @@ def start_scheduler(service: ReminderService, settings: Settings, routing: Routi
     scheduler.add_job(
         "app.scheduler:check_reminders", trigger="cron", minute=f"*/{settings.reminder_check_minutes}",
         id=JOB_ID, replace_existing=True,
+    )
+    # Complaints' reminders and overdue reports: also once at the start (a bot that was down catches up).
+    scheduler.add_job(
+        "app.scheduler:watch_appeals", trigger="cron", minute=f"*/{settings.reminder_check_minutes}",
+        id=APPEALS_JOB_ID, replace_existing=True, next_run_time=datetime.now(ZoneInfo(settings.timezone)),
     )
     if routing is not None:
         # Also once at the start: what waited while the bot was down is routed, or reported, at once.

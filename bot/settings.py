@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Almaty"
     default_locale: Literal["kk", "ru"] = "kk"
+    # The bot's calendar day is fixed to this date: for the sandbox and tests (an end-to-end test runs the bot
+    # on a day before a holiday, then later). Leave unset in production. bot.clock.local_today reads it.
+    clock_fixed_date: date | None = None
     # Webhook mode is on when WEBHOOK_URL is set; long polling otherwise.
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -59,6 +63,8 @@ class Settings(BaseSettings):
     # `python -m storage.migrate` once per release instead (on PostgreSQL concurrent starts wait for each other).
     migrate_on_start: bool = True
     log_level: str = "INFO"
+    # "json": one JSON object per line (time, level, logger, message) for a region's log collector.
+    log_format: Literal["text", "json"] = "text"
     # Named in the consent text (App 5) as who keeps the data and where: the department running the bot
     # and where its server is. The consent never claims more than these say.
     data_operator: str | None = None
@@ -102,6 +108,13 @@ class Settings(BaseSettings):
     s3_secret_key: SecretStr | None = None
     # MinIO and most S3-compatible servers accept any region and default to this one.
     s3_region: str = "us-east-1"
+    # The department's Ed25519 key that signs every certificate's and extract's QR code (a PEM file, made with
+    # mode 0600 on first start if absent). Unset: signing_key.pem next to the SQLite database (./data with
+    # PostgreSQL). Several workers need the same file.
+    signing_key_file: Path | None = None
+    # The public address of the verification page (e.g. https://bot.example.kz/verify): the QR code is then a
+    # link a phone opens, VERIFY_URL/<code>#<signed facts>; unset, it holds the signed facts alone.
+    verify_url: str | None = None
 
     @property
     def files_in_bot(self) -> bool:
@@ -144,6 +157,15 @@ class Settings(BaseSettings):
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
             return Path(url.database).parent / "files"
         return Path("data/files")
+
+    @property
+    def signing_key_path(self) -> Path:
+        if self.signing_key_file is not None:
+            return self.signing_key_file
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).parent / "signing_key.pem"
+        return Path("data/signing_key.pem")
 
     @property
     def token(self) -> str:

@@ -52,6 +52,7 @@ from storage.profile_models import TeacherProfile, User
 from storage.registry import Base
 from storage.ruleset_models import StoredRuleSet
 from storage.scoring_models import SelfAssessment
+from storage.verification_models import IssuedDocument
 
 PERSON = 777_000_123  # a teacher with two applications, secretary of A, member of C and an administrator
 OTHER_SECRETARY, OTHER_TEACHER = 777_000_200, 777_000_400
@@ -156,6 +157,14 @@ def person_rows() -> list[Any]:
         document(2, 2, 2, None, "protocol", NAME),
         document(3, 2, 2, 2, "extract", NAME),
         document(4, 2, 2, 2, "certificate", NAME),
+        # ... the certificate's registry row, its signed facts naming her (features/verification);
+        IssuedDocument(id=1, code="7K3MZQ9W2H", kind="certificate", application_id=10, candidate_id=2,
+                       facts={"n": NAME, "i": IIN[-4:]}, signature="sig", issued_at=NOW,
+                       valid_until=date(2030, 12, 10)),
+        # ... and, as an administrator, she revoked another teacher's certificate.
+        IssuedDocument(id=2, code="2345678ABC", kind="certificate", application_id=20, candidate_id=1,
+                       facts={"n": "Other Teacher"}, signature="sig", issued_at=NOW, revoked_at=NOW,
+                       revoked_reason="overturned", revoked_by=PERSON),
         # B: the second application, pending review and on the agenda of the draft session B2.
         ApplicationReview(application_id=11, commission_id=2, user_id=PERSON, status="scheduled", routed_at=NOW,
                           routed_on=NOW.date()),
@@ -253,12 +262,13 @@ async def theirs(sessions: async_sessionmaker[AsyncSession]) -> dict[str, set[An
 # Tables that hold nobody's data by the time an erasure runs: what the database file owes itself; and the
 # inbox, whose rows keep an update's payload only until the update is applied, in order per chat (so the
 # person's earlier updates have none left, and later ones are what they send after the erasure).
-NO_PERSONAL_DATA = {"maintenance_due", "received_updates"}
+NO_PERSONAL_DATA = {"maintenance_due", "received_updates", "worker_leases"}
 KEPT = {
     "session_candidates": {(2,)},  # the protocol row of the decided application
     "commission_decisions": {(1,)},
     "commission_votes": {(i,) for i in range(1, 8)},  # the members' votes on it
     "commission_documents": {(1,), (2,), (3,), (4,), (5,)},  # protocols of A1, B1, C1; extract, certificate
+    "issued_documents": {(1,)},  # the certificate's registry row (the revocation she made no longer names her)
 }
 
 

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from features.commission.composition.service import CommissionService, utc_now
 from features.commission.documents.service import DocumentService, Produced
 from features.commission.notices import decision_text
+from features.verification.service import VerificationService
 from scoring.dates import format_day
 from scoring.i18n import N_
 from storage.commission_models import AgendaItem, Commission, CommissionDecision, CommissionSession
@@ -32,7 +33,8 @@ class DocumentDelivery:
         self.settings = settings
         self.i18n = i18n
         self.commissions = commissions
-        self.documents = DocumentService(commissions, i18n, settings.document_templates_dir)
+        self.documents = DocumentService(commissions, i18n, settings.document_templates_dir,
+                                         stamps=VerificationService(session, settings))
 
     async def caption(self, user_id: int, template: str, **params: object) -> str:
         locale = await locale_of(self.session, user_id, self.settings.default_locale)

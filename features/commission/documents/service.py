@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiogram.utils.i18n import I18n
 
@@ -49,6 +50,9 @@ from storage.commission_models import (
 )
 from storage.commission_repository import CommissionRepository
 
+if TYPE_CHECKING:
+    from features.verification.service import VerificationService
+
 ABSTAINED = N_("abstained: had not voted when the secretary closed the vote")
 
 
@@ -60,7 +64,9 @@ class Produced:
 
 
 class DocumentService:
-    def __init__(self, commissions: CommissionService, i18n: I18n, templates: Path | None = None):
+    def __init__(self, commissions: CommissionService, i18n: I18n, templates: Path | None = None, *,
+                 stamps: VerificationService):
+        self.stamps = stamps  # each certificate and extract gets its code, QR code and registry row here
         self.commissions = commissions
         self.repo: CommissionRepository = commissions.repo
         self.i18n = i18n
@@ -189,10 +195,11 @@ class DocumentService:
             if item.id not in by_item:
                 continue
             p, row = by_item[item.id]
+            stamp = await self.stamps.extract(c, s, item, now)
             produced.append(Produced("extract", item, await self._store(
                 s, c, "extract", f"extract-{c.id}-{s.number}-{item.position}",
-                extract_docx(p, row, t, c.locale, self.templates), extract_pdf(p, row, t, self.templates), item,
-                now)))
+                extract_docx(p, row, t, c.locale, self.templates, stamp),
+                extract_pdf(p, row, t, self.templates, stamp), item, now)))
         return produced
 
     async def certificates(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Produced]:
@@ -204,11 +211,13 @@ class DocumentService:
         for item in await self.repo.items(s.id):
             decision = await self.repo.decision(item.id)
             data = await self.certificate(t, s, item, decision, now) if decision is not None else None
-            if data is None:
+            if data is None or decision is None:
                 continue
+            stamp = await self.stamps.certificate(c, item, decision, now)
             produced.append(Produced("certificate", item, await self._store(
-                s, c, "certificate", f"certificate-{data.number}", certificate_docx(data, t, c.locale, self.templates),
-                certificate_pdf(data, t, self.templates), item, now)))
+                s, c, "certificate", f"certificate-{data.number}",
+                certificate_docx(data, t, c.locale, self.templates, stamp),
+                certificate_pdf(data, t, self.templates, stamp), item, now)))
         return produced
 
 
