@@ -124,7 +124,8 @@ class BroadcastRepository:
         recipients = (await self._recipients(kind, value, default_locale)).add_columns(
             literal(broadcast.id), literal(RecipientStatus.PENDING.value), literal(0)
         )
-        if kind == SEGMENT_COMMISSION:
+        if kind == SEGMENT_COMMISSION or self.session.get_bind().dialect.name != "sqlite":
+            # PostgreSQL: one statement; asyncpg awaits the server, the loop is free meanwhile.
             broadcast.total = await self._enqueue(recipients)
         else:
             broadcast.total = await self._enqueue_in_ranges(recipients)
@@ -136,8 +137,8 @@ class BroadcastRepository:
         return _rowcount(await self.session.execute(insert(BroadcastRecipient).from_select(columns, recipients)))
 
     async def _enqueue_in_ranges(self, recipients: Any) -> int:
-        """INSERT … SELECT a range of `ENQUEUE_STEP` teacher profiles at a time: on SQLite each statement runs
-        on the loop's thread, and a short one between yields lets every other chat be served."""
+        """SQLite: INSERT … SELECT a range of `ENQUEUE_STEP` teacher profiles at a time; each statement runs on
+        the loop's thread, and a short one between yields lets every other chat be served."""
         total, after = 0, None
         while True:
             upto = await next_bound(self.session, TeacherProfile.user_id, after, ENQUEUE_STEP)
