@@ -1,4 +1,4 @@
-"""Callback data of admin broadcasts (prefixes bc, bcseg, bcok). Client-controlled: admins only, re-checked."""
+"""Callback data of admin broadcasts (prefixes bc, bcseg, bcok, bcpay). Client-controlled: admins only, re-checked."""
 
 from __future__ import annotations
 
@@ -54,4 +54,13 @@ class BroadcastSegmentCallback(CallbackData, prefix="bcseg"):
 
 
 class BroadcastConfirmCallback(CallbackData, prefix="bcok"):
+    """Send (free, or `paid` once its cost was shown) or cancel the composed broadcast."""
+
     confirm: bool
+    paid: bool = False
+
+
+class BroadcastPaidPreviewCallback(CallbackData, prefix="bcpay"):
+    """Show what a paid broadcast would take and cost, with its own confirm button."""
+
+    show: bool = True
