@@ -259,6 +259,12 @@ def main() -> int:
     parser.add_argument("--api-url", help=argparse.SUPPRESS)
     parser.add_argument("--broadcast", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker and os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        cProfile.runctx("asyncio.run(worker(args.database_url, args.api_url, args.rate, args.paid_rate, "
+                        "args.broadcast))", globals(), {"args": args}, os.environ["BENCH_PROFILE"])
+        return 0
     if args.worker:
         asyncio.run(worker(args.database_url, args.api_url, args.rate, args.paid_rate, args.broadcast))
         return 0

@@ -254,6 +254,11 @@ class Delivery:
         self.rate = 1.0 / self.limiter.interval
         self.group = max(1, math.floor(self.rate * CLAIM_SECONDS))
         self.tasks: set[asyncio.Task[None]] = set()
+        # Claimed rows whose request has not left yet: the next group is claimed only once they have, so a
+        # crash finds at most one group claimed and unsent (even when the loop runs behind the slots).
+        self.unsent = 0
+        self.all_sent = asyncio.Event()
+        self.all_sent.set()
         self.outcomes = Outcomes()
         self.failure: BaseException | None = None
         self.round_trip = 0.0  # seconds, a moving average of the sends' answers
@@ -269,6 +274,7 @@ class Delivery:
         """Claim `rows` in one commit at their first slot and start their sends; False: the broadcast stopped."""
         while len(self.tasks) + len(rows) > max(self.in_flight_limit(), len(rows)):
             await asyncio.wait(self.tasks, return_when=asyncio.FIRST_COMPLETED)
+        await self.all_sent.wait()
         self._raise_failure()
         delays = [self.limiter.reserve(user_id) for _, user_id, _ in rows]
         if delays[0] > 0:
@@ -285,6 +291,8 @@ class Delivery:
         return True
 
     def _start(self, row_id: int, user_id: int, locale: str, delay: float) -> None:
+        self.unsent += 1
+        self.all_sent.clear()
         task = asyncio.create_task(self._send(row_id, user_id, locale, delay))
         self.tasks.add(task)
         task.add_done_callback(self._finished)
@@ -300,11 +308,19 @@ class Delivery:
             raise self.failure
 
     async def _send(self, row_id: int, user_id: int, locale: str, delay: float) -> None:
-        if delay > 0:
-            await self.limiter.sleep(delay)
-        began = time.monotonic()
-        result = await send_paced(self.sender.bot, user_id, text_for(self.broadcast, locale), self.limiter,
-                                  self.sender.policy, self.sender.sleep, paced=True, paid=self.paid)
+        try:
+            if delay > 0:
+                await self.limiter.sleep(delay)
+            began = time.monotonic()
+            sending = asyncio.ensure_future(send_paced(
+                self.sender.bot, user_id, text_for(self.broadcast, locale), self.limiter, self.sender.policy,
+                self.sender.sleep, paced=True, paid=self.paid))
+            await asyncio.sleep(0)  # the request is on its way: written, or waiting for a connection
+        finally:
+            self.unsent -= 1
+            if self.unsent == 0:
+                self.all_sent.set()
+        result = await sending
         if result.outcome is Outcome.SENT:
             self.round_trip += (time.monotonic() - began - self.round_trip) * 0.2
             self.outcomes.sent.append(row_id)
