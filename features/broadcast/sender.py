@@ -27,9 +27,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 import uuid
-import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -311,16 +311,15 @@ class Delivery:
         try:
             if delay > 0:
                 await self.limiter.sleep(delay)
-            began = time.monotonic()
-            sending = asyncio.ensure_future(send_paced(
-                self.sender.bot, user_id, text_for(self.broadcast, locale), self.limiter, self.sender.policy,
-                self.sender.sleep, paced=True, paid=self.paid))
-            await asyncio.sleep(0)  # the request is on its way: written, or waiting for a connection
         finally:
+            # The main loop runs again only once this task waits inside the request (written, or waiting
+            # for a connection): only then can the next group be claimed.
             self.unsent -= 1
             if self.unsent == 0:
                 self.all_sent.set()
-        result = await sending
+        began = time.monotonic()
+        result = await send_paced(self.sender.bot, user_id, text_for(self.broadcast, locale), self.limiter,
+                                  self.sender.policy, self.sender.sleep, paced=True, paid=self.paid)
         if result.outcome is Outcome.SENT:
             self.round_trip += (time.monotonic() - began - self.round_trip) * 0.2
             self.outcomes.sent.append(row_id)

@@ -174,7 +174,8 @@ def confirm_text(kind: Segment, value: str | None, estimate: Estimate) -> tuple[
 def paid_confirm_text(estimate: Estimate) -> tuple[str, InlineKeyboardMarkup]:
     """A paid broadcast's time and cost in Stars, then Send paid / Send free / Cancel."""
     text = _("A paid broadcast sends up to {rate} messages/s: about {time} for {count} recipients instead of "
-             "{free_time}. Telegram charges {price} Star per message: about {stars} Stars from the bot's balance.").format(
+             "{free_time}. Telegram charges {price} Star per message: about {stars} Stars from the bot's "
+             "balance.").format(
         rate=_rate(estimate.paid_rate), time=spoken_duration(estimate.paid_seconds), count=estimate.count,
         free_time=spoken_duration(estimate.free_seconds), price=_rate(estimate.stars_per_message),
         stars=_stars(estimate.paid_stars))

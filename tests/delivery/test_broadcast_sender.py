@@ -371,7 +371,7 @@ async def test_a_crash_in_a_batched_run_resends_nothing(app: Application, server
     broadcast_id = await paid_broadcast(app)
     server.clear_requests()
     server.add_fault("delay", method="sendMessage", times=None, seconds=0.05)
-    crashing, clock = make_bot(server, crash_at=45), Clock(server)
+    crashing = make_bot(server, crash_at=45)
     with pytest.raises(Crash):
         await BroadcastSender(crashing, app.sessions, app.i18n, app.settings, owner="dead-process").deliver_broadcast(
             broadcast_id)
