@@ -54,13 +54,12 @@ class BroadcastSegmentCallback(CallbackData, prefix="bcseg"):
 
 
 class BroadcastConfirmCallback(CallbackData, prefix="bcok"):
-    """Send (free, or `paid` once its cost was shown) or cancel the composed broadcast."""
+    """Send the composed broadcast at the free rate, or cancel it."""
 
     confirm: bool
-    paid: bool = False
 
 
-class BroadcastPaidPreviewCallback(CallbackData, prefix="bcpay"):
-    """Show what a paid broadcast would take and cost, with its own confirm button."""
+class BroadcastPaidCallback(CallbackData, prefix="bcpay"):
+    """A paid broadcast: first what it would take and cost (`send` False), then its confirmation."""
 
-    show: bool = True
+    send: bool = False

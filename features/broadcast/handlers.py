@@ -26,7 +26,7 @@ from bot.text_input import NOT_A_COMMAND, max_length
 from features.broadcast.callbacks import (
     BroadcastConfirmCallback,
     BroadcastControlCallback,
-    BroadcastPaidPreviewCallback,
+    BroadcastPaidCallback,
     BroadcastSegmentCallback,
     ControlAct,
     Segment,
@@ -181,28 +181,40 @@ async def preview(message: Message, state: FSMContext, session: AsyncSession, se
     await message.answer(text, reply_markup=markup)
 
 
-async def paid_preview(callback: CallbackQuery, state: FSMContext, settings: Settings) -> None:
-    """What a paid broadcast would take and cost; only after this can it be confirmed (paid_shown)."""
-    if not isinstance(callback.message, Message):
-        raise StaleButton()
-    data = await state.get_data()
-    await state.update_data(paid_shown=True)
-    text, markup = paid_confirm_text(estimate_for(int(data["count"]), settings))
-    await callback.message.answer(text, reply_markup=markup)
-
-
 async def confirm(callback: CallbackQuery, callback_data: BroadcastConfirmCallback, state: FSMContext,
                   session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer,
                   broadcast_sender: BroadcastSender | None = None) -> None:
     assert callback.message is not None
     data: dict[str, Any] = await state.get_data()
-    if callback_data.confirm and callback_data.paid and not data.get("paid_shown"):
-        raise StaleButton()  # a paid broadcast only once its cost was shown (callback data can be forged)
     await state.clear()
     if not callback_data.confirm:
         await callback.message.answer(_("Broadcast cancelled; nothing was sent."))
         return
-    draft = Draft(data["text_kk"], data["text_ru"], data["kind"], data.get("value"), paid=callback_data.paid)
+    await _queue(callback, data, False, session, settings, callback_answer, broadcast_sender)
+
+
+async def paid(callback: CallbackQuery, callback_data: BroadcastPaidCallback, state: FSMContext,
+               session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer,
+               broadcast_sender: BroadcastSender | None = None) -> None:
+    """What a paid broadcast would take and cost; once that was shown (paid_shown), its confirmation."""
+    if not isinstance(callback.message, Message):
+        raise StaleButton()
+    data: dict[str, Any] = await state.get_data()
+    if not callback_data.send:
+        await state.update_data(paid_shown=True)
+        text, markup = paid_confirm_text(estimate_for(int(data["count"]), settings))
+        await callback.message.answer(text, reply_markup=markup)
+        return
+    if not data.get("paid_shown"):
+        raise StaleButton()  # a paid broadcast only once its cost was shown (callback data can be forged)
+    await state.clear()
+    await _queue(callback, data, True, session, settings, callback_answer, broadcast_sender)
+
+
+async def _queue(callback: CallbackQuery, data: dict[str, Any], paid: bool, session: AsyncSession,
+                 settings: Settings, callback_answer: CallbackAnswer, broadcast_sender: BroadcastSender | None) -> None:
+    assert callback.message is not None
+    draft = Draft(data["text_kk"], data["text_ru"], data["kind"], data.get("value"), paid=paid)
     broadcast = await BroadcastService(session).queue(
         draft, created_by=callback.from_user.id, admin_locale=get_i18n().current_locale,
         default_locale=settings.default_locale, progress_chat_id=callback.message.chat.id)
@@ -288,7 +300,7 @@ def create_router() -> Router:
     message(got_segment_text, StateFilter(BroadcastForm.segment_text), NOT_A_COMMAND, IsAdmin())
     message(buttons_wanted, StateFilter(BroadcastForm.segment, BroadcastForm.confirm), NOT_A_COMMAND, IsAdmin())
     press(choose_segment, BroadcastSegmentCallback.filter(), StateFilter(BroadcastForm.segment), IsAdmin())
-    press(paid_preview, BroadcastPaidPreviewCallback.filter(), StateFilter(BroadcastForm.confirm), IsAdmin())
+    press(paid, BroadcastPaidCallback.filter(), StateFilter(BroadcastForm.confirm), IsAdmin())
     press(confirm, BroadcastConfirmCallback.filter(), StateFilter(BroadcastForm.confirm), IsAdmin())
     press(pause, BroadcastControlCallback.filter(F.action == ControlAct.PAUSE), IsAdmin())
     press(resume, BroadcastControlCallback.filter(F.action == ControlAct.RESUME), IsAdmin())
@@ -301,6 +313,6 @@ def _register_refusals(router: Router) -> None:
     """What a non-admin gets: the commands, the composer's steps and the buttons answer "administrators only"."""
     router.message.register(not_for_you, Command("broadcast", "broadcast_status"), ~IsAdmin())
     router.message.register(not_for_you, StateFilter(*BROADCAST_STATES), NOT_A_COMMAND, ~IsAdmin())
-    for factory in (BroadcastSegmentCallback, BroadcastConfirmCallback, BroadcastPaidPreviewCallback,
+    for factory in (BroadcastSegmentCallback, BroadcastConfirmCallback, BroadcastPaidCallback,
                     BroadcastControlCallback):
         router.callback_query.register(not_for_you, factory.filter(), ~IsAdmin())

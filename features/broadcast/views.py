@@ -18,7 +18,7 @@ from bot.keyboards import grid
 from features.broadcast.callbacks import (
     BroadcastConfirmCallback,
     BroadcastControlCallback,
-    BroadcastPaidPreviewCallback,
+    BroadcastPaidCallback,
     BroadcastSegmentCallback,
     ControlAct,
     Segment,
@@ -167,7 +167,7 @@ def confirm_text(kind: Segment, value: str | None, estimate: Estimate) -> tuple[
                              callback_data=BroadcastConfirmCallback(confirm=True).pack()),
         InlineKeyboardButton(text=_("❌ Cancel"), callback_data=BroadcastConfirmCallback(confirm=False).pack()),
     ], [
-        InlineKeyboardButton(text=_("⭐ Faster, paid…"), callback_data=BroadcastPaidPreviewCallback().pack()),
+        InlineKeyboardButton(text=_("⭐ Faster, paid…"), callback_data=BroadcastPaidCallback().pack()),
     ]])
 
 
@@ -181,7 +181,7 @@ def paid_confirm_text(estimate: Estimate) -> tuple[str, InlineKeyboardMarkup]:
         stars=_stars(estimate.paid_stars))
     return text, InlineKeyboardMarkup(inline_keyboard=[[
         InlineKeyboardButton(text=_("⭐ Send paid, about {stars} Stars").format(stars=_stars(estimate.paid_stars)),
-                             callback_data=BroadcastConfirmCallback(confirm=True, paid=True).pack()),
+                             callback_data=BroadcastPaidCallback(send=True).pack()),
     ], [
         InlineKeyboardButton(text=_("✅ Send free, {count}").format(count=estimate.count),
                              callback_data=BroadcastConfirmCallback(confirm=True).pack()),

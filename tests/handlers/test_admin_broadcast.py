@@ -230,7 +230,7 @@ async def test_regions_to_choose_from_are_in_the_admins_alphabet(harness: Harnes
 
 
 async def test_preview_shows_the_time_and_a_paid_broadcast_its_cost_first(harness: Harness) -> None:
-    from features.broadcast.callbacks import BroadcastPaidPreviewCallback
+    from features.broadcast.callbacks import BroadcastPaidCallback
 
     await add_teachers(harness, *((100 + i, "kk", "astana", None) for i in range(3)))
     await compose(harness)
@@ -239,17 +239,17 @@ async def test_preview_shows_the_time_and_a_paid_broadcast_its_cost_first(harnes
     free_line = tr(harness, "At the free rate ({rate} messages/s) it takes about {time}.").format(
         rate="25", time=tr(harness, "{seconds} s").format(seconds=0))
     assert free_line in texts(sent)[-1].split("\n")
-    assert BroadcastPaidPreviewCallback().pack() in last_markup_data(sent)
+    assert BroadcastPaidCallback().pack() in last_markup_data(sent)
     # A paid confirm before its cost was shown is refused (callback data can be forged), and nothing is queued.
-    sent = await harness.press(admin, BroadcastConfirmCallback(confirm=True, paid=True).pack())
+    sent = await harness.press(admin, BroadcastPaidCallback(send=True).pack())
     assert alerts(sent) == [tr(harness, "This button is no longer active.")]
     assert await queued(harness) == []
-    sent = await harness.press(admin, BroadcastPaidPreviewCallback().pack())
+    sent = await harness.press(admin, BroadcastPaidCallback().pack())
     instant = tr(harness, "{seconds} s").format(seconds=0)
     assert tr(harness, PAID).format(rate="1000", time=instant, count=3, free_time=instant, price="0.1",
                                     stars="1") in texts(sent)
-    assert BroadcastConfirmCallback(confirm=True, paid=True).pack() in last_markup_data(sent)
-    sent = await harness.press(admin, BroadcastConfirmCallback(confirm=True, paid=True).pack())
+    assert BroadcastPaidCallback(send=True).pack() in last_markup_data(sent)
+    sent = await harness.press(admin, BroadcastPaidCallback(send=True).pack())
     [broadcast] = await queued(harness)
     assert broadcast.paid is True and broadcast.total == 3
 
