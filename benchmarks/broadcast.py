@@ -78,6 +78,7 @@ async def worker(database_url: str, api_url: str, rate: float, paid_rate: float 
     sessions = create_session_factory(engine)
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(api_url)))
     sender = BroadcastSender(bot, sessions, create_i18n("kk"), settings)
+    ready = cpu_seconds()  # imports and set-up are not the delivery's
     try:
         while True:
             await sender.deliver_broadcast(broadcast_id)
@@ -89,6 +90,7 @@ async def worker(database_url: str, api_url: str, rate: float, paid_rate: float 
     finally:
         await bot.session.close()
         await engine.dispose()
+        print(f"sender-cpu {cpu_seconds() - ready:.3f}", flush=True)
 
 
 # --- the harness ----------------------------------------------------------------------------------
@@ -126,12 +128,18 @@ async def new_broadcast(database_url: str, label: str, paid: bool) -> int:
 
 
 async def spawn(database_url: str, api_url: str, rate: float, paid_rate: float | None,
-                broadcast_id: int) -> asyncio.subprocess.Process:
+                broadcast_id: int, *, capture: bool = False) -> asyncio.subprocess.Process:
     paid = ["--paid-rate", str(paid_rate)] if paid_rate else []
     return await asyncio.create_subprocess_exec(
         sys.executable, __file__, "--worker", "--database-url", database_url, "--api-url", api_url,
         "--rate", str(rate), *paid, "--broadcast", str(broadcast_id),
+        stdout=asyncio.subprocess.PIPE if capture else None,
     )
+
+
+def cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def tally(server: BotAPIServer, label: str, recipients: list[int]) -> tuple[Counter[int], list[float]]:
@@ -201,9 +209,11 @@ async def undisturbed(server: BotAPIServer, database_url: str, recipients: list[
                       paid_rate: float | None) -> dict[str, object]:
     target = paid_rate or rate
     first = await new_broadcast(database_url, "first", bool(paid_rate))
-    started = time.monotonic()
-    process = await spawn(database_url, server.url, rate, paid_rate, first)
-    await process.wait()
+    started, harness_cpu = time.monotonic(), cpu_seconds()
+    process = await spawn(database_url, server.url, rate, paid_rate, first, capture=True)
+    output, _ = await process.communicate()
+    harness_cpu = cpu_seconds() - harness_cpu
+    sender_cpu = float(output.decode().split()[-1])  # its last line: "sender-cpu <seconds>" of the delivery
     delivered, times = tally(server, "first", recipients)
     achieved = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
     duplicates, losses = faults(delivered, recipients)
@@ -212,8 +222,12 @@ async def undisturbed(server: BotAPIServer, database_url: str, recipients: list[
     print(f"run 1: {len(times)} delivered in {time.monotonic() - started:.1f} s, {achieved:.2f} msg/s "
           f"(ratio {achieved / target:.3f}), {refused} answered 429, {paid_flags} carried allow_paid_broadcast, "
           f"{duplicates} duplicates, {losses} losses", flush=True)
+    n = max(len(times), 1)
+    print(f"CPU per message: the sender process {1000 * sender_cpu / n:.2f} ms, the sandbox server (and this "
+          f"harness) {1000 * harness_cpu / n:.2f} ms", flush=True)
     return {"achieved_rate": round(achieved, 2), "rate_ratio": round(achieved / target, 4), "refused": refused,
-            "duplicates": duplicates, "losses": losses}
+            "duplicates": duplicates, "losses": losses, "sender_cpu_ms_per_message": round(1000 * sender_cpu / n, 3),
+            "sandbox_cpu_ms_per_message": round(1000 * harness_cpu / n, 3)}
 
 
 async def killed(server: BotAPIServer, database_url: str, recipients: list[int], rate: float,

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Table, and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +39,9 @@ FINAL_STATUSES = (
     RecipientStatus.SENT, RecipientStatus.FAILED, RecipientStatus.BLOCKED, RecipientStatus.UNKNOWN,
     RecipientStatus.CANCELLED,
 )
+
+
+RECIPIENTS = cast(Table, BroadcastRecipient.__table__)
 
 
 def _rowcount(result: Any) -> int:
@@ -204,31 +207,33 @@ class BroadcastRepository:
     async def claim_many(self, row_ids: Sequence[int], broadcast_id: int, now: datetime) -> set[int]:
         """pending → sending for a batch in one statement, only while the broadcast runs; the ids claimed.
 
-        RETURNING where the dialect has it; otherwise (old SQLite) the batch's "sending" rows are read
-        back, which are ours alone because the caller holds the broadcast's lease.
+        RETURNING where the dialect has it; otherwise (old SQLite) the batch's rows made "sending" at
+        `now` are read back, which are ours alone because the caller holds the broadcast's lease. Core statements on
+        the table: the ORM's bulk-update path costs more than the statement at 50 claims a second.
         """
         if not row_ids:
             return set()
+        rows = RECIPIENTS.c
         running = exists().where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.RUNNING)
         statement = (
-            update(BroadcastRecipient)
-            .where(BroadcastRecipient.id.in_(row_ids), BroadcastRecipient.status == RecipientStatus.PENDING, running)
-            .values(status=RecipientStatus.SENDING, attempts=BroadcastRecipient.attempts + 1, updated_at=now)
+            update(RECIPIENTS)
+            .where(rows.id.in_(row_ids), rows.status == RecipientStatus.PENDING, running)
+            .values(status=RecipientStatus.SENDING, attempts=rows.attempts + 1, updated_at=now)
         )
-        if self.session.get_bind().dialect.update_returning:
-            return {int(i) for i in (await self._update(statement.returning(BroadcastRecipient.id))).scalars()}
-        await self._update(statement)
-        claimed = await self.session.scalars(select(BroadcastRecipient.id).where(
-            BroadcastRecipient.id.in_(row_ids), BroadcastRecipient.status == RecipientStatus.SENDING))
-        return {int(i) for i in claimed}
+        connection = await self.session.connection()
+        if connection.dialect.update_returning:
+            return {int(i) for i in (await connection.execute(statement.returning(rows.id))).scalars()}
+        await connection.execute(statement)
+        claimed = await connection.execute(select(rows.id).where(
+            rows.id.in_(row_ids), rows.status == RecipientStatus.SENDING, rows.updated_at == now))
+        return {int(i) for i in claimed.scalars()}
 
     async def finish_many(self, row_ids: Sequence[int], status: RecipientStatus, now: datetime) -> None:
         """sending → a final status without an error text, for a batch in one statement."""
         if row_ids:
-            await self._update(
-                update(BroadcastRecipient).where(BroadcastRecipient.id.in_(row_ids))
-                .values(status=status, updated_at=now, error=None)
-            )
+            connection = await self.session.connection()
+            await connection.execute(update(RECIPIENTS).where(RECIPIENTS.c.id.in_(row_ids))
+                                     .values(status=status, updated_at=now, error=None))
 
     async def finish(self, row_id: int, status: RecipientStatus, now: datetime, error: str | None = None) -> None:
         await self._update(

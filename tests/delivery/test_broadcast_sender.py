@@ -392,3 +392,21 @@ async def test_a_crash_in_a_batched_run_resends_nothing(app: Application, server
         doubtful = set(await session.scalars(select(BroadcastRecipient.user_id).where(
             BroadcastRecipient.status == "unknown")))
     assert all(got[u] == 1 for u in users if u not in doubtful)
+
+
+@pytest.mark.parametrize("returning", [True, False])
+async def test_claim_many_claims_only_pending_rows_of_a_running_broadcast(app: Application, server: BotAPIServer,
+                                                                          returning: bool) -> None:
+    """With RETURNING, and without it (SQLite before 3.35): the claimed ids are read back."""
+    await teachers(app, server, 4)
+    broadcast_id = await new_broadcast(app)
+    app.engine.sync_engine.dialect.update_returning = returning
+    async with app.sessions() as session:
+        repo = BroadcastRepository(session)
+        ids = [row_id for row_id, _, _ in await repo.pending(broadcast_id, 10)]
+        assert await repo.claim_many(ids[:2], broadcast_id, datetime.now(UTC)) == set(ids[:2])
+        assert await repo.claim_many(ids[1:3], broadcast_id, datetime.now(UTC)) == {ids[2]}  # ids[1]: taken
+        await repo.pause(broadcast_id)
+        assert await repo.claim_many(ids[3:], broadcast_id, datetime.now(UTC)) == set()
+        await session.commit()
+    assert await statuses(app, broadcast_id) == {"sending": 3, "pending": 1}
