@@ -23,7 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from docxtpl import DocxTemplate
+import segno
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -76,6 +78,26 @@ def strings(value: Any) -> Iterator[str]:
             yield from strings(v)
 
 
+# --- QR code -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code in a document's context: the text it holds, drawn where the template or layout puts it."""
+
+    text: str
+    # Measured: a signed certificate is 330–620 characters, QR version 14–19 (81–101 modules with the quiet zone);
+    # 40 mm gives at least 0.4 mm a module, which a phone's camera reads at arm's length.
+    width_mm: float = 40
+
+    def png(self) -> bytes:
+        # Medium error correction survives a crease or a stamp over a corner; the 4-module quiet zone is the
+        # standard's.
+        out = io.BytesIO()
+        segno.make(self.text, error="m", micro=False).save(out, kind="png", scale=6, border=4)
+        return out.getvalue()
+
+
 # --- DOCX ----------------------------------------------------------------------------------------------
 
 
@@ -90,9 +112,14 @@ def template_path(name: str, locale: str, folder: Path | None) -> Path:
 
 def _fill(path: Path, context: dict[str, Any]) -> bytes:
     document = DocxTemplate(str(path))
-    unknown = document.get_undeclared_template_variables(SandboxedEnvironment()) - set(context)
+    used = document.get_undeclared_template_variables(SandboxedEnvironment())
+    unknown = used - set(context)
     if unknown:
         log.warning("Template %s uses names the bot does not provide: %s", path, ", ".join(sorted(unknown)))
+    if context.get("verification_code") and not {"qr", "verification_code"} <= used:
+        log.warning("Template %s has no {{ qr }} or {{ verification_code }}: its documents cannot be verified", path)
+    context = {k: InlineImage(document, io.BytesIO(v.png()), width=Mm(v.width_mm)) if isinstance(v, QrCode) else v
+               for k, v in context.items()}
     document.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
     out = io.BytesIO()
     document.save(out)
@@ -241,6 +268,21 @@ class Pdf:
         pdf.set_xy(centre_x - radius + 3, centre_y - 3)
         pdf.multi_cell(radius * 2 - 6, 3, self.text(label), align="C")
         pdf.set_xy(pdf.l_margin, centre_y + radius + 4)
+
+    def verification(self, qr: QrCode, code_line: str, hint: str) -> None:
+        """The QR code at the left margin with the code to type and how to verify beside it; on a new page if
+        the rest of this one is too short for it."""
+        pdf = self.pdf
+        if pdf.get_y() + qr.width_mm + 4 > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        top = pdf.get_y() + 2
+        pdf.image(io.BytesIO(qr.png()), x=pdf.l_margin, y=top, w=qr.width_mm, h=qr.width_mm)
+        pdf.set_xy(pdf.l_margin + qr.width_mm + 4, top + 4)
+        self.font(11, bold=True)
+        pdf.multi_cell(0, 6, self.text(code_line), new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.font(8)
+        pdf.multi_cell(0, 4, self.text(hint), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + qr.width_mm) + 2)
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
