@@ -21,6 +21,7 @@ from bot.pipeline.inbox import UpdateRunner
 from bot.pipeline.polling import DurablePolling
 from bot.pipeline.webhook import WebhookEndpoint
 from bot.settings import Settings, get_settings
+from features.verification.keys import signing_key
 from storage.migrate import upgrade
 
 log = logging.getLogger("attestation-bot")
@@ -48,6 +49,7 @@ to only print this message.
 async def prepare(settings: Settings) -> tuple[Application, Bot]:
     if settings.migrate_on_start:
         await upgrade(settings.database_url)
+    signing_key(settings.signing_key_path)  # made on first start, so its public key can be published at once
     app = await open_application(settings)
     bot = create_bot(settings)
     return app, bot

@@ -51,10 +51,11 @@ def start_background(app: Application, bot: Bot) -> Background:
         service = ReminderService(bot, app.sessions, app.i18n, app.settings, rule_book=app.rule_book,
                                   limiter=limiter)
         routing = RoutingJob(bot, app.sessions, app.i18n, app.settings, app.rule_book)
-        scheduler = SchedulerLeader(app.sessions, partial(start_scheduler, service, app.settings, routing),
+        scheduler = SchedulerLeader(app.sessions, partial(start_scheduler, service, app.settings, routing,
+                                                          file_store=app.file_store),
                                     app.settings.scheduler_lease_seconds)
         scheduler.start()
-    outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds))
+    outbox = OutboxDeliverer(bot, app.sessions, timedelta(seconds=app.settings.outbox_lease_seconds), app.file_store)
     outbox.start()
     notices = ChangeNotices(bot, app.sessions, app.i18n, app.settings, app.rule_book)
     notices.start()  # resumes notices left unfinished by a previous run

@@ -29,6 +29,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("reminders", N_("Turn reminders on or off")),
     ("commissions", N_("My attestation commission")),
     ("agenda", N_("Secretary: applications and sessions")),
+    ("verify", N_("Check a certificate or an extract by its code")),
+    ("export", N_("Administrators: the year's applications as Excel or CSV")),
     ("help", N_("Help")),
 )
 

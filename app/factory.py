@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import DisabledEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.downloads import bot_api_server
 from bot.i18n import UserLocaleMiddleware, create_i18n
 from bot.pipeline.fsm_storage import SqlStorage
 from bot.pipeline.isolation import TransientChatIsolation
@@ -21,11 +21,13 @@ from bot.refusal import RefusalMiddleware
 from bot.rule_book import RuleBook, RuleBookMiddleware
 from bot.settings import Settings
 from bot.text_input import TextInputMiddleware
+from features.appeals import handlers as appeals
 from features.broadcast import handlers as broadcast
 from features.checklist import handlers as checklist
 from features.commission.composition import handlers as commission
 from features.dossier import handlers as dossier
 from features.essay import handlers as essay
+from features.export import handlers as export
 from features.general import handlers as general
 from features.guidance import handlers as guidance
 from features.history import handlers as history
@@ -37,13 +39,13 @@ from features.self_assessment import handlers as self_assessment
 from features.stats import handlers as stats
 from features.submission import handlers as submission
 from features.submission.window import handlers as window
+from features.verification import handlers as verification
 from storage.db import create_engine, create_session_factory
 from storage.files import FileStore, LocalFileStore, connect_file_store
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
-    api = TelegramAPIServer.from_base(settings.bot_api_url.rstrip("/"))
-    return Bot(token=settings.token, session=session or AiohttpSession(api=api))
+    return Bot(token=settings.token, session=session or AiohttpSession(api=bot_api_server(settings)))
 
 
 def create_storage(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> BaseStorage:
@@ -88,9 +90,12 @@ def create_dispatcher(
     dp.include_routers(
         general.create_router(), commission.create_router(), onboarding.create_router(), profile.create_router(),
         checklist.create_router(),
-        essay.create_router(), submission.create_router(), window.create_router(), guidance.create_router(),
+        export.create_router(),
+        essay.create_router(), submission.create_router(), appeals.create_router(), window.create_router(),
+        guidance.create_router(),
         broadcast.create_router(), stats.create_router(), reminders.create_router(), self_assessment.create_router(),
-        rules.create_router(), history.create_router(), dossier.create_router(), general.create_fallback_router(),
+        rules.create_router(), history.create_router(), dossier.create_router(), verification.create_router(),
+        general.create_fallback_router(),
     )
     return dp
 

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from app.factory import Application
 from bot.pipeline.metrics import render_metrics
+from features.verification.web import VerificationPages
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def health_routes(application: Application) -> list[web.RouteDef]:
 
 def page_routes(application: Application, bot: Bot) -> Iterable[web.RouteDef]:
     """The routes of every feature's pages and their JSON APIs."""
-    return []
+    return [*VerificationPages(application.settings, application.sessions, application.i18n).routes()]
 
 
 def create_web_app(application: Application, bot: Bot) -> web.Application:

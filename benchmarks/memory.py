@@ -30,8 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiogram import Bot
 from aiogram.types import Update, User
@@ -45,7 +44,8 @@ from bot.settings import Settings
 from storage.migrate import upgrade
 from tests.fakes import RecordingSession
 
-DOCUMENT_LIBRARIES = ("fpdf", "docx", "docxtpl", "matplotlib", "openpyxl", "pypdf", "PIL", "fontTools", "lxml")
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENT_LIBRARIES = ("fpdf", "docx", "docxtpl", "matplotlib", "openpyxl", "pypdf", "PIL", "fontTools", "lxml", "segno")
 CHECKPOINT = 10_000
 BATCH = 100  # updates per getUpdates answer
 

@@ -18,8 +18,7 @@ from aiogram.methods import SendDocument, SendMessage, TelegramMethod
 from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.pipeline.outbox import StoredDocument, encode
-from storage.commission_models import GeneratedDocument
+from bot.pipeline.outbox import KeptFile, encode
 from storage.outbox_repository import OutboxRepository
 from storage.profile_models import User
 
@@ -46,9 +45,9 @@ async def reach_many(session: AsyncSession, bot: Bot, messages: list[tuple[int, 
     await OutboxRepository(session).queue_many(rows, datetime.now(UTC))
 
 
-async def reach_document(bot: Bot, user_id: int, document: GeneratedDocument, caption: str | None = None) -> None:
-    """A generated document (protocol, extract, certificate) to another person."""
-    await _send_to_other(bot, SendDocument(chat_id=user_id, document=StoredDocument(document), caption=caption))
+async def reach_document(bot: Bot, user_id: int, document: KeptFile, caption: str | None = None) -> None:
+    """A generated document (protocol, extract, certificate) from the file store to another person."""
+    await _send_to_other(bot, SendDocument(chat_id=user_id, document=document, caption=caption))
 
 
 async def _send_to_other(bot: Bot, method: TelegramMethod[Any]) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, PositiveInt, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -23,12 +24,20 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     # Base URL of the Bot API server: the official one, a local telegram-bot-api, or the sandbox.
     bot_api_url: str = OFFICIAL_BOT_API_URL
+    # A local Bot API server started with `telegram-bot-api --local`: getFile names a file on its disk, which the
+    # bot reads there (files up to 2000 MB). BOT_API_FILES_MOUNT="<server dir>:<dir here>" when that disk is
+    # mounted at another path on this machine (the server's --dir as seen by it, then as seen by the bot).
+    bot_api_local_files: bool = False
+    bot_api_files_mount: Annotated[tuple[Path, Path] | None, NoDecode] = None
     database_url: str = "sqlite+aiosqlite:///./data/attestation.db"
     # FSM storage in Redis when set; otherwise in the database (never only in memory).
     redis_url: str | None = None
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Almaty"
     default_locale: Literal["kk", "ru"] = "kk"
+    # The bot's calendar day is fixed to this date: for the sandbox and tests (an end-to-end test runs the bot
+    # on a day before a holiday, then later). Leave unset in production. bot.clock.local_today reads it.
+    clock_fixed_date: date | None = None
     # Webhook mode is on when WEBHOOK_URL is set; long polling otherwise.
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -94,6 +103,20 @@ class Settings(BaseSettings):
     s3_secret_key: SecretStr | None = None
     # MinIO and most S3-compatible servers accept any region and default to this one.
     s3_region: str = "us-east-1"
+    # The department's Ed25519 key that signs every certificate's and extract's QR code (a PEM file, made with
+    # mode 0600 on first start if absent). Unset: signing_key.pem next to the SQLite database (./data with
+    # PostgreSQL). Several workers need the same file.
+    signing_key_file: Path | None = None
+    # The public address of the verification page (e.g. https://bot.example.kz/verify): the QR code is then a
+    # link a phone opens, VERIFY_URL/<code>#<signed facts>; unset, it holds the signed facts alone.
+    verify_url: str | None = None
+    # How long the files of a decided application (her uploads) stay in the file store: "validity" — until the
+    # category the decision awarded expires; a number — that many days after the decision. Then the retention
+    # job erases them. A decision that awards no category has no validity: its files are kept
+    # FILE_RETENTION_NO_CATEGORY_DAYS. (The commission's protocols, extracts and certificates are its records,
+    # kept as scoring/retention.py says.)
+    file_retention: Literal["validity"] | PositiveInt = "validity"
+    file_retention_no_category_days: PositiveInt = 365
 
     @property
     def files_in_bot(self) -> bool:
@@ -108,6 +131,22 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return [value]
         return value
+
+    @field_validator("bot_api_files_mount", mode="before")
+    @classmethod
+    def _split_mount(cls, value: object) -> object:
+        if isinstance(value, str):
+            server, sep, local = value.partition(":")
+            if not (sep and server.strip() and local.strip()):
+                raise ValueError("BOT_API_FILES_MOUNT is '<the server's directory>:<the same directory here>'")
+            return Path(server.strip()), Path(local.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _local_files_need_a_local_server(self) -> Settings:
+        if self.bot_api_local_files and self.bot_api_url.rstrip("/") == OFFICIAL_BOT_API_URL:
+            raise ValueError("BOT_API_LOCAL_FILES needs BOT_API_URL of a local `telegram-bot-api --local`")
+        return self
 
     @model_validator(mode="after")
     def _s3_needs_a_bucket(self) -> Settings:
@@ -124,6 +163,15 @@ class Settings(BaseSettings):
         if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
             return Path(url.database).parent / "files"
         return Path("data/files")
+
+    @property
+    def signing_key_path(self) -> Path:
+        if self.signing_key_file is not None:
+            return self.signing_key_file
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+            return Path(url.database).parent / "signing_key.pem"
+        return Path("data/signing_key.pem")
 
     @property
     def token(self) -> str:

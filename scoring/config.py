@@ -34,6 +34,11 @@ DEFAULT_METHODIST_SHEETS: dict[str, int] = {"moderator": 4, "expert": 5, "resear
 DEFAULT_DEADLINES: dict[str, int] = {
     "acceptance_notice": 1, "extract": 3, "attested_list": 15, "complaint_forwarded": 3, "complaint_reviewed": 5,
 }
+# §26, for a rule set without [appeals] (scoring/rulesets/2024-pilot.toml has the clause of each).
+DEFAULT_APPEALS: dict[str, int] = {
+    "filing_months": 3, "forward_working_days": 3, "provider_review_working_days": 5,
+    "quality_body_review_working_days": 15, "remind_working_days_before": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,15 @@ class Rules:
     def deadlines(self) -> dict[str, int]:
         """Working days after the event: acceptance_notice (§23), extract (§20), ..."""
         return {**DEFAULT_DEADLINES, **self._section("deadlines")}
+
+    @property
+    def appeals(self) -> dict[str, int]:
+        """§26's periods: [appeals], else an older file's [deadlines] complaint_* numbers, else the pilot's."""
+        older = self._section("deadlines")
+        legacy = {key: older[old] for key, old in (("forward_working_days", "complaint_forwarded"),
+                                                  ("provider_review_working_days", "complaint_reviewed"))
+                  if old in older}
+        return {**DEFAULT_APPEALS, **legacy, **self._section("appeals")}
 
     def interpretation(self, name: str) -> Any:
         """The reading of an ambiguous clause chosen in [interpretations] (the pilot's by default)."""

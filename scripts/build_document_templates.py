@@ -133,6 +133,15 @@ def votes(doc: DocumentObject, with_candidate: bool) -> None:
     widths(table, (6, 6, 8.5, 5) if with_candidate else (5, 7.5, 4.5))
 
 
+def verification(doc: DocumentObject) -> None:
+    """The QR code with the code to type and how to verify (features/verification); left out when there is none."""
+    para(doc, "{%p if verification_code %}")
+    para(doc, "{{ qr }}")
+    para(doc, "{{ verification_label }} {{ verification_code }}", bold=True, size=12)
+    para(doc, "{{ verification_hint }}", size=8)
+    para(doc, "{%p endif %}")
+
+
 def protocol(leaders: bool) -> DocumentObject:
     doc = new_document(landscape=True)
     para(doc, "{{ form }}", align="right", size=9)
@@ -203,6 +212,8 @@ def extract(leaders: bool) -> DocumentObject:
     for col, text in enumerate(("{{ secretary_label }}", "{{ secretary }}", "____________ {{ signature }}")):
         table.cell(0, col).text = text
     widths(table, (6, 6, 5))
+    para(doc, "")
+    verification(doc)
     return doc
 
 
@@ -235,6 +246,8 @@ def certificate() -> DocumentObject:
     para(doc, "")
     para(doc, "{{ number_label }} {{ number }}", size=12)
     para(doc, "{{ issued_label }} {{ issued_on }}", size=12)
+    para(doc, "")
+    verification(doc)
     return doc
 
 

@@ -279,8 +279,12 @@ class GeneratedDocument(Base):
     fmt: Mapped[str] = mapped_column(String(8))  # docx / pdf
     locale: Mapped[str] = mapped_column(String(8))
     filename: Mapped[str] = mapped_column(String(200))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Documents generated before migration 0020 keep their bytes here; later ones only in the file store.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The document's copy in the file store (storage/files; owner RECORDS_OWNER: the commission's records).
+    stored_file_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("stored_files.id", ondelete="SET NULL", name="fk_commission_documents_stored_file"))
 
 
 class CommissionPoints(Base):

@@ -42,6 +42,7 @@ from storage.outbox_models import OutboxMessage
 from storage.profile_models import TeacherProfile, User
 from storage.ruleset_models import StoredRuleSet
 from storage.scoring_models import SelfAssessment
+from storage.verification_models import IssuedDocument
 
 IN_PROGRESS = (SessionStatus.OPEN.value, SessionStatus.VOTING.value)
 REBUILD = "rebuild_after_erasure"
@@ -157,7 +158,7 @@ class ErasureRepository:
             (ApplicationReview, ApplicationReview.acted_by), (Broadcast, Broadcast.created_by),
             (Abstention, Abstention.recorded_by),
             (EssayTopics, EssayTopics.set_by), (ApplicationWindow, ApplicationWindow.set_by),
-            (StoredRuleSet, StoredRuleSet.loaded_by),
+            (StoredRuleSet, StoredRuleSet.loaded_by), (IssuedDocument, IssuedDocument.revoked_by),
         )
         for model, column in columns:
             await self.session.execute(update(model).where(column == user_id).values({column.key: None})
@@ -218,6 +219,9 @@ class ErasureRepository:
         them: past their retention (scoring/retention.py). Returns how many rows went."""
         old = select(CommissionSession.id).where(CommissionSession.session_date < held_before)
         documents = await self.session.execute(delete(GeneratedDocument).where(GeneratedDocument.session_id.in_(old)))
+        # The registry rows that verified them go with them (features/verification).
+        await self.session.execute(delete(IssuedDocument).where(IssuedDocument.candidate_id.in_(
+            select(AgendaItem.id).where(AgendaItem.session_id.in_(old)))))
         records = await self.session.execute(delete(AgendaItem).where(AgendaItem.user_id.is_(None),
                                                                       AgendaItem.session_id.in_(old)))
         return int(getattr(documents, "rowcount", 0) or 0) + int(getattr(records, "rowcount", 0) or 0)

@@ -11,7 +11,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.checklist_models import Application, ApplicationStatus
 from storage.file_models import StoredFile
+
+UNDER_WAY = [status.value for status in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED,
+                                         ApplicationStatus.REGISTERED, ApplicationStatus.UNDER_REVIEW)]
 
 
 class FileRepository:
@@ -46,9 +50,12 @@ class FileRepository:
             select(StoredFile).where(StoredFile.owner_user_id == owner_user_id).order_by(StoredFile.id))).all()
 
     async def expired(self, now: datetime, limit: int = 500) -> Sequence[StoredFile]:
-        """Files whose retention date has passed, oldest first."""
+        """Files whose retention date has passed, oldest first; not those of an owner with an application
+        under way (a draft or one being considered), whose checklist may list them again."""
+        under_way = select(Application.user_id).where(Application.status.in_(UNDER_WAY))
         return (await self.session.scalars(
-            select(StoredFile).where(StoredFile.keep_until.is_not(None), StoredFile.keep_until <= now)
+            select(StoredFile).where(StoredFile.keep_until.is_not(None), StoredFile.keep_until <= now,
+                                     StoredFile.owner_user_id.not_in(under_way))
             .order_by(StoredFile.keep_until, StoredFile.id).limit(limit))).all()
 
     async def keep_until(self, file_ids: Sequence[int], until: datetime) -> None:

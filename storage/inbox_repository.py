@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +15,7 @@ from storage.inbox_models import ReceivedUpdate
 # Both statements run for every update, so they are built once, as Core statements on the table: SQLAlchemy
 # then finds their compiled form in its cache and skips the ORM's bulk-write path (a multi-row VALUES list,
 # as `receive` once built, is never cached and was compiled afresh for every update).
-_TABLE = ReceivedUpdate.__table__
+_TABLE = cast(Table, ReceivedUpdate.__table__)
 _RECEIVE: dict[str, Any] = {}
 _BEGIN: dict[str, Any] = {}
 for _dialect, _insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert)):

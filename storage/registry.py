@@ -7,6 +7,7 @@ purpose) puts them all on `Base.metadata` without an area importing another.
 from __future__ import annotations
 
 from storage import (  # noqa: F401
+    appeal_models,
     broadcast_models,
     checklist_models,
     commission_models,
@@ -18,6 +19,7 @@ from storage import (  # noqa: F401
     profile_models,
     ruleset_models,
     scoring_models,
+    verification_models,
 )
 from storage.base import Base
 

@@ -10,11 +10,11 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -32,7 +32,7 @@ MAX_DATA_BYTES = 64 * 1024
 
 # Read and written on most updates: built once, so each use is a cache hit with nothing to construct.
 _READ = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("key"))
-_TABLE = FsmRecord.__table__
+_TABLE = cast(Table, FsmRecord.__table__)
 
 
 def _upserts(column: str) -> dict[str, Any]:

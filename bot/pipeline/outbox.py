@@ -8,7 +8,10 @@ once that transaction has committed. So:
 - an update that fails announces nothing (its rows roll back with it);
 - a process killed between the commit and the send leaves the rows behind: `OutboxDeliverer` (beside
   the dispatcher) sends them once their claim is older than `LEASE`.
-A sent row is deleted at once (its text may name the person); a failed one stays `KEEP_FAILED`.
+A sent row is deleted at once (its text may name the person); a failed one stays `KEEP_FAILED`. A file the
+file store keeps (`KeptFile`: a generated document, an upload sent on from the store) is named in the row by
+its stored_files id and read from the store again when the row is sent by the deliverer; it is in the store
+before the row commits, and a row whose file was erased in the meantime is not sent.
 
 A send is retried as Telegram asks: a 429 waits exactly its `retry_after`, a 5xx, a timeout or a reply
 that is not the Bot API's JSON backs off; what cannot be sent within `INLINE_BUDGET` is left to the
@@ -58,6 +61,9 @@ from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, InputFile
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.commission_models import GeneratedDocument
+from storage.file_models import StoredFile
+from storage.files import FileStore, MissingFile
+from storage.files.service import FileStoreService
 from storage.outbox_models import OutboxMessage
 from storage.outbox_repository import OutboxRepository
 
@@ -91,10 +97,22 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class KeptFile(BufferedInputFile):
+    """A file the file store keeps (a generated document, an upload sent on from the store): its outbox row
+    names the stored_files row, never carries the bytes, which the deliverer reads from the store again. The
+    file is in the store before the row is committed (both in the update's transaction, the object first)."""
+
+    def __init__(self, data: bytes, filename: str, stored_file_id: int):
+        super().__init__(data, filename=filename)
+        self.stored_file_id = stored_file_id
+
+
 class StoredDocument(BufferedInputFile):
-    """A generated document (protocol, extract, certificate): the outbox keeps its id, not its bytes."""
+    """A generated document whose bytes are in its own row (one written before migration 0020): the outbox keeps
+    its id, not its bytes."""
 
     def __init__(self, document: GeneratedDocument):
+        assert document.content is not None, "a document kept in the file store is sent as a KeptFile"
         super().__init__(document.content, filename=document.filename)
         self.document_id = document.id
 
@@ -108,7 +126,9 @@ async def encode(bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any]:
     defaults = {name for name, value in method if isinstance(value, Default)}
     params: dict[str, Any] = method.model_dump(mode="json", exclude_none=True, exclude=defaults | set(files))
     for name, file in files.items():
-        if isinstance(file, StoredDocument):
+        if isinstance(file, KeptFile):
+            params[name] = {"__stored__": file.stored_file_id, "filename": file.filename or "file"}
+        elif isinstance(file, StoredDocument):
             params[name] = {"__document__": file.document_id}
         else:
             data = b"".join([chunk async for chunk in file.read(bot)])
@@ -116,22 +136,44 @@ async def encode(bot: Bot, method: TelegramMethod[Any]) -> dict[str, Any]:
     return params
 
 
-async def decode(session: AsyncSession, row: OutboxMessage) -> TelegramMethod[Any] | None:
-    """The call a row describes; None when its document no longer exists (the data was erased)."""
+async def decode(session: AsyncSession, row: OutboxMessage, store: FileStore | None = None
+                 ) -> TelegramMethod[Any] | None:
+    """The call a row describes; None when its file no longer exists (the data was erased, or past its
+    retention). `store`: where a kept file's bytes are (a row naming one cannot be sent without it)."""
     params = dict(row.payload)
     if row.method == SendDocument.__api_method__ and "document_id" in params:  # rows written before 0009
         params["document"] = {"__document__": params.pop("document_id")}
     if row.method in (SendMessage.__api_method__, SendDocument.__api_method__):
         params.setdefault("chat_id", row.user_id)
     for name, value in list(params.items()):
-        if isinstance(value, dict) and "__document__" in value:
-            document = await session.get(GeneratedDocument, int(value["__document__"]))
-            if document is None:
+        if isinstance(value, dict) and ("__stored__" in value or "__document__" in value):
+            file = await _kept(session, store, value)
+            if file is None:
                 return None
-            params[name] = BufferedInputFile(document.content, filename=document.filename)
+            params[name] = file
         elif isinstance(value, dict) and "__file__" in value:
             params[name] = BufferedInputFile(base64.b64decode(value["data"]), filename=value["__file__"])
     return _API_METHODS[row.method].model_validate(params)
+
+
+async def _kept(session: AsyncSession, store: FileStore | None, value: dict[str, Any]) -> BufferedInputFile | None:
+    """The file a row names, read again: from the store, or a document row written before migration 0020."""
+    if "__document__" in value:
+        document = await session.get(GeneratedDocument, int(value["__document__"]))
+        if document is None or (document.content is None and document.stored_file_id is None):
+            return None
+        if document.content is not None:
+            return BufferedInputFile(document.content, filename=document.filename)
+        value = {"__stored__": document.stored_file_id, "filename": document.filename}
+    stored = await session.get(StoredFile, int(value["__stored__"]))
+    if stored is None or store is None:
+        return None
+    try:
+        data = await FileStoreService(session, store).read(stored)
+    except MissingFile:
+        log.error("stored file %d of an outbox message is missing from the file store", stored.id)
+        return None
+    return KeptFile(data, str(value.get("filename") or "file"), stored.id)
 
 
 # --- sending one call, as Telegram asks --------------------------------------------------------------
@@ -236,13 +278,13 @@ class Queued:
 
 
 async def send_claimed(bot: Bot, sessions: async_sessionmaker[AsyncSession], message_ids: list[int],
-                  sender: Sender | None = None) -> None:
+                       sender: Sender | None = None, store: FileStore | None = None) -> None:
     """Send rows this process holds the claim of, in order, and record how each went."""
     if not message_ids:
         return
     async with sessions() as session:
         rows = await OutboxRepository(session).many(message_ids)
-        queued = [Queued(row.id, row.user_id, row.method, row.attempts, await decode(session, row))
+        queued = [Queued(row.id, row.user_id, row.method, row.attempts, await decode(session, row, store))
                   for row in rows if row.sent_at is None and row.failed_at is None]
     await send_queued(bot, sessions, queued, sender)
 
@@ -258,7 +300,7 @@ async def send_queued(bot: Bot, sessions: async_sessionmaker[AsyncSession], queu
     waiting: dict[int, datetime | None] = {}
     for item in queued:
         if item.call is None:
-            results.append((item, Attempt(Outcome.FAILED, 0, "the document no longer exists")))
+            results.append((item, Attempt(Outcome.FAILED, 0, "the file no longer exists")))
         elif item.user_id in waiting:
             results.append((item, Attempt(Outcome.LATER, 0, "after an earlier message", waiting[item.user_id])))
         else:
@@ -289,7 +331,7 @@ async def _record(sessions: async_sessionmaker[AsyncSession], results: list[tupl
 
 
 async def deliver_due(bot: Bot, sessions: async_sessionmaker[AsyncSession], now: datetime | None = None,
-                      lease: timedelta = LEASE) -> int:
+                      lease: timedelta = LEASE, store: FileStore | None = None) -> int:
     """Send the messages left behind (their deliverer died, or they wait for another try) that are due;
     returns how many this process took over. Of several processes, one takes each row."""
     now = now or _now()
@@ -301,7 +343,7 @@ async def deliver_due(bot: Bot, sessions: async_sessionmaker[AsyncSession], now:
             if await OutboxRepository(session).claim(message_id, now, lease):
                 taken.append(message_id)
             await session.commit()
-    await send_claimed(bot, sessions, taken)
+    await send_claimed(bot, sessions, taken, store=store)
     return len(taken)
 
 
@@ -318,10 +360,13 @@ async def prune(sessions: async_sessionmaker[AsyncSession], now: datetime | None
 class OutboxDeliverer:
     """Beside the dispatcher: at start and then every `CHECK_EVERY`, sends what is due; prunes hourly."""
 
-    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], lease: timedelta = LEASE):
+    def __init__(self, bot: Bot, sessions: async_sessionmaker[AsyncSession], lease: timedelta = LEASE,
+                 store: FileStore | None = None):
+        """`store`: the file store the kept files of messages are read from."""
         self.bot = bot
         self.sessions = sessions
         self.lease = lease
+        self.store = store
         self._task: asyncio.Task[None] | None = None
         self._pruned: datetime | None = None
 
@@ -331,7 +376,7 @@ class OutboxDeliverer:
     async def _run(self) -> None:
         while True:
             try:
-                await deliver_due(self.bot, self.sessions, lease=self.lease)
+                await deliver_due(self.bot, self.sessions, lease=self.lease, store=self.store)
                 if self._pruned is None or _now() - self._pruned > timedelta(hours=1):
                     await prune(self.sessions)
                     self._pruned = _now()

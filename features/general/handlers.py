@@ -20,7 +20,7 @@ async def help_command(message: Message, is_admin: bool = False) -> None:
         "/topics — the essay topics of the year, in Kazakh and in Russian\n"
         "/broadcast — a message to teachers in Kazakh and Russian\n"
         "/broadcast_status — broadcasts and their progress"
-    ) if is_admin else ""
+    ) + "\n" + _("/revoke — revoke a certificate or an extract by its code, with the reason") if is_admin else ""
     await message.answer(_(
         "This bot walks you through the qualification-category attestation of teachers.\n\n"
         "/start — begin or continue\n"
@@ -41,7 +41,7 @@ async def help_command(message: Message, is_admin: bool = False) -> None:
         "/commissions — your commission: members, chair, what it still needs\n"
         "/agenda — secretary: applications to review and sessions\n"
         "/commission_new — administrator: create a commission"
-    ) + admin)
+    ) + "\n\n" + _("/verify — check a certificate or an extract by the code under its QR code") + admin)
 
 
 async def lang_command(message: Message) -> None:

@@ -7,12 +7,13 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.pipeline.outbox import StoredDocument
+from bot.downloads import KeptFiles
 from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.history import views
 from features.history.callbacks import HistoryAct, HistoryCallback
 from features.history.service import HistoryService
+from storage.files import FileStore
 
 
 def service(session: AsyncSession, settings: Settings, rule_book: RuleBook) -> HistoryService:
@@ -36,12 +37,16 @@ async def history_page(callback: CallbackQuery, callback_data: HistoryCallback, 
 
 
 async def resend_documents(callback: CallbackQuery, callback_data: HistoryCallback, bot: Bot,
-                           session: AsyncSession, settings: Settings, rule_book: RuleBook) -> None:
+                           session: AsyncSession, settings: Settings, rule_book: RuleBook,
+                           file_store: FileStore) -> None:
     resent = await service(session, settings, rule_book).documents(callback.from_user.id, callback_data.item,
                                                                    callback_data.kind)
     caption = views.document_caption(resent)
+    kept = KeptFiles(session, file_store)  # the file store's copy of each
     for document in resent.documents:
-        await bot.send_document(callback.from_user.id, StoredDocument(document), caption=caption)
+        file = await kept.document(document)
+        if file is not None:
+            await bot.send_document(callback.from_user.id, file, caption=caption)
 
 
 def create_router() -> Router:

@@ -25,7 +25,7 @@ async def stats_command(message: Message, session: AsyncSession, settings: Setti
                         rule_book: RuleBook, clock: Clock = utc_now) -> None:
     now = clock()
     ruleset = rule_book.in_force(now, settings.timezone)
-    report = await StatsService(session, ruleset, settings.timezone).report(now)
+    report = await StatsService(session, ruleset, settings.timezone).report(now, settings.clock_fixed_date)
     locale = i18n.current_locale
 
     def tr(text: str) -> str:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from features.appeals.service import appeal_counts
 from features.commission.composition.service import CommissionService
 from features.submission.service import SubmissionService
 from scoring.calendar import academic_year
@@ -55,6 +56,9 @@ class ProgressReport:
     unrouted: list[UnroutedArea] = field(default_factory=list)
     # Messages the bot gave up on in the last `UNDELIVERED_DAYS` (blocked, refused, too many failed tries).
     undelivered: int = 0
+    # Complaints (§26) not yet decided, and those of them past their current deadline.
+    appeals_open: int = 0
+    appeals_overdue: int = 0
 
     @property
     def unrouted_total(self) -> int:
@@ -84,8 +88,9 @@ class StatsService:
         self.tz = ZoneInfo(timezone)
         self.repo = StatsRepository(session)
 
-    async def report(self, now: datetime) -> ProgressReport:
-        today = now.astimezone(self.tz).date()
+    async def report(self, now: datetime, today: date | None = None) -> ProgressReport:
+        """`today`: CLOCK_FIXED_DATE (the fixed day of the sandbox and tests); else `now`'s day."""
+        today = today or now.astimezone(self.tz).date()
         year = academic_year(today)
         counts = await self.repo.stages(year, self.rules.essay_min, self.rules.essay_max)
         stages = [
@@ -102,10 +107,12 @@ class StatsService:
         if len(areas) == 1 and areas[0].key is not None:
             districts_of = areas[0].key
             areas = await self.repo.areas(year, region=districts_of)
+        complaints = await appeal_counts(self.session, today)
         return ProgressReport(year, today, window, stages, counts.refused, areas, await self.repo.claimed(year),
                               districts_of, counts.awaiting_review, await self._late_commissions(now),
                               await self._unrouted(now),
-                              await OutboxRepository(self.session).failed_since(now - UNDELIVERED_SINCE))
+                              await OutboxRepository(self.session).failed_since(now - UNDELIVERED_SINCE),
+                              complaints.open, complaints.overdue)
 
     async def _unrouted(self, now: datetime) -> list[UnroutedArea]:
         per_area: Counter[tuple[str | None, str | None]] = Counter()

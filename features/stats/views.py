@@ -73,6 +73,8 @@ def report_text(report: ProgressReport, tr: Translate, locale: str | None = None
             label=first_upper(tr(stage.label)), count=stage.count, share=report.share(stage.count)))
     lines.append(tr(N_("Refused by a commission: {count}")).format(count=report.refused))
     lines.append(tr(N_("Waiting for a secretary to accept or refuse: {count}")).format(count=report.awaiting_review))
+    lines.append(tr(N_("Complaints (§26): {open} open, {overdue} of them overdue")).format(
+        open=report.appeals_open, overdue=report.appeals_overdue))
     lines += unrouted_lines(report, tr, locale)
     if report.undelivered:
         lines.append(tr(N_("⚠️ Messages the bot could not deliver in the last 7 days (blocked the bot, never "
@@ -93,7 +95,7 @@ def report_text(report: ProgressReport, tr: Translate, locale: str | None = None
     return "\n".join(lines)
 
 
-def _chart_areas(report: ProgressReport, tr: Translate, locale: str | None) -> tuple[list[str], list[int], list[int]]:
+def chart_areas(report: ProgressReport, tr: Translate, locale: str | None) -> tuple[list[str], list[int], list[int]]:
     """The areas the chart names (the rest added up in one bar): names, who agreed, who submitted."""
     shown = report.areas[:CHART_AREAS]
     rest = report.areas[CHART_AREAS:]
@@ -144,7 +146,7 @@ def report_chart(report: ProgressReport, tr: Translate, locale: str | None = Non
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    areas = _chart_areas(report, tr, locale)
+    areas = chart_areas(report, tr, locale)
     rows = max(len(areas[0]), 1)
     figure = Figure(figsize=(9, 4.2 + 0.32 * rows), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.refusal import Refusal
 from bot.rule_book import RuleBook, TeacherSets
 from bot.settings import Settings
+from features.appeals import handlers as appeals
 from features.checklist.service import Clock, utc_now
 from features.commission.routing import route_and_notify
 from features.guidance.service import GuidanceService
@@ -147,14 +148,17 @@ async def withdraw_command(message: Message, session: AsyncSession, settings: Se
 
 
 async def status_command(message: Message, session: AsyncSession, settings: Settings, i18n: I18n,
-                         teacher_sets: TeacherSets, clock: Clock = utc_now) -> None:
+                         teacher_sets: TeacherSets, rule_book: RuleBook, clock: Clock = utc_now) -> None:
     assert message.from_user is not None
     ruleset = await teacher_sets.of(session, message.from_user.id)
     standing = await GuidanceService(session, settings, ruleset).standing(message.from_user.id, clock())
     if standing is None:
         raise Refusal(Phrase(N_("Send /start first.")))
-    await message.answer(views.status_text(standing, ZoneInfo(settings.timezone), i18n),
-                         reply_markup=views.status_keyboard(standing))
+    # With her complaints, and a button for each refusal or decision she may still complain about (§26).
+    text, markup = await appeals.with_complaints(session, settings, rule_book, message.from_user.id,
+                                                 views.status_text(standing, ZoneInfo(settings.timezone), i18n),
+                                                 views.status_keyboard(standing))
+    await message.answer(text, reply_markup=markup)
 
 
 class FilesInBot(Filter):

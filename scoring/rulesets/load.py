@@ -406,7 +406,12 @@ def _observation_sheet(sheet_id: str, sheet: schema.ObservationSheet) -> Observa
 
 
 def _rules(data: schema.RuleSetFile) -> Rules:
-    raw: dict[str, Any] = {name: schema.dumped(getattr(data, name)) for name in schema.RULE_SECTIONS}
+    raw: dict[str, Any] = {name: schema.dumped(getattr(data, name)) for name in schema.RULE_SECTIONS
+                           if getattr(data, name) is not None}
+    # The complaint's deadlines live in [appeals]; an older file's [deadlines] complaint_* move there.
+    raw["appeals"] = Rules(raw).appeals
+    for old in ("complaint_forwarded", "complaint_reviewed"):
+        raw["deadlines"].pop(old, None)
     raw["windows"] = [schema.dumped(w) for w in data.windows]
     first_opens, first_closes = _month_day(data.windows[0].opens), _month_day(data.windows[0].closes)
     # The first window in the shape `[window]` had before a year could have several.

@@ -67,8 +67,19 @@ class Deadlines(Table):
     acceptance_notice: Count
     extract: Count
     attested_list: Count
-    complaint_forwarded: Count
-    complaint_reviewed: Count
+    # Older files had the complaint's deadlines here; [appeals] holds them now (and takes these if it is absent).
+    complaint_forwarded: Count | None = None
+    complaint_reviewed: Count | None = None
+
+
+class Appeals(Table):
+    """§26: the complaint's periods (scoring.appeals). Optional: a file without it gets the pilot's."""
+
+    filing_months: Positive = 3
+    forward_working_days: Count = 3
+    provider_review_working_days: Positive = 5
+    quality_body_review_working_days: Positive = 15
+    remind_working_days_before: Count = 1
 
 
 class WorkingHours(Table):
@@ -280,6 +291,7 @@ class RuleSetFile(Table):
     ruleset: Meta
     windows: list[Window] = Field(min_length=1)
     deadlines: Deadlines
+    appeals: Appeals | None = None
     working_hours: WorkingHours
     essay: Essay
     retirement: Retirement
@@ -301,7 +313,7 @@ class RuleSetFile(Table):
 
 # The tables that are the engine's rule sections (scoring.config.Rules reads them by name).
 RULE_SECTIONS = (
-    "deadlines", "working_hours", "essay", "retirement", "early", "eligibility", "test_thresholds",
+    "deadlines", "appeals", "working_hours", "essay", "retirement", "early", "eligibility", "test_thresholds",
     "observation", "self_assessment", "voting", "reminders", "commission", "retention", "interpretations",
 )
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.file_models import StoredFile
 from storage.file_repository import FileRepository
 from storage.files.detection import FileType, accepted_type
+from storage.files.retention import RECORDS_OWNER
 from storage.files.store import FileStore, MissingFile, sha256_of
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,14 @@ class FileStoreService:
         return await self.repo.record(owner_user_id=owner_user_id, sha256=sha256, size=len(data),
                                       detected_type=kind.value, store_key=key, created_at=self.clock())
 
+    async def store_record(self, data: bytes, keep_until: datetime) -> StoredFile:
+        """Keep a document the commission generated (a protocol, an extract, a certificate) as one of its
+        records (RECORDS_OWNER), until `keep_until`, the end of its retention."""
+        stored = await self.store_upload(RECORDS_OWNER, data)
+        stored.keep_until = max(keep_until, _aware(stored.keep_until)) if stored.keep_until else keep_until
+        await self.session.flush()
+        return stored
+
     async def read(self, stored: StoredFile) -> bytes:
         """The file's bytes from the store; MissingFile when they are gone or no longer match the checksum."""
         data = await self.store.get(stored.store_key)
@@ -71,7 +80,8 @@ class FileStoreService:
         return len(keys)
 
     async def erase_expired(self, batch: int = 500) -> int:
-        """Erase the files whose retention date has passed; how many."""
+        """Erase the files whose retention date has passed (none of an owner with an application under way,
+        which may hold them again); how many."""
         now, erased = self.clock(), 0
         while rows := await self.repo.expired(now, limit=batch):
             for stored in rows:
@@ -79,6 +89,11 @@ class FileStoreService:
             erased += await self.repo.remove([stored.id for stored in rows])
             await self.session.flush()
         return erased
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands timestamps back without a zone; they were written in UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _examine(data: bytes) -> tuple[FileType, str]:

@@ -323,7 +323,34 @@ async def test_calls_survive_the_round_trip_through_a_row(sessions: async_sessio
                 assert again == call
 
 
-async def test_a_generated_document_is_kept_by_reference_and_dropped_once_erased(
+async def test_a_kept_file_travels_by_reference_and_is_dropped_once_erased(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path,
+) -> None:
+    """A file the store keeps: the row names its stored_files row (no bytes in it), the deliverer reads the
+    store again, and a message whose file was erased (or lost) is not sent."""
+    from storage.files import LocalFileStore
+    from storage.files.service import FileStoreService
+    from tests.storage.sample_files import pdf
+
+    store, data = LocalFileStore(tmp_path / "files"), pdf()
+    async with sessions() as session:
+        stored = await FileStoreService(session, store).store_upload(OTHER, data)
+        payload = await outbox.encode(Bot("1:T", session=RecordingSession()), SendDocument(
+            chat_id=OTHER, document=outbox.KeptFile(data, "courses.pdf", stored.id)))
+        assert payload["document"] == {"__stored__": stored.id, "filename": "courses.pdf"}
+        row = OutboxMessage(user_id=OTHER, method="sendDocument", payload=payload, created_at=datetime.now(UTC),
+                            attempts=0)
+        again = await outbox.decode(session, row, store)
+        assert isinstance(again, SendDocument) and isinstance(again.document, BufferedInputFile)
+        assert (again.document.data, again.document.filename) == (data, "courses.pdf")
+        assert await outbox.decode(session, row) is None  # no store to read it from: not sent empty
+        await store.delete(stored.store_key)  # the object lost: nothing to send
+        assert await outbox.decode(session, row, store) is None
+        await FileStoreService(session, store).erase_owner(OTHER)  # the row erased too
+        assert await outbox.decode(session, row, store) is None
+
+
+async def test_a_generated_document_row_written_before_the_file_store_still_decodes(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions() as session:
@@ -335,11 +362,8 @@ async def test_a_generated_document_is_kept_by_reference_and_dropped_once_erased
                                      filename="protocol.pdf", content=b"%PDF protocol", created_at=datetime.now(UTC))
         session.add(document)
         await session.flush()
-        payload = await outbox.encode(Bot("1:T", session=RecordingSession()), SendDocument(
-            chat_id=OTHER, document=outbox.StoredDocument(document)))
-        assert payload["document"] == {"__document__": document.id}
-        row = OutboxMessage(user_id=OTHER, method="sendDocument", payload=payload, created_at=datetime.now(UTC),
-                            attempts=0)
+        row = OutboxMessage(user_id=OTHER, method="sendDocument", payload={"document": {"__document__": document.id}},
+                            created_at=datetime.now(UTC), attempts=0)
         again = await outbox.decode(session, row)
         assert isinstance(again, SendDocument) and isinstance(again.document, BufferedInputFile)
         assert again.document.data == b"%PDF protocol"

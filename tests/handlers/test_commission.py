@@ -430,6 +430,7 @@ async def test_the_files_arrive_from_the_file_store_after_the_bot_token_changes(
     from aiogram.methods import SendDocument, SendPhoto
     from aiogram.types import BufferedInputFile
 
+    from bot.pipeline.outbox import KeptFile
     from storage.checklist_models import UploadedFile
     from storage.files.service import FileStoreService
     from tests.storage.sample_files import jpeg
@@ -457,6 +458,7 @@ async def test_the_files_arrive_from_the_file_store_after_the_bot_token_changes(
     sent = await harness.press(harness.user(SECRETARY), cm("files", apps[0]))
     delivered = [r.document if isinstance(r, SendDocument) else r.photo for r in sent
                  if isinstance(r, SendDocument | SendPhoto)]
+    # The store's copies, sent by reference (the outbox row names the stored file, not its bytes).
     assert [(type(f), f.data if isinstance(f, BufferedInputFile) else f) for f in delivered] == [
-        (BufferedInputFile, document), (BufferedInputFile, picture)]
+        (KeptFile, document), (KeptFile, picture)]
     assert alerts(sent) == [k("Files: {count}").format(count=2)]

@@ -6,11 +6,14 @@ any stored text renders (control characters, scripts DejaVu lacks); a department
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiogram.methods import SendDocument, SendMessage, TelegramMethod
 from docx import Document
 from pypdf import PdfReader
@@ -368,6 +371,46 @@ async def test_application_files_are_captioned_in_the_readers_language(harness: 
     assert not [r for r in outsider if isinstance(r, SendDocument | SendPhoto)]
 
 
+async def test_a_member_gets_every_file_from_the_file_store_after_the_bot_token_changes(harness: Harness) -> None:
+    """The ballot's files button: a file_id is one bot's, so with a new token the store's copy is sent."""
+    from aiogram import Bot
+    from aiogram.methods import SendPhoto
+    from aiogram.types import BufferedInputFile
+
+    from bot.pipeline.outbox import KeptFile
+    from storage.checklist_models import Application, UploadedFile
+    from storage.files.service import FileStoreService
+    from tests.storage.sample_files import jpeg
+    from tests.storage.sample_files import pdf as real_pdf
+
+    sid, items = await voting_session(harness)
+    document, picture = real_pdf(), jpeg()
+    async with harness.app.sessions() as s:  # what her uploads left: the store's copies, the Telegram ids
+        kept = FileStoreService(s, harness.app.file_store)
+        for file_id, kind, data in (("F-diploma", "document", document), ("P-scan", "photo", picture)):
+            stored = await kept.store_upload(TEACHERS[0], data)
+            s.add(UploadedFile(user_id=TEACHERS[0], item_id="courses", file_id=file_id, file_unique_id=file_id,
+                               file_name="courses.pdf" if kind == "document" else None, kind=kind,
+                               uploaded_at=datetime.now(UTC), stored_file_id=stored.id))
+        await s.execute(update(Application).where(Application.user_id == TEACHERS[0]).values(
+            snapshot={"files": {"courses": ["F-diploma", "P-scan"]}}))
+        await s.commit()
+    await harness.press(harness.user(SECRETARY), cm("item", sid, str(items[0])))
+
+    def delivered(sent: list[TelegramMethod[Any]]) -> list[Any]:
+        return [r.document if isinstance(r, SendDocument) else r.photo for r in sent
+                if isinstance(r, SendDocument | SendPhoto) and r.chat_id == MEMBERS[1]]
+
+    assert delivered(await harness.press(harness.user(MEMBERS[1]), cm("vfiles", sid, str(items[0])))) == [
+        "F-diploma", "P-scan"]  # the file_ids work: the cache
+    # The department replaces its bot's token: Telegram refuses every file_id the old one was given.
+    harness.session.file_ids_of = harness.bot.token
+    harness.bot = Bot(token="43:THE-NEW-TOKEN", session=harness.session)
+    files = delivered(await harness.press(harness.user(MEMBERS[1]), cm("vfiles", sid, str(items[0]))))
+    assert [(type(f), f.data if isinstance(f, BufferedInputFile) else f) for f in files] == [
+        (KeptFile, document), (KeptFile, picture)]  # the store's copies, by reference through the outbox
+
+
 async def test_a_session_with_a_teacher_and_a_head_issues_app_2_and_app_12(harness: Harness) -> None:
     cid = await full_commission(harness)
     await elect_chair(harness, cid)
@@ -480,3 +523,76 @@ async def harness_decision(h: Harness, item: int) -> CommissionDecision:
         decision = await s.scalar(select(CommissionDecision).where(CommissionDecision.candidate_id == item))
     assert decision is not None
     return decision
+
+
+# --- the documents of record live in the file store --------------------------------------------------
+
+
+@pytest.fixture(params=["local", "s3"])
+async def stored_harness(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
+                         ) -> AsyncIterator[Harness]:
+    """The bot over each file store backend: a local folder, and a bucket on a real S3 server (moto_server)."""
+    from aiogram import Bot
+
+    from storage.files import FileStore, LocalFileStore, S3FileStore
+    from tests.services import s3_server
+
+    await upgrade(settings.database_url)
+    with contextlib.ExitStack() as stack:
+        store: FileStore = LocalFileStore(tmp_path / "files")
+        if request.param == "s3":
+            s3 = await S3FileStore.connect(bucket="records", endpoint_url=stack.enter_context(s3_server()),
+                                           access_key="department", secret_key="department-secret")
+            await s3.ensure_bucket()
+            store = s3
+        app = create_application(settings, store)
+        session = RecordingSession()
+        try:
+            yield Harness(app, Bot(token=settings.token, session=session), session)
+        finally:
+            await app.close()
+
+
+async def test_generated_documents_are_sent_from_the_file_store_after_a_delivery_is_cut_short(
+        stored_harness: Harness) -> None:
+    """Each document is one of the commission's records in the file store (not a person's: no /delete_me takes
+    it), kept as long as the session's records; its outbox row names it, and the deliverer sends it from there."""
+    from datetime import time, timedelta
+
+    from aiogram.exceptions import TelegramRetryAfter
+
+    from bot.pipeline.outbox import deliver_due
+    from storage.file_models import StoredFile
+    from storage.files.retention import RECORDS_OWNER
+    from storage.files.service import FileStoreService
+    from storage.outbox_models import OutboxMessage
+
+    h = stored_harness
+
+    async def telegram_busy(method: TelegramMethod[Any]) -> None:
+        if isinstance(method, SendDocument):
+            raise TelegramRetryAfter(method=method, message="Too Many Requests: retry after 3600", retry_after=3600)
+
+    h.session.on_request = telegram_busy
+    sid, _items, _sent = await run_session(h)
+    async with h.app.sessions() as s:
+        documents = list(await s.scalars(select(GeneratedDocument).order_by(GeneratedDocument.id)))
+        when = (await s.get(CommissionSession, sid)).session_date  # type: ignore[union-attr]
+        kept = {d.filename: await FileStoreService(s, h.app.file_store).read(
+            await s.get(StoredFile, d.stored_file_id)) for d in documents}  # type: ignore[arg-type]
+        owners = {(f.owner_user_id, f.keep_until) for f in await s.scalars(select(StoredFile))}
+        left = [row.payload["document"] for row in await s.scalars(select(OutboxMessage).where(
+            OutboxMessage.method == "sendDocument"))]
+    assert [d.content for d in documents] == [None] * len(documents)  # the bytes are in the store only
+    # Kept through the last day of the records' five years (SQLite hands back naive UTC).
+    assert owners == {(RECORDS_OWNER, datetime.combine(add_years(when, 5) + timedelta(days=1), time()))}
+    assert kept[f"protocol-{documents[0].commission_id}-1.pdf"].startswith(b"%PDF")
+    assert left and all(set(ref) == {"__stored__", "filename"} for ref in left)  # a reference, no bytes
+    # The process died; the next one's deliverer sends them, read from the store again.
+    h.session.on_request = None
+    before = len(h.session.requests)
+    await deliver_due(h.bot, h.app.sessions, datetime.now(UTC) + timedelta(hours=2), store=h.app.file_store)
+    resent = [r for r in h.session.requests[before:] if isinstance(r, SendDocument)]
+    assert len(resent) == len(left)
+    assert {r.chat_id for r in resent} >= {SECRETARY, TEACHERS[0], *MEMBERS[:6]}
+    assert all(content(r) == kept[r.document.filename] for r in resent)  # type: ignore[union-attr]

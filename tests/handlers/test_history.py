@@ -171,6 +171,12 @@ async def test_a_decision_taken_in_the_bot_joins_her_earlier_year(harness: Harne
     sent = await harness.press(harness.user(teacher), buttons[1])
     names = sorted(d.document.filename for d in documents_sent(sent))  # type: ignore[union-attr]
     assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf"] and all(n.startswith("certificate-") for n in names)
+    # Sent again from the file store, where the documents feature keeps them (by reference through the outbox).
+    from bot.pipeline.outbox import KeptFile
+
+    files = [d.document for d in documents_sent(sent)]
+    assert all(isinstance(f, KeptFile) for f in files)
+    assert sorted(f.data[:4] for f in files if isinstance(f, KeptFile)) == [b"%PDF", b"PK\x03\x04"]
 
 
 async def test_refused_withdrawn_and_pending_attestations_are_listed_as_they_stand(harness: Harness) -> None:

@@ -167,7 +167,7 @@ def test_sync_url_for_the_job_store(tmp_path: object) -> None:
 async def test_scheduler_keeps_its_job_beside_the_bot_database(harness: Harness) -> None:
     import sqlite3
 
-    from app.scheduler import JOB_ID, start_scheduler
+    from app.scheduler import APPEALS_JOB_ID, JOB_ID, start_scheduler
 
     scheduler = start_scheduler(service(harness), harness.app.settings)
     try:
@@ -179,7 +179,7 @@ async def test_scheduler_keeps_its_job_beside_the_bot_database(harness: Harness)
     path = sync_url(harness.app.settings.database_url).split("///", 1)[1]
     assert path.endswith("bot-jobs.db")
     with sqlite3.connect(path) as db:
-        assert db.execute("select id from apscheduler_jobs").fetchall() == [(JOB_ID,)]
+        assert {row[0] for row in db.execute("select id from apscheduler_jobs")} == {JOB_ID, APPEALS_JOB_ID}
 
 
 async def test_the_job_store_never_waits_for_an_update_holding_the_write_lock(harness: Harness) -> None:

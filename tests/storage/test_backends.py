@@ -106,7 +106,7 @@ async def test_scheduler_job_store_on_postgresql(pg_url: str) -> None:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
     from sqlalchemy import text
 
-    from app.scheduler import JOB_ID, create_job_store, start_scheduler
+    from app.scheduler import APPEALS_JOB_ID, JOB_ID, create_job_store, start_scheduler
     from features.reminders.service import ReminderService
 
     settings = Settings(_env_file=None, bot_token="42:PG", database_url=pg_url)  # type: ignore[call-arg]
@@ -119,6 +119,6 @@ async def test_scheduler_job_store_on_postgresql(pg_url: str) -> None:
         scheduler.shutdown(wait=False)
         async with harness.app.sessions() as session:
             ids = (await session.execute(text("select id from apscheduler_jobs"))).scalars().all()
-        assert ids == [JOB_ID]
+        assert set(ids) == {JOB_ID, APPEALS_JOB_ID}
     finally:
         await harness.app.close()

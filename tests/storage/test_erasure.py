@@ -44,6 +44,7 @@ from storage.commission_models import (
 from storage.db import create_engine, create_session_factory, empty_wal, rebuild_file
 from storage.file_models import StoredFile
 from storage.files import FileStore, LocalFileStore, object_key, sha256_of
+from storage.files.retention import RECORDS_OWNER
 from storage.fsm_models import FsmRecord
 from storage.maintenance_models import MaintenanceDue
 from storage.migrate import upgrade
@@ -52,6 +53,7 @@ from storage.profile_models import TeacherProfile, User
 from storage.registry import Base
 from storage.ruleset_models import StoredRuleSet
 from storage.scoring_models import SelfAssessment
+from storage.verification_models import IssuedDocument
 
 PERSON = 777_000_123  # a teacher with two applications, secretary of A, member of C and an administrator
 OTHER_SECRETARY, OTHER_TEACHER = 777_000_200, 777_000_400
@@ -65,6 +67,8 @@ IDENTIFIERS = (NAME, IIN, PHONE, EMAIL, FILE_ID)
 PERSON_FILE = f"%PDF-1.4 diploma of {NAME}".encode()
 PERSON_FILE_SHA256 = sha256_of(PERSON_FILE)
 OTHERS_FILE = b"%PDF-1.4 diploma of Other Teacher"
+# Her certificate as issued: one of the commission's records in the file store (not hers: kept by an erasure).
+CERTIFICATE = f"%PDF-1.4 certificate of {NAME}".encode()
 NOW = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 DECIDED_ON, WORKED_ON, SECRETARY_ON = date(2025, 12, 10), date(2026, 3, 2), date(2026, 2, 5)
 
@@ -156,6 +160,14 @@ def person_rows() -> list[Any]:
         document(2, 2, 2, None, "protocol", NAME),
         document(3, 2, 2, 2, "extract", NAME),
         document(4, 2, 2, 2, "certificate", NAME),
+        # ... the certificate's registry row, its signed facts naming her (features/verification);
+        IssuedDocument(id=1, code="7K3MZQ9W2H", kind="certificate", application_id=10, candidate_id=2,
+                       facts={"n": NAME, "i": IIN[-4:]}, signature="sig", issued_at=NOW,
+                       valid_until=date(2030, 12, 10)),
+        # ... and, as an administrator, she revoked another teacher's certificate.
+        IssuedDocument(id=2, code="2345678ABC", kind="certificate", application_id=20, candidate_id=1,
+                       facts={"n": "Other Teacher"}, signature="sig", issued_at=NOW, revoked_at=NOW,
+                       revoked_reason="overturned", revoked_by=PERSON),
         # B: the second application, pending review and on the agenda of the draft session B2.
         ApplicationReview(application_id=11, commission_id=2, user_id=PERSON, status="scheduled", routed_at=NOW,
                           routed_on=NOW.date()),
@@ -217,6 +229,13 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> None:
         for row in [*person_rows(), *others_rows()]:
             s.add(row)
             await s.flush()  # in this order: rows refer to one another
+        key = await store.put(RECORDS_OWNER, CERTIFICATE)
+        s.add(StoredFile(id=2, owner_user_id=RECORDS_OWNER, sha256=sha256_of(CERTIFICATE), size=len(CERTIFICATE),
+                         detected_type="pdf", store_key=key, created_at=NOW, keep_until=NOW))
+        await s.flush()
+        certificate = await s.get(GeneratedDocument, 4)
+        assert certificate is not None and certificate.kind == "certificate"
+        certificate.content, certificate.stored_file_id = None, 2
         await s.commit()
 
 
@@ -252,13 +271,15 @@ async def theirs(sessions: async_sessionmaker[AsyncSession]) -> dict[str, set[An
 
 # Tables that hold nobody's data by the time an erasure runs: what the database file owes itself; and the
 # inbox, whose rows keep an update's payload only until the update is applied, in order per chat (so the
-# person's earlier updates have none left, and later ones are what they send after the erasure).
-NO_PERSONAL_DATA = {"maintenance_due", "received_updates"}
+# person's earlier updates have none left, and later ones are what they send after the erasure); and which
+# worker runs the scheduler.
+NO_PERSONAL_DATA = {"maintenance_due", "received_updates", "worker_leases"}
 KEPT = {
     "session_candidates": {(2,)},  # the protocol row of the decided application
     "commission_decisions": {(1,)},
     "commission_votes": {(i,) for i in range(1, 8)},  # the members' votes on it
     "commission_documents": {(1,), (2,), (3,), (4,), (5,)},  # protocols of A1, B1, C1; extract, certificate
+    "issued_documents": {(1,)},  # the certificate's registry row (the revocation she made no longer names her)
 }
 
 
@@ -286,6 +307,7 @@ async def test_erasure_leaves_only_the_listed_records(sessions: async_sessionmak
     store = world_store()
     assert await store.keys_of(PERSON) == []  # the store is empty of her
     assert await store.get(object_key(OTHER_TEACHER, sha256_of(OTHERS_FILE))) == OTHERS_FILE
+    assert await store.get(object_key(RECORDS_OWNER, sha256_of(CERTIFICATE))) == CERTIFICATE  # a kept record
     async with sessions() as s:
         kept = await s.get(AgendaItem, 2)
         assert kept is not None and kept.user_id is None and kept.org_name is None and kept.full_name == NAME

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from features.commission.documents.render import Pdf, render_docx, strings
+from features.commission.documents.render import Pdf, QrCode, render_docx, strings
 from scoring.commission import LEADER_GROUPS, TEACHER_GROUPS, ProtocolGroup, needs_reason
 from scoring.dates import format_day, format_moment
 from scoring.i18n import N_
@@ -99,6 +99,34 @@ class CertificateData:
     issued_on: date
     valid_until: date
     number: str
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What makes a certificate or extract verifiable: its code to type and the text of its QR code (the signed
+    facts, or a link to the verification page carrying them), made by features/verification."""
+
+    code: str  # as printed: ABCD-EFGH-JK
+    qr: str
+    url: str | None = None  # the verification page, when the deployment has a public one (VERIFY_URL)
+
+
+def verification_context(t: Translate, stamp: Stamp | None) -> dict[str, Any]:
+    """The verification block of a document; empty (and left out by the templates) for a document without one."""
+    if stamp is None:
+        return {"verification_label": "", "verification_code": "", "verification_hint": "", "qr": ""}
+    hint = (t(N_("Verify it at {url} or by sending /verify {code} to the attestation bot. The QR code holds these "
+                 "facts signed by the education authority.")) if stamp.url else
+            t(N_("Verify it by sending /verify {code} to the attestation bot. The QR code holds these facts signed "
+                 "by the education authority.")))
+    return {"verification_label": t(N_("Verification code:")), "verification_code": stamp.code,
+            "verification_hint": hint.format(url=stamp.url, code=stamp.code), "qr": QrCode(stamp.qr)}
+
+
+def _pdf_verification(out: Pdf, ctx: dict[str, Any]) -> None:
+    if ctx["verification_code"]:
+        out.verification(ctx["qr"], f"{ctx['verification_label']} {ctx['verification_code']}",
+                         ctx["verification_hint"])
 
 
 # --- protocol (App 2, App 12) ----------------------------------------------------------------------
@@ -236,7 +264,7 @@ def _pdf_votes(out: Pdf, ctx: dict[str, Any], with_candidate: bool) -> None:
 # --- extract (App 3, App 13) -----------------------------------------------------------------------
 
 
-def extract_context(p: ProtocolData, row: Row, t: Translate) -> dict[str, Any]:
+def extract_context(p: ProtocolData, row: Row, t: Translate, stamp: Stamp | None = None) -> dict[str, Any]:
     number_title = (N_("Extract from the minutes No. {number} of {date} of the session of the attestation commission")
                     if p.leaders else
                     N_("Extract from the minutes No. {number} of the session of the attestation commission"))
@@ -270,15 +298,18 @@ def extract_context(p: ProtocolData, row: Row, t: Translate) -> dict[str, Any]:
         **_votes(t, (row,)),
         "secretary_label": t(N_("Secretary of the commission")), "secretary": p.secretary,
         "signature": t(SIGNATURE),
+        **verification_context(t, stamp),
     }
 
 
-def extract_docx(p: ProtocolData, row: Row, t: Translate, locale: str, folder: Path | None = None) -> bytes:
-    return render_docx(EXTRACT_LEADERS if p.leaders else EXTRACT, locale, extract_context(p, row, t), folder)
+def extract_docx(p: ProtocolData, row: Row, t: Translate, locale: str, folder: Path | None = None,
+                 stamp: Stamp | None = None) -> bytes:
+    return render_docx(EXTRACT_LEADERS if p.leaders else EXTRACT, locale, extract_context(p, row, t, stamp), folder)
 
 
-def extract_pdf(p: ProtocolData, row: Row, t: Translate, folder: Path | None = None) -> bytes:
-    ctx = extract_context(p, row, t)
+def extract_pdf(p: ProtocolData, row: Row, t: Translate, folder: Path | None = None,
+                stamp: Stamp | None = None) -> bytes:
+    ctx = extract_context(p, row, t, stamp)
     out = Pdf(strings(ctx), folder)
     out.line(ctx["form"], size=8, align="R")
     if not p.leaders:
@@ -301,13 +332,14 @@ def extract_pdf(p: ProtocolData, row: Row, t: Translate, folder: Path | None = N
         out.line(ctx["basis"], after=3)
     _pdf_votes(out, ctx, with_candidate=False)
     out.signature(ctx["secretary_label"], ctx["secretary"], ctx["signature"])
+    _pdf_verification(out, ctx)
     return out.output()
 
 
 # --- certificate (App 1) ---------------------------------------------------------------------------
 
 
-def certificate_context(c: CertificateData, t: Translate) -> dict[str, Any]:
+def certificate_context(c: CertificateData, t: Translate, stamp: Stamp | None = None) -> dict[str, Any]:
     body = t(N_("In accordance with the decision of the attestation commission for assigning (confirming) "
                 "qualification categories of {decided}, by order No. {number} of {order_date} of the education "
                 "organisation or education authority «{issuer}», the qualification category «{category}» is "
@@ -330,15 +362,17 @@ def certificate_context(c: CertificateData, t: Translate) -> dict[str, Any]:
         "seal": t(N_("Place for the seal")),
         "number_label": t(N_("Registration number:")), "number": c.number,
         "issued_label": t(N_("Date of issue:")), "issued_on": format_day(c.issued_on),
+        **verification_context(t, stamp),
     }
 
 
-def certificate_docx(c: CertificateData, t: Translate, locale: str, folder: Path | None = None) -> bytes:
-    return render_docx(CERTIFICATE, locale, certificate_context(c, t), folder)
+def certificate_docx(c: CertificateData, t: Translate, locale: str, folder: Path | None = None,
+                     stamp: Stamp | None = None) -> bytes:
+    return render_docx(CERTIFICATE, locale, certificate_context(c, t, stamp), folder)
 
 
-def certificate_pdf(c: CertificateData, t: Translate, folder: Path | None = None) -> bytes:
-    ctx = certificate_context(c, t)
+def certificate_pdf(c: CertificateData, t: Translate, folder: Path | None = None, stamp: Stamp | None = None) -> bytes:
+    ctx = certificate_context(c, t, stamp)
     out = Pdf(strings(ctx), folder)
     out.line(ctx["form"], size=8, align="R", after=6)
     out.line(ctx["title"], size=14, bold=True, align="C", after=8)
@@ -352,4 +386,5 @@ def certificate_pdf(c: CertificateData, t: Translate, folder: Path | None = None
     out.seal(ctx["seal"])
     out.line(f"{ctx['number_label']} {ctx['number']}", size=11)
     out.line(f"{ctx['issued_label']} {ctx['issued_on']}", size=11)
+    _pdf_verification(out, ctx)
     return out.output()

@@ -16,9 +16,11 @@ from bot.settings import Settings
 from features.commission.composition.service import CommissionService, utc_now
 from features.commission.documents.service import DocumentService, Produced
 from features.commission.notices import decision_text
+from features.verification.service import VerificationService
 from scoring.dates import format_day
 from scoring.i18n import N_
 from storage.commission_models import AgendaItem, Commission, CommissionDecision, CommissionSession
+from storage.files import FileStore
 from storage.profile_repository import ProfileRepository
 
 PROTOCOL_CAPTION = N_("Protocol No. {number} of the session of {date}, «{name}»")
@@ -27,12 +29,14 @@ CERTIFICATE_CAPTION = N_("Qualification category certificate: {applicant}")
 
 
 class DocumentDelivery:
-    def __init__(self, session: AsyncSession, settings: Settings, i18n: I18n, commissions: CommissionService):
+    def __init__(self, session: AsyncSession, settings: Settings, i18n: I18n, commissions: CommissionService,
+                 store: FileStore):
         self.session = session
         self.settings = settings
         self.i18n = i18n
         self.commissions = commissions
-        self.documents = DocumentService(commissions, i18n, settings.document_templates_dir)
+        self.documents = DocumentService(commissions, i18n, settings.document_templates_dir, store,
+                                         stamps=VerificationService(session, settings))
 
     async def caption(self, user_id: int, template: str, **params: object) -> str:
         locale = await locale_of(self.session, user_id, self.settings.default_locale)
@@ -51,7 +55,7 @@ class DocumentDelivery:
                     if user_id is None:
                         continue
                     caption = await self.caption(user_id, PROTOCOL_CAPTION, number=s.number, date=when, name=c.name)
-                    for doc in p.documents:
+                    for doc in p.files:
                         await reach_document(bot, user_id, doc, caption)
                 continue
             assert p.item is not None
@@ -90,7 +94,7 @@ class DocumentDelivery:
             locale = await locale_of(self.session, teacher, self.settings.default_locale)
             await self.tell_decision(bot, c, p.item, teacher, decision, locale)
         caption = await self.caption(teacher, template, applicant=p.item.full_name, **params)
-        for doc in p.documents:
+        for doc in p.files:
             await reach_document(bot, teacher, doc, caption)
 
     async def _to_secretary(self, bot: Bot, c: Commission, p: Produced, template: str, **params: object) -> None:
@@ -98,7 +102,7 @@ class DocumentDelivery:
         if c.secretary_user_id is None:
             return
         caption = await self.caption(c.secretary_user_id, template, applicant=p.item.full_name, **params)
-        for doc in p.documents:
+        for doc in p.files:
             await reach_document(bot, c.secretary_user_id, doc, caption)
 
     async def tell_decision(self, bot: Bot, c: Commission, item: AgendaItem, teacher: int,

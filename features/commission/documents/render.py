@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from fpdf.fonts import FontFace
 
-# docxtpl, fpdf2 and fontTools are imported where a document is made: a bot process that makes none
-# does not pay their start-up time and memory.
+# docxtpl, python-docx, fpdf2, fontTools and segno are imported where a document is made: a bot process that
+# makes none does not pay their start-up time and memory.
 
 log = logging.getLogger(__name__)
 # fontTools warns about the zero creation date of Unifont on every load; it means nothing here.
@@ -75,6 +75,28 @@ def strings(value: Any) -> Iterator[str]:
             yield from strings(v)
 
 
+# --- QR code -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code in a document's context: the text it holds, drawn where the template or layout puts it."""
+
+    text: str
+    # Measured: a signed certificate is 330–620 characters, QR version 14–19 (81–101 modules with the quiet zone);
+    # 40 mm gives at least 0.4 mm a module, which a phone's camera reads at arm's length.
+    width_mm: float = 40
+
+    def png(self) -> bytes:
+        # Medium error correction survives a crease or a stamp over a corner; the 4-module quiet zone is the
+        # standard's.
+        import segno
+
+        out = io.BytesIO()
+        segno.make(self.text, error="m", micro=False).save(out, kind="png", scale=6, border=4)
+        return out.getvalue()
+
+
 # --- DOCX ----------------------------------------------------------------------------------------------
 
 
@@ -88,13 +110,19 @@ def template_path(name: str, locale: str, folder: Path | None) -> Path:
 
 
 def _fill(path: Path, context: dict[str, Any]) -> bytes:
-    from docxtpl import DocxTemplate
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
     from jinja2.sandbox import SandboxedEnvironment
 
     document = DocxTemplate(str(path))
-    unknown = document.get_undeclared_template_variables(SandboxedEnvironment()) - set(context)
+    used = document.get_undeclared_template_variables(SandboxedEnvironment())
+    unknown = used - set(context)
     if unknown:
         log.warning("Template %s uses names the bot does not provide: %s", path, ", ".join(sorted(unknown)))
+    if context.get("verification_code") and not {"qr", "verification_code"} <= used:
+        log.warning("Template %s has no {{ qr }} or {{ verification_code }}: its documents cannot be verified", path)
+    context = {k: InlineImage(document, io.BytesIO(v.png()), width=Mm(v.width_mm)) if isinstance(v, QrCode) else v
+               for k, v in context.items()}
     document.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
     out = io.BytesIO()
     document.save(out)
@@ -251,6 +279,23 @@ class Pdf:
         pdf.set_xy(centre_x - radius + 3, centre_y - 3)
         pdf.multi_cell(radius * 2 - 6, 3, self.text(label), align="C")
         pdf.set_xy(pdf.l_margin, centre_y + radius + 4)
+
+    def verification(self, qr: QrCode, code_line: str, hint: str) -> None:
+        """The QR code at the left margin with the code to type and how to verify beside it; on a new page if
+        the rest of this one is too short for it."""
+        from fpdf.enums import XPos, YPos
+
+        pdf = self.pdf
+        if pdf.get_y() + qr.width_mm + 4 > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        top = pdf.get_y() + 2
+        pdf.image(io.BytesIO(qr.png()), x=pdf.l_margin, y=top, w=qr.width_mm, h=qr.width_mm)
+        pdf.set_xy(pdf.l_margin + qr.width_mm + 4, top + 4)
+        self.font(11, bold=True)
+        pdf.multi_cell(0, 6, self.text(code_line), new_x=XPos.LEFT, new_y=YPos.NEXT)
+        self.font(8)
+        pdf.multi_cell(0, 4, self.text(hint), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + qr.width_mm) + 2)
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())

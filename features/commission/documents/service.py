@@ -1,14 +1,17 @@
 """Builds the protocol and extracts of a closed session, and its certificates once the order assigning the
-categories is recorded (§12, §20, §47), from the database; stores every document as DOCX and PDF."""
+categories is recorded (§12, §20, §47), from the database; keeps every document, as DOCX and PDF, in the file
+store as one of the commission's records."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiogram.utils.i18n import I18n
 
+from bot.pipeline.outbox import KeptFile
 from features.commission.composition.service import CommissionService, utc_now
 from features.commission.documents.content import (
     Attendance,
@@ -38,6 +41,7 @@ from scoring.commission import (
     quorum,
 )
 from scoring.i18n import N_
+from scoring.retention import retention_years
 from scoring.sheets.observation import format_points
 from storage.commission_models import (
     AgendaItem,
@@ -48,6 +52,12 @@ from storage.commission_models import (
     ItemStatus,
 )
 from storage.commission_repository import CommissionRepository
+from storage.files import FileStore
+from storage.files.retention import records_kept_until
+from storage.files.service import FileStoreService
+
+if TYPE_CHECKING:
+    from features.verification.service import VerificationService
 
 ABSTAINED = N_("abstained: had not voted when the secretary closed the vote")
 
@@ -57,14 +67,20 @@ class Produced:
     kind: str  # protocol / extract / certificate
     item: AgendaItem | None
     documents: list[GeneratedDocument]
+    # The same documents as they are sent: from the file store, by reference (bot/pipeline/outbox.py).
+    files: list[KeptFile] = field(default_factory=list)
 
 
 class DocumentService:
-    def __init__(self, commissions: CommissionService, i18n: I18n, templates: Path | None = None):
+    def __init__(self, commissions: CommissionService, i18n: I18n, templates: Path | None = None,
+                 store: FileStore | None = None, *, stamps: VerificationService):
+        """`store`: the file store, where every document is kept as one of the commission's records."""
+        self.stamps = stamps  # each certificate and extract gets its code, QR code and registry row here
         self.commissions = commissions
         self.repo: CommissionRepository = commissions.repo
         self.i18n = i18n
         self.templates = templates  # a department's template folder (DOCUMENT_TEMPLATES_DIR), or None
+        self.store = store
 
     def translator(self, locale: str) -> Translate:
         return lambda text: self.i18n.gettext(text, locale=locale)
@@ -165,14 +181,22 @@ class DocumentService:
     # --- generating and storing -------------------------------------------------------------------
 
     async def _store(self, s: CommissionSession, c: Commission, kind: str, stem: str, docx: bytes, pdf: bytes,
-                     item: AgendaItem | None, now: datetime) -> list[GeneratedDocument]:
-        out = []
+                     item: AgendaItem | None, now: datetime) -> Produced:
+        """Both forms into the file store (the object before its rows, all in this transaction), kept as long
+        as the session's records are (scoring/retention.py: they are deleted the day after)."""
+        assert self.store is not None, "generating documents needs the file store"
+        files = FileStoreService(self.commissions.session, self.store)
+        until = records_kept_until(s.session_date, retention_years(self.commissions.rules))
+        documents, sent = [], []
         for fmt, content in (("docx", docx), ("pdf", pdf)):
-            out.append(await self.repo.add_document(
+            stored = await files.store_record(content, until)
+            document = await self.repo.add_document(
                 commission_id=c.id, session_id=s.id, candidate_id=item.id if item else None, kind=kind, fmt=fmt,
-                locale=c.locale, filename=f"{stem}.{fmt}", content=content, created_at=now,
-            ))
-        return out
+                locale=c.locale, filename=f"{stem}.{fmt}", content=None, stored_file_id=stored.id, created_at=now,
+            )
+            documents.append(document)
+            sent.append(KeptFile(content, document.filename, stored.id))
+        return Produced(kind, item, documents, sent)
 
     async def generate(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Produced]:
         """The protocol of the session (per form), then an extract per decided candidate (§20, §47)."""
@@ -182,17 +206,18 @@ class DocumentService:
         protocols, by_item = await self.protocols(s, c)
         for p in protocols:
             stem = f"protocol-{c.id}-{s.number}" + ("-app12" if p.leaders and len(protocols) > 1 else "")
-            produced.append(Produced("protocol", None, await self._store(
+            produced.append(await self._store(
                 s, c, "protocol", stem, protocol_docx(p, t, c.locale, self.templates),
-                protocol_pdf(p, t, self.templates), None, now)))
+                protocol_pdf(p, t, self.templates), None, now))
         for item in await self.repo.items(s.id):
             if item.id not in by_item:
                 continue
             p, row = by_item[item.id]
-            produced.append(Produced("extract", item, await self._store(
+            stamp = await self.stamps.extract(c, s, item, now)
+            produced.append(await self._store(
                 s, c, "extract", f"extract-{c.id}-{s.number}-{item.position}",
-                extract_docx(p, row, t, c.locale, self.templates), extract_pdf(p, row, t, self.templates), item,
-                now)))
+                extract_docx(p, row, t, c.locale, self.templates, stamp),
+                extract_pdf(p, row, t, self.templates, stamp), item, now))
         return produced
 
     async def certificates(self, s: CommissionSession, c: Commission, now: datetime | None = None) -> list[Produced]:
@@ -204,11 +229,13 @@ class DocumentService:
         for item in await self.repo.items(s.id):
             decision = await self.repo.decision(item.id)
             data = await self.certificate(t, s, item, decision, now) if decision is not None else None
-            if data is None:
+            if data is None or decision is None:
                 continue
-            produced.append(Produced("certificate", item, await self._store(
-                s, c, "certificate", f"certificate-{data.number}", certificate_docx(data, t, c.locale, self.templates),
-                certificate_pdf(data, t, self.templates), item, now)))
+            stamp = await self.stamps.certificate(c, item, decision, now)
+            produced.append(await self._store(
+                s, c, "certificate", f"certificate-{data.number}",
+                certificate_docx(data, t, c.locale, self.templates, stamp),
+                certificate_pdf(data, t, self.templates, stamp), item, now))
         return produced
 
 

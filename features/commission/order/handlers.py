@@ -32,6 +32,7 @@ from features.commission.order.service import OrderService, OrderStep
 from features.commission.order.states import OrderForm
 from features.commission.session.callbacks import SessionAct, SessionCallback
 from features.commission.session.handlers import bot_of, session_service, strip_buttons, typed_step
+from storage.files import FileStore
 
 # The step each "as before" button answers.
 AS_BEFORE = {OrderAct.SAME_ISSUER: OrderForm.issuer, OrderAct.SAME_SIGNATORY: OrderForm.signatory}
@@ -137,14 +138,14 @@ async def same_as_before(callback: CallbackQuery, callback_data: OrderCallback, 
 
 
 async def issue(callback: CallbackQuery, callback_data: OrderCallback, state: FSMContext, session: AsyncSession,
-                settings: Settings, rule_book: RuleBook, i18n: I18n, is_admin: bool,
-                    callback_answer: CallbackAnswer) -> None:
+                settings: Settings, rule_book: RuleBook, i18n: I18n, is_admin: bool, file_store: FileStore,
+                callback_answer: CallbackAnswer) -> None:
     data = await _expect(state, OrderForm.confirm, callback_data.session)
     await state.clear()
     orders = order_service(session, settings, rule_book, callback.from_user.id, is_admin)
     s, c = await orders.record(callback_data.session, data["number"], date.fromisoformat(data["date"]),
                                data["issuer"], data["signatory"])
-    count = await DocumentDelivery(session, settings, i18n, orders.sessions.commissions).issue_certificates(
+    count = await DocumentDelivery(session, settings, i18n, orders.sessions.commissions, file_store).issue_certificates(
         bot_of(callback), s, c)
     callback_answer.text, callback_answer.show_alert = views.issued_text(count), True
     await strip_buttons(callback)

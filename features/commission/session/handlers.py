@@ -20,6 +20,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.downloads import KeptFiles
 from bot.i18n import render
 from bot.messaging import reach
 from bot.refusal import Refusal, StaleButton
@@ -45,6 +46,8 @@ from features.commission.session.service import ButtonDone, SessionService, TryA
 from features.commission.session.states import ChangeDate, NewSession, ReasonForm
 from features.commission.session.views import Note, Translate
 from storage.commission_models import AgendaItem, CommissionSession
+from storage.files import FileStore
+from storage.files.retention import FileRetention
 
 __all__ = ["ChangeDate", "NewSession", "OrderForm", "ReasonForm", "create_router", "services"]
 
@@ -52,7 +55,8 @@ __all__ = ["ChangeDate", "NewSession", "OrderForm", "ReasonForm", "create_router
 def services(session: AsyncSession, settings: Settings, rule_book: RuleBook
              ) -> tuple[CommissionService, SessionService]:
     commissions = CommissionService.in_force(session, rule_book, settings.timezone)
-    return commissions, SessionService(session, commissions, settings.default_locale)
+    retention = FileRetention(settings.file_retention, settings.file_retention_no_category_days)
+    return commissions, SessionService(session, commissions, settings.default_locale, retention)
 
 
 def session_service(session: AsyncSession, settings: Settings, rule_book: RuleBook) -> SessionService:
@@ -317,14 +321,15 @@ async def postpone(callback: CallbackQuery, callback_data: SessionCallback, sess
 
 
 async def close_session(callback: CallbackQuery, callback_data: SessionCallback, session: AsyncSession,
-                        settings: Settings, rule_book: RuleBook, i18n: I18n, callback_answer: CallbackAnswer) -> None:
+                        settings: Settings, rule_book: RuleBook, i18n: I18n, file_store: FileStore,
+                        callback_answer: CallbackAnswer) -> None:
     sessions = session_service(session, settings, rule_book)
     closing = await sessions.close_session(callback.from_user.id, callback_data.session)
     bot = bot_of(callback)
     # The documents are made before the secretary is told anything: if they fail, the update rolls back and
     # the session stays open instead of being announced closed without a protocol.
-    await DocumentDelivery(session, settings, i18n, sessions.commissions).issue(bot, closing.session,
-                                                                               closing.commission)
+    await DocumentDelivery(session, settings, i18n, sessions.commissions, file_store).issue(
+        bot, closing.session, closing.commission)
     callback_answer.text = _("The session is closed.")
     if closing.certificates_due:
         await bot.send_message(callback.from_user.id, views.closed_session_text())
@@ -368,18 +373,16 @@ async def vote(callback: CallbackQuery, callback_data: VoteCallback, session: As
 
 
 async def candidate_files(callback: CallbackQuery, callback_data: CandidateFilesCallback, session: AsyncSession,
-                          settings: Settings, rule_book: RuleBook, callback_answer: CallbackAnswer) -> None:
-    """The candidate's submitted files, for a member who may vote on them, captioned in the member's language."""
+                          settings: Settings, rule_book: RuleBook, file_store: FileStore,
+                          callback_answer: CallbackAnswer) -> None:
+    """The candidate's submitted files, for a member who may vote on them, captioned in the member's language:
+    by their Telegram file_id while it works, else the file store's copy."""
     item, files = await session_service(session, settings, rule_book).candidate_files(
         callback.from_user.id, callback_data.session, callback_data.item)
     callback_answer.text = _("Files: {count}").format(count=len(files))
-    bot = bot_of(callback)
+    bot, kept = bot_of(callback), KeptFiles(session, file_store)
     for f in files:
-        caption = file_caption(_, f.item_id, item.full_name)
-        if f.kind == "photo":
-            await bot.send_photo(callback.from_user.id, f.file_id, caption=caption)
-        else:
-            await bot.send_document(callback.from_user.id, f.file_id, caption=caption)
+        await kept.send(bot, callback.from_user.id, f, file_caption(_, f.item_id, item.full_name))
 
 
 # --- used by the members' scoring of a candidate (features/commission/points) ------------------------

@@ -50,7 +50,7 @@ from scoring.commission import (
 from scoring.dates import format_day_or_dash, parse_day
 from scoring.eligibility import category_expiry
 from scoring.i18n import N_, Phrase
-from storage.checklist_models import ApplicationStatus, UploadedFile
+from storage.checklist_models import ApplicationStatus, Essay, UploadedFile
 from storage.commission_models import (
     AgendaItem,
     Commission,
@@ -62,6 +62,8 @@ from storage.commission_models import (
     Vote,
 )
 from storage.commission_repository import CommissionRepository
+from storage.file_repository import FileRepository
+from storage.files.retention import FileRetention
 from storage.profile_repository import ProfileRepository
 
 
@@ -276,10 +278,13 @@ def refuse(objection: Phrase | None) -> None:
 
 
 class SessionService:
-    def __init__(self, session: AsyncSession, commissions: CommissionService, default_locale: str = "kk"):
+    def __init__(self, session: AsyncSession, commissions: CommissionService, default_locale: str = "kk",
+                 retention: FileRetention | None = None):
+        """`retention`: how long a decided application's files stay in the file store (FILE_RETENTION)."""
         self.session = session
         self.commissions = commissions
         self.default_locale = default_locale
+        self.retention = retention or FileRetention()
         self.repo = CommissionRepository(session)
         self.points = PointsService(session, commissions.ruleset_of)
 
@@ -729,7 +734,21 @@ class SessionService:
             if profile is not None:
                 profile.current_category = decision.assigned_category
                 profile.category_valid_until = decision.valid_until
+        await self._retain_files(item, decision)
         await self.session.flush()
+
+    async def _retain_files(self, item: AgendaItem, decision: CommissionDecision) -> None:
+        """Her application's files (the submitted uploads, the essay's file) are kept as FILE_RETENTION says
+        from now on; the retention job erases them after that."""
+        if item.user_id is None:
+            return
+        uploads = await submitted_files_of(self.commissions, item.application_id, item.user_id)
+        essay = await self.session.get(Essay, item.user_id)
+        ids = [f.stored_file_id for f in uploads if f.stored_file_id is not None]
+        if essay is not None and essay.stored_file_id is not None:
+            ids.append(essay.stored_file_id)
+        await FileRepository(self.session).keep_until(
+            ids, self.retention.keep_until(decision.decided_on, decision.valid_until))
 
     async def nudge(self, user_id: int, session_id: int, item_id: int) -> list[Ballot]:
         """The ballot again for the members present who have not voted (theirs may be lost in the chat)."""
