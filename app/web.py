@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from app.factory import Application
 from bot.pipeline.metrics import render_metrics
+from features.miniapp import api as miniapp
 from features.verification.web import VerificationPages
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,11 @@ def health_routes(application: Application) -> list[web.RouteDef]:
 
 def page_routes(application: Application, bot: Bot) -> Iterable[web.RouteDef]:
     """The routes of every feature's pages and their JSON APIs."""
-    return [*VerificationPages(application.settings, application.sessions, application.i18n).routes()]
+    return [
+        *VerificationPages(application.settings, application.sessions, application.i18n).routes(),
+        *miniapp.routes(miniapp.MiniApp(application.sessions, application.settings, application.rule_book,
+                                        application.i18n, bot)),  # /app/: the sheet as a form, the checklist
+    ]
 
 
 def create_web_app(application: Application, bot: Bot) -> web.Application:

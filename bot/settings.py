@@ -6,6 +6,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, PositiveInt, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -50,6 +51,15 @@ class Settings(BaseSettings):
     # WEB_PORT is set. In webhook mode the webhook server (WEBHOOK_HOST:WEBHOOK_PORT) serves the same pages.
     web_host: str = "127.0.0.1"
     web_port: int | None = Field(default=None, ge=0, le=65535)
+    # The public HTTPS address of the Mini App page (served under /app/ of the bot's web server); when set,
+    # /score and /checklist offer a button that opens it. Unset: the chat flow only.
+    webapp_url: str | None = None
+    # Telegram's WebApp script the page loads (the sandbox serves its own stand-in).
+    webapp_script_url: str = "https://telegram.org/js/telegram-web-app.js"
+    # How long a Mini App's signed initData is accepted after Telegram issued it (when the form was opened):
+    # every answer is saved at once, so an expired form loses nothing (reopening it is one tap), while a
+    # leaked initData is worth an hour at most.
+    webapp_auth_max_age: int = Field(default=3600, ge=60, le=86400)
     # The rule set the bot decides with: a whole rule set file (copied from scoring/rulesets/2024-pilot.toml),
     # or a file of a few tables overriding the pilot's keys; read from the environment or .env like every
     # setting, and handed to the rules by `get_settings` (scoring.config.use_rules_file).
@@ -67,6 +77,10 @@ class Settings(BaseSettings):
     # Broadcasts: messages per second overall; Telegram allows about 30/s for a free bot,
     # and the default leaves room for the bot's other replies and the progress edits.
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    # A paid broadcast (the admin's choice per broadcast, Telegram's allow_paid_broadcast): up to 1,000/s,
+    # each message costing this many Stars from the bot's balance (Bot API: 0.1 Star per message).
+    broadcast_paid_rate: float = Field(default=1000.0, gt=0, le=1000)
+    broadcast_paid_stars_per_message: float = Field(default=0.1, ge=0)
     # Network or server errors on one recipient: this many retries, waiting backoff × 2^n seconds.
     broadcast_max_retries: int = Field(default=3, ge=0)
     broadcast_retry_backoff: float = Field(default=1.0, ge=0)
@@ -153,6 +167,18 @@ class Settings(BaseSettings):
         if self.file_store == "s3" and not self.s3_bucket:
             raise ValueError("FILE_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT_URL for a server of your own)")
         return self
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_over_https(cls, value: str | None) -> str | None:
+        # Telegram opens Mini Apps over HTTPS only; plain HTTP is for this machine (the sandbox, a test).
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        local = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if not parts.hostname or (parts.scheme != "https" and not local):
+            raise ValueError("WEBAPP_URL must be an https:// address (http:// only for 127.0.0.1 or localhost)")
+        return value
 
     @property
     def files_dir(self) -> Path:

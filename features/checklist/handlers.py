@@ -6,7 +6,7 @@ from typing import Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -19,9 +19,10 @@ from bot.rule_book import TeacherSets
 from bot.settings import Settings
 from bot.text_input import max_length
 from features.checklist import views
-from features.checklist.callbacks import ChecklistAct, ChecklistCallback
+from features.checklist.callbacks import ITEM_LINK_PREFIX, ChecklistAct, ChecklistCallback, item_of_payload
 from features.checklist.service import FILE_GONE, AddResult, Card, Checklist, ChecklistService, Clock, Incoming, utc_now
 from features.checklist.states import ChecklistForm
+from features.miniapp.links import checklist_url
 from scoring.documents import Item
 from storage.checklist_models import UploadedFile
 from storage.files import FileStore
@@ -50,14 +51,17 @@ async def _uploading(state: FSMContext, card: Card | None) -> None:
         await state.clear()
 
 
-async def send_board(bot: Bot, user_id: int, state: FSMContext, service: ChecklistService) -> None:
-    """The board as a new message (/checklist, and the "what next" and readiness buttons)."""
+async def send_board(bot: Bot, user_id: int, state: FSMContext, service: ChecklistService,
+                     page_url: str | None = None) -> None:
+    """The board as a new message (/checklist, and the "what next" and readiness buttons); `page_url`: the
+    Mini App's checklist page, offered on the board."""
     checklist = await service.load(user_id)
     if checklist is None:
         await bot.send_message(user_id, render(await service.why_unavailable(user_id)))
         return
     await _uploading(state, None)
-    await bot.send_message(user_id, views.board_text(checklist), reply_markup=views.board_keyboard(checklist))
+    await bot.send_message(user_id, views.board_text(checklist),
+                           reply_markup=views.board_keyboard(checklist, page_url))
 
 
 async def send_card(bot: Bot, user_id: int, item_id: str, state: FSMContext, service: ChecklistService) -> bool:
@@ -72,10 +76,26 @@ async def send_card(bot: Bot, user_id: int, item_id: str, state: FSMContext, ser
 
 
 async def checklist_command(message: Message, state: FSMContext, session: AsyncSession,
-                            teacher_sets: TeacherSets) -> None:
+                            teacher_sets: TeacherSets, settings: Settings) -> None:
     assert message.from_user is not None and message.bot is not None
     service = await ChecklistService.of_teacher(session, teacher_sets, message.from_user.id)
-    await send_board(message.bot, message.from_user.id, state, service)
+    await send_board(message.bot, message.from_user.id, state, service, checklist_url(settings))
+
+
+# /start with a checklist item's payload: onboarding registers it before its own /start, which takes any other.
+ITEM_LINK = CommandStart(deep_link=True, magic=F.args.startswith(ITEM_LINK_PREFIX))
+
+
+async def open_from_link(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession,
+                         teacher_sets: TeacherSets) -> None:
+    """/start ck-<item>: the Mini App's "open in the chat" — the item's card, ready for its files."""
+    assert message.from_user is not None and message.bot is not None
+    service = await ChecklistService.of_teacher(session, teacher_sets, message.from_user.id)
+    item_id = item_of_payload(command.args)
+    if await service.load(message.from_user.id) is None:
+        await message.answer(render(await service.why_unavailable(message.from_user.id)))
+    elif item_id is None or not await send_card(message.bot, message.from_user.id, item_id, state, service):
+        await message.answer(views.link_refused_text())
 
 
 async def _show_card(callback: CallbackQuery, state: FSMContext, card: Card) -> None:
@@ -88,18 +108,19 @@ async def _show_card(callback: CallbackQuery, state: FSMContext, card: Card) -> 
                        views.card_keyboard(card.checklist, card.state, card.files))
 
 
-async def _show_board(callback: CallbackQuery, state: FSMContext, checklist: Checklist) -> None:
+async def _show_board(callback: CallbackQuery, state: FSMContext, checklist: Checklist,
+                      page_url: str | None) -> None:
     assert callback.bot is not None
     await _uploading(state, None)
     message_id = callback.message.message_id if callback.message else None
     await edit_or_send(callback.bot, callback.from_user.id, message_id, views.board_text(checklist),
-                       views.board_keyboard(checklist))
+                       views.board_keyboard(checklist, page_url))
 
 
 async def back_to_board(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
-                        teacher_sets: TeacherSets) -> None:
+                        teacher_sets: TeacherSets, settings: Settings) -> None:
     service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
-    await _show_board(callback, state, await service.board(callback.from_user.id))
+    await _show_board(callback, state, await service.board(callback.from_user.id), checklist_url(settings))
 
 
 async def open_item(callback: CallbackQuery, callback_data: ChecklistCallback, state: FSMContext,

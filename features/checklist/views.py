@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import render
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
 from features.checklist.service import AddResult, Attached, Checklist, Incoming, frozen_refusal
+from features.miniapp.links import checklist_button
 from scoring.categories import Category
 from scoring.documents import Item, ItemState, Source, State, formats_label
 from storage.checklist_models import Application, UploadedFile
@@ -74,13 +75,19 @@ def board_text(checklist: Checklist) -> str:
     return "\n".join(lines)
 
 
-def board_keyboard(checklist: Checklist) -> InlineKeyboardMarkup:
+def board_keyboard(checklist: Checklist, page_url: str | None = None) -> InlineKeyboardMarkup:
+    """Every item's button; with `page_url` (WEBAPP_URL set), the Mini App's checklist page first."""
     builder = InlineKeyboardBuilder()
+    if page_url is not None:
+        builder.row(checklist_button(page_url))
     for s in checklist.states:
-        builder.button(text=f"{ICONS[s.state]} {_(s.item.title)}",
-                       callback_data=ChecklistCallback(action=ChecklistAct.OPEN, item=s.item.id))
-    builder.adjust(1)
+        builder.row(InlineKeyboardButton(text=f"{ICONS[s.state]} {_(s.item.title)}", callback_data=ChecklistCallback(
+            action=ChecklistAct.OPEN, item=s.item.id).pack()))
     return builder.as_markup()
+
+
+def link_refused_text() -> str:
+    return _("This link opens an item of your checklist, and this one is not on it any more. Open /checklist.")
 
 
 def file_label(f: UploadedFile) -> str:

@@ -18,6 +18,7 @@ from bot.keyboards import LANGUAGE_NAMES, LANGUAGE_QUESTION
 from bot.rule_book import TeacherSets
 from bot.settings import Settings
 from bot.text_input import NOT_A_COMMAND, TYPED_TEXT
+from features.checklist import handlers as checklist
 from features.checklist.service import utc_now
 from features.guidance.views import send_what_next
 from features.profile import views
@@ -347,6 +348,8 @@ async def correct_known_category(callback: CallbackQuery, state: FSMContext, ses
 def create_router() -> Router:
     """A fresh router per Dispatcher (a router can belong to one parent only)."""
     router = Router(name="onboarding")
+    # /start ck-<item>: the Mini App's "open in the chat" (before the plain /start, which takes any payload).
+    router.message.register(checklist.open_from_link, checklist.ITEM_LINK)
     router.message.register(start, CommandStart())
     router.callback_query.register(choose_language, LanguageCallback.filter())
     router.callback_query.register(consent_given, ConsentCallback.filter(F.agree))

@@ -17,12 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import render
 from bot.rule_book import TeacherSets
+from bot.settings import Settings
+from features.miniapp.links import sheet_url
 from features.self_assessment.answers import AnswerButton
 from features.self_assessment.callbacks import ObservationCallback, ScoreAct, ScoreCallback
 from features.self_assessment.flow import ScoreFlow
 from features.self_assessment.screens import Shown
 from features.self_assessment.states import SCORE_STATES
-from features.self_assessment.views import render_screen
+from features.self_assessment.views import form_offer, render_screen
 
 
 async def show(bot: Bot, chat_id: int, shown: Shown, edit: int | None = None,
@@ -57,14 +59,20 @@ async def _flow(callback: CallbackQuery, state: FSMContext, session: AsyncSessio
 
 
 async def start_score(bot: Bot, user_id: int, state: FSMContext, session: AsyncSession,
-                      teacher_sets: TeacherSets) -> None:
-    """Where the self-assessment stands (/score, and the "what next" buttons)."""
-    await show(bot, user_id, await (await _score_flow(state, session, user_id, teacher_sets)).start())
+                      teacher_sets: TeacherSets, form_url: str | None = None) -> None:
+    """Where the self-assessment stands (/score, and the "what next" buttons); with `form_url` (WEBAPP_URL
+    set) the Mini App's form is offered first, beside the chat flow."""
+    shown = await (await _score_flow(state, session, user_id, teacher_sets)).start()
+    offer = form_offer(shown, form_url)
+    if offer is not None:
+        await bot.send_message(user_id, offer.text, reply_markup=offer.markup)
+    await show(bot, user_id, shown)
 
 
-async def score_command(message: Message, state: FSMContext, session: AsyncSession, teacher_sets: TeacherSets) -> None:
+async def score_command(message: Message, state: FSMContext, session: AsyncSession, teacher_sets: TeacherSets,
+                        settings: Settings) -> None:
     assert message.bot is not None and message.from_user is not None
-    await start_score(message.bot, message.from_user.id, state, session, teacher_sets)
+    await start_score(message.bot, message.from_user.id, state, session, teacher_sets, sheet_url(settings))
 
 
 async def on_variant(callback: CallbackQuery, callback_data: ScoreCallback, state: FSMContext,

@@ -157,15 +157,28 @@ class SelfAssessmentService:
     def criteria(row: SelfAssessment) -> dict[str, Any]:
         return dict((row.answers or {}).get("criteria") or {})
 
-    async def _store(self, row: SelfAssessment, setting: Setting, criteria: dict[str, Any],
-                     observations: list[dict[str, Any]] | None = None) -> None:
-        sheet = self.sheet(row)
+    @staticmethod
+    def stored_answers(sheet: ScoringSheet, setting: Setting, criteria: dict[str, Any]) -> dict[str, Any]:
+        """The answers as stored: the criteria, with the profile's claim and type of organisation."""
         answers: dict[str, Any] = {"criteria": criteria}
         claimed = category_from_json(sheet, setting.claimed.value) if setting.claimed else None
         if claimed is not None:
             answers["claimed"] = category_json(claimed)
         if setting.org_type is OrgType.PRESCHOOL:
             answers["preschool"] = True
+        return answers
+
+    async def existing(self, user_id: int, sheet_id: str) -> SelfAssessment | None:
+        return await self.rows.get(user_id, sheet_id)
+
+    def blank(self, user_id: int, sheet_id: str, setting: Setting) -> SelfAssessment:
+        """A sheet she has not started, as it would be stored (not saved: looking at it starts nothing)."""
+        answers = self.stored_answers(self.ruleset.sheets[sheet_id], setting, {})
+        return SelfAssessment(user_id=user_id, sheet_id=sheet_id, answers=answers, observations=[])
+
+    async def _store(self, row: SelfAssessment, setting: Setting, criteria: dict[str, Any],
+                     observations: list[dict[str, Any]] | None = None) -> None:
+        answers = self.stored_answers(self.sheet(row), setting, criteria)
         await self.rows.save(row, answers, copy.deepcopy(row.observations or []) if observations is None
                              else observations)
 

@@ -13,8 +13,17 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import render
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
+from features.miniapp.links import form_button
 from features.self_assessment.callbacks import ObservationCallback, ScoreAct, ScoreCallback
-from features.self_assessment.screens import CriterionScreen, FillingScreen, Screen, SummaryScreen, VariantScreen
+from features.self_assessment.screens import (
+    CriterionScreen,
+    FillingScreen,
+    NoticeScreen,
+    Screen,
+    Shown,
+    SummaryScreen,
+    VariantScreen,
+)
 from features.self_assessment.service import evidence_item
 from scoring.categories import Category
 from scoring.documents import Item
@@ -252,7 +261,7 @@ def criterion_lines(evaluation: Evaluation) -> list[str]:
                                                   points=format_points(r.points)) for r in evaluation.results]
 
 
-def _answer_notes(evaluation: Evaluation, answered: dict[str, Any]) -> list[str]:
+def answer_notes(evaluation: Evaluation, answered: dict[str, Any]) -> list[str]:
     """What is unanswered; why answered criteria do not score; how several kinds of work add up."""
     lines: list[str] = []
     unanswered = [c.id for c in evaluation.sheet.criteria if c.id not in answered]
@@ -267,8 +276,9 @@ def _answer_notes(evaluation: Evaluation, answered: dict[str, Any]) -> list[str]
     return lines
 
 
-def _claim_lines(evaluation: Evaluation) -> list[str]:
-    """The category reached, and against the claimed one the gap and the fewest changes to close it."""
+def claim_lines(evaluation: Evaluation, with_bar: bool = True) -> list[str]:
+    """The category reached, and against the claimed one the gap and the fewest changes to close it
+    (the Mini App draws its own bar: `with_bar` False)."""
     claimed: Category | None = evaluation.claimed
     reached = evaluation.category
     lines = [_("Category reached: {category}.").format(category=_(reached.label) if reached else _("none yet"))]
@@ -277,7 +287,9 @@ def _claim_lines(evaluation: Evaluation) -> list[str]:
                           "advice.")]
     threshold = evaluation.sheet.thresholds[claimed]
     lines.append(_("Claimed: {category}, {threshold} points.").format(category=_(claimed.label), threshold=threshold))
-    lines.append(f"{progress_bar(float(evaluation.total), threshold)} {format_points(evaluation.total)} / {threshold}")
+    if with_bar:
+        bar = progress_bar(float(evaluation.total), threshold)
+        lines.append(f"{bar} {format_points(evaluation.total)} / {threshold}")
     if evaluation.gap == 0:
         return [*lines, _("✅ Your total reaches the claimed category.")]
     lines.append(_("{gap} more points are needed.").format(gap=format_points(evaluation.gap)))
@@ -286,7 +298,7 @@ def _claim_lines(evaluation: Evaluation) -> list[str]:
     return lines + [f"• {render(item.text)}" for item in evaluation.advice]
 
 
-def _evidence_items(evaluation: Evaluation, checklist: Collection[str]) -> dict[str, tuple[Item, list[str]]]:
+def evidence_items(evaluation: Evaluation, checklist: Collection[str]) -> dict[str, tuple[Item, list[str]]]:
     """Files for every criterion that scores, grouped by the checklist item they belong to."""
     items: dict[str, tuple[Item, list[str]]] = {}
     for result in evaluation.results:
@@ -313,8 +325,8 @@ def summary_view(screen: SummaryScreen) -> tuple[dict[str, Any], InlineKeyboardM
     """The summary: each criterion's points, the total in bold, the claim, the evidence to attach."""
     evaluation = screen.evaluation
     head = [_("Self-assessment: {title}").format(title=_(evaluation.sheet.title)), ""]
-    tail = ["", *_answer_notes(evaluation, screen.answered), *_claim_lines(evaluation)]
-    items = _evidence_items(evaluation, screen.checklist)
+    tail = ["", *answer_notes(evaluation, screen.answered), *claim_lines(evaluation)]
+    items = evidence_items(evaluation, screen.checklist)
     if items:
         tail += ["", _("Attach the supporting files of the criteria that score to your checklist (/checklist):")]
         tail += [f"📎 {', '.join(ids)} → {_(item.title)}" for item, ids in items.values()]
@@ -331,6 +343,16 @@ class Rendered:
     text: str
     markup: InlineKeyboardMarkup | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def form_offer(shown: Shown, form_url: str | None) -> Rendered | None:
+    """The Mini App's form, offered beside the chat flow once there is a sheet to fill (not before the profile)."""
+    if form_url is None or isinstance(shown.screen, NoticeScreen):
+        return None
+    builder = InlineKeyboardBuilder()
+    builder.row(form_button(form_url))
+    return Rendered(_("📝 The form shows the whole sheet on one screen, with the total as you answer. It saves into "
+                      "the same answers as here: use either, or both."), builder.as_markup())
 
 
 def render_screen(screen: Screen) -> Rendered:
