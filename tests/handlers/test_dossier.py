@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiogram.methods import SendDocument, TelegramMethod
-from aiogram.types import BufferedInputFile, Document
+from aiogram.methods import SendDocument, SendMessage, TelegramMethod
+from aiogram.types import BufferedInputFile, Document, InlineKeyboardMarkup
 from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader
@@ -23,12 +23,22 @@ from bot.refusal import STALE_BUTTON
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
 from features.dossier.build import IN_ZIP, UNREADABLE
 from features.dossier.callbacks import DossierAct, DossierCallback
+from features.dossier.views import DOSSIER_BUTTON
 from features.submission.callbacks import SubmissionCallback
 from storage.checklist_models import Application
+from storage.profile_models import User
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.fakes import A_DOCUMENT
 from tests.handlers.attestation_helpers import NOW, at, make_teacher, pdf, photo
-from tests.handlers.commission_helpers import MEMBERS, SECRETARY, cm, elect_chair, full_commission
+from tests.handlers.commission_helpers import (
+    MEMBERS,
+    SECRETARY,
+    agenda,
+    cm,
+    elect_chair,
+    full_commission,
+    voting_session,
+)
 from tests.handlers.test_essay import docx_bytes, words
 from tests.handlers.test_submission import applications
 
@@ -272,3 +282,24 @@ async def test_a_file_gone_from_the_store_or_never_kept_is_named_not_faked(harne
         sha(u.data) for u in kept)
     assert harness.app.i18n.gettext("Not included: {count} file(s) of which the bot has no readable copy; the cover "
                                     "names them.", locale="ru").format(count=2) in texts(sent)[0]
+
+
+async def test_a_member_gets_it_from_the_ballot(harness: Harness) -> None:
+    """The member's ballot carries the dossier button (in the member's language) next to the candidate's files;
+    pressing it sends her the PDF and the ZIP; a stranger's press is refused."""
+    sid, items = await voting_session(harness)
+    [item] = [i for i in await agenda(harness, sid) if i.id == items[0]]
+    sent = await harness.press(harness.user(SECRETARY), cm("item", sid, str(item.id)))
+    button = DossierCallback(act=DossierAct.REVIEW, application=item.application_id).pack()
+    ballots = [r for r in sent if isinstance(r, SendMessage) and r.chat_id == MEMBERS[0]
+               and isinstance(r.reply_markup, InlineKeyboardMarkup)]
+    assert ballots, "the member got no ballot"
+    buttons = {b.callback_data: b.text for row in ballots[-1].reply_markup.inline_keyboard  # type: ignore[union-attr]
+               for b in row}
+    async with harness.app.sessions() as session:
+        locale = (await session.get(User, MEMBERS[0])).locale  # type: ignore[union-attr]
+    assert buttons[button] == harness.app.i18n.gettext(DOSSIER_BUTTON, locale=locale)
+    files = files_sent(await harness.press(harness.user(MEMBERS[0]), button), MEMBERS[0])
+    assert sorted(n.rsplit(".", 1)[1] for n in files) == ["pdf", "zip"]
+    stranger = await harness.press(harness.user(990), button)
+    assert files_sent(stranger, 990) == {} and len(alerts(stranger)) == 1
