@@ -303,3 +303,46 @@ async def test_a_member_gets_it_from_the_ballot(harness: Harness) -> None:
     assert sorted(n.rsplit(".", 1)[1] for n in files) == ["pdf", "zip"]
     stranger = await harness.press(harness.user(990), button)
     assert files_sent(stranger, 990) == {} and len(alerts(stranger)) == 1
+
+
+async def test_its_outbox_rows_name_a_copy_in_the_file_store_not_its_bytes(harness: Harness) -> None:
+    """Telegram is busy, so the dossier's messages wait in the outbox: each row names the copy kept in the file
+    store as hers for a day (the retention job then erases it), never base64 bytes; sent later, from the store."""
+    from datetime import UTC, datetime, timedelta
+
+    from aiogram.exceptions import TelegramRetryAfter
+    from sqlalchemy import select
+
+    from bot.pipeline.outbox import deliver_due
+    from features.dossier.service import SENT_COPY_DAYS
+    from storage.file_models import StoredFile
+    from storage.files.service import FileStoreService
+    from storage.outbox_models import OutboxMessage
+
+    async def telegram_busy(method: TelegramMethod[Any]) -> None:
+        if isinstance(method, SendDocument):
+            raise TelegramRetryAfter(method=method, message="Too Many Requests: retry after 3600", retry_after=3600)
+
+    await prepare(harness, 560)
+    app = await submitted(harness, 560)
+    harness.session.on_request = telegram_busy
+    await harness.press(harness.user(560), DossierCallback(act=DossierAct.OWN, application=app.id).pack())
+    async with harness.app.sessions() as s:
+        left = [row.payload["document"] for row in await s.scalars(select(OutboxMessage).where(
+            OutboxMessage.method == "sendDocument", OutboxMessage.user_id == 560))]
+        copies = {ref["filename"]: await s.get(StoredFile, ref["__stored__"]) for ref in left}
+        kept = {name: await FileStoreService(s, harness.app.file_store).read(f)  # type: ignore[arg-type]
+                for name, f in copies.items()}
+    assert all(set(ref) == {"__stored__", "filename"} for ref in left)  # a reference, no bytes
+    assert set(copies) == {f"dossier-{app.number}.pdf", f"dossier-{app.number}.zip"}
+    for name, stored in copies.items():
+        assert stored is not None and stored.owner_user_id == 560 and stored.detected_type == name[-3:]
+        assert stored.keep_until is not None
+        # A day after the press, by the bot's clock (SQLite keeps the moment's wall time, without its zone).
+        assert stored.keep_until.replace(tzinfo=None) == (NOW + timedelta(days=SENT_COPY_DAYS)).replace(tzinfo=None)
+    assert kept[f"dossier-{app.number}.pdf"].startswith(b"%PDF")
+    harness.session.on_request = None
+    before = len(harness.session.requests)
+    await deliver_due(harness.bot, harness.app.sessions, datetime.now(UTC) + timedelta(hours=2),
+                      store=harness.app.file_store)
+    assert files_sent(harness.session.requests[before:], 560) == kept
