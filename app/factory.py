@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
-from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
+from aiogram.fsm.storage.memory import DisabledEventIsolation
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.downloads import bot_api_server
 from bot.i18n import UserLocaleMiddleware, create_i18n
 from bot.pipeline.fsm_storage import SqlStorage
+from bot.pipeline.isolation import TransientChatIsolation
 from bot.pipeline.middlewares import DatabaseMiddleware
 from bot.refusal import RefusalMiddleware
 from bot.rule_book import RuleBook, RuleBookMiddleware
@@ -59,8 +60,9 @@ def create_dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], storage: BaseStorage, i18n: I18n,
     rule_book: RuleBook | None = None, file_store: FileStore | None = None,
 ) -> Dispatcher:
-    # One chat's updates are handled one at a time (a double tap must not race itself).
-    isolation: BaseEventIsolation = SimpleEventIsolation()
+    # One chat's updates are handled one at a time (a double tap must not race itself); a chat's lock
+    # lives only while it is held or awaited (bot/pipeline/isolation.py).
+    isolation: BaseEventIsolation = TransientChatIsolation()
     if settings.redis_url:
         # Several workers on one Redis: serialise the updates of one chat across processes.
         from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage

@@ -1,16 +1,22 @@
 """Dispatch throughput: the real bot (middlewares, services, SQLite) against a bare echo dispatcher.
 
-    .venv/bin/python benchmarks/dispatch.py [--updates 20000]
+    .venv/bin/python benchmarks/dispatch.py [--updates 20000] [--database-url URL] [--postgres] [--profile FILE]
 
 Feeds N updates of simulated teachers going through onboarding (valid and invalid answers mixed)
 through the real Dispatcher with a recording bot session (no network), then N updates through a bare
-aiogram Dispatcher with one echo handler, in the same run. The last line is one JSON object.
+aiogram Dispatcher with one echo handler, in the same run. Each update is first stored in the inbox,
+as the webhook and long polling do. `cpu_ms_per_update` is this process's CPU time per update (the
+database server's own is not counted: one worker's cost). `--postgres` starts a throwaway PostgreSQL
+(tests/services.py); `--profile FILE` writes a cProfile of the real bot's run. The last line is one
+JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import cProfile
 import itertools
 import json
 import resource
@@ -29,12 +35,14 @@ from aiogram.types import CallbackQuery, Chat, Contact, Message, MessageEntity, 
 
 from app.factory import create_application
 from bot.i18n import Locale
+from bot.pipeline.inbox import store
 from bot.settings import Settings
 from features.profile.callbacks import ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
 from features.profile.form import ProfileField
 from scoring.iin import check_digit
 from storage.migrate import upgrade
 from tests.fakes import RecordingSession
+from tests.services import postgres_server
 
 
 def iin_of(user_id: int) -> str:
@@ -106,9 +114,11 @@ def workload(n: int) -> list[list[Update]]:
     raise AssertionError
 
 
-async def timed(dp: Dispatcher, bot: Bot, scripts: list[list[Update]], concurrency: int) -> tuple[float, list[float]]:
+async def timed(dp: Dispatcher, bot: Bot, scripts: list[list[Update]], concurrency: int,
+                inbox: Any = None) -> tuple[float, list[float]]:
     """Feeds the scripts with `concurrency` chats in flight at once, as long polling does (one task per
-    update, different chats in parallel); each chat's updates in order."""
+    update, different chats in parallel); each chat's updates in order, each stored first when `inbox`
+    (the application's session factory) is given."""
     latencies: list[float] = []
     pending = iter(scripts)
 
@@ -116,6 +126,8 @@ async def timed(dp: Dispatcher, bot: Bot, scripts: list[list[Update]], concurren
         for script in pending:
             for update in script:
                 t0 = time.perf_counter()
+                if inbox is not None:
+                    await store(inbox, bot, [update])
                 await dp.feed_update(bot, update)
                 latencies.append(time.perf_counter() - t0)
 
@@ -124,14 +136,24 @@ async def timed(dp: Dispatcher, bot: Bot, scripts: list[list[Update]], concurren
     return time.perf_counter() - started, latencies
 
 
-async def main(n: int, concurrency: int = 1) -> dict[str, Any]:
+async def main(n: int, concurrency: int = 1, database_url: str | None = None,
+               profile: str | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, bot_token="42:BENCH",  # type: ignore[call-arg,arg-type]
-                            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db")
+                            database_url=database_url or f"sqlite+aiosqlite:///{tmp}/bench.db")
         await upgrade(settings.database_url)
         app = create_application(settings)
         bot = Bot(settings.token, session=RecordingSession(keep=False))
-        elapsed, latencies = await timed(app.dispatcher, bot, workload(n), concurrency)
+        scripts = workload(n)
+        profiler = cProfile.Profile() if profile else None
+        cpu = time.process_time()
+        if profiler:
+            profiler.enable()
+        elapsed, latencies = await timed(app.dispatcher, bot, scripts, concurrency, app.sessions)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)  # type: ignore[arg-type]
+        cpu_ms = (time.process_time() - cpu) * 1000 / n
         await app.close()
 
         bare = Dispatcher()
@@ -152,7 +174,9 @@ async def main(n: int, concurrency: int = 1) -> dict[str, Any]:
     bare_per_s = n / bare_elapsed
     return {
         "updates": n,
+        "database": settings.database_url.split(":", 1)[0],
         "concurrency": concurrency,
+        "cpu_ms_per_update": round(cpu_ms, 2),
         "per_s": round(per_s, 1),
         "bare_per_s": round(bare_per_s, 1),
         "ratio": round(per_s / bare_per_s, 3),
@@ -166,7 +190,12 @@ if __name__ == "__main__":
     parser.add_argument("--updates", type=int, default=20_000)
     parser.add_argument("--concurrency", type=int, default=1,
                         help="chats handled at once (long polling runs one task per update)")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL server (tests/services.py)")
+    parser.add_argument("--profile", help="write a cProfile of the real bot's run to this file")
     args = parser.parse_args()
-    result = asyncio.run(main(args.updates, args.concurrency))
-    print(f"real bot: {result['per_s']} updates/s, bare echo: {result['bare_per_s']} updates/s")
+    with postgres_server() if args.postgres else contextlib.nullcontext(args.database_url) as url:
+        result = asyncio.run(main(args.updates, args.concurrency, url, args.profile))
+    print(f"real bot: {result['per_s']} updates/s ({result['cpu_ms_per_update']} ms CPU each), "
+          f"bare echo: {result['bare_per_s']} updates/s")
     print(json.dumps(result))

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     # Broadcasts: messages per second overall; Telegram allows about 30/s for a free bot,
     # and the default leaves room for the bot's other replies and the progress edits.
     broadcast_rate: float = Field(default=25.0, gt=0, le=30)
+    # A paid broadcast (the admin's choice per broadcast, Telegram's allow_paid_broadcast): up to 1,000/s,
+    # each message costing this many Stars from the bot's balance (Bot API: 0.1 Star per message).
+    broadcast_paid_rate: float = Field(default=1000.0, gt=0, le=1000)
+    broadcast_paid_stars_per_message: float = Field(default=0.1, ge=0)
     # Network or server errors on one recipient: this many retries, waiting backoff × 2^n seconds.
     broadcast_max_retries: int = Field(default=3, ge=0)
     broadcast_retry_backoff: float = Field(default=1.0, ge=0)

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import create_i18n
 from bot.rule_book import RuleBook
+from bot.settings import Settings
 from features.checklist.service import AddResult, ChecklistService, Incoming, check_upload
 from features.commission.composition.service import CommissionService
 from features.essay.service import EssayService
@@ -51,6 +52,8 @@ from scoring.rulesets import pilot_with
 from scoring.sheets import SHEETS
 from storage.commission_models import InviteKind
 from storage.db import create_engine, create_session_factory
+from storage.files.local import LocalFileStore
+from storage.files.service import FileStoreService
 from storage.migrate import upgrade
 from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository, UserRepository
@@ -382,9 +385,17 @@ async def seed_commission(session: AsyncSession) -> None:
         raise RuntimeError(f"the demo commission is not valid: {[p.render() for p in problems]}")
 
 
+def bot_file_store(session: AsyncSession) -> LocalFileStore:
+    """The file store the sandbox's bot keeps its copies in: the files/ folder next to its SQLite database."""
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    return LocalFileStore(Settings(database_url=url).files_dir)
+
+
 async def seed_documents(session: AsyncSession) -> None:
-    """The files each teacher sent (checked as an upload is) and their answers on the checklist."""
+    """The files each teacher sent (checked as an upload is, and kept in the bot's file store as an upload is, so
+    the dossier has their pages) and their answers on the checklist."""
     checklist = ChecklistService(session, pilot_with(default_rules()))
+    files = FileStoreService(session, bot_file_store(session))
     now = _now()
     for person in teachers(*FILE_STAGES):
         if await checklist.repo.files(person.id) or await checklist.repo.marks(person.id):
@@ -393,7 +404,9 @@ async def seed_documents(session: AsyncSession) -> None:
             item = BY_ID[f.item_id]
             incoming = Incoming(f.file_id, f.file_unique_id, False, f.file_name, "application/pdf", len(f.content))
             problem = check_upload(item, incoming)
-            if problem is not None or await checklist.add_file(person.id, item, incoming, now) is not AddResult.SAVED:
+            stored = await files.store_upload(person.id, f.content)
+            if problem is not None or await checklist.add_file(person.id, item, incoming, now,
+                                                               stored.id) is not AddResult.SAVED:
                 raise RuntimeError(f"demo file {f.file_name} of {person.full_name} is not accepted: {problem}")
         for item_id in IN_STATE_SYSTEMS:
             await checklist.set_in_state_systems(person.id, BY_ID[item_id], True, now)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -57,6 +59,9 @@ class Broadcast(Base):
     segment: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default=BroadcastStatus.RUNNING, index=True)
     total: Mapped[int] = mapped_column(Integer, default=0)
+    # The admin chose a paid broadcast (Telegram's allow_paid_broadcast: up to 1,000/s, Stars from the
+    # bot's balance); False, the default, is the free rate (BROADCAST_RATE).
+    paid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(Integer)
     # One process at a time delivers a broadcast: it holds a lease it renews while sending.

@@ -1,16 +1,17 @@
-"""Queries of the broadcast queue. Every method is one short statement; callers commit.
+"""Queries of the broadcast queue. Every method is one short statement (or one per batch); callers commit.
 
-The sender commits after each state change of a recipient row, so the states in the table are
-always what has (or, for "sending", may have) happened: see features/broadcast/sender.py.
+The sender commits each claim (pending → sending) before the sends it covers, and records outcomes
+in batches after, so the states in the table are always what has (or, for "sending", may have)
+happened: see features/broadcast/sender.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import Table, and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +39,9 @@ FINAL_STATUSES = (
     RecipientStatus.SENT, RecipientStatus.FAILED, RecipientStatus.BLOCKED, RecipientStatus.UNKNOWN,
     RecipientStatus.CANCELLED,
 )
+
+
+RECIPIENTS = cast(Table, BroadcastRecipient.__table__)
 
 
 def _rowcount(result: Any) -> int:
@@ -104,12 +108,12 @@ class BroadcastRepository:
 
     async def create(
         self, *, created_by: int, admin_locale: str, text_kk: str, text_ru: str, kind: str, value: str | None,
-        default_locale: str,
+        default_locale: str, paid: bool = False,
     ) -> Broadcast:
         """The broadcast and one pending row per recipient, fixed now (INSERT … SELECT, no round trips)."""
         broadcast = Broadcast(
             created_by=created_by, admin_locale=admin_locale, text_kk=text_kk, text_ru=text_ru,
-            segment={"kind": kind, "value": value}, status=BroadcastStatus.RUNNING, total=0,
+            segment={"kind": kind, "value": value}, status=BroadcastStatus.RUNNING, total=0, paid=paid,
         )
         self.session.add(broadcast)
         await self.session.flush()
@@ -199,6 +203,37 @@ class BroadcastRepository:
             .values(status=RecipientStatus.SENDING, attempts=BroadcastRecipient.attempts + 1, updated_at=now)
         )
         return _rowcount(result) == 1
+
+    async def claim_many(self, row_ids: Sequence[int], broadcast_id: int, now: datetime) -> set[int]:
+        """pending → sending for a batch in one statement, only while the broadcast runs; the ids claimed.
+
+        RETURNING where the dialect has it; otherwise (old SQLite) the batch's rows made "sending" at
+        `now` are read back, which are ours alone because the caller holds the broadcast's lease. Core statements on
+        the table: the ORM's bulk-update path costs more than the statement at 50 claims a second.
+        """
+        if not row_ids:
+            return set()
+        rows = RECIPIENTS.c
+        running = exists().where(Broadcast.id == broadcast_id, Broadcast.status == BroadcastStatus.RUNNING)
+        statement = (
+            update(RECIPIENTS)
+            .where(rows.id.in_(row_ids), rows.status == RecipientStatus.PENDING, running)
+            .values(status=RecipientStatus.SENDING, attempts=rows.attempts + 1, updated_at=now)
+        )
+        connection = await self.session.connection()
+        if connection.dialect.update_returning:
+            return {int(i) for i in (await connection.execute(statement.returning(rows.id))).scalars()}
+        await connection.execute(statement)
+        claimed = await connection.execute(select(rows.id).where(
+            rows.id.in_(row_ids), rows.status == RecipientStatus.SENDING, rows.updated_at == now))
+        return {int(i) for i in claimed.scalars()}
+
+    async def finish_many(self, row_ids: Sequence[int], status: RecipientStatus, now: datetime) -> None:
+        """sending → a final status without an error text, for a batch in one statement."""
+        if row_ids:
+            connection = await self.session.connection()
+            await connection.execute(update(RECIPIENTS).where(RECIPIENTS.c.id.in_(row_ids))
+                                     .values(status=status, updated_at=now, error=None))
 
     async def finish(self, row_id: int, status: RecipientStatus, now: datetime, error: str | None = None) -> None:
         await self._update(

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.inbox_models import ReceivedUpdate
+
+# Both statements run for every update, so they are built once, as Core statements on the table: SQLAlchemy
+# then finds their compiled form in its cache and skips the ORM's bulk-write path (a multi-row VALUES list,
+# as `receive` once built, is never cached and was compiled afresh for every update).
+_TABLE = cast(Table, ReceivedUpdate.__table__)
+_RECEIVE: dict[str, Any] = {}
+_BEGIN: dict[str, Any] = {}
+for _dialect, _insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert)):
+    _RECEIVE[_dialect] = (
+        _insert(_TABLE)
+        .on_conflict_do_nothing(index_elements=[_TABLE.c.bot_id, _TABLE.c.update_id])
+        .returning(_TABLE.c.update_id))
+    _claim = _insert(_TABLE).values(bot_id=bindparam("bot_id"), update_id=bindparam("update_id"), payload=None,
+                                    received_at=bindparam("now"), processed_at=bindparam("now"))
+    _BEGIN[_dialect] = (
+        _claim.on_conflict_do_update(index_elements=[_TABLE.c.bot_id, _TABLE.c.update_id],
+                                     set_={"processed_at": _claim.excluded.processed_at, "payload": None},
+                                     where=_TABLE.c.processed_at.is_(None))
+        .returning(_TABLE.c.update_id))
 
 
 class InboxRepository:
@@ -18,20 +37,17 @@ class InboxRepository:
         self.session = session
         self.bot_id = bot_id
 
-    def _insert(self) -> Any:
-        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
-        return (pg_insert if dialect == "postgresql" else sqlite_insert)(ReceivedUpdate)
+    def _dialect(self) -> str:
+        return "postgresql" if self.session.bind and self.session.bind.dialect.name == "postgresql" else "sqlite"
 
     async def receive(self, updates: list[tuple[int, dict[str, Any]]], now: datetime) -> list[int]:
         """Store the updates not seen before (with their payload, to replay); returns their ids."""
         if not updates:
             return []
-        stmt = (self._insert()
-                .values([{"bot_id": self.bot_id, "update_id": update_id, "payload": payload, "received_at": now,
-                          "processed_at": None} for update_id, payload in updates])
-                .on_conflict_do_nothing(index_elements=[ReceivedUpdate.bot_id, ReceivedUpdate.update_id])
-                .returning(ReceivedUpdate.update_id))
-        return sorted((await self.session.scalars(stmt)).all())
+        rows = [{"bot_id": self.bot_id, "update_id": update_id, "payload": payload, "received_at": now,
+                 "processed_at": None} for update_id, payload in updates]
+        result = await self.session.execute(_RECEIVE[self._dialect()], rows)
+        return sorted(result.scalars().all())
 
     async def begin(self, update_id: int, now: datetime) -> bool:
         """Mark the update applied, in the transaction that applies it; False when it already was.
@@ -40,14 +56,9 @@ class InboxRepository:
         straight to the dispatcher. Two processes given the same update: the second waits for the
         first's row and then finds it processed (or fails on the key, which the caller reads the same).
         """
-        insert = self._insert()
-        stmt = (insert.values(bot_id=self.bot_id, update_id=update_id, payload=None, received_at=now,
-                              processed_at=now)
-                .on_conflict_do_update(index_elements=[ReceivedUpdate.bot_id, ReceivedUpdate.update_id],
-                                       set_={"processed_at": now, "payload": None},
-                                       where=ReceivedUpdate.processed_at.is_(None))
-                .returning(ReceivedUpdate.update_id))
-        return (await self.session.scalar(stmt)) is not None
+        claimed = await self.session.execute(_BEGIN[self._dialect()],
+                                             {"bot_id": self.bot_id, "update_id": update_id, "now": now})
+        return claimed.first() is not None
 
     async def pending(self, limit: int = 1000) -> list[dict[str, Any]]:
         """Updates stored but never applied (the process died first), oldest first."""

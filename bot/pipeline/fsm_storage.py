@@ -10,11 +10,11 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, KeyBuilder, StateType, StorageKey
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,6 +29,23 @@ _SEEN = "fsm_records"
 # (each bounded where it is typed: the essay draft and the broadcast texts, the largest, stay under 48 KiB);
 # anything larger is a defect, refused here before it reaches the database.
 MAX_DATA_BYTES = 64 * 1024
+
+# Read and written on most updates: built once, so each use is a cache hit with nothing to construct.
+_READ = select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == bindparam("key"))
+_TABLE = cast(Table, FsmRecord.__table__)
+
+
+def _upserts(column: str) -> dict[str, Any]:
+    """Per dialect, the statement that writes one column of a record (inserting the record if new)."""
+    statements: dict[str, Any] = {}
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert)):
+        stmt = insert(_TABLE).values({"key": bindparam("key"), column: bindparam("value", type_=_TABLE.c[column].type)})
+        statements[dialect] = stmt.on_conflict_do_update(index_elements=[_TABLE.c.key],
+                                                         set_={column: stmt.excluded[column]})
+    return statements
+
+
+_WRITE = {"state": _upserts("state"), "data": _upserts("data")}
 
 
 class FsmDataTooLarge(ValueError):
@@ -74,26 +91,22 @@ class SqlStorage(BaseStorage):
         async with self._session() as session:
             seen = self._seen(session)
             if key not in seen:
-                row = (await session.execute(
-                    select(FsmRecord.state, FsmRecord.data).where(FsmRecord.key == key))).first()
+                row = (await session.execute(_READ, {"key": key})).first()
                 seen[key] = (row.state, dict(row.data or {})) if row else (None, {})
             return seen[key]
 
-    async def _upsert(self, key: str, values: dict[str, Any]) -> None:
+    async def _upsert(self, key: str, column: str, value: Any) -> None:
         async with self._session() as session:
-            dialect = session.bind.dialect.name if session.bind else "sqlite"
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            stmt = insert(FsmRecord).values(key=key, **values)
-            stmt = stmt.on_conflict_do_update(index_elements=[FsmRecord.key], set_=values)
-            await session.execute(stmt)
+            dialect = "postgresql" if session.bind and session.bind.dialect.name == "postgresql" else "sqlite"
+            await session.execute(_WRITE[column][dialect], {"key": key, "value": value})
             seen = self._seen(session)
             if key in seen:
                 state, data = seen[key]
-                seen[key] = (values.get("state", state), dict(values.get("data", data)))
+                seen[key] = (value, data) if column == "state" else (state, dict(value))
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        await self._upsert(self._key(key), {"state": value})
+        await self._upsert(self._key(key), "state", value)
 
     async def get_state(self, key: StorageKey) -> str | None:
         state, _ = await self._record(self._key(key))
@@ -103,7 +116,7 @@ class SqlStorage(BaseStorage):
         size = data_size(data)
         if size > MAX_DATA_BYTES:
             raise FsmDataTooLarge(size)
-        await self._upsert(self._key(key), {"data": dict(data)})
+        await self._upsert(self._key(key), "data", dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
         _, data = await self._record(self._key(key))

@@ -83,7 +83,9 @@ class DatabaseMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
         deferred.install(data["bot"])
-        context = self.fsm.resolve_event_context(data["bot"], data) if self.fsm and self.isolation else None
+        context = None
+        if self.fsm is not None and self.isolation is not None:  # not truthiness: an isolation may define len()
+            context = self.fsm.resolve_event_context(data["bot"], data)
         if context is None or self.isolation is None:
             return await self._apply(handler, event, data)
         async with self.isolation.lock(key=context.key):

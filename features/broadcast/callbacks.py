@@ -1,4 +1,4 @@
-"""Callback data of admin broadcasts (prefixes bc, bcseg, bcok). Client-controlled: admins only, re-checked."""
+"""Callback data of admin broadcasts (prefixes bc, bcseg, bcok, bcpay). Client-controlled: admins only, re-checked."""
 
 from __future__ import annotations
 
@@ -54,4 +54,12 @@ class BroadcastSegmentCallback(CallbackData, prefix="bcseg"):
 
 
 class BroadcastConfirmCallback(CallbackData, prefix="bcok"):
+    """Send the composed broadcast at the free rate, or cancel it."""
+
     confirm: bool
+
+
+class BroadcastPaidCallback(CallbackData, prefix="bcpay"):
+    """A paid broadcast: first what it would take and cost (`send` False), then its confirmation."""
+
+    send: bool = False

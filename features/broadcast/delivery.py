@@ -43,19 +43,22 @@ class RateLimiter:
         self.sleep = sleep
         self._next = 0.0
         self._last_by_chat: dict[int, float] = {}
-        self._lock = asyncio.Lock()
+
+    def reserve(self, chat_id: int) -> float:
+        """Take the next slot for `chat_id`; the seconds from now until it (0: now)."""
+        now = self.clock()
+        slot = max(self._next, now, self._last_by_chat.get(chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL)
+        self._next = slot + self.interval
+        self._last_by_chat[chat_id] = slot
+        if len(self._last_by_chat) > 10_000:
+            # Only the last second matters; forget older chats so the map stays small.
+            self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if t > now - PER_CHAT_INTERVAL}
+        return slot - now
 
     async def wait(self, chat_id: int) -> None:
-        async with self._lock:
-            now = self.clock()
-            slot = max(self._next, now, self._last_by_chat.get(chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL)
-            self._next = slot + self.interval
-            self._last_by_chat[chat_id] = slot
-            if len(self._last_by_chat) > 10_000:
-                # Only the last second matters; forget older chats so the map stays small.
-                self._last_by_chat = {c: t for c, t in self._last_by_chat.items() if t > now - PER_CHAT_INTERVAL}
-        if slot > now:
-            await self.sleep(slot - now)
+        delay = self.reserve(chat_id)
+        if delay > 0:
+            await self.sleep(delay)
 
     def hold(self, seconds: float) -> None:
         """Telegram said 429: nothing goes out before `seconds` from now."""
@@ -82,12 +85,13 @@ class RetryPolicy:
 
 async def send_paced(
     bot: Bot, chat_id: int, text: str, limiter: RateLimiter, policy: RetryPolicy, sleep: Sleep = asyncio.sleep,
-    *, paced: bool = False,
+    *, paced: bool = False, paid: bool = False,
 ) -> Result:
     """Send `text`; the caller has already recorded the claim, so this decides only the outcome.
 
     `paced`: the caller already waited for this send's slot (before claiming, so that a claimed row
     is never left waiting: the time between claim and send is the time a crash leaves it in doubt).
+    `paid`: the admin chose a paid broadcast; the message carries Telegram's `allow_paid_broadcast`.
     """
     failures = 0
     waits = 0
@@ -96,7 +100,7 @@ async def send_paced(
             await limiter.wait(chat_id)
         paced = False
         try:
-            await bot.send_message(chat_id, text)
+            await bot.send_message(chat_id, text, allow_paid_broadcast=True if paid else None)
             return Result(Outcome.SENT)
         except TelegramRetryAfter as error:
             # Not delivered: Telegram refused before sending. Wait exactly what it asks.

@@ -26,16 +26,18 @@ from bot.text_input import NOT_A_COMMAND, max_length
 from features.broadcast.callbacks import (
     BroadcastConfirmCallback,
     BroadcastControlCallback,
+    BroadcastPaidCallback,
     BroadcastSegmentCallback,
     ControlAct,
     Segment,
 )
 from features.broadcast.sender import BroadcastSender
-from features.broadcast.service import BroadcastService, Draft, Progress
+from features.broadcast.service import BroadcastService, Draft, Estimate, Progress
 from features.broadcast.views import (
     STATUS_LABELS,
     confirm_text,
     control_keyboard,
+    paid_confirm_text,
     progress_text,
     segment_description,
     segment_keyboard,
@@ -117,12 +119,12 @@ def _valid_value(kind: Segment, value: str) -> bool:
 
 
 async def choose_segment(callback: CallbackQuery, callback_data: BroadcastSegmentCallback, state: FSMContext,
-                         session: AsyncSession) -> None:
+                         session: AsyncSession, settings: Settings) -> None:
     kind, value = callback_data.kind, callback_data.value
     if not isinstance(callback.message, Message) or (value and not _valid_value(kind, value)):
         raise StaleButton()
     if kind in SEGMENTS_WITHOUT_VALUE or value:
-        await preview(callback.message, state, session, kind, value or None)
+        await preview(callback.message, state, session, settings, kind, value or None)
     elif kind in SEGMENT_TEXT_MAX:
         await state.update_data(kind=kind)
         await state.set_state(BroadcastForm.segment_text)
@@ -133,7 +135,7 @@ async def choose_segment(callback: CallbackQuery, callback_data: BroadcastSegmen
         await callback.message.answer(_("Choose one:"), reply_markup=value_keyboard(kind))
 
 
-async def got_segment_text(message: Message, state: FSMContext, session: AsyncSession) -> None:
+async def got_segment_text(message: Message, state: FSMContext, session: AsyncSession, settings: Settings) -> None:
     value = _text_of(message)
     if value is None:
         raise Refusal(Phrase(N_("Please send the name as text.")))
@@ -145,7 +147,7 @@ async def got_segment_text(message: Message, state: FSMContext, session: AsyncSe
     if len(value) > SEGMENT_TEXT_MAX[kind]:
         raise Refusal(Phrase(N_("The name is too long: {n} characters, at most {max}. Please shorten it."),
                              {"n": len(value), "max": SEGMENT_TEXT_MAX[kind]}))
-    await preview(message, state, session, Segment(kind), value)
+    await preview(message, state, session, settings, Segment(kind), value)
 
 
 async def buttons_wanted(message: Message, state: FSMContext) -> None:
@@ -155,22 +157,27 @@ async def buttons_wanted(message: Message, state: FSMContext) -> None:
         await message.answer(_("Who should receive it?"), reply_markup=segment_keyboard())
 
 
-async def preview(message: Message, state: FSMContext, session: AsyncSession, kind: Segment,
+def estimate_for(count: int, settings: Settings) -> Estimate:
+    return Estimate(count, settings.broadcast_rate, settings.broadcast_paid_rate,
+                    settings.broadcast_paid_stars_per_message)
+
+
+async def preview(message: Message, state: FSMContext, session: AsyncSession, settings: Settings, kind: Segment,
                   value: str | None) -> None:
-    """The recipient count and both texts, then Confirm / Cancel."""
+    """The recipient count, the time it takes and both texts, then Confirm / Paid… / Cancel."""
     count = await BroadcastService(session).recipients(kind, value)
     if count == 0:
         await state.set_state(BroadcastForm.segment)
         await message.answer(_("No teacher matches «{segment}». Choose another segment:").format(
             segment=segment_description(kind, value)), reply_markup=segment_keyboard())
         return
-    await state.update_data(kind=kind.value, value=value)
+    await state.update_data(kind=kind.value, value=value, count=count, paid_shown=False)
     await state.set_state(BroadcastForm.confirm)
     data = await state.get_data()
     # Each text as its own message: each may be as long as one message can be.
     await message.answer(data["text_kk"])
     await message.answer(data["text_ru"])
-    text, markup = confirm_text(kind, value, count)
+    text, markup = confirm_text(kind, value, estimate_for(count, settings))
     await message.answer(text, reply_markup=markup)
 
 
@@ -183,7 +190,31 @@ async def confirm(callback: CallbackQuery, callback_data: BroadcastConfirmCallba
     if not callback_data.confirm:
         await callback.message.answer(_("Broadcast cancelled; nothing was sent."))
         return
-    draft = Draft(data["text_kk"], data["text_ru"], data["kind"], data.get("value"))
+    await _queue(callback, data, False, session, settings, callback_answer, broadcast_sender)
+
+
+async def paid(callback: CallbackQuery, callback_data: BroadcastPaidCallback, state: FSMContext,
+               session: AsyncSession, settings: Settings, callback_answer: CallbackAnswer,
+               broadcast_sender: BroadcastSender | None = None) -> None:
+    """What a paid broadcast would take and cost; once that was shown (paid_shown), its confirmation."""
+    if not isinstance(callback.message, Message):
+        raise StaleButton()
+    data: dict[str, Any] = await state.get_data()
+    if not callback_data.send:
+        await state.update_data(paid_shown=True)
+        text, markup = paid_confirm_text(estimate_for(int(data["count"]), settings))
+        await callback.message.answer(text, reply_markup=markup)
+        return
+    if not data.get("paid_shown"):
+        raise StaleButton()  # a paid broadcast only once its cost was shown (callback data can be forged)
+    await state.clear()
+    await _queue(callback, data, True, session, settings, callback_answer, broadcast_sender)
+
+
+async def _queue(callback: CallbackQuery, data: dict[str, Any], paid: bool, session: AsyncSession,
+                 settings: Settings, callback_answer: CallbackAnswer, broadcast_sender: BroadcastSender | None) -> None:
+    assert callback.message is not None
+    draft = Draft(data["text_kk"], data["text_ru"], data["kind"], data.get("value"), paid=paid)
     broadcast = await BroadcastService(session).queue(
         draft, created_by=callback.from_user.id, admin_locale=get_i18n().current_locale,
         default_locale=settings.default_locale, progress_chat_id=callback.message.chat.id)
@@ -269,6 +300,7 @@ def create_router() -> Router:
     message(got_segment_text, StateFilter(BroadcastForm.segment_text), NOT_A_COMMAND, IsAdmin())
     message(buttons_wanted, StateFilter(BroadcastForm.segment, BroadcastForm.confirm), NOT_A_COMMAND, IsAdmin())
     press(choose_segment, BroadcastSegmentCallback.filter(), StateFilter(BroadcastForm.segment), IsAdmin())
+    press(paid, BroadcastPaidCallback.filter(), StateFilter(BroadcastForm.confirm), IsAdmin())
     press(confirm, BroadcastConfirmCallback.filter(), StateFilter(BroadcastForm.confirm), IsAdmin())
     press(pause, BroadcastControlCallback.filter(F.action == ControlAct.PAUSE), IsAdmin())
     press(resume, BroadcastControlCallback.filter(F.action == ControlAct.RESUME), IsAdmin())
@@ -281,5 +313,6 @@ def _register_refusals(router: Router) -> None:
     """What a non-admin gets: the commands, the composer's steps and the buttons answer "administrators only"."""
     router.message.register(not_for_you, Command("broadcast", "broadcast_status"), ~IsAdmin())
     router.message.register(not_for_you, StateFilter(*BROADCAST_STATES), NOT_A_COMMAND, ~IsAdmin())
-    for factory in (BroadcastSegmentCallback, BroadcastConfirmCallback, BroadcastControlCallback):
+    for factory in (BroadcastSegmentCallback, BroadcastConfirmCallback, BroadcastPaidCallback,
+                    BroadcastControlCallback):
         router.callback_query.register(not_for_you, factory.filter(), ~IsAdmin())

@@ -1,17 +1,22 @@
 """Delivers broadcast queues from the database, exactly once per recipient, through crashes.
 
-The protocol for one recipient row:
+The protocol for recipient rows:
 
-1. `pending → sending` is committed (a conditional UPDATE: it is also the claim that stops a second
-   process, and it fails at once when the admin paused or cancelled the broadcast);
-2. the message is sent (429: wait and retry; 403: the user blocked the bot; network: bounded retries);
-3. `sending → sent | blocked | failed` is committed.
+1. `pending → sending` is committed for a small group of rows in one statement (a conditional
+   UPDATE … WHERE id IN (…): it is also the claim that stops a second process, and it fails at once
+   when the admin paused or cancelled the broadcast). A group is the sends of the next
+   `CLAIM_SECONDS` at the rate (one row at the free rate, 20 at 1,000/s), claimed just before their
+   slots come, so a claimed row never waits for anything but its slot;
+2. each message is sent in its own task at its slot (429: wait and retry; 403: the user blocked the
+   bot; network: bounded retries). About rate × round trip sends are in flight at once;
+3. `sending → sent | blocked | failed` is committed in batches (one statement for the sent rows).
 
-A `kill -9` between 1 and 3 leaves exactly one row "sending": the only message in doubt (it may or
-may not have reached Telegram). Whoever takes the broadcast over next marks it "unknown" and does
-not resend it: a teacher never gets a broadcast twice, at the cost of possibly missing the one message
-that was in flight at the kill; the admin sees "in doubt: 1" in the summary. Every other row is
-either final (never touched again) or pending (sent exactly once after the restart).
+A `kill -9` leaves "sending" only the rows of the sends in flight (or sent and not yet recorded):
+the only messages in doubt (they may or may not have reached Telegram). Whoever takes the broadcast
+over next marks them "unknown" and does not resend them: a teacher never gets a broadcast twice, at
+the cost of possibly missing a message that was in flight at the kill; the admin sees "in doubt: n"
+in the summary. Every other row is either final (never touched again) or pending (sent exactly once
+after the restart).
 
 One process delivers a broadcast at a time: it holds a lease in the broadcast row and renews it; a
 restarted process takes over when the dead one's lease has run out (BROADCAST_LEASE_SECONDS).
@@ -22,8 +27,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot
@@ -33,14 +40,25 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.settings import Settings
-from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, Sleep, send_paced
+from features.broadcast.delivery import Outcome, RateLimiter, Result, RetryPolicy, Sleep, send_paced
 from features.broadcast.views import control_keyboard, progress_text
 from storage.broadcast_models import Broadcast, BroadcastStatus, RecipientStatus
 from storage.broadcast_repository import BroadcastRepository
 
 log = logging.getLogger(__name__)
 
-BATCH = 200
+# Pending rows read per query (the claims are smaller groups of these).
+BATCH = 1000
+# Rows claimed by one commit: the sends due in the next this-many seconds at the rate (at least one).
+CLAIM_SECONDS = 0.02
+# Sends in flight: rate × the measured round trip × this margin (plus one claim group), so the rate
+# holds over a slow link while a crash leaves no more rows in doubt than that.
+IN_FLIGHT_MARGIN = 1.5
+# Outcomes are recorded (one commit) once this many wait, or this often.
+RECORD_BATCH = 200
+RECORD_SECONDS = 0.2
+# On a stop, sends still in flight get this long to finish (and be recorded) before they are cancelled.
+SETTLE_SECONDS = 5.0
 # While idle, look for broadcasts created by other processes (or whose lease ran out) this often.
 IDLE_POLL_SECONDS = 5.0
 
@@ -63,6 +81,8 @@ class BroadcastSender:
         self.i18n = i18n
         self.settings = settings
         self.limiter = limiter or RateLimiter(settings.broadcast_rate)
+        # Paid broadcasts have Telegram's own higher limit; their messages do not count against the free one.
+        self.paid_limiter = RateLimiter(settings.broadcast_paid_rate, sleep=self.limiter.sleep)
         self.sleep = sleep
         self.policy = RetryPolicy(settings.broadcast_max_retries, settings.broadcast_retry_backoff)
         # A fresh id per process run: rows "sending" under any other owner belong to a dead run.
@@ -131,71 +151,48 @@ class BroadcastSender:
         if not await self._take(broadcast_id):
             return
         await self.report(broadcast_id, None)  # posts the admin's progress message the first time
-        started = time.monotonic()
-        sent_here = 0
-        last_progress = started
-        lease_renewed = time.monotonic()
+        run: Delivery | None = None
         try:
-            while not self._stopping:
-                async with self.sessions() as session:
-                    repo = BroadcastRepository(session)
-                    broadcast = await repo.get(broadcast_id)
-                    batch = await repo.pending(broadcast_id, BATCH)
-                if broadcast is None or broadcast.status != BroadcastStatus.RUNNING or not batch:
-                    break
-                for row_id, user_id, locale in batch:
-                    if time.monotonic() - lease_renewed > self.lease.total_seconds() / 3:
-                        if not await self._renew(broadcast_id):
-                            return
-                        lease_renewed = time.monotonic()
-                    step = await self._send_row(broadcast, row_id, user_id, locale)
-                    if step is None:
-                        break  # paused or cancelled: re-read the broadcast
-                    sent_here += step
-                    if time.monotonic() - last_progress >= self.settings.broadcast_progress_seconds:
-                        last_progress = time.monotonic()
-                        await self.report(broadcast_id, sent_here / max(time.monotonic() - started, 1e-6))
+            async with self.sessions() as session:
+                broadcast = await BroadcastRepository(session).get(broadcast_id)
+            if broadcast is not None:
+                run = Delivery(self, broadcast)
+                await self._deliver(run)
             async with self.sessions() as session:
                 await BroadcastRepository(session).complete_if_drained(broadcast_id, now_utc())
                 await session.commit()
         finally:
+            if run is not None:
+                await run.settle()
             async with self.sessions() as session:
                 await BroadcastRepository(session).release_lease(broadcast_id, self.owner)
                 await session.commit()
         await self.report(broadcast_id, None)
+
+    async def _deliver(self, run: Delivery) -> None:
+        """Claim, send and record until no pending row is left, or the broadcast stops running."""
+        while not self._stopping:
+            async with self.sessions() as session:
+                repo = BroadcastRepository(session)
+                broadcast = await repo.get(run.broadcast.id)
+                batch = await repo.pending(run.broadcast.id, BATCH)
+            if broadcast is None or broadcast.status != BroadcastStatus.RUNNING:
+                break
+            if not batch:
+                await run.wait_for_all()  # the last sends: recorded before the broadcast can be done
+                break
+            for start in range(0, len(batch), run.group):
+                if self._stopping or not await run.renew_if_due() or not await run.send_group(
+                        batch[start:start + run.group]):
+                    return  # paused, cancelled, lease lost or stopping: re-read (or leave) the broadcast
+                await run.record_if_due()
+                await run.report_if_due()
 
     async def _renew(self, broadcast_id: int) -> bool:
         async with self.sessions() as session:
             ok = await BroadcastRepository(session).acquire_lease(broadcast_id, self.owner, now_utc(), self.lease)
             await session.commit()
         return ok
-
-    async def _send_row(self, broadcast: Broadcast, row_id: int, user_id: int, locale: str) -> int | None:
-        """One recipient: claim, send, record. 1 if a message went out, 0 if not, None to stop."""
-        # Wait for the slot first: the claim is committed only right before the request leaves.
-        await self.limiter.wait(user_id)
-        async with self.sessions() as session:
-            claimed = await BroadcastRepository(session).claim(row_id, broadcast.id, now_utc())
-            await session.commit()
-        if not claimed:
-            # Another holder cannot exist (we hold the lease) and a blocked user's row is skipped:
-            # a failed claim of a pending row means the admin paused or cancelled.
-            async with self.sessions() as session:
-                current = await BroadcastRepository(session).get(broadcast.id)
-            return 0 if current is not None and current.status == BroadcastStatus.RUNNING else None
-        result = await send_paced(self.bot, user_id, text_for(broadcast, locale), self.limiter, self.policy, self.sleep,
-                               paced=True)
-        async with self.sessions() as session:
-            repo = BroadcastRepository(session)
-            if result.outcome is Outcome.SENT:
-                await repo.finish(row_id, RecipientStatus.SENT, now_utc())
-            elif result.outcome is Outcome.BLOCKED:
-                await repo.finish(row_id, RecipientStatus.BLOCKED, now_utc(), result.error)
-                await repo.mark_user_blocked(user_id)
-            else:
-                await repo.finish(row_id, RecipientStatus.FAILED, now_utc(), result.error)
-            await session.commit()
-        return 1 if result.outcome is Outcome.SENT else 0
 
     # --- the admin's progress message -----------------------------------------------------------
 
@@ -212,7 +209,8 @@ class BroadcastSender:
         def tr(text: str) -> str:
             return self.i18n.gettext(text, locale=locale)
 
-        text = progress_text(tr, broadcast, counts, rate, self.settings.broadcast_rate)
+        configured = self.settings.broadcast_paid_rate if broadcast.paid else self.settings.broadcast_rate
+        text = progress_text(tr, broadcast, counts, rate, configured)
         try:
             if broadcast.progress_message_id is None:
                 await self._post_progress(broadcast, text, control_keyboard(tr, broadcast))
@@ -232,3 +230,154 @@ class BroadcastSender:
         async with self.sessions() as session:
             await BroadcastRepository(session).set_progress_message(broadcast.id, message.chat.id, message.message_id)
             await session.commit()
+
+
+@dataclass
+class Outcomes:
+    """Finished sends not yet recorded: rows sent, and the others with their result."""
+
+    sent: list[int] = field(default_factory=list)
+    others: list[tuple[int, int, Result]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.sent) + len(self.others)
+
+
+class Delivery:
+    """One broadcast delivered by this process: its claims, its sends in flight, its outcomes to record."""
+
+    def __init__(self, sender: BroadcastSender, broadcast: Broadcast) -> None:
+        self.sender = sender
+        self.broadcast = broadcast
+        self.paid = bool(broadcast.paid)
+        self.limiter = sender.paid_limiter if self.paid else sender.limiter
+        self.rate = 1.0 / self.limiter.interval
+        self.group = max(1, math.floor(self.rate * CLAIM_SECONDS))
+        self.tasks: set[asyncio.Task[None]] = set()
+        # Claimed rows whose request has not left yet: the next group is claimed only once they have, so a
+        # crash finds at most one group claimed and unsent (even when the loop runs behind the slots).
+        self.unsent = 0
+        self.all_sent = asyncio.Event()
+        self.all_sent.set()
+        self.outcomes = Outcomes()
+        self.failure: BaseException | None = None
+        self.round_trip = 0.0  # seconds, a moving average of the sends' answers
+        self.started = self.recorded = self.reported = self.renewed = time.monotonic()
+        self.sent_here = 0
+
+    # --- sending --------------------------------------------------------------------------------
+
+    def in_flight_limit(self) -> int:
+        return int(self.rate * self.round_trip * IN_FLIGHT_MARGIN) + self.group
+
+    async def send_group(self, rows: list[tuple[int, int, str]]) -> bool:
+        """Claim `rows` in one commit at their first slot and start their sends; False: the broadcast stopped."""
+        while len(self.tasks) + len(rows) > max(self.in_flight_limit(), len(rows)):
+            await asyncio.wait(self.tasks, return_when=asyncio.FIRST_COMPLETED)
+        await self.all_sent.wait()
+        self._raise_failure()
+        delays = [self.limiter.reserve(user_id) for _, user_id, _ in rows]
+        if delays[0] > 0:
+            await self.limiter.sleep(delays[0])
+        async with self.sender.sessions() as session:
+            claimed = await BroadcastRepository(session).claim_many([r[0] for r in rows], self.broadcast.id, now_utc())
+            await session.commit()
+        if not claimed:
+            # We hold the lease and a blocked user's row is skipped: no row claimed means paused or cancelled.
+            return await self._still_running()
+        for (row_id, user_id, locale), delay in zip(rows, delays, strict=True):
+            if row_id in claimed:
+                self._start(row_id, user_id, locale, max(0.0, delay - delays[0]))
+        return True
+
+    def _start(self, row_id: int, user_id: int, locale: str, delay: float) -> None:
+        self.unsent += 1
+        self.all_sent.clear()
+        task = asyncio.create_task(self._send(row_id, user_id, locale, delay))
+        self.tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and self.failure is None:
+            self.failure = task.exception()
+
+    def _raise_failure(self) -> None:
+        """A send that failed in a way no outcome covers (a bug, a crash) stops the delivery here."""
+        if self.failure is not None:
+            raise self.failure
+
+    async def _send(self, row_id: int, user_id: int, locale: str, delay: float) -> None:
+        try:
+            if delay > 0:
+                await self.limiter.sleep(delay)
+        finally:
+            # The main loop runs again only once this task waits inside the request (written, or waiting
+            # for a connection): only then can the next group be claimed.
+            self.unsent -= 1
+            if self.unsent == 0:
+                self.all_sent.set()
+        began = time.monotonic()
+        result = await send_paced(self.sender.bot, user_id, text_for(self.broadcast, locale), self.limiter,
+                                  self.sender.policy, self.sender.sleep, paced=True, paid=self.paid)
+        if result.outcome is Outcome.SENT:
+            self.round_trip += (time.monotonic() - began - self.round_trip) * 0.2
+            self.outcomes.sent.append(row_id)
+            self.sent_here += 1
+        else:
+            self.outcomes.others.append((row_id, user_id, result))
+
+    async def _still_running(self) -> bool:
+        async with self.sender.sessions() as session:
+            current = await BroadcastRepository(session).get(self.broadcast.id)
+        return current is not None and current.status == BroadcastStatus.RUNNING
+
+    async def wait_for_all(self) -> None:
+        if self.tasks:
+            await asyncio.wait(self.tasks)
+        self._raise_failure()
+        await self.record()
+
+    async def settle(self) -> None:
+        """Let the sends in flight finish (briefly) and record them; what is cut off stays in doubt."""
+        if self.tasks:
+            _, late = await asyncio.wait(self.tasks, timeout=SETTLE_SECONDS)
+            for task in late:
+                task.cancel()
+        await self.record()
+
+    # --- recording, lease, progress -------------------------------------------------------------
+
+    async def record_if_due(self) -> None:
+        if len(self.outcomes) >= RECORD_BATCH or time.monotonic() - self.recorded >= RECORD_SECONDS:
+            await self.record()
+
+    async def record(self) -> None:
+        """sending → sent | blocked | failed for every finished send, in one commit."""
+        outcomes, self.outcomes = self.outcomes, Outcomes()
+        self.recorded = time.monotonic()
+        if not outcomes:
+            return
+        now = now_utc()
+        async with self.sender.sessions() as session:
+            repo = BroadcastRepository(session)
+            await repo.finish_many(outcomes.sent, RecipientStatus.SENT, now)
+            for row_id, user_id, result in outcomes.others:
+                if result.outcome is Outcome.BLOCKED:
+                    await repo.finish(row_id, RecipientStatus.BLOCKED, now, result.error)
+                    await repo.mark_user_blocked(user_id)
+                else:
+                    await repo.finish(row_id, RecipientStatus.FAILED, now, result.error)
+            await session.commit()
+
+    async def renew_if_due(self) -> bool:
+        if time.monotonic() - self.renewed <= self.sender.lease.total_seconds() / 3:
+            return True
+        self.renewed = time.monotonic()
+        return await self.sender._renew(self.broadcast.id)
+
+    async def report_if_due(self) -> None:
+        if time.monotonic() - self.reported >= self.sender.settings.broadcast_progress_seconds:
+            self.reported = time.monotonic()
+            await self.record()  # the admin's counts include what has been sent so far
+            await self.sender.report(self.broadcast.id, self.sent_here / max(self.reported - self.started, 1e-6))

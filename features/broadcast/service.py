@@ -6,6 +6,7 @@ queue and the broadcast's status, which the sender reads.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,6 +28,30 @@ class Draft:
     text_ru: str
     kind: str
     value: str | None
+    paid: bool = False
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a broadcast to `count` recipients takes at the free rate, and at the paid rate and its cost."""
+
+    count: int
+    free_rate: float
+    paid_rate: float
+    stars_per_message: float
+
+    @property
+    def free_seconds(self) -> float:
+        return self.count / self.free_rate
+
+    @property
+    def paid_seconds(self) -> float:
+        return self.count / self.paid_rate
+
+    @property
+    def paid_stars(self) -> int:
+        """Every message of a paid broadcast is charged (Bot API, allow_paid_broadcast): rounded up."""
+        return math.ceil(round(self.count * self.stars_per_message, 6))
 
 
 @dataclass(frozen=True)
@@ -57,7 +82,7 @@ class BroadcastService:
         needs the message's id to edit it later)."""
         broadcast = await self.repo.create(
             created_by=created_by, admin_locale=admin_locale, text_kk=draft.text_kk, text_ru=draft.text_ru,
-            kind=draft.kind, value=draft.value, default_locale=default_locale,
+            kind=draft.kind, value=draft.value, default_locale=default_locale, paid=draft.paid,
         )
         await self.repo.set_progress_message(broadcast.id, progress_chat_id, None)
         return broadcast

@@ -18,11 +18,12 @@ from bot.keyboards import grid
 from features.broadcast.callbacks import (
     BroadcastConfirmCallback,
     BroadcastControlCallback,
+    BroadcastPaidCallback,
     BroadcastSegmentCallback,
     ControlAct,
     Segment,
 )
-from features.broadcast.service import StatusReport
+from features.broadcast.service import Estimate, StatusReport
 from scoring.categories import Category
 from scoring.i18n import N_
 from scoring.regions import REGIONS, region_by_id
@@ -57,6 +58,8 @@ def progress_text(tr: Translate, broadcast: Broadcast, counts: dict[str, int], r
         tr(N_("Failed: {n}")).format(n=counts.get(RecipientStatus.FAILED, 0)),
         tr(N_("Blocked the bot: {n}")).format(n=counts.get(RecipientStatus.BLOCKED, 0)),
     ]
+    if broadcast.paid:
+        lines.append(tr(N_("Paid broadcast: Telegram Stars are withdrawn from the bot's balance.")))
     if counts.get(RecipientStatus.UNKNOWN):
         lines.append(tr(N_("In doubt after a restart (not resent): {n}")).format(n=counts[RecipientStatus.UNKNOWN]))
     if counts.get(RecipientStatus.CANCELLED):
@@ -132,12 +135,55 @@ def segment_description(kind: Segment, value: str | None) -> str:
     return f"{label}: {value}" if value else label
 
 
-def confirm_text(kind: Segment, value: str | None, count: int) -> tuple[str, InlineKeyboardMarkup]:
-    """The recipient count under the two texts, then Confirm / Cancel."""
+def _rate(rate: float) -> str:
+    return f"{rate:g}"
+
+
+def _stars(stars: int) -> str:
+    return f"{stars:,}".replace(",", "\u00a0")  # 50 000: the thousands separator of Kazakh and Russian
+
+
+def spoken_duration(seconds: float) -> str:
+    """About how long: «5 h 33 min», «8 min 20 s», «40 s»."""
+    seconds = max(0, round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=minutes)
+    if minutes:
+        return _("{minutes} min {seconds} s").format(minutes=minutes, seconds=secs)
+    return _("{seconds} s").format(seconds=secs)
+
+
+def confirm_text(kind: Segment, value: str | None, estimate: Estimate) -> tuple[str, InlineKeyboardMarkup]:
+    """The recipient count under the two texts and the time at the free rate, then Send / Paid… / Cancel."""
+    count = estimate.count
     text = _("Segment: {segment}\nRecipients: {count}\n\nThe Kazakh and the Russian text are the two messages "
              "above.").format(segment=segment_description(kind, value), count=count)
+    text += "\n" + _("At the free rate ({rate} messages/s) it takes about {time}.").format(
+        rate=_rate(estimate.free_rate), time=spoken_duration(estimate.free_seconds))
     return text, InlineKeyboardMarkup(inline_keyboard=[[
         InlineKeyboardButton(text=_("✅ Send to {count}").format(count=count),
+                             callback_data=BroadcastConfirmCallback(confirm=True).pack()),
+        InlineKeyboardButton(text=_("❌ Cancel"), callback_data=BroadcastConfirmCallback(confirm=False).pack()),
+    ], [
+        InlineKeyboardButton(text=_("⭐ Faster, paid…"), callback_data=BroadcastPaidCallback().pack()),
+    ]])
+
+
+def paid_confirm_text(estimate: Estimate) -> tuple[str, InlineKeyboardMarkup]:
+    """A paid broadcast's time and cost in Stars, then Send paid / Send free / Cancel."""
+    text = _("A paid broadcast sends up to {rate} messages/s: about {time} for {count} recipients instead of "
+             "{free_time}. Telegram charges {price} Star per message: about {stars} Stars from the bot's "
+             "balance.").format(
+        rate=_rate(estimate.paid_rate), time=spoken_duration(estimate.paid_seconds), count=estimate.count,
+        free_time=spoken_duration(estimate.free_seconds), price=_rate(estimate.stars_per_message),
+        stars=_stars(estimate.paid_stars))
+    return text, InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text=_("⭐ Send paid, about {stars} Stars").format(stars=_stars(estimate.paid_stars)),
+                             callback_data=BroadcastPaidCallback(send=True).pack()),
+    ], [
+        InlineKeyboardButton(text=_("✅ Send free, {count}").format(count=estimate.count),
                              callback_data=BroadcastConfirmCallback(confirm=True).pack()),
         InlineKeyboardButton(text=_("❌ Cancel"), callback_data=BroadcastConfirmCallback(confirm=False).pack()),
     ]])

@@ -14,14 +14,15 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-
-from fpdf import FPDF
-from PIL import Image, ImageOps
-from pypdf import PdfReader, PdfWriter
+from typing import TYPE_CHECKING
 
 from features.commission.documents.render import Pdf
 from scoring.i18n import N_
 
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+
+# fpdf2, Pillow and pypdf are imported where a dossier is built, not at the bot's start.
 log = logging.getLogger(__name__)
 
 Translate = Callable[[str], str]
@@ -101,6 +102,8 @@ class Placed:
 
 
 def _pdf_reader(data: bytes) -> PdfReader:
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(data), strict=False)
     if reader.is_encrypted and not reader.decrypt(""):
         raise ValueError("encrypted")
@@ -114,6 +117,8 @@ def _pdf_reader(data: bytes) -> PdfReader:
 def _upright(data: bytes) -> tuple[bytes, int, int]:
     """The image's bytes turned as its EXIF orientation says (re-encoded only then: a JPEG is embedded as it is),
     and its width and height."""
+    from PIL import Image, ImageOps
+
     with Image.open(io.BytesIO(data)) as opened:
         if opened.getexif().get(ORIENTATION, 1) == 1:
             return data, opened.width, opened.height
@@ -125,6 +130,8 @@ def _upright(data: bytes) -> tuple[bytes, int, int]:
 
 def image_page(data: bytes) -> bytes:
     """A JPEG or PNG as one A4 page, upright, fitted inside the margins."""
+    from fpdf import FPDF
+
     upright, width, height = _upright(data)
     pdf = FPDF(orientation="L" if width > height else "P", format="A4")
     pdf.set_auto_page_break(False)
@@ -216,6 +223,8 @@ def _number_pages(placed: Sequence[Sequence[Placed]], cover_pages: int) -> None:
 
 
 def _merge(cover_pdf: bytes, content: DossierContent, placed: Sequence[Sequence[Placed]]) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(cover_pdf)))
     writer.add_outline_item(title=content.heading, page_number=0)
@@ -256,6 +265,8 @@ def originals(content: DossierContent) -> bytes:
 
 def build(content: DossierContent, t: Translate) -> Dossier:
     """Both files; slow on many scans, so callers run it off the event loop."""
+    from pypdf import PdfReader
+
     placed = [[place(d) for d in item.documents] for item in content.items]
     # The cover names each document's pages, which start after the cover: laid out again until its length holds.
     cover_pages = 1

@@ -33,7 +33,6 @@ from bot.settings import OFFICIAL_BOT_API_URL, Settings
 from features.export import views
 from features.export.csv_file import ExportCsv
 from features.export.service import ExportPlan, ExportRow, ExportService
-from features.export.workbook import ExportWorkbook
 from scoring.collation import sort_key
 from scoring.i18n import N_, Phrase
 
@@ -162,6 +161,9 @@ class ExportRunner:
         headers = views.headers(tr)
         if request.format is ExportFormat.CSV:
             return ExportCsv(path, headers)
+        # openpyxl loads with the first XLSX export, not at the bot's start.
+        from features.export.workbook import ExportWorkbook
+
         named = sorted(plan.regions, key=lambda r: (r is None, sort_key(views.sheet_name_of(r, tr), request.locale)))
         return ExportWorkbook(path, headers, views.summary(plan.report, tr, request.locale), views.summary_title(tr),
                               named, lambda region: views.sheet_name_of(region, tr))

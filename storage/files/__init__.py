@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import SecretStr
 
 from storage.files.detection import FileType, UnacceptedFile, accepted_type, detect_type
 from storage.files.local import LocalFileStore
-from storage.files.s3 import S3FileStore
 from storage.files.store import FileStore, MissingFile, object_key, parse_key, sha256_of
+
+if TYPE_CHECKING:
+    from storage.files.s3 import S3FileStore
+
+
+def __getattr__(name: str) -> Any:
+    # aiobotocore and botocore (some 20 MB) load only where the S3 store is used, not in every bot process.
+    if name == "S3FileStore":
+        from storage.files.s3 import S3FileStore
+
+        return S3FileStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class FileStoreSettings(Protocol):
@@ -40,6 +51,8 @@ async def connect_file_store(settings: FileStoreSettings) -> FileStore:
         return LocalFileStore(settings.files_dir)
     if not settings.s3_bucket:
         raise ValueError("FILE_STORE=s3 needs S3_BUCKET")
+    from storage.files.s3 import S3FileStore
+
     store = await S3FileStore.connect(
         bucket=settings.s3_bucket, endpoint_url=settings.s3_endpoint_url, region=settings.s3_region,
         access_key=settings.s3_access_key.get_secret_value() if settings.s3_access_key else None,

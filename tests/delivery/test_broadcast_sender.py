@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import ClientDecodeError, TelegramNetworkError
 from aiogram.methods import SendMessage, TelegramMethod
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from app.factory import Application, create_application
 from bot.settings import Settings
@@ -283,3 +284,129 @@ async def test_pause_stops_and_resume_finishes(app: Application, server: BotAPIS
     await sender(app, bot, clock).run_pending()
     await bot.session.close()
     assert delivered(server) == Counter(users)
+
+
+# --- several sends in flight, claims in batches, paid broadcasts ---------------------------------
+
+
+async def paid_broadcast(app: Application) -> int:
+    async with app.sessions() as session:
+        broadcast = await BroadcastRepository(session).create(
+            created_by=1, admin_locale="ru", text_kk="Сәлем", text_ru="Привет", kind="all", value=None,
+            default_locale="kk", paid=True,
+        )
+        await session.commit()
+        return broadcast.id
+
+
+async def test_sends_overlap_while_no_chat_gets_two_within_a_second(app: Application, server: BotAPIServer) -> None:
+    """A slow Bot API (0.3 s per answer): 30 sends one after another would take 9 s; in flight together,
+    two broadcasts to the same 15 chats take about the per-chat second plus one answer."""
+    users = await teachers(app, server, 15)
+    first, second = await new_broadcast(app), await new_broadcast(app)
+    server.clear_requests()
+    server.rate_limit = RateLimit(global_per_second=30, per_chat_per_second=1)
+    server.add_fault("delay", method="sendMessage", times=None, seconds=0.3)
+    bot = make_bot(server)
+    began = time.monotonic()
+    await BroadcastSender(bot, app.sessions, app.i18n, app.settings).run_pending()
+    wall = time.monotonic() - began
+    await bot.session.close()
+    assert wall < 0.5 * 30 * 0.3, wall
+    requests = server.requests("sendMessage")
+    assert all(r.ok for r in requests)  # no 429: within 30/s overall and 1/s per chat
+    assert delivered(server) == Counter({u: 2 for u in users})
+    for user in users:
+        first_at, second_at = sorted(r.time for r in requests if int(r.params["chat_id"]) == user)
+        assert second_at - first_at >= 0.95  # arrival times at the server, a little jitter allowed
+    assert await statuses(app, first) == {"sent": 15} and await statuses(app, second) == {"sent": 15}
+
+
+def count_recipient_updates(app: Application) -> list[str]:
+    """Every UPDATE of broadcast_recipients the sender executes, as SQL text."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE BROADCAST_RECIPIENTS"):
+            statements.append(statement)
+
+    event.listen(app.engine.sync_engine, "before_cursor_execute", record)
+    return statements
+
+
+async def test_a_paid_broadcast_claims_and_records_rows_in_batches(app: Application, server: BotAPIServer) -> None:
+    users = await teachers(app, server, 120)
+    broadcast_id = await paid_broadcast(app)
+    server.clear_requests()
+    updates = count_recipient_updates(app)
+    bot, clock = make_bot(server), Clock(server)
+    limiter = RateLimiter(app.settings.broadcast_rate, sleep=clock.pace)
+    sender = BroadcastSender(bot, app.sessions, app.i18n, app.settings, limiter=limiter, sleep=clock.pace)
+    await sender.run_pending()
+    await bot.session.close()
+    assert delivered(server) == Counter(users)
+    assert await statuses(app, broadcast_id) == {"sent": 120}
+    claims = [s for s in updates if "attempts" in s]
+    # 1,000/s claims 20 rows a commit (the sends of the next 20 ms): 6 claims, not 120; the outcomes
+    # are recorded a few hundred at a time, not one statement per recipient.
+    assert len(claims) == 120 // 20
+    assert len(updates) - len(claims) <= 6
+    assert all(r.params.get("allow_paid_broadcast") for r in server.requests("sendMessage"))
+
+
+async def test_a_free_broadcast_does_not_carry_allow_paid_broadcast(app: Application, server: BotAPIServer) -> None:
+    await teachers(app, server, 3)
+    await new_broadcast(app)
+    server.clear_requests()
+    bot, clock = make_bot(server), Clock(server)
+    await sender(app, bot, clock).run_pending()
+    await bot.session.close()
+    requests = server.requests("sendMessage")
+    assert len(requests) == 3 and not any("allow_paid_broadcast" in r.params for r in requests)
+
+
+async def test_a_crash_in_a_batched_run_resends_nothing(app: Application, server: BotAPIServer) -> None:
+    """Paid, 20 rows a claim, many sends in flight: the crash leaves in doubt only what it interrupted."""
+    users = await teachers(app, server, 100)
+    broadcast_id = await paid_broadcast(app)
+    server.clear_requests()
+    server.add_fault("delay", method="sendMessage", times=None, seconds=0.05)
+    crashing = make_bot(server, crash_at=45)
+    with pytest.raises(Crash):
+        await BroadcastSender(crashing, app.sessions, app.i18n, app.settings, owner="dead-process").deliver_broadcast(
+            broadcast_id)
+    await crashing.session.close()
+    async with app.sessions() as session:
+        await session.execute(update(Broadcast).values(
+            lease_owner="dead-process", lease_until=datetime.now(UTC) - timedelta(seconds=1)))
+        await session.commit()
+    bot = make_bot(server)
+    await BroadcastSender(bot, app.sessions, app.i18n, app.settings, owner="restarted").run_pending()
+    await bot.session.close()
+    counts = await statuses(app, broadcast_id)
+    assert set(counts) <= {"sent", "unknown"} and sum(counts.values()) == 100
+    assert 1 <= counts.get("unknown", 0) <= 20  # the crashed send (and sends cut off with it), never resent
+    got = delivered(server)
+    assert max(got.values()) == 1  # never twice
+    async with app.sessions() as session:
+        doubtful = set(await session.scalars(select(BroadcastRecipient.user_id).where(
+            BroadcastRecipient.status == "unknown")))
+    assert all(got[u] == 1 for u in users if u not in doubtful)
+
+
+@pytest.mark.parametrize("returning", [True, False])
+async def test_claim_many_claims_only_pending_rows_of_a_running_broadcast(app: Application, server: BotAPIServer,
+                                                                          returning: bool) -> None:
+    """With RETURNING, and without it (SQLite before 3.35): the claimed ids are read back."""
+    await teachers(app, server, 4)
+    broadcast_id = await new_broadcast(app)
+    app.engine.sync_engine.dialect.update_returning = returning
+    async with app.sessions() as session:
+        repo = BroadcastRepository(session)
+        ids = [row_id for row_id, _, _ in await repo.pending(broadcast_id, 10)]
+        assert await repo.claim_many(ids[:2], broadcast_id, datetime.now(UTC)) == set(ids[:2])
+        assert await repo.claim_many(ids[1:3], broadcast_id, datetime.now(UTC)) == {ids[2]}  # ids[1]: taken
+        await repo.pause(broadcast_id)
+        assert await repo.claim_many(ids[3:], broadcast_id, datetime.now(UTC)) == set()
+        await session.commit()
+    assert await statuses(app, broadcast_id) == {"sending": 3, "pending": 1}

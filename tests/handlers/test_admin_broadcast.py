@@ -14,6 +14,8 @@ from tests.conftest import Harness, alerts, last_markup_data, texts
 
 ADMIN = 1
 REFUSAL = "This command is for administrators only."
+PAID = ("A paid broadcast sends up to {rate} messages/s: about {time} for {count} recipients instead of "
+        "{free_time}. Telegram charges {price} Star per message: about {stars} Stars from the bot's balance.")
 PREVIEW = "Segment: {segment}\nRecipients: {count}\n\nThe Kazakh and the Russian text are the two messages above."
 
 
@@ -225,3 +227,49 @@ async def test_regions_to_choose_from_are_in_the_admins_alphabet(harness: Harnes
     regions = [BroadcastSegmentCallback.unpack(d).value for d in last_markup_data(sent)]
     names = [tr(harness, region_by_id(r).label, "kk") for r in regions]  # type: ignore[union-attr]
     assert len(names) == 20 and names == sorted(names, key=lambda name: sort_key(name, "kk"))
+
+
+async def test_preview_shows_the_time_and_a_paid_broadcast_its_cost_first(harness: Harness) -> None:
+    from features.broadcast.callbacks import BroadcastPaidCallback
+
+    await add_teachers(harness, *((100 + i, "kk", "astana", None) for i in range(3)))
+    await compose(harness)
+    admin = harness.user(ADMIN, "ru")
+    sent = await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
+    free_line = tr(harness, "At the free rate ({rate} messages/s) it takes about {time}.").format(
+        rate="25", time=tr(harness, "{seconds} s").format(seconds=0))
+    assert free_line in texts(sent)[-1].split("\n")
+    assert BroadcastPaidCallback().pack() in last_markup_data(sent)
+    # A paid confirm before its cost was shown is refused (callback data can be forged), and nothing is queued.
+    sent = await harness.press(admin, BroadcastPaidCallback(send=True).pack())
+    assert alerts(sent) == [tr(harness, "This button is no longer active.")]
+    assert await queued(harness) == []
+    sent = await harness.press(admin, BroadcastPaidCallback().pack())
+    instant = tr(harness, "{seconds} s").format(seconds=0)
+    assert tr(harness, PAID).format(rate="1000", time=instant, count=3, free_time=instant, price="0.1",
+                                    stars="1") in texts(sent)
+    assert BroadcastPaidCallback(send=True).pack() in last_markup_data(sent)
+    sent = await harness.press(admin, BroadcastPaidCallback(send=True).pack())
+    [broadcast] = await queued(harness)
+    assert broadcast.paid is True and broadcast.total == 3
+
+
+async def test_the_default_stays_free(harness: Harness) -> None:
+    await add_teachers(harness, (10, "kk", "astana", None))
+    await compose(harness)
+    admin = harness.user(ADMIN, "ru")
+    await harness.press(admin, BroadcastSegmentCallback(kind="all").pack())
+    await harness.press(admin, BroadcastConfirmCallback(confirm=True).pack())
+    [broadcast] = await queued(harness)
+    assert broadcast.paid is False
+
+
+def test_estimates_at_national_scale() -> None:
+    """500,000 recipients: 5.6 h at the default 25/s (4.6 h at 30/s), 8 min 20 s and 50,000 Stars paid."""
+    from features.broadcast.service import Estimate
+
+    estimate = Estimate(500_000, 25, 1000, 0.1)
+    assert round(estimate.free_seconds / 3600, 1) == 5.6
+    assert round(Estimate(500_000, 30, 1000, 0.1).free_seconds / 3600, 1) == 4.6
+    assert (estimate.paid_seconds, estimate.paid_stars) == (500, 50_000)
+    assert Estimate(3, 25, 1000, 0.1).paid_stars == 1  # rounded up: Telegram charges every message

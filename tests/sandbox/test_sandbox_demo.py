@@ -59,6 +59,9 @@ from scoring.rulesets import pilot, pilot_with
 from storage.checklist_models import Application, ApplicationStatus, UploadedFile
 from storage.commission_models import Commission, CommissionMember, ReviewStatus
 from storage.db import create_engine, create_session_factory
+from storage.file_models import StoredFile
+from storage.files.local import LocalFileStore
+from storage.files.service import FileStoreService
 from storage.profile_models import TeacherProfile, User
 
 T = TypeVar("T")
@@ -109,6 +112,24 @@ async def test_seed_creates_cast_and_profiles_once(server: BotAPIServer, tmp_pat
         async with sessions() as session:
             profile = await session.get(TeacherProfile, started.id)
             assert profile is not None and profile.org_name == "changed in the sandbox"
+    finally:
+        await engine.dispose()
+
+
+async def test_the_teachers_files_are_kept_in_the_bots_file_store(server: BotAPIServer, tmp_path: Path) -> None:
+    """As an upload is: so the dossier, the commission's files and a token change find their bytes."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    await seed(server, url)
+    engine = create_engine(url)
+    store = LocalFileStore(tmp_path / "files")  # next to the SQLite database, where the bot keeps them
+    try:
+        async with create_session_factory(engine)() as session:
+            uploads = list(await session.scalars(select(UploadedFile)))
+            assert uploads and all(u.stored_file_id is not None for u in uploads)
+            for upload in uploads:
+                stored = await session.get(StoredFile, upload.stored_file_id)
+                assert stored is not None and stored.owner_user_id == upload.user_id
+                assert await FileStoreService(session, store).read(stored)  # the checksum holds
     finally:
         await engine.dispose()
 

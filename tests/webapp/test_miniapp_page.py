@@ -190,6 +190,9 @@ async def test_the_checklist_page_sends_her_back_to_the_chat_with_the_item_open(
     await h.text(user, "/start ck-diploma")
     await h.send(user, document=pdf("dip5", "диплом.pdf"))
     page = await open_page(502, "ru", view="checklist")
+    # Nothing of the page's own making shows as "null" (a missing part printed as text).
+    assert "null" not in await page.locator("#app").inner_text()
+    assert await page.locator("#items").evaluate("node => getComputedStyle(node).listStyleType") == "none"
     diploma = page.locator('[data-item="diploma"]')
     assert await diploma.get_attribute("data-state") == "done"
     assert await diploma.locator(".item-file").all_inner_texts() == ["диплом.pdf (196 KB)"]

@@ -21,16 +21,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import segno
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-from fpdf.fonts import FontFace
-from jinja2.sandbox import SandboxedEnvironment
+if TYPE_CHECKING:
+    from fpdf.fonts import FontFace
+
+# docxtpl, python-docx, fpdf2, fontTools and segno are imported where a document is made: a bot process that
+# makes none does not pay their start-up time and memory.
 
 log = logging.getLogger(__name__)
 # fontTools warns about the zero creation date of Unifont on every load; it means nothing here.
@@ -93,6 +90,8 @@ class QrCode:
     def png(self) -> bytes:
         # Medium error correction survives a crease or a stamp over a corner; the 4-module quiet zone is the
         # standard's.
+        import segno
+
         out = io.BytesIO()
         segno.make(self.text, error="m", micro=False).save(out, kind="png", scale=6, border=4)
         return out.getvalue()
@@ -111,6 +110,10 @@ def template_path(name: str, locale: str, folder: Path | None) -> Path:
 
 
 def _fill(path: Path, context: dict[str, Any]) -> bytes:
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+    from jinja2.sandbox import SandboxedEnvironment
+
     document = DocxTemplate(str(path))
     used = document.get_undeclared_template_variables(SandboxedEnvironment())
     unknown = used - set(context)
@@ -144,6 +147,8 @@ def render_docx(name: str, locale: str, context: dict[str, Any], folder: Path | 
 @lru_cache(maxsize=64)
 def coverage(path: Path) -> frozenset[int]:
     """The code points a font file has glyphs for."""
+    from fontTools.ttLib import TTFont
+
     with TTFont(str(path), lazy=True) as font:
         return frozenset(font.getBestCmap() or {})
 
@@ -196,6 +201,8 @@ class Pdf:
     FAMILY = "DejaVu"
 
     def __init__(self, texts: Iterable[str], folder: Path | None, landscape: bool = False):
+        from fpdf import FPDF
+
         self.plan = plan_fonts(texts, folder)
         if self.plan.missing:
             log.warning("%d character(s) in a document have no glyph in any font; printed as code points",
@@ -219,6 +226,8 @@ class Pdf:
         self.pdf.set_font(self.FAMILY, "B" if bold else "", size)
 
     def line(self, value: str, size: float = 10, bold: bool = False, align: str = "L", after: float = 1.5) -> None:
+        from fpdf.enums import XPos, YPos
+
         self.font(size, bold)
         self.pdf.multi_cell(0, size * 0.5, self.text(value), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.pdf.ln(after)
@@ -242,6 +251,8 @@ class Pdf:
 
     def signature(self, role: str, name: str, signature: str) -> None:
         """A signature line: who, their name, a blank to sign on with its caption under it."""
+        from fpdf.enums import XPos, YPos
+
         self.font(10)
         with self.pdf.table(col_widths=(45, 30, 25), borders_layout="NONE", first_row_as_headings=False,
                             line_height=5, v_align="BOTTOM", text_align="LEFT") as table:
@@ -272,6 +283,8 @@ class Pdf:
     def verification(self, qr: QrCode, code_line: str, hint: str) -> None:
         """The QR code at the left margin with the code to type and how to verify beside it; on a new page if
         the rest of this one is too short for it."""
+        from fpdf.enums import XPos, YPos
+
         pdf = self.pdf
         if pdf.get_y() + qr.width_mm + 4 > pdf.h - pdf.b_margin:
             pdf.add_page()
@@ -289,6 +302,8 @@ class Pdf:
 
 
 def _headings(family: str) -> FontFace:
+    from fpdf.fonts import FontFace
+
     return FontFace(family=family, emphasis="BOLD")
 
 

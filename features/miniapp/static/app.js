@@ -352,11 +352,12 @@
           text: S.open_in_chat, "data-link": item.link, onclick: function () { openInChat(item.link); } })])
       ]);
     }));
-    app.replaceChildren(
+    // replaceChildren would print a null as the text "null": only the parts that exist.
+    app.replaceChildren.apply(app, [
       el("h1", { id: "checklist-title", text: data.title }),
       el("p", { id: "progress", className: "progress", text: data.progress }),
       data.frozen ? el("p", { id: "frozen", className: "hint", text: data.frozen }) : null,
-      items);
+      items].filter(Boolean));
     app.setAttribute("aria-busy", "false");
     showMainButton();
   }

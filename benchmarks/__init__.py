@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print their figures (README, "Benchmarks"); a package so they share workloads."""
