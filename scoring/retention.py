@@ -10,6 +10,9 @@ The texts name the records but not how long they are kept: that is `retention.de
 in rules.toml (*assumed*, 5 years by default: the longest validity of a category a decision assigns,
 §3, §43). The period runs from the session's date; after it the bot deletes the records.
 
+Of a complaint (§26) the department keeps how it handled it (number, dates, course, outcome, who acted), not
+the grounds she typed or the files she attached, for the same period from its registration.
+
 Kept records no longer point to the person's Telegram account: they name the person as the documents
 print them, nothing more.
 """
@@ -29,6 +32,7 @@ from scoring.reminders import QuietHours
 class KeptRecord(StrEnum):
     DECISION = "decision"  # the person was a candidate and the commission decided on them
     COMMISSION_WORK = "commission_work"  # the person sat in a session as a member or its secretary
+    COMPLAINT = "complaint"  # the person's complaint (§26) was decided
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Retention:
     record: KeptRecord
     what: str
     why: str
+    until: str = ""  # how long, when not KEPT_UNTIL (counted from the session)
 
 
 KEPT: dict[KeptRecord, Retention] = {
@@ -57,6 +62,14 @@ KEPT: dict[KeptRecord, Retention] = {
            "print your name and, as a member, your votes."),
         N_("A protocol is the commission's record of its decisions, signed by the chair, the members and the "
            "secretary (§17, §18, App 2, App 12); a member's recorded vote stands in for their signature (§23)."),
+    ),
+    KeptRecord.COMPLAINT: Retention(
+        KeptRecord.COMPLAINT,
+        N_("How your complaint was handled: its number, its dates, its course and its outcome, and who acted on "
+           "it. The grounds you typed and the files you attached are erased."),
+        N_("It is the department's record of a complaint it registered and decided (§26), kept like the records "
+           "of the decision it was about."),
+        N_("Kept until {date} (a {years}-year retention period from its registration), then deleted."),
     ),
 }
 
@@ -105,6 +118,7 @@ def explain(items: list[KeptItem], rules: Rules | None = None) -> list[tuple[Phr
         if not dates:
             continue
         until = kept_until(max(dates), rules)
-        out.append((Phrase(KEPT[record].what), Phrase(KEPT[record].why),
-                    Phrase(KEPT_UNTIL, {"date": until.strftime("%d.%m.%Y"), "years": retention_years(rules)})))
+        period = {"date": until.strftime("%d.%m.%Y"), "years": retention_years(rules)}
+        kept = KEPT[record]
+        out.append((Phrase(kept.what), Phrase(kept.why), Phrase(kept.until or KEPT_UNTIL, period)))
     return out

@@ -182,7 +182,7 @@ class AgendaItem(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("commission_sessions.id", ondelete="CASCADE"), index=True)
-    application_id: Mapped[int] = mapped_column(Integer)
+    application_id: Mapped[int] = mapped_column(Integer, index=True)  # looked up alone: history, export, appeals
     # None: the candidate erased their data and this row is kept as the record of the decision
     # (scoring/retention.py); it names them only as the protocol does (migration 0011).
     user_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -17,6 +17,7 @@ from sqlalchemy import String, cast, delete, exists, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import CompoundSelect
 
+from storage.appeal_models import OPEN_STATUSES, Appeal, AppealFile
 from storage.broadcast_models import ApplicationWindow, Broadcast, BroadcastRecipient, ReminderPreference, SentReminder
 from storage.checklist_models import Application, Essay, EssayTopics, ItemMark, Notice, UploadedFile
 from storage.commission_models import (
@@ -46,6 +47,10 @@ from storage.verification_models import IssuedDocument
 
 IN_PROGRESS = (SessionStatus.OPEN.value, SessionStatus.VOTING.value)
 REBUILD = "rebuild_after_erasure"
+# A kept complaint's complainant once she is erased: no Telegram account has id 0 (as the records' owner in
+# the file store, storage/files/retention.RECORDS_OWNER).
+ERASED_COMPLAINANT = 0
+DECIDED_COMPLAINT = Appeal.status.not_in([s.value for s in OPEN_STATUSES])
 
 
 class ErasureRepository:
@@ -63,6 +68,7 @@ class ErasureRepository:
             exists().where(UploadedFile.user_id == user_id),
             exists().where(Essay.user_id == user_id),
             exists().where(SelfAssessment.user_id == user_id),
+            exists().where(Appeal.user_id == user_id),
         )
         return bool(await self.session.scalar(select(or_(*checks))))
 
@@ -101,6 +107,11 @@ class ErasureRepository:
                 exists().where(GeneratedDocument.session_id == CommissionSession.id,
                                GeneratedDocument.kind == "protocol"))))
 
+    async def complaint_dates(self, user_id: int) -> list[date]:
+        """Registration days of this person's complaints that were decided (they are kept, erase_complaints)."""
+        return list(await self.session.scalars(select(Appeal.registered_on).where(
+            Appeal.user_id == user_id, DECIDED_COMPLAINT)))
+
     async def identifiers(self, user_id: int) -> set[str]:
         """The texts that name this person (names they gave, IIN, e-mail, phone), to find them in messages."""
         profile = await self.session.get(TeacherProfile, user_id)
@@ -129,6 +140,17 @@ class ErasureRepository:
         await self.session.execute(delete(Notice).where(Notice.application_id.in_(apps)))
         for model in (UploadedFile, ItemMark, Essay, Application, SelfAssessment):
             await self.session.execute(delete(model).where(model.user_id == user_id))  # type: ignore[attr-defined]
+
+    async def erase_complaints(self, user_id: int) -> None:
+        """Her complaints (§26): the grounds she typed and the files she attached are hers and go (the files'
+        objects, and the outcome PDF kept as hers, go with her files in the store); of a decided one the
+        department keeps how it handled it (number, dates, status, outcome, who acted) like a decision's
+        records, cut from her account. One still open goes whole: nobody is left to review it for or tell."""
+        mine = select(Appeal.id).where(Appeal.user_id == user_id)
+        await self.session.execute(delete(AppealFile).where(AppealFile.appeal_id.in_(mine)))
+        await self.session.execute(delete(Appeal).where(Appeal.user_id == user_id, ~DECIDED_COMPLAINT))
+        await self.session.execute(update(Appeal).where(Appeal.user_id == user_id).values(
+            user_id=ERASED_COMPLAINANT, grounds="", outcome_file_id=None).execution_options(synchronize_session=False))
 
     # --- as a member or the secretary -------------------------------------------------------------
 
@@ -159,6 +181,7 @@ class ErasureRepository:
             (Abstention, Abstention.recorded_by),
             (EssayTopics, EssayTopics.set_by), (ApplicationWindow, ApplicationWindow.set_by),
             (StoredRuleSet, StoredRuleSet.loaded_by), (IssuedDocument, IssuedDocument.revoked_by),
+            (Appeal, Appeal.forwarded_by), (Appeal, Appeal.scheduled_by), (Appeal, Appeal.decided_by),
         )
         for model, column in columns:
             await self.session.execute(update(model).where(column == user_id).values({column.key: None})
@@ -224,4 +247,7 @@ class ErasureRepository:
             select(AgendaItem.id).where(AgendaItem.session_id.in_(old)))))
         records = await self.session.execute(delete(AgendaItem).where(AgendaItem.user_id.is_(None),
                                                                       AgendaItem.session_id.in_(old)))
-        return int(getattr(documents, "rowcount", 0) or 0) + int(getattr(records, "rowcount", 0) or 0)
+        # An erased person's kept complaints, by the same period from their registration.
+        complaints = await self.session.execute(delete(Appeal).where(Appeal.user_id == ERASED_COMPLAINANT,
+                                                                     Appeal.registered_on < held_before))
+        return sum(int(getattr(r, "rowcount", 0) or 0) for r in (documents, records, complaints))

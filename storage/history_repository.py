@@ -18,6 +18,7 @@ from storage.commission_models import (
     CommissionSession,
     GeneratedDocument,
 )
+from storage.verification_models import IssuedDocument
 
 # The documents of a decision that are the teacher's own (the protocol names every candidate of the session).
 TEACHER_DOCUMENT_KINDS = ("extract", "certificate")
@@ -72,7 +73,7 @@ class HistoryRepository:
 
     async def attestations(self, user_id: int) -> list[AttestationRow]:
         """Every application she submitted or tried to (an App 7 notice recorded), newest first; five
-        queries, however long her record."""
+        queries, however long her record (revoked_documents and her complaints are one more each)."""
         noticed = exists().where(Notice.application_id == Application.id)
         applications = list(await self.session.scalars(
             select(Application)
@@ -90,6 +91,14 @@ class HistoryRepository:
             review, commission = reviews.get(a.id, (None, None))
             out.append(AttestationRow(a, review, commission, agenda.get(a.id), refusals.get(a.id)))
         return out
+
+    async def revoked_documents(self, item_ids: Sequence[int]) -> set[tuple[int, str]]:
+        """(agenda entry, kind) of the documents among these the registry holds revoked (features/verification)."""
+        if not item_ids:
+            return set()
+        rows = await self.session.execute(select(IssuedDocument.candidate_id, IssuedDocument.kind).where(
+            IssuedDocument.candidate_id.in_(item_ids), IssuedDocument.revoked_at.is_not(None)))
+        return {(int(item), kind) for item, kind in rows if item is not None}
 
     async def _reviews(self, ids: Sequence[int]) -> dict[int, tuple[ApplicationReview, Commission]]:
         rows = await self.session.execute(

@@ -33,7 +33,12 @@ class VerificationRepository:
     async def get(self, document_id: int) -> IssuedDocument | None:
         return await self.session.get(IssuedDocument, document_id)
 
-    async def revoke(self, document_id: int, *, at: datetime, reason: str, by: int) -> bool:
+    async def not_revoked_of(self, application_id: int) -> list[IssuedDocument]:
+        return list(await self.session.scalars(select(IssuedDocument).where(
+            IssuedDocument.application_id == application_id, IssuedDocument.revoked_at.is_(None))
+            .order_by(IssuedDocument.id)))
+
+    async def revoke(self, document_id: int, *, at: datetime, reason: str, by: int | None) -> bool:
         """Marks the document revoked; False if it already was (a second admin, a double press)."""
         result = await self.session.execute(
             update(IssuedDocument).where(IssuedDocument.id == document_id, IssuedDocument.revoked_at.is_(None))

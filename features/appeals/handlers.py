@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import local_today
 from bot.downloads import TelegramFiles
-from bot.messaging import locale_of, reach
+from bot.messaging import locale_of, reach, reach_document
+from bot.pipeline.outbox import KeptFile
 from bot.refusal import Refusal, StaleButton
 from bot.rule_book import RuleBook
 from bot.settings import Settings
@@ -37,6 +39,7 @@ from scoring.dates import parse_day
 from scoring.i18n import Phrase
 from storage.appeal_models import Appeal, AppealRemedy, AppealSubject
 from storage.files import FileStore
+from storage.verification_models import IssuedDocument
 
 _MOMENT = re.compile(r"^(\S+)\s+([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
@@ -189,15 +192,16 @@ async def on_review_at(message: Message, state: FSMContext, session: AsyncSessio
 
 
 async def _deliver_outcome(bot: Bot, session: AsyncSession, i18n: I18n, service: AppealService,
-                           appeal: Appeal, actor: int) -> None:
-    """The teacher told, the outcome's document drawn in her language, kept in her record and sent to her."""
+                           appeal: Appeal, actor: int, revoked: Sequence[IssuedDocument] = ()) -> None:
+    """The teacher told (with the documents the upholding revoked: one message, not a notice each), the
+    outcome's document drawn in her language, kept in her record and sent to her from the file store."""
     locale = await locale_of(session, appeal.user_id, appeal.locale)
     t = _translator(i18n, locale)
     card = await service.card(appeal)
     data = document.outcome_pdf(t, card, service.zone, service.settings.document_templates_dir)
-    await service.record_outcome_document(appeal, data)
-    await reach(bot, appeal.user_id, views.outcome_to_teacher(t, appeal))
-    await bot.send_document(appeal.user_id, BufferedInputFile(data, filename=document.filename(appeal.number)))
+    stored_id = await service.record_outcome_document(appeal, data)
+    await reach(bot, appeal.user_id, views.outcome_to_teacher(t, appeal, revoked))
+    await reach_document(bot, appeal.user_id, KeptFile(data, document.filename(appeal.number), stored_id))
     done = views.upheld_done(_, appeal) if appeal.remedy else views.done_text(_, appeal)
     await _show_card(bot, actor, service, appeal, done)
 
@@ -208,8 +212,8 @@ async def uphold(callback: CallbackQuery, callback_data: AppealDeskCallback, ses
     assert callback.bot is not None
     remedy = AppealRemedy.REVOTE if callback_data.act is DeskAct.REVOTE else AppealRemedy.CORRECTION
     service = _service(session, settings, rule_book, file_store)
-    appeal = await service.uphold(callback.from_user.id, callback_data.appeal, remedy, clock())
-    await _deliver_outcome(callback.bot, session, i18n, service, appeal, callback.from_user.id)
+    upheld = await service.uphold(callback.from_user.id, callback_data.appeal, remedy, clock())
+    await _deliver_outcome(callback.bot, session, i18n, service, upheld.appeal, callback.from_user.id, upheld.revoked)
 
 
 async def ask_reasons(callback: CallbackQuery, callback_data: AppealDeskCallback, state: FSMContext,

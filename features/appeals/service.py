@@ -15,6 +15,7 @@ from bot.refusal import Refusal, StaleButton
 from bot.rule_book import RuleBook
 from bot.settings import Settings
 from bot.text_input import max_length
+from features.verification.service import VerificationService
 from scoring import appeals
 from scoring.appeals import AppealDeadlines, AppealPeriods
 from scoring.i18n import N_, Phrase
@@ -24,6 +25,7 @@ from storage.checklist_models import Application
 from storage.commission_models import Commission
 from storage.files import FileStore
 from storage.profile_models import TeacherProfile
+from storage.verification_models import IssuedDocument
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,12 @@ class Card:
     application_number: str
     commission_name: str | None
     files: list[AppealFile]
+
+
+@dataclass(frozen=True)
+class Upheld:
+    appeal: Appeal
+    revoked: list[IssuedDocument]  # the documents the upholding revoked
 
 
 def utc_now() -> datetime:
@@ -268,21 +276,23 @@ class AppealService:
         return await self._moved(appeal, OPEN_STATUSES, AppealStatus.SCHEDULED, review_at=review_at.astimezone(UTC),
                                  scheduled_by=actor)
 
-    async def uphold(self, actor: int, appeal_id: int, remedy: AppealRemedy, now: datetime) -> Appeal:
+    async def uphold(self, actor: int, appeal_id: int, remedy: AppealRemedy, now: datetime) -> Upheld:
         appeal = await self.held(actor, appeal_id)
         appeal = await self._moved(appeal, OPEN_STATUSES, AppealStatus.UPHELD, remedy=remedy.value,
                                    decided_at=now, decided_by=actor)
-        await self.on_upheld(appeal, remedy, now)
-        return appeal
+        return Upheld(appeal, await self.on_upheld(appeal, remedy, now))
 
-    async def on_upheld(self, appeal: Appeal, remedy: AppealRemedy, now: datetime) -> None:
-        """An upheld complaint asks for the application's documents (extract, certificate) to be revoked and
-        reissued after the re-vote or correction: recorded here (`reissue_requested_at`). The revocation of
-        certificates (features/verification) is to be called from this point once it exists."""
+    async def on_upheld(self, appeal: Appeal, remedy: AppealRemedy, now: datetime) -> list[IssuedDocument]:
+        """An upheld complaint revokes the application's documents in force (extract, certificate; in this
+        transaction) and asks for them to be reissued after the re-vote or correction (`reissue_requested_at`).
+        The teacher hears of the revocation in the outcome's message, not in a notice of its own."""
         appeal.reissue_requested_at = now
+        revoked = await VerificationService(self.session, self.settings).revoke_for_complaint(
+            appeal.application_id, appeal.number, remedy.value, appeal.decided_by, now)
         await self.session.flush()
-        log.info("complaint %d upheld (%s): reissue of application %d's documents requested",
-                 appeal.id, remedy.value, appeal.application_id)
+        log.info("complaint %d upheld (%s): %d document(s) of application %d revoked, reissue requested",
+                 appeal.id, remedy.value, len(revoked), appeal.application_id)
+        return revoked
 
     async def reject(self, actor: int, appeal_id: int, reasons: str, now: datetime) -> Appeal:
         appeal = await self.held(actor, appeal_id)

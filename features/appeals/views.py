@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, tzinfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -17,9 +17,12 @@ from features.appeals.callbacks import (
     FormAct,
 )
 from features.appeals.service import Appealable, Card, Filed, current_deadline
+from features.verification.payload import display_code
+from features.verification.service import KIND_LABELS
 from scoring.dates import format_day, format_time
 from scoring.i18n import N_
 from storage.appeal_models import Appeal, AppealRemedy, AppealStatus, AppealSubject
+from storage.verification_models import IssuedDocument
 
 Translate = Callable[[str], str]
 
@@ -145,8 +148,14 @@ def scheduled_to_teacher(t: Translate, a: Appeal, zone: tzinfo) -> str:
                          t(N_("You did not ask to attend it; the outcome will be sent to you here.")))
 
 
-def outcome_to_teacher(t: Translate, a: Appeal) -> str:
-    if a.status == AppealStatus.UPHELD.value:
+def outcome_to_teacher(t: Translate, a: Appeal, revoked: Sequence[IssuedDocument] = ()) -> str:
+    if a.status == AppealStatus.UPHELD.value and revoked:
+        assert a.remedy is not None
+        documents = ", ".join(f"{t(KIND_LABELS.get(d.kind, d.kind))} {display_code(d.code)}" for d in revoked)
+        text = t(N_("✅ Your complaint No. {number} is upheld: {remedy}. These documents of the decision are revoked "
+                    "and will be issued again: {documents}.")).format(
+            number=a.number, remedy=t(REMEDIES[AppealRemedy(a.remedy)]), documents=documents)
+    elif a.status == AppealStatus.UPHELD.value:
         assert a.remedy is not None
         text = t(N_("✅ Your complaint No. {number} is upheld: {remedy}. The documents of the decision are to be "
                     "revoked and issued again.")).format(number=a.number, remedy=t(REMEDIES[AppealRemedy(a.remedy)]))

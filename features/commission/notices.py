@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from scoring.appeals import AppealPeriods, filing_closes
 from scoring.categories import Category, Role
 from scoring.commission import Decision
+from scoring.config import DEFAULT_APPEALS
 from scoring.dates import format_day
 from scoring.i18n import N_
 from storage.commission_models import AgendaItem, Commission, CommissionDecision, CommissionSession
@@ -39,9 +41,11 @@ AGAIN = N_("You can apply again in a later academic year's application window.")
 ATTACHED_CERTIFICATE_LATER = N_("The extract from the protocol follows (DOCX and PDF). Your certificate No. {number} "
                                 "follows once the order assigning the category on this protocol is signed (§12).")
 ATTACHED_EXTRACT = N_("The extract from the protocol follows (DOCX and PDF).")
-APPEAL = N_("If you disagree, you can appeal the decision through e-Otinish (eotinish.kz): to the attestation "
-            "body, which considers the complaint within 5 working days, or to the authority for the quality of "
-            "public services, within 15 working days (§26). A court can be asked after this appeal.")
+# §26: complaints are filed in this bot (features/appeals), from /status, within the rule set's period.
+APPEAL = N_("If you disagree, you can complain about the decision in this bot until {closes}: send /status and "
+            "press «📝 Complain about…». The attestation body reviews a complaint within {provider} working days, "
+            "or the quality-control body, if it is forwarded there, within {quality} working days (§26). A court "
+            "can be asked after this complaint.")
 STATUS_HINT = N_("/status shows this decision at any time.")
 
 
@@ -73,20 +77,29 @@ def meaning_text(t: Translate, decision: CommissionDecision, current: str | None
     return t(KEPT_NONE) + " " + t(AGAIN)
 
 
+def appeal_text(t: Translate, decision: CommissionDecision, periods: AppealPeriods | None = None) -> str:
+    """Where and until when she may complain about the decision: the numbers of the set that judged it
+    (`periods`; the pilot's when not given)."""
+    periods = periods or AppealPeriods(**DEFAULT_APPEALS)
+    return t(APPEAL).format(closes=format_day(filing_closes(decision.decided_on, periods)),
+                            provider=periods.provider_review_working_days,
+                            quality=periods.quality_body_review_working_days)
+
+
 def decision_text(t: Translate, c: Commission, decision: CommissionDecision, current: str | None,
-                  current_until: date | None) -> str:
+                  current_until: date | None, periods: AppealPeriods | None = None) -> str:
     """The decision as the teacher reads it: what was decided, what it means, the documents, the appeal."""
     head = t(N_("🏛 The attestation commission «{name}» decided on {date}: {decision}.")).format(
         name=c.name, date=format_day(decision.decided_on), decision=t(Decision(decision.decision).label))
     documents = t(ATTACHED_CERTIFICATE_LATER).format(number=decision.certificate_number) if (
         decision.certificate_number) else t(ATTACHED_EXTRACT)
-    return "\n\n".join([head, meaning_text(t, decision, current, current_until), documents, t(APPEAL),
-                        t(STATUS_HINT)])
+    return "\n\n".join([head, meaning_text(t, decision, current, current_until), documents,
+                        appeal_text(t, decision, periods), t(STATUS_HINT)])
 
 
 def decision_status(t: Translate, c: Commission, decision: CommissionDecision, current: str | None,
-                    current_until: date | None) -> str:
+                    current_until: date | None, periods: AppealPeriods | None = None) -> str:
     """The decision in /status: the same facts, without the documents that were sent with it."""
     head = t(N_("Status: the attestation commission «{name}» decided on {date}: {decision}.")).format(
         name=c.name, date=format_day(decision.decided_on), decision=t(Decision(decision.decision).label))
-    return "\n".join([head, meaning_text(t, decision, current, current_until), t(APPEAL)])
+    return "\n".join([head, meaning_text(t, decision, current, current_until), appeal_text(t, decision, periods)])

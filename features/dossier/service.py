@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 NO_COPY = Phrase(N_("the bot has no copy of this file (it was sent before the bot kept copies)"))
 GONE = Phrase(N_("missing from the file store or damaged (its checksum does not match): not included"))
 ERASED = Phrase(N_("The applicant has erased their data (/delete_me)."))
+# How long the copy a dossier is sent from stays in the file store.
+SENT_COPY_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,12 @@ class DossierService:
         self.files = FileStoreService(session, store)
         self.stored = FileRepository(session)
         self.commissions = CommissionRepository(session)
+
+    async def sent_copy(self, owner: int, data: bytes, kind: str, now: datetime) -> int:
+        """A made dossier file kept as the teacher's (`owner`) for SENT_COPY_DAYS, for its message to name; the
+        nightly retention job erases it after that, /delete_me with her other files."""
+        stored = await self.files.store_made(owner, data, kind, now + timedelta(days=SENT_COPY_DAYS))
+        return stored.id
 
     async def own(self, user_id: int, application_id: int, now: datetime) -> DossierSource:
         """The teacher's own dossier: of her application `application_id`, or (0) of what she has prepared."""

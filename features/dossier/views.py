@@ -34,8 +34,12 @@ OFF_THE_LIST = N_("no longer on the checklist")
 PHOTO = N_("photo")
 
 
-def dossier_button(act: DossierAct, application_id: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=_("📑 Dossier (PDF and ZIP)"),
+DOSSIER_BUTTON = N_("📑 Dossier (PDF and ZIP)")
+
+
+def dossier_button(act: DossierAct, application_id: int, t: Translate | None = None) -> InlineKeyboardButton:
+    """`t`: the reader's language where the message goes to someone else (a member's ballot)."""
+    return InlineKeyboardButton(text=(t or _)(DOSSIER_BUTTON),
                                 callback_data=DossierCallback(act=act, application=application_id).pack())
 
 

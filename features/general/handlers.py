@@ -10,38 +10,56 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.refusal import StaleButton
 from features.profile.views import language_keyboard
+from scoring.i18n import N_
+
+# /help, one line (one msgid) each, so that a new command adds a line rather than a new translation of the
+# whole text; "" is an empty line. Every command of app/commands.COMMANDS is named (a test checks).
+TEACHER_HELP = (
+    N_("This bot walks you through the qualification-category attestation of teachers."),
+    "",
+    N_("/start — begin or continue"),
+    N_("/profile — see and edit your profile"),
+    N_("/checklist — your documents: what is needed, what is sent"),
+    N_("/essay — write the essay and check its length"),
+    N_("/submit — what is ready and what is missing, then submit the application"),
+    N_("/status — where you stand: each step, your application, the commission's decision"),
+    N_("/status also gives the dossier of your application (PDF and ZIP) and the button to complain about a "
+       "refusal or a decision"),
+    N_("/withdraw — withdraw it to make changes (while the window is open)"),
+    N_("/history — your attestations over the years: decisions, documents, complaints"),
+    N_("/score — score yourself on the official sheet: points, category, what to improve"),
+    N_("/lang — change the language"),
+    N_("/cancel — stop the current step (what you saved is kept)"),
+    N_("/reminders — turn deadline reminders on or off"),
+    N_("/delete_me — withdraw consent and erase your data"),
+    N_("/help — this message"),
+)
+COMMISSION_HELP = (
+    N_("Attestation commissions:"),
+    N_("/commissions — your commission: members, chair, what it still needs"),
+    N_("/agenda — secretary: applications to review and sessions"),
+    N_("/commission_new — administrator: create a commission"),
+)
+VERIFY_HELP = (N_("/verify — check a certificate or an extract by the code under its QR code"),)
+ADMIN_HELP = (
+    N_("Administrators:"),
+    N_("/stats — progress of this academic year in numbers and a chart"),
+    N_("/window — the application window of the year"),
+    N_("/topics — the essay topics of the year, in Kazakh and in Russian"),
+    N_("/broadcast — a message to teachers in Kazakh and Russian"),
+    N_("/broadcast_status — broadcasts and their progress"),
+    N_("/export — the year's applications as Excel (XLSX) or CSV"),
+    N_("/revoke — revoke a certificate or an extract by its code, with the reason"),
+)
+
+
+def help_text(is_admin: bool) -> str:
+    blocks = [TEACHER_HELP, COMMISSION_HELP, VERIFY_HELP] + ([ADMIN_HELP] if is_admin else [])
+    return "\n\n".join("\n".join(_(line) if line else "" for line in block) for block in blocks)
 
 
 async def help_command(message: Message, is_admin: bool = False) -> None:
-    admin = "\n\n" + _(
-        "Administrators:\n"
-        "/stats — progress of this academic year in numbers and a chart\n"
-        "/window — the application window of the year\n"
-        "/topics — the essay topics of the year, in Kazakh and in Russian\n"
-        "/broadcast — a message to teachers in Kazakh and Russian\n"
-        "/broadcast_status — broadcasts and their progress"
-    ) + "\n" + _("/revoke — revoke a certificate or an extract by its code, with the reason") if is_admin else ""
-    await message.answer(_(
-        "This bot walks you through the qualification-category attestation of teachers.\n\n"
-        "/start — begin or continue\n"
-        "/profile — see and edit your profile\n"
-        "/checklist — your documents: what is needed, what is sent\n"
-        "/essay — write the essay and check its length\n"
-        "/submit — what is ready and what is missing, then submit the application\n"
-        "/status — where you stand: each step, your application, the commission's decision\n"
-        "/withdraw — withdraw it to make changes (while the window is open)\n"
-        "/score — score yourself on the official sheet: points, category, what to improve\n"
-        "/lang — change the language\n"
-        "/cancel — stop the current step (what you saved is kept)\n"
-        "/reminders — turn deadline reminders on or off\n"
-        "/delete_me — withdraw consent and erase your data\n"
-        "/help — this message"
-    ) + "\n\n" + _(
-        "Attestation commissions:\n"
-        "/commissions — your commission: members, chair, what it still needs\n"
-        "/agenda — secretary: applications to review and sessions\n"
-        "/commission_new — administrator: create a commission"
-    ) + "\n\n" + _("/verify — check a certificate or an extract by the code under its QR code") + admin)
+    await message.answer(help_text(is_admin))
 
 
 async def lang_command(message: Message) -> None:

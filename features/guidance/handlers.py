@@ -19,6 +19,7 @@ from features.checklist.handlers import send_board, send_card
 from features.checklist.service import ChecklistService, Clock, utc_now
 from features.essay.handlers import start_essay
 from features.guidance.callbacks import GuideCallback, GuideStep
+from features.miniapp.links import checklist_url, sheet_url
 from features.profile.form import next_question
 from features.profile.onboarding import ask
 from features.profile.service import ProfileService
@@ -28,10 +29,10 @@ from features.submission.handlers import start_submit
 
 
 async def open_checklist(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
-                         teacher_sets: TeacherSets) -> None:
+                         teacher_sets: TeacherSets, settings: Settings) -> None:
     assert callback.bot is not None
     service = await ChecklistService.of_teacher(session, teacher_sets, callback.from_user.id)
-    await send_board(callback.bot, callback.from_user.id, state, service)
+    await send_board(callback.bot, callback.from_user.id, state, service, checklist_url(settings))
 
 
 async def open_item(callback: CallbackQuery, callback_data: GuideCallback, state: FSMContext,
@@ -51,9 +52,9 @@ async def open_essay(callback: CallbackQuery, state: FSMContext, session: AsyncS
 
 
 async def open_score(callback: CallbackQuery, state: FSMContext, session: AsyncSession,
-                     teacher_sets: TeacherSets) -> None:
+                     teacher_sets: TeacherSets, settings: Settings) -> None:
     assert callback.bot is not None
-    await start_score(callback.bot, callback.from_user.id, state, session, teacher_sets)
+    await start_score(callback.bot, callback.from_user.id, state, session, teacher_sets, sheet_url(settings))
 
 
 async def open_submit(callback: CallbackQuery, state: FSMContext, session: AsyncSession, settings: Settings,

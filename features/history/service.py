@@ -3,7 +3,7 @@ issued (sent again on request, hers only) and the complaints about it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -13,10 +13,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.refusal import StaleButton
 from bot.rule_book import RuleBook
 from features.history.callbacks import DocumentKind
-from scoring.i18n import Phrase
+from scoring.i18n import N_, Phrase
+from storage.appeal_models import AppealStatus
+from storage.appeal_repository import AppealRepository
 from storage.checklist_models import ApplicationStatus
 from storage.commission_models import AgendaItem, CommissionSession, GeneratedDocument, ItemStatus, ReviewStatus
 from storage.history_repository import AgendaEntry, AttestationRow, HistoryRepository
+
+# Where a complaint of hers stands (the same words as features/appeals shows her).
+COMPLAINT_STATES = {
+    AppealStatus.FILED: N_("registered, with the attestation body"),
+    AppealStatus.FORWARDED: N_("forwarded to the quality-control body"),
+    AppealStatus.SCHEDULED: N_("its review is scheduled"),
+    AppealStatus.UPHELD: N_("upheld"),
+    AppealStatus.REJECTED: N_("rejected"),
+}
 
 
 class Outcome(StrEnum):
@@ -39,6 +50,7 @@ class IssuedDocument:
     item_id: int  # the agenda entry the decision was taken on
     formats: tuple[str, ...]
     number: str | None = None  # the certificate's
+    revoked: bool = False  # revoked in the registry (features/verification), e.g. on an upheld complaint
 
 
 @dataclass(frozen=True)
@@ -95,13 +107,20 @@ class Resent:
 class HistoryService:
     def __init__(self, session: AsyncSession, rule_book: RuleBook, timezone: str):
         self.repo = HistoryRepository(session)
+        self.appeals = AppealRepository(session)
         self.rule_book = rule_book
         self.tz = ZoneInfo(timezone)
 
     async def of(self, user_id: int) -> History:
         """Her record; a person without one has an empty record."""
         history = History([self.record(row) for row in await self.repo.attestations(user_id)])
-        # features/appeals joins here: history.add_complaint(appeal.application_id, Complaint(...)) per appeal.
+        revoked = await self.repo.revoked_documents([d.item_id for r in history.records for d in r.documents])
+        for record in history.records:
+            record.documents = tuple(replace(d, revoked=(d.item_id, d.kind.value) in revoked)
+                                     for d in record.documents)
+        for appeal in await self.appeals.of_user(user_id):
+            history.add_complaint(appeal.application_id, Complaint(
+                appeal.number, appeal.registered_on, Phrase(COMPLAINT_STATES[AppealStatus(appeal.status)])))
         return history
 
     def record(self, row: AttestationRow) -> AttestationRecord:

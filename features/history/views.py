@@ -62,8 +62,10 @@ def category_line(r: AttestationRecord) -> str | None:
 def document_name(d: IssuedDocument) -> str:
     formats = ", ".join(f.upper() for f in d.formats)
     if d.kind is DocumentKind.CERTIFICATE:
-        return _("certificate No. {number} ({formats})").format(number=d.number or "—", formats=formats)
-    return _("extract from the protocol ({formats})").format(formats=formats)
+        name = _("certificate No. {number} ({formats})").format(number=d.number or "—", formats=formats)
+    else:
+        name = _("extract from the protocol ({formats})").format(formats=formats)
+    return _("{document} — ⛔ revoked").format(document=name) if d.revoked else name
 
 
 def complaint_line(c: Complaint) -> str:

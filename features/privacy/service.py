@@ -66,6 +66,8 @@ class ErasureService:
                  for day in await self.repo.decided_session_dates(user_id)]
         items += [retention.KeptItem(retention.KeptRecord.COMMISSION_WORK, day)
                   for day in await self.repo.protocol_session_dates(user_id)]
+        items += [retention.KeptItem(retention.KeptRecord.COMPLAINT, day)
+                  for day in await self.repo.complaint_dates(user_id)]
         return retention.explain(items, self.rules)
 
     async def erase(self, user_id: int, state: FSMContext) -> Erased | Phrase:
@@ -81,6 +83,7 @@ class ErasureService:
         # The objects first, then their rows: an erasure cut short is finished by the next /delete_me.
         await FileStoreService(self.session, self.file_store).erase_owner(user_id)
         await self.repo.erase_as_candidate(user_id)
+        await self.repo.erase_complaints(user_id)
         await self.repo.erase_commission_roles(user_id)
         await self.repo.forget_actor(user_id)
         await self.repo.erase_deliveries(user_id, identifiers)

@@ -19,13 +19,14 @@ from bot.settings import Settings
 from features.appeals import handlers as appeals
 from features.checklist.service import Clock, utc_now
 from features.commission.routing import route_and_notify
-from features.guidance.service import GuidanceService
+from features.guidance.service import GuidanceService, Standing
 from features.guidance.views import package_summary, portal_steps, readiness_view
 from features.profile.form import next_question
 from features.profile.onboarding import AREA_FIELD, ask
 from features.submission import views
 from features.submission.callbacks import SubmissionAct, SubmissionCallback
 from features.submission.service import SubmissionService, SubmitOutcome
+from scoring.appeals import AppealPeriods
 from scoring.i18n import N_, Phrase
 
 
@@ -156,9 +157,16 @@ async def status_command(message: Message, session: AsyncSession, settings: Sett
         raise Refusal(Phrase(N_("Send /start first.")))
     # With her complaints, and a button for each refusal or decision she may still complain about (§26).
     text, markup = await appeals.with_complaints(session, settings, rule_book, message.from_user.id,
-                                                 views.status_text(standing, ZoneInfo(settings.timezone), i18n),
+                                                 views.status_text(standing, ZoneInfo(settings.timezone), i18n,
+                                                                   appeal_periods(rule_book, standing)),
                                                  views.status_keyboard(standing))
     await message.answer(text, reply_markup=markup)
+
+
+def appeal_periods(rule_book: RuleBook, standing: Standing) -> AppealPeriods:
+    """§26's numbers of the set that judged her application (the pilot's before she has one)."""
+    app = standing.application
+    return AppealPeriods.of((rule_book.for_application(app) if app is not None else rule_book.builtin).rules)
 
 
 class FilesInBot(Filter):

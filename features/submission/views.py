@@ -26,6 +26,7 @@ from features.submission.service import (
     SubmitOutcome,
     Withdrawn,
 )
+from scoring.appeals import AppealPeriods
 from scoring.categories import Category
 from scoring.dates import format_day, format_day_or_dash
 from storage.checklist_models import ACTIVE_STATUSES, Application, ApplicationStatus
@@ -150,7 +151,7 @@ def status_line(app: Application | None, today_is_after: bool, tz: ZoneInfo) -> 
              "(the next working day).").format(number=app.number, submitted=submitted, registered=registered)
 
 
-def standing_line(standing: Standing, tz: ZoneInfo, i18n: I18n) -> str:
+def standing_line(standing: Standing, tz: ZoneInfo, i18n: I18n, periods: AppealPeriods | None = None) -> str:
     """Where the application is: on a session, decided, or (before that) as status_line says."""
     app, agenda = standing.application, standing.agenda
     if not standing.files_in_bot and (app is None or app.status == ApplicationStatus.DRAFT):
@@ -160,7 +161,7 @@ def standing_line(standing: Standing, tz: ZoneInfo, i18n: I18n) -> str:
         profile = standing.review.profile
         return decision_status(partial(i18n.gettext, locale=i18n.current_locale), agenda.commission,
                                agenda.decision, agenda.item.current_category,
-                               profile.category_valid_until if profile is not None else None)
+                               profile.category_valid_until if profile is not None else None, periods)
     if app is not None and agenda is not None and app.status == ApplicationStatus.UNDER_REVIEW:
         return _("Status: application No. {number} is on the agenda of the session of «{name}» on {date}.").format(
             number=app.number, name=agenda.commission.name, date=format_day(agenda.session.session_date))
@@ -168,14 +169,14 @@ def standing_line(standing: Standing, tz: ZoneInfo, i18n: I18n) -> str:
     return status_line(app, registered, tz)
 
 
-def status_text(standing: Standing, tz: ZoneInfo, i18n: I18n) -> str:
+def status_text(standing: Standing, tz: ZoneInfo, i18n: I18n, periods: AppealPeriods | None = None) -> str:
     """/status: where the application is, whether the window is open, and what to do next."""
     review = standing.review
     start, end = review.window
     window = (_("Applications are accepted from {start} to {end}: open now.") if review.window_open else
               _("Applications are accepted from {start} to {end}: closed now."))
-    return "\n".join([standing_line(standing, tz, i18n), window.format(start=format_day(start), end=format_day(end)),
-                      "", what_next_text(standing)])
+    return "\n".join([standing_line(standing, tz, i18n, periods),
+                      window.format(start=format_day(start), end=format_day(end)), "", what_next_text(standing)])
 
 
 def status_keyboard(standing: Standing) -> InlineKeyboardMarkup:

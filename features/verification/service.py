@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -49,6 +51,20 @@ REVOKED_NOTICES = {
                   "valid; the commission's secretary can tell you what happens next."),
 }
 KIND_LABELS = {CERTIFICATE: N_("certificate"), EXTRACT: N_("extract from the minutes")}
+# A revocation because a complaint was upheld (features/appeals): stored in this form, shown translated.
+COMPLAINT_REASON = "complaint {number} upheld: {remedy}"
+COMPLAINT_REASON_TEXT = N_("complaint {number} upheld: {remedy}")
+REMEDY_LABELS = {"revote": N_("a new vote"), "correction": N_("a correction of the decision")}
+_COMPLAINT_REASON = re.compile(r"complaint (\S+) upheld: (\w+)")
+
+
+def reason_text(t: Callable[[str], str], reason: str | None) -> str:
+    """A revocation's reason in the reader's language where the bot wrote it (an upheld complaint); an admin's
+    typed reason as typed."""
+    match = _COMPLAINT_REASON.fullmatch(reason or "")
+    if match is None or match[2] not in REMEDY_LABELS:
+        return reason or "—"
+    return t(COMPLAINT_REASON_TEXT).format(number=match[1], remedy=t(REMEDY_LABELS[match[2]]))
 
 
 class Status(StrEnum):
@@ -176,6 +192,18 @@ class VerificationService:
         await self._tell_teacher(bot, i18n, row)
         return row
 
+    async def revoke_for_complaint(self, application_id: int, number: str, remedy: str, by: int | None,
+                                   now: datetime) -> list[IssuedDocument]:
+        """An upheld complaint (§26) revokes the application's documents in force, in the caller's transaction;
+        the caller tells the teacher (in its own outcome message, once)."""
+        reason = COMPLAINT_REASON.format(number=number, remedy=remedy)
+        revoked = []
+        for row in await self.repo.not_revoked_of(application_id):
+            if await self.repo.revoke(row.id, at=now, reason=reason, by=by):
+                revoked.append(row)
+        log.info("%d document(s) of application %d revoked on an upheld complaint", len(revoked), application_id)
+        return revoked
+
     def _not_revoked(self, row: IssuedDocument) -> None:
         if row.revoked_at is not None:
             raise Refusal(Phrase(ALREADY_REVOKED, {"code": display_code(row.code),
@@ -194,6 +222,6 @@ class VerificationService:
         locale = await locale_of(self.session, item.user_id, self.settings.default_locale)
 
         notice = i18n.gettext(REVOKED_NOTICES.get(row.kind, REVOKED_NOTICES[CERTIFICATE]), locale=locale)
-        await reach(bot, item.user_id, notice.format(code=display_code(row.code),
-                                                     date=format_day(self.local_day(row.revoked_at)),
-                                                     reason=row.revoked_reason or "—"))
+        await reach(bot, item.user_id, notice.format(
+            code=display_code(row.code), date=format_day(self.local_day(row.revoked_at)),
+            reason=reason_text(lambda m: i18n.gettext(m, locale=locale), row.revoked_reason)))

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.keyboards import grid
 from features.verification.callbacks import RevokeAct, RevokeCallback
 from features.verification.payload import Facts, display_code, masked_iin
-from features.verification.service import KIND_LABELS, UNKNOWN_CODE, Status, Verdict
+from features.verification.service import KIND_LABELS, UNKNOWN_CODE, Status, Verdict, reason_text
 from scoring.categories import Category
 from scoring.dates import format_day
 from scoring.i18n import N_
@@ -56,7 +56,7 @@ def status_line(t: Translate, verdict: Verdict, revoked_on: str = "") -> str:
     return t(STATUS_LINES[verdict.status]).format(
         date=revoked_on if verdict.status is Status.REVOKED else (
             format_day(facts.valid_until) if facts and facts.valid_until else "—"),
-        reason=verdict.revoked_reason or "—")
+        reason=reason_text(t, verdict.revoked_reason))
 
 
 def verdict_text(verdict: Verdict, revoked_on: str) -> str:

@@ -55,6 +55,21 @@ class FileStoreService:
         await self.session.flush()
         return stored
 
+    async def store_made(self, owner_user_id: int, data: bytes, detected_type: str,
+                         keep_until: datetime) -> StoredFile:
+        """Keep a file the bot made for someone (a dossier's PDF or ZIP) just long enough to send it: its
+        bytes, of a type the bot made itself rather than one checked on upload, until `keep_until`, after
+        which the retention job erases it. The same bytes again extend the row already there."""
+        sha256 = await asyncio.to_thread(sha256_of, data)
+        known = await self.repo.find(owner_user_id, sha256)
+        if known is None or not await self.store.exists(known.store_key):
+            key = await self.store.put(owner_user_id, data)
+            known = await self.repo.record(owner_user_id=owner_user_id, sha256=sha256, size=len(data),
+                                           detected_type=detected_type, store_key=key, created_at=self.clock())
+        known.keep_until = max(keep_until, _aware(known.keep_until)) if known.keep_until else keep_until
+        await self.session.flush()
+        return known
+
     async def read(self, stored: StoredFile) -> bytes:
         """The file's bytes from the store; MissingFile when they are gone or no longer match the checksum."""
         data = await self.store.get(stored.store_key)

@@ -28,6 +28,9 @@ from features.appeals.callbacks import (
 )
 from features.appeals.service import GROUNDS_MAX, REASONS_MAX
 from features.appeals.watch import AppealWatch
+from features.verification.service import Status, VerificationService
+from features.verification.views import STATUS_LINES
+from scoring.dates import format_day
 from storage.appeal_models import Appeal, AppealFile, AppealSubject
 from storage.checklist_models import ApplicationStatus
 from storage.checklist_repository import ApplicationRepository
@@ -42,6 +45,7 @@ from storage.commission_models import (
 from storage.file_models import StoredFile
 from storage.outbox_models import OutboxMessage
 from storage.profile_models import User
+from storage.verification_models import IssuedDocument
 from tests.conftest import Harness, alerts, last_markup_data, started, texts
 from tests.handlers.attestation_helpers import make_teacher, pdf
 
@@ -292,6 +296,52 @@ async def test_the_secretary_forwards_schedules_and_upholds_and_the_teacher_is_t
         assert stored is not None and stored.owner_user_id == TEACHER and stored.detected_type == "pdf"
     late = await h.press(h.user(ADMIN), desk(DeskAct.REJECT, appeal.id))
     assert not sent_to(late, TEACHER)
+
+
+async def issue_documents(h: Harness, app_id: int) -> list[str]:
+    """The application's extract and certificate in the registry, as the documents feature issues them."""
+    async with h.app.sessions() as s:
+        item = await s.scalar(select(AgendaItem).where(AgendaItem.application_id == app_id))
+        assert item is not None
+        sitting = await s.get(CommissionSession, item.session_id)
+        decision = await s.scalar(select(CommissionDecision).where(CommissionDecision.candidate_id == item.id))
+        assert sitting is not None and decision is not None
+        commission = await s.get(Commission, sitting.commission_id)
+        assert commission is not None
+        decision.certificate_number = "17-2026-0001"
+        registry = VerificationService(s, h.app.settings)
+        extract = await registry.extract(commission, sitting, item, datetime.now(UTC))
+        certificate = await registry.certificate(commission, item, decision, datetime.now(UTC))
+        await s.commit()
+    assert extract is not None
+    return [extract.code, certificate.code]
+
+
+async def test_an_upheld_complaint_revokes_the_documents_and_tells_her_once(h: Harness) -> None:
+    app_id = await decided_application(h)
+    codes = await issue_documents(h, app_id)
+    await file_complaint(h, app_id)
+    appeal = await only_appeal(h)
+    sent = await h.press(h.user(SECRETARY), desk(DeskAct.REVOTE, appeal.id))
+    told = sent_to(sent, TEACHER)
+    documents = (f"{tr('extract from the minutes', 'ru')} {codes[0]}, {tr('certificate', 'ru')} {codes[1]}")
+    assert told == [tr("✅ Your complaint No. {number} is upheld: {remedy}. These documents of the decision are "
+                       "revoked and will be issued again: {documents}.", "ru", number=appeal.number,
+                       remedy=tr("the commission votes on the application again", "ru"), documents=documents)
+                    + "\n" + tr("The document of the outcome follows and is kept in your record.", "ru")]
+    async with h.app.sessions() as s:
+        rows = list(await s.scalars(select(IssuedDocument).order_by(IssuedDocument.id)))
+        assert [(r.revoked_reason, r.revoked_by) for r in rows] == [
+            (f"complaint {appeal.number} upheld: revote", SECRETARY)] * 2
+        revoked_on = format_day(VerificationService(s, h.app.settings).local_day(rows[0].revoked_at))  # type: ignore[arg-type]
+    for code, locale in zip(codes, ("kk", "ru"), strict=True):
+        reader = h.user(OUTSIDER + len(locale), language_code=locale)
+        answer = texts(await h.text(reader, f"/verify {code}"))[-1]
+        reason = tr("complaint {number} upheld: {remedy}", locale, number=appeal.number,
+                    remedy=tr("a new vote", locale))
+        assert answer.startswith(tr(STATUS_LINES[Status.REVOKED], locale, date=revoked_on, reason=reason))
+    again = await h.press(h.user(ADMIN), desk(DeskAct.CORRECT, appeal.id))
+    assert not sent_to(again, TEACHER)
 
 
 async def test_an_admin_rejects_with_reasons_and_the_document_states_them(h: Harness) -> None:

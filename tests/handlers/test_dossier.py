@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from aiogram.methods import SendDocument, TelegramMethod
-from aiogram.types import BufferedInputFile, Document
+from aiogram.methods import SendDocument, SendMessage, TelegramMethod
+from aiogram.types import BufferedInputFile, Document, InlineKeyboardMarkup
 from fpdf import FPDF
 from PIL import Image
 from pypdf import PdfReader
@@ -23,12 +23,22 @@ from bot.refusal import STALE_BUTTON
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
 from features.dossier.build import IN_ZIP, UNREADABLE
 from features.dossier.callbacks import DossierAct, DossierCallback
+from features.dossier.views import DOSSIER_BUTTON
 from features.submission.callbacks import SubmissionCallback
 from storage.checklist_models import Application
+from storage.profile_models import User
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.fakes import A_DOCUMENT
 from tests.handlers.attestation_helpers import NOW, at, make_teacher, pdf, photo
-from tests.handlers.commission_helpers import MEMBERS, SECRETARY, cm, elect_chair, full_commission
+from tests.handlers.commission_helpers import (
+    MEMBERS,
+    SECRETARY,
+    agenda,
+    cm,
+    elect_chair,
+    full_commission,
+    voting_session,
+)
 from tests.handlers.test_essay import docx_bytes, words
 from tests.handlers.test_submission import applications
 
@@ -272,3 +282,67 @@ async def test_a_file_gone_from_the_store_or_never_kept_is_named_not_faked(harne
         sha(u.data) for u in kept)
     assert harness.app.i18n.gettext("Not included: {count} file(s) of which the bot has no readable copy; the cover "
                                     "names them.", locale="ru").format(count=2) in texts(sent)[0]
+
+
+async def test_a_member_gets_it_from_the_ballot(harness: Harness) -> None:
+    """The member's ballot carries the dossier button (in the member's language) next to the candidate's files;
+    pressing it sends her the PDF and the ZIP; a stranger's press is refused."""
+    sid, items = await voting_session(harness)
+    [item] = [i for i in await agenda(harness, sid) if i.id == items[0]]
+    sent = await harness.press(harness.user(SECRETARY), cm("item", sid, str(item.id)))
+    button = DossierCallback(act=DossierAct.REVIEW, application=item.application_id).pack()
+    ballots = [r for r in sent if isinstance(r, SendMessage) and r.chat_id == MEMBERS[0]
+               and isinstance(r.reply_markup, InlineKeyboardMarkup)]
+    assert ballots, "the member got no ballot"
+    buttons = {b.callback_data: b.text for row in ballots[-1].reply_markup.inline_keyboard  # type: ignore[union-attr]
+               for b in row}
+    async with harness.app.sessions() as session:
+        locale = (await session.get(User, MEMBERS[0])).locale  # type: ignore[union-attr]
+    assert buttons[button] == harness.app.i18n.gettext(DOSSIER_BUTTON, locale=locale)
+    files = files_sent(await harness.press(harness.user(MEMBERS[0]), button), MEMBERS[0])
+    assert sorted(n.rsplit(".", 1)[1] for n in files) == ["pdf", "zip"]
+    stranger = await harness.press(harness.user(990), button)
+    assert files_sent(stranger, 990) == {} and len(alerts(stranger)) == 1
+
+
+async def test_its_outbox_rows_name_a_copy_in_the_file_store_not_its_bytes(harness: Harness) -> None:
+    """Telegram is busy, so the dossier's messages wait in the outbox: each row names the copy kept in the file
+    store as hers for a day (the retention job then erases it), never base64 bytes; sent later, from the store."""
+    from datetime import UTC, datetime, timedelta
+
+    from aiogram.exceptions import TelegramRetryAfter
+    from sqlalchemy import select
+
+    from bot.pipeline.outbox import deliver_due
+    from features.dossier.service import SENT_COPY_DAYS
+    from storage.file_models import StoredFile
+    from storage.files.service import FileStoreService
+    from storage.outbox_models import OutboxMessage
+
+    async def telegram_busy(method: TelegramMethod[Any]) -> None:
+        if isinstance(method, SendDocument):
+            raise TelegramRetryAfter(method=method, message="Too Many Requests: retry after 3600", retry_after=3600)
+
+    await prepare(harness, 560)
+    app = await submitted(harness, 560)
+    harness.session.on_request = telegram_busy
+    await harness.press(harness.user(560), DossierCallback(act=DossierAct.OWN, application=app.id).pack())
+    async with harness.app.sessions() as s:
+        left = [row.payload["document"] for row in await s.scalars(select(OutboxMessage).where(
+            OutboxMessage.method == "sendDocument", OutboxMessage.user_id == 560))]
+        copies = {ref["filename"]: await s.get(StoredFile, ref["__stored__"]) for ref in left}
+        kept = {name: await FileStoreService(s, harness.app.file_store).read(f)  # type: ignore[arg-type]
+                for name, f in copies.items()}
+    assert all(set(ref) == {"__stored__", "filename"} for ref in left)  # a reference, no bytes
+    assert set(copies) == {f"dossier-{app.number}.pdf", f"dossier-{app.number}.zip"}
+    for name, stored in copies.items():
+        assert stored is not None and stored.owner_user_id == 560 and stored.detected_type == name[-3:]
+        assert stored.keep_until is not None
+        # A day after the press, by the bot's clock (SQLite keeps the moment's wall time, without its zone).
+        assert stored.keep_until.replace(tzinfo=None) == (NOW + timedelta(days=SENT_COPY_DAYS)).replace(tzinfo=None)
+    assert kept[f"dossier-{app.number}.pdf"].startswith(b"%PDF")
+    harness.session.on_request = None
+    before = len(harness.session.requests)
+    await deliver_due(harness.bot, harness.app.sessions, datetime.now(UTC) + timedelta(hours=2),
+                      store=harness.app.file_store)
+    assert files_sent(harness.session.requests[before:], 560) == kept

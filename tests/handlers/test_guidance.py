@@ -22,8 +22,11 @@ from features.dossier.callbacks import DossierAct, DossierCallback
 from features.guidance.callbacks import GuideCallback
 from features.self_assessment.callbacks import ScoreCallback
 from features.submission.callbacks import SubmissionCallback
+from scoring.appeals import AppealPeriods, filing_closes
 from scoring.categories import Category
 from scoring.commission import Decision
+from scoring.config import DEFAULT_APPEALS
+from scoring.dates import format_day
 from scoring.eligibility import Channel
 from scoring.rulesets import pilot
 from storage.checklist_models import Essay, UploadedFile
@@ -253,12 +256,15 @@ async def test_the_session_date_and_the_decision_in_her_language(harness: Harnes
         [told_decision] = [r.text for r in to_her[:first_document] if isinstance(r, SendMessage)]
         meaning = t(h, MEANING[decision], locale, category=t(h, category.label, locale),
                     until=row.valid_until.strftime("%d.%m.%Y"))
-        assert meaning in told_decision and t(h, APPEAL, locale) in told_decision
+        # §26: to complain here, from /status, until the pilot's three months after the decision are over.
+        closes = filing_closes(row.decided_on, AppealPeriods(**DEFAULT_APPEALS))
+        appeal = t(h, APPEAL, locale, closes=format_day(closes), provider=5, quality=15)
+        assert meaning in told_decision and appeal in told_decision and "eotinish" not in told_decision
         assert t(h, ATTACHED_CERTIFICATE_LATER, locale, number=row.certificate_number) in told_decision
         # The extract now; the certificate follows the order assigning the category (§12).
         assert len([r for r in to_her[first_document:] if isinstance(r, SendDocument)]) == 2
         status = await h.text(h.user(user_id), "/status")
-        assert meaning in texts(status)[0] and t(h, APPEAL, locale) in texts(status)[0]
+        assert meaning in texts(status)[0] and appeal in texts(status)[0]
         assert t(h, "Your attestation of this year is decided: /status shows the decision.", locale) in (
             texts(status)[0])
 

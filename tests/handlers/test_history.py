@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from aiogram.methods import EditMessageText, SendDocument, SendMessage, TelegramMethod
+from sqlalchemy import select
 
 from features.history.callbacks import DocumentKind, HistoryAct, HistoryCallback
 from features.history.service import Complaint, HistoryService
@@ -17,6 +18,7 @@ from features.history.views import history_view
 from features.profile.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, KnownCategoryCallback
 from scoring.calendar import add_years
 from scoring.i18n import N_, Phrase
+from storage.appeal_models import Appeal, AppealStatus
 from storage.checklist_models import Application, ApplicationStatus, Notice, NoticeKind
 from storage.commission_models import (
     AgendaItem,
@@ -30,6 +32,7 @@ from storage.commission_models import (
     SessionStatus,
 )
 from storage.profile_models import TeacherProfile, User
+from storage.verification_models import IssuedDocument
 from tests.conftest import Harness, alerts, last_markup_data, texts
 from tests.handlers.attestation_helpers import iin_for, make_teacher
 from tests.handlers.commission_helpers import TEACHERS, today
@@ -300,6 +303,41 @@ async def test_a_complaint_is_listed_under_its_attestation(harness: Harness) -> 
     line = tr(harness, "Complaint No. {number} of {date}: {state}", number="A-7", date="20.03.2026",
               state=tr(harness, "Status: draft, not submitted yet."))
     assert line in text and text.index(line) < text.index("2024/25")
+
+
+async def test_her_complaints_and_a_revoked_certificate_are_in_her_record(harness: Harness) -> None:
+    """Her complaints come from features/appeals, a revocation from the registry (features/verification)."""
+    older, newer = await two_years(harness)
+    moment = datetime(2026, 3, 20, 6, 0, tzinfo=UTC)
+    async with harness.app.sessions() as session:
+        for kind, revoked in (("extract", None), ("certificate", moment)):
+            session.add(IssuedDocument(code=f"{kind[:4].upper()}234567", kind=kind, application_id=newer.application_id,
+                                       candidate_id=newer.item_id, facts={}, signature="s", issued_at=moment,
+                                       revoked_at=revoked, revoked_reason="complaint Ж-2026-000004 upheld: revote"))
+        for n, (app, status) in enumerate(((newer, AppealStatus.UPHELD), (older, AppealStatus.FORWARDED)), 4):
+            day = date(2026, 3, 16 + n)
+            session.add(Appeal(number=f"Ж-2026-00000{n}", year=2026, sequence=n, application_id=app.application_id,
+                               user_id=TEACHER, locale="ru", subject="decision", subject_on=day, grounds="grounds",
+                               status=status.value, filed_at=moment, registered_on=day, forward_by=day,
+                               provider_review_by=day))
+        await session.commit()
+    [text] = texts(await harness.text(harness.user(TEACHER), "/history"))
+    newest, oldest = text[text.index("2025/26"):text.index("2024/25")], text[text.index("2024/25"):]
+    complaint = "Complaint No. {number} of {date}: {state}"
+    assert tr(harness, complaint, number="Ж-2026-000004", date="20.03.2026", state=tr(harness, "upheld")) in newest
+    assert tr(harness, complaint, number="Ж-2026-000005", date="21.03.2026",
+              state=tr(harness, "forwarded to the quality-control body")) in oldest
+    async with harness.app.sessions() as session:
+        number = await session.scalar(select(CommissionDecision.certificate_number).where(
+            CommissionDecision.candidate_id == newer.item_id))
+    certificate = tr(harness, "certificate No. {number} ({formats})", number=number, formats="DOCX, PDF")
+    extract = tr(harness, "extract from the protocol ({formats})", formats="DOCX, PDF")
+    marked = "{document} — ⛔ revoked"
+    assert tr(harness, marked, document=certificate) in newest
+    assert tr(harness, marked, document=extract) not in newest and extract in newest  # the extract stands
+    assert tr(harness, marked, document="").strip() not in oldest
+    other = texts(await harness.text(harness.user(OTHER), "/history"))[0]
+    assert "Ж-2026" not in other
 
 
 # --- onboarding: the current category from her last decision -----------------------------------------

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from features.privacy.service import Erased, ErasureService
 from scoring import retention
 from scoring.config import default_rules
+from storage.appeal_models import Appeal, AppealFile
 from storage.broadcast_models import ApplicationWindow, Broadcast, BroadcastRecipient, ReminderPreference, SentReminder
 from storage.checklist_models import Application, Essay, EssayTopics, ItemMark, Notice, UploadedFile
 from storage.commission_models import (
@@ -101,6 +102,15 @@ def document(did: int, cid: int, sid: int, iid: int | None, kind: str, names: st
                              created_at=NOW)
 
 
+def appeal(aid: int, app_id: int, user_id: int, status: str, decided_by: int | None = None) -> Appeal:
+    grounds = f"{NAME}: the commission did not count my courses" if user_id == PERSON else "Other Teacher's grounds"
+    return Appeal(id=aid, number=f"Ж-2025-00000{aid}", year=2025, sequence=aid, application_id=app_id, commission_id=2,
+                  user_id=user_id, locale="kk", subject="decision", subject_on=DECIDED_ON, grounds=grounds,
+                  attend=True, status=status, filed_at=NOW, registered_on=DECIDED_ON, forward_by=DECIDED_ON,
+                  provider_review_by=DECIDED_ON, decided_at=NOW if decided_by else None, decided_by=decided_by,
+                  remedy="revote" if status == "upheld" else None, outcome_file_id=1 if user_id == PERSON else None)
+
+
 def person_rows() -> list[Any]:
     """PERSON everywhere: profile and conversation, checklist, essay, self-assessment, two applications (one
     decided by commission B, one pending there and on B's next draft agenda), secretary of A (who created it
@@ -168,6 +178,14 @@ def person_rows() -> list[Any]:
         IssuedDocument(id=2, code="2345678ABC", kind="certificate", application_id=20, candidate_id=1,
                        facts={"n": "Other Teacher"}, signature="sig", issued_at=NOW, revoked_at=NOW,
                        revoked_reason="overturned", revoked_by=PERSON),
+        # ... her complaint about that decision, upheld (its grounds and attachment are hers; how it was
+        # handled is the department's), and one about the second application still open;
+        appeal(1, 10, PERSON, "upheld", decided_by=OTHER_SECRETARY),
+        AppealFile(id=1, appeal_id=1, stored_file_id=1, file_id="BQAC-appeal-file", file_name="proof.pdf",
+                   kind="document"),
+        appeal(2, 11, PERSON, "filed"),
+        # ... and, as an administrator, she rejected another teacher's complaint.
+        appeal(3, 20, OTHER_TEACHER, "rejected", decided_by=PERSON),
         # B: the second application, pending review and on the agenda of the draft session B2.
         ApplicationReview(application_id=11, commission_id=2, user_id=PERSON, status="scheduled", routed_at=NOW,
                           routed_on=NOW.date()),
@@ -314,6 +332,16 @@ async def test_erasure_leaves_only_the_listed_records(sessions: async_sessionmak
         assert (await s.get(Commission, 1)).secretary_user_id is None  # type: ignore[union-attr]
         assert await s.scalar(select(CommissionMember.id).where(CommissionMember.commission_id == 3,
                                                                 CommissionMember.full_name == NAME)) is None
+        # Her decided complaint: how it was handled stays, cut from her account; her grounds and files go.
+        handled = await s.get(Appeal, 1)
+        assert handled is not None and (handled.user_id, handled.grounds, handled.outcome_file_id) == (0, "", None)
+        assert (handled.number, handled.status, handled.remedy, handled.decided_by, handled.registered_on) == (
+            "Ж-2025-000001", "upheld", "revote", OTHER_SECRETARY, DECIDED_ON)
+        assert list(await s.scalars(select(AppealFile))) == []
+        assert await s.get(Appeal, 2) is None  # still open: nobody is left to review it for
+        others = await s.get(Appeal, 3)
+        assert others is not None and others.decided_by is None and others.user_id == OTHER_TEACHER
+        assert others.grounds == "Other Teacher's grounds"
 
 
 async def test_the_person_is_told_what_is_kept_why_and_until_when(
@@ -321,9 +349,11 @@ async def test_the_person_is_told_what_is_kept_why_and_until_when(
     await build(sessions)
     result = await erase(sessions)
     decision, work = retention.KEPT[retention.KeptRecord.DECISION], retention.KEPT[retention.KeptRecord.COMMISSION_WORK]
-    assert [(what.text, why.text, until.params["date"]) for what, why, until in result.kept] == [
-        (decision.what, decision.why, "10.12.2030"),  # five years after the session that decided
-        (work.what, work.why, "02.03.2031"),  # the latest session they sat in (C1; A1 was earlier)
+    complaint = retention.KEPT[retention.KeptRecord.COMPLAINT]
+    assert [(what.text, why.text, until.text, until.params["date"]) for what, why, until in result.kept] == [
+        (decision.what, decision.why, retention.KEPT_UNTIL, "10.12.2030"),  # five years after the session
+        (work.what, work.why, retention.KEPT_UNTIL, "02.03.2031"),  # the latest session they sat in (C1, not A1)
+        (complaint.what, complaint.why, complaint.until, "10.12.2030"),  # five years after its registration
     ]
 
 
@@ -367,10 +397,12 @@ async def test_kept_records_are_deleted_when_their_retention_ends(sessions: asyn
     async with sessions() as s:
         purged = await ErasureService(s, default_rules()).purge(date(2030, 12, 11))
         await s.commit()
-    assert purged == 4  # B1's protocol, extract, certificate and the erased person's row (with its decision)
+    # B1's protocol, extract, certificate, the erased person's row (with its decision) and her kept complaint
+    assert purged == 5
     assert await theirs(sessions) == {"commission_documents": {(1,), (5,)}}  # A1's and C1's protocols
     async with sessions() as s:
         assert await s.get(CommissionDecision, 1) is None and await s.get(AgendaItem, 1) is not None
+        assert await s.get(Appeal, 1) is None and await s.get(Appeal, 3) is not None  # not an erased person's
 
 
 async def test_an_iin_copied_into_the_index_pages_goes_too(tmp_path: Path) -> None:

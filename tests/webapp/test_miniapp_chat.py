@@ -232,6 +232,17 @@ async def test_score_and_checklist_offer_the_mini_app(harness: Harness) -> None:
     assert web_app_urls(await h.text(user, "/checklist")) == [f"{FORM_URL}?view=checklist"]
 
 
+async def test_the_what_next_buttons_offer_the_mini_app_too(harness: Harness) -> None:
+    """/start's step buttons (features/guidance) open /score and /checklist as their commands do: with the form."""
+    from features.guidance.callbacks import GuideCallback, GuideStep
+
+    h, user = harness, harness.user(408)
+    await make_teacher(h, 408, locale="ru")
+    assert web_app_urls(await h.press(user, GuideCallback(step=GuideStep.SCORE).pack())) == [FORM_URL]
+    assert web_app_urls(await h.press(user, GuideCallback(step=GuideStep.CHECKLIST).pack())) == [
+        f"{FORM_URL}?view=checklist"]
+
+
 async def test_without_webapp_url_there_is_no_button_and_the_chat_flow_is_unchanged(tmp_path: Path) -> None:
     from tests.conftest import started
 

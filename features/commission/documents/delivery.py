@@ -12,13 +12,17 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messaging import locale_of, reach, reach_document
+from bot.rule_book import ruleset_of_application
 from bot.settings import Settings
 from features.commission.composition.service import CommissionService, utc_now
 from features.commission.documents.service import DocumentService, Produced
 from features.commission.notices import decision_text
 from features.verification.service import VerificationService
+from scoring.appeals import AppealPeriods
+from scoring.config import default_rules
 from scoring.dates import format_day
 from scoring.i18n import N_
+from scoring.rulesets import pilot_with
 from storage.commission_models import AgendaItem, Commission, CommissionDecision, CommissionSession
 from storage.files import FileStore
 from storage.profile_repository import ProfileRepository
@@ -108,6 +112,8 @@ class DocumentDelivery:
     async def tell_decision(self, bot: Bot, c: Commission, item: AgendaItem, teacher: int,
                             decision: CommissionDecision, locale: str) -> None:
         profile = await ProfileRepository(self.session).get(teacher)
+        ruleset = await ruleset_of_application(self.session, item.application_id, pilot_with(default_rules()))
         text = decision_text(lambda msgid: self.i18n.gettext(msgid, locale=locale), c, decision,
-                             item.current_category, profile.category_valid_until if profile is not None else None)
+                             item.current_category, profile.category_valid_until if profile is not None else None,
+                             AppealPeriods.of(ruleset.rules))
         await reach(bot, teacher, text)

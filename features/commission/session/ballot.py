@@ -16,6 +16,8 @@ from bot.keyboards import grid
 from features.commission.points import views as points_views
 from features.commission.points.service import Total
 from features.commission.session.callbacks import CandidateFilesCallback, VoteCallback
+from features.dossier.callbacks import DossierAct
+from features.dossier.views import dossier_button
 from scoring.categories import Category
 from scoring.commission import Decision
 from scoring.dates import format_time
@@ -96,6 +98,8 @@ def ballot_markup(session_id: int, item: AgendaItem, options: Sequence[Decision]
     if files:
         buttons.append(InlineKeyboardButton(text=t(FILES_BUTTON), callback_data=CandidateFilesCallback(
             session=session_id, item=item.id).pack()))
+        # The whole application as one PDF (and the originals as a ZIP): a member may have it (features/dossier).
+        buttons.append(dossier_button(DossierAct.REVIEW, item.application_id, t))
     return grid(buttons)
 
 
