@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.checklist_models import Application, ApplicationStatus
+from storage.checklist_models import Application, ApplicationStatus, Essay, UploadedFile
 from storage.file_models import StoredFile
 
 UNDER_WAY = [status.value for status in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED,
@@ -50,12 +50,16 @@ class FileRepository:
             select(StoredFile).where(StoredFile.owner_user_id == owner_user_id).order_by(StoredFile.id))).all()
 
     async def expired(self, now: datetime, limit: int = 500) -> Sequence[StoredFile]:
-        """Files whose retention date has passed, oldest first; not those of an owner with an application
-        under way (a draft or one being considered), whose checklist may list them again."""
+        """Files whose retention date has passed, oldest first; not the checklist's or essay's files of an owner
+        with an application under way (a draft or one being considered), which it may list again. Other files of
+        hers (a dossier prepared for a day) go when their date has passed."""
         under_way = select(Application.user_id).where(Application.status.in_(UNDER_WAY))
+        in_her_file = or_(
+            exists().where(UploadedFile.stored_file_id == StoredFile.id),
+            exists().where(Essay.stored_file_id == StoredFile.id))
         return (await self.session.scalars(
             select(StoredFile).where(StoredFile.keep_until.is_not(None), StoredFile.keep_until <= now,
-                                     StoredFile.owner_user_id.not_in(under_way))
+                                     or_(StoredFile.owner_user_id.not_in(under_way), ~in_her_file))
             .order_by(StoredFile.keep_until, StoredFile.id).limit(limit))).all()
 
     async def keep_until(self, file_ids: Sequence[int], until: datetime) -> None:

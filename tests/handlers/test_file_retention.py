@@ -97,6 +97,20 @@ async def test_a_file_of_an_owner_with_an_application_under_way_waits(harness: H
     assert set(await keep_until(harness)) == set(ids.values())
 
 
+async def test_a_dossier_copy_goes_after_its_day_even_while_her_application_is_under_way(harness: Harness) -> None:
+    """Only her checklist's and essay's files wait for the application; a prepared dossier is not one of them."""
+    _decision, ids = await decide(harness)
+    async with harness.app.sessions() as s:
+        dossier = await FileStoreService(s, harness.app.file_store).store_upload(
+            TEACHERS[0], sample_files.pdf() + b"% a dossier of hers\n")
+        await s.execute(update(StoredFile).values(keep_until=datetime(2020, 1, 1, tzinfo=UTC)))
+        await s.execute(update(Application).where(Application.user_id == TEACHERS[0]).values(status="draft"))
+        await s.commit()
+    assert dossier.id not in ids.values()
+    assert await erase_expired_files(harness.app.sessions, harness.app.file_store) == 1
+    assert set(await keep_until(harness)) == set(ids.values())
+
+
 async def test_the_nightly_job_erases_expired_files_and_logs_only_counts(
         harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
     _decision, ids = await decide(harness)
