@@ -1,4 +1,5 @@
-"""Fixtures: a sandbox Bot API server on 127.0.0.1, a real aiogram Bot pointed at it, a webhook receiver."""
+"""Fixtures: the whole sandbox (server and bot process), a sandbox Bot API server on 127.0.0.1, a real aiogram
+Bot pointed at it, a webhook receiver."""
 
 from __future__ import annotations
 
@@ -14,8 +15,21 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
 from sandbox.botapi import BotAPIServer
+from sandbox.run import Sandbox, SandboxConfig
 
 TOKEN = "123456:SANDBOX-test-token"
+
+
+@pytest.fixture
+async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
+    """The whole sandbox: its Bot API server and the real bot process, ready for updates."""
+    sandbox = Sandbox(SandboxConfig(data_dir=tmp_path / "sandbox", port=0))
+    await sandbox.start()
+    try:
+        assert await sandbox.wait_ready(), sandbox.log_tail()
+        yield sandbox
+    finally:
+        await sandbox.stop()
 
 
 @pytest.fixture

@@ -9,16 +9,14 @@ Chromium is Debian's (/usr/bin/chromium), as in test_sandbox_browser.py; a missi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram.utils.i18n import I18n
 
 from bot.i18n import create_i18n
-from sandbox.run import Sandbox, SandboxConfig
+from sandbox.run import Sandbox
 from scoring.documents import BY_ID
 from storage.db import create_engine, create_session_factory
 from storage.profile_models import TeacherProfile, User
@@ -29,17 +27,6 @@ from tests.webapp.test_miniapp_page import HEAD_STEPS, TEACHER_STEPS, answer
 from .test_sandbox_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Chat, require_browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    sandbox = Sandbox(SandboxConfig(data_dir=tmp_path / "sandbox", port=0))
-    await sandbox.start()
-    try:
-        assert await sandbox.wait_ready(), sandbox.log_tail()
-        yield sandbox
-    finally:
-        await sandbox.stop()
 
 
 def say(i18n: I18n, locale: str, msgid: str) -> str:

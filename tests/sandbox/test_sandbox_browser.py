@@ -11,7 +11,6 @@ import asyncio
 import shutil
 import sqlite3
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import aiohttp
 import pytest
 
 from features.profile.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
-from sandbox.run import Sandbox, SandboxConfig
+from sandbox.run import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,17 +39,6 @@ def require_browser() -> Any:
     if shutil.which(CHROMIUM) is None:
         pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/install-browser.sh` (installs Debian's chromium)")
     return async_playwright
-
-
-@pytest.fixture
-async def sandbox(tmp_path: Path) -> AsyncIterator[Sandbox]:
-    sandbox = Sandbox(SandboxConfig(data_dir=tmp_path / "sandbox", port=0))
-    await sandbox.start()
-    try:
-        assert await sandbox.wait_ready(), sandbox.log_tail()
-        yield sandbox
-    finally:
-        await sandbox.stop()
 
 
 class Chat:
