@@ -123,10 +123,13 @@ _STORED: dict[str, RuleSet] = {}
 async def ruleset_of_application(session: AsyncSession, application_id: int, builtin: RuleSet) -> RuleSet:
     """The set that judges a submitted application: its stored set (a stored set never changes once
     confirmed, so each is parsed once per process), `builtin` for the pilot's."""
-    repo = RuleSetRepository(session)
-    key = await repo.key_of(application_id)
+    return await ruleset_of_key(session, await RuleSetRepository(session).key_of(application_id), builtin)
+
+
+async def ruleset_of_key(session: AsyncSession, key: str, builtin: RuleSet) -> RuleSet:
+    """The set stored under `key` (parsed once per process), `builtin` when none is stored under it."""
     if key not in _STORED:
-        row = await repo.get(key)
+        row = await RuleSetRepository(session).get(key)
         if row is None:
             return builtin
         _STORED[key] = stored_set(row)

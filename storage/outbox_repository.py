@@ -28,10 +28,15 @@ class OutboxRepository:
 
     async def add_many(self, rows: list[tuple[int, str, dict[str, Any]]], now: datetime) -> list[int]:
         """Rows claimed by the writer (it sends them right after its commit); ids in the order given."""
+        values = [{"user_id": user_id, "method": method, "payload": payload, "created_at": now, "claimed_at": now,
+                   "attempts": 0} for user_id, method, payload in rows]
+        if len(values) > 1 and self.session.get_bind().dialect.name == "sqlite":
+            # SQLAlchemy keeps the order on SQLite by inserting row by row; one multi-row INSERT gives its rows
+            # rising rowids in the order of its VALUES, so the sorted ids are in the order given.
+            result = await self.session.execute(insert(OutboxMessage).values(values).returning(OutboxMessage.id))
+            return sorted(result.scalars())
         result = await self.session.execute(
-            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
-            [{"user_id": user_id, "method": method, "payload": payload, "created_at": now, "claimed_at": now,
-              "attempts": 0} for user_id, method, payload in rows])
+            insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True), values)
         return list(result.scalars())
 
     async def queue_many(self, rows: list[tuple[int, str, dict[str, Any]]], now: datetime) -> None:

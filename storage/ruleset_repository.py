@@ -12,6 +12,8 @@ from storage.checklist_models import ACTIVE_STATUSES, Application
 from storage.profile_models import TeacherProfile
 from storage.ruleset_models import PILOT_KEY, StoredRuleSet
 
+_ID_CHUNK = 5000  # ids per IN list, well under SQLite's and asyncpg's bound-parameter limits
+
 
 class RuleSetRepository:
     def __init__(self, session: AsyncSession):
@@ -44,12 +46,13 @@ class RuleSetRepository:
         return key or PILOT_KEY
 
     async def keys_of(self, application_ids: Iterable[int]) -> dict[int, str]:
-        ids = list(set(application_ids))
-        if not ids:
-            return {}
-        rows = await self.session.execute(select(Application.id, Application.rule_set_key)
-                                          .where(Application.id.in_(ids)))
-        return {id_: key or PILOT_KEY for id_, key in rows.tuples()}
+        ids = sorted(set(application_ids))
+        keys: dict[int, str] = {}
+        for start in range(0, len(ids), _ID_CHUNK):
+            rows = await self.session.execute(select(Application.id, Application.rule_set_key)
+                                              .where(Application.id.in_(ids[start:start + _ID_CHUNK])))
+            keys.update((id_, key or PILOT_KEY) for id_, key in rows.all())
+        return keys
 
     async def pending_notices(self) -> StoredRuleSet | None:
         """The earliest loaded set whose teachers' change notices are not all worked out yet."""

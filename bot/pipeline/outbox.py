@@ -317,6 +317,10 @@ async def send_queued(bot: Bot, sessions: async_sessionmaker[AsyncSession], queu
 async def _record(sessions: async_sessionmaker[AsyncSession], results: list[tuple[Queued, Attempt]]) -> None:
     now = _now()
     async with sessions() as session:
+        if all(attempt.outcome is Outcome.SENT for _item, attempt in results):
+            # Only the DELETE: one statement committed by itself, no BEGIN and COMMIT round trips around it.
+            # Killed before it, the rows stay claimed and are sent again once their lease runs out, as before.
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         repo = OutboxRepository(session)
         await repo.forget_sent([item.id for item, a in results if a.outcome is Outcome.SENT])
         for item, attempt in results:

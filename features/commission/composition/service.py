@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.refusal import Refusal, StaleButton
-from bot.rule_book import RuleBook, ruleset_of_application
+from bot.rule_book import RuleBook, ruleset_of_application, ruleset_of_key
 from scoring.areas import AdministrativeArea, catalogue
 from scoring.calendar import add_working_days, is_working_day, next_working_day
 from scoring.categories import Category, CommissionLevel, Role
@@ -54,6 +54,8 @@ from storage.commission_models import (
 from storage.commission_repository import CommissionRepository
 from storage.profile_models import TeacherProfile
 from storage.profile_repository import ProfileRepository
+from storage.ruleset_models import PILOT_KEY
+from storage.ruleset_repository import RuleSetRepository
 
 # Deep-link payloads of invites start with this (the onboarding /start gets every other payload).
 INVITE_PREFIX = "inv"
@@ -369,9 +371,10 @@ class CommissionService:
                               c.order_date) for c in commissions]
         by_id = {c.id: c for c in commissions}
         out: list[Destination] = []
-        profiles = ProfileRepository(self.session)
-        for app in await self.repo.routable_applications():
-            profile = await profiles.get(app.user_id)
+        applications = await self.repo.routable_applications()
+        profiles = await ProfileRepository(self.session).many(app.user_id for app in applications)
+        for app in applications:
+            profile = profiles.get(app.user_id)
             claimed = _category(app.claimed_category or (profile.claimed_category if profile else None))
             role = _role(profile.role if profile else None)
             if profile is None or claimed is None or role is None or claimed is Category.TRAINEE:
@@ -441,12 +444,14 @@ class CommissionService:
         pilot): a review routed on working day D is overdue once the Nth working day after D has begun."""
         # Overdue when add_working_days(routed_on, N) <= today, N from the set that judges the application.
         today = self.today(now)
-        overdue = []
-        for review in await self.repo.overdue_reviews(today):
-            days = (await self.deadlines_of(review.application_id))["acceptance_notice"]
-            if add_working_days(review.routed_on, days) <= today:
-                overdue.append(review)
-        return overdue
+        reviews = await self.repo.overdue_reviews(today)
+        stored = await RuleSetRepository(self.session).keys_of(r.application_id for r in reviews)
+        keys = {r.application_id: stored.get(r.application_id, PILOT_KEY) for r in reviews}
+        days_of: dict[str, int] = {}
+        for key in set(keys.values()):
+            days_of[key] = (await ruleset_of_key(self.session, key, self.builtin)).rules.deadlines[
+                "acceptance_notice"]
+        return [r for r in reviews if add_working_days(r.routed_on, days_of[keys[r.application_id]]) <= today]
 
     async def ruleset_of(self, application_id: int) -> RuleSet:
         """The set that judges this application for its whole life: the one stored when it was submitted."""
