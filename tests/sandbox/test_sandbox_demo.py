@@ -482,7 +482,8 @@ async def _the_session_closes_with_its_documents(chats: Chats, secretary: int, c
         assert chats.named_documents(teacher.id, "certificate-", 0) is not None  # not before the order
         # The decision in words, in her language, before the documents: what it means and how to appeal.
         told = chats.bot_messages(teacher.id)
-        decision = next(n for n, m in enumerate(told) if "eotinish.kz" in text_of(m))
+        # How to appeal: a complaint in this bot, from /status (§26), not e-Otinish.
+        decision = next(n for n, m in enumerate(told) if "📝" in text_of(m) and "/status" in text_of(m))
         extract = next(n for n, m in enumerate(told) if (m.get("document") or {}).get("file_name", "").startswith(
             "extract-"))
         assert decision < extract
