@@ -10,6 +10,14 @@ from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
+# The areas' branches off 0001 up to 0019: a migration after them names them all in its depends_on, since a table
+# it changes may come from any of them (an old database upgraded to heads must not meet it first).
+EARLIER_BRANCHES = (
+    "0003_scoring", "0007_teaching_post", "0009_update_inbox", "0010_unique_iin", "0011_erased_links",
+    "0012_administrative_areas", "0013_votes_documents", "0014_essay_topics_by_language", "0016_programme_transfer",
+    "0018_rule_set_notices",
+)
+
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
