@@ -24,7 +24,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.pipeline.metrics import UPDATE_SECONDS, UPDATES
+from bot.pipeline.metrics import UPDATE_SECONDS, UPDATES, UPDATES_TAKEN_OVER
 from storage.inbox_repository import InboxRepository
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ class UpdateRunner:
         """Apply updates stored at least `orphaned_after` ago and still unapplied (their worker died)."""
         taken = await self._take_pending(_now() - orphaned_after)
         if taken:
+            UPDATES_TAKEN_OVER.inc(taken)
             log.warning("Took over %s updates another worker stored and did not apply", taken)
         return taken
 

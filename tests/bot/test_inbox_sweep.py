@@ -13,6 +13,7 @@ from aiogram.types import Chat, Message, Update
 from sqlalchemy import select
 
 from bot.pipeline.inbox import UpdateRunner, store
+from bot.pipeline.metrics import REGISTRY
 from bot.settings import Settings
 from storage.inbox_models import ReceivedUpdate
 from tests.conftest import Harness, started
@@ -56,9 +57,11 @@ async def test_a_worker_applies_what_a_dead_worker_stored_and_never_applied(
     # The dead worker answered the webhook 200 (the update is stored) and was killed before applying it.
     assert [u.update_id for u in await store(dead.app.sessions, dead.bot, [start_update(701, 910_001)])] == [910_001]
     sweeper = runner_of(live)
+    taken_before = REGISTRY.get_sample_value("attestation_updates_taken_over_total") or 0
     assert await sweeper.sweep(timedelta(0)) == 1
     await sweeper.drain()
     assert replies_to(live, 701) == 1
+    assert REGISTRY.get_sample_value("attestation_updates_taken_over_total") == taken_before + 1
     assert await unapplied(live) == []
     # Nothing is left for a second sweep, nor for the dead worker when it starts again.
     assert await sweeper.sweep(timedelta(0)) == 0
