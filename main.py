@@ -91,7 +91,7 @@ def webhook_secret(settings: Settings) -> str | None:
 def run_webhook(settings: Settings) -> None:
     secret = webhook_secret(settings)
     app, bot = asyncio.run(prepare(settings))
-    runner = UpdateRunner(app.dispatcher, bot, app.sessions)
+    runner = UpdateRunner(app.dispatcher, bot, app.sessions, keep_chat_order=bool(settings.redis_url))
     background = None
 
     async def on_startup(_: web.Application) -> None:

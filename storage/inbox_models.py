@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime
+from sqlalchemy import JSON, BigInteger, DateTime, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base
@@ -25,3 +25,13 @@ class ReceivedUpdate(Base):
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # The chat the update belongs to (None for updates of no chat), so that a worker applying one of its
+    # updates applies the chat's earlier ones first: several workers keep a chat's order.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+
+    __table_args__ = (
+        # Only the waiting rows: the look-up of a chat's earlier unapplied updates costs nothing to keep for
+        # the applied ones.
+        Index("ix_received_updates_chat_waiting", "bot_id", "chat_id", "update_id",
+              postgresql_where=processed_at.is_(None), sqlite_where=processed_at.is_(None)),
+    )

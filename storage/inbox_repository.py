@@ -40,12 +40,12 @@ class InboxRepository:
     def _dialect(self) -> str:
         return "postgresql" if self.session.bind and self.session.bind.dialect.name == "postgresql" else "sqlite"
 
-    async def receive(self, updates: list[tuple[int, dict[str, Any]]], now: datetime) -> list[int]:
-        """Store the updates not seen before (with their payload, to replay); returns their ids."""
+    async def receive(self, updates: list[tuple[int, int | None, dict[str, Any]]], now: datetime) -> list[int]:
+        """Store the updates (id, chat, payload) not seen before (with their payload, to replay); returns their ids."""
         if not updates:
             return []
-        rows = [{"bot_id": self.bot_id, "update_id": update_id, "payload": payload, "received_at": now,
-                 "processed_at": None} for update_id, payload in updates]
+        rows = [{"bot_id": self.bot_id, "update_id": update_id, "chat_id": chat_id, "payload": payload,
+                 "received_at": now, "processed_at": None} for update_id, chat_id, payload in updates]
         result = await self.session.execute(_RECEIVE[self._dialect()], rows)
         return sorted(result.scalars().all())
 
@@ -69,6 +69,16 @@ class InboxRepository:
         if received_before is not None:
             query = query.where(ReceivedUpdate.received_at < received_before)
         rows = await self.session.scalars(query.order_by(ReceivedUpdate.update_id).limit(limit))
+        return [row for row in rows if row is not None]
+
+    async def earlier_unapplied(self, chat_id: int, update_id: int) -> list[dict[str, Any]]:
+        """The chat's updates stored before this one and not applied yet, oldest first."""
+        rows = await self.session.scalars(
+            select(ReceivedUpdate.payload)
+            .where(ReceivedUpdate.bot_id == self.bot_id, ReceivedUpdate.chat_id == chat_id,
+                   ReceivedUpdate.update_id < update_id, ReceivedUpdate.processed_at.is_(None),
+                   ReceivedUpdate.payload.is_not(None))
+            .order_by(ReceivedUpdate.update_id))
         return [row for row in rows if row is not None]
 
     async def prune(self, processed_before: datetime) -> int:

@@ -8,7 +8,10 @@ The transaction that applies an update marks it processed (bot/pipeline/middlewa
 - with several workers, one that dies leaves updates it stored and never applied: every worker sweeps the
   inbox for updates still unapplied `INBOX_ORPHAN_SECONDS` after they arrived and applies them. Taking over
   one that its worker is in fact still applying is harmless: the claim in the applying transaction lets
-  only one of the two apply it (the other finds it processed and sends nothing).
+  only one of the two apply it (the other finds it processed and sends nothing);
+- with several workers (REDIS_URL), a chat's next update may reach another worker while the first still
+  waits for the chat's lock, and Redis gives the lock to either: so a worker applies the chat's earlier
+  unapplied updates before the one it was given, and a chat's updates are applied in the order they came.
 Processed rows are pruned after `KEEP_PROCESSED`, long after Telegram stops re-sending, at the start and
 hourly while the process runs.
 """
@@ -21,6 +24,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from aiogram import Bot, Dispatcher
+from aiogram.dispatcher.middlewares.user_context import UserContextMiddleware
 from aiogram.types import Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,11 +44,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def chat_of(update: Update) -> int | None:
+    """The chat whose lock the update takes (bot/pipeline/middlewares.py), by aiogram's own reading."""
+    context = UserContextMiddleware.resolve_event_context(update)
+    if context.chat is not None:
+        return context.chat.id
+    return context.user.id if context.user is not None else None
+
+
 async def store(sessions: async_sessionmaker[AsyncSession], bot: Bot, updates: list[Update]) -> list[Update]:
     """Store the updates not seen before (committed when this returns); returns those, in order."""
     if not updates:
         return []
-    rows = [(u.update_id, u.model_dump(mode="json", exclude_none=True, by_alias=True)) for u in updates]
+    rows = [(u.update_id, chat_of(u), u.model_dump(mode="json", exclude_none=True, by_alias=True)) for u in updates]
     async with sessions() as session:
         # One statement, committed by itself (no BEGIN and COMMIT round trips around it on PostgreSQL).
         await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
@@ -56,10 +68,15 @@ class UpdateRunner:
     """Handles stored updates in tasks of their own, and applies the ones a dead process left: at the start
     (`replay`) and, for a dead worker among several, while running (`start_sweeping`)."""
 
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, sessions: async_sessionmaker[AsyncSession]):
+    def __init__(self, dispatcher: Dispatcher, bot: Bot, sessions: async_sessionmaker[AsyncSession], *,
+                 keep_chat_order: bool = False):
         self.dispatcher = dispatcher
         self.bot = bot
         self.sessions = sessions
+        # Several workers: a chat's updates stored one after the other may wait for the chat's (Redis) lock in
+        # different workers, and the lock goes to either. So before an update, the chat's earlier unapplied
+        # ones are applied first, here (the claim lets each be applied once, by whoever comes first).
+        self.keep_chat_order = keep_chat_order
         self._tasks: set[asyncio.Task[None]] = set()
         # Update ids this process is applying, so its own sweep does not take them twice.
         self._in_hand: set[int] = set()
@@ -78,6 +95,8 @@ class UpdateRunner:
         outcome = "handled"
         with UPDATE_SECONDS.time():
             try:
+                if self.keep_chat_order:
+                    await self._apply_earlier(update)
                 await self.dispatcher.feed_update(self.bot, update)
             except Exception as error:  # the pipeline answers failures itself; this is the last guard
                 outcome = "failed"
@@ -85,6 +104,15 @@ class UpdateRunner:
             finally:
                 self._in_hand.discard(update.update_id)
         UPDATES.labels(outcome).inc()
+
+    async def _apply_earlier(self, update: Update) -> None:
+        chat = chat_of(update)
+        if chat is None:
+            return
+        async with self.sessions() as session:
+            earlier = await InboxRepository(session, self.bot.id).earlier_unapplied(chat, update.update_id)
+        for payload in earlier:
+            await self.dispatcher.feed_update(self.bot, Update.model_validate(payload, context={"bot": self.bot}))
 
     async def accept(self, updates: list[Update]) -> int:
         """Store, then handle the new ones; returns how many were new."""

@@ -1,5 +1,6 @@
 """Several webhook workers on one database: an update one worker stored and then died before applying is
-applied by another worker's sweep of the inbox, exactly once, and a live worker's fresh updates are left to it."""
+applied by another worker's sweep of the inbox, exactly once, a live worker's fresh updates are left to it, and
+a chat's updates are applied in the order they came whichever worker takes which."""
 
 from __future__ import annotations
 
@@ -46,8 +47,21 @@ async def workers(request: pytest.FixtureRequest, settings: Settings) -> AsyncIt
     await second.app.close()
 
 
-def runner_of(worker: Harness) -> UpdateRunner:
-    return UpdateRunner(worker.app.dispatcher, worker.bot, worker.app.sessions)
+def runner_of(worker: Harness, *, keep_chat_order: bool = False) -> UpdateRunner:
+    return UpdateRunner(worker.app.dispatcher, worker.bot, worker.app.sessions, keep_chat_order=keep_chat_order)
+
+
+def text_update(user_id: int, update_id: int, text: str) -> Update:
+    return Update(update_id=update_id, message=Message(
+        message_id=update_id, date=datetime.now(UTC), chat=Chat(id=user_id, type="private"),
+        from_user=Harness.user(user_id), text=text))
+
+
+async def applied_in_order(harness: Harness) -> list[int]:
+    async with harness.app.sessions() as session:
+        return list(await session.scalars(
+            select(ReceivedUpdate.update_id).where(ReceivedUpdate.processed_at.is_not(None))
+            .order_by(ReceivedUpdate.processed_at)))
 
 
 async def test_a_worker_applies_what_a_dead_worker_stored_and_never_applied(
@@ -113,3 +127,34 @@ async def test_the_sweep_starts_and_stops_with_the_worker(workers: tuple[Harness
         await asyncio.sleep(0.05)
     await sweeper.drain()
     assert replies_to(live, 705) == 1
+
+
+async def test_a_chats_earlier_update_waiting_elsewhere_is_applied_first(workers: tuple[Harness, Harness]) -> None:
+    """The chat's first update was stored by one worker, which still waits for the chat's lock; its second
+    reaches the other worker, which applies the first before it (and the first worker then skips it)."""
+    first, second = workers
+    earlier, later = start_update(706, 910_006), text_update(706, 910_007, "/help")
+    await store(first.app.sessions, first.bot, [earlier])
+    await store(second.app.sessions, second.bot, [later])
+    async with first.app.sessions() as session:
+        chats = set(await session.scalars(select(ReceivedUpdate.chat_id)))
+    assert chats == {706}
+    runner = runner_of(second, keep_chat_order=True)
+    runner.spawn(later)
+    await runner.drain()
+    assert await applied_in_order(second) == [910_006, 910_007]
+    assert replies_to(second, 706) == 2
+    late = runner_of(first, keep_chat_order=True)
+    late.spawn(earlier)
+    await late.drain()
+    assert replies_to(first, 706) == 0
+
+
+async def test_without_keeping_the_order_a_later_update_can_overtake(harness: Harness) -> None:
+    """What the ordering prevents: a worker given the later update alone applies it before the earlier one."""
+    earlier, later = start_update(707, 910_008), text_update(707, 910_009, "/help")
+    await store(harness.app.sessions, harness.bot, [earlier, later])
+    runner = runner_of(harness)
+    runner.spawn(later)
+    await runner.drain()
+    assert await applied_in_order(harness) == [910_009]
