@@ -1,8 +1,10 @@
 """A plain-text sendMessage posted as JSON over the bot's own HTTP session: the broadcast's hot path.
 
-Through aiogram, every send builds a pydantic `SendMessage`, dumps it into a multipart form (aiohttp's
-`FormData`, a part per field), and parses the answer into a `Response[Message]` with its `Chat` and
-`User`; at 1,000 messages/s that was most of the broadcast sender's CPU. Here the body is one small JSON
+Through aiogram, every send builds a pydantic `SendMessage`, dumps it and prepares each field into
+aiohttp's `FormData` (sent urlencoded when there is no file), runs the session's middleware chain, and
+parses the answer into a `Response[Message]` with its `Chat` and `User` (and pydantic rebuilds that
+generic model now and then: its cache of parametrised models holds them weakly); at 1,000 messages/s
+that was most of the broadcast sender's CPU. Here the body is one small JSON
 object (the fields that are the same for every message are prepared once, by aiogram's own
 `prepare_value`, so the bot's defaults such as its parse mode still apply), and a 200 answer whose JSON
 says `"ok": true` is taken as sent without building a model. Everything else goes back to aiogram:
