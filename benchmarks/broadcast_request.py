@@ -75,7 +75,7 @@ async def main(messages: int, rounds: int, in_flight: int) -> dict[str, object]:
     paths = {"aiogram": through_aiogram, "json": messages_path.send}
     cpu: dict[str, list[float]] = {name: [] for name in paths}
     try:
-        for name, send in paths.items():  # warm-up: connections, pydantic's models
+        for send in paths.values():  # warm-up: connections, pydantic's models
             await round_of(send, 200, in_flight)
         for _ in range(rounds):
             for name, send in paths.items():
