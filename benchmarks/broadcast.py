@@ -276,8 +276,12 @@ def main() -> int:
     if args.worker and os.environ.get("BENCH_PROFILE"):
         import cProfile
 
-        cProfile.runctx("asyncio.run(worker(args.database_url, args.api_url, args.rate, args.paid_rate, "
-                        "args.broadcast))", globals(), {"args": args}, os.environ["BENCH_PROFILE"])
+        # CPU time, not wall time: on a shared machine a wall-clock profile counts the waits for a core.
+        # One file per sender process (the killed run and its restart too): BENCH_PROFILE.<pid>.
+        profile = cProfile.Profile(time.process_time)
+        profile.runctx("asyncio.run(worker(args.database_url, args.api_url, args.rate, args.paid_rate, "
+                       "args.broadcast))", globals(), {"args": args})
+        profile.dump_stats(f"{os.environ['BENCH_PROFILE']}.{os.getpid()}")
         return 0
     if args.worker:
         asyncio.run(worker(args.database_url, args.api_url, args.rate, args.paid_rate, args.broadcast))

@@ -108,6 +108,11 @@ def holding() -> Iterator[Held]:
         _held.reset(token)
 
 
+def holding_now() -> bool:
+    """An update is being applied in this context: what it sends waits for its commit."""
+    return _held.get() is not None
+
+
 def after_commit(callback: Callable[[], None]) -> None:
     """Run `callback` once the update being applied has committed (at once outside an update)."""
     held = _held.get()

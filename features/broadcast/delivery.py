@@ -10,6 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -23,6 +24,12 @@ from aiogram.exceptions import (
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
+
+
+class TextSend(Protocol):
+    """Sends one plain-text message, raising what `bot.send_message` raises (bot/json_send.TextMessages)."""
+
+    async def send(self, chat_id: int, text: str, *, paid: bool = False) -> None: ...
 
 # Telegram: at most one message per second to one private chat.
 PER_CHAT_INTERVAL = 1.0
@@ -85,13 +92,14 @@ class RetryPolicy:
 
 async def send_paced(
     bot: Bot, chat_id: int, text: str, limiter: RateLimiter, policy: RetryPolicy, sleep: Sleep = asyncio.sleep,
-    *, paced: bool = False, paid: bool = False,
+    *, paced: bool = False, paid: bool = False, via: TextSend | None = None,
 ) -> Result:
     """Send `text`; the caller has already recorded the claim, so this decides only the outcome.
 
     `paced`: the caller already waited for this send's slot (before claiming, so that a claimed row
     is never left waiting: the time between claim and send is the time a crash leaves it in doubt).
     `paid`: the admin chose a paid broadcast; the message carries Telegram's `allow_paid_broadcast`.
+    `via`: how the request is made (the broadcast's JSON path); by default `bot.send_message`.
     """
     failures = 0
     waits = 0
@@ -100,7 +108,10 @@ async def send_paced(
             await limiter.wait(chat_id)
         paced = False
         try:
-            await bot.send_message(chat_id, text, allow_paid_broadcast=True if paid else None)
+            if via is not None:
+                await via.send(chat_id, text, paid=paid)
+            else:
+                await bot.send_message(chat_id, text, allow_paid_broadcast=True if paid else None)
             return Result(Outcome.SENT)
         except TelegramRetryAfter as error:
             # Not delivered: Telegram refused before sending. Wait exactly what it asks.

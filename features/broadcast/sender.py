@@ -39,6 +39,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.json_send import TextMessages
 from bot.settings import Settings
 from features.broadcast.delivery import Outcome, RateLimiter, Result, RetryPolicy, Sleep, send_paced
 from features.broadcast.views import control_keyboard, progress_text
@@ -77,6 +78,7 @@ class BroadcastSender:
         limiter: RateLimiter | None = None, sleep: Sleep = asyncio.sleep, owner: str | None = None,
     ) -> None:
         self.bot = bot
+        self.messages = TextMessages(bot)
         self.sessions = sessions
         self.i18n = i18n
         self.settings = settings
@@ -319,7 +321,8 @@ class Delivery:
                 self.all_sent.set()
         began = time.monotonic()
         result = await send_paced(self.sender.bot, user_id, text_for(self.broadcast, locale), self.limiter,
-                                  self.sender.policy, self.sender.sleep, paced=True, paid=self.paid)
+                                  self.sender.policy, self.sender.sleep, paced=True, paid=self.paid,
+                                  via=self.sender.messages)
         if result.outcome is Outcome.SENT:
             self.round_trip += (time.monotonic() - began - self.round_trip) * 0.2
             self.outcomes.sent.append(row_id)
