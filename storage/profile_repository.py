@@ -39,7 +39,8 @@ class UserRepository:
         ids = sorted(set(user_ids))
         found: dict[int, str | None] = {}
         for start in range(0, len(ids), ID_CHUNK):
-            rows = await self.session.execute(select(User.id, User.locale).where(User.id.in_(ids[start:start + ID_CHUNK])))
+            chunk = ids[start:start + ID_CHUNK]
+            rows = await self.session.execute(select(User.id, User.locale).where(User.id.in_(chunk)))
             found.update((int(u), loc) for u, loc in rows.all())
         return found
 

@@ -128,15 +128,16 @@ async def test_overdue_extracts_take_the_same_statements_for_3_and_30(
             commissions = await _commissions(s, count, first + 50_000)
             for i, c in enumerate(commissions):
                 meeting = CommissionSession(commission_id=c.id, number=1, session_date=NOW.date() - timedelta(days=20),
-                                            status="closed")
+                                            status="closed", created_at=NOW)
                 s.add(meeting)
                 await s.flush()
                 item = AgendaItem(session_id=meeting.id, application_id=first + i, user_id=first + i,
                                   full_name=f"Teacher {i}", position=1, role="teacher", claimed_category="moderator")
                 s.add(item)
                 await s.flush()
+                decided = NOW - timedelta(days=20)
                 s.add(CommissionDecision(candidate_id=item.id, decision="assign", outcome="assigned",
-                                         decided_at=NOW - timedelta(days=20), decided_on=NOW.date() - timedelta(days=20),
+                                         decided_at=decided, decided_on=decided.date(),
                                          extract_due=NOW.date() - timedelta(days=10)))
             await s.commit()
         async with sessions() as s:
@@ -176,7 +177,8 @@ async def test_session_reminders_take_the_same_statements_for_3_and_30_sessions(
         async with sessions() as s:
             commissions = await _commissions(s, count, first + 50_000)
             for i, c in enumerate(commissions):
-                s.add(CommissionSession(commission_id=c.id, number=1, session_date=tomorrow, status="draft"))
+                s.add(CommissionSession(commission_id=c.id, number=1, session_date=tomorrow, status="draft",
+                                        created_at=NOW))
                 for j in range(2):
                     uid = first + 10 * i + j
                     s.add(User(id=uid, locale="kk", is_active=True))
