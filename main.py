@@ -16,7 +16,7 @@ from pythonjsonlogger.json import JsonFormatter
 
 from app.background import start_background
 from app.commands import register_commands
-from app.factory import Application, create_bot, open_application
+from app.factory import Application, create_bot, open_application, settle
 from app.web import PageServer, create_web_app
 from bot.pipeline.inbox import UpdateRunner
 from bot.pipeline.polling import DurablePolling
@@ -53,6 +53,7 @@ async def prepare(settings: Settings) -> tuple[Application, Bot]:
     signing_key(settings.signing_key_path)  # made on first start, so its public key can be published at once
     app = await open_application(settings)
     bot = create_bot(settings)
+    settle()
     return app, bot
 
 

@@ -12,7 +12,8 @@ from tests/services.py), then measures on each database:
 - /stats (StatsService.report): time and statements;
 - the "not yet submitted" segment: BroadcastService.recipients (count) and .queue (enqueue + commit);
 - the longest event-loop stall during each (a watchdog task sleeping 10 ms and measuring how late it
-  wakes) and the process's peak RSS while they ran.
+  wakes) and the process's peak RSS while they ran; the load average before and after.
+Before measuring it settles the process as main.py does before serving (app.factory.settle).
 The last line of output is one JSON object.
 """
 
@@ -42,6 +43,7 @@ from pydantic import SecretStr
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from app.factory import settle
 from bot.i18n import create_i18n
 from bot.rule_book import RuleBook
 from bot.settings import Settings
@@ -300,6 +302,7 @@ async def measure(url: str) -> dict[str, Any]:
     reminders = TimedReminders(cast(Bot, bot), sessions, create_i18n("kk"), settings, rule_book=book,
                                limiter=RateLimiter(1_000_000, sleep=no_wait))
     dog = Watchdog()
+    settle()  # as main.py does before serving: mappers, holidays' registry, the startup heap frozen
     CPU.clear()
     out: dict[str, Any] = {"load_average_before": os.getloadavg()[0]}
     try:

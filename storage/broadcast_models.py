@@ -75,9 +75,11 @@ class Broadcast(Base):
 class BroadcastRecipient(Base):
     __tablename__ = "broadcast_recipients"
     __table_args__ = (
-        UniqueConstraint("broadcast_id", "user_id", name="uq_broadcast_recipient"),
+        # One row per person and broadcast; led by the person, the same index finds her rows when she
+        # blocks the bot or is erased (migration 0028 merged the two indexes: a national segment's
+        # enqueue writes every index for each of its hundreds of thousands of rows).
+        UniqueConstraint("user_id", "broadcast_id", name="uq_broadcast_recipient_user"),
         Index("ix_broadcast_recipients_queue", "broadcast_id", "status", "id"),
-        Index("ix_broadcast_recipients_user", "user_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -65,6 +65,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             # does): an erased person's data must not stay readable in the file's free space.
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute(f"PRAGMA busy_timeout={0 if inline else 5000}")
+            if inline:  # checkpoints run on a worker thread instead (storage/sqlite_inline.py)
+                cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.close()
 
     event.listen(engine.sync_engine, "handle_error", _without_row_values)

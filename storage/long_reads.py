@@ -49,6 +49,16 @@ async def read_rows(session: AsyncSession, statement: Executable) -> Sequence[An
     return await asyncio.to_thread(_run, database, statement)
 
 
+async def read_many(session: AsyncSession, statements: Sequence[Executable]) -> list[Sequence[Any]]:
+    """Each statement's rows; on an SQLite file all at once, each on a worker thread with its own
+    connection (SQLite works without the GIL, so they share the cores); elsewhere one after another
+    through the session (one connection runs one statement at a time)."""
+    database = _sqlite_file(session)
+    if database is None:
+        return [(await session.execute(statement)).all() for statement in statements]
+    return list(await asyncio.gather(*(asyncio.to_thread(_run, database, s) for s in statements)))
+
+
 async def read_scalar(session: AsyncSession, statement: Executable) -> Any:
     rows = await read_rows(session, statement)
     return rows[0][0] if rows else None

@@ -14,6 +14,9 @@ class User(Base):
     """A Telegram user who has talked to the bot; holds no personal data beyond the chat's own."""
 
     __tablename__ = "users"
+    # The id with what the reminder selection and the broadcast segments read of each teacher: one probe of
+    # this index instead of the key's and then the row's (SQLite keeps a BIGINT key apart from the row).
+    __table_args__ = (Index("ix_users_id_active_locale", "id", "is_active", "locale"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     locale: Mapped[str | None] = mapped_column(String(8))
@@ -25,8 +28,11 @@ class TeacherProfile(Base):
     """Consent and the App 5 profile. Created only after consent; erased on /delete_me."""
 
     __tablename__ = "teacher_profiles"
-    # The reminders read the teachers along their category's expiry date (migration 0026).
-    __table_args__ = (Index("ix_teacher_profiles_valid_until", "category_valid_until", "user_id"),)
+    # The reminders read the teachers along their category's expiry date (migration 0026); /stats counts
+    # the profiles per region and a stage's teachers per region from indexes alone (migration 0028).
+    __table_args__ = (Index("ix_teacher_profiles_valid_until", "category_valid_until", "user_id"),
+                      Index("ix_teacher_profiles_region_completed", "region", "completed_at"),
+                      Index("ix_teacher_profiles_user_region", "user_id", "region"))
 
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     consent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -9,6 +9,7 @@ from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.checklist_models import ACTIVE_STATUSES, Application
+from storage.long_reads import read_rows
 from storage.profile_models import TeacherProfile
 from storage.ruleset_models import PILOT_KEY, StoredRuleSet
 
@@ -49,9 +50,10 @@ class RuleSetRepository:
         ids = sorted(set(application_ids))
         keys: dict[int, str] = {}
         for start in range(0, len(ids), _ID_CHUNK):
-            rows = await self.session.execute(select(Application.id, Application.rule_set_key)
-                                              .where(Application.id.in_(ids[start:start + _ID_CHUNK])))
-            keys.update((id_, key or PILOT_KEY) for id_, key in rows.all())
+            # Off the loop on SQLite (storage/long_reads.py): the reminder job asks for thousands at once.
+            rows = await read_rows(self.session, select(Application.id, Application.rule_set_key)
+                                   .where(Application.id.in_(ids[start:start + _ID_CHUNK])))
+            keys.update((id_, key or PILOT_KEY) for id_, key in rows)
         return keys
 
     async def pending_notices(self) -> StoredRuleSet | None:

@@ -11,7 +11,12 @@ What a thread bought aiosqlite and how it is kept here:
   the one that needs the loop to commit), so SQLite's own busy wait is off and a busy statement is
   retried after an ``asyncio.sleep`` instead, up to the same ``busy_timeout`` budget;
 - a long query does block the loop while it runs; the bot's queries are keyed lookups on a district's
-  data, and a whole region belongs on PostgreSQL (README, "Deploying for a region").
+  data, and a whole region belongs on PostgreSQL (README, "Deploying for a region"); the long reads
+  run on a thread (storage/long_reads.py);
+- SQLite's automatic checkpoint (copying the WAL into the database, with an fsync) runs inside the
+  commit that crosses its threshold, which held the loop for 50–200 ms during the reminder run; these
+  connections turn it off (storage/db.py) and a commit sets off a passive checkpoint on a worker
+  thread with a connection of its own instead, at most once per `CHECKPOINT_INTERVAL_S`.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ T = TypeVar("T")
 BUSY_TIMEOUT_S = 5.0
 _FIRST_RETRY_S = 0.001
 _LONGEST_RETRY_S = 0.05
+# How often a committing connection hands the WAL to a checkpoint on a worker thread, at most.
+CHECKPOINT_INTERVAL_S = 1.0
 
 
 async def _patiently(call: Callable[[], T]) -> T:
@@ -48,6 +55,34 @@ async def _patiently(call: Callable[[], T]) -> T:
                 raise
             await asyncio.sleep(delay)
             delay = min(delay * 2, _LONGEST_RETRY_S)
+
+
+def checkpoint(path: str) -> None:
+    """A passive checkpoint on a connection of its own (a worker thread's): it copies what no reader still
+    needs and waits for no lock, so neither the loop's writers nor its readers wait for it."""
+    connection = sqlite3.connect(path, timeout=0)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    except sqlite3.OperationalError:
+        pass  # busy with another checkpoint: the next commit sets off another
+    finally:
+        connection.close()
+
+
+class _Checkpoints:
+    """One database file's background checkpoints: at most one in flight, at most one per interval."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.last = 0.0
+        self.running: asyncio.Future[None] | None = None
+
+    def after_commit(self) -> None:
+        now = time.monotonic()
+        if (self.running is not None and not self.running.done()) or now - self.last < CHECKPOINT_INTERVAL_S:
+            return
+        self.last = now
+        self.running = asyncio.get_running_loop().run_in_executor(None, checkpoint, self.path)
 
 
 class InlineCursor:
@@ -125,9 +160,10 @@ class _ImmediateQueue:
 class InlineConnection:
     """The part of ``aiosqlite.Connection`` that SQLAlchemy's adapter uses, on the loop's thread."""
 
-    def __init__(self, connection: sqlite3.Connection):
+    def __init__(self, connection: sqlite3.Connection, checkpoints: _Checkpoints | None = None):
         self._connection: sqlite3.Connection | None = connection  # None once closed, as in aiosqlite
         self._tx = _ImmediateQueue()
+        self._checkpoints = checkpoints
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -144,6 +180,8 @@ class InlineConnection:
 
     async def commit(self) -> None:
         await _patiently(self._conn.commit)
+        if self._checkpoints is not None:
+            self._checkpoints.after_commit()
 
     async def rollback(self) -> None:
         self._conn.rollback()
@@ -171,10 +209,12 @@ class InlineConnection:
 def inline_creator(path: str, **connect_args: Any) -> Callable[[], Awaitable[InlineConnection]]:
     """An ``async_creator`` for ``create_async_engine``: each pooled connection is an inline one."""
 
+    checkpoints = _Checkpoints(path) if path and path != ":memory:" else None
+
     async def connect() -> InlineConnection:
         # The pool may hand a connection to any task of the loop; all of them run on one thread, but a
         # connection collected at interpreter exit is closed from elsewhere, hence no thread check.
         raw = sqlite3.connect(path, check_same_thread=False, **connect_args)
-        return InlineConnection(raw)
+        return InlineConnection(raw, checkpoints)
 
     return connect

@@ -13,9 +13,10 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messaging import locale_of
+from bot.messaging import locales_of
 from bot.rule_book import RuleBook
 from features.commission.composition.service import CommissionService
+from storage.commission_models import ApplicationReview, CommissionDecision
 
 
 async def remind_secretaries(bot: Bot, session: AsyncSession, i18n: I18n, default_locale: str, rule_book: RuleBook,
@@ -25,8 +26,12 @@ async def remind_secretaries(bot: Bot, session: AsyncSession, i18n: I18n, defaul
     reviews = await svc.overdue_by_secretary(now)
     extracts = await svc.overdue_extracts(now)
     reminded = 0
-    for secretary in sorted(set(reviews) | set(extracts)):
-        locale = await locale_of(session, secretary, default_locale)
+    secretaries = sorted(set(reviews) | set(extracts))
+    locales = await locales_of(session, secretaries, default_locale)
+    marked: list[ApplicationReview] = []
+    decisions: list[CommissionDecision] = []
+    for secretary in secretaries:
+        locale = locales[secretary]
         lines = []
         pending = [r for r in reviews.get(secretary, []) if r.reminded_at is None]
         if pending:
@@ -41,7 +46,10 @@ async def remind_secretaries(bot: Bot, session: AsyncSession, i18n: I18n, defaul
         if not lines:
             continue
         await bot.send_message(secretary, "\n".join(lines))
-        await svc.mark_reminded(pending, now)
-        await svc.mark_reminded([d for d, _i in late], now)
+        marked += pending
+        decisions += [d for d, _i in late]
         reminded += 1
+    # Marked once for all (the caller commits): a failed send leaves every mark uncommitted either way.
+    await svc.mark_reminded(marked, now)
+    await svc.mark_reminded(decisions, now)
     return reminded

@@ -25,7 +25,7 @@ from aiogram import Bot
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messaging import locale_of
+from bot.messaging import locales_of
 from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, send_paced
@@ -110,7 +110,9 @@ class ReminderService:
         rules = self.rules(now)
         async with self.sessions() as session:
             windows = windows_to_check(now, self.tz, await window_of(session, [year, year + 1], rules))
-        plan = plan_teacher_reminders(now, windows, self.tz, ReminderRules.from_rules(rules))
+        # Some 40 ms of pure Python (an expiry chain per day of the year ahead): on a worker thread, so the
+        # loop goes on serving chats (the GIL passes between them every few milliseconds).
+        plan = await asyncio.to_thread(plan_teacher_reminders, now, windows, self.tz, ReminderRules.from_rules(rules))
         if not plan.conditions:
             return
         for index, condition in enumerate(plan.conditions):
@@ -126,23 +128,28 @@ class ReminderService:
                     break
 
     async def session_reminders(self, session: AsyncSession, now: datetime) -> list[Candidate]:
-        """Members and the secretary of a session scheduled for the next working day (quorum, §18)."""
+        """Members and the secretary of a session scheduled for the next working day (quorum, §18); a few
+        queries whatever the number of sessions and people."""
         commissions = CommissionRepository(session)
         by_id = {c.id: c for c in await commissions.all()}
         working_start = self.rules(now).working_start
-        result = []
+        due: list[tuple[int, Occasion]] = []
         for s in await commissions.sessions_of(SessionStatus.DRAFT, list(by_id)):
             c = by_id[s.commission_id]
             occasion = session_eve_occasion(s.id, s.number, c.name, s.session_date, self.tz, working_start)
-            if not occasion.due <= now < occasion.until:
-                continue
-            people = [m.user_id for m in await commissions.members(c.id)]
-            if c.secretary_user_id is not None:
-                people.append(c.secretary_user_id)
-            for user_id in people:
-                result.append(Candidate(user_id, await locale_of(session, user_id, self.settings.default_locale),
-                                        occasion))
-        return result
+            if occasion.due <= now < occasion.until:
+                due.append((c.id, occasion))
+        members: dict[int, list[int]] = {}
+        for m in await commissions.members_of([commission_id for commission_id, _o in due]):
+            members.setdefault(m.commission_id, []).append(m.user_id)
+        people = [(user_id, occasion) for commission_id, occasion in due
+                  for user_id in self._people(members.get(commission_id, []), by_id[commission_id].secretary_user_id)]
+        locales = await locales_of(session, [user_id for user_id, _o in people], self.settings.default_locale)
+        return [Candidate(user_id, locales[user_id], occasion) for user_id, occasion in people]
+
+    @staticmethod
+    def _people(members: list[int], secretary: int | None) -> list[int]:
+        return [*members, secretary] if secretary is not None else members
 
     async def run(self, now: datetime | None = None) -> int:
         """Send every due reminder not sent before; returns how many went out."""

@@ -92,20 +92,19 @@ class StatsService:
         """`today`: CLOCK_FIXED_DATE (the fixed day of the sandbox and tests); else `now`'s day."""
         today = today or now.astimezone(self.tz).date()
         year = academic_year(today)
-        per_region = await self.repo.teacher_stages(year, self.rules.essay_min, self.rules.essay_max)
-        consented, complete, essays, scored, submitted = (sum(row[i] for row in per_region.values()) for i in range(5))
+        teachers = await self.repo.teacher_stages(year, self.rules.essay_min, self.rules.essay_max)
         awaiting, accepted, refused, decided = await self.repo.review_stages(year)
         stages = [
-            Stage(N_("agreed to data processing"), consented),
-            Stage(N_("profile complete"), complete),
-            Stage(N_("essay of the required length"), essays),
-            Stage(N_("self-assessment started"), scored),
-            Stage(N_("application submitted"), submitted),
+            Stage(N_("agreed to data processing"), teachers.consented),
+            Stage(N_("profile complete"), teachers.profile_complete),
+            Stage(N_("essay of the required length"), teachers.essay_in_range),
+            Stage(N_("self-assessment started"), teachers.self_assessment_started),
+            Stage(N_("application submitted"), teachers.submitted),
             Stage(N_("accepted by a commission"), accepted),
             Stage(N_("decided by a commission"), decided),
         ]
         window = await SubmissionService(self.session, self.ruleset, str(self.tz)).window(year)
-        areas, districts_of = await self.repo.areas_of(per_region), None
+        areas, districts_of = await self.repo.areas_of(teachers), None
         if len(areas) == 1 and areas[0].key is not None:
             districts_of = areas[0].key
             areas = await self.repo.areas(year, region=districts_of)

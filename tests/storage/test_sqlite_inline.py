@@ -137,3 +137,34 @@ async def test_a_closed_connection_reads_as_a_disconnect() -> None:
     await connection.close()  # closing twice is harmless
     with pytest.raises(ValueError, match="no active connection"):
         connection.cursor()
+
+
+async def test_commits_leave_the_checkpoint_to_a_worker_thread(engine: AsyncEngine,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's own checkpoint would run inside a commit, on the loop; it is off, and a commit hands the
+    WAL to a passive checkpoint on another thread, at most once per interval."""
+    import threading
+
+    threads: list[int] = []
+    real = inline.checkpoint
+
+    def recording(path: str) -> None:
+        threads.append(threading.get_ident())
+        real(path)
+
+    monkeypatch.setattr(inline, "checkpoint", recording)
+    monkeypatch.setattr(inline, "CHECKPOINT_INTERVAL_S", 0.3)
+    await asyncio.sleep(0.35)  # past the interval of the fixture's own commit
+    async with engine.connect() as conn:
+        assert await conn.scalar(text("pragma wal_autocheckpoint")) == 0
+        for k in range(10, 30):
+            await conn.execute(text("insert into kv values (:k, 'x')"), {"k": k})
+            await conn.commit()
+        await asyncio.sleep(0.1)
+    assert len(threads) == 1  # twenty commits within the interval: one checkpoint
+    assert threads[0] != threading.get_ident()
+    path = engine.url.database
+    assert path
+    with sqlite3.connect(path) as check:  # the checkpoint copied every frame into the database
+        busy, log, done = check.execute("pragma wal_checkpoint(passive)").fetchone()
+        assert busy == 0 and log == done

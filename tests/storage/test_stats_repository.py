@@ -56,3 +56,51 @@ async def test_counts_by_stage_region_and_category(sessions: async_sessionmaker[
         assert (district.key, district.consented, district.submitted) == ("352410000", 2, 1)
         assert await repo.claimed(2026) == {"expert": 1}
         assert await repo.claimed(2025) == {"moderator": 1}
+
+
+async def test_the_counts_equal_a_recount_of_every_teacher(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Sixty teachers in two regions at every mix of stages (and a user without a profile, who counts
+    nowhere): each stage's count, per region and in all, is what counting them one by one gives."""
+    import random
+
+    rnd = random.Random(7)
+    regions = ["karaganda", "abai"]
+    teachers = []  # (region, complete, essay words or None, scored, status of this year's application or None)
+    async with sessions() as s:
+        s.add(User(id=9_999, locale="ru", is_active=True))
+        for uid in range(1, 61):
+            region = rnd.choice(regions)
+            complete = rnd.random() < 0.6
+            words = rnd.choice([None, 90, 260, 280, 400])
+            scored = rnd.random() < 0.5
+            status = rnd.choice([None, "draft", "submitted", "registered", "under_review", "decided", "withdrawn"])
+            teachers.append((region, complete, words, scored, status))
+            s.add(User(id=uid, locale="kk", is_active=True))
+            s.add(TeacherProfile(user_id=uid, consent_at=NOW, region=region, completed_at=NOW if complete else None))
+        await s.flush()
+        s.add(Essay(user_id=9_999, text="…", words=260, source="text", updated_at=NOW))  # no profile: not counted
+        for uid, (_region, _complete, words, scored, status) in enumerate(teachers, start=1):
+            if words is not None:
+                s.add(Essay(user_id=uid, text="…", words=words, source="text", updated_at=NOW))
+            if scored:  # two sheets: a teacher is counted once
+                for sheet in ("teacher", "methodist"):
+                    s.add(SelfAssessment(user_id=uid, sheet_id=sheet, answers={}, observations=[], updated_at=NOW))
+            s.add(Application(user_id=uid, academic_year=2025, status="decided", created_at=NOW))  # last year's
+            if status is not None:
+                s.add(Application(user_id=uid, academic_year=2026, status=status, created_at=NOW))
+        await s.commit()
+
+    submitted = {"submitted", "registered", "under_review", "decided"}
+    async with sessions() as s:
+        repo = StatsRepository(s)
+        for region in (None, *regions):
+            mine = [t for t in teachers if region is None or t[0] == region]
+            stages = await repo.stages(2026, 250, 300, region=region)
+            assert (stages.consented, stages.profile_complete, stages.essay_in_range, stages.self_assessment_started,
+                    stages.submitted) == (
+                len(mine), sum(1 for t in mine if t[1]), sum(1 for t in mine if 250 <= (t[2] or 0) <= 300),
+                sum(1 for t in mine if t[3]), sum(1 for t in mine if t[4] in submitted))
+        per_region = {a.key: (a.consented, a.submitted) for a in await repo.areas_of(
+            await repo.teacher_stages(2026, 250, 300))}
+        assert per_region == {r: (sum(1 for t in teachers if t[0] == r),
+                                  sum(1 for t in teachers if t[0] == r and t[4] in submitted)) for r in regions}

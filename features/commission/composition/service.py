@@ -476,9 +476,12 @@ class CommissionService:
         """Decisions whose extract has not reached the teacher within 3 working days (§20), per secretary."""
         today = self.today(now)
         out: dict[int, list[tuple[CommissionDecision, AgendaItem]]] = defaultdict(list)
-        for decision, item in await self.repo.overdue_extracts(today):
-            s = await self.repo.get_session(item.session_id)
-            c = await self.repo.get(s.commission_id) if s is not None else None
+        overdue = await self.repo.overdue_extracts(today)
+        sessions = await self.repo.sessions_by_id([item.session_id for _d, item in overdue])
+        commissions = {c.id: c for c in await self.repo.all()} if overdue else {}
+        for decision, item in overdue:
+            s = sessions.get(item.session_id)
+            c = commissions.get(s.commission_id) if s is not None else None
             if c is not None and c.secretary_user_id is not None and decision.reminded_at is None:
                 out[c.secretary_user_id].append((decision, item))
         return dict(out)
