@@ -40,6 +40,9 @@ from tests.services import nginx_balancer, nginx_log, postgres_server, redis_ser
 
 WEBHOOK_PATH = "/webhook"
 MIGRATE_TIMEOUT = 120.0
+# Several workers import and start at once on a shared machine: a worker's start is mostly CPU (some 15 s of it
+# here), so this bounds a hang, it measures nothing.
+READY_TIMEOUT = 300.0
 # A dead worker's scheduler lease, claimed outbox rows and stored-but-unapplied updates are taken over after
 # these (the defaults are 30 s, 120 s and the inbox's own); short, so a test sees the take-over.
 FAST_LEASES = {"SCHEDULER_LEASE_SECONDS": "3", "OUTBOX_LEASE_SECONDS": "6", "INBOX_ORPHAN_SECONDS": "2"}
@@ -83,7 +86,7 @@ class Cluster(SimulatedUsers):
             ports = [free_port() for _ in range(self.size)]
             self.url = self._services.enter_context(nginx_balancer(ports))
             self.workers = [self._worker(i, port) for i, port in enumerate(ports)]
-            await asyncio.gather(*(worker.start() for worker in self.workers))
+            await asyncio.gather(*(worker.start(READY_TIMEOUT) for worker in self.workers))
         except BaseException:
             await self.close()
             raise
@@ -133,7 +136,7 @@ class Cluster(SimulatedUsers):
 
     async def start_worker(self, index: int) -> None:
         """Start worker `index` again (same port, same settings) and wait until it takes webhook POSTs."""
-        await self.workers[index].start()
+        await self.workers[index].start(READY_TIMEOUT)
 
     @property
     def running(self) -> list[int]:
