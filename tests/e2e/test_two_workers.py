@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from redis.asyncio import Redis
 
 from features.profile.callbacks import AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback, ToggleCallback
@@ -249,9 +248,6 @@ async def test_an_update_a_killed_worker_stored_and_never_applied_gets_its_reply
         assert (await cluster.metrics(survivor))["attestation_updates_taken_over_total"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="with REDIS_URL a chat's lock (aiogram's RedisEventIsolation) is not taken "
-                   "in arrival order, and the webhook answers 200 once an update is stored, so one chat's updates "
-                   "waiting for it are applied in any order")
 async def test_one_chats_updates_are_applied_in_the_order_sent(tmp_path: Path) -> None:
     async with Cluster(tmp_path / "cluster", workers=2) as cluster:
         uid = FIRST_TEACHER
