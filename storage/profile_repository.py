@@ -20,7 +20,10 @@ class UserRepository:
         self.session = session
 
     async def get_or_create(self, user_id: int) -> User:
-        user = await self.session.get(User, user_id)
+        return await self.settle(user_id, await self.session.get(User, user_id))
+
+    async def settle(self, user_id: int, user: User | None) -> User:
+        """The user's row as read (None: there is none yet), created or marked active again as needed."""
         if user is None:
             user = User(id=user_id, is_active=True)
             self.session.add(user)
