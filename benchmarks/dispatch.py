@@ -6,7 +6,10 @@ Feeds N updates of simulated teachers going through onboarding (valid and invali
 through the real Dispatcher with a recording bot session (no network), then N updates through a bare
 aiogram Dispatcher with one echo handler, in the same run. Each update is first stored in the inbox,
 as the webhook and long polling do. `cpu_ms_per_update` is this process's CPU time per update (the
-database server's own is not counted: one worker's cost). `--postgres` starts a throwaway PostgreSQL
+database server's own is not counted: one worker's cost). `statements_per_update` counts the SQL statements
+the application's engine sent, `round_trips_per_update` (PostgreSQL) those plus asyncpg's BEGIN and COMMIT
+(each a round trip of its own; a statement prepared anew would be one more, and none is after the first few
+updates). `--postgres` starts a throwaway PostgreSQL
 (tests/services.py); `--profile FILE` writes a cProfile of the real bot's run. The last line is one
 JSON object.
 """
@@ -32,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.types import CallbackQuery, Chat, Contact, Message, MessageEntity, Update, User
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.factory import create_application
 from bot.i18n import Locale
@@ -136,6 +141,30 @@ async def timed(dp: Dispatcher, bot: Bot, scripts: list[list[Update]], concurren
     return time.perf_counter() - started, latencies
 
 
+@contextlib.contextmanager
+def counting(engine: AsyncEngine) -> Iterator[list[int]]:
+    """[statements, simple queries (BEGIN, COMMIT…)] sent while the block runs."""
+    import asyncpg
+
+    counts = [0, 0]
+    plain = asyncpg.Connection.execute
+
+    def statement(*_args: Any) -> None:
+        counts[0] += 1
+
+    async def simple(self: asyncpg.Connection, query: str, *args: Any, **kwargs: Any) -> str:
+        counts[1] += 1
+        return await plain(self, query, *args, **kwargs)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", statement)
+    asyncpg.Connection.execute = simple  # type: ignore[method-assign]
+    try:
+        yield counts
+    finally:
+        asyncpg.Connection.execute = plain  # type: ignore[method-assign]
+        event.remove(engine.sync_engine, "before_cursor_execute", statement)
+
+
 async def main(n: int, concurrency: int = 1, database_url: str | None = None,
                profile: str | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,14 +175,15 @@ async def main(n: int, concurrency: int = 1, database_url: str | None = None,
         bot = Bot(settings.token, session=RecordingSession(keep=False))
         scripts = workload(n)
         profiler = cProfile.Profile() if profile else None
-        cpu = time.process_time()
-        if profiler:
-            profiler.enable()
-        elapsed, latencies = await timed(app.dispatcher, bot, scripts, concurrency, app.sessions)
-        if profiler:
-            profiler.disable()
-            profiler.dump_stats(profile)  # type: ignore[arg-type]
-        cpu_ms = (time.process_time() - cpu) * 1000 / n
+        with counting(app.engine) as counts:
+            cpu = time.process_time()
+            if profiler:
+                profiler.enable()
+            elapsed, latencies = await timed(app.dispatcher, bot, scripts, concurrency, app.sessions)
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(profile)  # type: ignore[arg-type]
+            cpu_ms = (time.process_time() - cpu) * 1000 / n
         await app.close()
 
         bare = Dispatcher()
@@ -177,6 +207,8 @@ async def main(n: int, concurrency: int = 1, database_url: str | None = None,
         "database": settings.database_url.split(":", 1)[0],
         "concurrency": concurrency,
         "cpu_ms_per_update": round(cpu_ms, 2),
+        "statements_per_update": round(counts[0] / n, 2),
+        "round_trips_per_update": round(sum(counts) / n, 2) if settings.database_url.startswith("postgresql") else None,
         "per_s": round(per_s, 1),
         "bare_per_s": round(bare_per_s, 1),
         "ratio": round(per_s / bare_per_s, 3),

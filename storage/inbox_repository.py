@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy import BigInteger, FromClause, Select, String, Table, bindparam, delete, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.fsm_models import FsmRecord
 from storage.inbox_models import ReceivedUpdate
+from storage.profile_models import User
 
 # Both statements run for every update, so they are built once, as Core statements on the table: SQLAlchemy
 # then finds their compiled form in its cache and skips the ORM's bulk-write path (a multi-row VALUES list,
@@ -30,6 +33,33 @@ for _dialect, _insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert)):
                                      set_={"processed_at": _claim.excluded.processed_at, "payload": None},
                                      where=_TABLE.c.processed_at.is_(None))
         .returning(_TABLE.c.update_id))
+
+
+def _with_user_and_conversation(source: FromClause) -> Select[Any]:
+    """`source`'s row with the user's row and the conversation's FSM record beside it (either absent: NULLs)."""
+    return (select(source.c.update_id, User, FsmRecord.state, FsmRecord.data)
+            .select_from(source)
+            .outerjoin(User, User.id == bindparam("user_id", type_=BigInteger))
+            .outerjoin(FsmRecord, FsmRecord.key == bindparam("fsm_key", type_=String)))
+
+
+# What every update reads first, in as few round trips as the database allows. PostgreSQL: the claim is a
+# data-modifying CTE and the user's row and the FSM record are read in the same statement (one round trip
+# instead of three; no row back means the update was applied before). SQLite cannot put an INSERT in a WITH:
+# the claim, then the two reads in one SELECT (it has no round trips, but every statement costs SQLAlchemy's
+# own work).
+_CLAIMED = _BEGIN["postgresql"].cte("claimed")
+_OPEN_POSTGRESQL = _with_user_and_conversation(_CLAIMED)
+_READ_AFTER_CLAIM = _with_user_and_conversation(select(literal_column("1").label("update_id")).subquery("claimed"))
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What an update's transaction starts from, read with its claim."""
+
+    user: User | None  # None: no row yet (her first update), or no user asked for
+    fsm_state: str | None
+    fsm_data: dict[str, Any]
 
 
 class InboxRepository:
@@ -59,6 +89,22 @@ class InboxRepository:
         claimed = await self.session.execute(_BEGIN[self._dialect()],
                                              {"bot_id": self.bot_id, "update_id": update_id, "now": now})
         return claimed.first() is not None
+
+    async def open(self, update_id: int, now: datetime, user_id: int | None, fsm_key: str | None) -> Opened | None:
+        """`begin`, and the rows every update reads next: the user's (`user_id`) and the conversation's FSM
+        record (`fsm_key`); None when the update was applied before. The reads see what was committed before the
+        claim, as separate statements after it would (the chat's lock keeps that chat's other updates out)."""
+        params = {"bot_id": self.bot_id, "update_id": update_id, "now": now, "user_id": user_id, "fsm_key": fsm_key}
+        if self._dialect() == "postgresql":
+            row = (await self.session.execute(_OPEN_POSTGRESQL, params)).first()
+        else:
+            if not await self.begin(update_id, now):
+                return None
+            row = (await self.session.execute(_READ_AFTER_CLAIM, params)).first()
+        if row is None:
+            return None
+        _claimed, user, state, data = row
+        return Opened(user, state, dict(data or {}))
 
     async def pending(self, limit: int = 1000, received_before: datetime | None = None) -> list[dict[str, Any]]:
         """Updates stored but never applied (the process died first), oldest first; with `received_before`,

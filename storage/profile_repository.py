@@ -6,13 +6,22 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.checklist_models import ACTIVE_STATUSES, Application
 from storage.profile_models import TeacherProfile, User
 
 # Ids per IN list: well under SQLite's and asyncpg's bound-parameter limits.
 ID_CHUNK = 5000
+
+
+# Built once: every button answer in the questionnaire runs it.
+_WITH_SUBMISSION = select(
+    TeacherProfile,
+    exists().where(Application.user_id == TeacherProfile.user_id,
+                   Application.status.in_([s.value for s in ACTIVE_STATUSES])),
+).where(TeacherProfile.user_id == bindparam("user_id"))
 
 
 class UserRepository:
@@ -20,7 +29,10 @@ class UserRepository:
         self.session = session
 
     async def get_or_create(self, user_id: int) -> User:
-        user = await self.session.get(User, user_id)
+        return await self.settle(user_id, await self.session.get(User, user_id))
+
+    async def settle(self, user_id: int, user: User | None) -> User:
+        """The user's row as read (None: there is none yet), created or marked active again as needed."""
         if user is None:
             user = User(id=user_id, is_active=True)
             self.session.add(user)
@@ -51,6 +63,12 @@ class ProfileRepository:
 
     async def get(self, user_id: int) -> TeacherProfile | None:
         return await self.session.get(TeacherProfile, user_id)
+
+    async def with_submission(self, user_id: int) -> tuple[TeacherProfile | None, bool]:
+        """Her profile, and whether an application of hers is submitted (it freezes some answers), in one query:
+        a button answer needs both (ApplicationRepository.active is the same test)."""
+        row = (await self.session.execute(_WITH_SUBMISSION, {"user_id": user_id})).first()
+        return (row[0], bool(row[1])) if row is not None else (None, False)
 
     async def many(self, user_ids: Iterable[int]) -> dict[int, TeacherProfile]:
         """The profiles of these users that exist, by user id, in one query per 5,000 ids."""

@@ -70,6 +70,16 @@ class SqlStorage(BaseStorage):
     def _key(self, key: StorageKey) -> str:
         return self.key_builder.build(key)
 
+    def record_key(self, key: StorageKey) -> str:
+        """The record's key in the table, for reading it ahead (see `remember`)."""
+        return self._key(key)
+
+    @classmethod
+    def remember(cls, session: AsyncSession, record_key: str, state: str | None, data: dict[str, Any]) -> None:
+        """The record as the update's session read it with its first statement (bot/pipeline/middlewares.py),
+        so the FSM's reads in this update cost nothing more."""
+        cls._seen(session)[record_key] = (state, dict(data))
+
     @asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
         shared = current_session.get()

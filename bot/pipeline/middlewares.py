@@ -4,7 +4,8 @@ For every update:
 1. the chat's isolation lock is taken (one chat's updates one at a time: a double tap never races
    itself), and held until the update's replies are out, so replies keep their order;
 2. in one database session and transaction: the update is marked applied in the inbox (a second
-   delivery of the same `update_id` stops here), the user row is loaded, the handler runs; every Bot
+   delivery of the same `update_id` stops here) and, in the same statement on PostgreSQL, the user row and
+   the conversation's FSM record are read (storage/inbox_repository.py `open`); the handler runs; every Bot
    API call it makes is held (bot/pipeline/deferred.py) and written to the outbox in this transaction;
 3. the transaction commits: from here on, what the handler decided stands, whatever Telegram does;
 4. the held calls are sent (bot/pipeline/outbox.py: retries as Telegram asks, the deliverer for what is left).
@@ -25,6 +26,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Bot
 from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation
 from aiogram.methods import AnswerCallbackQuery, SendMessage, TelegramMethod
@@ -35,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import pick_locale
 from bot.pipeline import deferred, outbox
-from bot.pipeline.fsm_storage import current_session
+from bot.pipeline.fsm_storage import SqlStorage, current_session
 from bot.settings import Settings
 from storage.inbox_repository import InboxRepository
 from storage.outbox_repository import OutboxRepository
@@ -84,18 +86,25 @@ class DatabaseMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         deferred.install(data["bot"])
         context = None
-        if self.fsm is not None and self.isolation is not None:  # not truthiness: an isolation may define len()
+        if self.fsm is not None:
             context = self.fsm.resolve_event_context(data["bot"], data)
-        if context is None or self.isolation is None:
-            return await self._apply(handler, event, data)
+        fsm_key = self._fsm_key(context)
+        if context is None or self.isolation is None:  # not truthiness: an isolation may define len()
+            return await self._apply(handler, event, data, fsm_key)
         async with self.isolation.lock(key=context.key):
-            return await self._apply(handler, event, data)
+            return await self._apply(handler, event, data, fsm_key)
 
-    async def _apply(self, handler: Handler, update: Update, data: dict[str, Any]) -> Any:
+    def _fsm_key(self, context: FSMContext | None) -> str | None:
+        """The conversation's record key when its FSM storage is the database's (read with the claim)."""
+        if context is None or self.fsm is None or not isinstance(self.fsm.storage, SqlStorage):
+            return None
+        return self.fsm.storage.record_key(context.key)
+
+    async def _apply(self, handler: Handler, update: Update, data: dict[str, Any], fsm_key: str | None) -> Any:
         pause = TRANSIENT_PAUSE
         for attempt in range(1, TRANSIENT_TRIES + 1):
             try:
-                return await self._once(handler, update, data)
+                return await self._once(handler, update, data, fsm_key)
             except Exception as error:
                 if is_transient(error) and attempt < TRANSIENT_TRIES:
                     log.warning("Update %s met %s; applying it again", update.update_id, type(error).__name__)
@@ -108,21 +117,26 @@ class DatabaseMiddleware(BaseMiddleware):
                 return None
         return None  # pragma: no cover - the loop always returns
 
-    async def _once(self, handler: Handler, update: Update, data: dict[str, Any]) -> Any:
+    async def _once(self, handler: Handler, update: Update, data: dict[str, Any], fsm_key: str | None) -> Any:
         bot: Bot = data["bot"]
         tg_user: User | None = data.get("event_from_user")
+        person = tg_user if tg_user is not None and not tg_user.is_bot else None
         async with self.sessions() as session:
             token = current_session.set(session)
             try:
                 with deferred.holding() as held:
-                    if not await InboxRepository(session, bot.id).begin(update.update_id, _now()):
+                    opened = await InboxRepository(session, bot.id).open(
+                        update.update_id, _now(), person.id if person else None, fsm_key)
+                    if opened is None:
                         log.info("Update %s was applied before; skipped", update.update_id)
                         return UNHANDLED
                     self._prepare(session, data)
-                    if tg_user is not None and not tg_user.is_bot:
-                        db_user = await UserRepository(session).get_or_create(tg_user.id)
+                    if fsm_key is not None:
+                        SqlStorage.remember(session, fsm_key, opened.fsm_state, opened.fsm_data)
+                    if person is not None:
+                        db_user = await UserRepository(session).settle(person.id, opened.user)
                         data["db_user"] = db_user
-                        data["is_admin"] = tg_user.id in self.settings.admin_ids
+                        data["is_admin"] = person.id in self.settings.admin_ids
                         # Read now: after a rollback the row's attributes are gone.
                         data["stored_locale"] = db_user.locale
                     result = await handler(update, data)

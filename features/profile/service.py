@@ -112,11 +112,12 @@ class ProfileService:
     async def open_question(self, user_id: int, field: ProfileField, kind: Kind, open_field: str | None) -> Opened:
         """The question a button answers, if it is the open one and of the button's kind (a pick for a
         single choice, a tick for a multi-select); otherwise the button is stale or forged."""
-        profile = await self.profiles.get(user_id)
+        profile, submitted = await self.profiles.with_submission(user_id)
         question = BY_FIELD.get(field)
         if profile is None or question is None or open_field != field or question.kind is not kind:
             raise StaleButton()
-        await self._refuse_if_locked(profile, field)
+        if submitted and field in frozen_fields(profile):
+            raise Refusal(FROZEN_ANSWER)
         return Opened(profile, question)
 
     async def start_editing(self, user_id: int, field: ProfileField) -> Opened:
@@ -267,7 +268,7 @@ class ProfileService:
         yet (a district that matched none of the list) stays open, so the application can go on."""
         if await self.applications.active(profile.user_id) is None:
             return frozenset()
-        return frozenset(f for f in FROZEN_AFTER_SUBMISSION if getattr(profile, f, None) is not None)
+        return frozen_fields(profile)
 
     def match_area(self, profile: TeacherProfile, text: str) -> AreaMatch:
         return catalogue().match(text, profile.region)
@@ -276,6 +277,11 @@ class ProfileService:
         """The area with this code when it is one of her region's (callback data is client-controlled)."""
         area = catalogue().get(code)
         return area if area is not None and area.region == profile.region else None
+
+
+def frozen_fields(profile: TeacherProfile) -> frozenset[str]:
+    """The answers a submitted application depends on (one not given yet stays open)."""
+    return frozenset(f for f in FROZEN_AFTER_SUBMISSION if getattr(profile, f, None) is not None)
 
 
 def is_complete(profile: TeacherProfile) -> bool:
