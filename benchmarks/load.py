@@ -14,7 +14,8 @@ a tick with nobody ready is skipped (so a slow bot gets less than it was offered
 offered less by people who are still waiting). `--active` teachers are in the middle of their scripts at a
 time; one who finishes makes room for the next.
 
-What is measured, over the steady window (after a warm-up of a tenth, until the last teacher started):
+What is measured, over the steady window (after a warm-up of a tenth, until the first teacher finishes with
+nobody left to take her place):
 - latency: from the update entering the Bot API server (the user's event in the chat) to the bot's first
   message or edit in that chat answering it; p50 and p99;
 - throughput: answered steps per second; updates sent per second beside the offered rate;
@@ -275,15 +276,16 @@ class LoadRun:
         self.records.append(record)
         if teacher.failure is None and not teacher.finished:
             self._ready.append(teacher)
-        else:
-            self._playing -= 1
+            return
+        self._playing -= 1
+        if not self._waiting and not self.window[1]:
+            # The first to leave with nobody left to take her place: the tail, fewer playing, begins.
+            self.window = (self.window[0], time.time())
 
     def _admit(self) -> None:
         while self._waiting and self._playing < self.pacing.active:
             self._ready.append(self._waiting.popleft())
             self._playing += 1
-            if not self._waiting:
-                self.window = (self.window[0], time.time())
 
     def _tick(self) -> None:
         self._admit()
@@ -343,7 +345,7 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def figures(run: LoadRun, workers: int, driver_cpu: float) -> RunFigures:
-    """The steady window's figures: from a tenth in (the warm-up) until the last teacher started."""
+    """The steady window's figures: from a tenth in (the warm-up) until the tail (fewer playing) begins."""
     start, end = run.window
     end = end or (run.sends[-1] if run.sends else start)
     start += (end - start) / 10
@@ -359,7 +361,8 @@ def figures(run: LoadRun, workers: int, driver_cpu: float) -> RunFigures:
         window_s=round(span, 1), sent_per_s=round(sent / span, 1),
         replies_per_s=round(sum(1 for r in within if r.ok) / span, 1),
         p50_ms=None if p50 is None else round(p50, 1), p99_ms=None if p99 is None else round(p99, 1),
-        timeouts=sum(1 for r in run.records if not r.ok), skipped_ticks=sum(1 for t in run.skipped if start <= t <= end),
+        timeouts=sum(1 for r in run.records if not r.ok),
+        skipped_ticks=sum(1 for t in run.skipped if start <= t <= end),
         cpu_ms_per_update=round(1000 * sum(cpu.values()) / max(len(run.records), 1), 2) if cpu else None,
         worker_cpu_pct=[round(100 * used / whole, 1) for used in cpu.values()],
         driver_cpu_pct=round(100 * driver_cpu / whole, 1), load_average=round(os.getloadavg()[0], 2),

@@ -14,11 +14,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from bot.i18n import Locale
 from features.checklist.callbacks import ChecklistAct, ChecklistCallback
 from features.essay.callbacks import EssayAct, EssayCallback
 from features.guidance.callbacks import GuideCallback, GuideStep
-from features.profile.callbacks import NONE_OF_THESE, AreaCallback, ChoiceCallback, ConsentCallback, LanguageCallback
-from features.profile.callbacks import ToggleCallback
+from features.profile.callbacks import (
+    NONE_OF_THESE,
+    AreaCallback,
+    ChoiceCallback,
+    ConsentCallback,
+    LanguageCallback,
+    ToggleCallback,
+)
+from features.profile.form import ProfileField
 from features.self_assessment.callbacks import ScoreAct, ScoreCallback
 from scoring.iin import check_digit
 from scoring.sheets import SHEETS
@@ -104,7 +112,7 @@ def essay_text(words: int = ESSAY_WORDS) -> str:
 
 
 def choice(field: str, value: str) -> str:
-    return ChoiceCallback(field=field, value=value).pack()
+    return ChoiceCallback(field=ProfileField(field), value=value).pack()
 
 
 def score(action: ScoreAct, crit: str = "", value: str = "") -> str:
@@ -126,9 +134,9 @@ def _pick(name: str, data: str, next_button: str | None, replies: int = 2) -> St
 def onboarding(n: int) -> list[Step]:
     """/start to the complete profile: the path of tests/e2e/test_bot_process.py, in Russian."""
     agree = ConsentCallback(agree=True).pack()
-    lang = LanguageCallback(code="ru").pack()
+    lang = LanguageCallback(code=Locale("ru")).pack()
     area = AreaCallback(action="pick", code=AREA).pack()
-    certificates_none = ToggleCallback(field="certificates", value=NONE_OF_THESE).pack()
+    certificates_none = ToggleCallback(field=ProfileField.CERTIFICATES, value=NONE_OF_THESE).pack()
     text = Act.TEXT
     return [
         Step("start", text, "/start", 1, last_has_button(lang)),
