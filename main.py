@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from datetime import timedelta
 
 from aiogram import Bot
 from aiohttp import web
@@ -97,6 +98,7 @@ def run_webhook(settings: Settings) -> None:
         nonlocal background
         background = start_background(app, bot)
         await runner.replay()
+        runner.start_sweeping(timedelta(seconds=settings.inbox_orphan_seconds))
         await register_commands(bot, app.i18n)
         assert settings.webhook_url is not None
         await bot.set_webhook(settings.webhook_url, secret_token=secret, drop_pending_updates=False,

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.pipeline.metrics import SCHEDULER_LEADING
 from storage.lease_repository import LeaseRepository
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class SchedulerLeader:
             held = False
         if held and self.scheduler is None:
             self.scheduler = self.start_scheduler()
+            SCHEDULER_LEADING.set(1)
             log.info("This worker now runs the scheduler")
         elif not held and self.scheduler is not None:
             self._stop_scheduler()
@@ -72,6 +74,7 @@ class SchedulerLeader:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
+            SCHEDULER_LEADING.set(0)
 
     async def _run(self) -> None:
         interval = self.lease.total_seconds() / 3

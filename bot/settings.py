@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     # A message whose sender died is sent by another process once its claim is this old; keep it above
     # the 20 s a delivery may spend retrying, or a live sender could be overtaken (a duplicate).
     outbox_lease_seconds: float = Field(default=120.0, gt=0)
+    # Webhook workers: an update stored by a worker but still unapplied this long after it arrived is applied
+    # by whichever worker sweeps the inbox first (its own worker died); above a slow update's handling time.
+    inbox_orphan_seconds: float = Field(default=30.0, gt=0)
     reminder_check_minutes: int = Field(default=5, ge=1, le=60)
     # The bot's part in this deployment: "commission" — the attestation commission works in this bot and
     # /submit files the application with it; "portal" — the bot prepares the file and /submit hands the

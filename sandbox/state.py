@@ -274,6 +274,22 @@ class BotState:
         return {"id": self.id, "username": self.username, "first_name": self.first_name, "token": self.token}
 
 
+def update_chat(update: dict[str, Any]) -> int | None:
+    """The chat an update belongs to (the user's id for a private chat's press or query), or None: a webhook
+    delivers one chat's updates one at a time, in order, as Telegram does."""
+    for key, payload in update.items():
+        if key == "update_id" or not isinstance(payload, dict):
+            continue
+        message = payload.get("message") if key == "callback_query" else payload
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if isinstance(chat, dict) and isinstance(chat.get("id"), int):
+            return int(chat["id"])
+        sender = payload.get("from") or payload.get("user")
+        if isinstance(sender, dict) and isinstance(sender.get("id"), int):
+            return int(sender["id"])
+    return None
+
+
 def _among(update: dict[str, Any], updates: list[dict[str, Any]]) -> bool:
     # By identity: a re-delivery is a copy with the same update_id as the original.
     return any(update is other for other in updates)

@@ -60,13 +60,15 @@ class InboxRepository:
                                              {"bot_id": self.bot_id, "update_id": update_id, "now": now})
         return claimed.first() is not None
 
-    async def pending(self, limit: int = 1000) -> list[dict[str, Any]]:
-        """Updates stored but never applied (the process died first), oldest first."""
-        rows = await self.session.scalars(
-            select(ReceivedUpdate.payload)
-            .where(ReceivedUpdate.bot_id == self.bot_id, ReceivedUpdate.processed_at.is_(None),
-                   ReceivedUpdate.payload.is_not(None))
-            .order_by(ReceivedUpdate.update_id).limit(limit))
+    async def pending(self, limit: int = 1000, received_before: datetime | None = None) -> list[dict[str, Any]]:
+        """Updates stored but never applied (the process died first), oldest first; with `received_before`,
+        only those that arrived before it (a live worker's fresh ones are left to it)."""
+        query = (select(ReceivedUpdate.payload)
+                 .where(ReceivedUpdate.bot_id == self.bot_id, ReceivedUpdate.processed_at.is_(None),
+                        ReceivedUpdate.payload.is_not(None)))
+        if received_before is not None:
+            query = query.where(ReceivedUpdate.received_at < received_before)
+        rows = await self.session.scalars(query.order_by(ReceivedUpdate.update_id).limit(limit))
         return [row for row in rows if row is not None]
 
     async def prune(self, processed_before: datetime) -> int:

@@ -16,6 +16,10 @@ UPDATES = Counter("attestation_updates", "Updates handled, by how their handling
 UPDATE_SECONDS = Histogram("attestation_update_seconds", "Time from taking an update to finishing it.",
                            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
                            registry=REGISTRY)
+UPDATES_TAKEN_OVER = Counter("attestation_updates_taken_over", "Updates another worker stored and did not apply, "
+                             "applied by this worker's sweep of the inbox.", registry=REGISTRY)
+SCHEDULER_LEADING = Gauge("attestation_scheduler_leading", "1 while this worker holds the scheduler's lease.",
+                          registry=REGISTRY)
 _QUEUES = Gauge("attestation_queue_depth", "Rows waiting in each queue, read from the database when scraped.",
                 ["queue"], registry=REGISTRY)
 

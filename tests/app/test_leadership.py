@@ -10,6 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.leadership import SchedulerLeader
+from bot.pipeline.metrics import REGISTRY
 from bot.settings import Settings
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -60,7 +61,9 @@ async def test_one_worker_runs_the_scheduler_and_another_takes_over_when_it_dies
 async def test_a_clean_shutdown_hands_the_scheduler_over_at_once(sessions: async_sessionmaker[AsyncSession]) -> None:
     first, second = _workers(sessions)
     await first.tick()
+    assert REGISTRY.get_sample_value("attestation_scheduler_leading") == 1
     await first.stop()
+    assert REGISTRY.get_sample_value("attestation_scheduler_leading") == 0
     await second.tick()
     assert second.leading
     await second.stop()

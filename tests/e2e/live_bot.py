@@ -10,7 +10,8 @@ what a user sees when Telegram misbehaves or the process dies.
 
 The bot long-polls (`mode="polling"`) or runs its webhook server (`mode="webhook"`, on a fixed local
 port, so a restart listens where the sandbox already delivers). Its output goes to `log_path`; a reply
-that does not come fails with the chat so far and the end of that log.
+that does not come fails with the chat so far and the end of that log. The users' side (`SimulatedUsers`:
+send, press, reply, …) is shared with several workers behind a balancer (tests/e2e/cluster.py).
 """
 
 from __future__ import annotations
@@ -49,15 +50,140 @@ def _is_bot_output(event: dict[str, Any]) -> bool:
     return event["type"] == "message" and event["message"]["from"] == "bot"
 
 
-class LiveBot:
+class SimulatedUsers:
+    """The simulated users of one bot on `server`: what they send and press, and what the bot shows them.
+    Shared by one bot process (LiveBot) and several behind a balancer (tests/e2e/cluster.py); `log_tail`
+    is what a failed wait prints beside the chat."""
+
+    def __init__(self, server: BotAPIServer, *, token: str = TOKEN, user_id: int = USER_ID) -> None:
+        self.server = server
+        self.token = token
+        self.user_id = user_id
+        server.register_bot(token, first_name="Attestation bot", username="attestation_e2e_bot")
+        self.user(user_id)
+
+    def log_tail(self, lines: int = 40) -> str:
+        return ""
+
+    # --- the simulated user -------------------------------------------------------------------------
+
+    def user(self, user_id: int, first_name: str = "Тест", *, language_code: str | None = "ru") -> SimUser:
+        """The simulated user with this id, created if new."""
+        known = {user.id: user for user in self.server.users()}
+        if user_id in known:
+            return known[user_id]
+        return self.server.create_user(first_name, user_id=user_id, language_code=language_code)
+
+    def cursor(self, user: int | None = None) -> int:
+        """A mark in the chat: `reply(since=...)` and `events(since=...)` look only after it."""
+        return len(self.server.world.chat(self.server.bot(self.token), user or self.user_id).events)
+
+    async def send(self, text: str, *, user: int | None = None, wait: bool = True,
+                   timeout: float = REPLY_TIMEOUT) -> View | None:
+        """The user writes `text`; returns the bot's first reply (a new or edited message) unless `wait` is off."""
+        uid = user or self.user_id
+        since = self.cursor(uid)
+        await self.server.send_text(uid, text, token=self.token)
+        return await self.reply(since=since, user=uid, timeout=timeout) if wait else None
+
+    async def press(self, callback_data: str, *, user: int | None = None, message_id: int | None = None,
+                    wait: bool = True, timeout: float = REPLY_TIMEOUT) -> View | None:
+        """The user presses the inline button with this data (on the latest bot message that has it, waiting
+        for one to appear); returns the bot's first reply (a new or edited message) unless `wait` is off."""
+        uid = user or self.user_id
+        if message_id is None:
+            message_id = (await self.message_with_button(callback_data, user=uid, timeout=timeout))["message_id"]
+        since = self.cursor(uid)
+        await self.server.press_button(uid, message_id, callback_data, token=self.token)
+        return await self.reply(since=since, user=uid, timeout=timeout) if wait else None
+
+    async def share_contact(self, phone_number: str, *, user: int | None = None, wait: bool = True,
+                            timeout: float = REPLY_TIMEOUT) -> View | None:
+        """The user shares their phone number (the reply keyboard's contact button); returns the bot's first
+        reply unless `wait` is off."""
+        uid = user or self.user_id
+        since = self.cursor(uid)
+        await self.server.send_contact(uid, phone_number, token=self.token)
+        return await self.reply(since=since, user=uid, timeout=timeout) if wait else None
+
+    async def reply(self, *, since: int, user: int | None = None, where: Callable[[View], bool] | None = None,
+                    timeout: float = REPLY_TIMEOUT) -> View:
+        """The first message the bot sends or edits in the chat after the mark `since` (that satisfies
+        `where`), as the user sees it; fails with the chat and the bot's log if none comes in time."""
+        uid = user or self.user_id
+        deadline = time.monotonic() + timeout
+        cursor = since
+        while (remaining := deadline - time.monotonic()) > 0:
+            events, cursor = await self.server.wait_events(uid, cursor, remaining, token=self.token)
+            for event in events:
+                if _is_bot_output(event) and (where is None or where(event["message"])):
+                    return dict(event["message"])
+        raise AssertionError(f"no reply from the bot within {timeout}s; the chat: {self.texts(uid)[-6:]}\n"
+                             f"the bot's log:\n{self.log_tail()}")
+
+    def events(self, *, since: int = 0, user: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+        """The chat's events after `since` (messages, edits, callback answers, chat actions, deletions)."""
+        chat = self.server.world.chat(self.server.bot(self.token), user or self.user_id)
+        return [e for e in chat.events[since:] if kind is None or e["type"] == kind]
+
+    async def quiet(self, seconds: float = 1.0, *, user: int | None = None, timeout: float = REPLY_TIMEOUT) -> None:
+        """Wait until the bot has done nothing in the chat for `seconds` (to count what it sent, e.g. duplicates)."""
+        uid = user or self.user_id
+        deadline = time.monotonic() + timeout
+        cursor = self.cursor(uid)
+        while time.monotonic() < deadline:
+            events, cursor = await self.server.wait_events(uid, cursor, seconds, token=self.token)
+            if not events:
+                return
+        raise AssertionError(f"the bot did not fall quiet within {timeout}s")
+
+    async def message_with_button(self, callback_data: str, *, user: int | None = None,
+                                  timeout: float = REPLY_TIMEOUT) -> View:
+        uid = user or self.user_id
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in reversed(self.bot_messages(uid)):
+                if callback_data in buttons(message):
+                    return message
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no bot message has the button {callback_data!r}; the chat: "
+                                     f"{self.texts(uid)[-6:]}\nthe bot's log:\n{self.log_tail()}")
+            await asyncio.sleep(0.05)
+
+    def bot_messages(self, user: int | None = None) -> list[View]:
+        """The bot's messages in the chat as they stand now (edits applied, deleted ones left out)."""
+        return [m for m in self.server.history(user or self.user_id, token=self.token) if m["from"] == "bot"]
+
+    def texts(self, user: int | None = None) -> list[str | None]:
+        return [m.get("text") or m.get("caption") for m in self.server.history(user or self.user_id, token=self.token)]
+
+    async def until(self, condition: Callable[[], bool], *, timeout: float = REPLY_TIMEOUT, what: str = "") -> None:
+        """Wait until `condition()` holds, e.g. a row the bot commits after it has replied."""
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what or 'the condition'} did not come true within {timeout}s; "
+                                     f"the bot's log:\n{self.log_tail()}")
+            await asyncio.sleep(0.05)
+
+    # --- faults ------------------------------------------------------------------------------------
+
+    def fault(self, kind: FaultKind | str, **options: Any) -> Fault:
+        """An injected fault for this bot's calls (see BotAPIServer.add_fault for the options)."""
+        return self.server.add_fault(kind, token=self.token, **options)
+
+    def attempts(self, method: str) -> int:
+        """How many calls of `method` this bot has made, faulted or not."""
+        return len(self.server.requests(method, token=self.token))
+
+
+class LiveBot(SimulatedUsers):
     """One bot process at a time on one database, with its simulated users on `server`."""
 
     def __init__(self, server: BotAPIServer, workdir: Path, *, mode: Mode = "polling", token: str = TOKEN,
                  user_id: int = USER_ID, env: dict[str, str] | None = None) -> None:
-        self.server = server
+        super().__init__(server, token=token, user_id=user_id)
         self.mode = mode
-        self.token = token
-        self.user_id = user_id
         self.extra_env = dict(env or {})
         workdir.mkdir(parents=True, exist_ok=True)
         self.db = workdir / "bot.db"
@@ -66,8 +192,6 @@ class LiveBot:
         self.webhook_secret = secrets.token_urlsafe(16)
         self.proc: asyncio.subprocess.Process | None = None
         self.starts = 0
-        server.register_bot(token, first_name="Attestation bot", username="attestation_e2e_bot")
-        self.user(user_id)
 
     # --- the process ------------------------------------------------------------------------------
 
@@ -166,107 +290,7 @@ class LiveBot:
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
-    # --- the simulated user -------------------------------------------------------------------------
-
-    def user(self, user_id: int, first_name: str = "Тест", *, language_code: str | None = "ru") -> SimUser:
-        """The simulated user with this id, created if new."""
-        known = {user.id: user for user in self.server.users()}
-        if user_id in known:
-            return known[user_id]
-        return self.server.create_user(first_name, user_id=user_id, language_code=language_code)
-
-    def cursor(self, user: int | None = None) -> int:
-        """A mark in the chat: `reply(since=...)` and `events(since=...)` look only after it."""
-        return len(self.server.world.chat(self.server.bot(self.token), user or self.user_id).events)
-
-    async def send(self, text: str, *, user: int | None = None, wait: bool = True,
-                   timeout: float = REPLY_TIMEOUT) -> View | None:
-        """The user writes `text`; returns the bot's first reply (a new or edited message) unless `wait` is off."""
-        uid = user or self.user_id
-        since = self.cursor(uid)
-        await self.server.send_text(uid, text, token=self.token)
-        return await self.reply(since=since, user=uid, timeout=timeout) if wait else None
-
-    async def press(self, callback_data: str, *, user: int | None = None, message_id: int | None = None,
-                    wait: bool = True, timeout: float = REPLY_TIMEOUT) -> View | None:
-        """The user presses the inline button with this data (on the latest bot message that has it, waiting
-        for one to appear); returns the bot's first reply (a new or edited message) unless `wait` is off."""
-        uid = user or self.user_id
-        if message_id is None:
-            message_id = (await self.message_with_button(callback_data, user=uid, timeout=timeout))["message_id"]
-        since = self.cursor(uid)
-        await self.server.press_button(uid, message_id, callback_data, token=self.token)
-        return await self.reply(since=since, user=uid, timeout=timeout) if wait else None
-
-    async def reply(self, *, since: int, user: int | None = None, where: Callable[[View], bool] | None = None,
-                    timeout: float = REPLY_TIMEOUT) -> View:
-        """The first message the bot sends or edits in the chat after the mark `since` (that satisfies
-        `where`), as the user sees it; fails with the chat and the bot's log if none comes in time."""
-        uid = user or self.user_id
-        deadline = time.monotonic() + timeout
-        cursor = since
-        while (remaining := deadline - time.monotonic()) > 0:
-            events, cursor = await self.server.wait_events(uid, cursor, remaining, token=self.token)
-            for event in events:
-                if _is_bot_output(event) and (where is None or where(event["message"])):
-                    return dict(event["message"])
-        raise AssertionError(f"no reply from the bot within {timeout}s; the chat: {self.texts(uid)[-6:]}\n"
-                             f"the bot's log:\n{self.log_tail()}")
-
-    def events(self, *, since: int = 0, user: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
-        """The chat's events after `since` (messages, edits, callback answers, chat actions, deletions)."""
-        chat = self.server.world.chat(self.server.bot(self.token), user or self.user_id)
-        return [e for e in chat.events[since:] if kind is None or e["type"] == kind]
-
-    async def quiet(self, seconds: float = 1.0, *, user: int | None = None, timeout: float = REPLY_TIMEOUT) -> None:
-        """Wait until the bot has done nothing in the chat for `seconds` (to count what it sent, e.g. duplicates)."""
-        uid = user or self.user_id
-        deadline = time.monotonic() + timeout
-        cursor = self.cursor(uid)
-        while time.monotonic() < deadline:
-            events, cursor = await self.server.wait_events(uid, cursor, seconds, token=self.token)
-            if not events:
-                return
-        raise AssertionError(f"the bot did not fall quiet within {timeout}s")
-
-    async def message_with_button(self, callback_data: str, *, user: int | None = None,
-                                  timeout: float = REPLY_TIMEOUT) -> View:
-        uid = user or self.user_id
-        deadline = time.monotonic() + timeout
-        while True:
-            for message in reversed(self.bot_messages(uid)):
-                if callback_data in buttons(message):
-                    return message
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no bot message has the button {callback_data!r}; the chat: "
-                                     f"{self.texts(uid)[-6:]}\nthe bot's log:\n{self.log_tail()}")
-            await asyncio.sleep(0.05)
-
-    def bot_messages(self, user: int | None = None) -> list[View]:
-        """The bot's messages in the chat as they stand now (edits applied, deleted ones left out)."""
-        return [m for m in self.server.history(user or self.user_id, token=self.token) if m["from"] == "bot"]
-
-    def texts(self, user: int | None = None) -> list[str | None]:
-        return [m.get("text") or m.get("caption") for m in self.server.history(user or self.user_id, token=self.token)]
-
-    async def until(self, condition: Callable[[], bool], *, timeout: float = REPLY_TIMEOUT, what: str = "") -> None:
-        """Wait until `condition()` holds, e.g. a row the bot commits after it has replied."""
-        deadline = time.monotonic() + timeout
-        while not condition():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"{what or 'the condition'} did not come true within {timeout}s; "
-                                     f"the bot's log:\n{self.log_tail()}")
-            await asyncio.sleep(0.05)
-
-    # --- faults and the database --------------------------------------------------------------------
-
-    def fault(self, kind: FaultKind | str, **options: Any) -> Fault:
-        """An injected fault for this bot's calls (see BotAPIServer.add_fault for the options)."""
-        return self.server.add_fault(kind, token=self.token, **options)
-
-    def attempts(self, method: str) -> int:
-        """How many calls of `method` this bot has made, faulted or not."""
-        return len(self.server.requests(method, token=self.token))
+    # --- the database ------------------------------------------------------------------------------
 
     def sql(self, query: str, *params: Any) -> list[tuple[Any, ...]]:
         """Rows from the bot's SQLite database, read beside the running bot."""
