@@ -64,6 +64,7 @@ USER_BASE = 20_000_000
 REPLY_TIMEOUT = 30.0
 QUIET_SECONDS = 2.0
 CLOCK_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+DRIVER = 0  # CpuMeter's key for this process (the Bot API server and the teachers)
 
 
 class Target(Protocol):
@@ -198,28 +199,38 @@ class Teacher:
 
 
 class CpuMeter:
-    """The CPU time of processes from /proc (user + system), kept at their last reading once they are gone."""
+    """The CPU time of processes from /proc (user + system), sampled over time; a process that is gone keeps
+    its last reading."""
 
     def __init__(self, pids: Iterable[int]) -> None:
-        self.start = {pid: self.read(pid) for pid in pids}
-        self.last = dict(self.start)
+        self.pids = list(pids)
+        self.samples: list[tuple[float, dict[int, float]]] = []
+        self.sample()
 
     @staticmethod
-    def read(pid: int) -> float:
+    def read(pid: int) -> float | None:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
-            return float("nan")
+            return None
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICK
 
     def sample(self) -> None:
-        for pid in self.last:
+        last = self.samples[-1][1] if self.samples else {}
+        values = {DRIVER: time.process_time()}
+        for pid in self.pids:
             value = self.read(pid)
-            if value == value:  # not NaN: the process is still there
-                self.last[pid] = value
+            values[pid] = value if value is not None else last.get(pid, 0.0)
+        self.samples.append((time.time(), values))
 
-    def used(self) -> dict[int, float]:
-        return {pid: self.last[pid] - self.start[pid] for pid in self.start}
+    def _at(self, moment: float) -> dict[int, float]:
+        before = [values for when, values in self.samples if when <= moment]
+        return before[-1] if before else self.samples[0][1]
+
+    def used(self, start: float, end: float) -> dict[int, float]:
+        """Each process's CPU seconds between the samples nearest `start` and `end`."""
+        first, last = self._at(start), self._at(end)
+        return {pid: last[pid] - first[pid] for pid in [DRIVER, *self.pids]}
 
 
 @dataclass
@@ -248,6 +259,7 @@ class Pacing:
     rate: float
     active: int
     timeout: float = REPLY_TIMEOUT
+    duration: float = 0.0  # seconds of sending at most (0: until every teacher has finished)
     kill: bool = False
     drop: tuple[int, int] | None = None  # (teacher, step) whose update the server loses
 
@@ -268,6 +280,7 @@ class LoadRun:
         self._waiting: deque[Teacher] = deque(self.teachers)
         self._playing = 0
         self._killed = False
+        self._stopped = False
         self.cpu = CpuMeter([])
 
     async def _step(self, teacher: Teacher) -> None:
@@ -298,19 +311,28 @@ class LoadRun:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def _half_way(self) -> bool:
+        """Half the duration gone, or (without one) half the teachers started."""
+        if self.pacing.duration:
+            return time.time() - self.window[0] >= self.pacing.duration / 2
+        return len(self._waiting) <= len(self.teachers) // 2
+
     async def _maybe_kill(self) -> None:
-        if self.pacing.kill and not self._killed and len(self._waiting) <= len(self.teachers) // 2:
+        if self.pacing.kill and not self._killed and self._half_way():
             self._killed = True
             self.cpu.sample()
             await self.target.kill_worker(0)
 
     async def drive(self) -> None:
-        """The fixed clock: one step per tick while anyone is still playing or waiting to start."""
+        """The fixed clock: one step per tick while anyone is still playing or waiting to start, or until
+        `pacing.duration` is over (the steps on their way then get their answers; nobody starts another)."""
         loop = asyncio.get_running_loop()
         interval, next_tick = 1.0 / self.pacing.rate, loop.time()
         self.cpu = CpuMeter(self.target.worker_pids())
         self.window = (time.time(), 0.0)
-        while self._waiting or self._playing:
+        stop_at = loop.time() + self.pacing.duration if self.pacing.duration else None
+        sampled = loop.time()
+        while (self._waiting or self._playing) and (stop_at is None or loop.time() < stop_at):
             delay = next_tick - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -319,11 +341,20 @@ class LoadRun:
             next_tick += interval
             self._tick()
             await self._maybe_kill()
-            if len(self.sends) % 200 == 0:
+            if loop.time() - sampled >= 1.0:
                 self.cpu.sample()
+                sampled = loop.time()
+        if stop_at is not None and loop.time() >= stop_at:
+            self._stopped = True
+            self.window = (self.window[0], self.window[1] or time.time())
         self.cpu.sample()
         if self._tasks:
             await asyncio.wait(set(self._tasks))
+
+    @property
+    def stopped_by_the_clock(self) -> list[Teacher]:
+        """The teachers in the middle of their scripts when the duration ran out (not a failure)."""
+        return [t for t in self.teachers if self._stopped and t.failure is None and 0 < t.position < len(t.steps)]
 
     async def quiet(self, seconds: float = QUIET_SECONDS, limit: float = 60.0) -> None:
         """Until the bot has sent or edited nothing in any teacher's chat for `seconds`."""
@@ -344,7 +375,7 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def figures(run: LoadRun, workers: int, driver_cpu: float) -> RunFigures:
+def figures(run: LoadRun, workers: int) -> RunFigures:
     """The steady window's figures: from a tenth in (the warm-up) until the tail (fewer playing) begins."""
     start, end = run.window
     end = end or (run.sends[-1] if run.sends else start)
@@ -353,8 +384,8 @@ def figures(run: LoadRun, workers: int, driver_cpu: float) -> RunFigures:
     within = [r for r in run.records if start <= r.sent <= end]
     latencies = [r.latency * 1000 for r in within if r.latency is not None]
     sent = sum(1 for t in run.sends if start <= t <= end)
-    cpu = run.cpu.used()
-    whole = max(run.window[1] - run.window[0], 1e-9) if run.window[1] else span
+    cpu = run.cpu.used(start, end)
+    driver_cpu = cpu.pop(DRIVER)
     p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
     return RunFigures(
         workers=workers, offered=run.pacing.rate, teachers=len(run.teachers), steps=len(run.records),
@@ -363,9 +394,9 @@ def figures(run: LoadRun, workers: int, driver_cpu: float) -> RunFigures:
         p50_ms=None if p50 is None else round(p50, 1), p99_ms=None if p99 is None else round(p99, 1),
         timeouts=sum(1 for r in run.records if not r.ok),
         skipped_ticks=sum(1 for t in run.skipped if start <= t <= end),
-        cpu_ms_per_update=round(1000 * sum(cpu.values()) / max(len(run.records), 1), 2) if cpu else None,
-        worker_cpu_pct=[round(100 * used / whole, 1) for used in cpu.values()],
-        driver_cpu_pct=round(100 * driver_cpu / whole, 1), load_average=round(os.getloadavg()[0], 2),
+        cpu_ms_per_update=round(1000 * sum(cpu.values()) / max(sent, 1), 2) if cpu else None,
+        worker_cpu_pct=[round(100 * used / span, 1) for used in cpu.values()],
+        driver_cpu_pct=round(100 * driver_cpu / span, 1), load_average=round(os.getloadavg()[0], 2),
         killed=run.pacing.kill,
     )
 
@@ -385,13 +416,13 @@ class Found:
     observations: tuple[int, ...] | None = None
 
     def matches(self, wanted: Expected) -> bool:
-        return (self.completed and self.iin == wanted.iin and self.phone == wanted.phone and self.files == wanted.files
-                and self.essay_words == wanted.essay_words and self.observations == wanted.observations)
+        return (self.completed, self.iin, self.phone, self.files, self.essay_words, self.observations) == (
+            wanted.completed, wanted.iin, wanted.phone, wanted.files, wanted.essay_words, wanted.observations)
 
     def beyond(self, wanted: Expected) -> bool:
-        """More than her script left: a step applied twice."""
-        longer = self.essay_words is not None and self.essay_words > wanted.essay_words
-        more = self.observations is not None and len(self.observations) > len(wanted.observations)
+        """More than her steps left: one applied twice."""
+        longer = (self.essay_words or 0) > (wanted.essay_words or 0)
+        more = len(self.observations or ()) > len(wanted.observations or ())
         return self.files > wanted.files or longer or more
 
 
@@ -405,6 +436,8 @@ class Checks:
     missing_outputs: dict[int, int] = field(default_factory=dict)
     applied_twice: list[int] = field(default_factory=list)  # teachers with more in the database than she did
     unfinished: list[int] = field(default_factory=list)  # teachers who did not reach the end of her script
+    stopped: int = 0  # in the middle of her script when the run's duration was over (not counted as broken)
+    finished: int = 0
     wrong_in_database: list[int] = field(default_factory=list)
     profiles_completed: int = 0
 
@@ -427,7 +460,7 @@ class Checks:
             "unanswered_steps": self.unanswered_steps, "extra_outputs": sum(self.extra_outputs.values()),
             "missing_outputs": sum(self.missing_outputs.values()), "applied_twice": len(self.applied_twice),
             "unfinished": len(self.unfinished), "wrong_in_database": len(self.wrong_in_database),
-            "profiles_completed": self.profiles_completed,
+            "profiles_completed": self.profiles_completed, "finished": self.finished, "stopped": self.stopped,
         }
 
 
@@ -479,33 +512,39 @@ async def check(run: LoadRun) -> Checks:
     checks.not_stored = [u for u in update_ids if u not in stored]
     checks.not_applied = [u for u in update_ids if stored.get(u) is False]
     checks.unanswered_steps = sum(1 for r in run.records if not r.ok)
-    found = await found_in_database(target.database_url, [t.uid for t in run.teachers])
-    for teacher in run.teachers:
-        outputs, wanted = teacher.outputs(), teacher.expected_outputs
-        if outputs > wanted:
-            checks.extra_outputs[teacher.n] = outputs - wanted
-        elif outputs < wanted:
-            checks.missing_outputs[teacher.n] = wanted - outputs
-        mine, goal = found[teacher.uid], expected(teacher.n)
-        if mine.beyond(goal):
-            checks.applied_twice.append(teacher.n)
-        if teacher.failure is not None or not teacher.finished:
-            checks.unfinished.append(teacher.n)
-        if not mine.matches(goal):
-            checks.wrong_in_database.append(teacher.n)
-        checks.profiles_completed += mine.completed
+    played = [t for t in run.teachers if t.position > 0]
+    found = await found_in_database(target.database_url, [t.uid for t in played])
+    stopped = {t.n for t in run.stopped_by_the_clock}
+    for teacher in played:
+        _check_teacher(checks, teacher, found[teacher.uid], teacher.n in stopped)
+    checks.stopped = len(stopped)
     return checks
+
+
+def _check_teacher(checks: Checks, teacher: Teacher, mine: Found, stopped: bool) -> None:
+    outputs, wanted = teacher.outputs(), teacher.expected_outputs
+    if outputs > wanted:
+        checks.extra_outputs[teacher.n] = outputs - wanted
+    elif outputs < wanted:
+        checks.missing_outputs[teacher.n] = wanted - outputs
+    goal = expected(teacher.n, teacher.position)
+    if mine.beyond(goal):
+        checks.applied_twice.append(teacher.n)
+    if teacher.failure is not None or not (teacher.finished or stopped):
+        checks.unfinished.append(teacher.n)
+    if not mine.matches(goal):
+        checks.wrong_in_database.append(teacher.n)
+    checks.profiles_completed += mine.completed
+    checks.finished += teacher.finished and teacher.failure is None
 
 
 async def run_load(target: Target, first: int, count: int, pacing: Pacing,
                    workers: int) -> tuple[RunFigures, Checks]:
     """One run: drive, wait for the bot to fall quiet, measure and check."""
     run = LoadRun(target, first, count, pacing)
-    cpu_before = time.process_time()
     await run.drive()
-    driver_cpu = time.process_time() - cpu_before
     await run.quiet()
-    result = figures(run, workers, driver_cpu)
+    result = figures(run, workers)
     checks = await check(run)
     result.checks = checks.summary()
     return result, checks
@@ -540,13 +579,34 @@ async def single_worker(workdir: Path) -> AsyncIterator[SingleWorker]:
         yield SingleWorker(live)
 
 
+class ClusterWorkers:
+    """The region's deployment of tests/e2e/cluster.py: N webhook workers behind nginx on PostgreSQL and Redis;
+    a kill leaves the others to take over (the inbox's orphan sweep, the outbox's and the scheduler's leases)."""
+
+    def __init__(self, cluster: Any) -> None:
+        self.cluster = cluster
+        self.server: BotAPIServer = cluster.server
+        self.token: str = cluster.token
+        self.database_url: str = cluster.database_url
+
+    def worker_pids(self) -> list[int]:
+        return [w.proc.pid for w in self.cluster.workers if w.proc is not None and w.proc.returncode is None]
+
+    async def kill_worker(self, index: int) -> None:
+        await self.cluster.kill(index)
+
+
 @contextlib.asynccontextmanager
-async def open_target(workers: int, workdir: Path) -> AsyncIterator[Target]:
-    if workers == 1:
+async def open_target(workers: int, workdir: Path, single: bool = False) -> AsyncIterator[Target]:
+    """`single`: one worker on SQLite without nginx (no PostgreSQL, Redis or nginx needed)."""
+    if single:
         async with single_worker(workdir) as target:
             yield target
         return
-    raise SystemExit(f"{workers} workers need tests/e2e/cluster.py's Cluster, not there yet")
+    from tests.e2e.cluster import Cluster
+
+    async with Cluster(workdir, workers=workers, env={"LOG_LEVEL": "WARNING"}) as cluster:
+        yield ClusterWorkers(cluster)
 
 
 # --- the command line ---------------------------------------------------------------------------------------
@@ -573,18 +633,19 @@ def print_table(results: list[RunFigures]) -> None:
         c = result.checks
         print(f"{result.workers} worker(s) at {result.offered:g}/s{' with kill -9' if result.killed else ''}: "
               f"{c['updates']} updates, lost {c['lost']}, duplicated {c['duplicated']}, broken {c['broken']} "
-              f"(profiles completed {c['profiles_completed']}/{result.teachers})")
+              f"(teachers: {c['finished']} finished, {c['stopped']} stopped by the clock; "
+              f"profiles completed {c['profiles_completed']})")
 
 
 async def run_matrix(args: argparse.Namespace, workdir: Path) -> list[RunFigures]:
     results: list[RunFigures] = []
     first = 0
     for workers in args.workers:
-        async with open_target(workers, workdir / f"w{workers}") as target:
+        async with open_target(workers, workdir / f"w{workers}", args.sqlite) as target:
             kills = [True] if args.kill and workers == max(args.workers) else []
             for rate, kill in [*((r, False) for r in args.rates), *((args.kill_rate, k) for k in kills)]:
                 active = args.active or max(1, min(args.teachers, int(rate * args.think)))
-                pacing = Pacing(rate, active, args.timeout, kill=kill)
+                pacing = Pacing(rate, active, args.timeout, args.duration, kill=kill)
                 result, _ = await run_load(target, first, args.teachers, pacing, workers)
                 first += args.teachers
                 results.append(result)
@@ -600,16 +661,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=lambda s: [int(v) for v in s.split(",")], default=[1, 2])
     parser.add_argument("--kill", action="store_true", help="a run on the most workers with kill -9 of one")
     parser.add_argument("--kill-rate", type=float, default=100.0, help="the kill run's rate (default 100)")
-    parser.add_argument("--think", type=float, default=2.0,
+    parser.add_argument("--think", type=float, default=1.0,
                         help="seconds between a teacher's answer and her next step at the offered rate: "
                              "sets how many are playing at once (rate × think)")
     parser.add_argument("--active", type=int, default=0, help="teachers playing at once (overrides --think)")
     parser.add_argument("--timeout", type=float, default=REPLY_TIMEOUT, help="seconds a step waits for its answer")
+    parser.add_argument("--duration", type=float, default=0.0,
+                        help="seconds each run sends at most (default: until every teacher has finished)")
+    parser.add_argument("--sqlite", action="store_true",
+                        help="one worker on SQLite, no nginx, PostgreSQL or Redis (only with --workers 1)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.sqlite and args.workers != [1]:
+        raise SystemExit("--sqlite runs one worker: give --workers 1")
     with tempfile.TemporaryDirectory(prefix="load-") as tmp:
         results = asyncio.run(run_matrix(args, Path(tmp)))
     print("all runs:")
