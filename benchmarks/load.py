@@ -645,7 +645,8 @@ async def run_matrix(args: argparse.Namespace, workdir: Path) -> list[RunFigures
             kills = [True] if args.kill and workers == max(args.workers) else []
             for rate, kill in [*((r, False) for r in args.rates), *((args.kill_rate, k) for k in kills)]:
                 active = args.active or max(1, min(args.teachers, int(rate * args.think)))
-                pacing = Pacing(rate, active, args.timeout, args.duration, kill=kill)
+                timeout = args.kill_timeout if kill else args.timeout
+                pacing = Pacing(rate, active, timeout, args.duration, kill=kill)
                 result, _ = await run_load(target, first, args.teachers, pacing, workers)
                 first += args.teachers
                 results.append(result)
@@ -661,6 +662,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=lambda s: [int(v) for v in s.split(",")], default=[1, 2])
     parser.add_argument("--kill", action="store_true", help="a run on the most workers with kill -9 of one")
     parser.add_argument("--kill-rate", type=float, default=100.0, help="the kill run's rate (default 100)")
+    parser.add_argument("--kill-timeout", type=float, default=90.0,
+                        help="seconds a step waits for its answer in the kill run (default 90: a chat the dead "
+                             "worker held stays locked in Redis for aiogram's 60 s lock timeout)")
     parser.add_argument("--think", type=float, default=1.0,
                         help="seconds between a teacher's answer and her next step at the offered rate: "
                              "sets how many are playing at once (rate × think)")
