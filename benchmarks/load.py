@@ -22,13 +22,16 @@ nobody left to take her place):
 - timeouts: steps whose right answer did not come within `--timeout` (her script stops there);
 - CPU: each worker's (from /proc) per update sent, and this process's (the server and the teachers).
 
-What is checked at the end, from the server's record and the bot's database (`check`):
-- lost: an update the teacher made that is not stored and processed in `received_updates`, or a step
-  whose answer never came;
-- duplicated: a chat with more bot messages and edits than her steps are answered with, or a teacher
-  with more than her one file, an essay of another length, other observation results;
-- broken: a teacher who did not reach the end of her script, or whose profile, file, essay or
-  self-assessment is not in the database as her script left them.
+What is checked at the end, once the bot has fallen quiet, from the server's record and the bot's database
+(`check`), for every teacher who took part:
+- lost: an update the teacher made that is not stored, or stored and never processed, in `received_updates`;
+  or a chat with fewer bot messages and edits than her steps are answered with;
+- duplicated: a chat with more of them, or more in the database than her steps left (a second file, a
+  longer essay, more observation results);
+- broken: a teacher whose step never got its right answer, or whose profile, file, essay or self-assessment
+  is not in the database as her steps so far left them. A teacher who gave up waiting on a step (`--timeout`)
+  whose right answer came later is counted as late, not broken; one in the middle of her script when
+  `--duration` ran out as stopped. Neither goes on with her script.
 """
 
 from __future__ import annotations
@@ -118,6 +121,7 @@ class Teacher:
         self.position = 0
         self.update_ids: list[int] = []
         self.failure: str | None = None
+        self.waited_from = 0  # the chat event after which the step she gave up on was answered, if ever
         target.server.create_user("Учитель", user_id=self.uid, language_code="ru")
         self.chat: Chat = target.server.world.chat(target.server.bot(target.token), self.uid)
 
@@ -180,7 +184,16 @@ class Teacher:
         self.position += 1
         if not record.ok:
             self.failure = f"{step.name}: no right answer within {self.timeout:.0f}s"
+            self.waited_from = index + 1
         return record
+
+    def answered_late(self) -> bool:
+        """The step she gave up on (a timeout) has its whole right answer by now: late, not lost or wrong."""
+        if self.failure is None or self.position == 0:
+            return False
+        step = self.steps[self.position - 1]
+        views = [e["message"] for e in self.chat.events[self.waited_from:] if is_output(e)]
+        return len(views) >= step.replies and step.right(views)
 
     async def _await_answer(self, step: Step, record: StepRecord, cursor: int) -> None:
         views: list[View] = []
@@ -435,7 +448,8 @@ class Checks:
     extra_outputs: dict[int, int] = field(default_factory=dict)  # teacher → bot messages/edits beyond her script's
     missing_outputs: dict[int, int] = field(default_factory=dict)
     applied_twice: list[int] = field(default_factory=list)  # teachers with more in the database than she did
-    unfinished: list[int] = field(default_factory=list)  # teachers who did not reach the end of her script
+    unfinished: list[int] = field(default_factory=list)  # no right answer to a step, even by the end
+    late: list[int] = field(default_factory=list)  # gave up on a step (timeout) that was answered rightly later
     stopped: int = 0  # in the middle of her script when the run's duration was over (not counted as broken)
     finished: int = 0
     wrong_in_database: list[int] = field(default_factory=list)
@@ -443,7 +457,8 @@ class Checks:
 
     @property
     def lost(self) -> int:
-        return len(self.not_stored) + len(self.not_applied) + self.unanswered_steps
+        """Updates not stored or never applied, and chats missing answers even after the bot fell quiet."""
+        return len(self.not_stored) + len(self.not_applied) + len(self.missing_outputs)
 
     @property
     def duplicated(self) -> int:
@@ -451,7 +466,7 @@ class Checks:
 
     @property
     def broken(self) -> int:
-        return len(set(self.unfinished) | set(self.wrong_in_database))
+        return len(set(self.unfinished) | set(self.wrong_in_database) | set(self.missing_outputs))
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -459,7 +474,8 @@ class Checks:
             "not_stored": len(self.not_stored), "not_applied": len(self.not_applied),
             "unanswered_steps": self.unanswered_steps, "extra_outputs": sum(self.extra_outputs.values()),
             "missing_outputs": sum(self.missing_outputs.values()), "applied_twice": len(self.applied_twice),
-            "unfinished": len(self.unfinished), "wrong_in_database": len(self.wrong_in_database),
+            "unfinished": len(self.unfinished), "late": len(self.late),
+            "wrong_in_database": len(self.wrong_in_database),
             "profiles_completed": self.profiles_completed, "finished": self.finished, "stopped": self.stopped,
         }
 
@@ -530,7 +546,9 @@ def _check_teacher(checks: Checks, teacher: Teacher, mine: Found, stopped: bool)
     goal = expected(teacher.n, teacher.position)
     if mine.beyond(goal):
         checks.applied_twice.append(teacher.n)
-    if teacher.failure is not None or not (teacher.finished or stopped):
+    if teacher.answered_late():
+        checks.late.append(teacher.n)
+    elif teacher.failure is not None or not (teacher.finished or stopped):
         checks.unfinished.append(teacher.n)
     if not mine.matches(goal):
         checks.wrong_in_database.append(teacher.n)

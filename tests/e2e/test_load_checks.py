@@ -33,7 +33,7 @@ async def test_checks_pass_clean_and_see_a_loss_a_duplicate_and_a_wrong_row(tmp_
         assert checks.summary() == {
             "updates": 3 * len(script(0)), "lost": 0, "duplicated": 0, "broken": 0, "not_stored": 0,
             "not_applied": 0, "unanswered_steps": 0, "extra_outputs": 0, "missing_outputs": 0, "applied_twice": 0,
-            "unfinished": 0, "wrong_in_database": 0, "profiles_completed": 3,
+            "unfinished": 0, "late": 0, "wrong_in_database": 0, "profiles_completed": 3, "finished": 3, "stopped": 0,
         }
         # The first three updates, each teacher's /start, were delivered twice and applied once.
         assert [server.deliveries(t.update_ids[0], token=target.token) for t in clean.teachers] == [2, 2, 2]
@@ -58,4 +58,4 @@ async def test_checks_pass_clean_and_see_a_loss_a_duplicate_and_a_wrong_row(tmp_
         assert checks.not_stored == [lossy.teachers[1].update_ids[4]]
         assert checks.unanswered_steps == 1 and checks.lost == 2
         assert checks.unfinished == [4] and checks.wrong_in_database == [4] and checks.broken == 1
-        assert checks.profiles_completed == 1 and checks.duplicated == 0
+        assert checks.profiles_completed == 1 and checks.finished == 1 and checks.duplicated == 0
