@@ -693,8 +693,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "sets how many are playing at once (rate × think)")
     parser.add_argument("--active", type=int, default=0, help="teachers playing at once (overrides --think)")
     parser.add_argument("--timeout", type=float, default=REPLY_TIMEOUT, help="seconds a step waits for its answer")
-    parser.add_argument("--duration", type=float, default=0.0,
-                        help="seconds each run sends at most (default: until every teacher has finished)")
+    parser.add_argument("--duration", type=float, default=60.0,
+                        help="seconds each run sends at most (default 60; 0: until every teacher has finished)")
     parser.add_argument("--sqlite", action="store_true",
                         help="one worker on SQLite, no nginx, PostgreSQL or Redis (only with --workers 1)")
     return parser.parse_args(argv)
