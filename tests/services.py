@@ -157,7 +157,8 @@ def _nginx_conf(prefix: Path, site: str) -> str:
     user = "user root;\n" if os.geteuid() == 0 else ""
     return (f"{user}daemon off;\nworker_processes 1;\npid {prefix / 'nginx.pid'};\n"
             f"error_log {prefix / 'error.log'} notice;\nevents {{ worker_connections 1024; }}\n"
-            f"http {{\n    access_log {prefix / 'access.log'};\n{temp}\n{site}\n}}\n")
+            f"http {{\n    log_format upstreams '$request_method $request_uri $status $upstream_addr';\n"
+            f"    access_log {prefix / 'access.log'} upstreams;\n{temp}\n{site}\n}}\n")
 
 
 def _nginx_prefix() -> Path:
@@ -215,7 +216,9 @@ def nginx_balancer(upstream_ports: Sequence[int], *, site: Path = BALANCER_CONF)
 _nginx_logs: dict[str, Path] = {}
 
 
-def nginx_log(url: str) -> str:
-    """The error log of the running balancer at `url` (upstreams that failed, retries to the next one)."""
+def nginx_log(url: str, name: str = "error.log") -> str:
+    """The error log of the running balancer at `url` (upstreams that failed, retries to the next one), or with
+    name="access.log" its requests, a line each: method, URI, status, the upstreams tried ("a:p, b:p")."""
     path = _nginx_logs.get(url)
+    path = path.with_name(name) if path is not None else None
     return path.read_text(errors="replace") if path is not None and path.exists() else ""

@@ -7,6 +7,8 @@ test process calling nothing but the balancer's URL, as Telegram would.
         await cluster.kill(0)                                # kill -9 worker 0 (nginx and Telegram go on)
         await cluster.start_worker(0)                        # the same worker again, on the same port
         rows = await cluster.sql("select count(*) from teacher_profiles")
+        await cluster.press(data, user=uid, wait=False)
+        await cluster.applied(user=uid)                      # the press applied, by whichever worker
 
 As deploy/compose.yaml and the systemd units run it: `python -m storage.migrate` once, then the workers with
 MIGRATE_ON_START=false; all with the scheduler enabled (one holds its lease), one file store folder and one
@@ -20,21 +22,27 @@ import asyncio
 import os
 import secrets
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from sandbox.botapi import BotAPIServer
-from tests.e2e.live_bot import ROOT, TOKEN, USER_ID, LiveBot, SimulatedUsers
+from sandbox.state import update_chat
+from tests.e2e.live_bot import REPLY_TIMEOUT, ROOT, TOKEN, USER_ID, LiveBot, SimulatedUsers
 from tests.sandbox.launch import free_port
 from tests.services import nginx_balancer, nginx_log, postgres_server, redis_server
 
 WEBHOOK_PATH = "/webhook"
 MIGRATE_TIMEOUT = 120.0
+# Several workers import and start at once on a shared machine: a worker's start is mostly CPU (some 15 s of it
+# here), so this bounds a hang, it measures nothing.
+READY_TIMEOUT = 300.0
 # A dead worker's scheduler lease, claimed outbox rows and stored-but-unapplied updates are taken over after
 # these (the defaults are 30 s, 120 s and the inbox's own); short, so a test sees the take-over.
 FAST_LEASES = {"SCHEDULER_LEASE_SECONDS": "3", "OUTBOX_LEASE_SECONDS": "6", "INBOX_ORPHAN_SECONDS": "2"}
@@ -78,7 +86,7 @@ class Cluster(SimulatedUsers):
             ports = [free_port() for _ in range(self.size)]
             self.url = self._services.enter_context(nginx_balancer(ports))
             self.workers = [self._worker(i, port) for i, port in enumerate(ports)]
-            await asyncio.gather(*(worker.start() for worker in self.workers))
+            await asyncio.gather(*(worker.start(READY_TIMEOUT) for worker in self.workers))
         except BaseException:
             await self.close()
             raise
@@ -128,12 +136,26 @@ class Cluster(SimulatedUsers):
 
     async def start_worker(self, index: int) -> None:
         """Start worker `index` again (same port, same settings) and wait until it takes webhook POSTs."""
-        await self.workers[index].start()
+        await self.workers[index].start(READY_TIMEOUT)
 
     @property
     def running(self) -> list[int]:
         """The indexes of the workers running now."""
         return [i for i, worker in enumerate(self.workers) if worker.running]
+
+    async def metrics(self, index: int) -> dict[str, float]:
+        """Worker `index`'s /metrics as {sample name with labels: value}, e.g.
+        `attestation_updates_taken_over_total` (updates a dead worker left, applied by this one)."""
+        async with aiohttp.ClientSession() as http, http.get(
+                f"http://127.0.0.1:{self.workers[index].webhook_port}/metrics",
+                timeout=aiohttp.ClientTimeout(total=30)) as response:
+            body = await response.text()
+        samples = {}
+        for line in body.splitlines():
+            if line and not line.startswith("#"):
+                name, _, value = line.rpartition(" ")
+                samples[name] = float(value)
+        return samples
 
     def log_tail(self, lines: int = 40) -> str:
         tails = [f"--- worker {i} ---\n{worker.log_tail(lines)}" for i, worker in enumerate(self.workers)]
@@ -142,6 +164,43 @@ class Cluster(SimulatedUsers):
     def balancer_log(self, lines: int = 40) -> str:
         """The end of nginx's error log: which worker it could not reach, which request it passed on."""
         return "\n".join(nginx_log(self.url).splitlines()[-lines:])
+
+    def balancer_requests(self) -> list[tuple[str, str, int, list[int | None]]]:
+        """The requests nginx has answered, oldest first: (method, URI, status, the worker indexes it tried in
+        turn; None for an address that is no worker's)."""
+        ports = {worker.webhook_port: i for i, worker in enumerate(self.workers)}
+        requests = []
+        for line in nginx_log(self.url, "access.log").splitlines():
+            method, uri, status, upstreams = line.split(" ", 3)
+            tried = [ports.get(int(a.rsplit(":", 1)[1])) if ":" in a else None
+                     for a in upstreams.replace(" : ", ", ").split(", ")]
+            requests.append((method, uri, int(status), tried))
+        return requests
+
+    # --- the users' updates ------------------------------------------------------------------------
+
+    def last_update(self, user: int | None = None) -> int | None:
+        """The update_id of the chat's latest update (what the user did last)."""
+        uid = user or self.user_id
+        for update in reversed(self.server.bot(self.token).recent.values()):
+            if update_chat(update) == uid:
+                return int(update["update_id"])
+        return None
+
+    async def applied(self, *, user: int | None = None, timeout: float = REPLY_TIMEOUT) -> None:
+        """Wait until the chat's latest update is applied (its row in received_updates processed): the next
+        thing the user does then finds the bot past it, whichever worker gets it. Waiting for a reply is not
+        enough: the first message after a mark may be the previous update's last one."""
+        update_id = self.last_update(user)
+        assert update_id is not None, "the user has done nothing yet"
+        deadline = time.monotonic() + timeout
+        query = ("select processed_at is not null from received_updates where bot_id = :bot_id "
+                 "and update_id = :update_id")
+        bot_id = self.server.bot(self.token).id
+        while not any(row[0] for row in await self.sql(query, bot_id=bot_id, update_id=update_id)):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"update {update_id} was not applied within {timeout}s\n{self.log_tail()}")
+            await asyncio.sleep(0.1)
 
     # --- the database -------------------------------------------------------------------------------
 

@@ -4,7 +4,8 @@ Bot pointed at it, a webhook receiver."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -81,18 +82,25 @@ class Receiver:
         return [update for update, _ in self.received]
 
 
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    receiver = Receiver()
+@asynccontextmanager
+async def serving(path: str, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> AsyncIterator[str]:
+    """A webhook endpoint on 127.0.0.1 answering POSTs to `path` with `handler`; yields its URL."""
     app = web.Application()
-    app.router.add_post("/hook", receiver.handle)
+    app.router.add_post(path, handler)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     host, port = runner.addresses[0][:2]
-    receiver.url = f"http://{host}:{port}/hook"
     try:
-        yield receiver
+        yield f"http://{host}:{port}{path}"
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    receiver = Receiver()
+    async with serving("/hook", receiver.handle) as url:
+        receiver.url = url
+        yield receiver

@@ -16,6 +16,8 @@ from aiohttp import web
 
 from sandbox.botapi import BotAPIServer
 
+from .conftest import serving
+
 # How long a test waits for something that must happen; reaching it is a failure, never a measurement.
 GUARD = 5.0
 
@@ -66,18 +68,9 @@ class Hook:
 @pytest.fixture
 async def hook() -> AsyncIterator[Hook]:
     hook = Hook()
-    app = web.Application()
-    app.router.add_post("/hook", hook.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    hook.url = f"http://{host}:{port}/hook"
-    try:
+    async with serving("/hook", hook.handle) as url:
+        hook.url = url
         yield hook
-    finally:
-        await runner.cleanup()
 
 
 def held_until(release: asyncio.Event) -> Answer:
