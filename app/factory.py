@@ -21,6 +21,7 @@ from bot.pipeline.fsm_storage import SqlStorage
 from bot.pipeline.isolation import TransientChatIsolation
 from bot.pipeline.middlewares import DatabaseMiddleware
 from bot.refusal import RefusalMiddleware
+from bot.response_models import hold_response_models
 from bot.rule_book import RuleBook, RuleBookMiddleware
 from bot.settings import Settings
 from bot.text_input import TextInputMiddleware
@@ -49,6 +50,7 @@ from storage.files import FileStore, LocalFileStore, connect_file_store
 
 
 def create_bot(settings: Settings, session: AiohttpSession | None = None) -> Bot:
+    hold_response_models()
     return Bot(token=settings.token, session=session or AiohttpSession(api=bot_api_server(settings)))
 
 

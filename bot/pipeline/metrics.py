@@ -20,6 +20,12 @@ UPDATES_TAKEN_OVER = Counter("attestation_updates_taken_over", "Updates another 
                              "applied by this worker's sweep of the inbox.", registry=REGISTRY)
 SCHEDULER_LEADING = Gauge("attestation_scheduler_leading", "1 while this worker holds the scheduler's lease.",
                           registry=REGISTRY)
+REMINDERS = Counter("attestation_reminders", "Teachers' reminders this worker's scheduler sent, by outcome.",
+                    ["outcome"], registry=REGISTRY)
+REMINDER_RUN_FINISHED = Gauge("attestation_reminder_run_finished_timestamp_seconds",
+                              "When this worker's last reminder run ended (Unix time).", registry=REGISTRY)
+BROADCAST_MESSAGES = Counter("attestation_broadcast_messages", "Broadcast messages this worker delivered, by outcome.",
+                             ["outcome"], registry=REGISTRY)
 _QUEUES = Gauge("attestation_queue_depth", "Rows waiting in each queue, read from the database when scraped.",
                 ["queue"], registry=REGISTRY)
 

@@ -40,6 +40,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.json_send import TextMessages
+from bot.pipeline.metrics import BROADCAST_MESSAGES
 from bot.settings import Settings
 from features.broadcast.delivery import Outcome, RateLimiter, Result, RetryPolicy, Sleep, send_paced
 from features.broadcast.views import control_keyboard, progress_text
@@ -372,6 +373,10 @@ class Delivery:
                 else:
                     await repo.finish(row_id, RecipientStatus.FAILED, now, result.error)
             await session.commit()
+        BROADCAST_MESSAGES.labels(RecipientStatus.SENT.value).inc(len(outcomes.sent))
+        for _row_id, _user_id, result in outcomes.others:
+            status = RecipientStatus.BLOCKED if result.outcome is Outcome.BLOCKED else RecipientStatus.FAILED
+            BROADCAST_MESSAGES.labels(status.value).inc()
 
     async def renew_if_due(self) -> bool:
         if time.monotonic() - self.renewed <= self.sender.lease.total_seconds() / 3:

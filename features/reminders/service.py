@@ -26,6 +26,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messaging import locales_of
+from bot.pipeline.metrics import REMINDER_RUN_FINISHED, REMINDERS
 from bot.rule_book import RuleBook
 from bot.settings import Settings
 from features.broadcast.delivery import Outcome, RateLimiter, RetryPolicy, send_paced
@@ -163,6 +164,7 @@ class ReminderService:
         async with self.sessions() as session:
             delivered += await self.secretary_reminders(session, now)
             await session.commit()
+        REMINDER_RUN_FINISHED.set_to_current_time()
         return delivered
 
     async def secretary_reminders(self, session: AsyncSession, now: datetime) -> int:
@@ -224,6 +226,8 @@ class ReminderService:
             if result.outcome is Outcome.BLOCKED:
                 blocked.append(candidate.user_id)
         await self.record(outcomes, blocked)
+        for _claim_id, outcome, _error in outcomes:
+            REMINDERS.labels(outcome).inc()
         return sum(1 for _i, outcome, _e in outcomes if outcome == Outcome.SENT.value)
 
     async def text(self, session: AsyncSession, candidate: Candidate, now: datetime) -> str:

@@ -18,6 +18,7 @@ from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import event, select, update
 
 from app.factory import Application, create_application
+from bot.pipeline.metrics import REGISTRY
 from bot.settings import Settings
 from features.broadcast.delivery import RateLimiter
 from features.broadcast.sender import BroadcastSender
@@ -177,9 +178,13 @@ async def test_blocked_user_marked_inactive_and_skipped(app: Application, server
     first, second = await new_broadcast(app), await new_broadcast(app)
     server.set_blocked(users[1])
     bot, clock = make_bot(server), Clock(server)
+    counted = {o: REGISTRY.get_sample_value("attestation_broadcast_messages_total", {"outcome": o}) or 0
+               for o in ("sent", "blocked")}
     await sender(app, bot, clock).run_pending()
     await bot.session.close()
     assert await statuses(app, first) == {"sent": 3, "blocked": 1}
+    # The metrics: six sent and one send refused as blocked (the second broadcast's skip sends nothing).
+    assert REGISTRY.get_sample_value("attestation_broadcast_messages_total", {"outcome": "sent"}) == counted["sent"] + 6
     # Queued before the block was known, the second broadcast skips the user without a send.
     assert await statuses(app, second) == {"sent": 3, "blocked": 1}
     assert delivered(server)[users[1]] == 0

@@ -9,6 +9,7 @@ from aiogram.methods import SendMessage
 from sqlalchemy import select
 
 from app.scheduler import create_job_store, sync_url
+from bot.pipeline.metrics import REGISTRY
 from features.broadcast.delivery import RateLimiter
 from features.reminders.callbacks import ReminderMuteCallback
 from features.reminders.service import ReminderService
@@ -116,9 +117,13 @@ async def test_window_opening_sent_once_even_by_two_processes(harness: Harness) 
     await make_teacher(harness, 30, "ru", category_valid_until=date(2027, 5, 20))
     await make_teacher(harness, 31, "kk", category_valid_until=date(2030, 5, 20))  # not concerned
     now = datetime(2026, 9, 1, 9, 0, tzinfo=TZ)
+    sent_before = REGISTRY.get_sample_value("attestation_reminders_total", {"outcome": "sent"}) or 0
     # The window opening, and (never sent before) the 12-month expiry reminder of 20.05.2027.
     assert await service(harness).run(now) == 2
     assert await service(harness).run(now) == 0  # another process, or the next run
+    # The metrics count what went out, once.
+    assert REGISTRY.get_sample_value("attestation_reminders_total", {"outcome": "sent"}) == sent_before + 2
+    assert (REGISTRY.get_sample_value("attestation_reminder_run_finished_timestamp_seconds") or 0) > 0
     assert await sent_kinds(harness, 30) == {"window_open:open:sent", "category_expiry:2027-05-20/12m:sent"}
     assert any("01.09.2026 – 31.12.2026" in text for text in sent_to(harness, 30))
     assert len(sent_to(harness, 30)) == 2
