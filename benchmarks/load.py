@@ -429,8 +429,9 @@ class Found:
     observations: tuple[int, ...] | None = None
 
     def matches(self, wanted: Expected) -> bool:
-        return (self.completed, self.iin, self.phone, self.files, self.essay_words, self.observations) == (
-            wanted.completed, wanted.iin, wanted.phone, wanted.files, wanted.essay_words, wanted.observations)
+        # A self-assessment opened by /score holds no observation yet: the same as none.
+        return (self.completed, self.iin, self.phone, self.files, self.essay_words, self.observations or None) == (
+            wanted.completed, wanted.iin, wanted.phone, wanted.files, wanted.essay_words, wanted.observations or None)
 
     def beyond(self, wanted: Expected) -> bool:
         """More than her steps left: one applied twice."""
