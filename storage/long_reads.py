@@ -5,7 +5,8 @@ national table would hold every chat for as long as it runs. A long read only ne
 so on an SQLite file it runs on a thread with a connection of its own (WAL: it neither waits for nor
 blocks the writers); sqlite3 releases the GIL while SQLite works, and the loop goes on serving.
 Elsewhere (PostgreSQL, an in-memory SQLite) it runs through the session as usual: asyncpg awaits the
-server without holding the loop.
+server without holding the loop; several long reads at once on PostgreSQL each take a pooled connection, so
+the server runs them side by side.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Executable, Row, create_engine, select
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.pool import NullPool
 
 
@@ -50,13 +51,22 @@ async def read_rows(session: AsyncSession, statement: Executable) -> Sequence[An
 
 
 async def read_many(session: AsyncSession, statements: Sequence[Executable]) -> list[Sequence[Any]]:
-    """Each statement's rows; on an SQLite file all at once, each on a worker thread with its own
-    connection (SQLite works without the GIL, so they share the cores); elsewhere one after another
-    through the session (one connection runs one statement at a time)."""
+    """Each statement's rows, all at once: on an SQLite file each on a worker thread with its own
+    connection (SQLite works without the GIL, so they share the cores); on a database server each on a
+    pooled connection of its own (one connection runs one statement at a time, the server runs several);
+    elsewhere one after another through the session."""
     database = _sqlite_file(session)
-    if database is None:
-        return [(await session.execute(statement)).all() for statement in statements]
-    return list(await asyncio.gather(*(asyncio.to_thread(_run, database, s) for s in statements)))
+    if database is not None:
+        return list(await asyncio.gather(*(asyncio.to_thread(_run, database, s) for s in statements)))
+    engine = session.bind
+    if isinstance(engine, AsyncEngine) and engine.dialect.name != "sqlite" and len(statements) > 1:
+        return list(await asyncio.gather(*(_run_pooled(engine, s) for s in statements)))
+    return [(await session.execute(statement)).all() for statement in statements]
+
+
+async def _run_pooled(engine: AsyncEngine, statement: Executable) -> Sequence[Any]:
+    async with engine.connect() as connection:
+        return (await connection.execute(statement)).all()
 
 
 async def read_scalar(session: AsyncSession, statement: Executable) -> Any:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import storage.long_reads as long_reads
-from storage.long_reads import next_bound, read_rows, read_scalar
+from storage.long_reads import next_bound, read_many, read_rows, read_scalar
 from storage.profile_models import User
 
 
@@ -40,3 +40,24 @@ async def test_reads_committed_rows_off_the_loop_on_sqlite(sessions: async_sessi
         assert threads and threading.get_ident() not in threads
     else:
         assert threads == []  # asyncpg awaits the server: no thread needed
+
+
+async def test_several_long_reads_run_side_by_side_on_committed_data(sessions: async_sessionmaker[AsyncSession],
+                                                                    db_url: str) -> None:
+    async with sessions() as session:
+        session.add_all([User(id=i, locale="kk" if i % 2 else "ru", is_active=True) for i in (3, 4, 7, 8, 11)])
+        await session.commit()
+    async with sessions() as writer, sessions() as reader:
+        writer.add(User(id=60, locale="kk", is_active=True))
+        await writer.flush()  # not committed: no long read sees it
+        count = select(func.count()).select_from(User)
+        per_locale = select(User.locale, func.count()).group_by(User.locale).order_by(User.locale)
+        counted, by_locale = await read_many(reader, [count, per_locale])
+        assert counted[0][0] == 5
+        assert [tuple(r) for r in by_locale] == [("kk", 3), ("ru", 2)]
+        await writer.rollback()
+        if db_url.startswith("postgresql"):
+            # Each read on a server connection of its own, so the server runs them at once.
+            backend = text("SELECT pg_backend_pid()")
+            first, second = await read_many(reader, [backend, backend])
+            assert first[0][0] != second[0][0]
